@@ -1,0 +1,62 @@
+// `lbg list [stages|pipelines|runs]` and `lbg describe <Stage>`: what the project offers.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { LbgError, suggest } from "../config/lbg-error.ts";
+import { listNames } from "../config/load-run.ts";
+import { StatCache } from "../fs/stat-cache.ts";
+import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
+
+/** TypeScript stage modules: lbg_stages plus every module named by a pipeline of the project. */
+function projectModules(root: string): { name: string }[] {
+  const names = new Set<string>(["lbg_stages"]);
+  for (const p of listNames(join(root, "configs", "pipelines"), "dir")) {
+    for (const f of ["pipeline.yaml", "pipeline.yml"]) {
+      const file = join(root, "configs", "pipelines", p, f);
+      if (!existsSync(file)) continue;
+      try {
+        const m = (parseYaml(readFileSync(file, "utf8")) as { modules?: unknown })?.modules;
+        const words = typeof m === "string" ? m.split(/\s+/) : Array.isArray(m) ? m.map(String) : [];
+        for (const w of words) if (w) names.add(w);
+      } catch { /* a broken pipeline is reported by the commands that use it */ }
+    }
+  }
+  return [...names].map((name) => ({ name }));
+}
+
+async function projectRegistry(root: string): Promise<StageRegistry> {
+  const hashes = await StatCache.open(join(root, ".cache", "hashes.json"));
+  const reg = await loadRegistry(root, projectModules(root), hashes);
+  hashes.save();
+  return reg;
+}
+
+export async function listCommand(root: string, what: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (what === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
+  else if (what === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
+  else if (what === "stages") {
+    const reg = await projectRegistry(root);
+    const classes = [...reg.classes.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const w = Math.max(0, ...classes.map((c) => c.name.length));
+    for (const c of classes) out(`${c.name.padEnd(w)}  ${c.file}  ${c.doc.split("\n")[0] ?? ""}\n`.replace(/\s+\n$/, "\n"));
+    for (const b of reg.brokenFiles) err(`warning: ${b}\n`);
+  } else throw new LbgError(`lbg list ${what}: expected stages, pipelines or runs`, { file: "list" });
+  return 0;
+}
+
+export async function describeCommand(root: string, name: string, out: (s: string) => void): Promise<number> {
+  const reg = await projectRegistry(root);
+  const c = reg.classes.get(name);
+  if (!c) throw new LbgError(`unknown stage class '${name}'`, undefined, reg.brokenFiles[0] ? `a stage file failed to load: ${reg.brokenFiles[0]}` : suggest(name, [...reg.classes.keys()], "stage classes"));
+  out(`${c.name}  (${c.module}, ${c.file})\n`);
+  if (c.doc) out(`\n${c.doc.trim()}\n`);
+  const tags = (t: Record<string, string>) => Object.entries(t).map(([k, v]) => `  ${k}: ${v}`).join("\n") || "  (none)";
+  out(`\nInputs:\n${tags(c.inputs)}\nOutputs:\n${tags(c.outputs)}\nOptions:\n`);
+  const opts = Object.entries(c.options);
+  if (opts.length === 0) out("  (none)\n");
+  for (const [k, o] of opts) {
+    const dflt = o.default === undefined ? (o.required === false ? "optional" : "required") : `default ${JSON.stringify(o.default)}`;
+    out(`  ${k} (${o.type}, ${dflt})${o.doc ? `: ${o.doc}` : ""}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,108 @@
+// `lbg clean [<run>] [--cache] [--dry-run]`: removes only what lbg made for a run: outputs it recorded, its
+// in-progress files and logs, and the run's records (with --cache, the run's whole .cache folder). It never
+// follows a symlink out of the run's output and log folders: a symlink is removed as a link, and a path whose
+// real location is outside those folders is skipped.
+import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, rmdirSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { RecordStore } from "../store/record-store.ts";
+import { RunLock } from "../store/run-lock.ts";
+import { loadProject, runCacheDir } from "./load-project.ts";
+import { findRunFile } from "../config/load-run.ts";
+import { getHasher } from "../fs/hash-file.ts";
+
+function inside(dir: string, p: string): boolean {
+  const rel = relative(dir, p);
+  return rel !== "" && !rel.startsWith("..") && !rel.split(sep).includes("..") && !resolve(dir, rel).startsWith("..");
+}
+
+/** `p` lies inside one of `dirs`, both as written and after resolving symlinks in its parent folders. */
+function safe(p: string, dirs: string[]): boolean {
+  return dirs.some((d) => {
+    if (!inside(d, p)) return false;
+    try {
+      const realDir = realpathSync(d);
+      const realParent = realpathSync(dirname(p));
+      return realParent === realDir || inside(realDir, realParent);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export async function cleanCommand(root: string, runName: string | undefined, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const runsDir = join(root, ".cache", "runs");
+  const runs = runName ? [runName] : existsSync(runsDir) ? readdirSync(runsDir) : [];
+  if (runName) findRunFile(root, runName);
+  let count = 0;
+  for (const run of runs) count += await cleanRun(root, run, flags, out, err);
+  if (!runName && flags.cache) {
+    for (const d of ["stages", "bundles"]) {
+      const p = join(root, ".cache", d);
+      if (existsSync(p)) {
+        out(`${flags.dryRun ? "would remove" : "removed"} ${relative(root, p)}/\n`);
+        if (!flags.dryRun) rmSync(p, { recursive: true, force: true });
+      }
+    }
+  }
+  out(`lbg clean: ${flags.dryRun ? "would remove" : "removed"} ${count} file${count === 1 ? "" : "s"}\n`);
+  return 0;
+}
+
+async function cleanRun(root: string, run: string, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const cacheDir = runCacheDir(root, run);
+  const lock = flags.dryRun ? undefined : await RunLock.acquire(join(cacheDir, "lock"), run, false);
+  try {
+    const h = await getHasher();
+    const records = new RecordStore(join(cacheDir, "records.jsonl"), (s) => h.h64ToString(s)).load();
+    const targets = new Set<string>();
+    let dirs: string[] = [];
+    try {
+      const p = await loadProject(root, run, { warn: () => {} });
+      dirs = [p.run.outputDir, p.run.logDir];
+      for (const node of p.graph.nodes.values()) {
+        for (const o of node.outputs) if (existsSync(o.inprogress) || lstatExists(o.inprogress)) targets.add(o.inprogress);
+        targets.add(join(p.run.logDir, `${node.name}.out`));
+      }
+      targets.add(join(p.run.logDir, "pre_script.out"));
+      targets.add(join(p.run.logDir, "post_script.out"));
+    } catch (e) {
+      err(`warning: run '${run}' does not load (${(e as Error).message}); cleaning only its recorded outputs\n`);
+    }
+    for (const r of records.all()) for (const o of Object.values(r.outputs)) targets.add(join(root, o.path));
+    if (dirs.length === 0) dirs = [...targets].map((t) => dirname(t));
+    let count = 0;
+    for (const t of [...targets].sort()) {
+      if (!lstatExists(t)) continue;
+      if (!safe(t, dirs)) {
+        err(`warning: not removing ${relative(root, t)}: it is outside the run's output and log folders\n`);
+        continue;
+      }
+      count++;
+      out(`${flags.dryRun ? "would remove" : "removed"} ${relative(root, t)}\n`);
+      if (!flags.dryRun) rmSync(t, { recursive: !lstatSync(t).isSymbolicLink(), force: true });
+    }
+    if (!flags.dryRun) {
+      // Without --cache the stat cache stays: it describes files, not what lbg made.
+      rmSync(flags.cache ? cacheDir : join(cacheDir, "records.jsonl"), { recursive: true, force: true });
+      for (const d of dirs) removeEmptyDirs(d);
+    } else if (flags.cache && existsSync(cacheDir)) out(`would remove ${relative(root, cacheDir)}/\n`);
+    return count;
+  } finally {
+    lock?.release();
+  }
+}
+
+function lstatExists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function removeEmptyDirs(dir: string): void {
+  try {
+    if (lstatSync(dir).isDirectory() && readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch { /* not there or not empty */ }
+}

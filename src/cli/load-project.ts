@@ -1,0 +1,60 @@
+// Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
+import { statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { LbgError } from "../config/lbg-error.ts";
+import type { Warn } from "../config/check-value.ts";
+import { loadRun } from "../config/load-run.ts";
+import type { RunModel } from "../config/run-model.ts";
+import { StatCache } from "../fs/stat-cache.ts";
+import { parseYamlValue } from "../config/yaml-file.ts";
+import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
+import { checkSets, parseSet } from "../stages/effective-config.ts";
+import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
+import type { StageMeta } from "../stages/stage-meta.ts";
+
+export interface LoadedProject {
+  run: RunModel;
+  graph: StageGraph;
+  hashes: StatCache;
+  cacheDir: string;
+}
+
+export function runCacheDir(root: string, run: string): string {
+  return join(root, ".cache", "runs", run);
+}
+
+export async function loadProject(root: string, runName: string, opts: { site?: string; sets?: string[]; warn: Warn }): Promise<LoadedProject> {
+  const run = loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
+  const cacheDir = runCacheDir(root, runName);
+  const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
+  const registry = await loadRegistry(root, run.modules, hashes);
+  const metas = new Map<string, StageMeta>();
+  for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
+  const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
+  checkSets(sets, metas);
+  for (const [section] of run.stageConfig.sections) {
+    if (!metas.has(section)) opts.warn(new LbgError(`config section '${section}' matches no stage of run '${runName}'`, run.stageConfig.sectionPos.get(section)));
+  }
+  const graph = buildGraph(run, metas, sets, opts.warn);
+  return { run, graph, hashes, cacheDir };
+}
+
+/** Run inputs must exist, and be files unless the reading stage declares a directory. */
+export function checkRunInputs(p: LoadedProject): void {
+  const { run, graph } = p;
+  for (const node of graph.nodes.values()) {
+    for (const i of node.inputs) {
+      if (i.producer) continue;
+      const pos = run.inputs.get(i.alias)!.pos;
+      let isDir: boolean;
+      try {
+        isDir = statSync(i.path).isDirectory();
+      } catch {
+        throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos, "fix the path under 'inputs:' (relative paths start at the project root)");
+      }
+      if (isDir !== (i.type === "directory")) {
+        throw new LbgError(`input '${i.alias}' is a ${isDir ? "directory" : "file"} but stage ${node.name} reads it as ${i.type === "directory" ? "a directory" : `a ${i.type} file`}: ${i.path}`, pos);
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// The `lbg` command line: parses argv into a request, attaches a reporter, and maps errors to exit codes
+// (2: bad input, one line naming file:line or the flag; 1: the build failed; 130/143: interrupted).
+import { relative } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import pkg from "../../package.json" with { type: "json" };
+import { LbgError } from "../config/lbg-error.ts";
+import type { EventSink } from "../events/build-event.ts";
+import { jsonReporter } from "../reporters/json-reporter.ts";
+import { plainReporter } from "../reporters/plain-reporter.ts";
+import { buildCommand, type BuildFlags } from "./build-command.ts";
+import { cleanCommand } from "./clean-command.ts";
+import { dagCommand } from "./dag-command.ts";
+import { describeCommand, listCommand } from "./catalog-commands.ts";
+import { findRoot } from "./find-root.ts";
+import { statusCommand } from "./status-command.ts";
+
+const out = (s: string) => void process.stdout.write(s);
+const err = (s: string) => void process.stderr.write(s);
+let jsonMode = false;
+
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new LbgError(`-j ${v}: expected a positive integer`, { file: "-j" });
+  return n;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function program(setCode: (c: number) => void): Command {
+  const p = new Command("lbg")
+    .description("Make-style incremental builds for LSST DESC ceci pipelines: runs × pipelines × stages,\nre-running exactly the stages whose inputs, config or code changed.")
+    .version(pkg.version, "-V, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: err, writeOut: out });
+
+  p.command("build <run>")
+    .description("build a run: run every stale stage, in parallel where the graph allows")
+    .option("-j, --jobs <n>", "stage slots (default: site max_threads, else cores)", parseJobs)
+    .option("-n, --dry-run", "show what would run and why; run nothing")
+    .option("--json", "print events as JSON lines on stdout")
+    .option("--force [stages...]", "re-run these stages (all when none named) even if fresh")
+    .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
+    .option("--site <site>", "site file configs/sites/<site>.yaml (default: the run's, else local)")
+    .option("--set <Stage.option=value>", "override a config option (repeatable; value in YAML syntax)", collect)
+    .addOption(new Option("--resume", "incremental build, whatever the run file says"))
+    .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
+    .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
+    .action(async (run: string, o: BuildFlags & { json?: boolean }) => {
+      jsonMode = !!o.json;
+      const emit: EventSink = o.json ? jsonReporter() : plainReporter();
+      setCode(await buildCommand(findRoot(), run, o, emit));
+    });
+
+  p.command("status <run>")
+    .description("show which stages are fresh or stale, and why; runs nothing")
+    .option("--json", "print {\"stages\":[{stage,state,reasons}]}")
+    .option("--explain", "show every reason (the default output already does)")
+    .option("--site <site>", "site file")
+    .option("--set <Stage.option=value>", "as for build", collect)
+    .action(async (run: string, o: { json?: boolean; site?: string; set?: string[] }) => setCode(await statusCommand(findRoot(), run, o, out, err)));
+
+  p.command("clean [run]")
+    .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
+    .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
+    .option("-n, --dry-run", "list what would be removed")
+    .action(async (run: string | undefined, o: { cache?: boolean; dryRun?: boolean }) => setCode(await cleanCommand(findRoot(), run, o, out, err)));
+
+  p.command("dag <run>")
+    .description("print the stage graph")
+    .option("--format <format>", "dot or mermaid", "dot")
+    .action(async (run: string, o: { format: string }) => setCode(await dagCommand(findRoot(), run, o.format, out)));
+
+  p.command("list [what]")
+    .description("list stages, pipelines or runs (default: runs)")
+    .action(async (what: string | undefined) => setCode(await listCommand(findRoot(), what ?? "runs", out, err)));
+
+  p.command("describe <stage>")
+    .description("show a stage class: inputs, outputs, options with defaults and docs")
+    .action(async (name: string) => setCode(await describeCommand(findRoot(), name, out)));
+
+  return p;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  try {
+    await program((c) => (code = c)).parseAsync(argv, { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      return 2; // commander already printed its one-line message
+    }
+    if (e instanceof LbgError) {
+      const msg = e.format((f) => (f.startsWith("/") ? relative(process.cwd(), f) || f : f));
+      if (jsonMode) out(`${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`);
+      err(`lbg: error: ${msg}\n`);
+      return e.exitCode;
+    }
+    const ex = e as NodeJS.ErrnoException;
+    const msg = ex?.code === "EACCES" || ex?.code === "EPERM" ? `permission denied: ${ex.path ?? ex.message}`
+      : ex?.code === "ENOSPC" ? `no space left on device${ex.path ? `: ${ex.path}` : ""}`
+      : `internal error: ${ex?.message ?? String(e)}`;
+    if (jsonMode) out(`${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`);
+    err(`lbg: error: ${msg}${process.env.LBG_DEBUG ? `\n${ex?.stack}` : ""}\n`);
+    return ex?.code === "EACCES" || ex?.code === "EPERM" || ex?.code === "ENOSPC" ? 1 : 70;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Anything left open (an idle worker that ignores disconnect) must not keep lbg alive.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -1,0 +1,184 @@
+// Loads `configs/runs/<run>.yaml` and everything it names into one RunModel, or throws a positioned LbgError.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { LbgError, suggest } from "./lbg-error.ts";
+import { expectPositiveInt, expectRecord, expectString, expectWords, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
+import { expandDeep } from "./expand-vars.ts";
+import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
+import { loadSite } from "./load-site.ts";
+import type { ModuleRef, ResumeMode, RunInput, RunModel, StageEntry } from "./run-model.ts";
+import { YamlFile } from "./yaml-file.ts";
+
+const RUN_KEYS = ["resume", "pipelines", "output_dir", "log_dir", "inputs", "pre_script", "post_script", "site", "config", "python_paths"];
+const PIPELINE_KEYS = ["modules", "config", "stages", "python_paths", "inputs", "launcher", "site", "resume", "output_dir", "log_dir"];
+const STAGE_KEYS = ["name", "classname", "module_name", "aliases", "nprocess", "threads_per_process", "nodes", "mem_per_process", "image", "volume"];
+
+export interface LoadOptions {
+  root: string;
+  run: string;
+  site?: string;
+  env?: NodeJS.ProcessEnv;
+  warn: Warn;
+}
+
+export function listNames(dir: string, kind: "file" | "dir"): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => (kind === "dir" ? e.isDirectory() : e.isFile() && /\.ya?ml$/.test(e.name)))
+    .map((e) => e.name.replace(/\.ya?ml$/, ""))
+    .sort();
+}
+
+export function findRunFile(root: string, run: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(run)) throw new LbgError(`invalid run name '${run}'`, undefined, "a run is the name of a file in configs/runs/ without .yaml");
+  const dir = join(root, "configs", "runs");
+  const file = [join(dir, `${run}.yaml`), join(dir, `${run}.yml`)].find((f) => existsSync(f));
+  if (!file) throw new LbgError(`unknown run '${run}': no configs/runs/${run}.yaml`, undefined, suggest(run, listNames(dir, "file"), "runs"));
+  return file;
+}
+
+export function parseResume(file: YamlFile, path: (string | number)[], v: unknown): ResumeMode {
+  if (v === undefined || v === null) return "resume";
+  if (v === true) return "resume";
+  if (v === false) return "restart";
+  if (typeof v === "string" && ["resume", "restart", "refuse"].includes(v.toLowerCase())) return v.toLowerCase() as ResumeMode;
+  throw file.error(path, `resume must be True, False, resume, restart or refuse, not ${JSON.stringify(v)}`);
+}
+
+/** A path from a config file: relative paths are relative to the project root (where lbg-pipelines ran ceci). */
+function projectPath(root: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(root, p);
+}
+
+export function loadRun(opts: LoadOptions): RunModel {
+  const { root, run, warn } = opts;
+  const env = opts.env ?? process.env;
+  const file = findRunFile(root, run);
+  const yf = YamlFile.read(file, "run file");
+  if (yf.value === null || yf.value === undefined) throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
+  const raw = expectRecord(yf, [], yf.value, "a run file");
+  warnUnknownKeys(yf, [], raw, RUN_KEYS, "run file", warn);
+  const obj = expandDeep(raw, yf, [], run, env) as Record<string, unknown>;
+
+  const pipelineNames = expectWords(yf, ["pipelines"], obj.pipelines, "'pipelines'");
+  if (pipelineNames.length === 0) throw yf.error(["pipelines"], "the run names no pipelines", "add `pipelines: <name>` (a folder in configs/pipelines/)");
+  const str = (key: string, dflt: string) => (obj[key] === undefined || obj[key] === null ? dflt : expectString(yf, [key], obj[key], `'${key}'`));
+  const outputDir = projectPath(root, str("output_dir", `results/${run}/outputs`));
+  const logDir = projectPath(root, str("log_dir", `results/${run}/logs`));
+
+  const inputs = new Map<string, RunInput>();
+  if (obj.inputs !== undefined && obj.inputs !== null) {
+    for (const [tag, p] of Object.entries(expectRecord(yf, ["inputs"], obj.inputs, "'inputs'"))) {
+      if (p === null) continue; // ceci allows null inputs (optional files)
+      const path = expectString(yf, ["inputs", tag], p, `input '${tag}'`);
+      inputs.set(tag, { path: projectPath(root, path), pos: yf.pos(["inputs", tag]) });
+    }
+  }
+
+  const stageConfig = emptyStageConfig();
+  const configFiles = [file];
+  const modules: ModuleRef[] = [];
+  const stages: StageEntry[] = [];
+  const pipelines: RunModel["pipelines"] = [];
+  const pythonPaths = expectWords(yf, ["python_paths"], obj.python_paths, "'python_paths'");
+  const pipeDir = join(root, "configs", "pipelines");
+
+  pipelineNames.forEach((pname, i) => {
+    const dir = join(pipeDir, pname);
+    const pfile = [join(dir, "pipeline.yaml"), join(dir, "pipeline.yml")].find((f) => existsSync(f));
+    if (!pfile) {
+      throw yf.error(typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i], `unknown pipeline '${pname}': no configs/pipelines/${pname}/pipeline.yaml`, suggest(pname, listNames(pipeDir, "dir"), "pipelines"));
+    }
+    pipelines.push({ name: pname, file: pfile });
+    configFiles.push(pfile);
+    const pf = YamlFile.read(pfile, "pipeline file");
+    const praw = expectRecord(pf, [], pf.value ?? {}, "a pipeline file");
+    warnUnknownKeys(pf, [], praw, PIPELINE_KEYS, "pipeline file", warn);
+    const p = expandDeep(praw, pf, [], run, env) as Record<string, unknown>;
+    if (p.modules === undefined) throw pf.error([], "pipeline has no 'modules'", "e.g. `modules: lbg_stages`");
+    for (const m of expectWords(pf, ["modules"], p.modules, "'modules'")) {
+      if (!modules.some((x) => x.name === m)) modules.push({ name: m, pos: pf.pos(["modules"]) });
+    }
+    pythonPaths.push(...expectWords(pf, ["python_paths"], p.python_paths, "'python_paths'").filter((x) => !pythonPaths.includes(x)));
+    if (p.config !== undefined && p.config !== null) {
+      const cpath = expectString(pf, ["config"], p.config, "'config'");
+      const candidates = [projectPath(root, cpath), resolve(dir, cpath)];
+      const cfile = candidates.find((c) => existsSync(c));
+      if (!cfile) throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
+      if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
+      configFiles.push(cfile);
+      readStageConfigFile(stageConfig, cfile);
+    }
+    if (!Array.isArray(p.stages)) throw pf.error(p.stages === undefined ? [] : ["stages"], "pipeline 'stages' must be a list of stage entries", "each entry: `- name: StageName`");
+    p.stages.forEach((s, j) => stages.push(parseStageEntry(pf, s, j, warn)));
+  });
+
+  const seen = new Map<string, StageEntry>();
+  for (const s of stages) {
+    const prev = seen.get(s.name);
+    if (prev) {
+      throw new LbgError(`stage instance '${s.name}' is defined twice (also at ${prev.pos.file}:${prev.pos.line})`, s.pos, "give the second one another `name:` and a `classname:`");
+    }
+    seen.set(s.name, s);
+  }
+
+  if (obj.config !== undefined && obj.config !== null) {
+    if (typeof obj.config === "string") {
+      const cfile = projectPath(root, obj.config);
+      if (!existsSync(cfile)) throw yf.error(["config"], `stage config file not found: ${obj.config}`);
+      configFiles.push(cfile);
+      readStageConfigFile(stageConfig, cfile);
+    } else {
+      mergeStageConfig(stageConfig, yf, raw.config, ["config"]);
+    }
+  }
+
+  const siteName = opts.site ?? (obj.site === undefined || obj.site === null ? undefined : expectString(yf, ["site"], obj.site, "'site'"));
+  const site = loadSite(root, siteName, run, warn);
+  if (site.file) configFiles.push(site.file);
+
+  return {
+    name: run,
+    root,
+    file,
+    resume: parseResume(yf, ["resume"], obj.resume),
+    pipelines,
+    modules,
+    stages,
+    inputs,
+    outputDir,
+    logDir,
+    preScript: str("pre_script", ""),
+    postScript: str("post_script", ""),
+    stageConfig,
+    configFiles,
+    site,
+    pythonPaths,
+  };
+}
+
+export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn): StageEntry {
+  const path = ["stages", j];
+  if (typeof s === "string") s = { name: s };
+  if (!isRecord(s)) throw pf.error(path, "a stage entry must be a mapping with at least `name:`");
+  warnUnknownKeys(pf, path, s, STAGE_KEYS, "stage entry", warn);
+  const name = expectString(pf, [...path, "name"], s.name, "stage 'name'");
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw pf.error([...path, "name"], `invalid stage name '${name}'`, "use letters, digits and _ (it becomes a log file name)");
+  const aliases: Record<string, string> = {};
+  if (s.aliases !== undefined && s.aliases !== null) {
+    for (const [from, to] of Object.entries(expectRecord(pf, [...path, "aliases"], s.aliases, "'aliases'"))) {
+      aliases[from] = expectString(pf, [...path, "aliases", from], to, `alias of '${from}'`);
+    }
+  }
+  return {
+    name,
+    classname: s.classname === undefined ? name : expectString(pf, [...path, "classname"], s.classname, "'classname'"),
+    moduleName: s.module_name === undefined || s.module_name === null ? undefined : expectString(pf, [...path, "module_name"], s.module_name, "'module_name'"),
+    aliases,
+    nprocess: expectPositiveInt(pf, [...path, "nprocess"], s.nprocess, "'nprocess'", 1),
+    threadsPerProcess: expectPositiveInt(pf, [...path, "threads_per_process"], s.threads_per_process, "'threads_per_process'", 1),
+    nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
+    pipelineFile: pf.path,
+    pos: pf.pos(path),
+  };
+}

@@ -1,0 +1,54 @@
+// Site files: `configs/sites/<site>.yaml` with ceci's `launcher:` and `site:` sections. Default: local.
+import { existsSync, readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { LbgError, suggest } from "./lbg-error.ts";
+import { expectRecord, expectString, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
+import type { SiteModel } from "./run-model.ts";
+import { YamlFile } from "./yaml-file.ts";
+import { expandDeep } from "./expand-vars.ts";
+
+const SITE_KEYS = ["name", "max_threads", "max_processes", "mpi_command", "image", "volume", "python", "launcher",
+  "qos", "time", "nodes", "account", "constraint", "partition", "cpu_type", "queue", "max_jobs", "walltime", "setup"];
+
+/** Reads the `site:`/`launcher:` sections of a parsed mapping (a site file or an inline ceci pipeline). */
+export function siteFromSections(file: YamlFile, obj: Record<string, unknown>, sitePath: (string | number)[], fallbackName: string, warn: Warn): SiteModel {
+  const siteRaw = obj.site === undefined || obj.site === null ? {} : expectRecord(file, sitePath, obj.site, "'site'");
+  warnUnknownKeys(file, sitePath, siteRaw, SITE_KEYS, "site", warn);
+  const launcherRaw = obj.launcher === undefined || obj.launcher === null ? {} : obj.launcher;
+  const launcherName = typeof launcherRaw === "string" ? launcherRaw : isRecord(launcherRaw) ? launcherRaw.name : undefined;
+  const name = siteRaw.name === undefined ? fallbackName : expectString(file, [...sitePath, "name"], siteRaw.name, "site name");
+  let maxThreads = availableParallelism();
+  if (siteRaw.max_threads !== undefined && siteRaw.max_threads !== null) {
+    const m = siteRaw.max_threads;
+    if (typeof m !== "number" || !Number.isInteger(m) || m < 1) throw file.error([...sitePath, "max_threads"], `site max_threads must be a positive integer, not ${JSON.stringify(m)}`);
+    maxThreads = m;
+  }
+  const srun = /^(nersc|cori|slurm)/.test(name) || (siteRaw.launcher === "slurm");
+  return {
+    name,
+    launcher: srun ? "slurm" : "local",
+    maxThreads,
+    mpiCommand: typeof siteRaw.mpi_command === "string" ? siteRaw.mpi_command : srun ? "srun -u -n" : "mpirun -n",
+    file: file.path,
+    raw: { ...siteRaw, launcher_name: launcherName ?? "mini" },
+  };
+}
+
+export function loadSite(root: string, siteName: string | undefined, runName: string, warn: Warn): SiteModel {
+  const name = siteName ?? "local";
+  const dir = join(root, "configs", "sites");
+  const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
+  if (!file) {
+    if (siteName === undefined || siteName === "local") {
+      return { name: "local", launcher: "local", maxThreads: availableParallelism(), mpiCommand: "mpirun -n", raw: {} };
+    }
+    const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, "")) : [];
+    throw new LbgError(`unknown site '${name}': no configs/sites/${name}.yaml`, undefined, suggest(name, known, "sites"));
+  }
+  const yf = YamlFile.read(file, "site file");
+  const obj = expectRecord(yf, [], yf.value ?? {}, "a site file");
+  warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm"], "site file", warn);
+  const expanded = expandDeep(obj, yf, [], runName, process.env) as Record<string, unknown>;
+  return siteFromSections(yf, expanded, ["site"], name, warn);
+}

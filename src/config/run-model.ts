@@ -1,0 +1,74 @@
+// The validated model of one run: the run file, its pipelines merged, their stage config and the site.
+// Everything downstream (graph, plan, scheduler) works from this; positions are kept for error messages.
+import type { SourcePos } from "./lbg-error.ts";
+
+/** ceci's resume modes. `resume` = build incrementally; `restart` = re-run every stage; `refuse` = stop if outputs exist. */
+export type ResumeMode = "resume" | "restart" | "refuse";
+
+export interface StageEntry {
+  /** Instance name: graph node, config section, log file name. */
+  name: string;
+  classname: string;
+  moduleName?: string;
+  /** `{class_tag: new_tag}`: renames input and output tags for wiring and output file names. */
+  aliases: Record<string, string>;
+  nprocess: number;
+  threadsPerProcess: number;
+  nodes: number;
+  pipelineFile: string;
+  pos: SourcePos;
+}
+
+export interface ConfigValue {
+  value: unknown;
+  pos: SourcePos;
+}
+
+/** Stage configuration merged from every pipeline's config file (later files win per key). */
+export interface StageConfigModel {
+  global: Map<string, ConfigValue>;
+  sections: Map<string, Map<string, ConfigValue>>;
+  /** Where each section was defined first, for messages. */
+  sectionPos: Map<string, SourcePos>;
+}
+
+export interface SiteModel {
+  name: string;
+  /** `local` or `slurm` (anything ceci calls nersc-* launches through srun). */
+  launcher: string;
+  /** Stage slots: a stage takes nprocess × threads_per_process of them. */
+  maxThreads: number;
+  mpiCommand: string;
+  file?: string;
+  raw: Record<string, unknown>;
+}
+
+export interface RunInput {
+  path: string;
+  pos: SourcePos;
+}
+
+export interface ModuleRef {
+  name: string;
+  pos: SourcePos;
+}
+
+export interface RunModel {
+  name: string;
+  root: string;
+  file: string;
+  resume: ResumeMode;
+  pipelines: { name: string; file: string }[];
+  modules: ModuleRef[];
+  stages: StageEntry[];
+  inputs: Map<string, RunInput>;
+  outputDir: string;
+  logDir: string;
+  preScript: string;
+  postScript: string;
+  stageConfig: StageConfigModel;
+  /** Paths of every config file read, for `lbg watch` and for messages. */
+  configFiles: string[];
+  site: SiteModel;
+  pythonPaths: string[];
+}

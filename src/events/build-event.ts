@@ -1,0 +1,26 @@
+// The closed union of everything a build reports. Reporters (plain, JSON) and the UI only observe these;
+// a new event kind fails to compile in every reporter's exhaustive switch until it is handled.
+//
+// `--json` prints each event as one JSON object per line on stdout (and nothing else there). Fields are
+// stable; paths are relative to the project root; times are seconds.
+
+export type StageStatus = "succeeded" | "failed" | "cancelled";
+
+export type BuildEvent =
+  /** First event: what will be considered. `toRun` counts stages already known stale before anything runs. */
+  | { event: "build-start"; run: string; pipelines: string[]; stages: number; jobs: number; resume: string; dryRun: boolean }
+  /** A problem that does not stop the build (unknown config key, damaged record line...). */
+  | { event: "warning"; message: string }
+  /** `resume: False`/`restart` (or --no-resume): every stage re-runs. Said once so nobody wonders why. */
+  | { event: "restart-all"; reason: string }
+  | { event: "stage-fresh"; stage: string }
+  /** A stage that would run (dry run) or is about to run, with its reasons. */
+  | { event: "stage-start"; stage: string; reasons: string[]; log: string; dryRun?: boolean }
+  | { event: "stage-end"; stage: string; status: StageStatus; seconds: number; outputs: string[]; log: string; error?: string; logTail?: string[] }
+  /** Not run because an upstream stage failed or was cancelled. */
+  | { event: "stage-blocked"; stage: string; by: string }
+  | { event: "script-start"; which: "pre_script" | "post_script"; command: string }
+  | { event: "script-end"; which: "pre_script" | "post_script"; ok: boolean; seconds: number; log: string; logTail?: string[] }
+  | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; error?: string };
+
+export type EventSink = (e: BuildEvent) => void;

@@ -1,0 +1,76 @@
+// A warm stage worker: a Node process that runs TypeScript stages one at a time, sent over IPC by the
+// local executor. Keeping it alive avoids paying a Node start per stage (1,000 trivial stages must build in
+// seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
+// takes its worker down. Also answers `--introspect <bundle>...` for the stage loader.
+import { closeSync, openSync, writeSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { introspect } from "../stages/introspect-main.ts";
+import type { FromWorker, StageJob, ToWorker } from "./stage-job.ts";
+
+async function runJob(job: StageJob): Promise<FromWorker> {
+  const fd = openSync(job.log, "w");
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const toLog = (chunk: unknown, enc?: unknown, cb?: unknown): boolean => {
+    if (typeof chunk === "string") writeSync(fd, chunk);
+    else writeSync(fd, chunk as Uint8Array);
+    const done = typeof enc === "function" ? enc : cb;
+    if (typeof done === "function") (done as () => void)();
+    return true;
+  };
+  process.stdout.write = toLog as typeof process.stdout.write;
+  process.stderr.write = toLog as typeof process.stderr.write;
+  currentLog = fd;
+  const started = Date.now();
+  try {
+    writeSync(fd, `Executing stage: ${job.instance} (${job.className}) @ ${new Date().toISOString()}\n`);
+    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<string, new () => { run(ctx: unknown): unknown }>;
+    const Cls = mod[job.exportName];
+    if (typeof Cls !== "function") throw new Error(`${job.bundle} no longer exports ${job.exportName}`);
+    const stage = new Cls();
+    await stage.run({
+      instance: job.instance,
+      inputs: job.inputs,
+      outputs: job.outputs,
+      config: job.config,
+      nprocess: job.nprocess,
+      threadsPerProcess: job.threadsPerProcess,
+      log: (m: string) => writeSync(fd, `${m}\n`),
+    });
+    writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+    return { type: "done", ok: true };
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    writeSync(fd, `${error.stack ?? error.message}\n`);
+    return { type: "done", ok: false, error: `${error.name}: ${error.message}` };
+  } finally {
+    currentLog = undefined;
+    process.stdout.write = out;
+    process.stderr.write = err;
+    closeSync(fd);
+  }
+}
+
+let currentLog: number | undefined;
+
+function fatal(e: unknown): void {
+  const error = e instanceof Error ? e : new Error(String(e));
+  if (currentLog !== undefined) {
+    try { writeSync(currentLog, `${error.stack ?? error.message}\n`); } catch { /* log gone */ }
+  }
+  process.send?.({ type: "done", ok: false, error: `${error.name}: ${error.message} (uncaught)` } satisfies FromWorker, () => process.exit(1));
+  setTimeout(() => process.exit(1), 1000).unref();
+}
+
+if (process.argv[2] === "--introspect") {
+  const results = await introspect(process.argv.slice(3));
+  process.stdout.write(`\n${JSON.stringify({ introspection: results })}\n`);
+  process.exit(0);
+} else {
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (m: ToWorker) => {
+    if (m.type === "run") void runJob(m.job).then((reply) => process.send?.(reply));
+  });
+}

@@ -1,0 +1,54 @@
+// A stage instance's fingerprint: everything that can change its outputs (DESIGN.md §4). Stored whole in
+// the stage's record so that staleness reasons can name the field that changed.
+//
+// Not in it, on purpose: where or how the stage ran (local or Slurm, -j), log paths, timings.
+import { relative } from "node:path";
+import type { StatCache } from "../fs/stat-cache.ts";
+import type { StageNode } from "../graph/build-graph.ts";
+import { canonicalJson } from "./canonical-json.ts";
+
+export const FINGERPRINT_FORMAT = 1;
+
+export interface Fingerprint {
+  /** Bumped when the meaning of any field changes; a record of another format is stale. */
+  format: number;
+  /** `<module>:<class name>`. */
+  class: string;
+  /** Code fingerprint: source file (relative to the project root) → xxh64 of its content. */
+  code: Record<string, string>;
+  /** Effective config of every declared option (canonical JSON order when hashed). */
+  config: Record<string, unknown>;
+  /** Input by class tag → its path (relative to the root) and content hash. */
+  inputs: Record<string, { path: string; hash: string }>;
+  /** Output by class tag → its final path relative to the root. */
+  outputs: Record<string, string>;
+}
+
+export type FingerprintResult =
+  | { ok: true; fingerprint: Fingerprint; hash: string }
+  | { ok: false; missing: { tag: string; path: string }[] };
+
+/** Computes the fingerprint from current file contents (through the stat cache). */
+export function computeFingerprint(root: string, node: StageNode, hashes: StatCache): FingerprintResult {
+  const code: Record<string, string> = {};
+  for (const src of node.meta.sources) code[src] = hashes.hash(`${root}/${src}`)?.hash ?? "missing";
+  const inputs: Fingerprint["inputs"] = {};
+  const missing: { tag: string; path: string }[] = [];
+  for (const i of node.inputs) {
+    const h = hashes.hash(i.path);
+    if (!h) missing.push({ tag: i.alias, path: i.path });
+    else inputs[i.tag] = { path: relative(root, i.path), hash: h.hash };
+  }
+  if (missing.length > 0) return { ok: false, missing };
+  const outputs: Fingerprint["outputs"] = {};
+  for (const o of node.outputs) outputs[o.tag] = relative(root, o.path);
+  const fingerprint: Fingerprint = {
+    format: FINGERPRINT_FORMAT,
+    class: `${node.meta.module}:${node.meta.name}`,
+    code,
+    config: node.config,
+    inputs,
+    outputs,
+  };
+  return { ok: true, fingerprint, hash: hashes.h.h64ToString(canonicalJson(fingerprint)) };
+}

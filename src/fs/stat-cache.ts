@@ -1,0 +1,135 @@
+// The stat-keyed hash cache (DESIGN.md §4): a file whose (device, inode, size, mtime ns, ctime ns) is
+// unchanged since it was hashed is never read again. This is what makes a no-op build read no contents.
+//
+// On disk: `.cache/runs/<run>/hashes.json`, rewritten atomically (temp file + rename) at the end of a
+// build, so a kill at any moment leaves the previous complete file. Format:
+//   { "format": 1, "entries": { "<absolute path>": [dev, ino, size, mtimeNs, ctimeNs, hash, racy] } }
+// dev/ino/size/mtimeNs/ctimeNs are decimal strings (nanosecond times exceed 2^53), hash is 16 hex digits,
+// racy is 1 when the file was hashed within the file system's timestamp granularity of its mtime: a write
+// in that same tick would not change the stat, so such an entry is trusted for this build only and is
+// re-hashed (`settle`) once the tick has passed.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import type { BigIntStats } from "node:fs";
+import { dirname, join } from "node:path";
+import { getHasher, hashFileWith, hashStringWith, listFilesRecursive } from "./hash-file.ts";
+
+type Entry = [string, string, string, string, string, string, 0 | 1];
+interface CacheFile { format: 1; entries: Record<string, Entry> }
+
+const NS_PER_MS = 1_000_000n;
+
+/** Timestamp granularity guess: whole-second mtimes mean a coarse file system (NFS, FAT: 2 s). */
+function granularityNs(st: BigIntStats): bigint {
+  return st.mtimeNs % 1_000_000_000n === 0n ? 2_000_000_000n : 50n * NS_PER_MS;
+}
+
+export interface HashResult { hash: string; kind: "file" | "directory" }
+
+export class StatCache {
+  private entries: Record<string, Entry>;
+  private dirty = false;
+  /** Number of files whose contents were read during this process (tests and benchmarks check it). */
+  bytesRead = 0;
+  filesRead = 0;
+  /** Hash results memoized for this build: each path is stat'ed at most once per plan pass. */
+  private memo = new Map<string, HashResult | null>();
+
+  private constructor(private readonly file: string, entries: Record<string, Entry>, readonly h: Awaited<ReturnType<typeof getHasher>>) {
+    this.entries = entries;
+  }
+
+  static async open(file: string): Promise<StatCache> {
+    let entries: Record<string, Entry> = {};
+    if (existsSync(file)) {
+      try {
+        const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+        if (parsed && parsed.format === 1 && typeof parsed.entries === "object") entries = parsed.entries;
+      } catch {
+        // A damaged cache only costs re-hashing; it never decides freshness by itself.
+      }
+    }
+    return new StatCache(file, entries, await getHasher());
+  }
+
+  /** Forget memoized results (the files may have changed since: a new plan pass after a stage ran). */
+  invalidate(path?: string): void {
+    if (path === undefined) this.memo.clear();
+    else this.memo.delete(path);
+  }
+
+  /** Content hash of a file or directory, or null when it does not exist. */
+  hash(path: string): HashResult | null {
+    const m = this.memo.get(path);
+    if (m !== undefined) return m;
+    let st: BigIntStats;
+    try {
+      st = statSync(path, { bigint: true });
+    } catch {
+      this.memo.set(path, null);
+      return null;
+    }
+    const result: HashResult = st.isDirectory()
+      ? { hash: this.hashDirectory(path), kind: "directory" }
+      : { hash: this.hashRegular(path, st), kind: "file" };
+    this.memo.set(path, result);
+    return result;
+  }
+
+  private hashRegular(path: string, st: BigIntStats): string {
+    const key: Entry = [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs), "", 0];
+    const e = this.entries[path];
+    if (e && e[6] === 0 && e[0] === key[0] && e[1] === key[1] && e[2] === key[2] && e[3] === key[3] && e[4] === key[4]) return e[5];
+    const startedNs = BigInt(Date.now()) * NS_PER_MS;
+    const hash = hashFileWith(this.h, path);
+    this.filesRead++;
+    this.bytesRead += Number(st.size);
+    key[5] = hash;
+    key[6] = startedNs - st.mtimeNs < granularityNs(st) ? 1 : 0;
+    this.entries[path] = key;
+    this.dirty = true;
+    return hash;
+  }
+
+  /** A directory's hash covers its files' relative paths and contents, so renames and edits both count. */
+  private hashDirectory(dir: string): string {
+    const parts: string[] = [];
+    for (const rel of listFilesRecursive(dir)) {
+      const st = statSync(join(dir, rel), { bigint: true });
+      parts.push(`${rel}\0${this.hashRegular(join(dir, rel), st)}`);
+    }
+    return hashStringWith(this.h, parts.join("\n"));
+  }
+
+  /** Re-hash racy entries once their timestamp tick has passed, so the next build can trust them. */
+  async settle(): Promise<void> {
+    const racy = Object.keys(this.entries).filter((p) => this.entries[p]![6] === 1);
+    if (racy.length === 0) return;
+    await new Promise((r) => setTimeout(r, 60));
+    for (const p of racy) {
+      const e = this.entries[p]!;
+      let st: BigIntStats;
+      try {
+        st = statSync(p, { bigint: true });
+      } catch {
+        delete this.entries[p];
+        continue;
+      }
+      if (String(st.mtimeNs) !== e[3] || String(st.size) !== e[2]) continue; // changed: next build re-hashes
+      if (BigInt(Date.now()) * NS_PER_MS - st.mtimeNs < granularityNs(st)) continue;
+      const hash = hashFileWith(this.h, p);
+      this.filesRead++;
+      this.entries[p] = [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs), hash, 0];
+    }
+    this.dirty = true;
+  }
+
+  /** Drop entries of files that no longer exist is not needed: a missing file simply misses. */
+  save(): void {
+    if (!this.dirty) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
+    renameSync(tmp, this.file);
+    this.dirty = false;
+  }
+}

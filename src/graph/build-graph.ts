@@ -1,0 +1,143 @@
+// Wires stage instances by their (aliased) tags into a DAG, and rejects what cannot be built:
+// cycles (named), two producers of one tag, inputs nobody provides, tags both produced and given as run
+// inputs, aliases to tags the class lacks, and output paths that would leave output_dir.
+import { isAbsolute, join, relative, sep } from "node:path";
+import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import type { RunModel, StageEntry } from "../config/run-model.ts";
+import type { Warn } from "../config/check-value.ts";
+import { outputFileName, type FileType } from "../sdk/stage.ts";
+import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
+import type { StageMeta } from "../stages/stage-meta.ts";
+
+export interface InputEdge {
+  /** Tag as the class declares it (what the stage process is told). */
+  tag: string;
+  /** Tag after aliases (what wires the graph). */
+  alias: string;
+  type: FileType;
+  path: string;
+  /** Instance producing it, or undefined for a run input. */
+  producer?: string;
+}
+
+export interface OutputFile {
+  tag: string;
+  alias: string;
+  type: FileType;
+  /** Final path. */
+  path: string;
+  /** Where the stage writes before lbg renames it (ceci's `inprogress_` prefix). */
+  inprogress: string;
+}
+
+export interface StageNode {
+  name: string;
+  entry: StageEntry;
+  meta: StageMeta;
+  inputs: InputEdge[];
+  outputs: OutputFile[];
+  config: Record<string, unknown>;
+  configOrigin: Record<string, SourcePos>;
+}
+
+export interface StageGraph {
+  nodes: Map<string, StageNode>;
+  /** Topological order, ties broken by pipeline order. */
+  order: string[];
+  dependants: Map<string, string[]>;
+}
+
+function checkInside(outputDir: string, name: string, pos: SourcePos, what: string): string {
+  const p = join(outputDir, name);
+  const rel = relative(outputDir, p);
+  if (isAbsolute(name) || rel === "" || rel.startsWith("..") || rel.split(sep).includes("..")) {
+    throw new LbgError(`${what} '${name}' would put an output outside output_dir`, pos, "use a plain file name; outputs always live in the run's output_dir");
+  }
+  return p;
+}
+
+export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: SetOverride[], warn: Warn): StageGraph {
+  const nodes = new Map<string, StageNode>();
+  const producers = new Map<string, string>();
+
+  for (const entry of run.stages) {
+    const meta = metas.get(entry.name)!;
+    for (const [from, to] of Object.entries(entry.aliases)) {
+      if (!(from in meta.inputs) && !(from in meta.outputs)) {
+        throw new LbgError(`alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'`, entry.pos,
+          suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags"));
+      }
+    }
+    const cfg = effectiveConfig(entry, meta, run.stageConfig, sets, warn);
+    const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {
+      const alias = entry.aliases[tag] ?? tag;
+      const override = cfg.outputNames[tag];
+      const name = override ? override.name : outputFileName(alias, type);
+      const path = checkInside(run.outputDir, name, override?.pos ?? entry.pos, override ? `output name '${tag}'` : `output tag '${alias}'`);
+      const slash = name.lastIndexOf("/");
+      const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
+      return { tag, alias, type, path, inprogress };
+    });
+    for (const o of outputs) {
+      const prev = producers.get(o.alias);
+      if (prev) {
+        throw new LbgError(`tag '${o.alias}' is produced by two stages: '${prev}' and '${entry.name}'`, entry.pos, `give one of them an alias, e.g. aliases: {${o.tag}: ${o.alias}_${entry.name}}`);
+      }
+      producers.set(o.alias, entry.name);
+      const inRun = run.inputs.get(o.alias);
+      if (inRun) throw new LbgError(`tag '${o.alias}' is both an output of stage '${entry.name}' and a run input`, inRun.pos, "remove it from the run's inputs or alias the stage's output");
+    }
+    nodes.set(entry.name, { name: entry.name, entry, meta, inputs: [], outputs, config: cfg.values, configOrigin: cfg.origin });
+  }
+
+  const missing = new Map<string, string[]>();
+  for (const node of nodes.values()) {
+    for (const [tag, type] of Object.entries(node.meta.inputs)) {
+      const alias = node.entry.aliases[tag] ?? tag;
+      const producer = producers.get(alias);
+      if (producer) {
+        const out = nodes.get(producer)!.outputs.find((o) => o.alias === alias)!;
+        node.inputs.push({ tag, alias, type, path: out.path, producer });
+      } else if (run.inputs.has(alias)) {
+        node.inputs.push({ tag, alias, type, path: run.inputs.get(alias)!.path });
+      } else {
+        missing.set(alias, [...(missing.get(alias) ?? []), node.name]);
+      }
+    }
+  }
+  if (missing.size > 0) {
+    const [tag, needers] = [...missing.entries()][0]!;
+    const more = missing.size > 1 ? ` (and ${missing.size - 1} more: ${[...missing.keys()].slice(1).join(", ")})` : "";
+    throw new LbgError(`input '${tag}' is needed by stage${needers.length > 1 ? "s" : ""} ${needers.join(", ")} but no stage produces it and the run does not list it${more}`,
+      { file: run.file, line: undefined }, `add '${tag}: <path>' under 'inputs:' in ${relative(run.root, run.file)}, or add the stage that makes it`);
+  }
+
+  const dependants = new Map<string, string[]>([...nodes.keys()].map((k) => [k, []]));
+  for (const node of nodes.values()) {
+    for (const p of new Set(node.inputs.map((i) => i.producer).filter((x): x is string => !!x))) dependants.get(p)!.push(node.name);
+  }
+  return { nodes, order: topoOrder(nodes), dependants };
+}
+
+function topoOrder(nodes: Map<string, StageNode>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (n: string): void => {
+    const s = state.get(n);
+    if (s === 2) return;
+    if (s === 1) {
+      const cycle = [...stack.slice(stack.indexOf(n)), n];
+      throw new LbgError(`dependency cycle: ${cycle.join(" → ")}`, nodes.get(n)!.entry.pos, "a stage cannot (indirectly) read its own output");
+    }
+    state.set(n, 1);
+    stack.push(n);
+    const deps = new Set(nodes.get(n)!.inputs.map((i) => i.producer).filter((x): x is string => !!x));
+    for (const d of deps) visit(d);
+    stack.pop();
+    state.set(n, 2);
+    order.push(n);
+  };
+  for (const n of nodes.keys()) visit(n);
+  return order;
+}

@@ -1,0 +1,193 @@
+// The build loop: checks stages as their producers finish (so early cutoff uses the real output hashes),
+// runs stale ones on an executor within the slot budget, longest remaining path first, and reports every
+// transition as an event.
+//
+//   waiting ──(producers done)──► check ──► fresh
+//                                   └──► ready ──(slots free)──► running ──► succeeded | failed | cancelled
+//   waiting ──(a producer failed / build stopping)──► blocked
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { RunModel } from "../config/run-model.ts";
+import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import type { Executor } from "../executors/stage-job.ts";
+import type { StatCache } from "../fs/stat-cache.ts";
+import type { StageGraph, StageNode } from "../graph/build-graph.ts";
+import { planStage } from "../plan/plan-stage.ts";
+import type { RecordStore } from "../store/record-store.ts";
+import { finishStage, removeInprogress } from "./finish-stage.ts";
+import { criticalPaths } from "./critical-path.ts";
+
+export interface BuildOptions {
+  run: RunModel;
+  graph: StageGraph;
+  records: RecordStore;
+  hashes: StatCache;
+  executor: Executor;
+  jobs: number;
+  keepGoing: boolean;
+  /** Reason to re-run a stage regardless of its record, or undefined. */
+  forced: (stage: string) => string | undefined;
+  emit: EventSink;
+  /** Aborted on SIGINT/SIGTERM: running stages are cancelled, nothing new starts. */
+  signal: AbortSignal;
+}
+
+export interface BuildSummary {
+  ok: boolean;
+  succeeded: number;
+  failed: number;
+  fresh: number;
+  blocked: number;
+  cancelled: number;
+}
+
+export function logPath(run: RunModel, stage: string): string {
+  return join(run.logDir, `${stage}.out`);
+}
+
+export function tail(file: string, lines = 20): string[] {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
+export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
+  const { run, graph, hashes, emit } = o;
+  const root = run.root;
+  const sum: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
+  const waitingOn = new Map<string, number>();
+  for (const [name, node] of graph.nodes) waitingOn.set(name, new Set(node.inputs.map((i) => i.producer).filter(Boolean)).size);
+  const priority = criticalPaths(graph, (s) => o.records.get(s)?.seconds ?? 1);
+  const ready: { node: StageNode; reasons: string[]; fp: ReturnType<typeof planStage> }[] = [];
+  const done = new Set<string>();
+  let stopping = false;
+  let firstFailure: string | undefined;
+  let freeSlots = o.jobs;
+  const running = new Set<Promise<void>>();
+  let wake: () => void = () => {};
+
+  const block = (name: string, by: string) => {
+    if (done.has(name)) return;
+    done.add(name);
+    sum.blocked++;
+    emit({ event: "stage-blocked", stage: name, by });
+    for (const d of graph.dependants.get(name)!) block(d, by);
+  };
+
+  const check = (name: string) => {
+    const node = graph.nodes.get(name)!;
+    const plan = planStage(root, node, o.records.get(name), hashes, o.forced(name));
+    if (plan.state === "fresh") {
+      sum.fresh++;
+      emit({ event: "stage-fresh", stage: name });
+      complete(name);
+    } else if (plan.state === "missing-input") {
+      sum.failed++;
+      sum.ok = false;
+      done.add(name);
+      const m = plan.missing[0]!;
+      emit({ event: "stage-end", stage: name, status: "failed", seconds: 0, outputs: [], log: relative(root, logPath(run, name)), error: `input '${m.tag}' is missing: ${relative(root, m.path)}` });
+      onFailure(name);
+    } else {
+      ready.push({ node, reasons: plan.reasons, fp: plan });
+      ready.sort((a, b) => priority.get(b.node.name)! - priority.get(a.node.name)!);
+    }
+  };
+
+  const complete = (name: string) => {
+    done.add(name);
+    for (const d of graph.dependants.get(name)!) {
+      const left = waitingOn.get(d)! - 1;
+      waitingOn.set(d, left);
+      if (left === 0 && !done.has(d)) check(d);
+    }
+  };
+
+  const onFailure = (name: string) => {
+    firstFailure ??= name;
+    for (const d of graph.dependants.get(name)!) block(d, name);
+    if (!o.keepGoing) stopping = true;
+  };
+
+  const launch = (item: (typeof ready)[number]) => {
+    const { node } = item;
+    if (item.fp.state !== "stale") return;
+    const { fingerprint, hash } = item.fp;
+    const slots = Math.min(node.entry.nprocess * node.entry.threadsPerProcess, o.jobs);
+    freeSlots -= slots;
+    const log = logPath(run, node.name);
+    mkdirSync(dirname(log), { recursive: true });
+    for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
+    removeInprogress(node);
+    emit({ event: "stage-start", stage: node.name, reasons: item.reasons, log: relative(root, log) });
+    const started = Date.now();
+    const job = o.executor.run({
+      instance: node.name, className: node.meta.name, bundle: node.meta.bundle, exportName: node.meta.exportName,
+      inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
+      outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
+      config: node.config, nprocess: node.entry.nprocess, threadsPerProcess: node.entry.threadsPerProcess, log, cwd: root,
+    }, o.signal);
+    const p = job.then((outcome) => {
+      freeSlots += slots;
+      const seconds = (Date.now() - started) / 1000;
+      const end = (status: "succeeded" | "failed" | "cancelled", error?: string): BuildEvent => ({
+        event: "stage-end", stage: node.name, status, seconds, log: relative(root, log), error,
+        outputs: status === "succeeded" ? node.outputs.map((x) => relative(root, x.path)) : [],
+        logTail: status === "failed" ? tail(log) : undefined,
+      });
+      let result = outcome;
+      if (outcome.status === "succeeded") {
+        try {
+          const f = finishStage(root, node, fingerprint, hash, started, hashes, o.records);
+          if (!f.ok) result = { status: "failed", error: f.error };
+          else for (const w of f.warnings) emit({ event: "warning", message: w });
+        } catch (e) {
+          result = { status: "failed", error: `could not put outputs in place: ${(e as Error).message}` };
+        }
+      }
+      if (result.status !== "succeeded") removeInprogress(node);
+      emit(end(result.status, result.error));
+      if (result.status === "succeeded") {
+        sum.succeeded++;
+        complete(node.name);
+      } else {
+        done.add(node.name);
+        sum.ok = false;
+        if (result.status === "cancelled") sum.cancelled++;
+        else sum.failed++;
+        onFailure(node.name);
+      }
+    });
+    running.add(p);
+    void p.finally(() => {
+      running.delete(p);
+      wake();
+    });
+  };
+
+  const onAbort = () => wake();
+  o.signal.addEventListener("abort", onAbort);
+  for (const name of graph.order) if (waitingOn.get(name) === 0 && !done.has(name)) check(name);
+
+  for (;;) {
+    if (o.signal.aborted) stopping = true;
+    while (!stopping && ready.length > 0) {
+      const need = Math.min(ready[0]!.node.entry.nprocess * ready[0]!.node.entry.threadsPerProcess, o.jobs);
+      if (need > freeSlots) break;
+      launch(ready.shift()!);
+    }
+    if (running.size === 0) break;
+    await new Promise<void>((r) => {
+      wake = r;
+    });
+  }
+  o.signal.removeEventListener("abort", onAbort);
+
+  for (const name of graph.order) {
+    if (!done.has(name)) block(name, o.signal.aborted ? "interrupt" : (firstFailure ?? "an earlier failure"));
+  }
+  if (sum.failed + sum.cancelled + sum.blocked > 0) sum.ok = false;
+  return sum;
+}

@@ -1,0 +1,106 @@
+// The effective value of each option of a stage instance: --set > stage section > global > default
+// (ceci's in-stage precedence, DESIGN.md §3), type-checked against the class's declarations.
+import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
+import type { Warn } from "../config/check-value.ts";
+import type { OptionSpec } from "../sdk/stage.ts";
+import type { StageMeta } from "./stage-meta.ts";
+
+/** A `--set Stage.option=value` override; `section` may be `global`. */
+export interface SetOverride {
+  section: string;
+  key: string;
+  value: unknown;
+  text: string;
+}
+
+export interface EffectiveConfig {
+  values: Record<string, unknown>;
+  /** Where each value came from (for messages); absent for defaults. */
+  origin: Record<string, SourcePos>;
+  /** Output tag (unaliased) → file name relative to output_dir, from a section key equal to the tag. */
+  outputNames: Record<string, { name: string; pos: SourcePos }>;
+}
+
+function typeOk(spec: OptionSpec, v: unknown): boolean {
+  if (v === null) return true; // ceci accepts None for any option
+  switch (spec.type) {
+    case "int": return typeof v === "number" && Number.isInteger(v);
+    case "float": return typeof v === "number";
+    case "str": return typeof v === "string";
+    case "bool": return typeof v === "boolean";
+    case "list": return Array.isArray(v);
+    case "dict": return typeof v === "object" && !Array.isArray(v);
+    default: return true;
+  }
+}
+
+function show(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}
+
+export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageConfigModel, sets: SetOverride[], warn: Warn): EffectiveConfig {
+  const section = cfg.sections.get(entry.name) ?? new Map<string, ConfigValue>();
+  const values: Record<string, unknown> = {};
+  const origin: Record<string, SourcePos> = {};
+  const outputNames: EffectiveConfig["outputNames"] = {};
+  const optionNames = Object.keys(meta.options);
+
+  for (const [key, cv] of section) {
+    if (key in meta.options || key === "name") continue;
+    if (key in meta.outputs) {
+      if (typeof cv.value !== "string" || !cv.value) throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
+      outputNames[key] = { name: cv.value, pos: cv.pos };
+      continue;
+    }
+    warn(new LbgError(`unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`, cv.pos, suggest(key, optionNames, "options")));
+  }
+  const name = section.get("name");
+  if (name && name.value !== entry.name) warn(new LbgError(`'name: ${show(name.value)}' in config section '${entry.name}' differs from the stage instance name`, name.pos));
+
+  for (const [key, spec] of Object.entries(meta.options)) {
+    const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key).at(-1);
+    const set = pick(entry.name) ?? pick("global");
+    let chosen: { value: unknown; pos?: SourcePos } | undefined;
+    if (set) chosen = { value: set.value, pos: { file: `--set ${set.text}` } };
+    else if (section.has(key)) chosen = section.get(key)!;
+    else if (cfg.global.has(key)) chosen = cfg.global.get(key)!;
+    if (chosen === undefined) {
+      if (spec.default === undefined) {
+        if (spec.required === false) continue;
+        throw new LbgError(`stage '${entry.name}' needs option '${key}' (${spec.type}) and no value is set`, cfg.sectionPos.get(entry.name) ?? entry.pos,
+          `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`);
+      }
+      values[key] = spec.default;
+      continue;
+    }
+    if (!typeOk(spec, chosen.value)) {
+      throw new LbgError(`option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}`, chosen.pos, spec.doc || undefined);
+    }
+    values[key] = chosen.value;
+    if (chosen.pos) origin[key] = chosen.pos;
+  }
+  return { values, origin, outputNames };
+}
+
+/** Parses `Stage.option=value` (value in YAML syntax) and checks the stage and option exist. */
+export function parseSet(text: string, parseYaml: (s: string) => unknown): SetOverride {
+  const m = /^([A-Za-z_][A-Za-z0-9_.-]*?)\.([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(text);
+  if (!m) throw new LbgError(`--set ${text}: expected Stage.option=value`, { file: "--set" }, "for example --set SplitCatalog.seed=7");
+  let value: unknown;
+  try {
+    value = parseYaml(m[3]!);
+  } catch (e) {
+    throw new LbgError(`--set ${text}: value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file: "--set" });
+  }
+  return { section: m[1]!, key: m[2]!, value: value === undefined ? null : value, text };
+}
+
+export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>): void {
+  for (const s of sets) {
+    if (s.section === "global") continue;
+    const meta = stages.get(s.section);
+    if (!meta) throw new LbgError(`--set ${s.text}: no stage instance '${s.section}' in this run`, { file: "--set" }, suggest(s.section, [...stages.keys(), "global"], "stages"));
+    if (!(s.key in meta.options)) throw new LbgError(`--set ${s.text}: stage '${s.section}' (class ${meta.name}) has no option '${s.key}'`, { file: "--set" }, suggest(s.key, Object.keys(meta.options), "options"));
+  }
+}

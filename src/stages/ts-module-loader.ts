@@ -1,0 +1,192 @@
+// Finds TypeScript stage classes in a project folder (`modules: lbg_stages` → `<root>/lbg_stages/*.ts`).
+//
+// Each stage file is bundled with esbuild (npm packages stay external) into `.cache/bundles/<file>-<hash>.mjs`
+// and introspected in a child process. The result is cached per file in `.cache/stages/<file>.json`:
+//   { "format": 1, "sources": { "<rel path>": "<xxh64>" }, "classes": [StageMeta...] | null, "error": string | null }
+// `sources` are the file and every local file it imports (esbuild's metafile); while their content hashes
+// (through the stat cache, so usually without reading them) are unchanged, nothing is bundled or imported.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StatCache } from "../fs/stat-cache.ts";
+import { hashStringWith } from "../fs/hash-file.ts";
+import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
+import type { IntrospectResult } from "./introspect-main.ts";
+import type { StageMeta } from "./stage-meta.ts";
+
+const FORMAT = 1;
+const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
+
+interface CacheEntry {
+  format: number;
+  sources: Record<string, string>;
+  classes: StageMeta[] | null;
+  error: string | null;
+}
+
+export interface FileStages {
+  file: string;
+  classes: StageMeta[];
+  error?: string;
+}
+
+/** Folder of a TypeScript stage module, or undefined when the name is not a folder of this project. */
+export function tsModuleDir(root: string, module: string): string | undefined {
+  const dir = join(root, ...module.split("."));
+  try {
+    return readdirSync(dir) && dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function stageFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && !e.name.endsWith(".test.ts"))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+function cachePath(root: string, file: string): string {
+  return join(root, ".cache", "stages", `${relative(root, file).replaceAll("/", "__")}.json`);
+}
+
+function writeAtomic(path: string, text: string): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function readCache(root: string, file: string, hashes: StatCache): CacheEntry | undefined {
+  const p = cachePath(root, file);
+  if (!existsSync(p)) return undefined;
+  try {
+    const e = JSON.parse(readFileSync(p, "utf8")) as CacheEntry;
+    if (e.format !== FORMAT) return undefined;
+    for (const [rel, h] of Object.entries(e.sources)) {
+      if (hashes.hash(join(root, rel))?.hash !== h) return undefined;
+    }
+    if (e.classes && e.classes.some((c) => !existsSync(c.bundle))) return undefined;
+    return e;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads every stage file of a module folder, bundling and introspecting only files whose sources changed. */
+export async function loadTsModule(root: string, module: string, dir: string, hashes: StatCache): Promise<FileStages[]> {
+  const files = stageFiles(dir);
+  const out = new Map<string, FileStages>();
+  const stale: string[] = [];
+  for (const f of files) {
+    const e = readCache(root, f, hashes);
+    if (e) out.set(f, { file: f, classes: e.classes ?? [], error: e.error ?? undefined });
+    else stale.push(f);
+  }
+  if (stale.length > 0) {
+    for (const r of await bundleAndIntrospect(root, module, stale, hashes)) out.set(r.file, r);
+  }
+  return files.map((f) => out.get(f)!);
+}
+
+async function bundleAndIntrospect(root: string, module: string, files: string[], hashes: StatCache): Promise<FileStages[]> {
+  const { build } = await import("esbuild");
+  const bundleDir = join(root, ".cache", "bundles");
+  mkdirSync(bundleDir, { recursive: true });
+  const results: FileStages[] = [];
+  const pending: { file: string; bundle: string; sources: Record<string, string> }[] = [];
+  for (const file of files) {
+    const rel = relative(root, file);
+    try {
+      const r = await build({
+        entryPoints: [file], absWorkingDir: root, bundle: true, platform: "node", format: "esm", target: "node20",
+        packages: "external", keepNames: true, write: false, metafile: true, logLevel: "silent", outdir: bundleDir,
+        jsx: "automatic",
+      });
+      const code = r.outputFiles.find((o) => o.path.endsWith(".js"))!;
+      const out = Object.values(r.metafile!.outputs)[0]!;
+      const sources: Record<string, string> = {};
+      for (const input of Object.keys(out.inputs).sort()) {
+        if (input.includes("node_modules/") || input.startsWith("<")) continue;
+        const h = hashes.hash(join(root, input));
+        if (h) sources[input] = h.hash;
+      }
+      const bundle = join(bundleDir, `${basename(file, ".ts")}-${hashStringWith(hashes.h, code.text)}.mjs`);
+      if (!existsSync(bundle)) writeAtomic(bundle, code.text);
+      pending.push({ file, bundle, sources });
+    } catch (e) {
+      const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
+      const first = errs?.[0];
+      const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : `${rel}: `;
+      const error = `${where}${first?.text ?? (e as Error).message}`;
+      // A file that does not compile is cached against its own hash so a no-op does not retry it.
+      const h = hashes.hash(file);
+      writeAtomic(cachePath(root, file), JSON.stringify({ format: FORMAT, sources: h ? { [rel]: h.hash } : {}, classes: null, error } satisfies CacheEntry));
+      results.push({ file, classes: [], error });
+    }
+  }
+  if (pending.length > 0) {
+    const found = runIntrospection(root, pending.map((p) => p.bundle));
+    for (const p of pending) {
+      const r = found.find((x) => x.bundle === p.bundle);
+      const rel = relative(root, p.file);
+      let entry: CacheEntry;
+      if (!r || !r.ok) {
+        entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: failed to load: ${r?.error ?? "no answer from the introspection process"}` };
+      } else {
+        try {
+          const classes = (r.classes ?? []).map((c) => validateClass(rel, module, p.bundle, Object.keys(p.sources), c));
+          if (classes.length > 1) throw new Error(`defines ${classes.length} stage classes (${classes.map((c) => c.name).join(", ")}); put one stage class per file`);
+          entry = { format: FORMAT, sources: p.sources, classes, error: null };
+        } catch (e) {
+          entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: ${(e as Error).message}` };
+        }
+      }
+      writeAtomic(cachePath(root, p.file), JSON.stringify(entry));
+      results.push({ file: p.file, classes: entry.classes ?? [], error: entry.error ?? undefined });
+    }
+  }
+  return results;
+}
+
+function runIntrospection(root: string, bundles: string[]): IntrospectResult[] {
+  const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+  try {
+    const out = execFileSync(process.execPath, [worker, "--introspect", ...bundles], {
+      cwd: root, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"],
+    });
+    return JSON.parse(out.slice(out.lastIndexOf("\n{\"introspection\"") + 1)).introspection as IntrospectResult[];
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
+    return bundles.map((bundle) => ({ bundle, ok: false, error: msg }));
+  }
+}
+
+function validateClass(rel: string, module: string, bundle: string, sources: string[], c: NonNullable<IntrospectResult["classes"]>[number]): StageMeta {
+  const tags = (v: unknown, what: string) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`${c.name}.${what} must be an object of tag: file type`);
+    for (const [tag, t] of Object.entries(v)) {
+      if (!FILE_TYPES.includes(t as never)) throw new Error(`${c.name}.${what}.${tag}: unknown file type '${String(t)}' (use one of ${FILE_TYPES.join(", ")})`);
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(tag)) throw new Error(`${c.name}.${what}: invalid tag '${tag}'`);
+    }
+    return v as StageMeta["inputs"];
+  };
+  const options = c.options as Record<string, OptionSpec>;
+  if (typeof options !== "object" || options === null) throw new Error(`${c.name}.config must be an object of option specs`);
+  for (const [k, o] of Object.entries(options)) {
+    if (!o || typeof o !== "object" || !OPTION_TYPES.includes(o.type)) throw new Error(`${c.name}.config.${k}: type must be one of ${OPTION_TYPES.join(", ")}`);
+  }
+  return {
+    name: c.name, kind: "ts", module, file: rel, exportName: c.exportName, doc: String(c.doc ?? ""),
+    inputs: tags(c.inputs, "inputs"), outputs: tags(c.outputs, "outputs"), options, bundle, sources,
+  };
+}
+
+/** For messages: every problem found while loading stage files, as one error. */
+export function fileErrors(files: FileStages[]): string[] {
+  return files.filter((f) => f.error).map((f) => f.error!);
+}
+

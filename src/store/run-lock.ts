@@ -1,0 +1,76 @@
+// One build per run at a time. The lock is `.cache/runs/<run>/lock`, created with O_EXCL and holding
+//   {"pid": 123, "host": "nid001", "since": "<ISO time>"}
+// Its mtime is the heartbeat, refreshed every 5 s, because `.cache` may sit on a shared file system where the
+// pid of another host means nothing. A lock is broken when its holder is on this host and no longer alive,
+// or when its heartbeat is older than 60 s.
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+import { LbgError } from "../config/lbg-error.ts";
+
+const HEARTBEAT_MS = 5_000;
+const STALE_MS = 60_000;
+
+export interface LockHolder { pid: number; host: string; since: string }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export class RunLock {
+  private timer?: NodeJS.Timeout;
+  private constructor(readonly file: string) {}
+
+  /** Holder of the lock if it is held by a live process, else undefined. */
+  static holder(file: string): LockHolder | undefined {
+    try {
+      const h = JSON.parse(readFileSync(file, "utf8")) as LockHolder;
+      const age = Date.now() - statSync(file).mtimeMs;
+      if (h.host === hostname()) return alive(h.pid) ? h : undefined;
+      return age > STALE_MS ? undefined : h;
+    } catch {
+      return undefined; // unreadable or half-written lock: treat as free (it is re-created with O_EXCL)
+    }
+  }
+
+  static async acquire(file: string, run: string, wait: boolean): Promise<RunLock> {
+    mkdirSync(dirname(file), { recursive: true });
+    for (;;) {
+      try {
+        const fd = openSync(file, "wx");
+        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockHolder));
+        closeSync(fd);
+        const lock = new RunLock(file);
+        lock.timer = setInterval(() => {
+          try { utimesSync(file, new Date(), new Date()); } catch { /* lock removed under us: nothing to refresh */ }
+        }, HEARTBEAT_MS);
+        lock.timer.unref();
+        return lock;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new LbgError(`cannot create lock ${file}: ${(e as Error).message}`, undefined, undefined, 1);
+      }
+      const h = RunLock.holder(file);
+      if (!h) {
+        try { unlinkSync(file); } catch { /* someone else broke it first */ }
+        continue;
+      }
+      if (!wait) {
+        throw new LbgError(`run '${run}' is being built by pid ${h.pid} on ${h.host} since ${h.since}`, undefined, "wait for it, or pass --wait to queue behind it", 1);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  release(): void {
+    if (this.timer) clearInterval(this.timer);
+    try {
+      const h = JSON.parse(readFileSync(this.file, "utf8")) as LockHolder;
+      if (h.pid === process.pid && h.host === hostname()) unlinkSync(this.file);
+    } catch { /* already gone */ }
+  }
+}
