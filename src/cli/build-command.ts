@@ -51,7 +51,7 @@ export async function buildCommand(root: string, runName: string, flags: BuildFl
   if (resume === "restart" && !forceAll) emit({ event: "restart-all", reason: flags.resume === false ? "--no-resume" : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(root, run.file)}` });
 
   const end = (ok: boolean, s: { succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number }, error?: string) =>
-    emit({ event: "build-end", ok, ...s, seconds: (Date.now() - t0) / 1000, error });
+    emit({ event: "build-end", ok, ...s, seconds: (Date.now() - t0) / 1000, filesHashed: hashes.filesRead, error });
 
   if (flags.dryRun) {
     const predicted = predictRun(root, graph, records, hashes, forced);

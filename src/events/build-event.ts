@@ -21,6 +21,7 @@ export type BuildEvent =
   | { event: "stage-blocked"; stage: string; by: string }
   | { event: "script-start"; which: "pre_script" | "post_script"; command: string }
   | { event: "script-end"; which: "pre_script" | "post_script"; ok: boolean; seconds: number; log: string; logTail?: string[] }
-  | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; error?: string };
+  /** Last event. `filesHashed` counts files whose contents were read to hash them (0 on a true no-op). */
+  | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; filesHashed?: number; error?: string };
 
 export type EventSink = (e: BuildEvent) => void;
