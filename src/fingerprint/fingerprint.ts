@@ -18,7 +18,7 @@ export interface Fingerprint {
   code: Record<string, string>;
   /** Effective config of every declared option (canonical JSON order when hashed). */
   config: Record<string, unknown>;
-  /** Input by class tag → its path (relative to the root) and content hash. */
+  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash. */
   inputs: Record<string, { path: string; hash: string }>;
   /** Output by class tag → its final path relative to the root. */
   outputs: Record<string, string>;
@@ -37,7 +37,7 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   for (const i of node.inputs) {
     const h = hashes.hash(i.path);
     if (!h) missing.push({ tag: i.alias, path: i.path });
-    else inputs[i.tag] = { path: relative(root, i.path), hash: h.hash };
+    else inputs[i.alias] = { path: relative(root, i.path), hash: h.hash };
   }
   if (missing.length > 0) return { ok: false, missing };
   const outputs: Fingerprint["outputs"] = {};

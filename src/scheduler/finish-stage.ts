@@ -36,7 +36,7 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
   const changed: string[] = [];
   for (const i of node.inputs) {
     hashes.invalidate(i.path);
-    if (hashes.hash(i.path)?.hash !== fp.inputs[i.tag]?.hash) changed.push(i.alias);
+    if (hashes.hash(i.path)?.hash !== fp.inputs[i.alias]?.hash) changed.push(i.alias);
   }
   if (changed.length > 0) {
     return { ok: true, warnings: [`input${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed while stage '${node.name}' ran: its outputs are kept but it is not recorded as fresh`] };

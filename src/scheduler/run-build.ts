@@ -76,7 +76,10 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     for (const d of graph.dependants.get(name)!) block(d, by);
   };
 
+  const checked = new Set<string>();
   const check = (name: string) => {
+    if (checked.has(name)) return;
+    checked.add(name);
     const node = graph.nodes.get(name)!;
     const plan = planStage(root, node, o.records.get(name), hashes, o.forced(name));
     if (plan.state === "fresh") {
