@@ -32,7 +32,8 @@ function program(setCode: (c: number) => void): Command {
     .version(pkg.version, "-V, --version")
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: err, writeOut: out });
+    // Commander's own errors (unknown flag, missing argument) become one line like ours.
+    .configureOutput({ writeErr: err, writeOut: out, outputError: (str, write) => write(`lbg: ${str.trim().replace(/\s*\n\s*/g, " ")}\n`) });
 
   p.command("build <run>")
     .description("build a run: run every stale stage, in parallel where the graph allows")

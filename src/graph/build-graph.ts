@@ -51,7 +51,7 @@ function checkInside(outputDir: string, name: string, pos: SourcePos, what: stri
   const p = join(outputDir, name);
   const rel = relative(outputDir, p);
   if (isAbsolute(name) || rel === "" || rel.startsWith("..") || rel.split(sep).includes("..")) {
-    throw new LbgError(`${what} '${name}' would put an output outside output_dir`, pos, "use a plain file name; outputs always live in the run's output_dir");
+    throw new LbgError(`${what} would write outside output_dir (${name})`, pos, "use a plain file name; outputs always live in the run's output_dir");
   }
   return p;
 }
@@ -73,7 +73,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       const alias = entry.aliases[tag] ?? tag;
       const override = cfg.outputNames[tag];
       const name = override ? override.name : outputFileName(alias, type);
-      const path = checkInside(run.outputDir, name, override?.pos ?? entry.pos, override ? `output name '${tag}'` : `output tag '${alias}'`);
+      const path = checkInside(run.outputDir, name, override?.pos ?? entry.pos, override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`);
       const slash = name.lastIndexOf("/");
       const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
       return { tag, alias, type, path, inprogress };
