@@ -1,0 +1,59 @@
+// The LBG team's real configs (../shared/examples/lbg-pipelines) must load and validate structurally.
+// Their stages are Python ceci stages (TXPipe, RAIL), which this lbg cannot resolve: that must be reported
+// as one clean error, never a crash.
+import { cpSync, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadRun } from "../../src/config/load-run.ts";
+import { REPO, TempProject } from "../helpers/temp-project.ts";
+
+const EXAMPLES = join(REPO, "..", "shared", "examples", "lbg-pipelines", "configs");
+const present = existsSync(EXAMPLES);
+if (!present) console.warn(`skipping: ${EXAMPLES} is not here (it sits beside the repository in CI)`);
+const runs = present ? readdirSync(join(EXAMPLES, "runs")).map((f) => f.replace(/\.ya?ml$/, "")) : [];
+
+describe.skipIf(!present)("lbg-pipelines example configs", () => {
+  let p: TempProject;
+  beforeAll(() => {
+    p = new TempProject("mini");
+    cpSync(EXAMPLES, p.path("configs"), { recursive: true });
+  });
+  afterAll(() => p.remove());
+
+  it("has the four runs", () => {
+    expect(runs.sort()).toEqual(["lbg_color_cuts_example", "reduce_flagship_catalog", "smoke_test", "template"]);
+  });
+
+  for (const run of runs) {
+    it(`${run}: loads and validates structurally`, () => {
+      const warnings: string[] = [];
+      const model = loadRun({ root: p.dir, run, env: { LBG_DIR: "/global/lbg" }, warn: (w) => warnings.push(w.message) });
+      expect(model.stages.length).toBeGreaterThan(0);
+      expect(model.resume).toBe("restart"); // all four say resume: False
+      expect(model.pipelines.length).toBe(1);
+      expect(model.modules.map((m) => m.name)).toContain("lbg_stages");
+      if (run === "reduce_flagship_catalog") expect(model.outputDir).toBe("/global/lbg/shared/reduce_flagship_catalog/outputs");
+      if (run === "template") expect(model.outputDir).toBe(join(p.dir, "results/template/outputs"));
+      if (run === "smoke_test") {
+        expect(model.modules.map((m) => m.name)).toEqual(["lbg_stages", "rail.creation.degraders.photometric_errors", "rail.creation.degraders.quantityCut"]);
+        expect(model.stages.find((s) => s.name === "SmokeTestLsst")).toMatchObject({ classname: "LSSTErrorModel", aliases: { input: "smoke_catalog", output: "smoke_lsst" } });
+        expect(model.stageConfig.sections.get("SmokeTestDepthCut")?.get("cuts")?.value).toEqual({ i: 25.3 });
+      }
+    });
+
+    it(`${run}: lbg status reports unresolvable stages in one clean line`, () => {
+      const r = p.lbg(["status", run], { env: { LBG_DIR: "/global/lbg" } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("lbg: error:"));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/configs\/pipelines\/\w+\/pipeline\.yaml:\d+:\d+: unknown stage class|needs option|does not exist/);
+    });
+  }
+
+  it("reduce_flagship_catalog without LBG_DIR names the variable and the line", () => {
+    const r = p.lbg(["status", "reduce_flagship_catalog"], { env: { LBG_DIR: undefined } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/runs\/reduce_flagship_catalog\.yaml:7:13: environment variable \$LBG_DIR is not set/);
+  });
+});
