@@ -84,7 +84,7 @@ async function cleanRun(root: string, run: string, flags: { cache?: boolean; dry
     if (!flags.dryRun) {
       // Without --cache the stat cache stays: it describes files, not what lbg made.
       rmSync(flags.cache ? cacheDir : join(cacheDir, "records.jsonl"), { recursive: true, force: true });
-      for (const d of dirs) removeEmptyDirs(d);
+      for (const d of dirs) removeEmptyDirs(d, root);
     } else if (flags.cache && existsSync(cacheDir)) out(`would remove ${relative(root, cacheDir)}/\n`);
     return count;
   } finally {
@@ -101,8 +101,14 @@ function lstatExists(p: string): boolean {
   }
 }
 
-function removeEmptyDirs(dir: string): void {
-  try {
-    if (lstatSync(dir).isDirectory() && readdirSync(dir).length === 0) rmdirSync(dir);
-  } catch { /* not there or not empty */ }
+/** Removes `dir` and then its parents while they are empty, stopping at the project root. */
+function removeEmptyDirs(dir: string, root: string): void {
+  for (let d = dir; inside(root, d); d = dirname(d)) {
+    try {
+      if (!lstatSync(d).isDirectory() || readdirSync(d).length > 0) return;
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+  }
 }

@@ -175,3 +175,41 @@ describe("incremental builds (mini fixture)", () => {
     expect(p.build("numbers").ran.length).toBe(4);
   });
 });
+
+describe("pre_script, post_script and run-level config", () => {
+  it("runs the scripts around the stages, logs them, and fails the build when one fails", () => {
+    const p = new TempProject("mini");
+    try {
+      const run = p.read("configs/runs/numbers.yaml");
+      p.write("configs/runs/numbers.yaml", `${run}pre_script: "echo before > pre.txt"\npost_script: "cat results/numbers/outputs/total.txt > post.txt"\n`);
+      const r = p.build("numbers");
+      expect(r.code).toBe(0);
+      expect(r.events.map((e) => e.event)).toEqual(expect.arrayContaining(["script-start", "script-end"]));
+      expect(p.read("pre.txt")).toBe("before\n");
+      expect(p.read("post.txt")).toBe("45\n");
+      p.write("configs/runs/numbers.yaml", `${run}pre_script: "echo no way >&2; exit 3"\n`);
+      const f = p.lbg(["build", "numbers", "--force"]);
+      expect(f.code).toBe(1);
+      expect(f.stdout).toContain("FAILED   pre_script");
+      expect(f.stdout).toContain("| no way");
+      expect(f.stdout).not.toContain("run      MakeNumbers");
+    } finally {
+      p.remove();
+    }
+  });
+
+  it("a run may override stage options with an inline config section", () => {
+    const p = new TempProject("mini");
+    try {
+      p.write("configs/runs/numbers.yaml", `${p.read("configs/runs/numbers.yaml")}config:\n  MakeNumbers:\n    n: 4\n`);
+      expect(p.build("numbers").code).toBe(0);
+      expect(p.read("results/numbers/outputs/total.txt")).toBe("6\n");
+      const c = p.lbg(["clean", "numbers", "--cache"]);
+      expect(c.code).toBe(0);
+      expect(p.exists(".cache/runs/numbers")).toBe(false);
+      expect(p.exists("results/numbers")).toBe(false);
+    } finally {
+      p.remove();
+    }
+  });
+});
