@@ -71,7 +71,7 @@ export async function buildCommand(root: string, runName: string, flags: BuildFl
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const executor = new LocalExecutor(root);
+  const executor = new LocalExecutor(root, (pids) => lock?.setWorkers(pids));
   try {
     records.compactIfNeeded();
     const zero = { succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };

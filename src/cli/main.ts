@@ -14,8 +14,12 @@ import { describeCommand, listCommand } from "./catalog-commands.ts";
 import { findRoot } from "./find-root.ts";
 import { statusCommand } from "./status-command.ts";
 
-const out = (s: string) => void process.stdout.write(s);
-const err = (s: string) => void process.stderr.write(s);
+// A reader that goes away (`lbg build x | head`) must not crash a build: stop printing, keep building.
+const open = { stdout: true, stderr: true };
+process.stdout.on("error", () => (open.stdout = false));
+process.stderr.on("error", () => (open.stderr = false));
+const out = (s: string) => void (open.stdout && process.stdout.write(s));
+const err = (s: string) => void (open.stderr && process.stderr.write(s));
 let jsonMode = false;
 
 function parseJobs(v: string): number {
@@ -49,7 +53,7 @@ function program(setCode: (c: number) => void): Command {
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
     .action(async (run: string, o: BuildFlags & { json?: boolean }) => {
       jsonMode = !!o.json;
-      const emit: EventSink = o.json ? jsonReporter() : plainReporter();
+      const emit: EventSink = o.json ? jsonReporter(out) : plainReporter(out);
       setCode(await buildCommand(findRoot(), run, o, emit));
     });
 

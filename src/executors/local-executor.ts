@@ -21,7 +21,7 @@ export class LocalExecutor implements Executor {
   private busy = new Set<ChildProcess>();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
-  constructor(private readonly cwd: string) {}
+  constructor(private readonly cwd: string, private readonly onWorkers: (pids: number[]) => void = () => {}) {}
 
   /** Pids of live workers (the run lock records them so a later build can clean up after a kill -9). */
   pids(): number[] {
@@ -29,12 +29,16 @@ export class LocalExecutor implements Executor {
   }
 
   private spawnWorker(): ChildProcess {
-    return fork(this.workerPath, [], {
+    const child = fork(this.workerPath, [], {
       cwd: this.cwd,
       detached: true,
       stdio: ["ignore", "ignore", "ignore", "ipc"],
       serialization: "advanced",
     });
+    child.once("exit", () => this.onWorkers(this.pids()));
+    this.busy.add(child);
+    this.onWorkers(this.pids());
+    return child;
   }
 
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {

@@ -1,9 +1,11 @@
 // One build per run at a time. The lock is `.cache/runs/<run>/lock`, created with O_EXCL and holding
-//   {"pid": 123, "host": "nid001", "since": "<ISO time>"}
+//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "workers": [456, 789]}
 // Its mtime is the heartbeat, refreshed every 5 s, because `.cache` may sit on a shared file system where the
 // pid of another host means nothing. A lock is broken when its holder is on this host and no longer alive,
-// or when its heartbeat is older than 60 s.
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+// or when its heartbeat is older than 60 s. `workers` are the stage worker processes of the holder: when a
+// lock of a dead lbg on this host is broken, those that are still running (an lbg killed with SIGKILL
+// cannot stop them) are killed first, so they cannot keep writing in-progress files of the new build.
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
@@ -11,7 +13,24 @@ import { LbgError } from "../config/lbg-error.ts";
 const HEARTBEAT_MS = 5_000;
 const STALE_MS = 60_000;
 
-export interface LockHolder { pid: number; host: string; since: string }
+export interface LockHolder { pid: number; host: string; since: string; workers?: number[] }
+
+/** Kills worker process groups left by a dead holder on this host (only processes that are lbg workers). */
+function killOrphans(file: string): void {
+  let h: LockHolder;
+  try {
+    h = JSON.parse(readFileSync(file, "utf8")) as LockHolder;
+  } catch {
+    return;
+  }
+  if (h.host !== hostname()) return;
+  for (const pid of h.workers ?? []) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("worker.mjs")) continue;
+      process.kill(-pid, "SIGKILL");
+    } catch { /* already gone, or not ours */ }
+  }
+}
 
 function alive(pid: number): boolean {
   try {
@@ -24,7 +43,17 @@ function alive(pid: number): boolean {
 
 export class RunLock {
   private timer?: NodeJS.Timeout;
+  private since = new Date().toISOString();
   private constructor(readonly file: string) {}
+
+  /** Records the current worker pids in the lock (atomically: a reader sees the old or the new file). */
+  setWorkers(workers: number[]): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
+      renameSync(tmp, this.file);
+    } catch { /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */ }
+  }
 
   /** Holder of the lock if it is held by a live process, else undefined. */
   static holder(file: string): LockHolder | undefined {
@@ -43,9 +72,9 @@ export class RunLock {
     for (;;) {
       try {
         const fd = openSync(file, "wx");
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockHolder));
-        closeSync(fd);
         const lock = new RunLock(file);
+        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder));
+        closeSync(fd);
         lock.timer = setInterval(() => {
           try { utimesSync(file, new Date(), new Date()); } catch { /* lock removed under us: nothing to refresh */ }
         }, HEARTBEAT_MS);
@@ -56,6 +85,7 @@ export class RunLock {
       }
       const h = RunLock.holder(file);
       if (!h) {
+        killOrphans(file);
         try { unlinkSync(file); } catch { /* someone else broke it first */ }
         continue;
       }
