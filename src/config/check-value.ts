@@ -12,7 +12,8 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return "empty";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  return `${typeof v} ${JSON.stringify(v)}`;
+  const text = JSON.stringify(v);
+  return `${typeof v} ${text.length > 40 ? `${text.slice(0, 37)}..."` : text}`;
 }
 
 export function expectRecord(file: YamlFile, path: YamlPath, v: unknown, what: string): Record<string, unknown> {
