@@ -121,11 +121,22 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     const slots = Math.min(node.entry.nprocess * node.entry.threadsPerProcess, o.jobs);
     freeSlots -= slots;
     const log = logPath(run, node.name);
-    mkdirSync(dirname(log), { recursive: true });
-    for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
-    removeInprogress(node);
     emit({ event: "stage-start", stage: node.name, reasons: item.reasons, log: relative(root, log) });
     const started = Date.now();
+    try {
+      mkdirSync(dirname(log), { recursive: true });
+      for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
+      removeInprogress(node);
+    } catch (e) {
+      // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
+      freeSlots += slots;
+      sum.failed++;
+      sum.ok = false;
+      done.add(node.name);
+      emit({ event: "stage-end", stage: node.name, status: "failed", seconds: 0, outputs: [], log: relative(root, log), error: (e as Error).message });
+      onFailure(node.name);
+      return;
+    }
     const job = o.executor.run({
       instance: node.name, className: node.meta.name, bundle: node.meta.bundle, exportName: node.meta.exportName,
       inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
