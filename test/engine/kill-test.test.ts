@@ -1,0 +1,78 @@
+// The kill test: start a build, SIGKILL lbg at 20 seeded random moments (and its stage workers too in half of
+// them), rebuild to completion each time, and check that every final output is byte-identical to a clean
+// build's and that no stage that had finished before the kill runs again.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEvents, TempProject } from "../helpers/temp-project.ts";
+
+const KILLS = 20;
+
+/** The photo-z example when the project has it, else the mini fixture slowed down a little. */
+const usePhotoz = (() => {
+  try {
+    readFileSync(join(__dirname, "..", "..", "configs", "runs", "photoz_sim.yaml"));
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const RUN = usePhotoz ? "photoz_sim" : "numbers";
+const EXTRA = usePhotoz ? [] : ["--set", "MakeNumbers.sleep=0.5"];
+
+function outputsOf(p: TempProject): Record<string, string> {
+  const dir = p.path("results", RUN, "outputs");
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+}
+
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe(`kill test (${RUN})`, () => {
+  let p: TempProject;
+  let reference: Record<string, string>;
+  let buildMs: number;
+  beforeAll(() => {
+    p = new TempProject(usePhotoz ? undefined : "mini");
+    const t = Date.now();
+    expect(p.build(RUN, EXTRA).code).toBe(0);
+    buildMs = Date.now() - t;
+    reference = outputsOf(p);
+  });
+  afterAll(() => p.remove());
+
+  it(`${KILLS} SIGKILLs at random moments never leave a wrong output or re-run a finished stage`, async () => {
+    const r = rng(20261125);
+    const killedAt: number[] = [];
+    for (let i = 0; i < KILLS; i++) {
+      expect(p.lbg(["clean", RUN]).code).toBe(0);
+      const delay = Math.round((0.05 + 0.9 * r()) * buildMs);
+      const alsoWorkers = i % 2 === 1;
+      const child = p.spawn(["build", RUN, "--json", ...EXTRA]);
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      const exited = new Promise((res) => child.on("exit", res));
+      await new Promise((res) => setTimeout(res, delay));
+      let workers: number[] = [];
+      try {
+        workers = JSON.parse(readFileSync(p.path(".cache/runs", RUN, "lock"), "utf8")).workers ?? [];
+      } catch { /* not locked yet, or already done */ }
+      child.kill("SIGKILL");
+      if (alsoWorkers) for (const w of workers) try { process.kill(-w, "SIGKILL"); } catch { /* gone */ }
+      await exited;
+      const finished = parseEvents(out.slice(0, out.lastIndexOf("\n") + 1)).filter((e) => e.event === "stage-end" && e.status === "succeeded").map((e) => e.stage);
+      killedAt.push(finished.length);
+      const re = p.build(RUN, EXTRA);
+      expect(re.code, re.stderr).toBe(0);
+      expect(re.ran.filter((s) => finished.includes(s)), `kill ${i} at ${delay} ms`).toEqual([]);
+      expect(outputsOf(p)).toEqual(reference);
+      expect(p.build(RUN, EXTRA).ran).toEqual([]);
+    }
+    // The moments must actually spread over the build: some kills before any stage ended, some after.
+    expect(Math.min(...killedAt)).toBe(0);
+    expect(Math.max(...killedAt)).toBeGreaterThan(0);
+  }, 300_000);
+});
