@@ -7,6 +7,7 @@ import { LbgError } from "../config/lbg-error.ts";
 import type { EventSink } from "../events/build-event.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
+import { acceptCommand } from "./accept-command.ts";
 import { buildCommand, type BuildFlags } from "./build-command.ts";
 import { cleanCommand } from "./clean-command.ts";
 import { dagCommand } from "./dag-command.ts";
@@ -70,6 +71,10 @@ function program(setCode: (c: number) => void): Command {
     .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
     .option("-n, --dry-run", "list what would be removed")
     .action(async (run: string | undefined, o: { cache?: boolean; dryRun?: boolean }) => setCode(await cleanCommand(findRoot(), run, o, out, err)));
+
+  p.command("accept <run> [stages...]")
+    .description("record the current outputs of stale stages (all, or those named) as fresh without running them")
+    .action(async (run: string, stages: string[]) => setCode(await acceptCommand(findRoot(), run, stages, out, err)));
 
   p.command("dag <run>")
     .description("print the stage graph")

@@ -213,3 +213,23 @@ describe("pre_script, post_script and run-level config", () => {
     }
   });
 });
+
+describe("lbg accept", () => {
+  it("records a stale stage's current outputs as fresh without running it", () => {
+    const p = new TempProject("mini");
+    try {
+      expect(p.build("numbers").code).toBe(0);
+      appendFileSync(p.path("lbg_stages/sum_numbers.ts"), "\n// refactor: no change in results\n");
+      const a = p.lbg(["accept", "numbers", "SumNumbers"]);
+      expect(a.code).toBe(0);
+      expect(a.stdout).toContain("accepted SumNumbers  (was: code changed: lbg_stages/sum_numbers.ts)");
+      expect(p.build("numbers").ran).toEqual([]);
+      rmSync(p.path("results/numbers/outputs/total.txt"));
+      const b = p.lbg(["accept", "numbers"]);
+      expect(b.stderr).toContain("skipped SumNumbers: output results/numbers/outputs/total.txt does not exist");
+      expect(p.build("numbers").ran).toEqual(["SumNumbers"]);
+    } finally {
+      p.remove();
+    }
+  });
+});
