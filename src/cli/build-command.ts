@@ -44,7 +44,8 @@ export async function buildCommand(root: string, runName: string, flags: BuildFl
 
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait);
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
-  const start: BuildEvent = { event: "build-start", run: runName, pipelines: run.pipelines.map((x) => x.name), stages: graph.nodes.size, jobs, resume, dryRun: !!flags.dryRun };
+  const estimates = Object.fromEntries(records.all().filter((r) => graph.nodes.has(r.stage)).map((r) => [r.stage, r.seconds]));
+  const start: BuildEvent = { event: "build-start", run: runName, pipelines: run.pipelines.map((x) => x.name), stages: graph.nodes.size, jobs, resume, dryRun: !!flags.dryRun, estimates };
   emit(start);
   for (const w of warnings) emit({ event: "warning", message: w });
   if (records.damage) emit({ event: "warning", message: records.damage });

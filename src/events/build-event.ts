@@ -8,7 +8,11 @@ export type StageStatus = "succeeded" | "failed" | "cancelled";
 
 export type BuildEvent =
   /** First event: what will be considered. `toRun` counts stages already known stale before anything runs. */
-  | { event: "build-start"; run: string; pipelines: string[]; stages: number; jobs: number; resume: string; dryRun: boolean }
+  | {
+      event: "build-start"; run: string; pipelines: string[]; stages: number; jobs: number; resume: string; dryRun: boolean;
+      /** Stage → seconds its last successful run took (from the records), for progress estimates. */
+      estimates?: Record<string, number>;
+    }
   /** A problem that does not stop the build (unknown config key, damaged record line...). */
   | { event: "warning"; message: string }
   /** `resume: False`/`restart` (or --no-resume): every stage re-runs. Said once so nobody wonders why. */
@@ -22,6 +26,12 @@ export type BuildEvent =
   | { event: "script-start"; which: "pre_script" | "post_script"; command: string }
   | { event: "script-end"; which: "pre_script" | "post_script"; ok: boolean; seconds: number; log: string; logTail?: string[] }
   /** Last event. `filesHashed` counts files whose contents were read to hash them (0 on a true no-op). */
+  /** `lbg watch`: waiting for changes to `files` watched paths; `lastBuild` summarises the previous build. */
+  | { event: "watch-idle"; files: number; lastBuild: { ok: boolean; at: string; seconds: number } | null }
+  /** `lbg watch`: these files changed (paths relative to the root); a re-plan or rebuild follows. */
+  | { event: "watch-change"; paths: string[] }
+  /** `lbg watch`: the project no longer loads (bad YAML, a stage that throws at import): shown, still watching. */
+  | { event: "watch-error"; message: string }
   | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; filesHashed?: number; error?: string };
 
 export type EventSink = (e: BuildEvent) => void;

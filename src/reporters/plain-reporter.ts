@@ -56,6 +56,15 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         write(`${head} — ${parts.join(", ")} in ${formatSeconds(e.seconds)}\n`);
         return;
       }
+      case "watch-idle":
+        write(`lbg watch: watching ${e.files} files${e.lastBuild ? ` — last build ${e.lastBuild.ok ? "succeeded" : "FAILED"} at ${e.lastBuild.at.slice(11, 19)}` : ""}\n`);
+        return;
+      case "watch-change":
+        write(`lbg watch: changed: ${e.paths.slice(0, 5).join(", ")}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}\n`);
+        return;
+      case "watch-error":
+        write(`lbg watch: error: ${e.message}\n`);
+        return;
       default: {
         const never: never = e;
         return never;
