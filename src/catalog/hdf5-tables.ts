@@ -110,6 +110,25 @@ export async function readHdf5Columns(path: string, group: string, names?: strin
   }
 }
 
+/** Scalar attributes of a group (numbers and strings; arrays and other types are skipped). */
+export async function readHdf5Attrs(path: string, group: string): Promise<Record<string, number | string>> {
+  const h5 = await h5wasm();
+  const file = openForReading(h5, path);
+  try {
+    const g = getGroup(h5, file, path, group);
+    const out: Record<string, number | string> = {};
+    for (const [name, attr] of Object.entries(g.attrs)) {
+      const v = attr.value;
+      if (typeof v === "number" || typeof v === "string") out[name] = v;
+      else if (typeof v === "bigint") out[name] = Number(v);
+      else if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<unknown>).length === 1) out[name] = Number((v as unknown as ArrayLike<number>)[0]);
+    }
+    return out;
+  } finally {
+    file.close();
+  }
+}
+
 /** Reads rows [start, end) of each column per step: a hyperslab read, so only those rows leave the file. */
 export async function* hdf5Chunks(
   path: string,

@@ -2,7 +2,7 @@
 // parquet, plus the small deterministic writers stages need for summaries (YAML) and plots (PNG).
 export { isColumn, tableLength, takeRows, toFloat64, type Column, type Table } from "./column.ts";
 export { tableFormat, type TableFormat } from "./table-format.ts";
-export { listColumns, readColumns, rowCount } from "./read-columns.ts";
+export { listColumns, readAttrs, readColumns, rowCount } from "./read-columns.ts";
 export { iterateChunks, type Chunk } from "./iterate-chunks.ts";
 export { writeTable, writeTables, type GroupAttrs, type TableGroup, type WriteTableOptions } from "./write-table.ts";
 export { formatYaml, formatYamlNumber, writeYaml, type YamlOptions, type YamlValue } from "./yaml-writer.ts";

@@ -2,7 +2,7 @@
 // `group` is the HDF5 group holding the table (TXPipe: "photometry", "tomography", ...); parquet files hold
 // one table and ignore it.
 import type { Table } from "./column.ts";
-import { hdf5ColumnNames, hdf5RowCount, readHdf5Columns } from "./hdf5-tables.ts";
+import { hdf5ColumnNames, hdf5RowCount, readHdf5Attrs, readHdf5Columns } from "./hdf5-tables.ts";
 import { parquetColumnNames, parquetRowCount, readParquetColumns } from "./parquet-tables.ts";
 import { tableFormat } from "./table-format.ts";
 
@@ -22,4 +22,9 @@ export async function listColumns(path: string, group: string): Promise<string[]
 /** Number of rows of a table, read from metadata only. */
 export async function rowCount(path: string, group: string): Promise<number> {
   return tableFormat(path) === "hdf5" ? hdf5RowCount(path, group) : parquetRowCount(path);
+}
+
+/** Scalar attributes of an HDF5 group (written with `writeTable(..., { attrs })`); parquet has none. */
+export async function readAttrs(path: string, group: string): Promise<Record<string, number | string>> {
+  return tableFormat(path) === "hdf5" ? readHdf5Attrs(path, group) : {};
 }

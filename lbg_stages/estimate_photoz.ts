@@ -1,0 +1,81 @@
+// EstimatePhotoz: k-nearest-neighbour photo-z for every object of a catalog, streamed in row blocks.
+// The class only knows its generic tags (`photoz_model`, `catalog` → `photoz_estimates`); pipelines use it
+// twice through aliases (test set and target catalog).
+import { iterateChunks, readAttrs, readColumns, rowCount, toFloat64, writeTable } from "../src/catalog/index.ts";
+import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { KdTree } from "./lib/kdtree.ts";
+import { summariseNeighbours } from "./lib/knn-photoz.ts";
+import { buildFeatures, FEATURE_NAMES, MAG_COLUMNS, N_FEATURES } from "./lib/photoz-features.ts";
+
+interface Config {
+  kernel_width: number;
+  chunk_rows: number;
+}
+
+export default class EstimatePhotoz extends Stage<Config> {
+  static doc =
+    "Estimates photometric redshifts with the kNN model of TrainPhotoz (KD-tree search in colour space). " +
+    "Output group `photoz`, one row per catalog object in catalog order: id, z_mode (mode of the " +
+    "neighbours' kernel density), z_mean (inverse-distance weighted mean), z_median, and the PDF summarised " +
+    "as percentiles z_lo68/z_hi68 (16/84) and z_lo95/z_hi95 (2.5/97.5).";
+  static inputs = { photoz_model: "hdf5", catalog: "hdf5" } as const;
+  static outputs = { photoz_estimates: "hdf5" } as const;
+  static config = {
+    kernel_width: { type: "float", default: 0.03, doc: "width σ/(1+z) of the Gaussian kernels smoothing the neighbours' redshifts" },
+    chunk_rows: { type: "int", default: 100000, doc: "catalog rows read and processed per block (bounds memory)" },
+  } as const;
+
+  async run(ctx: StageContext<Config>): Promise<void> {
+    const { kernel_width, chunk_rows } = ctx.config;
+    const modelPath = ctx.inputs.photoz_model;
+    const attrs = await readAttrs(modelPath, "model");
+    const k = Number(attrs.k);
+    const magnitudeWeight = Number(attrs.magnitude_weight);
+    if (!(k >= 1) || !Number.isFinite(magnitudeWeight)) throw new Error(`${modelPath}: not a kNN photo-z model (attributes k, magnitude_weight)`);
+    const model = await readColumns(modelPath, "model", [...FEATURE_NAMES, "redshift"]);
+    const trainZ = toFloat64(model.redshift);
+    const points = new Float64Array(trainZ.length * N_FEATURES);
+    FEATURE_NAMES.forEach((name, f) => {
+      const col = toFloat64(model[name]);
+      for (let r = 0; r < col.length; r++) points[r * N_FEATURES + f] = col[r];
+    });
+    const tree = new KdTree(points, N_FEATURES);
+
+    const n = await rowCount(ctx.inputs.catalog, "photometry");
+    const out = {
+      id: new BigInt64Array(n),
+      z_mode: new Float64Array(n),
+      z_mean: new Float64Array(n),
+      z_median: new Float64Array(n),
+      z_lo68: new Float64Array(n),
+      z_hi68: new Float64Array(n),
+      z_lo95: new Float64Array(n),
+      z_hi95: new Float64Array(n),
+    };
+    const idx = new Int32Array(k);
+    const d2 = new Float64Array(k);
+    const zs = new Float64Array(k);
+    const scratch = new Float64Array(2 * k);
+    const order = new Int32Array(k);
+    for await (const chunk of iterateChunks(ctx.inputs.catalog, "photometry", ["id", ...MAG_COLUMNS], chunk_rows)) {
+      const features = buildFeatures(chunk.columns, magnitudeWeight);
+      const ids = chunk.columns.id;
+      for (let r = 0; r < chunk.end - chunk.start; r++) {
+        const found = tree.nearest(features, r * N_FEATURES, k, idx, d2);
+        for (let j = 0; j < found; j++) zs[j] = trainZ[idx[j]];
+        const s = summariseNeighbours(zs, d2, found, kernel_width, scratch, order);
+        const row = chunk.start + r;
+        out.id[row] = BigInt(ids[r]);
+        out.z_mode[row] = s.zMode;
+        out.z_mean[row] = s.zMean;
+        out.z_median[row] = s.zMedian;
+        out.z_lo68[row] = s.zLo68;
+        out.z_hi68[row] = s.zHi68;
+        out.z_lo95[row] = s.zLo95;
+        out.z_hi95[row] = s.zHi95;
+      }
+    }
+    await writeTable(ctx.outputs.photoz_estimates, "photoz", out, { attrs: { estimator: "knn", k } });
+    ctx.log(`estimated ${n} photo-z with k = ${k} neighbours among ${trainZ.length} training objects`);
+  }
+}

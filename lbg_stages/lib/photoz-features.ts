@@ -1,0 +1,30 @@
+// The colour space of the k-nearest-neighbour photo-z: the five adjacent-band colours u−g … z−y plus the
+// i magnitude scaled by `magnitudeWeight` (brightness breaks colour degeneracies between low- and
+// high-redshift galaxies of similar colours). Training and estimation must build features the same way, so
+// both stages use this module and the model file records the weight it was trained with.
+import { toFloat64, type Table } from "../../src/catalog/index.ts";
+import { BANDS } from "./lsst.ts";
+
+export const FEATURE_NAMES = ["u_g", "g_r", "r_i", "i_z", "z_y", "i_scaled"] as const;
+export const N_FEATURES = FEATURE_NAMES.length;
+/** Reference magnitude subtracted before scaling, so features stay near zero. */
+const I_REFERENCE = 22;
+
+export const MAG_COLUMNS = BANDS.map((b) => `mag_${b}`);
+
+/** Features of rows of a table with mag_u … mag_y columns, as a flat array (rows × N_FEATURES). */
+export function buildFeatures(table: Table, magnitudeWeight: number): Float64Array {
+  const mags = MAG_COLUMNS.map((c) => {
+    const col = table[c];
+    if (!col) throw new Error(`photo-z features need column ${c}`);
+    return toFloat64(col);
+  });
+  const n = mags[0].length;
+  const out = new Float64Array(n * N_FEATURES);
+  for (let r = 0; r < n; r++) {
+    const o = r * N_FEATURES;
+    for (let b = 0; b < BANDS.length - 1; b++) out[o + b] = mags[b][r] - mags[b + 1][r];
+    out[o + 5] = magnitudeWeight * (mags[3][r] - I_REFERENCE);
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+// SimulateCatalog: a seeded mock galaxy catalog with LSST ugrizy photometry (see lib/galaxy-population.ts
+// for the population, lib/sed.ts for spectra and the Lyman break, lib/lsst.ts for the error model).
+import { writeTable, type Table } from "../src/catalog/index.ts";
+import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { GalaxyPopulation } from "./lib/galaxy-population.ts";
+import { BANDS, GAMMA, coaddDepth, magnitudeError, oneSigmaLimit } from "./lib/lsst.ts";
+import { Random } from "./lib/random.ts";
+import { ColourTable } from "./lib/sed.ts";
+
+interface Config {
+  n_objects: number;
+  seed: number;
+  n_years: number;
+  mag_limit: number;
+  spec_mag_limit: number;
+  z_max: number;
+  sed_scatter: number;
+}
+
+/** Sky patch of the mock (degrees), inside the DESC DC2 footprint. */
+const RA_RANGE: [number, number] = [50, 60];
+const DEC_RANGE: [number, number] = [-40, -30];
+/** Reported magnitude error of a non-detection (observed flux below 1σ). */
+export const NON_DETECTION_ERR = 99;
+
+export default class SimulateCatalog extends Stage<Config> {
+  static doc =
+    "Mock galaxy catalog: redshifts to z_max from a Schechter luminosity function in flat ΛCDM, ugrizy " +
+    "magnitudes from analytic spectra with the Lyman break and Madau (1995) IGM absorption (u/g/r-dropouts " +
+    "at z≈3/4/5) plus sed_scatter per band, LSST errors from Ivezić et al. (2019) after n_years. photometry_catalog: every object with " +
+    "observed i < mag_limit (group photometry: id, ra, dec, redshift_true, sed_type_true, mag_X, mag_err_X). " +
+    "spec_catalog: the subset with i < spec_mag_limit, with the true redshift as `redshift`. A band with " +
+    "S/N < 1 holds its 1σ limiting magnitude and mag_err 99.";
+  static inputs = {};
+  static outputs = { spec_catalog: "hdf5", photometry_catalog: "hdf5" } as const;
+  static config = {
+    n_objects: { type: "int", default: 20000, doc: "number of objects in the photometric catalog" },
+    seed: { type: "int", default: 42, doc: "random seed" },
+    n_years: { type: "float", default: 10.0, doc: "LSST survey years setting the coadded depths (1 = Y1, 10 = Y10)" },
+    mag_limit: { type: "float", default: 25.3, doc: "observed i-band limit of the photometric catalog" },
+    spec_mag_limit: { type: "float", default: 23.0, doc: "observed i-band limit of the spectroscopic subset" },
+    z_max: { type: "float", default: 6.0, doc: "largest redshift simulated" },
+    sed_scatter: { type: "float", default: 0.04, doc: "per-band Gaussian scatter (mag) of true magnitudes around the smooth SED family" },
+  } as const;
+
+  async run(ctx: StageContext<Config>): Promise<void> {
+    const cfg = ctx.config;
+    if (!(cfg.n_objects > 0)) throw new Error(`n_objects must be positive, got ${cfg.n_objects}`);
+    if (!(cfg.n_years > 0)) throw new Error(`n_years must be positive, got ${cfg.n_years}`);
+    const population = new GalaxyPopulation(cfg.z_max);
+    const colours = new ColourTable(cfg.z_max, 0.02, 11);
+    const m5 = BANDS.map((b) => coaddDepth(b, cfg.n_years));
+    const limit1 = m5.map(oneSigmaLimit);
+    const gamma = BANDS.map((b) => GAMMA[b]);
+    ctx.log(`5σ depths after ${cfg.n_years} yr: ${BANDS.map((b, k) => `${b} ${m5[k].toFixed(2)}`).join(", ")}`);
+
+    const rng = new Random(cfg.seed);
+    const n = cfg.n_objects;
+    const z = new Float64Array(n);
+    const type = new Float64Array(n);
+    const mags = BANDS.map(() => new Float64Array(n));
+    const errs = BANDS.map(() => new Float64Array(n));
+    const trial = new Float64Array(BANDS.length);
+    const trialErr = new Float64Array(BANDS.length);
+    const I = BANDS.indexOf("i");
+    let drawn = 0;
+    for (let k = 0; k < n; ) {
+      drawn++;
+      const g = population.draw(rng);
+      const base = g.absMag + population.distanceModulus(g.z);
+      if (base + colours.offset(I, g.type, g.z) > cfg.mag_limit + 1.5) continue; // hopelessly faint: skip the noise
+      for (let b = 0; b < BANDS.length; b++) {
+        // Spectra vary more than a one-parameter family: an independent scatter per band blurs the colours.
+        const mTrue = base + colours.offset(b, g.type, g.z) + cfg.sed_scatter * rng.normal();
+        // Flux-space noise with σ_flux/flux = σ_m / 1.0857 at the true magnitude (Ivezić et al. eq. 4–5),
+        // fluxes in units of the 1σ limiting flux of the band.
+        const sigma = magnitudeError(Math.min(mTrue, 60), m5[b], gamma[b]);
+        const fluxTrue = Math.exp(-0.4 * Math.LN10 * (mTrue - limit1[b]));
+        const flux = fluxTrue * (1 + (sigma / 1.0857) * rng.normal());
+        if (flux < 1) {
+          trial[b] = limit1[b];
+          trialErr[b] = NON_DETECTION_ERR;
+        } else {
+          trial[b] = limit1[b] - 2.5 * Math.log10(flux);
+          trialErr[b] = magnitudeError(trial[b], m5[b], gamma[b]);
+        }
+      }
+      if (!(trial[I] < cfg.mag_limit)) continue;
+      z[k] = g.z;
+      type[k] = g.type;
+      for (let b = 0; b < BANDS.length; b++) {
+        mags[b][k] = trial[b];
+        errs[b][k] = trialErr[b];
+      }
+      k++;
+    }
+    ctx.log(`kept ${n} of ${drawn} simulated galaxies (observed i < ${cfg.mag_limit})`);
+
+    const id = BigInt64Array.from({ length: n }, (_, k) => BigInt(k));
+    const ra = new Float64Array(n);
+    const dec = new Float64Array(n);
+    const sky = new Random(cfg.seed, 1);
+    const s0 = Math.sin((DEC_RANGE[0] * Math.PI) / 180);
+    const s1 = Math.sin((DEC_RANGE[1] * Math.PI) / 180);
+    for (let k = 0; k < n; k++) {
+      ra[k] = sky.between(RA_RANGE[0], RA_RANGE[1]);
+      dec[k] = (Math.asin(sky.between(s0, s1)) * 180) / Math.PI; // uniform on the sphere
+    }
+
+    const magColumns = (rows?: number[]): Table => {
+      const t: Table = {};
+      BANDS.forEach((b, q) => (t[`mag_${b}`] = rows ? pick(mags[q], rows) : mags[q]));
+      BANDS.forEach((b, q) => (t[`mag_err_${b}`] = rows ? pick(errs[q], rows) : errs[q]));
+      return t;
+    };
+    await writeTable(ctx.outputs.photometry_catalog, "photometry", {
+      id,
+      ra,
+      dec,
+      redshift_true: z,
+      sed_type_true: type,
+      ...magColumns(),
+    });
+
+    const spec: number[] = [];
+    for (let k = 0; k < n; k++) if (mags[I][k] < cfg.spec_mag_limit) spec.push(k);
+    await writeTable(ctx.outputs.spec_catalog, "photometry", {
+      id: BigInt64Array.from(spec, (k) => id[k]),
+      ra: pick(ra, spec),
+      dec: pick(dec, spec),
+      redshift: pick(z, spec),
+      ...magColumns(spec),
+    });
+    ctx.log(`spectroscopic subset: ${spec.length} objects with i < ${cfg.spec_mag_limit}`);
+  }
+}
+
+function pick(values: Float64Array, rows: number[]): Float64Array {
+  return Float64Array.from(rows, (k) => values[k]);
+}
