@@ -7,7 +7,7 @@ import { LbgError } from "../config/lbg-error.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
-import { loadProject } from "./load-project.ts";
+import { loadProject } from "../project/load-project.ts";
 
 export async function acceptCommand(root: string, runName: string, stages: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const p = await loadProject(root, runName, { warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, rmdirSync } f
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
-import { loadProject, runCacheDir } from "./load-project.ts";
+import { loadProject, runCacheDir } from "../project/load-project.ts";
 import { findRunFile } from "../config/load-run.ts";
 import { getHasher } from "../fs/hash-file.ts";
 

@@ -1,5 +1,5 @@
 // `lbg dag <run> [--format dot|mermaid]`: the stage graph, edges labelled with the (aliased) tags.
-import { loadProject } from "./load-project.ts";
+import { loadProject } from "../project/load-project.ts";
 import { LbgError } from "../config/lbg-error.ts";
 
 export async function dagCommand(root: string, runName: string, format: string, out: (s: string) => void): Promise<number> {

@@ -2,7 +2,7 @@
 import { join, relative } from "node:path";
 import { predictRun } from "../plan/predict-run.ts";
 import { RecordStore } from "../store/record-store.ts";
-import { loadProject } from "./load-project.ts";
+import { loadProject } from "../project/load-project.ts";
 
 export async function statusCommand(root: string, runName: string, flags: { json?: boolean; site?: string; set?: string[] }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const p = await loadProject(root, runName, { site: flags.site, sets: flags.set, warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });

@@ -30,6 +30,15 @@ export interface BuildOptions {
   emit: EventSink;
   /** Aborted on SIGINT/SIGTERM: running stages are cancelled, nothing new starts. */
   signal: AbortSignal;
+  /** Filled in by runBuild so `lbg watch` can see and cancel running stages. */
+  control?: BuildControl;
+}
+
+export interface BuildControl {
+  /** Running stage → the fingerprint hash it was started with. */
+  running?: () => Map<string, string>;
+  /** Cancels one running stage (it ends `cancelled`; its dependants are blocked in this build). */
+  cancel?: (stage: string) => void;
 }
 
 export interface BuildSummary {
@@ -66,6 +75,11 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
   let firstFailure: string | undefined;
   let freeSlots = o.jobs;
   const running = new Set<Promise<void>>();
+  const runningStages = new Map<string, { hash: string; abort: AbortController }>();
+  if (o.control) {
+    o.control.running = () => new Map([...runningStages].map(([k, v]) => [k, v.hash]));
+    o.control.cancel = (stage) => runningStages.get(stage)?.abort.abort();
+  }
   let wake: () => void = () => {};
 
   const block = (name: string, by: string) => {
@@ -137,13 +151,20 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       onFailure(node.name);
       return;
     }
+    const stageAbort = new AbortController();
+    const onBuildAbort = () => stageAbort.abort();
+    o.signal.addEventListener("abort", onBuildAbort);
+    if (o.signal.aborted) stageAbort.abort();
+    runningStages.set(node.name, { hash, abort: stageAbort });
     const job = o.executor.run({
       instance: node.name, className: node.meta.name, bundle: node.meta.bundle, exportName: node.meta.exportName,
       inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
       outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
       config: node.config, nprocess: node.entry.nprocess, threadsPerProcess: node.entry.threadsPerProcess, log, cwd: root,
-    }, o.signal);
+    }, stageAbort.signal);
     const p = job.then((outcome) => {
+      o.signal.removeEventListener("abort", onBuildAbort);
+      runningStages.delete(node.name);
       freeSlots += slots;
       const seconds = (Date.now() - started) / 1000;
       const end = (status: "succeeded" | "failed" | "cancelled", error?: string): BuildEvent => ({

@@ -35,19 +35,25 @@ function killOrphans(file: string): void {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")); // a zombie holds nothing
+  } catch {
+    return true; // no /proc (not Linux): trust kill(pid, 0)
   }
 }
 
 export class RunLock {
   private timer?: NodeJS.Timeout;
   private since = new Date().toISOString();
+  private released = false;
   private constructor(readonly file: string) {}
 
   /** Records the current worker pids in the lock (atomically: a reader sees the old or the new file). */
   setWorkers(workers: number[]): void {
+    if (this.released) return; // workers reported dead after release must not re-create the lock
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
@@ -97,6 +103,7 @@ export class RunLock {
   }
 
   release(): void {
+    this.released = true;
     if (this.timer) clearInterval(this.timer);
     try {
       const h = JSON.parse(readFileSync(this.file, "utf8")) as LockHolder;

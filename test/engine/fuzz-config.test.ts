@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LbgError } from "../../src/config/lbg-error.ts";
 import { YamlFile } from "../../src/config/yaml-file.ts";
-import { checkRunInputs, loadProject } from "../../src/cli/load-project.ts";
+import { checkRunInputs, loadProject } from "../../src/project/load-project.ts";
 import { predictRun } from "../../src/plan/predict-run.ts";
 import { RecordStore } from "../../src/store/record-store.ts";
 import { TempProject } from "../helpers/temp-project.ts";
