@@ -8,6 +8,7 @@ import type { EventSink } from "../events/build-event.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
 import { acceptCommand } from "./accept-command.ts";
+import { watchCommand } from "./watch-command.ts";
 import { buildCommand, type BuildFlags } from "./build-command.ts";
 import { cleanCommand } from "./clean-command.ts";
 import { dagCommand } from "./dag-command.ts";
@@ -56,6 +57,20 @@ function program(setCode: (c: number) => void): Command {
       jsonMode = !!o.json;
       const emit: EventSink = o.json ? jsonReporter(out) : plainReporter(out);
       setCode(await buildCommand(findRoot(), run, o, emit));
+    });
+
+  p.command("watch <run>")
+    .description("build, then re-run exactly the affected stages whenever the run's configs, inputs or stage code change")
+    .option("-j, --jobs <n>", "stage slots", parseJobs)
+    .option("--json", "print events as JSON lines on stdout")
+    .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
+    .option("--site <site>", "site file configs/sites/<site>.yaml")
+    .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
+    .option("--wait", "if another lbg builds this run, wait for it")
+    .action(async (run: string, o: BuildFlags & { json?: boolean }) => {
+      jsonMode = !!o.json;
+      const emit: EventSink = o.json ? jsonReporter(out) : plainReporter(out);
+      setCode(await watchCommand(findRoot(), run, o, emit));
     });
 
   p.command("status <run>")

@@ -1,0 +1,40 @@
+// `lbg watch <run>`: holds the run's lock for the whole session, keeps warm workers across builds, and exits
+// cleanly on Ctrl-C (every stage process group is killed, the lock released).
+import { join } from "node:path";
+import type { EventSink } from "../events/build-event.ts";
+import { LocalExecutor } from "../executors/local-executor.ts";
+import { findRunFile } from "../config/load-run.ts";
+import { runCacheDir } from "../project/load-project.ts";
+import type { BuildFlags } from "../scheduler/build-once.ts";
+import { RunLock } from "../store/run-lock.ts";
+import { WatchSession } from "../watch/watch-session.ts";
+
+export interface WatchHooks {
+  /** Called with the session once it exists (the UI binds its keys to rebuild / forceFailed / quit). */
+  onSession?: (s: WatchSession, quit: () => void) => void;
+}
+
+export async function watchCommand(root: string, runName: string, flags: BuildFlags, emit: EventSink, hooks: WatchHooks = {}): Promise<number> {
+  findRunFile(root, runName);
+  const lock = await RunLock.acquire(join(runCacheDir(root, runName), "lock"), runName, !!flags.wait);
+  const executor = new LocalExecutor(root, (pids) => lock.setWorkers(pids));
+  const stop = new AbortController();
+  let code = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    code = sig === "SIGINT" ? 130 : 143;
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const session = new WatchSession({ root, run: runName, flags, emit, executor, signal: stop.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
+  hooks.onSession?.(session, () => stop.abort());
+  try {
+    await session.run();
+    return code;
+  } finally {
+    await executor.close();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    lock.release();
+  }
+}

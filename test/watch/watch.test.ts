@@ -1,0 +1,142 @@
+// `lbg watch` end to end with real file edits: only affected stages re-run, touches do nothing, a broken
+// edit is shown and survived, and an edit under a running stage cancels and restarts it.
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseEvents, TempProject } from "../helpers/temp-project.ts";
+
+type Ev = Record<string, any>;
+
+class Watcher {
+  private buf = "";
+  readonly child;
+  readonly exited: Promise<number | null>;
+  constructor(readonly p: TempProject, extra: string[] = []) {
+    this.child = p.spawn(["watch", "numbers", "--json", ...extra]);
+    this.child.stdout!.on("data", (d: Buffer) => (this.buf += d.toString()));
+    this.exited = new Promise((r) => this.child.on("exit", (code) => r(code)));
+  }
+  events(): Ev[] {
+    return parseEvents(this.buf.slice(0, this.buf.lastIndexOf("\n") + 1));
+  }
+  /** Waits until the n-th event matching pred has arrived (counting from the start). */
+  async until(pred: (e: Ev) => boolean, n = 1, ms = 20_000): Promise<Ev[]> {
+    const t = Date.now();
+    while (this.events().filter(pred).length < n) {
+      if (Date.now() - t > ms) throw new Error(`timed out waiting; events:\n${this.buf}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return this.events();
+  }
+  idleCount(): number {
+    return this.events().filter((e) => e.event === "watch-idle").length;
+  }
+  /** Stages started in the build that follows the k-th idle. */
+  startedAfterIdle(k: number): string[] {
+    const ev = this.events();
+    let seen = 0;
+    const out: string[] = [];
+    for (const e of ev) {
+      if (e.event === "watch-idle") seen++;
+      else if (seen === k && e.event === "stage-start") out.push(e.stage);
+    }
+    return out;
+  }
+}
+
+describe("lbg watch", () => {
+  let p: TempProject;
+  let w: Watcher | undefined;
+  afterEach(async () => {
+    if (w && w.child.exitCode === null) {
+      w.child.kill("SIGINT");
+      await w.exited;
+    }
+    w = undefined;
+    p?.remove();
+  });
+
+  it("re-runs only what an edit affects; a touch does nothing; a broken YAML is shown and survived", async () => {
+    p = new TempProject("mini");
+    w = new Watcher(p);
+    await w.until((e) => e.event === "watch-idle");
+    expect(w.startedAfterIdle(0).sort()).toEqual(["CountNotes", "CountNumbers", "MakeNumbers", "SumNumbers"]);
+
+    // A stage option: that stage and its dependants.
+    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 11"));
+    await w.until((e) => e.event === "watch-idle", 2);
+    expect(w.startedAfterIdle(1).sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("55\n");
+
+    // A stage's code: that stage only.
+    appendFileSync(p.path("lbg_stages/sum_numbers.ts"), "\n// edited\n");
+    await w.until((e) => e.event === "watch-idle", 3);
+    expect(w.startedAfterIdle(2)).toEqual(["SumNumbers"]);
+
+    // A touch, and a save of identical content: no build at all.
+    const later = new Date(Date.now() + 3000);
+    utimesSync(p.path("data/notes.txt"), later, later);
+    writeFileSync(p.path("lbg_stages/count_lines.ts"), readFileSync(p.path("lbg_stages/count_lines.ts")));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(w.idleCount()).toBe(3);
+    expect(w.events().filter((e) => e.event === "watch-change")).toHaveLength(2);
+
+    // Broken YAML: error event, process alive; the fix rebuilds.
+    const cfg = p.read("configs/pipelines/numbers/config.yaml");
+    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), `${cfg}broken: [\n`);
+    await w.until((e) => e.event === "watch-error");
+    expect(w.events().find((e) => e.event === "watch-error")!.message).toMatch(/config\.yaml:\d+:\d+: YAML syntax error/);
+    expect(w.child.exitCode).toBe(null);
+    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), cfg.replace("n: 11", "n: 12"));
+    await w.until((e) => e.event === "build-end", 4);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("66\n");
+
+    // A stage file that throws at import: shown, still watching.
+    const src = p.read("lbg_stages/count_lines.ts");
+    writeFileSync(p.path("lbg_stages/count_lines.ts"), `throw new Error("half-typed");\n${src}`);
+    await w.until((e) => e.event === "watch-error", 2);
+    expect(w.events().filter((e) => e.event === "watch-error")[1]!.message).toMatch(/half-typed/);
+    writeFileSync(p.path("lbg_stages/count_lines.ts"), src);
+    await w.until((e) => e.event === "build-end", 5);
+    expect(w.events().filter((e) => e.event === "build-end").at(-1)).toMatchObject({ ok: true });
+
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(130);
+  }, 90_000);
+
+  it("an edit while a stage runs cancels that stage and restarts it with the new config", async () => {
+    p = new TempProject("mini");
+    p.write("configs/pipelines/numbers/config.yaml", p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 10\n  sleep: 3"));
+    w = new Watcher(p);
+    await w.until((e) => e.event === "stage-start" && e.stage === "MakeNumbers");
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 4").replace("sleep: 3", "sleep: 0"));
+    await w.until((e) => e.event === "stage-end" && e.stage === "MakeNumbers" && e.status === "succeeded");
+    await w.until((e) => e.event === "watch-idle");
+    const ev = w.events();
+    const ends = ev.filter((e) => e.event === "stage-end" && e.stage === "MakeNumbers").map((e) => e.status);
+    expect(ends).toEqual(["cancelled", "succeeded"]);
+    expect(ev.filter((e) => e.event === "build-end")).toHaveLength(2); // queued, never overlapping
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("6\n");
+  }, 60_000);
+
+  it("Ctrl-C during a build leaves no stage process behind", async () => {
+    p = new TempProject("mini");
+    w = new Watcher(p, ["--set", "MakeNumbers.sleep=20"]);
+    await w.until((e) => e.event === "stage-start" && e.stage === "MakeNumbers");
+    await new Promise((r) => setTimeout(r, 300));
+    const workers: number[] = JSON.parse(p.read(".cache/runs/numbers/lock")).workers;
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(130);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const pid of workers) {
+      let alive = true;
+      try {
+        alive = !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        alive = false;
+      }
+      expect(alive, `worker ${pid}`).toBe(false);
+    }
+    expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
+  }, 60_000);
+});
