@@ -123,7 +123,7 @@ export class StatCache {
     this.dirty = true;
   }
 
-  /** Drop entries of files that no longer exist is not needed: a missing file simply misses. */
+  /** Writes the cache if anything changed. Entries of deleted files stay harmlessly: a missing file misses. */
   save(): void {
     if (!this.dirty) return;
     mkdirSync(dirname(this.file), { recursive: true });

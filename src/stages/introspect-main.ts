@@ -2,7 +2,6 @@
 // JSON on stdout. Run in its own process so a stage file that hangs or crashes at import cannot take lbg
 // down, and so lbg itself never executes stage code.
 import { pathToFileURL } from "node:url";
-import { FILE_TYPES } from "../sdk/stage.ts";
 
 export interface IntrospectResult {
   bundle: string;
@@ -34,5 +33,3 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
   }
   return results;
 }
-
-export const KNOWN_FILE_TYPES = FILE_TYPES;

@@ -6,7 +6,7 @@
 // `sources` are the file and every local file it imports (esbuild's metafile); while their content hashes
 // (through the stat cache, so usually without reading them) are unchanged, nothing is bundled or imported.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StatCache } from "../fs/stat-cache.ts";
@@ -35,7 +35,7 @@ export interface FileStages {
 export function tsModuleDir(root: string, module: string): string | undefined {
   const dir = join(root, ...module.split("."));
   try {
-    return readdirSync(dir) && dir;
+    return statSync(dir).isDirectory() ? dir : undefined;
   } catch {
     return undefined;
   }
