@@ -6,6 +6,7 @@ import { LocalExecutor } from "../executors/local-executor.ts";
 import { loadProject } from "../project/load-project.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
+import { catchInterrupts } from "./interrupts.ts";
 
 export type { BuildFlags };
 
@@ -14,22 +15,14 @@ export async function buildCommand(root: string, runName: string, flags: BuildFl
   const p = await loadProject(root, runName, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format((f) => relative(process.cwd(), f) || f)) });
   validateBuild(p, flags);
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait);
-  const abort = new AbortController();
-  let signalCode = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signalCode = sig === "SIGINT" ? 130 : 143;
-    abort.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const interrupts = catchInterrupts();
   const executor = new LocalExecutor(root, (pids) => lock?.setWorkers(pids));
   try {
-    const r = await buildOnce(p, flags, { executor, emit, signal: abort.signal, warnings });
-    return signalCode || r.code;
+    const r = await buildOnce(p, flags, { executor, emit, signal: interrupts.signal, warnings });
+    return interrupts.code() || r.code;
   } finally {
     await executor.close();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupts.dispose();
     lock?.release();
   }
 }

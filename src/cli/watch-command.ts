@@ -7,6 +7,7 @@ import { findRunFile } from "../config/load-run.ts";
 import { runCacheDir } from "../project/load-project.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
+import { catchInterrupts } from "./interrupts.ts";
 import { WatchSession } from "../watch/watch-session.ts";
 
 export interface WatchHooks {
@@ -18,23 +19,15 @@ export async function watchCommand(root: string, runName: string, flags: BuildFl
   findRunFile(root, runName);
   const lock = await RunLock.acquire(join(runCacheDir(root, runName), "lock"), runName, !!flags.wait);
   const executor = new LocalExecutor(root, (pids) => lock.setWorkers(pids));
-  const stop = new AbortController();
-  let code = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    code = sig === "SIGINT" ? 130 : 143;
-    stop.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  const session = new WatchSession({ root, run: runName, flags, emit, executor, signal: stop.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
-  hooks.onSession?.(session, () => stop.abort());
+  const interrupts = catchInterrupts();
+  const session = new WatchSession({ root, run: runName, flags, emit, executor, signal: interrupts.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
+  hooks.onSession?.(session, () => interrupts.abort());
   try {
     await session.run();
-    return code;
+    return interrupts.code();
   } finally {
     await executor.close();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupts.dispose();
     lock.release();
   }
 }

@@ -2,7 +2,7 @@
 // signal, an lbg killed with SIGKILL (its workers must not outlive it into the next build), parallel runs.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEvents, TempProject } from "../helpers/temp-project.ts";
+import { parseEvents, TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
 const RECORDS = ".cache/runs/numbers/records.jsonl";
 
@@ -15,23 +15,6 @@ function running(pid: number): boolean {
   }
 }
 
-function waitFor(child: ReturnType<TempProject["spawn"]>, pred: (e: Record<string, any>) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    const timer = setTimeout(() => reject(new Error(`timed out; stdout so far:\n${buf}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const events = parseEvents(buf.slice(0, buf.lastIndexOf("\n") + 1));
-      if (events.some(pred)) {
-        clearTimeout(timer);
-        resolve(buf);
-      } else if (events.some((e) => e.event === "build-end")) {
-        clearTimeout(timer);
-        reject(new Error(`build ended first:\n${buf}`));
-      }
-    });
-  });
-}
 
 describe("reliability", () => {
   let p: TempProject;
@@ -146,7 +129,7 @@ export default class Spin extends Stage {
 `);
     p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Spin\n`);
     const child = p.spawn(["build", "numbers", "--json"]);
-    await waitFor(child, (e) => e.event === "stage-start" && e.stage === "Spin");
+    await waitForEvent(child, (e) => e.event === "stage-start" && e.stage === "Spin");
     let lock: { workers?: number[] } = {};
     for (let i = 0; i < 100 && !lock.workers?.length; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -170,7 +153,7 @@ export default class Spin extends Stage {
     p.write("configs/runs/other.yaml", p.read("configs/runs/numbers.yaml"));
     const a = p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=1.5"]);
     const aDone = new Promise<number | null>((r) => a.on("exit", r));
-    await waitFor(a, (e) => e.event === "stage-start");
+    await waitForEvent(a, (e) => e.event === "stage-start");
     const b = p.build("other");
     expect(b.code).toBe(0);
     expect(await aDone).toBe(0);

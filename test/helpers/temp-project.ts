@@ -88,3 +88,22 @@ export function parseEvents(stdout: string): Record<string, any>[] {
 export function hasCommand(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 }
+
+/** Resolves once a JSON event matching `pred` is on the child's stdout; rejects if the build ends first. */
+export function waitForEvent(child: ReturnType<TempProject["spawn"]>, pred: (e: Record<string, any>) => boolean, ms = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error(`timed out; stdout so far:\n${buf}`)), ms);
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const events = parseEvents(buf.slice(0, buf.lastIndexOf("\n") + 1));
+      if (events.some(pred)) {
+        clearTimeout(timer);
+        resolve(buf);
+      } else if (events.some((e) => e.event === "build-end")) {
+        clearTimeout(timer);
+        reject(new Error(`build ended first:\n${buf}`));
+      }
+    });
+  });
+}
