@@ -45,8 +45,12 @@ export default class SimulateCatalog extends Stage<Config> {
 
   async run(ctx: StageContext<Config>): Promise<void> {
     const cfg = ctx.config;
-    if (!(cfg.n_objects > 0)) throw new Error(`n_objects must be positive, got ${cfg.n_objects}`);
+    for (const key of ["n_years", "mag_limit", "spec_mag_limit", "z_max", "sed_scatter"] as const) {
+      if (!Number.isFinite(cfg[key])) throw new Error(`${key} must be a number, got ${cfg[key]}`);
+    }
+    if (!(Number.isInteger(cfg.n_objects) && cfg.n_objects > 0)) throw new Error(`n_objects must be a positive integer, got ${cfg.n_objects}`);
     if (!(cfg.n_years > 0)) throw new Error(`n_years must be positive, got ${cfg.n_years}`);
+    if (!(cfg.z_max > 0.1)) throw new Error(`z_max must be above 0.1, got ${cfg.z_max}`);
     const population = new GalaxyPopulation(cfg.z_max);
     const colours = new ColourTable(cfg.z_max, 0.02, 11);
     const m5 = BANDS.map((b) => coaddDepth(b, cfg.n_years));
@@ -64,8 +68,12 @@ export default class SimulateCatalog extends Stage<Config> {
     const trialErr = new Float64Array(BANDS.length);
     const I = BANDS.indexOf("i");
     let drawn = 0;
+    // A limit so bright that almost nothing passes would loop for ever: give up after many draws per object.
+    const maxDraws = 1000 * n + 1_000_000;
     for (let k = 0; k < n; ) {
-      drawn++;
+      if (++drawn > maxDraws) {
+        throw new Error(`only ${k} of ${drawn - 1} simulated galaxies have i < ${cfg.mag_limit}: is mag_limit too bright?`);
+      }
       const g = population.draw(rng);
       const base = g.absMag + population.distanceModulus(g.z);
       if (base + colours.offset(I, g.type, g.z) > cfg.mag_limit + 1.5) continue; // hopelessly faint: skip the noise

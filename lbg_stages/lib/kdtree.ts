@@ -3,7 +3,7 @@
 // arrays, built by median splits on the dimension of largest spread, with leaves of up to LEAF_SIZE points.
 // Queries descend to the nearest leaf first and prune subtrees farther than the current k-th neighbour, so
 // a query costs ~log n + k distance evaluations instead of n. Ties are broken by point index, so results are
-// deterministic.
+// deterministic. A tree answers one query at a time (it keeps the query's scratch state).
 
 const LEAF_SIZE = 12;
 
@@ -97,6 +97,14 @@ export class KdTree {
     }
   }
 
+  // Query state, reused across queries (one query at a time; allocation-free in the hot loop).
+  private heapD = new Float64Array(0);
+  private heapI = new Int32Array(0);
+  private heapSize = 0;
+  private heapCap = 0;
+  private q = new Float64Array(0);
+  private offsets = new Float64Array(0);
+
   /**
    * The k nearest points to `query` (read from query[offset .. offset+dim)), nearest first: their indices into
    * the original point array go to outIndex and squared distances to outDist2. Returns how many were found
@@ -105,76 +113,106 @@ export class KdTree {
   nearest(query: ArrayLike<number>, offset: number, k: number, outIndex: Int32Array, outDist2: Float64Array): number {
     const kk = Math.min(k, this.n);
     if (kk === 0) return 0;
-    // Max-heap of the best kk so far, keyed by (distance, index).
-    let size = 0;
-    const heapD = outDist2;
-    const heapI = outIndex;
-    const worse = (a: number, b: number) => heapD[a] > heapD[b] || (heapD[a] === heapD[b] && heapI[a] > heapI[b]);
-    const push = (d2: number, idx: number) => {
-      if (size < kk) {
-        let c = size++;
-        heapD[c] = d2;
-        heapI[c] = idx;
-        while (c > 0) {
-          const par = (c - 1) >> 1;
-          if (!worse(c, par)) break;
-          swap(heapD, heapI, c, par);
-          c = par;
-        }
-      } else if (d2 < heapD[0] || (d2 === heapD[0] && idx < heapI[0])) {
-        heapD[0] = d2;
-        heapI[0] = idx;
-        let c = 0;
-        for (;;) {
-          const l = 2 * c + 1;
-          const r = l + 1;
-          let m = c;
-          if (l < size && worse(l, m)) m = l;
-          if (r < size && worse(r, m)) m = r;
-          if (m === c) break;
-          swap(heapD, heapI, c, m);
-          c = m;
-        }
-      }
-    };
-    const visit = (node: number) => {
-      const d = this.splitDim[node];
-      if (d < 0) {
-        for (let i = this.start[node]; i < this.end[node]; i++) {
-          const idx = this.perm[i];
-          const base = idx * this.dim;
-          let d2 = 0;
-          for (let q = 0; q < this.dim; q++) {
-            const diff = this.points[base + q] - query[offset + q];
-            d2 += diff * diff;
-          }
-          push(d2, idx);
-        }
-        return;
-      }
-      const diff = query[offset + d] - this.splitValue[node];
-      const near = diff < 0 ? this.left[node] : this.right[node];
-      const far = diff < 0 ? this.right[node] : this.left[node];
-      visit(near);
-      if (size < kk || diff * diff <= heapD[0]) visit(far);
-    };
-    visit(0);
-    // Heap-sort in place: nearest first.
-    for (let last = size - 1; last > 0; last--) {
-      swap(heapD, heapI, 0, last);
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        const r = l + 1;
-        let m = c;
-        if (l < last && worse(l, m)) m = l;
-        if (r < last && worse(r, m)) m = r;
-        if (m === c) break;
-        swap(heapD, heapI, c, m);
-        c = m;
-      }
+    if (this.q.length !== this.dim) {
+      this.q = new Float64Array(this.dim);
+      this.offsets = new Float64Array(this.dim);
     }
-    return size;
+    for (let d = 0; d < this.dim; d++) {
+      this.q[d] = query[offset + d];
+      this.offsets[d] = 0;
+    }
+    this.heapD = outDist2;
+    this.heapI = outIndex;
+    this.heapSize = 0;
+    this.heapCap = kk;
+    this.visit(0, 0);
+    // Heap-sort in place: nearest first.
+    for (let last = this.heapSize - 1; last > 0; last--) {
+      this.swap(0, last);
+      this.siftDown(0, last);
+    }
+    return this.heapSize;
+  }
+
+  /**
+   * Visits a node whose cell lies at squared distance ≥ `rd` from the query. `offsets[d]` is the query's
+   * distance to the cell along d (Arya & Mount's incremental distance), so crossing one split plane
+   * updates the bound in O(1) and whole cells beyond the current k-th distance are skipped.
+   */
+  private visit(node: number, rd: number): void {
+    const d = this.splitDim[node];
+    if (d < 0) {
+      const dim = this.dim;
+      const pts = this.points;
+      const q = this.q;
+      for (let i = this.start[node]; i < this.end[node]; i++) {
+        const idx = this.perm[i];
+        const base = idx * dim;
+        let d2 = 0;
+        for (let c = 0; c < dim; c++) {
+          const diff = pts[base + c] - q[c];
+          d2 += diff * diff;
+        }
+        this.push(d2, idx);
+      }
+      return;
+    }
+    const diff = this.q[d] - this.splitValue[node];
+    const near = diff < 0 ? this.left[node] : this.right[node];
+    const far = diff < 0 ? this.right[node] : this.left[node];
+    this.visit(near, rd);
+    const old = this.offsets[d];
+    const farRd = rd - old * old + diff * diff;
+    if (this.heapSize < this.heapCap || farRd <= this.heapD[0]) {
+      this.offsets[d] = diff;
+      this.visit(far, farRd);
+      this.offsets[d] = old;
+    }
+  }
+
+  /** Whether heap entry a ranks after b: larger distance, ties by larger index. */
+  private worse(a: number, b: number): boolean {
+    const da = this.heapD[a];
+    const db = this.heapD[b];
+    return da > db || (da === db && this.heapI[a] > this.heapI[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    swap(this.heapD, this.heapI, a, b);
+  }
+
+  private siftDown(c: number, size: number): void {
+    for (;;) {
+      const l = 2 * c + 1;
+      const r = l + 1;
+      let m = c;
+      if (l < size && this.worse(l, m)) m = l;
+      if (r < size && this.worse(r, m)) m = r;
+      if (m === c) return;
+      this.swap(c, m);
+      c = m;
+    }
+  }
+
+  /** Offers a candidate to the max-heap of the best heapCap points so far. */
+  private push(d2: number, idx: number): void {
+    const hd = this.heapD;
+    const hi = this.heapI;
+    if (this.heapSize < this.heapCap) {
+      let c = this.heapSize++;
+      hd[c] = d2;
+      hi[c] = idx;
+      while (c > 0) {
+        const par = (c - 1) >> 1;
+        if (!this.worse(c, par)) break;
+        this.swap(c, par);
+        c = par;
+      }
+    } else if (d2 < hd[0] || (d2 === hd[0] && idx < hi[0])) {
+      hd[0] = d2;
+      hi[0] = idx;
+      this.siftDown(0, this.heapSize);
+    }
   }
 }
 

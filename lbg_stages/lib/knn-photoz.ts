@@ -1,7 +1,7 @@
 // Turning the k nearest training neighbours of an object into a redshift estimate and PDF summary.
 // Neighbours are weighted by inverse distance in feature space. The PDF is the weighted kernel density
 // of the neighbours' redshifts (Gaussian kernels of width kernelWidth·(1+z)); its mode is searched among
-// the neighbours' redshifts (k² work, no grid). Quantiles come from the weighted empirical CDF.
+// the neighbours' redshifts (no grid; kernels cut at 5σ). Quantiles come from the weighted empirical CDF.
 
 export interface KnnSummary {
   zMode: number;
@@ -31,24 +31,7 @@ export function summariseNeighbours(
     wsum += w[j];
     zsum += w[j] * zs[j];
   }
-  // Mode of the weighted kernel density, evaluated at each neighbour's redshift.
-  let zMode = zs[0];
-  let best = -1;
-  for (let a = 0; a < n; a++) {
-    const s = kernelWidth * (1 + zs[a]);
-    const inv = 1 / (2 * s * s);
-    let dens = 0;
-    for (let b = 0; b < n; b++) {
-      const dz = zs[b] - zs[a];
-      dens += w[b] * Math.exp(-dz * dz * inv);
-    }
-    dens /= s;
-    if (dens > best || (dens === best && zs[a] < zMode)) {
-      best = dens;
-      zMode = zs[a];
-    }
-  }
-  // Weighted quantiles: neighbours sorted by redshift (insertion sort: n is small).
+  // Neighbours sorted by redshift (insertion sort: n is small), ties by position.
   for (let j = 0; j < n; j++) order[j] = j;
   for (let j = 1; j < n; j++) {
     const o = order[j];
@@ -59,6 +42,32 @@ export function summariseNeighbours(
     }
     order[i + 1] = o;
   }
+  // Mode of the weighted kernel density, evaluated at each neighbour's redshift. Kernels are cut at 5σ
+  // (a relative contribution below 4e-6), so with the neighbours in redshift order each evaluation only
+  // scans the neighbours within reach.
+  let zMode = zs[order[0]];
+  let best = -1;
+  for (let a = 0; a < n; a++) {
+    const za = zs[order[a]];
+    const s = kernelWidth * (1 + za);
+    const inv = 1 / (2 * s * s);
+    const reach = 5 * s;
+    let dens = 0;
+    for (let b = a; b >= 0 && za - zs[order[b]] <= reach; b--) {
+      const dz = zs[order[b]] - za;
+      dens += w[order[b]] * Math.exp(-dz * dz * inv);
+    }
+    for (let b = a + 1; b < n && zs[order[b]] - za <= reach; b++) {
+      const dz = zs[order[b]] - za;
+      dens += w[order[b]] * Math.exp(-dz * dz * inv);
+    }
+    dens /= s;
+    if (dens > best) {
+      best = dens;
+      zMode = za;
+    }
+  }
+  // Weighted quantiles from the cumulative weights in redshift order.
   const cum = scratch.subarray(n, 2 * n);
   let acc = 0;
   for (let j = 0; j < n; j++) {

@@ -1,0 +1,97 @@
+// SelectLBGColorCuts: label Lyman-break-galaxy candidates with colour–magnitude cuts, one sample per entry
+// of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
+import { iterateChunks, rowCount, toFloat64, writeTable } from "../src/catalog/index.ts";
+import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { parseCut, type Cut } from "./lib/cut-expression.ts";
+import { BANDS } from "./lib/lsst.ts";
+
+interface Config {
+  color_mag_cuts: Record<string, string[]>;
+  chunk_rows: number;
+}
+
+/**
+ * Default dropout selections for LSST ugrizy. The g- and r-dropout cuts are those of the LBG team's example
+ * config plus one colour (i − z < 0.25, g − r > 1.5) that removes the red z < 1 galaxies which otherwise
+ * dominate them in SimulateCatalog's mock; the u-dropout cut was tuned on the mock.
+ */
+export const DEFAULT_CUTS: Record<string, string[]> = {
+  "u-dropouts": ["u - g > 1.0", "g - r < 1.2", "u - g > 1.5 * (g - r) + 0.75"],
+  "g-dropouts": ["g - r > 1", "r - i < 1", "g - r > 1.5 * (r - i) + 0.8", "i - z < 0.25"],
+  "r-dropouts": ["r - i > 1.2", "i - z < 0.7", "r - i > 1.5 * (i - z) + 1.0", "g - r > 1.5"],
+};
+
+/** Parses every cut, naming sample and cut in any error. Exported for EvaluateLBGSelection and tests. */
+export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] {
+  if (typeof cuts !== "object" || cuts === null || Array.isArray(cuts)) {
+    throw new Error(`color_mag_cuts must map sample names to lists of cuts, got ${JSON.stringify(cuts)}`);
+  }
+  return Object.entries(cuts as Record<string, unknown>).map(([name, list]) => {
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new Error(`color_mag_cuts: sample "${name}" must be a non-empty list of cuts, got ${JSON.stringify(list)}`);
+    }
+    return {
+      name,
+      cuts: list.map((text) => {
+        if (typeof text !== "string") throw new Error(`color_mag_cuts: sample "${name}": cut ${JSON.stringify(text)} is not a string`);
+        try {
+          return parseCut(text, BANDS);
+        } catch (e) {
+          throw new Error(`color_mag_cuts: sample "${name}", cut "${text}": ${(e as Error).message}`);
+        }
+      }),
+    };
+  });
+}
+
+export default class SelectLBGColorCuts extends Stage<Config> {
+  static doc =
+    "Selects Lyman-break-galaxy samples with colour–magnitude cuts over the magnitudes u g r i z y. Output " +
+    "group `tomography`: id and `sample`, the index of the first sample (in color_mag_cuts order) whose cuts " +
+    "all pass, or −1; attributes n_samples, sample_<i> (name), count_<i> and count_none.";
+  static inputs = { photometry_catalog: "hdf5" } as const;
+  static outputs = { tomography_catalog: "hdf5" } as const;
+  static config = {
+    color_mag_cuts: { type: "dict", default: DEFAULT_CUTS, doc: "sample name → list of cuts, e.g. 'g - r > 1.5 * (r - i) + 0.8'" },
+    chunk_rows: { type: "int", default: 100000, doc: "catalog rows processed per block" },
+  } as const;
+
+  async run(ctx: StageContext<Config>): Promise<void> {
+    const samples = parseSampleCuts(ctx.config.color_mag_cuts);
+    const n = await rowCount(ctx.inputs.photometry_catalog, "photometry");
+    const id = new BigInt64Array(n);
+    const sample = new Int32Array(n).fill(-1);
+    const counts = new Array<number>(samples.length).fill(0);
+    let overlaps = 0;
+    const columns = ["id", ...BANDS.map((b) => `mag_${b}`)];
+    for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
+      const m = chunk.end - chunk.start;
+      const mags = Object.fromEntries(BANDS.map((b) => [b, toFloat64(chunk.columns[`mag_${b}`])]));
+      const ids = chunk.columns.id;
+      for (let r = 0; r < m; r++) id[chunk.start + r] = BigInt(ids[r]);
+      samples.forEach((s, k) => {
+        const pass = new Uint8Array(m).fill(1);
+        for (const cut of s.cuts) {
+          const mask = cut.evaluate(mags, m);
+          for (let r = 0; r < m; r++) pass[r] &= mask[r];
+        }
+        for (let r = 0; r < m; r++) {
+          if (!pass[r]) continue;
+          const row = chunk.start + r;
+          if (sample[row] === -1) {
+            sample[row] = k;
+            counts[k]++;
+          } else overlaps++;
+        }
+      });
+    }
+    const attrs: Record<string, number | string> = { n_samples: samples.length };
+    samples.forEach((s, k) => {
+      attrs[`sample_${k}`] = s.name;
+      attrs[`count_${k}`] = counts[k];
+    });
+    attrs.count_none = n - counts.reduce((a, b) => a + b, 0);
+    await writeTable(ctx.outputs.tomography_catalog, "tomography", { id, sample }, { attrs });
+    ctx.log(`${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${n} objects` + (overlaps ? ` (${overlaps} also passed a later sample)` : ""));
+  }
+}
