@@ -16,7 +16,7 @@ export async function buildCommand(root: string, runName: string, flags: BuildFl
   validateBuild(p, flags);
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait);
   const interrupts = catchInterrupts();
-  const executor = new LocalExecutor(root, (pids) => lock?.setWorkers(pids));
+  const executor = new LocalExecutor(root, (pids) => lock?.setWorkers(pids), lock?.file);
   try {
     const r = await buildOnce(p, flags, { executor, emit, signal: interrupts.signal, warnings });
     return interrupts.code() || r.code;

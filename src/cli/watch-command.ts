@@ -18,7 +18,7 @@ export interface WatchHooks {
 export async function watchCommand(root: string, runName: string, flags: BuildFlags, emit: EventSink, hooks: WatchHooks = {}): Promise<number> {
   findRunFile(root, runName);
   const lock = await RunLock.acquire(join(runCacheDir(root, runName), "lock"), runName, !!flags.wait);
-  const executor = new LocalExecutor(root, (pids) => lock.setWorkers(pids));
+  const executor = new LocalExecutor(root, (pids) => lock.setWorkers(pids), lock.file);
   const interrupts = catchInterrupts();
   const session = new WatchSession({ root, run: runName, flags, emit, executor, signal: interrupts.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
   hooks.onSession?.(session, () => interrupts.abort());

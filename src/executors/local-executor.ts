@@ -3,6 +3,7 @@
 // (the stage and anything it spawned), and the pool starts a fresh worker for the next job.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobOutcome, StageJob } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
@@ -19,18 +20,25 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export class LocalExecutor implements Executor {
   private idle: ChildProcess[] = [];
   private busy = new Set<ChildProcess>();
+  /** Process groups of running command-line stages. */
+  private commands = new Set<number>();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
-  constructor(private readonly cwd: string, private readonly onWorkers: (pids: number[]) => void = () => {}) {}
+  /**
+   * `owner` is put in every stage process's environment as LBG_OWNER, so a later lbg can tell, before
+   * killing a pid left in a dead build's lock, that the process really is one of that build's stages.
+   */
+  constructor(private readonly cwd: string, private readonly onWorkers: (pids: number[]) => void = () => {}, private readonly owner = "") {}
 
   /** Pids of live workers (the run lock records them so a later build can clean up after a kill -9). */
   pids(): number[] {
-    return [...this.idle, ...this.busy].map((c) => c.pid!).filter(Boolean);
+    return [...[...this.idle, ...this.busy].map((c) => c.pid!).filter(Boolean), ...this.commands];
   }
 
   private spawnWorker(): ChildProcess {
     const child = fork(this.workerPath, [], {
       cwd: this.cwd,
+      env: { ...process.env, LBG_OWNER: this.owner },
       detached: true,
       stdio: ["ignore", "ignore", "ignore", "ipc"],
       serialization: "advanced",
@@ -42,6 +50,17 @@ export class LocalExecutor implements Executor {
   }
 
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
+    if (job.kind === "command") {
+      let pid = 0;
+      return runCommand({ ...job, env: { ...job.env, LBG_OWNER: this.owner } }, signal, (p) => {
+        pid = p;
+        this.commands.add(p);
+        this.onWorkers(this.pids());
+      }, () => {
+        this.commands.delete(pid);
+        this.onWorkers(this.pids());
+      });
+    }
     const child = this.idle.pop() ?? this.spawnWorker();
     this.busy.add(child);
     return new Promise<JobOutcome>((resolve) => {

@@ -1,22 +1,38 @@
 // What an executor is asked to run, and what it answers. Executors only run processes; checking and
 // renaming outputs, hashing and recording belong to the scheduler.
 
-export interface StageJob {
+interface JobBase {
   instance: string;
+  nprocess: number;
+  threadsPerProcess: number;
+  nodes: number;
+  /** Log file, truncated at start: the stage's stdout and stderr. */
+  log: string;
+  cwd: string;
+}
+
+/** A TypeScript stage: run in a warm worker (locally) or a one-shot worker (`worker.mjs --job <file>`). */
+export interface TsStageJob extends JobBase {
+  kind: "ts";
   className: string;
-  /** Bundled module and export to instantiate (TypeScript stages). */
+  /** Bundled module and export to instantiate. */
   bundle: string;
   exportName: string;
   /** Class tag → path. Outputs are the `inprogress_` paths. */
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   config: Record<string, unknown>;
-  nprocess: number;
-  threadsPerProcess: number;
-  /** Log file, truncated at start: the stage's stdout and stderr. */
-  log: string;
-  cwd: string;
 }
+
+/** Any other stage: one command line (a Python ceci stage), run in its own process group. */
+export interface CommandStageJob extends JobBase {
+  kind: "command";
+  argv: string[];
+  /** Added to lbg's environment. */
+  env: Record<string, string>;
+}
+
+export type StageJob = TsStageJob | CommandStageJob;
 
 export interface JobOutcome {
   status: "succeeded" | "failed" | "cancelled";
@@ -32,5 +48,5 @@ export interface Executor {
 }
 
 /** Messages between lbg and a stage worker process (Node IPC). */
-export type ToWorker = { type: "run"; job: StageJob };
+export type ToWorker = { type: "run"; job: TsStageJob };
 export type FromWorker = { type: "done"; ok: boolean; error?: string };

@@ -2,12 +2,12 @@
 // local executor. Keeping it alive avoids paying a Node start per stage (1,000 trivial stages must build in
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
 // takes its worker down. Also answers `--introspect <bundle>...` for the stage loader.
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { introspect } from "../stages/introspect-main.ts";
-import type { FromWorker, StageJob, ToWorker } from "./stage-job.ts";
+import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
-async function runJob(job: StageJob): Promise<FromWorker> {
+async function runJob(job: TsStageJob): Promise<FromWorker> {
   const fd = openSync(job.log, "w");
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
@@ -62,7 +62,17 @@ function fatal(e: unknown): void {
   setTimeout(() => process.exit(1), 1000).unref();
 }
 
-if (process.argv[2] === "--introspect") {
+if (process.argv[2] === "--job") {
+  // One-shot mode, for launchers that start a process per stage (srun under Slurm): the job is a JSON file,
+  // the exit code says whether the stage succeeded.
+  const job = JSON.parse(readFileSync(process.argv[3]!, "utf8")) as TsStageJob;
+  process.on("uncaughtException", (e) => {
+    if (currentLog !== undefined) writeSync(currentLog, `${e.stack ?? e.message}\n`);
+    process.exit(1);
+  });
+  const reply = await runJob(job);
+  process.exit(reply.ok ? 0 : 1);
+} else if (process.argv[2] === "--introspect") {
   const results = await introspect(process.argv.slice(3));
   process.stdout.write(`\n${JSON.stringify({ introspection: results })}\n`);
   process.exit(0);

@@ -157,10 +157,10 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     if (o.signal.aborted) stageAbort.abort();
     runningStages.set(node.name, { hash, abort: stageAbort });
     const job = o.executor.run({
-      instance: node.name, className: node.meta.name, bundle: node.meta.bundle, exportName: node.meta.exportName,
+      kind: "ts", instance: node.name, className: node.meta.name, bundle: node.meta.bundle, exportName: node.meta.exportName,
       inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
       outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
-      config: node.config, nprocess: node.entry.nprocess, threadsPerProcess: node.entry.threadsPerProcess, log, cwd: root,
+      config: node.config, nprocess: node.entry.nprocess, threadsPerProcess: node.entry.threadsPerProcess, nodes: node.entry.nodes, log, cwd: root,
     }, stageAbort.signal);
     const p = job.then((outcome) => {
       o.signal.removeEventListener("abort", onBuildAbort);

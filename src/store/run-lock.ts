@@ -15,7 +15,7 @@ const STALE_MS = 60_000;
 
 export interface LockHolder { pid: number; host: string; since: string; workers?: number[] }
 
-/** Kills worker process groups left by a dead holder on this host (only processes that are lbg workers). */
+/** Kills stage process groups left by a dead holder on this host: only processes tagged LBG_OWNER=<lock file>. */
 function killOrphans(file: string): void {
   let h: LockHolder;
   try {
@@ -26,7 +26,7 @@ function killOrphans(file: string): void {
   if (h.host !== hostname()) return;
   for (const pid of h.workers ?? []) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("worker.mjs")) continue;
+      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`LBG_OWNER=${file}`)) continue;
       process.kill(-pid, "SIGKILL");
     } catch { /* already gone, or not ours */ }
   }

@@ -1,0 +1,42 @@
+// Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
+
+const KILL_GRACE_MS = 3_000;
+
+export function runCommand(job: CommandStageJob, signal: AbortSignal, onSpawn: (pid: number) => void = () => {}, onExit: () => void = () => {}): Promise<JobOutcome> {
+  const fd = openSync(job.log, "w");
+  return new Promise<JobOutcome>((resolve) => {
+    const child = spawn(job.argv[0]!, job.argv.slice(1), { cwd: job.cwd, env: { ...process.env, ...job.env }, stdio: ["ignore", fd, fd], detached: true });
+    let cancelled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const kill = (sig: NodeJS.Signals) => {
+      try { process.kill(-child.pid!, sig); } catch { /* gone */ }
+    };
+    const onAbort = () => {
+      cancelled = true;
+      kill("SIGTERM");
+      killTimer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    if (child.pid) onSpawn(child.pid);
+    child.on("error", (e) => {
+      closeSync(fd);
+      onExit();
+      resolve({ status: "failed", error: `cannot start ${job.argv[0]}: ${e.message}` });
+    });
+    child.on("exit", (code, sig) => {
+      signal.removeEventListener("abort", onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      kill("SIGKILL"); // anything the stage left running in its group
+      try { closeSync(fd); } catch { /* closed by the error path */ }
+      onExit();
+      if (cancelled) return resolve({ status: "cancelled" });
+      if (code === 0) return resolve({ status: "succeeded" });
+      resolve({ status: "failed", error: sig ? `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}` : `exited with code ${code}` });
+    });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort);
+  });
+}
