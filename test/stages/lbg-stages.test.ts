@@ -1,0 +1,127 @@
+// LBG colour-cut selection: the cut parser (no eval, errors naming sample and cut), the selection stage on a
+// hand-made catalog, its evaluation against known redshifts, and determinism of both outputs.
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { readAttrs, readColumns, writeTable } from "../../src/catalog/index.ts";
+import EvaluateLBGSelection from "../../lbg_stages/evaluate_lbg_selection.ts";
+import { CutSyntaxError, parseCut } from "../../lbg_stages/lib/cut-expression.ts";
+import SelectLBGColorCuts, { parseSampleCuts } from "../../lbg_stages/select_lbg_color_cuts.ts";
+import { bytes, runStage, tempDir } from "./stage-context.ts";
+
+const tmp = tempDir("lbg");
+afterAll(tmp.cleanup);
+const BANDS = ["u", "g", "r", "i", "z", "y"];
+
+describe("cut expressions", () => {
+  const cols = { g: [25, 24, 23], r: [23, 23.5, 23], i: [22.8, 23, 23] };
+  const mask = (text: string) => Array.from(parseCut(text, BANDS).evaluate(cols, 3));
+
+  it("evaluate arithmetic with precedence, unary minus, parentheses and chained comparisons", () => {
+    expect(mask("g - r > 1.5 * (r - i) + 0.8")).toEqual([1, 0, 0]);
+    expect(mask("22.9 < i <= 23")).toEqual([0, 1, 1]);
+    expect(mask("-g + 2*r > -1e1")).toEqual([1, 1, 1]);
+    expect(mask("g / r - 1 >= 0.04")).toEqual([1, 0, 0]);
+    expect(mask("g == 24")).toEqual([0, 1, 0]);
+    expect(parseCut("u - g > 1.5 * (g - r)", BANDS).variables).toEqual(["u", "g", "r"]);
+  });
+
+  it.each([
+    ["g - r >> 1", "expected a number, a band name or '(', found '>' at column 8"],
+    ["g - x > 1", "unknown name 'x' at column 5"],
+    ["g - r", "expected a comparison"],
+    ["(g - r > 1", "expected ')', found '>' at column 8"],
+    ["g - r > 1)", "expected an operator or the end of the cut, found ')' at column 10"],
+    ["g; process.exit(1) > 0", "unexpected character ';' at column 2"],
+    ["", "found 'end of text' at column 1"],
+  ])("rejects %j", (text, message) => {
+    expect(() => parseCut(text, BANDS)).toThrow(CutSyntaxError);
+    expect(() => parseCut(text, BANDS)).toThrow(message);
+  });
+
+  it("errors name the sample and the cut", () => {
+    expect(() => parseSampleCuts({ "g-dropouts": ["g - r > 1", "r - q < 1"] })).toThrow(
+      `color_mag_cuts: sample "g-dropouts", cut "r - q < 1": unknown name 'q' at column 5`,
+    );
+    expect(() => parseSampleCuts({ "g-dropouts": [] })).toThrow(/sample "g-dropouts" must be a non-empty list/);
+    expect(() => parseSampleCuts(["g - r > 1"])).toThrow(/must map sample names/);
+  });
+});
+
+describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
+  // Six objects: a u-dropout at z 3, a g-dropout at z 4, a low-z interloper passing the g-dropout cut,
+  // a normal galaxy, a z 4 galaxy the cuts miss, and an object passing both samples (goes to the first).
+  const mags: Record<string, number[]> = {
+    u: [27, 28, 25, 23, 25.5, 28.5],
+    g: [25, 26.5, 24.6, 22.5, 25, 26.3],
+    r: [24.8, 25, 23.5, 22, 24.9, 25.2],
+    i: [24.7, 24.8, 23.4, 21.8, 24.8, 25.1],
+    z: [24.6, 24.7, 23.3, 21.7, 24.8, 25],
+    y: [24.6, 24.7, 23.2, 21.6, 24.7, 25],
+  };
+  const redshift = [3.1, 4.0, 0.4, 0.5, 4.1, 3.9];
+  const cuts = {
+    "u-dropouts": ["u - g > 1.5", "g - r < 1.2"],
+    "g-dropouts": ["g - r > 1", "r - i < 1"],
+  };
+
+  it("labels each object with its first passing sample and evaluates completeness and purity", async () => {
+    const phot = tmp.path("phot.hdf5");
+    await writeTable(phot, "photometry", {
+      id: BigInt64Array.from([10n, 11n, 12n, 13n, 14n, 15n]),
+      redshift_true: Float64Array.from(redshift),
+      ...Object.fromEntries(BANDS.map((b) => [`mag_${b}`, Float64Array.from(mags[b])])),
+    });
+    const tomo = tmp.path("tomo.hdf5");
+    await runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tomo }, { color_mag_cuts: cuts, chunk_rows: 4 });
+    const t = await readColumns(tomo, "tomography");
+    expect(Array.from(t.sample)).toEqual([0, 1, 1, -1, -1, 0]);
+    expect(Array.from(t.id as BigInt64Array)).toEqual([10n, 11n, 12n, 13n, 14n, 15n]);
+    expect(await readAttrs(tomo, "tomography")).toEqual({
+      n_samples: 2,
+      sample_0: "u-dropouts",
+      count_0: 2,
+      sample_1: "g-dropouts",
+      count_1: 2,
+      count_none: 2,
+    });
+
+    const yml = tmp.path("lbg.yml");
+    const png = tmp.path("lbg.png");
+    const targets = { "u-dropouts": [2.5, 3.5], "g-dropouts": [3.5, 4.5] };
+    await runStage(
+      EvaluateLBGSelection,
+      { photometry_catalog: phot, tomography_catalog: tomo },
+      { lbg_selection_metrics: yml, lbg_selection_plot: png },
+      { target_redshifts: targets },
+    );
+    const m = YAML.parse(readFileSync(yml, "utf8"));
+    expect(m.total).toBe(6);
+    // u-dropouts: selected z 3.1, 3.9; in range [2.5, 3.5): only z 3.1 → completeness 1/1, purity 1/2.
+    expect(m.samples["u-dropouts"]).toEqual({ count: 2, median_z: 3.5, z_min: 2.5, z_max: 3.5, in_range: 1, completeness: 1, purity: 0.5 });
+    // g-dropouts: selected z 4.0, 0.4; in range [3.5, 4.5): 4.0, 4.1, 3.9 → completeness 1/3, purity 1/2.
+    expect(m.samples["g-dropouts"].completeness).toBeCloseTo(1 / 3, 5);
+    expect(m.samples["g-dropouts"].purity).toBe(0.5);
+
+    // Same inputs, same bytes.
+    const tomo2 = tmp.path("tomo2.hdf5");
+    await runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tomo2 }, { color_mag_cuts: cuts });
+    expect(bytes(tomo2).equals(bytes(tomo))).toBe(true);
+    const png2 = tmp.path("lbg2.png");
+    await runStage(
+      EvaluateLBGSelection,
+      { photometry_catalog: phot, tomography_catalog: tomo },
+      { lbg_selection_metrics: tmp.path("lbg2.yml"), lbg_selection_plot: png2 },
+      { target_redshifts: targets },
+    );
+    expect(bytes(png2).equals(bytes(png))).toBe(true);
+    expect(bytes(tmp.path("lbg2.yml")).equals(bytes(yml))).toBe(true);
+  });
+
+  it("fails with the sample and cut named when a cut is malformed", async () => {
+    const phot = tmp.path("phot.hdf5");
+    await expect(
+      runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tmp.path("bad.hdf5") }, { color_mag_cuts: { "r-dropouts": ["r - i >"] } }),
+    ).rejects.toThrow(`color_mag_cuts: sample "r-dropouts", cut "r - i >": expected a number, a band name or '(', found 'end of text' at column 8`);
+  });
+});

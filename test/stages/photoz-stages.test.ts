@@ -1,0 +1,227 @@
+// The science stages called directly on temp folders: the default photoz_sim chain reaches the promised
+// photo-z quality, every output is byte-identical on a re-run, metrics match hand-computed values, and the
+// building blocks (split, kNN search, chunking, seeded randomness) behave as documented.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { readFileSync } from "node:fs";
+import { readAttrs, readColumns, rowCount, writeTable } from "../../src/catalog/index.ts";
+import EstimatePhotoz from "../../lbg_stages/estimate_photoz.ts";
+import EvaluatePhotoz from "../../lbg_stages/evaluate_photoz.ts";
+import { KdTree } from "../../lbg_stages/lib/kdtree.ts";
+import { median, photozMetrics } from "../../lbg_stages/lib/photoz-metrics.ts";
+import { Random } from "../../lbg_stages/lib/random.ts";
+import SimulateCatalog from "../../lbg_stages/simulate_catalog.ts";
+import SplitCatalog from "../../lbg_stages/split_catalog.ts";
+import TrainPhotoz from "../../lbg_stages/train_photoz.ts";
+import { bytes, runStage, tempDir } from "./stage-context.ts";
+
+const tmp = tempDir("photoz");
+afterAll(tmp.cleanup);
+
+/** Runs the photoz_sim chain (simulate + photoz pipelines, default options) into `prefix`-named files. */
+async function runChain(prefix: string, simulate: Record<string, unknown> = {}) {
+  const f = (name: string) => tmp.path(`${prefix}-${name}`);
+  const timings: Record<string, number> = {};
+  const timed = async (name: string, run: () => Promise<unknown>) => {
+    const t = performance.now();
+    await run();
+    timings[name] = performance.now() - t;
+  };
+  await timed("SimulateCatalog", () =>
+    runStage(SimulateCatalog, {}, { spec_catalog: f("spec.hdf5"), photometry_catalog: f("phot.hdf5") }, simulate),
+  );
+  await timed("SplitCatalog", () =>
+    runStage(SplitCatalog, { spec_catalog: f("spec.hdf5") }, { training_catalog: f("train.hdf5"), test_catalog: f("test.hdf5") }),
+  );
+  await timed("TrainPhotoz", () => runStage(TrainPhotoz, { training_catalog: f("train.hdf5") }, { photoz_model: f("model.hdf5") }));
+  await timed("EstimatePhotozTest", () =>
+    runStage(EstimatePhotoz, { photoz_model: f("model.hdf5"), catalog: f("test.hdf5") }, { photoz_estimates: f("test_pz.hdf5") }),
+  );
+  await timed("EstimatePhotozTarget", () =>
+    runStage(EstimatePhotoz, { photoz_model: f("model.hdf5"), catalog: f("phot.hdf5") }, { photoz_estimates: f("target_pz.hdf5") }),
+  );
+  await timed("EvaluatePhotoz", () =>
+    runStage(
+      EvaluatePhotoz,
+      { test_catalog: f("test.hdf5"), test_photoz: f("test_pz.hdf5") },
+      { photoz_metrics: f("metrics.yml"), photoz_plot: f("plot.png") },
+    ),
+  );
+  const outputs = ["spec.hdf5", "phot.hdf5", "train.hdf5", "test.hdf5", "model.hdf5", "test_pz.hdf5", "target_pz.hdf5", "metrics.yml", "plot.png"];
+  return { f, outputs, timings };
+}
+
+describe("the photoz_sim chain at default size", () => {
+  let first: Awaited<ReturnType<typeof runChain>>;
+  beforeAll(async () => {
+    first = await runChain("a");
+  });
+
+  it("reaches sigma_NMAD < 0.06 and fewer than 10% outliers on the test set", () => {
+    const m = YAML.parse(readFileSync(first.f("metrics.yml"), "utf8"));
+    console.log(
+      `photoz_sim defaults: ${m.count} test objects, sigma_nmad ${m.sigma_nmad}, outliers ${m.outlier_fraction}, bias ${m.bias}; ` +
+        `stage times (ms): ${Object.entries(first.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`,
+    );
+    expect(m.count).toBeGreaterThan(800);
+    expect(m.sigma_nmad).toBeLessThan(0.06);
+    expect(m.outlier_fraction).toBeLessThan(0.1);
+    expect(Math.abs(m.bias)).toBeLessThan(0.02);
+    expect(m.bins.map((b: { z_min: number }) => b.z_min)).toEqual([0, 0.5, 1, 1.5, 2, 3]);
+  });
+
+  it("writes the documented catalogs", async () => {
+    expect(await rowCount(first.f("phot.hdf5"), "photometry")).toBe(20000);
+    const phot = await readColumns(first.f("phot.hdf5"), "photometry");
+    const names = Object.keys(phot);
+    for (const c of ["id", "ra", "dec", "redshift_true", "mag_u", "mag_y", "mag_err_u", "mag_err_y"]) expect(names).toContain(c);
+    const z = phot.redshift_true as Float64Array;
+    const zs = Float64Array.from(z).sort();
+    expect(zs[zs.length >> 1]).toBeGreaterThan(0.6); // median z of an i < 25.3 sample ~ 0.85
+    expect(zs[zs.length >> 1]).toBeLessThan(1.2);
+    expect(z.filter((v) => v > 3).length).toBeGreaterThan(200); // Lyman-break galaxies exist
+    expect(Math.max(...(phot.mag_i as Float64Array))).toBeLessThan(25.3);
+    const spec = await readColumns(first.f("spec.hdf5"), "photometry", ["redshift", "mag_i"]);
+    expect(Math.max(...(spec.mag_i as Float64Array))).toBeLessThan(23);
+    const train = await rowCount(first.f("train.hdf5"), "photometry");
+    const test = await rowCount(first.f("test.hdf5"), "photometry");
+    expect(train + test).toBe(spec.redshift.length);
+    expect(train).toBe(Math.round(0.7 * spec.redshift.length));
+    const est = await readColumns(first.f("target_pz.hdf5"), "photoz");
+    expect(Object.keys(est)).toEqual(["id", "z_hi68", "z_hi95", "z_lo68", "z_lo95", "z_mean", "z_median", "z_mode"]);
+    expect(est.id.length).toBe(20000);
+    for (let i = 0; i < 20000; i += 997) {
+      expect(est.z_lo95[i]).toBeLessThanOrEqual(est.z_lo68[i]);
+      expect(est.z_lo68[i]).toBeLessThanOrEqual(est.z_median[i]);
+      expect(est.z_median[i]).toBeLessThanOrEqual(est.z_hi68[i]);
+      expect(est.z_hi68[i]).toBeLessThanOrEqual(est.z_hi95[i]);
+    }
+    expect(await readAttrs(first.f("model.hdf5"), "model")).toMatchObject({ estimator: "knn", k: 20 });
+  });
+
+  it("re-runs to byte-identical outputs, and a different seed changes them", async () => {
+    const second = await runChain("b");
+    for (const name of first.outputs) expect(bytes(first.f(name)).equals(bytes(second.f(name))), name).toBe(true);
+    const other = tmp.path("seed-spec.hdf5");
+    await runStage(SimulateCatalog, {}, { spec_catalog: other, photometry_catalog: tmp.path("seed-phot.hdf5") }, { seed: 7, n_objects: 500 });
+    const small = tmp.path("small-spec.hdf5");
+    await runStage(SimulateCatalog, {}, { spec_catalog: small, photometry_catalog: tmp.path("small-phot.hdf5") }, { n_objects: 500 });
+    expect(bytes(other).equals(bytes(small))).toBe(false);
+  });
+
+  it("estimates identically whatever the chunk size", async () => {
+    const out = tmp.path("chunked_pz.hdf5");
+    await runStage(EstimatePhotoz, { photoz_model: first.f("model.hdf5"), catalog: first.f("test.hdf5") }, { photoz_estimates: out }, { chunk_rows: 37 });
+    expect(bytes(out).equals(bytes(first.f("test_pz.hdf5")))).toBe(true);
+  });
+});
+
+describe("EvaluatePhotoz metrics", () => {
+  it("match values computed by hand", async () => {
+    // z_true and z_phot chosen so Δz = (z_phot − z_true)/(1 + z_true) is exact: 0, 0.01, −0.02, 0.2, 0.05.
+    const zTrue = [0, 1, 0.5, 2, 3];
+    const dz = [0, 0.01, -0.02, 0.2, 0.05];
+    const zPhot = zTrue.map((z, i) => z + dz[i] * (1 + z));
+    const truth = tmp.path("hand-truth.hdf5");
+    const est = tmp.path("hand-pz.hdf5");
+    const ids = BigInt64Array.from([5n, 6n, 7n, 8n, 9n]);
+    await writeTable(truth, "photometry", { id: ids, redshift: Float64Array.from(zTrue) });
+    // Estimates in another order: EvaluatePhotoz matches them by id.
+    const perm = [4, 2, 0, 3, 1];
+    await writeTable(est, "photoz", {
+      id: BigInt64Array.from(perm, (i) => ids[i]),
+      z_mode: Float64Array.from(perm, (i) => zPhot[i]),
+    });
+    const yml = tmp.path("hand.yml");
+    await runStage(
+      EvaluatePhotoz,
+      { test_catalog: truth, test_photoz: est },
+      { photoz_metrics: yml, photoz_plot: tmp.path("hand.png") },
+      { z_bins: [0, 1, 4] },
+    );
+    const m = YAML.parse(readFileSync(yml, "utf8"));
+    // median Δz = 0.01; |Δz − 0.01| = 0.01, 0, 0.03, 0.19, 0.04 → median 0.03 → σ_NMAD = 1.4826 × 0.03.
+    expect(m.count).toBe(5);
+    expect(m.bias).toBeCloseTo(0.01, 6);
+    expect(m.sigma_nmad).toBeCloseTo(1.4826 * 0.03, 5);
+    expect(m.outlier_fraction).toBeCloseTo(0.2, 6); // only Δz = 0.2 exceeds 0.15
+    // Bin [0, 1): Δz 0, −0.02 → median −0.01, deviations 0.01, 0.01; bin [1, 4): 0.01, 0.2, 0.05.
+    expect(m.bins[0]).toMatchObject({ z_min: 0, z_max: 1, count: 2, outlier_fraction: 0 });
+    expect(m.bins[0].bias).toBeCloseTo(-0.01, 6);
+    expect(m.bins[0].sigma_nmad).toBeCloseTo(1.4826 * 0.01, 6);
+    expect(m.bins[1].count).toBe(3);
+    expect(m.bins[1].bias).toBeCloseTo(0.05, 6);
+    expect(m.bins[1].sigma_nmad).toBeCloseTo(1.4826 * 0.04, 6);
+    expect(m.bins[1].outlier_fraction).toBeCloseTo(1 / 3, 5);
+  });
+
+  it("uses the mean of the two middle values for even counts", () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(photozMetrics([], [], 0.15).count).toBe(0);
+  });
+});
+
+describe("building blocks", () => {
+  it("KdTree finds the same neighbours as brute force, nearest first", () => {
+    const rng = new Random(3);
+    const dim = 6;
+    const n = 3000;
+    const points = Float64Array.from({ length: n * dim }, () => rng.normal());
+    // Duplicates exercise the tie-breaking by index.
+    points.copyWithin(dim * 10, 0, dim);
+    const tree = new KdTree(points, dim);
+    const idx = new Int32Array(15);
+    const d2 = new Float64Array(15);
+    for (let q = 0; q < 50; q++) {
+      const query = Float64Array.from({ length: dim }, () => 2 * rng.normal());
+      if (q === 0) query.set(points.subarray(0, dim));
+      const found = tree.nearest(query, 0, 15, idx, d2);
+      const brute = Array.from({ length: n }, (_, i) => {
+        let s = 0;
+        for (let c = 0; c < dim; c++) s += (points[i * dim + c] - query[c]) ** 2;
+        return [s, i] as const;
+      }).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      expect(found).toBe(15);
+      expect(Array.from(idx)).toEqual(brute.slice(0, 15).map((b) => b[1]));
+      expect(Array.from(d2)).toEqual(brute.slice(0, 15).map((b) => b[0]));
+    }
+  });
+
+  it("Random is reproducible per seed and stream, and roughly normal", () => {
+    const a = new Random(42);
+    const b = new Random(42);
+    const seq = Array.from({ length: 5 }, () => a.uniform());
+    expect(Array.from({ length: 5 }, () => b.uniform())).toEqual(seq);
+    expect(new Random(42, 1).uniform()).not.toBe(seq[0]);
+    const r = new Random(1);
+    const xs = Array.from({ length: 20000 }, () => r.normal());
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+    expect(Math.abs(sd - 1)).toBeLessThan(0.03);
+    expect(Array.from(new Random(5).permutation(10)).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("SplitCatalog keeps every row exactly once and its row order", async () => {
+    const spec = tmp.path("split-in.hdf5");
+    const n = 101;
+    await writeTable(spec, "photometry", { id: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), x: Float64Array.from({ length: n }, (_, i) => i / 2) });
+    const train = tmp.path("split-train.hdf5");
+    const test = tmp.path("split-test.hdf5");
+    await runStage(SplitCatalog, { spec_catalog: spec }, { training_catalog: train, test_catalog: test }, { train_fraction: 0.3, seed: 9 });
+    const a = Array.from((await readColumns(train, "photometry", ["id"])).id as BigInt64Array, Number);
+    const b = Array.from((await readColumns(test, "photometry", ["id"])).id as BigInt64Array, Number);
+    expect(a.length).toBe(30);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(a).toEqual([...a].sort((x, y) => x - y));
+    expect(b).toEqual([...b].sort((x, y) => x - y));
+    const x = (await readColumns(train, "photometry", ["x"])).x;
+    expect(Array.from(x)).toEqual(a.map((i) => i / 2));
+  });
+
+  it("SimulateCatalog refuses options that cannot work instead of looping", async () => {
+    const out = { spec_catalog: tmp.path("bad-spec.hdf5"), photometry_catalog: tmp.path("bad-phot.hdf5") };
+    await expect(runStage(SimulateCatalog, {}, out, { n_objects: 0 })).rejects.toThrow(/n_objects must be a positive integer/);
+    await expect(runStage(SimulateCatalog, {}, out, { n_objects: 5, mag_limit: 5 })).rejects.toThrow(/mag_limit too bright/);
+  });
+});
