@@ -98,8 +98,8 @@ export class KdTree {
   }
 
   // Query state, reused across queries (one query at a time; allocation-free in the hot loop).
-  private heapD = new Float64Array(0);
-  private heapI = new Int32Array(0);
+  private heapD: Float64Array = new Float64Array(0);
+  private heapI: Int32Array = new Int32Array(0);
   private heapSize = 0;
   private heapCap = 0;
   private q = new Float64Array(0);

@@ -13,7 +13,7 @@ import { Random } from "../../lbg_stages/lib/random.ts";
 import SimulateCatalog from "../../lbg_stages/simulate_catalog.ts";
 import SplitCatalog from "../../lbg_stages/split_catalog.ts";
 import TrainPhotoz from "../../lbg_stages/train_photoz.ts";
-import { bytes, runStage, tempDir } from "./stage-context.ts";
+import { bytes, numbers, runStage, tempDir } from "./stage-context.ts";
 
 const tmp = tempDir("photoz");
 afterAll(tmp.cleanup);
@@ -216,7 +216,7 @@ describe("building blocks", () => {
     expect(a).toEqual([...a].sort((x, y) => x - y));
     expect(b).toEqual([...b].sort((x, y) => x - y));
     const x = (await readColumns(train, "photometry", ["x"])).x;
-    expect(Array.from(x)).toEqual(a.map((i) => i / 2));
+    expect(numbers(x)).toEqual(a.map((i) => i / 2));
   });
 
   it("SimulateCatalog refuses options that cannot work instead of looping", async () => {

@@ -47,3 +47,8 @@ export function tempDir(prefix: string): { dir: string; path: (name: string) => 
 export function bytes(path: string): Buffer {
   return readFileSync(path);
 }
+
+/** The values of a numeric (non-bigint) column as a plain array, for comparisons. */
+export function numbers(column: ArrayLike<number> | ArrayLike<bigint>): number[] {
+  return Array.from(column as ArrayLike<number>, Number);
+}
