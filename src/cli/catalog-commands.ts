@@ -6,27 +6,41 @@ import { LbgError, suggest } from "../config/lbg-error.ts";
 import { listNames } from "../config/load-run.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
+import { pythonEnv } from "../stages/python-module-loader.ts";
+import { loadSite } from "../config/load-site.ts";
 
-/** TypeScript stage modules: lbg_stages plus every module named by a pipeline of the project. */
-function projectModules(root: string): { name: string }[] {
+/** Stage modules: lbg_stages plus every module named by a pipeline of the project, and their python_paths. */
+function projectModules(root: string): { modules: { name: string }[]; pythonPaths: string[] } {
   const names = new Set<string>(["lbg_stages"]);
+  const paths = new Set<string>();
   for (const p of listNames(join(root, "configs", "pipelines"), "dir")) {
     for (const f of ["pipeline.yaml", "pipeline.yml"]) {
       const file = join(root, "configs", "pipelines", p, f);
       if (!existsSync(file)) continue;
       try {
-        const m = (parseYaml(readFileSync(file, "utf8")) as { modules?: unknown })?.modules;
-        const words = typeof m === "string" ? m.split(/\s+/) : Array.isArray(m) ? m.map(String) : [];
-        for (const w of words) if (w) names.add(w);
+        const doc = parseYaml(readFileSync(file, "utf8")) as { modules?: unknown; python_paths?: unknown } | null;
+        const words = (v: unknown) => (typeof v === "string" ? v.split(/\s+/) : Array.isArray(v) ? v.map(String) : []);
+        for (const w of words(doc?.modules)) if (w) names.add(w);
+        for (const w of words(doc?.python_paths)) if (w) paths.add(w);
       } catch { /* a broken pipeline is reported by the commands that use it */ }
     }
   }
-  return [...names].map((name) => ({ name }));
+  return { modules: [...names].map((name) => ({ name })), pythonPaths: [...paths] };
 }
 
 async function projectRegistry(root: string): Promise<StageRegistry> {
   const hashes = await StatCache.open(join(root, ".cache", "hashes.json"));
-  const reg = await loadRegistry(root, projectModules(root), hashes);
+  const { modules, pythonPaths } = projectModules(root);
+  const site = loadSite(root, undefined, "", () => {});
+  let reg: StageRegistry;
+  try {
+    reg = await loadRegistry(root, modules, hashes, pythonEnv(root, site.raw.python, pythonPaths));
+  } catch (e) {
+    // Python modules that cannot be read must not hide the TypeScript stages: list those, and say why.
+    if (!(e instanceof LbgError)) throw e;
+    reg = await loadRegistry(root, modules, hashes);
+    reg.brokenFiles.push(e.format());
+  }
   hashes.save();
   return reg;
 }

@@ -154,6 +154,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     configFiles,
     site,
     pythonPaths,
+    mergedConfigFile: join(root, "results", run, "config.yaml"),
   };
 }
 

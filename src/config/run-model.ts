@@ -71,4 +71,6 @@ export interface RunModel {
   configFiles: string[];
   site: SiteModel;
   pythonPaths: string[];
+  /** Where the merged stage config for Python stages (--config) is written. */
+  mergedConfigFile: string;
 }

@@ -1,12 +1,13 @@
 // Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
 
 export function runCommand(job: CommandStageJob, signal: AbortSignal, onSpawn: (pid: number) => void = () => {}, onExit: () => void = () => {}): Promise<JobOutcome> {
   const fd = openSync(job.log, "w");
+  if (job.header) writeSync(fd, `${job.header}\n`);
   return new Promise<JobOutcome>((resolve) => {
     const child = spawn(job.argv[0]!, job.argv.slice(1), { cwd: job.cwd, env: { ...process.env, ...job.env }, stdio: ["ignore", fd, fd], detached: true });
     let cancelled = false;

@@ -30,6 +30,8 @@ export interface CommandStageJob extends JobBase {
   argv: string[];
   /** Added to lbg's environment. */
   env: Record<string, string>;
+  /** Written as the log's first line (the command as a shell would show it), like ceci's "Command is:". */
+  header?: string;
 }
 
 export type StageJob = TsStageJob | CommandStageJob;

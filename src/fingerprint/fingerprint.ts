@@ -2,7 +2,7 @@
 // the stage's record so that staleness reasons can name the field that changed.
 //
 // Not in it, on purpose: where or how the stage ran (local or Slurm, -j), log paths, timings.
-import { relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { canonicalJson } from "./canonical-json.ts";
@@ -14,7 +14,10 @@ export interface Fingerprint {
   format: number;
   /** `<module>:<class name>`. */
   class: string;
-  /** Code fingerprint: source file (relative to the project root) → xxh64 of its content. */
+  /**
+   * Code fingerprint: source file (relative to the project root, absolute when outside it) → xxh64 of its
+   * content; for Python stages also `python-package:<top>` → the installed version of the stage's package.
+   */
   code: Record<string, string>;
   /** Effective config of every declared option (canonical JSON order when hashed). */
   config: Record<string, unknown>;
@@ -31,7 +34,8 @@ export type FingerprintResult =
 /** Computes the fingerprint from current file contents (through the stat cache). */
 export function computeFingerprint(root: string, node: StageNode, hashes: StatCache): FingerprintResult {
   const code: Record<string, string> = {};
-  for (const src of node.meta.sources) code[src] = hashes.hash(`${root}/${src}`)?.hash ?? "missing";
+  for (const src of node.meta.sources) code[src] = hashes.hash(isAbsolute(src) ? src : join(root, src))?.hash ?? "missing";
+  Object.assign(code, node.meta.codeExtras);
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {

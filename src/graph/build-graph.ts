@@ -5,16 +5,15 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
-import { outputFileName, type FileType } from "../sdk/stage.ts";
 import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
-import type { StageMeta } from "../stages/stage-meta.ts";
+import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
 
 export interface InputEdge {
   /** Tag as the class declares it (what the stage process is told). */
   tag: string;
   /** Tag after aliases (what wires the graph). */
   alias: string;
-  type: FileType;
+  type: string;
   path: string;
   /** Instance producing it, or undefined for a run input. */
   producer?: string;
@@ -23,7 +22,7 @@ export interface InputEdge {
 export interface OutputFile {
   tag: string;
   alias: string;
-  type: FileType;
+  type: string;
   /** Final path. */
   path: string;
   /** Where the stage writes before lbg renames it (ceci's `inprogress_` prefix). */
@@ -72,7 +71,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
     const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {
       const alias = entry.aliases[tag] ?? tag;
       const override = cfg.outputNames[tag];
-      const name = override ? override.name : outputFileName(alias, type);
+      const name = override ? override.name : fileNameFor(alias, type);
       const path = checkInside(run.outputDir, name, override?.pos ?? entry.pos, override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`);
       const slash = name.lastIndexOf("/");
       const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);

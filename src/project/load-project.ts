@@ -10,13 +10,16 @@ import { parseYamlValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
-import type { StageMeta } from "../stages/stage-meta.ts";
+import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
+import { mayBeDirectory, type StageMeta } from "../stages/stage-meta.ts";
 
 export interface LoadedProject {
   run: RunModel;
   graph: StageGraph;
   hashes: StatCache;
   cacheDir: string;
+  /** Interpreter and paths for Python stages (used only when the run has some). */
+  python: PythonEnv;
 }
 
 export function runCacheDir(root: string, run: string): string {
@@ -27,7 +30,10 @@ export async function loadProject(root: string, runName: string, opts: { site?: 
   const run = loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
   const cacheDir = runCacheDir(root, runName);
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
-  const registry = await loadRegistry(root, run.modules, hashes);
+  const python = pythonEnv(root, run.site.raw.python, run.pythonPaths);
+  const modules = [...run.modules];
+  for (const s of run.stages) if (s.moduleName && !modules.some((m) => m.name === s.moduleName)) modules.push({ name: s.moduleName, pos: s.pos });
+  const registry = await loadRegistry(root, modules, hashes, python);
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
@@ -36,7 +42,7 @@ export async function loadProject(root: string, runName: string, opts: { site?: 
     if (!metas.has(section)) opts.warn(new LbgError(`config section '${section}' matches no stage of run '${runName}'`, run.stageConfig.sectionPos.get(section)));
   }
   const graph = buildGraph(run, metas, sets, opts.warn);
-  return { run, graph, hashes, cacheDir };
+  return { run, graph, hashes, cacheDir, python };
 }
 
 /** Run inputs must exist, and be files unless the reading stage declares a directory. */
@@ -52,7 +58,8 @@ export function checkRunInputs(p: LoadedProject): void {
       } catch {
         throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos, "fix the path under 'inputs:' (relative paths start at the project root)");
       }
-      if (isDir !== (i.type === "directory")) {
+      const dirOk = mayBeDirectory(i.type);
+      if (dirOk !== "either" && isDir !== (dirOk === "yes")) {
         throw new LbgError(`input '${i.alias}' is a ${isDir ? "directory" : "file"} but stage ${node.name} reads it as ${i.type === "directory" ? "a directory" : `a ${i.type} file`}: ${i.path}`, pos);
       }
     }

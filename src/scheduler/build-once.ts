@@ -12,6 +12,7 @@ import { checkRunInputs, type LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { runBuild, tail, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { runScript } from "./run-script.ts";
+import { writeStageConfig } from "./write-stage-config.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -89,7 +90,10 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { exe
   try {
     records.compactIfNeeded();
     if (run.preScript.trim() && !(await script("pre_script", run.preScript))) return end({ ...zero, ok: false }, "pre_script failed");
-    const sum = await runBuild({ run, graph, records, hashes, executor: deps.executor, jobs, keepGoing: !!flags.keepGoing, forced, emit, signal: deps.signal, control: deps.control });
+    const hasPython = [...graph.nodes.values()].some((n) => n.meta.kind === "python");
+    if (hasPython) writeStageConfig(run, graph, run.mergedConfigFile);
+    const python = hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined;
+    const sum = await runBuild({ run, graph, records, hashes, executor: deps.executor, jobs, keepGoing: !!flags.keepGoing, forced, emit, signal: deps.signal, control: deps.control, python });
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript))) return end({ ...sum, ok: false }, "post_script failed");
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {

@@ -2,11 +2,12 @@
 // place, hashed, its inputs re-checked (a stage must not be recorded fresh for inputs it did not see), and
 // only then is its record appended.
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
-import { relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { Fingerprint } from "../fingerprint/fingerprint.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
+import { mayBeDirectory } from "../stages/stage-meta.ts";
 
 export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string };
 
@@ -14,19 +15,50 @@ export function removeInprogress(node: StageNode): void {
   for (const o of node.outputs) rmSync(o.inprogress, { recursive: true, force: true });
 }
 
-export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHash: string, startedAt: number, hashes: StatCache, records: RecordStore): FinishResult {
+// Python ceci stages rename their own `inprogress_` files (ceci's finalize). So that an old output is never
+// taken for a new one, their previous outputs are set aside before they run (`.lbg-previous-<name>`), dropped
+// when the stage succeeds and put back when it fails.
+function previousPath(path: string): string {
+  return join(dirname(path), `.lbg-previous-${basename(path)}`);
+}
+
+export function setAsidePrevious(node: StageNode): void {
   for (const o of node.outputs) {
-    if (!existsSync(o.inprogress)) {
-      return { ok: false, error: `stage did not write its output '${o.tag}' (expected ${relative(root, o.inprogress)})` };
+    rmSync(previousPath(o.path), { recursive: true, force: true });
+    if (existsSync(o.path)) renameSync(o.path, previousPath(o.path));
+  }
+}
+
+export function restorePrevious(node: StageNode): void {
+  for (const o of node.outputs) {
+    if (!existsSync(previousPath(o.path))) continue;
+    rmSync(o.path, { recursive: true, force: true });
+    renameSync(previousPath(o.path), o.path);
+  }
+}
+
+export function dropPrevious(node: StageNode): void {
+  for (const o of node.outputs) rmSync(previousPath(o.path), { recursive: true, force: true });
+}
+
+export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHash: string, startedAt: number, hashes: StatCache, records: RecordStore): FinishResult {
+  const selfRenaming = node.meta.kind === "python";
+  for (const o of node.outputs) {
+    const produced = selfRenaming ? o.path : o.inprogress;
+    if (!existsSync(produced)) {
+      return { ok: false, error: `stage did not write its output '${o.tag}' (expected ${relative(root, produced)})` };
     }
-    const isDir = statSync(o.inprogress).isDirectory();
-    if (isDir !== (o.type === "directory")) {
-      return { ok: false, error: `output '${o.tag}' should be a ${o.type === "directory" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}` };
+    const isDir = statSync(produced).isDirectory();
+    const want = mayBeDirectory(o.type);
+    if (want !== "either" && isDir !== (want === "yes")) {
+      return { ok: false, error: `output '${o.tag}' should be a ${want === "yes" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}` };
     }
   }
-  for (const o of node.outputs) {
-    if (o.type === "directory") rmSync(o.path, { recursive: true, force: true });
-    renameSync(o.inprogress, o.path);
+  if (!selfRenaming) {
+    for (const o of node.outputs) {
+      if (statSync(o.inprogress).isDirectory()) rmSync(o.path, { recursive: true, force: true });
+      renameSync(o.inprogress, o.path);
+    }
   }
   const outputs: Record<string, { path: string; hash: string }> = {};
   for (const o of node.outputs) {

@@ -9,12 +9,14 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
-import type { Executor } from "../executors/stage-job.ts";
+import type { Executor, StageJob } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import { finishStage, removeInprogress } from "./finish-stage.ts";
+import { dropPrevious, finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
+import { pythonStageJob } from "./python-command.ts";
+import type { PythonEnv } from "../stages/python-module-loader.ts";
 import { criticalPaths } from "./critical-path.ts";
 
 export interface BuildOptions {
@@ -32,6 +34,8 @@ export interface BuildOptions {
   signal: AbortSignal;
   /** Filled in by runBuild so `lbg watch` can see and cancel running stages. */
   control?: BuildControl;
+  /** For Python stages: the interpreter and the merged stage config file passed as --config. */
+  python?: { env: PythonEnv; configFile: string };
 }
 
 export interface BuildControl {
@@ -48,6 +52,21 @@ export interface BuildSummary {
   fresh: number;
   blocked: number;
   cancelled: number;
+}
+
+/** The executor's job for a stage: a TypeScript stage for the workers, or a Python stage's command line. */
+function stageJob(node: StageNode, log: string, o: BuildOptions): StageJob {
+  const { meta, entry } = node;
+  if (meta.kind === "python") {
+    if (!o.python) throw new Error(`stage ${node.name} is a Python stage but no Python environment was set up`);
+    return pythonStageJob(node, meta, { python: o.python.env, configFile: o.python.configFile, mpiCommand: o.run.site.mpiCommand, log, cwd: o.run.root });
+  }
+  return {
+    kind: "ts", instance: node.name, className: meta.name, bundle: meta.bundle, exportName: meta.exportName,
+    inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
+    outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
+    config: node.config, nprocess: entry.nprocess, threadsPerProcess: entry.threadsPerProcess, nodes: entry.nodes, log, cwd: o.run.root,
+  };
 }
 
 export function logPath(run: RunModel, stage: string): string {
@@ -141,6 +160,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       mkdirSync(dirname(log), { recursive: true });
       for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
       removeInprogress(node);
+      if (node.meta.kind === "python") setAsidePrevious(node);
     } catch (e) {
       // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
       freeSlots += slots;
@@ -156,12 +176,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     o.signal.addEventListener("abort", onBuildAbort);
     if (o.signal.aborted) stageAbort.abort();
     runningStages.set(node.name, { hash, abort: stageAbort });
-    const job = o.executor.run({
-      kind: "ts", instance: node.name, className: node.meta.name, bundle: node.meta.bundle, exportName: node.meta.exportName,
-      inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
-      outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
-      config: node.config, nprocess: node.entry.nprocess, threadsPerProcess: node.entry.threadsPerProcess, nodes: node.entry.nodes, log, cwd: root,
-    }, stageAbort.signal);
+    const job = o.executor.run(stageJob(node, log, o), stageAbort.signal);
     const p = job.then((outcome) => {
       o.signal.removeEventListener("abort", onBuildAbort);
       runningStages.delete(node.name);
@@ -182,7 +197,10 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
           result = { status: "failed", error: `could not put outputs in place: ${(e as Error).message}` };
         }
       }
-      if (result.status !== "succeeded") removeInprogress(node);
+      if (result.status !== "succeeded") {
+        removeInprogress(node);
+        if (node.meta.kind === "python") restorePrevious(node);
+      } else if (node.meta.kind === "python") dropPrevious(node);
       emit(end(result.status, result.error));
       if (result.status === "succeeded") {
         sum.succeeded++;

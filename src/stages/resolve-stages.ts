@@ -1,9 +1,10 @@
 // Maps every stage entry of a run to its class: TypeScript modules are folders of the project; anything
 // else in `modules:` is a Python ceci module.
-import { LbgError, suggest } from "../config/lbg-error.ts";
+import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageMeta } from "./stage-meta.ts";
+import { loadPythonModules, type PythonEnv } from "./python-module-loader.ts";
 import { fileErrors, loadTsModule, tsModuleDir } from "./ts-module-loader.ts";
 
 export interface StageRegistry {
@@ -13,7 +14,7 @@ export interface StageRegistry {
   pythonModules: string[];
 }
 
-export async function loadRegistry(root: string, modules: { name: string }[], hashes: StatCache): Promise<StageRegistry> {
+export async function loadRegistry(root: string, modules: { name: string; pos?: SourcePos }[], hashes: StatCache, python?: PythonEnv): Promise<StageRegistry> {
   const classes = new Map<string, StageMeta>();
   const brokenFiles: string[] = [];
   const pythonModules: string[] = [];
@@ -35,18 +36,19 @@ export async function loadRegistry(root: string, modules: { name: string }[], ha
       }
     }
   }
+  if (pythonModules.length > 0 && python) {
+    const wanted = modules.filter((m) => pythonModules.includes(m.name));
+    for (const c of loadPythonModules(root, wanted, python, hashes)) if (!classes.has(c.name)) classes.set(c.name, c);
+  }
   return { classes, brokenFiles, pythonModules };
 }
 
 export function resolveStage(run: RunModel, reg: StageRegistry, entry: StageEntry): StageMeta {
   const meta = reg.classes.get(entry.classname);
   if (meta && (!entry.moduleName || entry.moduleName === meta.module)) return meta;
-  const tsModules = run.modules.map((m) => m.name).filter((m) => !reg.pythonModules.includes(m));
   let hint = suggest(entry.classname, [...reg.classes.keys()], "stage classes");
   if (reg.brokenFiles.length > 0) hint = `a stage file failed to load: ${reg.brokenFiles[0]}`;
-  else if (reg.pythonModules.length > 0) {
-    hint = `${hint ? `${hint}; ` : ""}it may live in Python module${reg.pythonModules.length > 1 ? "s" : ""} ${reg.pythonModules.join(", ")}, and this lbg runs only TypeScript stages (folders of the project such as lbg_stages/)`;
-  }
-  const where = tsModules.length ? `in module${tsModules.length > 1 ? "s" : ""} ${tsModules.join(", ")}` : "(no TypeScript stage module in `modules:`)";
+  const modules = entry.moduleName ? [entry.moduleName] : run.modules.map((m) => m.name);
+  const where = `in module${modules.length > 1 ? "s" : ""} ${modules.join(", ")}`;
   throw new LbgError(`unknown stage class '${entry.classname}' for stage '${entry.name}' ${where}`, entry.pos, hint);
 }

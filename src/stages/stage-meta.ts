@@ -1,22 +1,54 @@
 // What lbg knows about a stage class without running it: declared tags, options and defining sources.
-import type { FileType, OptionSpec } from "../sdk/stage.ts";
+import type { OptionSpec } from "../sdk/stage.ts";
 
-export interface StageMeta {
+interface StageMetaBase {
   /** Registered class name (what `classname:` refers to). */
   name: string;
-  kind: "ts";
-  /** Module it came from, as written in `modules:` (e.g. `lbg_stages`). */
+  /** Module it came from, as written in `modules:` (e.g. `lbg_stages`, `txpipe`). */
   module: string;
-  /** Defining file, relative to the project root. */
+  /** Defining file: relative to the project root when inside it, else absolute. */
   file: string;
+  doc: string;
+  /**
+   * Tag → file type. For TypeScript stages one of the SDK's FileType names; for Python stages the suffix the
+   * class's ceci file type declares ("" = a bare tag: a directory or a suffix-less file).
+   */
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+  options: Record<string, OptionSpec>;
+  /** Source files whose content defines the stage's code fingerprint (relative to the root when inside it). */
+  sources: string[];
+  /** Further code-fingerprint entries that are not files, e.g. `python-package:rail` → its installed version. */
+  codeExtras?: Record<string, string>;
+}
+
+export interface TsStageMeta extends StageMetaBase {
+  kind: "ts";
   /** Name under which the class is exported from its file (`default` or the class name). */
   exportName: string;
-  doc: string;
-  inputs: Record<string, FileType>;
-  outputs: Record<string, FileType>;
-  options: Record<string, OptionSpec>;
   /** Bundled JavaScript the workers import (absolute path, named by content hash). */
   bundle: string;
-  /** Source files (relative to the root) whose content defines the stage's code fingerprint. */
-  sources: string[];
+}
+
+export interface PythonStageMeta extends StageMetaBase {
+  kind: "python";
+  /** The Python class name (ceci registers `name`, which may differ) and its module. */
+  pyClass: string;
+  pyModule: string;
+  /** Top-level package: ceci runs `python3 -m <top> <Name>`; a namespace package runs `-m ceci <module>.<Class>`. */
+  top: string;
+  namespace: boolean;
+  parallel: boolean;
+}
+
+export type StageMeta = TsStageMeta | PythonStageMeta;
+
+/** Output file name for a tag of a given type: `<tag>.<suffix>`, or the bare tag (directories, no suffix). */
+export function fileNameFor(tag: string, type: string): string {
+  return type === "directory" || type === "" ? tag : `${tag}.${type}`;
+}
+
+/** Whether a file type names a directory (TS `directory`) or may be one (a Python suffix-less type). */
+export function mayBeDirectory(type: string): "yes" | "no" | "either" {
+  return type === "directory" ? "yes" : type === "" ? "either" : "no";
 }

@@ -13,7 +13,7 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
-import type { StageMeta } from "./stage-meta.ts";
+import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 const FORMAT = 1;
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];

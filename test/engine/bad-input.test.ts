@@ -48,7 +48,7 @@ const CASES: Case[] = [
   { name: "stage name with a slash", files: { [PIPE]: "modules: lbg_stages\nstages:\n  - name: a/b\n" }, expect: /pipeline\.yaml:3:\d+: invalid stage name 'a\/b'/ },
   { name: "stage defined twice", files: { [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: SumNumbers\n"] }, expect: /pipeline\.yaml:\d+:\d+: stage instance 'SumNumbers' is defined twice/ },
   { name: "unknown stage class", files: { [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Extra\n    classname: SumNumberz\n"] }, expect: /pipeline\.yaml:\d+:\d+: unknown stage class 'SumNumberz' for stage 'Extra'.*did you mean 'SumNumbers'/ },
-  { name: "module_name does not match", files: { [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n    module_name: other_stages\n"] }, expect: /pipeline\.yaml:\d+:\d+: unknown stage class 'SumNumbers' for stage 'SumNumbers'/ },
+  { name: "module_name does not match", files: { [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n    module_name: other_stages\n"] }, expect: /pipeline\.yaml:\d+:\d+: (cannot import ceci|cannot run Python 'python3'|Python module 'other_stages' failed to import)/ },
   { name: "alias of a tag the class lacks", files: { [PIPE]: ["      text: numbers\n", "      txt: numbers\n"] }, expect: /pipeline\.yaml:\d+:\d+: alias 'txt: numbers' of stage 'CountNumbers': class CountLines has no tag 'txt'.*did you mean 'text'/ },
   { name: "alias that escapes output_dir", files: { [PIPE]: ["      count: numbers_count\n", "      count: ../numbers_count\n"] }, expect: /pipeline\.yaml:\d+:\d+: output tag '\.\.\/numbers_count' of stage 'CountNumbers' would write outside output_dir/ },
   { name: "two producers of one tag", files: { [PIPE]: ["      count: notes_count\n", "      count: numbers_count\n"] }, expect: /pipeline\.yaml:\d+:\d+: tag 'numbers_count' is produced by two stages: 'CountNumbers' and 'CountNotes'/ },
@@ -123,7 +123,8 @@ describe("bad input: exit code 2 and one clear line", () => {
       p.write(PIPE, p.read(PIPE).replace("modules: lbg_stages", "modules: >\n  lbg_stages\n  rail.creation.degraders.photometric_errors").replace("  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: SmokeTestLsst\n    classname: LSSTErrorModel\n"));
       const r = p.lbg(["build", "numbers"]);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/numbers\/pipeline\.yaml:\d+:\d+: unknown stage class 'LSSTErrorModel' for stage 'SmokeTestLsst' in module lbg_stages \(hint: .*Python module rail\.creation\.degraders\.photometric_errors/);
+      // Python modules are read by the interpreter; without ceci (or Python, or rail) that is the one error.
+      expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/numbers\/pipeline\.yaml:\d+:\d+: (cannot import ceci|cannot run Python 'python3'|Python module 'rail\.creation\.degraders\.photometric_errors' failed to import)/);
     } finally {
       p.remove();
     }

@@ -1,0 +1,125 @@
+// lbg's introspection helper for Python ceci stages, as Python source. lbg runs it as
+// `<python> -c <INTROSPECT_PY> MODULE...` (python_paths on PYTHONPATH), so the bundled CLI needs no file
+// beside it. It imports each module, finds every ceci PipelineStage subclass and prints one JSON document:
+//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...], "packages": {top: version}}
+//                | {"module", "ok": false, "error": "<Python's message>"}]}   or   {"error": "cannot import ceci: ..."}
+// A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
+//           options: {key: {type, default, required, doc}}, parallel, doc, sources: [files]}.
+// `sources`: the class's module file and the files of the modules of the same top-level package that importing
+// it loaded (its local imports). Standard library only, besides ceci itself.
+export const INTROSPECT_PY = String.raw`
+import importlib, inspect, json, os, sys, traceback
+
+TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", dict: "dict"}
+
+
+def jsonable(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, type):
+        return TYPE_NAMES.get(v, v.__name__)
+    return repr(v)
+
+
+def option_spec(value):
+    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter
+    if hasattr(value, "dtype") and hasattr(value, "default") and not isinstance(value, type):
+        dtype = getattr(value, "dtype", None)
+        default = getattr(value, "default", None)
+        required = getattr(value, "required", None)
+        if required is None:
+            required = default is None
+        return {"type": TYPE_NAMES.get(dtype, "any"), "default": jsonable(default), "required": bool(required),
+                "doc": str(getattr(value, "msg", "") or "")}
+    if isinstance(value, type):
+        return {"type": TYPE_NAMES.get(value, "any"), "default": None, "required": True, "doc": ""}
+    if value is None:
+        return {"type": "any", "default": None, "required": True, "doc": ""}
+    if isinstance(value, list):
+        return {"type": "list", "default": jsonable(value), "required": False, "doc": ""}
+    return {"type": TYPE_NAMES.get(type(value), "any"), "default": jsonable(value), "required": False, "doc": ""}
+
+
+def tags(pairs):
+    out = {}
+    for pair in pairs or []:
+        suffix = getattr(pair[1], "suffix", None)
+        out[str(pair[0])] = "" if suffix is None else str(suffix)
+    return out
+
+
+def file_of(mod):
+    f = getattr(mod, "__file__", None)
+    return os.path.abspath(f) if f else None
+
+
+def all_subclasses(cls):
+    seen, todo = [], list(cls.__subclasses__())
+    while todo:
+        c = todo.pop(0)
+        if c not in seen:
+            seen.append(c)
+            todo.extend(c.__subclasses__())
+    return seen
+
+
+def package_version(top):
+    try:
+        from importlib import metadata
+        return metadata.version(top)
+    except Exception:
+        mod = sys.modules.get(top)
+        return str(getattr(mod, "__version__", "")) if mod else ""
+
+
+def main(modules):
+    try:
+        from ceci import PipelineStage
+    except BaseException as e:
+        print(json.dumps({"error": "cannot import ceci: %s: %s" % (type(e).__name__, e)}))
+        return 0
+    results = []
+    for name in modules:
+        before = set(sys.modules)
+        try:
+            importlib.import_module(name)
+        except BaseException as e:
+            results.append({"module": name, "ok": False, "error": traceback.format_exception_only(type(e), e)[-1].strip()})
+            continue
+        top = name.split(".")[0]
+        loaded = [m for m in set(sys.modules) - before if m == top or m.startswith(top + ".")]
+        sources = sorted({f for f in (file_of(sys.modules[m]) for m in loaded + [name]) if f})
+        stages = []
+        for cls in all_subclasses(PipelineStage):
+            mod = cls.__module__
+            if not (mod == name or mod.startswith(name + ".")):
+                continue
+            if getattr(cls, "name", None) is None:
+                continue
+            try:
+                src = inspect.getsourcefile(cls)
+            except TypeError:
+                src = None
+            options = {}
+            for key, value in (getattr(cls, "config_options", None) or {}).items():
+                options[str(key)] = option_spec(value)
+            stages.append({
+                "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
+                "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
+                "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
+                "options": options, "parallel": bool(getattr(cls, "parallel", True)),
+                "doc": inspect.getdoc(cls) or "",
+                "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
+            })
+        results.append({"module": name, "ok": True, "stages": stages, "sources": sources,
+                        "packages": {top: package_version(top)}})
+    print(json.dumps({"modules": results}))
+    return 0
+
+
+sys.exit(main(sys.argv[1:]))
+`;
