@@ -38,7 +38,8 @@ async function ensureBundle() {
     format: "esm",
     target: "node20",
     // Dependencies are bundled too (one file parses faster than many packages); esbuild is a native binary.
-    external: ["esbuild"],
+    // react-devtools-core is Ink's optional peer, imported only when DEV=true (and not installed).
+    external: ["esbuild", "react-devtools-core"],
     banner: { js: "import { createRequire as __lbgCreateRequire } from 'node:module'; const require = __lbgCreateRequire(import.meta.url);" },
     splitting: true,
     keepNames: true,

@@ -8,9 +8,11 @@ import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { loadProject } from "../project/load-project.ts";
+import type { RunRef } from "../project/run-ref.ts";
 
-export async function acceptCommand(root: string, runName: string, stages: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const p = await loadProject(root, runName, { warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });
+export async function acceptCommand(ref: RunRef, stages: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { root, name: runName } = ref;
+  const p = await loadProject(ref, { warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });
   for (const s of stages) if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
   const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
   try {

@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { loadProject, runCacheDir } from "../project/load-project.ts";
+import type { RunRef } from "../project/run-ref.ts";
 import { findRunFile } from "../config/load-run.ts";
 import { getHasher } from "../fs/hash-file.ts";
 
@@ -29,13 +30,13 @@ function safe(p: string, dirs: string[]): boolean {
   });
 }
 
-export async function cleanCommand(root: string, runName: string | undefined, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function cleanCommand(root: string, ref: RunRef | undefined, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const runsDir = join(root, ".cache", "runs");
-  const runs = runName ? [runName] : existsSync(runsDir) ? readdirSync(runsDir) : [];
-  if (runName) findRunFile(root, runName);
+  if (ref && !ref.ceciFile) findRunFile(root, ref.name);
+  const refs: RunRef[] = ref ? [ref] : existsSync(runsDir) ? readdirSync(runsDir).map((name) => ({ root, name, overrides: [] })) : [];
   let count = 0;
-  for (const run of runs) count += await cleanRun(root, run, flags, out, err);
-  if (!runName && flags.cache) {
+  for (const r of refs) count += await cleanRun(r, flags, out, err);
+  if (!ref && flags.cache) {
     for (const d of ["stages", "bundles"]) {
       const p = join(root, ".cache", d);
       if (existsSync(p)) {
@@ -48,7 +49,8 @@ export async function cleanCommand(root: string, runName: string | undefined, fl
   return 0;
 }
 
-async function cleanRun(root: string, run: string, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function cleanRun(ref: RunRef, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { root, name: run } = ref;
   const cacheDir = runCacheDir(root, run);
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(cacheDir, "lock"), run, false);
   try {
@@ -57,7 +59,7 @@ async function cleanRun(root: string, run: string, flags: { cache?: boolean; dry
     const targets = new Set<string>();
     let dirs: string[] = [];
     try {
-      const p = await loadProject(root, run, { warn: () => {} });
+      const p = await loadProject(ref, { warn: () => {} });
       dirs = [p.run.outputDir, p.run.logDir];
       for (const node of p.graph.nodes.values()) {
         for (const o of node.outputs) if (existsSync(o.inprogress) || lstatExists(o.inprogress)) targets.add(o.inprogress);

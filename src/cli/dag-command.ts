@@ -1,10 +1,11 @@
 // `lbg dag <run> [--format dot|mermaid]`: the stage graph, edges labelled with the (aliased) tags.
 import { loadProject } from "../project/load-project.ts";
+import type { RunRef } from "../project/run-ref.ts";
 import { LbgError } from "../config/lbg-error.ts";
 
-export async function dagCommand(root: string, runName: string, format: string, out: (s: string) => void): Promise<number> {
+export async function dagCommand(ref: RunRef, format: string, out: (s: string) => void): Promise<number> {
   if (format !== "dot" && format !== "mermaid") throw new LbgError(`--format ${format}: expected dot or mermaid`, { file: "--format" });
-  const { graph, run } = await loadProject(root, runName, { warn: () => {} });
+  const { graph, run } = await loadProject(ref, { warn: () => {} });
   const edges: [string, string, string][] = [];
   const runInputs = new Set<string>();
   for (const node of graph.nodes.values()) {

@@ -7,13 +7,15 @@ import { LbgError } from "../config/lbg-error.ts";
 import type { EventSink } from "../events/build-event.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
+import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
 import { acceptCommand } from "./accept-command.ts";
 import { watchCommand } from "./watch-command.ts";
 import { buildCommand, type BuildFlags } from "./build-command.ts";
 import { cleanCommand } from "./clean-command.ts";
 import { dagCommand } from "./dag-command.ts";
 import { describeCommand, listCommand } from "./catalog-commands.ts";
-import { findRoot } from "./find-root.ts";
+import { findRoot } from "../project/find-root.ts";
+import { resolveRunRef } from "../project/run-ref.ts";
 import { statusCommand } from "./status-command.ts";
 
 // A reader that goes away (`lbg build x | head`) must not crash a build: stop printing, keep building.
@@ -32,20 +34,40 @@ function parseJobs(v: string): number {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** Where `lbg build` reports: JSON lines, plain lines, or — in a terminal, once a stage really starts — the
+ *  live view. The view is a separate chunk loaded by a dynamic import (see src/ui/lazy-ui-sink.ts), so a
+ *  no-op build, a pipe or CI never load Ink and React. `LBG_TRACE_UI=1` says on stderr which it was. */
+function buildSink(root: string, o: { json?: boolean; plain?: boolean }): UiSink {
+  if (o.json) return { emit: jsonReporter(out), close: async () => {} };
+  const trace = process.env.LBG_TRACE_UI ? (line: string) => err(`${line}\n`) : undefined;
+  if (!wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
+    trace?.(`lbg: ui: off (${o.plain ? "--plain" : "not a terminal, CI or TERM=dumb"})`);
+    return { emit: plainReporter(out), close: async () => {} };
+  }
+  return lazyUiSink({
+    load: async () => (await import("../ui/start-ink-ui.tsx")).startInkUi({ root }),
+    fallback: plainReporter(out),
+    trace,
+    warn: err,
+  });
+}
+
 function program(setCode: (c: number) => void): Command {
   const p = new Command("lbg")
     .description("Make-style incremental builds for LSST DESC ceci pipelines: runs × pipelines × stages,\nre-running exactly the stages whose inputs, config or code changed.")
     .version(pkg.version, "-V, --version")
     .showSuggestionAfterError(true)
+    .addHelpText("after", "\nOutput of build: in a terminal, a live view (running stages with their last log line, progress,\nETA) once a stage starts; --plain prints plain lines instead, as in a pipe or CI; --json prints JSON lines.")
     .exitOverride()
     // Commander's own errors (unknown flag, missing argument) become one line like ours.
     .configureOutput({ writeErr: err, writeOut: out, outputError: (str, write) => write(`lbg: ${str.trim().replace(/\s*\n\s*/g, " ")}\n`) });
 
-  p.command("build <run>")
+  p.command("build <run> [overrides...]")
     .description("build a run: run every stale stage, in parallel where the graph allows")
     .option("-j, --jobs <n>", "stage slots (default: site max_threads, else cores)", parseJobs)
     .option("-n, --dry-run", "show what would run and why; run nothing")
     .option("--json", "print events as JSON lines on stdout")
+    .option("--plain", "print plain lines even in a terminal (no live view)")
     .option("--force [stages...]", "re-run these stages (all when none named) even if fresh")
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
     .option("--site <site>", "site file configs/sites/<site>.yaml (default: the run's, else local)")
@@ -53,13 +75,18 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option("--resume", "incremental build, whatever the run file says"))
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
-    .action(async (run: string, o: BuildFlags & { json?: boolean }) => {
+    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
       jsonMode = !!o.json;
-      const emit: EventSink = o.json ? jsonReporter(out) : plainReporter(out);
-      setCode(await buildCommand(findRoot(), run, o, emit));
+      const ref = resolveRunRef(run, overrides);
+      const sink = buildSink(ref.root, o);
+      try {
+        setCode(await buildCommand(ref, o, sink.emit));
+      } finally {
+        await sink.close();
+      }
     });
 
-  p.command("watch <run>")
+  p.command("watch <run> [overrides...]")
     .description("build, then re-run exactly the affected stages whenever the run's configs, inputs or stage code change")
     .option("-j, --jobs <n>", "stage slots", parseJobs)
     .option("--json", "print events as JSON lines on stdout")
@@ -67,34 +94,37 @@ function program(setCode: (c: number) => void): Command {
     .option("--site <site>", "site file configs/sites/<site>.yaml")
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option("--wait", "if another lbg builds this run, wait for it")
-    .action(async (run: string, o: BuildFlags & { json?: boolean }) => {
+    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean }) => {
       jsonMode = !!o.json;
       const emit: EventSink = o.json ? jsonReporter(out) : plainReporter(out);
-      setCode(await watchCommand(findRoot(), run, o, emit));
+      setCode(await watchCommand(resolveRunRef(run, overrides), o, emit));
     });
 
-  p.command("status <run>")
+  p.command("status <run> [overrides...]")
     .description("show which stages are fresh or stale, and why; runs nothing")
     .option("--json", "print {\"stages\":[{stage,state,reasons}]}")
     .option("--explain", "show every reason (the default output already does)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
-    .action(async (run: string, o: { json?: boolean; site?: string; set?: string[] }) => setCode(await statusCommand(findRoot(), run, o, out, err)));
+    .action(async (run: string, overrides: string[], o: { json?: boolean; site?: string; set?: string[] }) => setCode(await statusCommand(resolveRunRef(run, overrides), o, out, err)));
 
   p.command("clean [run]")
     .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
     .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
     .option("-n, --dry-run", "list what would be removed")
-    .action(async (run: string | undefined, o: { cache?: boolean; dryRun?: boolean }) => setCode(await cleanCommand(findRoot(), run, o, out, err)));
+    .action(async (run: string | undefined, o: { cache?: boolean; dryRun?: boolean }) => {
+      const ref = run === undefined ? undefined : resolveRunRef(run);
+      setCode(await cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
+    });
 
   p.command("accept <run> [stages...]")
     .description("record the current outputs of stale stages (all, or those named) as fresh without running them")
-    .action(async (run: string, stages: string[]) => setCode(await acceptCommand(findRoot(), run, stages, out, err)));
+    .action(async (run: string, stages: string[]) => setCode(await acceptCommand(resolveRunRef(run), stages, out, err)));
 
-  p.command("dag <run>")
+  p.command("dag <run> [overrides...]")
     .description("print the stage graph")
     .option("--format <format>", "dot or mermaid", "dot")
-    .action(async (run: string, o: { format: string }) => setCode(await dagCommand(findRoot(), run, o.format, out)));
+    .action(async (run: string, overrides: string[], o: { format: string }) => setCode(await dagCommand(resolveRunRef(run, overrides), o.format, out)));
 
   p.command("list [what]")
     .description("list stages, pipelines or runs (default: runs)")

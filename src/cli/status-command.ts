@@ -3,9 +3,11 @@ import { join, relative } from "node:path";
 import { predictRun } from "../plan/predict-run.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { loadProject } from "../project/load-project.ts";
+import type { RunRef } from "../project/run-ref.ts";
 
-export async function statusCommand(root: string, runName: string, flags: { json?: boolean; site?: string; set?: string[] }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const p = await loadProject(root, runName, { site: flags.site, sets: flags.set, warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });
+export async function statusCommand(ref: RunRef, flags: { json?: boolean; site?: string; set?: string[] }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { root, name: runName } = ref;
+  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);

@@ -9,18 +9,20 @@ import type { BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { catchInterrupts } from "./interrupts.ts";
 import { WatchSession } from "../watch/watch-session.ts";
+import type { RunRef } from "../project/run-ref.ts";
 
 export interface WatchHooks {
   /** Called with the session once it exists (the UI binds its keys to rebuild / forceFailed / quit). */
   onSession?: (s: WatchSession, quit: () => void) => void;
 }
 
-export async function watchCommand(root: string, runName: string, flags: BuildFlags, emit: EventSink, hooks: WatchHooks = {}): Promise<number> {
-  findRunFile(root, runName);
+export async function watchCommand(ref: RunRef, flags: BuildFlags, emit: EventSink, hooks: WatchHooks = {}): Promise<number> {
+  const { root, name: runName } = ref;
+  if (!ref.ceciFile) findRunFile(root, runName);
   const lock = await RunLock.acquire(join(runCacheDir(root, runName), "lock"), runName, !!flags.wait);
   const executor = new LocalExecutor(root, (pids) => lock.setWorkers(pids), lock.file);
   const interrupts = catchInterrupts();
-  const session = new WatchSession({ root, run: runName, flags, emit, executor, signal: interrupts.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
+  const session = new WatchSession({ ref, flags, emit, executor, signal: interrupts.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
   hooks.onSession?.(session, () => interrupts.abort());
   try {
     await session.run();

@@ -4,6 +4,8 @@ import { join, relative } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
+import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
+import type { RunRef } from "./run-ref.ts";
 import type { RunModel } from "../config/run-model.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
@@ -26,8 +28,11 @@ export function runCacheDir(root: string, run: string): string {
   return join(root, ".cache", "runs", run);
 }
 
-export async function loadProject(root: string, runName: string, opts: { site?: string; sets?: string[]; warn: Warn }): Promise<LoadedProject> {
-  const run = loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
+export async function loadProject(ref: RunRef, opts: { site?: string; sets?: string[]; warn: Warn }): Promise<LoadedProject> {
+  const { root, name: runName } = ref;
+  const run = ref.ceciFile
+    ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn)
+    : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
   const cacheDir = runCacheDir(root, runName);
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
   const python = pythonEnv(root, run.site.raw.python, run.pythonPaths);

@@ -21,13 +21,13 @@ import { getHasher, hashFileWith } from "../fs/hash-file.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { loadProject, type LoadedProject } from "../project/load-project.ts";
+import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { RecordStore } from "../store/record-store.ts";
 
 export interface WatchOptions {
-  root: string;
-  run: string;
+  ref: RunRef;
   flags: BuildFlags;
   emit: EventSink;
   executor: Executor;
@@ -100,11 +100,11 @@ export class WatchSession {
     let p: LoadedProject;
     const warnings: string[] = [];
     try {
-      p = await loadProject(this.o.root, this.o.run, { site: this.o.flags.site, sets: this.o.flags.set, warn: (w) => warnings.push(w.format((f) => relative(process.cwd(), f) || f)) });
+      p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: (w) => warnings.push(w.format((f) => relative(process.cwd(), f) || f)) });
       validateBuild(p, this.o.flags);
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
-      this.o.emit({ event: "watch-error", message: e.format((f) => relative(this.o.root, f) || f) });
+      this.o.emit({ event: "watch-error", message: e.format((f) => relative(this.o.ref.root, f) || f) });
       await this.watchFallback(e);
       return;
     }
@@ -126,7 +126,7 @@ export class WatchSession {
       this.lastFailed = failed;
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
-      this.o.emit({ event: "watch-error", message: e.format((f) => relative(this.o.root, f) || f) });
+      this.o.emit({ event: "watch-error", message: e.format((f) => relative(this.o.ref.root, f) || f) });
     } finally {
       this.building = false;
     }
@@ -155,7 +155,7 @@ export class WatchSession {
     this.contents.clear(); // any edit may be the fix: compare against nothing until the project loads again
     const files = new Set(this.watched);
     if (e.pos?.file && e.pos.file.startsWith("/")) files.add(e.pos.file);
-    for (const d of ["configs", "lbg_stages"]) files.add(join(this.o.root, d));
+    for (const d of ["configs", "lbg_stages"]) files.add(join(this.o.ref.root, d));
     await this.replaceWatched(files);
   }
 
@@ -196,7 +196,7 @@ export class WatchSession {
       }
     });
     if (real.length === 0) return;
-    this.o.emit({ event: "watch-change", paths: real.map((p) => relative(this.o.root, p) || p) });
+    this.o.emit({ event: "watch-change", paths: real.map((p) => relative(this.o.ref.root, p) || p) });
     if (this.building) {
       this.queued = true;
       await this.cancelChangedStages();
@@ -208,7 +208,7 @@ export class WatchSession {
     const running = this.control.running?.();
     if (!running || running.size === 0) return;
     try {
-      const p = await loadProject(this.o.root, this.o.run, { site: this.o.flags.site, sets: this.o.flags.set, warn: () => {} });
+      const p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: () => {} });
       const hashes = await StatCache.open(join(p.cacheDir, "hashes.json"));
       const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s));
       for (const [stage, hash] of running) {

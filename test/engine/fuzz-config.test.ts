@@ -100,7 +100,7 @@ describe("config fuzzing", () => {
       writeFileSync(p.path(target), text);
       const sets = r() < 0.1 ? [String(mutateValue("MakeNumbers.n=3", r))] : [];
       try {
-        const proj = await loadProject(p.dir, "numbers", { sets, warn: () => {} });
+        const proj = await loadProject({ root: p.dir, name: "numbers", overrides: [] }, { sets, warn: () => {} });
         checkRunInputs(proj);
         predictRun(p.dir, proj.graph, new RecordStore(p.path(".cache/runs/numbers/records.jsonl"), (s) => proj.hashes.h.h64ToString(s)).load(), proj.hashes, () => undefined);
         outcomes.loaded++;

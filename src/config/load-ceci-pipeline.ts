@@ -1,0 +1,87 @@
+// A single-file ceci pipeline (`lbg build tests/test.yml resume=True site.max_threads=4`): modules, stages,
+// inputs, config, resume, output_dir, log_dir, launcher, site, python_paths in one YAML file, with ceci's
+// command-line overrides (`dotted.key=value`, value in YAML). Paths are relative to the current directory,
+// as for ceci; its `resume` defaults to "resume" when absent, output_dir and log_dir to ".".
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { LbgError } from "./lbg-error.ts";
+import { expectRecord, expectString, expectWords, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
+import { parseResume, parseStageEntry } from "./load-run.ts";
+import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
+import { siteFromSections } from "./load-site.ts";
+import type { RunInput, RunModel, StageEntry } from "./run-model.ts";
+import { parseYamlValue, YamlFile } from "./yaml-file.ts";
+
+const CECI_KEYS = ["modules", "stages", "inputs", "config", "resume", "output_dir", "log_dir", "launcher", "site", "python_paths", "registry", "to", "from", "pre_script", "post_script"];
+
+/** Applies `a.b.c=value` overrides to a parsed pipeline, creating missing mappings (ceci's behaviour). */
+export function applyOverrides(doc: Record<string, unknown>, overrides: string[]): void {
+  for (const o of overrides) {
+    const eq = o.indexOf("=");
+    if (eq <= 0) throw new LbgError(`override '${o}': expected key=value, e.g. resume=True or site.max_threads=4`, { file: "command line" });
+    const keys = o.slice(0, eq).split(".");
+    let value: unknown;
+    try {
+      value = parseYamlValue(o.slice(eq + 1));
+    } catch (e) {
+      throw new LbgError(`override '${o}': value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file: "command line" });
+    }
+    let target = doc;
+    for (const k of keys.slice(0, -1)) {
+      if (!isRecord(target[k])) target[k] = {};
+      target = target[k] as Record<string, unknown>;
+    }
+    target[keys.at(-1)!] = value;
+  }
+}
+
+export function loadCeciPipeline(cwd: string, file: string, name: string, overrides: string[], warn: Warn): RunModel {
+  const yf = YamlFile.read(resolve(cwd, file), "ceci pipeline file");
+  const doc = { ...expectRecord(yf, [], yf.value ?? {}, "a ceci pipeline file") };
+  warnUnknownKeys(yf, [], doc, CECI_KEYS, "pipeline file", warn);
+  applyOverrides(doc, overrides);
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  if (doc.modules === undefined) throw yf.error([], "pipeline has no 'modules'", "ceci needs `modules:` (the Python modules that define the stages)");
+  const modules = expectWords(yf, ["modules"], doc.modules, "'modules'").map((m) => ({ name: m, pos: yf.pos(["modules"]) }));
+  if (!Array.isArray(doc.stages)) throw yf.error(doc.stages === undefined ? [] : ["stages"], "pipeline 'stages' must be a list of stage entries");
+  const stages: StageEntry[] = doc.stages.map((s, j) => parseStageEntry(yf, s, j, warn));
+  const seen = new Set<string>();
+  for (const s of stages) {
+    if (seen.has(s.name)) throw new LbgError(`stage instance '${s.name}' is used twice`, s.pos);
+    seen.add(s.name);
+  }
+  const inputs = new Map<string, RunInput>();
+  if (doc.inputs === undefined) throw yf.error([], "pipeline has no 'inputs'", "ceci needs `inputs:` (use `inputs: {}` when stages make everything)");
+  for (const [tag, v] of Object.entries(expectRecord(yf, ["inputs"], doc.inputs ?? {}, "'inputs'"))) {
+    if (v === null) continue;
+    inputs.set(tag, { path: at(expectString(yf, ["inputs", tag], v, `input '${tag}'`)), pos: yf.pos(["inputs", tag]) });
+  }
+  const stageConfig = emptyStageConfig();
+  const configFiles = [yf.path];
+  if (doc.config !== undefined && doc.config !== null) {
+    const c = at(expectString(yf, ["config"], doc.config, "'config'"));
+    if (!existsSync(c) || statSync(c).isDirectory()) throw yf.error(["config"], `stage config file not found: ${String(doc.config)}`);
+    readStageConfigFile(stageConfig, c);
+    configFiles.push(c);
+  }
+  const str = (k: string, d: string) => (doc[k] === undefined || doc[k] === null ? d : expectString(yf, [k], doc[k], `'${k}'`));
+  return {
+    name,
+    root: cwd,
+    file: yf.path,
+    resume: parseResume(yf, ["resume"], doc.resume),
+    pipelines: [{ name: file, file: yf.path }],
+    modules,
+    stages,
+    inputs,
+    outputDir: at(str("output_dir", ".")),
+    logDir: at(str("log_dir", ".")),
+    preScript: "",
+    postScript: "",
+    stageConfig,
+    configFiles,
+    site: siteFromSections(yf, doc, ["site"], "local", warn),
+    pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
+    mergedConfigFile: join(cwd, ".cache", "runs", name, "config.yaml"),
+  };
+}

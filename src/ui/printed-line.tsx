@@ -1,0 +1,34 @@
+// One item of the printed-once history (<Static>): a finished row, a warning, a notice or a build's summary.
+import { Text } from "ink";
+import type { Printed, Summary } from "./build-state.ts";
+import { FinishedRow } from "./finished-row.tsx";
+import { summaryText } from "./summary-text.ts";
+
+export function SummaryLine({ summary }: { summary: Summary }) {
+  return (
+    <Text color={summary.end.ok ? "green" : "red"} bold>
+      {summaryText(summary.run, summary.end, summary.dryRun, summary.wouldRun)}
+    </Text>
+  );
+}
+
+export function PrintedLine({ item }: { item: Printed }) {
+  switch (item.kind) {
+    case "row":
+      return <FinishedRow row={item.row} nameWidth={item.nameWidth} />;
+    case "warning":
+      return (
+        <Text>
+          <Text color="yellow">warning:</Text> {item.message}
+        </Text>
+      );
+    case "notice":
+      return <Text dimColor>{`» ${item.text}`}</Text>;
+    case "summary":
+      return <SummaryLine summary={item} />;
+    default: {
+      const never: never = item;
+      return never;
+    }
+  }
+}

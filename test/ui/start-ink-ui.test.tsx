@@ -1,0 +1,37 @@
+// startInkUi as the CLI uses it: an event sink over a real Ink render (to a fake terminal stream), whose
+// close() leaves the final screen — finished rows and the summary — written out.
+import { EventEmitter } from "node:events";
+import { stripVTControlCharacters } from "node:util";
+import { describe, expect, it } from "vitest";
+import { startInkUi } from "../../src/ui/start-ink-ui.tsx";
+import { end, fresh, ok, run, start } from "./events.ts";
+
+class FakeTerminal extends EventEmitter {
+  columns = 100;
+  rows = 30;
+  isTTY = true;
+  written = "";
+  write(s: string) {
+    this.written += s;
+    return true;
+  }
+}
+
+describe("startInkUi", () => {
+  it("renders the events it is sent and leaves the final screen on close", async () => {
+    const term = new FakeTerminal();
+    const ui = startInkUi({ root: "/nonexistent", stdout: term as unknown as NodeJS.WriteStream });
+    ui.emit(start());
+    ui.emit(fresh("CountNotes"));
+    ui.emit(run("MakeNumbers", ["config changed: MakeNumbers.n 10 → 12"]));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stripVTControlCharacters(term.written)).toContain("building numbers (numbers)  1 fresh · 3 to run · 4 total");
+    ui.emit(ok("MakeNumbers", 2.05));
+    ui.emit(end({ succeeded: 1, fresh: 1, seconds: 2.3 }));
+    await ui.close();
+    await ui.close(); // idempotent
+    const out = stripVTControlCharacters(term.written);
+    expect(out).toMatch(/^✓ MakeNumbers +2\.05s  config changed: MakeNumbers\.n 10 → 12$/m);
+    expect(out.trimEnd().endsWith("numbers: build succeeded — 1 ran, 1 fresh in 2.30s")).toBe(true);
+  });
+});

@@ -1,0 +1,55 @@
+// A real terminal for end-to-end UI tests: the CLI runs inside a detached tmux session (a pseudo-terminal,
+// so stdout.isTTY is true) and the test reads the screen with `tmux capture-pane`. Each rig uses its own
+// tmux server socket, so it never touches a user's tmux sessions.
+import { spawnSync } from "node:child_process";
+
+export function hasTmux(): boolean {
+  return spawnSync("tmux", ["-V"]).status === 0;
+}
+
+export class Tmux {
+  private readonly socket = `lbg-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private n = 0;
+
+  private tmux(args: string[]): string {
+    const r = spawnSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`tmux ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Starts `command` (a shell command line) in a new 120×40 terminal in `cwd`; returns the session name.
+   *  The command's exit code is printed as `EXIT=<code>` and the pane stays open to be read. CI variables
+   *  are removed: lbg (rightly) prints plain lines in CI, and this is a user's terminal. */
+  start(cwd: string, command: string, env: Record<string, string> = {}): string {
+    const name = `s${this.n++}`;
+    const vars = Object.entries({ TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`).join(" ");
+    const line = `env -u CI -u CONTINUOUS_INTEGRATION ${vars} ${command}; echo EXIT=$?; sleep 600`;
+    this.tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", cwd, line]);
+    return name;
+  }
+
+  /** The visible screen plus scrollback, as text. */
+  screen(name: string): string {
+    return this.tmux(["capture-pane", "-p", "-J", "-S", "-500", "-t", name]);
+  }
+
+  sendKeys(name: string, ...keys: string[]): void {
+    this.tmux(["send-keys", "-t", name, ...keys]);
+  }
+
+  /** Polls the screen until `pred` holds; every screen seen is passed to `onScreen`. */
+  async waitFor(name: string, pred: (screen: string) => boolean, opts: { ms?: number; onScreen?: (s: string) => void } = {}): Promise<string> {
+    const t = Date.now();
+    for (;;) {
+      const s = this.screen(name);
+      opts.onScreen?.(s);
+      if (pred(s)) return s;
+      if (Date.now() - t > (opts.ms ?? 40_000)) throw new Error(`timed out waiting for the screen; it shows:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  kill(): void {
+    spawnSync("tmux", ["-L", this.socket, "kill-server"]);
+  }
+}
