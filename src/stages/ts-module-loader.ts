@@ -31,11 +31,16 @@ export interface FileStages {
   error?: string;
 }
 
-/** Folder of a TypeScript stage module, or undefined when the name is not a folder of this project. */
+/**
+ * Folder of a TypeScript stage module, or undefined when the name is not one: a folder of the project with
+ * TypeScript files and no `__init__.py` (a Python package folder at the root, as in ceci's own repository,
+ * is a Python module).
+ */
 export function tsModuleDir(root: string, module: string): string | undefined {
   const dir = join(root, ...module.split("."));
   try {
-    return statSync(dir).isDirectory() ? dir : undefined;
+    if (!statSync(dir).isDirectory() || existsSync(join(dir, "__init__.py"))) return undefined;
+    return readdirSync(dir).some((f) => f.endsWith(".ts")) ? dir : undefined;
   } catch {
     return undefined;
   }
