@@ -12,7 +12,7 @@
 // Each build reloads the whole project (config → classes → graph): with the caches that takes a few ms, and
 // it means a config edit and a code edit are handled the same way.
 import { statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import { LbgError } from "../config/lbg-error.ts";
 import type { EventSink } from "../events/build-event.ts";
@@ -137,8 +137,9 @@ export class WatchSession {
     const files = new Set<string>(p.run.configFiles);
     for (const node of p.graph.nodes.values()) {
       for (const i of node.inputs) if (!i.producer) files.add(i.path);
-      for (const src of node.meta.sources) files.add(join(p.run.root, src));
-      files.add(dirname(join(p.run.root, node.meta.file)));
+      for (const src of node.meta.sources) files.add(isAbsolute(src) ? src : join(p.run.root, src));
+      // A TS stage folder is watched too, so a new stage file can fix a missing class (Python: its sources).
+      if (node.meta.kind === "ts") files.add(dirname(join(p.run.root, node.meta.file)));
     }
     await this.replaceWatched(files);
     const h = await getHasher();

@@ -123,3 +123,31 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
     }
   });
 });
+
+describe.skipIf(!havePython)("lbg watch with Python stages", () => {
+  it("an edit of a Python stage's module re-runs the Python stages", async () => {
+    const p = new TempProject("mixed");
+    const child = p.spawn(["watch", "mixed", "--json"], { LBG_PYTHON: PY });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    const events = () => out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const until = async (pred: (e: Record<string, any>) => boolean, n: number) => {
+      for (let t = 0; events().filter(pred).length < n; t++) {
+        if (t > 600) throw new Error(`timed out:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await until((e) => e.event === "watch-idle", 1);
+      appendFileSync(p.path("pylib/lbgtest_stages/stages.py"), "\n# edited while watching\n");
+      await until((e) => e.event === "watch-idle", 2);
+      const afterFirst = events().slice(events().findIndex((e) => e.event === "watch-idle") + 1);
+      const started = afterFirst.filter((e) => e.event === "stage-start").map((e) => e.stage).sort();
+      expect(started).toEqual(["PyConcat", "PyScale", "PyScaleTwice"]);
+    } finally {
+      child.kill("SIGINT");
+      await new Promise((r) => child.on("exit", r));
+      p.remove();
+    }
+  }, 60_000);
+});
