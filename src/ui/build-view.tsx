@@ -1,16 +1,17 @@
 // The whole screen for `lbg build` / `lbg watch`, as a function of the UI state:
 //
-//   ✓ MakeNumbers    2.05s  config changed: MakeNumbers.sleep 0 → 2     ┐ printed once (<Static>): finished
-//   · CountNotes            fresh                                         │ rows, warnings, notices, summaries
-//   warning: unknown key 'sede' in SplitCatalog (did you mean 'seed'?)    ┘
-//   building numbers (numbers)  1 fresh · 3 to run · 4 total  -j 2        ┐ live, redrawn in place while
-//   ⠹ SumNumbers     0.40s  input changed: numbers                        │ building: header, running rows
-//       › summing 10 numbers                                              │ with their last log line,
-//   ○ 1 pending                                                           │ stages not reported yet,
-//   ████████████░░░░░░░░░░░░ 2/4 · ETA 3s                                 ┘ progress and ETA
-//   numbers: build succeeded — 3 ran, 1 fresh in 2.31s                    once built: the summary, live until
-//                                                                          anything else is printed
-//   ◉ watching 12 files — last build: succeeded at 10:42:07 in 2.31s  ·  q quit · r rebuild · f force failed
+//   ✓ MakeNumbers              2.05s  config changed: MakeNumbers.sleep 0 → 2   ┐ printed once (<Static>):
+//   · CountNotes                      fresh                                      │ finished rows, warnings,
+//   warning: unknown key 'sede' in SplitCatalog (did you mean 'seed'?)           ┘ notices, past summaries
+//   building numbers (numbers)  1 fresh · 3 to run · 4 total  -j 2               ┐ live, redrawn in place
+//   ⠹ SumNumbers               0.40s  input changed: numbers                     │ while building: header,
+//       › read 10 values                                                         │ running rows with their
+//   ○ 1 pending                                                                  │ last log line, stages not
+//   ████████████░░░░░░░░░░░░ 2/4 · ETA 3s                                        ┘ reported yet, progress
+//   numbers: build succeeded — 3 ran, 1 fresh in 2.31s                           ← once built (joins the
+//                                                                                  history when more is printed)
+//   ◉ watching 12 files — last build: succeeded at 10:42:07 in 2.31s             ┐ lbg watch only
+//     q quit · r rebuild · f force failed                                        ┘
 //
 // It never drives work: keys call the callbacks it was given.
 import { Box, Static, Text, useStdout } from "ink";
