@@ -1,18 +1,23 @@
 // A real terminal for end-to-end UI tests: the CLI runs inside a detached tmux session (a pseudo-terminal,
-// so stdout.isTTY is true) and the test reads the screen with `tmux capture-pane`. Each rig uses its own
-// tmux server socket, so it never touches a user's tmux sessions.
+// so stdout.isTTY is true) and the test reads the screen with `tmux capture-pane`. Each rig runs its own
+// tmux server on a socket in its own temporary folder, so it never touches a user's tmux sessions and
+// leaves nothing behind.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export function hasTmux(): boolean {
   return spawnSync("tmux", ["-V"]).status === 0;
 }
 
 export class Tmux {
-  private readonly socket = `lbg-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private readonly dir = mkdtempSync(join(tmpdir(), "lbg-tmux-"));
+  private readonly socket = join(this.dir, "socket");
   private n = 0;
 
   private tmux(args: string[]): string {
-    const r = spawnSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
+    const r = spawnSync("tmux", ["-S", this.socket, ...args], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`tmux ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   }
@@ -50,6 +55,7 @@ export class Tmux {
   }
 
   kill(): void {
-    spawnSync("tmux", ["-L", this.socket, "kill-server"]);
+    spawnSync("tmux", ["-S", this.socket, "kill-server"]);
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
