@@ -10,6 +10,7 @@ import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
 import { acceptCommand } from "./accept-command.ts";
 import { watchCommand } from "./watch-command.ts";
+import type { WatchSession } from "../watch/watch-session.ts";
 import { buildCommand, type BuildFlags } from "./build-command.ts";
 import { cleanCommand } from "./clean-command.ts";
 import { dagCommand } from "./dag-command.ts";
@@ -94,10 +95,23 @@ function program(setCode: (c: number) => void): Command {
     .option("--site <site>", "site file configs/sites/<site>.yaml")
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option("--wait", "if another lbg builds this run, wait for it")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean }) => {
+    .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
+    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
       jsonMode = !!o.json;
-      const emit: EventSink = o.json ? jsonReporter(out) : plainReporter(out);
-      setCode(await watchCommand(resolveRunRef(run, overrides), o, emit));
+      const ref = resolveRunRef(run, overrides);
+      if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
+        setCode(await watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
+        return;
+      }
+      // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
+      const hooks: { session?: WatchSession; quit?: () => void } = {};
+      const { startInkUi } = await import("../ui/start-ink-ui.tsx");
+      const ui = startInkUi({ root: ref.root, watch: true, onQuit: () => hooks.quit?.(), onRebuild: () => hooks.session?.rebuild(), onForceFailed: () => hooks.session?.forceFailed() });
+      try {
+        setCode(await watchCommand(ref, o, ui.emit, { onSession: (session, quit) => Object.assign(hooks, { session, quit }) }));
+      } finally {
+        await ui.close();
+      }
     });
 
   p.command("status <run> [overrides...]")

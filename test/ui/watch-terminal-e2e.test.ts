@@ -1,0 +1,36 @@
+// `lbg watch` in a real terminal (tmux): the live view with its footer, a rebuild after an edit, and the
+// keys r (rebuild) and q (quit, exit code 0, no stage process left).
+import { writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TempProject } from "../helpers/temp-project.ts";
+import { hasTmux, Tmux } from "./tmux.ts";
+
+const tmuxOk = hasTmux();
+if (!tmuxOk) console.warn("skipping watch terminal tests: tmux is not installed (apt-get install tmux)");
+
+describe.skipIf(!tmuxOk)("lbg watch in a terminal", () => {
+  let p: TempProject;
+  let tmux: Tmux;
+  beforeAll(() => {
+    p = new TempProject("mini");
+    tmux = new Tmux();
+  });
+  afterAll(() => {
+    tmux.kill();
+    p.remove();
+  });
+
+  it("shows the watching footer, rebuilds after an edit, r rebuilds, q quits cleanly", async () => {
+    const s = tmux.start(p.dir, `node ${p.path("src/bin/lbg.mjs")} watch numbers`);
+    await tmux.waitFor(s, (t) => /watching \d+ files — last build: succeeded/.test(t) && t.includes("q quit · r rebuild · f force failed"));
+    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 12"));
+    const after = await tmux.waitFor(s, (t) => t.includes("config changed: MakeNumbers.n 10 → 12") && (t.match(/watching \d+ files/g) ?? []).length >= 1 && /build succeeded — 3 ran, 1 fresh/.test(t));
+    expect(after).toContain("changed: configs/pipelines/numbers/config.yaml");
+    tmux.sendKeys(s, "r");
+    await tmux.waitFor(s, (t) => /build succeeded — 0 ran, 4 fresh|nothing to do/.test(t));
+    tmux.sendKeys(s, "q");
+    const end = await tmux.waitFor(s, (t) => /EXIT=\d+/.test(t));
+    expect(end).toContain("EXIT=0");
+    expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
+  }, 60_000);
+});
