@@ -5,6 +5,7 @@ const VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 /** Expands a string found at `path` in `file`; an unset variable is an error that names it. */
 export function expandString(text: string, file: YamlFile, path: YamlPath, run: string, env: NodeJS.ProcessEnv): string {
+  if (!text.includes("$") && !text.includes("run")) return text;
   const withVars = text.replace(VAR, (_m, braced: string | undefined, bare: string | undefined) => {
     const name = (braced ?? bare)!;
     const v = env[name];

@@ -54,7 +54,8 @@ export function loadRun(opts: LoadOptions): RunModel {
   const { root, run, warn } = opts;
   const env = opts.env ?? process.env;
   const file = findRunFile(root, run);
-  const yf = YamlFile.read(file, "run file");
+  const yamlCache = join(root, ".cache", "yaml");
+  const yf = YamlFile.read(file, "run file", yamlCache);
   if (yf.value === null || yf.value === undefined) throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
   const raw = expectRecord(yf, [], yf.value, "a run file");
   warnUnknownKeys(yf, [], raw, RUN_KEYS, "run file", warn);
@@ -91,7 +92,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     }
     pipelines.push({ name: pname, file: pfile });
     configFiles.push(pfile);
-    const pf = YamlFile.read(pfile, "pipeline file");
+    const pf = YamlFile.read(pfile, "pipeline file", yamlCache);
     const praw = expectRecord(pf, [], pf.value ?? {}, "a pipeline file");
     warnUnknownKeys(pf, [], praw, PIPELINE_KEYS, "pipeline file", warn);
     const p = expandDeep(praw, pf, [], run, env) as Record<string, unknown>;
@@ -107,7 +108,7 @@ export function loadRun(opts: LoadOptions): RunModel {
       if (!cfile) throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile);
+      readStageConfigFile(stageConfig, cfile, yamlCache);
     }
     if (!Array.isArray(p.stages)) throw pf.error(p.stages === undefined ? [] : ["stages"], "pipeline 'stages' must be a list of stage entries", "each entry: `- name: StageName`");
     p.stages.forEach((s, j) => stages.push(parseStageEntry(pf, s, j, warn)));
@@ -127,7 +128,7 @@ export function loadRun(opts: LoadOptions): RunModel {
       const cfile = projectPath(root, obj.config);
       if (!existsSync(cfile)) throw yf.error(["config"], `stage config file not found: ${obj.config}`);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile);
+      readStageConfigFile(stageConfig, cfile, yamlCache);
     } else {
       mergeStageConfig(stageConfig, yf, raw.config, ["config"]);
     }

@@ -33,7 +33,7 @@ function getOrCreate(cfg: StageConfigModel, section: string, pos: SourcePos): Ma
   return m;
 }
 
-export function readStageConfigFile(into: StageConfigModel, path: string): void {
-  const yf = YamlFile.read(path, "stage config file");
+export function readStageConfigFile(into: StageConfigModel, path: string, cacheDir?: string): void {
+  const yf = YamlFile.read(path, "stage config file", cacheDir);
   mergeStageConfig(into, yf, yf.value ?? {}, []);
 }

@@ -1,7 +1,9 @@
 // A parsed YAML file that remembers where every value came from, so errors can name file:line:col.
 // PyYAML (what ceci uses) reads YAML 1.1 booleans: `yes/no/on/off` as well as `True/False` — but not `y/n`,
 // which the yaml library's own 1.1 schema would turn into booleans too (a stage option named `n` broke).
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, parse } from "yaml";
 import type { Node, Document, ScalarTag } from "yaml";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
@@ -19,17 +21,48 @@ export function parseYamlValue(text: string): unknown {
   return parse(text, YAML_OPTIONS);
 }
 
+function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const lp = lines.linePos(err.pos[0]);
+    const msg = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new LbgError(`YAML syntax error: ${msg}`, { file: path, line: lp.line, col: lp.col }, "check indentation and quoting near this line");
+  }
+  return { doc, lines };
+}
+
+/** Values JSON keeps exactly (no .inf/.nan, no Dates): only those go to the parse cache. */
+function jsonSafe(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (Array.isArray(v)) return v.every(jsonSafe);
+  if (typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(jsonSafe);
+  return false;
+}
+
 export type YamlPath = (string | number)[];
 
 export class YamlFile {
+  /** The parsed document with positions; parsed on first use when the value came from the parse cache. */
+  private parsed?: { doc: Document.Parsed; lines: LineCounter };
+
   private constructor(
     readonly path: string,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
+    private readonly text: string,
     readonly value: unknown,
-  ) {}
+    parsed?: { doc: Document.Parsed; lines: LineCounter },
+  ) {
+    this.parsed = parsed;
+  }
 
-  static read(path: string, what: string): YamlFile {
+  /**
+   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash
+   * (`<cacheDir>/<sha1>.json`): parsing a 1,000-stage pipeline with positions costs far more than reading
+   * it, and a no-op build must stay fast. Positions are then computed only if an error or warning needs one.
+   */
+  static read(path: string, what: string, cacheDir?: string): YamlFile {
     let text: string;
     try {
       text = readFileSync(path, "utf8");
@@ -37,30 +70,48 @@ export class YamlFile {
       const code = (e as NodeJS.ErrnoException).code;
       throw new LbgError(`cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code ?? String(e)}`, { file: path });
     }
-    return YamlFile.parse(path, text);
+    if (!cacheDir) return YamlFile.parse(path, text);
+    const cached = join(cacheDir, `${createHash("sha1").update(text).digest("hex")}.json`);
+    try {
+      return new YamlFile(path, text, JSON.parse(readFileSync(cached, "utf8")));
+    } catch {
+      const yf = YamlFile.parse(path, text);
+      if (jsonSafe(yf.value)) {
+        try {
+          mkdirSync(cacheDir, { recursive: true });
+          writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(yf.value));
+          renameSync(`${cached}.${process.pid}.tmp`, cached);
+        } catch { /* a read-only .cache only costs parsing again */ }
+      }
+      return yf;
+    }
   }
 
   static parse(path: string, text: string): YamlFile {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
-    const err = doc.errors[0];
-    if (err) {
-      const lp = lines.linePos(err.pos[0]);
-      const msg = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-      throw new LbgError(`YAML syntax error: ${msg}`, { file: path, line: lp.line, col: lp.col }, "check indentation and quoting near this line");
-    }
+    const parsed = parseWithPositions(path, text);
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = parsed.doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
       throw new LbgError(`YAML error: ${(e as Error).message}`, { file: path });
     }
-    return new YamlFile(path, doc, lines, value);
+    return new YamlFile(path, text, value, parsed);
   }
 
-  /** Position of the value at `path` (or of its key when `key` is true); falls back to the nearest parent. */
+  /**
+   * Position of the value at `path` (or of its key when `key` is true); falls back to the nearest parent.
+   * Lazy: line and column are worked out when first read, so positions kept for messages cost nothing.
+   */
   pos(path: YamlPath = [], key = false): SourcePos {
-    let node: unknown = this.doc.contents;
+    let resolved: { line: number; col: number } | undefined;
+    const get = () => (resolved ??= this.resolvePos(path, key));
+    return { file: this.path, get line() { return get().line; }, get col() { return get().col; } };
+  }
+
+  private resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {
+    this.parsed ??= parseWithPositions(this.path, this.text);
+    const { doc, lines } = this.parsed;
+    let node: unknown = doc.contents;
     let keyNode: unknown;
     let best: unknown = node;
     for (const seg of path) {
@@ -76,9 +127,8 @@ export class YamlFile {
       best = key && keyNode ? keyNode : (node ?? keyNode);
     }
     const range = (best as Node | undefined)?.range;
-    if (!range) return { file: this.path, line: 1, col: 1 };
-    const lp = this.lines.linePos(range[0]);
-    return { file: this.path, line: lp.line, col: lp.col };
+    if (!range) return { line: 1, col: 1 };
+    return lines.linePos(range[0]);
   }
 
   error(path: YamlPath, message: string, hint?: string, key = false): LbgError {
