@@ -1,11 +1,11 @@
-// SimulateCatalog: a seeded mock galaxy catalog with LSST ugrizy photometry (see lib/galaxy-population.ts
-// for the population, lib/sed.ts for spectra and the Lyman break, lib/lsst.ts for the error model).
+// SimulateCatalog: a seeded mock galaxy catalog with LSST ugrizy photometry (lib/mock-catalog.ts draws it:
+// lib/galaxy-population.ts for the population, lib/sed.ts for spectra and the Lyman break, lib/lsst.ts for
+// the error model). This file validates options and writes the two catalogs.
 import { writeTable, type Table } from "../src/catalog/index.ts";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
-import { GalaxyPopulation } from "./lib/galaxy-population.ts";
-import { BANDS, GAMMA, coaddDepth, magnitudeError, oneSigmaLimit } from "./lib/lsst.ts";
+import { BANDS } from "./lib/lsst.ts";
+import { simulateMock } from "./lib/mock-catalog.ts";
 import { Random } from "./lib/random.ts";
-import { ColourTable } from "./lib/sed.ts";
 
 interface Config {
   n_objects: number;
@@ -17,17 +17,18 @@ interface Config {
   sed_scatter: number;
 }
 
+export { NON_DETECTION_ERR } from "./lib/mock-catalog.ts";
+
 /** Sky patch of the mock (degrees), inside the DESC DC2 footprint. */
 const RA_RANGE: [number, number] = [50, 60];
 const DEC_RANGE: [number, number] = [-40, -30];
-/** Reported magnitude error of a non-detection (observed flux below 1σ). */
-export const NON_DETECTION_ERR = 99;
 
 export default class SimulateCatalog extends Stage<Config> {
   static doc =
-    "Mock galaxy catalog: redshifts to z_max from a Schechter luminosity function in flat ΛCDM, ugrizy " +
-    "magnitudes from analytic spectra with the Lyman break and Madau (1995) IGM absorption (u/g/r-dropouts " +
-    "at z≈3/4/5) plus sed_scatter per band, LSST errors from Ivezić et al. (2019) after n_years. photometry_catalog: every object with " +
+    "Mock galaxy catalog: red and blue galaxies with their own Schechter luminosity functions in flat ΛCDM " +
+    "to z_max, ugrizy magnitudes from five SED templates (elliptical … starburst) with the 4000 Å break, the " +
+    "Lyman limit and Madau (1995) IGM absorption (u/g/r-dropouts at z≈3/4/5) plus sed_scatter per band, and " +
+    "LSST errors from Ivezić et al. (2019) after n_years. photometry_catalog: every object with " +
     "observed i < mag_limit (group photometry: id, ra, dec, redshift_true, sed_type_true, mag_X, mag_err_X). " +
     "spec_catalog: the subset with i < spec_mag_limit, with the true redshift as `redshift`. A band with " +
     "S/N < 1 holds its 1σ limiting magnitude and mag_err 99.";
@@ -40,7 +41,7 @@ export default class SimulateCatalog extends Stage<Config> {
     mag_limit: { type: "float", default: 25.3, doc: "observed i-band limit of the photometric catalog" },
     spec_mag_limit: { type: "float", default: 23.0, doc: "observed i-band limit of the spectroscopic subset" },
     z_max: { type: "float", default: 6.0, doc: "largest redshift simulated" },
-    sed_scatter: { type: "float", default: 0.04, doc: "per-band Gaussian scatter (mag) of true magnitudes around the smooth SED family" },
+    sed_scatter: { type: "float", default: 0.04, doc: "per-band Gaussian scatter (mag) of true magnitudes around the template family" },
   } as const;
 
   async run(ctx: StageContext<Config>): Promise<void> {
@@ -51,58 +52,19 @@ export default class SimulateCatalog extends Stage<Config> {
     if (!(Number.isInteger(cfg.n_objects) && cfg.n_objects > 0)) throw new Error(`n_objects must be a positive integer, got ${cfg.n_objects}`);
     if (!(cfg.n_years > 0)) throw new Error(`n_years must be positive, got ${cfg.n_years}`);
     if (!(cfg.z_max > 0.1)) throw new Error(`z_max must be above 0.1, got ${cfg.z_max}`);
-    const population = new GalaxyPopulation(cfg.z_max);
-    const colours = new ColourTable(cfg.z_max, 0.02, 11);
-    const m5 = BANDS.map((b) => coaddDepth(b, cfg.n_years));
-    const limit1 = m5.map(oneSigmaLimit);
-    const gamma = BANDS.map((b) => GAMMA[b]);
-    ctx.log(`5σ depths after ${cfg.n_years} yr: ${BANDS.map((b, k) => `${b} ${m5[k].toFixed(2)}`).join(", ")}`);
-
-    const rng = new Random(cfg.seed);
+    const mock = simulateMock({
+      nObjects: cfg.n_objects,
+      seed: cfg.seed,
+      nYears: cfg.n_years,
+      magLimit: cfg.mag_limit,
+      zMax: cfg.z_max,
+      sedScatter: cfg.sed_scatter,
+    });
+    ctx.log(`5σ depths after ${cfg.n_years} yr: ${BANDS.map((b, k) => `${b} ${mock.depths[k].toFixed(2)}`).join(", ")}`);
+    ctx.log(`kept ${cfg.n_objects} of ${mock.drawn} simulated galaxies (observed i < ${cfg.mag_limit})`);
     const n = cfg.n_objects;
-    const z = new Float64Array(n);
-    const type = new Float64Array(n);
-    const mags = BANDS.map(() => new Float64Array(n));
-    const errs = BANDS.map(() => new Float64Array(n));
-    const trial = new Float64Array(BANDS.length);
-    const trialErr = new Float64Array(BANDS.length);
+    const { redshift: z, sedType: type, mags, errs } = mock;
     const I = BANDS.indexOf("i");
-    let drawn = 0;
-    // A limit so bright that almost nothing passes would loop for ever: give up after many draws per object.
-    const maxDraws = 1000 * n + 1_000_000;
-    for (let k = 0; k < n; ) {
-      if (++drawn > maxDraws) {
-        throw new Error(`only ${k} of ${drawn - 1} simulated galaxies have i < ${cfg.mag_limit}: is mag_limit too bright?`);
-      }
-      const g = population.draw(rng);
-      const base = g.absMag + population.distanceModulus(g.z);
-      if (base + colours.offset(I, g.type, g.z) > cfg.mag_limit + 1.5) continue; // hopelessly faint: skip the noise
-      for (let b = 0; b < BANDS.length; b++) {
-        // Spectra vary more than a one-parameter family: an independent scatter per band blurs the colours.
-        const mTrue = base + colours.offset(b, g.type, g.z) + cfg.sed_scatter * rng.normal();
-        // Flux-space noise with σ_flux/flux = σ_m / 1.0857 at the true magnitude (Ivezić et al. eq. 4–5),
-        // fluxes in units of the 1σ limiting flux of the band.
-        const sigma = magnitudeError(Math.min(mTrue, 60), m5[b], gamma[b]);
-        const fluxTrue = Math.exp(-0.4 * Math.LN10 * (mTrue - limit1[b]));
-        const flux = fluxTrue * (1 + (sigma / 1.0857) * rng.normal());
-        if (flux < 1) {
-          trial[b] = limit1[b];
-          trialErr[b] = NON_DETECTION_ERR;
-        } else {
-          trial[b] = limit1[b] - 2.5 * Math.log10(flux);
-          trialErr[b] = magnitudeError(trial[b], m5[b], gamma[b]);
-        }
-      }
-      if (!(trial[I] < cfg.mag_limit)) continue;
-      z[k] = g.z;
-      type[k] = g.type;
-      for (let b = 0; b < BANDS.length; b++) {
-        mags[b][k] = trial[b];
-        errs[b][k] = trialErr[b];
-      }
-      k++;
-    }
-    ctx.log(`kept ${n} of ${drawn} simulated galaxies (observed i < ${cfg.mag_limit})`);
 
     const id = BigInt64Array.from({ length: n }, (_, k) => BigInt(k));
     const ra = new Float64Array(n);

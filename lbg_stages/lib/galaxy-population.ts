@@ -1,29 +1,55 @@
 // The galaxy population of the mock catalog: how redshift, luminosity and spectral type are distributed
-// before any selection. Luminosities follow a Schechter function (in reference-band absolute magnitude)
-// whose characteristic magnitude brightens and whose normalisation falls with redshift, in the volume of
-// a flat ΛCDM universe; blue star-forming types dominate more and more towards high redshift.
-// The numbers are round values in the range of published B-band and UV luminosity functions, tuned so that
-// an i < 25.3 sample has a median redshift near 1 and a tail of Lyman-break galaxies out to z ≈ 5.
+// before any selection. Two populations, each with a Schechter luminosity function in rest-frame B-band
+// (AB) absolute magnitude in the volume of a flat ΛCDM universe (H0 = 70):
+//
+//   red (quiescent):   α = −0.6,  M* = −20.5 − 1.0 min(z, 1.5),  φ* = 3.5e-3 exp(−z²/1.4) Mpc⁻³
+//   blue (forming):    α = −1.35, M* = −20.3 − 1.0 min(z, 1.2),  φ* = 5.0e-3 / (1 + (z/2.3)^2.5) Mpc⁻³
+//
+// Round values in the range of the DEEP2/COMBO-17 B-band functions of red and blue galaxies (Faber et al.
+// 2007: red α ≈ −0.5, blue α ≈ −1.3, both M* brightening by ~1 mag per unit redshift, red φ* halving by
+// z ≈ 1) continued to the UV luminosity functions of Lyman-break galaxies (Bouwens et al. 2015: at z ≈ 4,
+// φ* ≈ 2e-3 Mpc⁻³ with M*_UV ≈ −21, φ* three times lower at z ≈ 5). An i < 25.3 catalog then has a median
+// redshift near 1, ~45% red galaxies at i < 21 falling to ~4% at i > 24, and ~4% of objects at z > 3.
+// The shallow faint end of the red function matters for LBG selection: red galaxies at z ≈ 0.3–0.5 are
+// the interlopers of the g-dropout cuts, and a catalog 24 < i < 25.3 reaches them only as dwarfs
+// (M_B ≈ −16.5), which are rare on the red sequence — while one luminosity function for all types (the
+// earlier version of this mock) fills that magnitude range with faint red galaxies.
+//
+// Spectral types (sed.ts: 0 = elliptical … 1 = starburst): red galaxies are ellipticals that are younger
+// (bluer) at higher redshift and, along the colour–magnitude relation, at lower luminosity; blue galaxies
+// spread over Sbc … starburst, mostly spirals at low redshift and mostly irregulars and starbursts at
+// z > 2 (UV slopes β ≈ −1.6 … −2.2 for LBGs), and bluer when fainter.
 import { distanceTable, type DistanceTable } from "./cosmology.ts";
 import type { Random } from "./random.ts";
 
-const ALPHA = -1.3;
-/** x = M − M* spans [X_MIN, M_FAINT − M*]: galaxies fainter than M_FAINT never reach the catalog depth. */
-const X_MIN = -3.5;
-const M_FAINT = -15.5;
-
-export function mStar(z: number): number {
-  return -20.6 - 0.6 * Math.min(z, 2.5);
+interface Population {
+  alpha: number;
+  mStar(z: number): number;
+  phiStar(z: number): number;
 }
 
-function phiStar(z: number): number {
-  return Math.exp(-z / 1.6);
-}
+export const RED: Population = {
+  alpha: -0.6,
+  mStar: (z) => -20.5 - 1.0 * Math.min(z, 1.5),
+  phiStar: (z) => 3.5e-3 * Math.exp((-z * z) / 1.4),
+};
+
+export const BLUE: Population = {
+  alpha: -1.35,
+  mStar: (z) => -20.3 - 1.0 * Math.min(z, 1.2),
+  phiStar: (z) => 5.0e-3 / (1 + (z / 2.3) ** 2.5),
+};
+
+/** x = M − M* is tabulated over [X_MIN, X_MAX]; brighter than X_MIN the Schechter density is negligible. */
+const X_MIN = -4;
+const X_MAX = 14;
+/** No galaxy is fainter than this (nearby dwarfs below it would never matter for the catalog). */
+const M_FAINTEST = -12;
 
 /** Schechter density in x = M − M* (per magnitude, unnormalised). */
-function schechter(x: number): number {
+function schechter(alpha: number, x: number): number {
   const l = 10 ** (-0.4 * x);
-  return l ** (ALPHA + 1) * Math.exp(-l);
+  return l ** (alpha + 1) * Math.exp(-l);
 }
 
 /** Inverse-CDF sampler over a tabulated density. */
@@ -42,28 +68,27 @@ class Tabulated {
 
   /** Integral of the density from x[0] to v. */
   cumulative(v: number): number {
-    return this.interp(this.x, this.cdf, v);
+    return interp(this.x, this.cdf, v);
   }
 
-  /** The x where the cumulative integral equals u · total(upTo). */
-  sample(u: number, upTo = Infinity): number {
-    const total = upTo === Infinity ? this.cdf[this.cdf.length - 1] : this.cumulative(upTo);
-    return this.interp(this.cdf, this.x, u * total);
+  /** The x where the cumulative integral equals u · cumulative(upTo). */
+  sample(u: number, upTo: number): number {
+    return interp(this.cdf, this.x, u * this.cumulative(upTo));
   }
+}
 
-  private interp(xs: Float64Array, ys: Float64Array, v: number): number {
-    if (v <= xs[0]) return ys[0];
-    if (v >= xs[xs.length - 1]) return ys[ys.length - 1];
-    let lo = 0;
-    let hi = xs.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (xs[mid] <= v) lo = mid;
-      else hi = mid;
-    }
-    const w = xs[hi] === xs[lo] ? 0 : (v - xs[lo]) / (xs[hi] - xs[lo]);
-    return ys[lo] + w * (ys[hi] - ys[lo]);
+function interp(xs: Float64Array, ys: Float64Array, v: number): number {
+  if (v <= xs[0]) return ys[0];
+  if (v >= xs[xs.length - 1]) return ys[ys.length - 1];
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= v) lo = mid;
+    else hi = mid;
   }
+  const w = xs[hi] === xs[lo] ? 0 : (v - xs[lo]) / (xs[hi] - xs[lo]);
+  return ys[lo] + w * (ys[hi] - ys[lo]);
 }
 
 export interface Galaxy {
@@ -72,32 +97,66 @@ export interface Galaxy {
   absMag: number;
   /** Spectral type, 0 = elliptical … 1 = starburst. */
   type: number;
+  red: boolean;
 }
 
 export class GalaxyPopulation {
   readonly distances: DistanceTable;
   private readonly zSampler: Tabulated;
-  private readonly xSampler: Tabulated;
+  private readonly xSamplers: Tabulated[];
+  private readonly populations = [RED, BLUE];
+  /** Per grid redshift: the faintest absolute magnitude drawn, and the red share of the galaxies drawn. */
+  private readonly mFaint: Float64Array;
+  private readonly redShare: Float64Array;
 
-  constructor(readonly zMax: number) {
+  /**
+   * Galaxies that cannot be brighter than `apparentLimit` in the selection band are never drawn, so nearly
+   * every draw is a candidate: `minOffset(z)` is the smallest apparent − (absolute + distance modulus)
+   * magnitude in that band over all spectral types at redshift z (from the K-correction table).
+   */
+  constructor(
+    readonly zMax: number,
+    apparentLimit: number,
+    minOffset: (z: number) => number,
+  ) {
     this.distances = distanceTable(zMax, 0.01);
-    const xs = Float64Array.from({ length: 1201 }, (_, k) => X_MIN + (k * (M_FAINT + 25 - X_MIN)) / 1200);
-    this.xSampler = new Tabulated(xs, schechter);
-    // Number of galaxies per unit z: volume × φ*(z) × the Schechter integral down to M_FAINT.
+    const xs = Float64Array.from({ length: 1801 }, (_, k) => X_MIN + (k * (X_MAX - X_MIN)) / 1800);
+    this.xSamplers = this.populations.map((p) => new Tabulated(xs, (x) => schechter(p.alpha, x)));
     const d = this.distances;
+    this.mFaint = d.z.map((z) => {
+      const zz = Math.max(z, 0.005);
+      return Math.min(M_FAINTEST, apparentLimit - this.distanceModulus(zz) - minOffset(zz));
+    });
+    const counts = this.populations.map((p, q) =>
+      d.z.map((z, k) => d.dVdz[k] * p.phiStar(z) * this.xSamplers[q].cumulative(this.mFaint[k] - p.mStar(z))),
+    );
+    this.redShare = d.z.map((_, k) => counts[0][k] / (counts[0][k] + counts[1][k] || 1));
+    // Number of galaxies per unit z (both populations, down to the faintest visible magnitude).
     this.zSampler = new Tabulated(d.z, (z) => {
       const k = Math.round(z / 0.01);
-      return d.dVdz[k] * phiStar(z) * this.xSampler.cumulative(M_FAINT - mStar(z));
+      return counts[0][k] + counts[1][k];
     });
   }
 
   draw(rng: Random): Galaxy {
-    const z = Math.max(0.005, this.zSampler.sample(rng.uniform()));
-    const absMag = mStar(z) + this.xSampler.sample(rng.uniform(), M_FAINT - mStar(z));
-    const redFraction = 0.4 * Math.exp(-z / 1.0);
+    const z = Math.max(0.005, this.zSampler.sample(rng.uniform(), this.zMax));
+    const k = Math.min(Math.round(z / 0.01), this.mFaint.length - 1);
+    const red = rng.uniform() < this.redShare[k];
+    const q = red ? 0 : 1;
+    const p = this.populations[q];
+    const x = this.xSamplers[q].sample(rng.uniform(), this.mFaint[k] - p.mStar(z));
+    const absMag = p.mStar(z) + x;
     const u = rng.uniform();
-    const type = rng.uniform() < redFraction ? 0.25 * u : 0.3 + 0.7 * u ** (1 / (1 + z / 2));
-    return { z, absMag, type };
+    const n = rng.normal();
+    let type: number;
+    if (red) {
+      // Younger at high z, bluer when fainter (colour–magnitude relation), 0.03 intrinsic scatter.
+      type = clamp(0.08 * Math.min(z, 2) + 0.02 * Math.max(x, -1) + 0.03 * Math.abs(n), 0, 0.3);
+    } else {
+      // Sbc … starburst: spread over the range at low z, concentrated on the blue end at high z.
+      type = clamp(0.3 + 0.7 * u ** (1.3 / (1 + z)) + 0.02 * Math.max(x, 0), 0.3, 1);
+    }
+    return { z, absMag, type, red };
   }
 
   distanceModulus(z: number): number {
@@ -107,4 +166,8 @@ export class GalaxyPopulation {
     const dm = this.distances.distanceModulus;
     return k === 0 ? dm[1] + 5 * Math.log10(Math.max(f, 1e-3)) : (1 - w) * dm[k] + w * dm[k + 1];
   }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
 }

@@ -1,11 +1,20 @@
-// Analytic galaxy spectra and synthetic LSST photometry for the mock catalog.
+// Galaxy spectra and synthetic LSST photometry for the mock catalog.
 //
-// A spectrum is a continuous family f_ν(λ_rest; t), t ∈ [0, 1] from a passive elliptical (t = 0) to a
-// young starburst (t = 1): a power law f_ν ∝ λ^p_opt redward of 4000 Å, a 4000 Å/Balmer break of D(t) mag,
-// a UV power law λ^p_uv below 3650 Å, and no flux below the Lyman limit (912 Å, absorbed by neutral hydrogen
-// inside the galaxy). Intergalactic absorption follows Madau (1995): each Lyman-series line j blanketing
-// the observed frame blueward of λ_j (1+z) with τ_j = A_j (λ_obs/λ_j)^3.46. Together these move the flux
-// deficit through u at z ≈ 3 and through g at z ≈ 4, which is what makes u- and g-dropouts (LBGs).
+// Five rest-frame templates span the galaxy types from a passive elliptical (t = 0) through Sbc (0.25),
+// Scd (0.5) and an irregular (0.75) to a young, dust-free starburst (1). Each is tabulated as AB magnitudes
+// at anchor wavelengths (relative to 5500 Å) and interpolated linearly in log λ; types in between are linear
+// blends of the two neighbouring templates' magnitudes. The anchors are round values chosen to reproduce
+// the z = 0 colours of the classic empirical templates (Coleman, Wu & Weedman 1980; Kinney et al. 1996) in
+// SDSS-like bands: elliptical u−g 1.8, g−r 0.77, r−i 0.40, i−z 0.30 and a UV (NUV − r ≈ 5.5) far below the
+// optical, down to a starburst with a flat f_ν and a UV slope β ≈ −2.2. What matters for colour cuts:
+//   - the 4000 Å break sits between 3950 and 4100 Å (D4000 ≈ 2 for the elliptical), so a red galaxy's break
+//     crosses g → r at z ≈ 0.3–0.5 and r → i at z ≈ 0.7–0.9;
+//   - redward of the break an old population's f_ν rises steeply to ~5000 Å and more gently beyond
+//     (B − V ≈ 0.85 but R − I ≈ 0.4 in AB): the steep part is what makes red galaxies red in r − i (and
+//     i − z) once the break has moved into g (r), keeping them on the low-z side of the LBG colour cuts.
+// No flux escapes below the Lyman limit (912 Å). Intergalactic absorption follows Madau (1995): each
+// Lyman-series line j blankets the observed frame blueward of λ_j (1+z) with τ_j = A_j (λ_obs/λ_j)^3.46.
+// Together these move the flux deficit through u at z ≈ 3, g at z ≈ 4 and r at z ≈ 5 (the dropouts).
 //
 // Bands are smooth top-hats close to LSST's ugrizy; magnitudes are photon-counting AB magnitudes,
 // m = −2.5 log10(∫ f_ν T dλ/λ / ∫ T dλ/λ) up to a constant that cancels in colours.
@@ -23,8 +32,9 @@ export const BAND_EDGES: Record<Band, [number, number]> = {
 };
 const EDGE_WIDTH = 60;
 /** Rest-frame reference band of absolute magnitudes (a B-like top-hat). */
-const REFERENCE_BAND: [number, number] = [3900, 4900];
+export const REFERENCE_BAND: [number, number] = [3900, 4900];
 
+const LYMAN_LIMIT = 912;
 const LYMAN_SERIES: [number, number][] = [
   [1215.67, 0.0036],
   [1025.72, 0.0017],
@@ -32,35 +42,52 @@ const LYMAN_SERIES: [number, number][] = [
   [949.74, 0.00093],
 ];
 
-/** Shape parameters of spectral type t: optical slope, 4000 Å break depth (mag), UV slope. */
-function typeParameters(t: number): { pOpt: number; breakMag: number; pUv: number } {
-  return {
-    pOpt: 2.5 - 2.2 * t, // optical slope of f_ν: red (E) → nearly flat (starburst)
-    breakMag: 1.1 - 0.95 * t, // 4000 Å break depth in magnitudes
-    pUv: 4.0 - 3.7 * t, // UV slope: steep fall-off (E) → flat f_ν, β ≈ −2 (starburst)
-  };
+/** Anchor wavelengths (Å, rest frame) of the templates. */
+const ANCHORS = [912, 1000, 1100, 1216, 1500, 2000, 2500, 3000, 3500, 3700, 3950, 4100, 4500, 5000, 5500, 6500, 8000, 10000, 12000];
+
+/**
+ * Template AB magnitudes at ANCHORS minus that at 5500 Å, in type order t = 0, 0.25, 0.5, 0.75, 1.
+ * Below Lyα the star-forming templates fall under their UV power law (by ~0.4 mag at 1100 Å, 0.7 at 1000 Å,
+ * 1.1 at 912 Å): the hot stars' own Lyman-series and interstellar absorption, seen in Starburst99/BC03
+ * spectra and in composite LBG spectra (Shapley et al. 2003).
+ */
+export const TEMPLATES: { name: string; mags: number[] }[] = [
+  // 912  1000  1100  1216  1500  2000  2500  3000  3500  3700  3950  4100  4500  5000 5500  6500   8000   10000  12000
+  { name: "E", mags: [7.6, 7.4, 7.2, 7.0, 6.4, 5.7, 5.0, 4.0, 2.75, 2.35, 1.95, 1.2, 0.85, 0.4, 0, -0.26, -0.66, -1.0, -1.2] },
+  { name: "Sbc", mags: [5.3, 4.8, 4.4, 3.9, 3.6, 3.2, 2.8, 2.25, 1.75, 1.6, 1.38, 0.9, 0.6, 0.28, 0, -0.22, -0.55, -0.82, -0.98] },
+  { name: "Scd", mags: [3.6, 3.15, 2.8, 2.3, 2.1, 1.9, 1.62, 1.32, 1.07, 0.97, 0.85, 0.6, 0.42, 0.2, 0, -0.17, -0.4, -0.56, -0.66] },
+  { name: "Im", mags: [2.4, 1.95, 1.6, 1.15, 1.0, 0.9, 0.82, 0.77, 0.72, 0.7, 0.48, 0.4, 0.28, 0.13, 0, -0.13, -0.3, -0.44, -0.52] },
+  { name: "SB", mags: [1.05, 0.68, 0.42, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.3, 0.15, 0.13, 0.11, 0.05, 0, -0.09, -0.2, -0.32, -0.42] },
+];
+
+const LN_ANCHORS = ANCHORS.map(Math.log);
+const LN_LYMAN_LIMIT = Math.log(LYMAN_LIMIT);
+
+/** Anchor magnitudes of spectral type t ∈ [0, 1] (a blend of the two neighbouring templates). */
+export function typeAnchors(t: number): Float64Array {
+  const f = Math.min(Math.max(t, 0), 1) * (TEMPLATES.length - 1);
+  const k = Math.min(Math.floor(f), TEMPLATES.length - 2);
+  const w = f - k;
+  const a = TEMPLATES[k].mags;
+  const b = TEMPLATES[k + 1].mags;
+  return Float64Array.from(a, (m, q) => (1 - w) * m + w * b[q]);
 }
 
-const LN_5500 = Math.log(5500);
-const LN_4000 = Math.log(4000);
-const LN_3650 = Math.log(3650);
-const LN_912 = Math.log(912);
-
-/** ln f_ν (arbitrary units) of type parameters at rest wavelength e^lnLambda; −∞ below the Lyman limit. */
-function logSed(lnLambda: number, p: { pOpt: number; breakMag: number; pUv: number }): number {
-  if (lnLambda < LN_912) return -Infinity;
-  const breakLn = 0.4 * Math.LN10 * p.breakMag;
-  if (lnLambda >= LN_4000) return p.pOpt * (lnLambda - LN_5500);
-  if (lnLambda >= LN_3650) {
-    const s = (4000 - Math.exp(lnLambda)) / 350; // the break develops over 4000 → 3650 Å
-    return p.pOpt * (lnLambda - LN_5500) - breakLn * s;
-  }
-  return p.pOpt * (LN_3650 - LN_5500) - breakLn + p.pUv * (lnLambda - LN_3650);
+/** ln f_ν (arbitrary units) at rest wavelength e^lnLambda for anchor magnitudes `mags`; −∞ below 912 Å. */
+function logSed(lnLambda: number, mags: Float64Array): number {
+  if (lnLambda < LN_LYMAN_LIMIT) return -Infinity;
+  const n = LN_ANCHORS.length;
+  let q = 1;
+  while (q < n - 1 && LN_ANCHORS[q] < lnLambda) q++;
+  // Linear in ln λ between anchors q−1 and q (extrapolated past the last anchor).
+  const w = (lnLambda - LN_ANCHORS[q - 1]) / (LN_ANCHORS[q] - LN_ANCHORS[q - 1]);
+  const m = (1 - w) * mags[q - 1] + w * mags[q];
+  return -0.4 * Math.LN10 * m;
 }
 
-/** Rest-frame f_ν (arbitrary units) of spectral type t. */
+/** Rest-frame f_ν (arbitrary units, 1 at 5500 Å) of spectral type t. */
 export function restSed(lambda: number, t: number): number {
-  return Math.exp(logSed(Math.log(lambda), typeParameters(t)));
+  return Math.exp(logSed(Math.log(lambda), typeAnchors(t)));
 }
 
 /** Madau (1995) Lyman-series transmission of the intergalactic medium at observed wavelength λ_obs. */
@@ -69,6 +96,11 @@ export function igmTransmission(lambdaObs: number, z: number): number {
   for (const [lj, a] of LYMAN_SERIES) if (lambdaObs < lj * (1 + z)) tau += a * (lambdaObs / lj) ** 3.46;
   return Math.exp(-tau);
 }
+
+/** The rest-frame grid of ColourTable: ln λ from 500 Å to 11 000 Å (the reddest observed wavelength at z = 0). */
+const REST_LN_MIN = Math.log(500);
+const REST_LN_STEP = 0.0005;
+const REST_GRID_N = Math.ceil((Math.log(11000) - REST_LN_MIN) / REST_LN_STEP) + 2;
 
 function topHat(lambda: number, lo: number, hi: number): number {
   const rise = 1 / (1 + Math.exp(-(lambda - lo) / (EDGE_WIDTH / 4)));
@@ -96,34 +128,52 @@ export class ColourTable {
     this.nZ = Math.ceil(zMax / dz) + 1;
     this.offsets = new Float64Array(BANDS.length * this.nT * this.nZ);
     const lambdas: number[] = [];
-    for (let l = 3000; l <= 11000; l += 25) lambdas.push(l);
-    const lnLambdas = lambdas.map(Math.log);
-    const weights = BANDS.map((b) => lambdas.map((l) => topHat(l, BAND_EDGES[b][0], BAND_EDGES[b][1]) / l));
-    const norms = weights.map((w) => w.reduce((s, x) => s + x, 0));
-    const types = Array.from({ length: this.nT }, (_, k) => typeParameters(this.nT === 1 ? 0.5 : k / (this.nT - 1)));
-    const refMag = types.map((p) => {
+    for (let l = 3000; l <= 11000; l += 20) lambdas.push(l);
+    const lnLambdas = Float64Array.from(lambdas, Math.log);
+    // Band transmissions / λ, kept only where they exceed 1e-9 of the peak (first index `from`).
+    const bands = BANDS.map((b) => {
+      const all = lambdas.map((l) => topHat(l, BAND_EDGES[b][0], BAND_EDGES[b][1]) / l);
+      const peak = Math.max(...all);
+      const from = all.findIndex((w) => w > 1e-9 * peak);
+      const to = all.length - [...all].reverse().findIndex((w) => w > 1e-9 * peak);
+      return { from, weights: Float64Array.from(all.slice(from, to)), norm: all.reduce((s, x) => s + x, 0) };
+    });
+    const types = Array.from({ length: this.nT }, (_, k) => typeAnchors(this.nT === 1 ? 0.5 : k / (this.nT - 1)));
+    const refMag = types.map((mags) => {
       let ref = 0;
       let refNorm = 0;
       for (let l = REFERENCE_BAND[0]; l <= REFERENCE_BAND[1]; l += 10) {
-        ref += Math.exp(logSed(Math.log(l), p)) / l;
+        ref += Math.exp(logSed(Math.log(l), mags)) / l;
         refNorm += 1 / l;
       }
       return -2.5 * Math.log10(ref / refNorm);
     });
+    // Rest-frame f_ν of each type on a fine grid uniform in ln λ, so the loop below interpolates instead of
+    // evaluating the templates (the table is built at every stage start).
+    const restGrid = types.map((mags) => Float64Array.from({ length: REST_GRID_N }, (_, q) => Math.exp(logSed(REST_LN_MIN + q * REST_LN_STEP, mags))));
     const f = new Float64Array(lambdas.length);
     for (let j = 0; j < this.nZ; j++) {
       const z = j * dz;
       const ln1z = Math.log(1 + z);
-      const igm = lambdas.map((l) => igmTransmission(l, z)); // independent of type: once per redshift
+      const igm = Float64Array.from(lambdas, (l) => igmTransmission(l, z)); // independent of type: once per redshift
       for (let k = 0; k < this.nT; k++) {
-        for (let q = 0; q < lambdas.length; q++) f[q] = Math.exp(logSed(lnLambdas[q] - ln1z, types[k])) * igm[q];
+        const rest = restGrid[k];
+        for (let q = 0; q < lambdas.length; q++) {
+          const x = (lnLambdas[q] - ln1z - REST_LN_MIN) / REST_LN_STEP;
+          if (x <= 0) f[q] = 0; // below 500 Å: no flux
+          else {
+            const i = Math.min(Math.floor(x), REST_GRID_N - 2);
+            const w = x - i;
+            f[q] = ((1 - w) * rest[i] + w * rest[i + 1]) * igm[q];
+          }
+        }
         for (let b = 0; b < BANDS.length; b++) {
           let s = 0;
-          const w = weights[b];
-          for (let q = 0; q < lambdas.length; q++) s += f[q] * w[q];
+          const { from, weights: w, norm } = bands[b];
+          for (let q = 0; q < w.length; q++) s += f[from + q] * w[q];
           // f_ν of a source at z seen through a band, relative to its rest-frame reference magnitude;
           // −2.5 log10(1+z) is the bandwidth compression of f_ν for AB magnitudes.
-          const m = s > 0 ? -2.5 * Math.log10(s / norms[b]) : 99;
+          const m = s > 0 ? -2.5 * Math.log10(s / norm) : 99;
           this.offsets[(b * this.nT + k) * this.nZ + j] = Math.min(99, m - refMag[k] - 2.5 * Math.log10(1 + z));
         }
       }
