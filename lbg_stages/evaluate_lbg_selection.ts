@@ -19,8 +19,8 @@ export default class EvaluateLBGSelection extends Stage<Config> {
   static config = {
     target_redshifts: {
       type: "dict",
-      default: { "u-dropouts": [2.5, 3.5], "g-dropouts": [3.5, 4.5], "r-dropouts": [4.5, 5.5] },
-      doc: "sample name → [z_min, z_max) its objects should lie in",
+      default: { "u-dropouts": [2.5, 3.5], "g-dropouts": [3.3, 4.5], "r-dropouts": [4.3, 5.5] },
+      doc: "sample name → [z_min, z_max) its objects should lie in (samples without an entry get count and median z only)",
     },
     redshift_column: { type: "str", default: "redshift_true", doc: "column of photometry_catalog holding the true redshift" },
   } as const;

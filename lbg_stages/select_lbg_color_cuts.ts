@@ -11,14 +11,13 @@ interface Config {
 }
 
 /**
- * Default dropout selections for LSST ugrizy. The g- and r-dropout cuts are those of the LBG team's example
- * config plus one colour (i − z < 0.25, g − r > 1.5) that removes the red z < 1 galaxies which otherwise
- * dominate them in SimulateCatalog's mock; the u-dropout cut was tuned on the mock.
+ * Default samples: the LBG team's g- and r-dropout cuts (lbg-pipelines, configs/pipelines/
+ * select_lbg_color_cuts/config.yaml), unchanged. The same cuts select z ≈ 3.4–4.3 and z ≈ 4.6–5.0 galaxies
+ * in SimulateCatalog's mock (purity ≈ 0.96 and 1.0 on lbg_color_cuts_sim).
  */
 export const DEFAULT_CUTS: Record<string, string[]> = {
-  "u-dropouts": ["u - g > 1.0", "g - r < 1.2", "u - g > 1.5 * (g - r) + 0.75"],
-  "g-dropouts": ["g - r > 1", "r - i < 1", "g - r > 1.5 * (r - i) + 0.8", "i - z < 0.25"],
-  "r-dropouts": ["r - i > 1.2", "i - z < 0.7", "r - i > 1.5 * (i - z) + 1.0", "g - r > 1.5"],
+  "g-dropouts": ["g - r > 1", "r - i < 1", "g - r > 1.5 * (r - i) + 0.8"],
+  "r-dropouts": ["r - i > 1.2", "i - z < 0.7", "r - i > 1.5 * (i - z) + 1.0"],
 };
 
 /** Parses every cut, naming sample and cut in any error. Exported for EvaluateLBGSelection and tests. */
