@@ -8,6 +8,7 @@ import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { loadProject, runCacheDir } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
+import { previousPath } from "../scheduler/finish-stage.ts";
 import { findRunFile } from "../config/load-run.ts";
 import { getHasher } from "../fs/hash-file.ts";
 
@@ -62,7 +63,10 @@ async function cleanRun(ref: RunRef, flags: { cache?: boolean; dryRun?: boolean 
       const p = await loadProject(ref, { warn: () => {} });
       dirs = [p.run.outputDir, p.run.logDir];
       for (const node of p.graph.nodes.values()) {
-        for (const o of node.outputs) if (existsSync(o.inprogress) || lstatExists(o.inprogress)) targets.add(o.inprogress);
+        for (const o of node.outputs) {
+          // In-progress files, and outputs a Python stage's failed run left set aside (finish-stage.ts).
+          for (const t of [o.inprogress, previousPath(o.path)]) if (lstatExists(t)) targets.add(t);
+        }
         targets.add(join(p.run.logDir, `${node.name}.out`));
       }
       targets.add(join(p.run.logDir, "pre_script.out"));

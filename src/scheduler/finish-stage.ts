@@ -18,7 +18,7 @@ export function removeInprogress(node: StageNode): void {
 // Python ceci stages rename their own `inprogress_` files (ceci's finalize). So that an old output is never
 // taken for a new one, their previous outputs are set aside before they run (`.lbg-previous-<name>`), dropped
 // when the stage succeeds and put back when it fails.
-function previousPath(path: string): string {
+export function previousPath(path: string): string {
   return join(dirname(path), `.lbg-previous-${basename(path)}`);
 }
 
