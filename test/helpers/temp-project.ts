@@ -20,13 +20,16 @@ export interface LbgResult {
 export class TempProject {
   readonly dir: string;
 
-  /** `fixture`: a folder under test/fixtures whose content is laid over a copy of src/ and package.json. */
-  constructor(fixture?: string) {
+  /**
+   * `fixture`: folders under test/fixtures laid, in order, over a copy of src/ and package.json (a later one
+   * replaces files of an earlier one); none = a copy of the repository's own configs and lbg_stages.
+   */
+  constructor(fixture?: string | string[]) {
     this.dir = mkdtempSync(join(tmpdir(), "lbg-test-"));
     cpSync(join(REPO, "src"), join(this.dir, "src"), { recursive: true });
     cpSync(join(REPO, "package.json"), join(this.dir, "package.json"));
     symlinkSync(join(REPO, "node_modules"), join(this.dir, "node_modules"));
-    if (fixture) cpSync(join(REPO, "test", "fixtures", fixture), this.dir, { recursive: true });
+    if (fixture) for (const f of [fixture].flat()) cpSync(join(REPO, "test", "fixtures", f), this.dir, { recursive: true });
     else {
       for (const d of ["configs", "lbg_stages"]) cpSync(join(REPO, d), join(this.dir, d), { recursive: true });
     }

@@ -14,7 +14,7 @@ if (!havePython) console.warn(`skipping ceci pipeline file tests: ${PY} with PyY
 describe.skipIf(!havePython)("ceci pipeline files", () => {
   let p: TempProject;
   beforeAll(() => {
-    p = new TempProject("mixed");
+    p = new TempProject(["mini", "mixed"]);
   });
   afterAll(() => p.remove());
 

@@ -16,7 +16,7 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
   let env: NodeJS.ProcessEnv;
   const pythonStarts = () => (existsSync(p.path("python-starts.log")) ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length : 0);
   beforeAll(() => {
-    p = new TempProject("mixed");
+    p = new TempProject(["mini", "mixed"]);
     p.write("pywrap.sh", `#!/bin/sh\necho "$*" >> ${p.path("python-starts.log")}\nexec ${PY} "$@"\n`);
     chmodSync(p.path("pywrap.sh"), 0o755);
     env = { LBG_PYTHON: p.path("pywrap.sh"), OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" };
@@ -97,7 +97,7 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
   });
 
   it("a module that fails to import is an error quoting Python's message", () => {
-    const q = new TempProject("mixed");
+    const q = new TempProject(["mini", "mixed"]);
     try {
       q.write("configs/pipelines/py/pipeline.yaml", q.read("configs/pipelines/py/pipeline.yaml").replace("lbg_stages lbgtest_stages", "lbg_stages lbgtest_stages lbgtest_nowhere"));
       const r = q.lbg(["build", "mixed"], { env: { LBG_PYTHON: PY } });
@@ -109,7 +109,7 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
   });
 
   it.skipIf(!hasCommand("mpirun"))("nprocess: 2 runs through mpirun with --mpi", () => {
-    const q = new TempProject("mixed");
+    const q = new TempProject(["mini", "mixed"]);
     try {
       q.write("configs/pipelines/py/pipeline.yaml", `${q.read("configs/pipelines/py/pipeline.yaml")}  - name: PyRanks\n    nprocess: 2\n`);
       const r = q.build("mixed", ["-j", "2"], env);
@@ -127,7 +127,7 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
 
 describe.skipIf(!havePython)("lbg watch with Python stages", () => {
   it("an edit of a Python stage's module re-runs the Python stages", async () => {
-    const p = new TempProject("mixed");
+    const p = new TempProject(["mini", "mixed"]);
     const child = p.spawn(["watch", "mixed", "--json"], { LBG_PYTHON: PY });
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
