@@ -1,5 +1,5 @@
 // Benchmark: throughput of the catalog reader and of EstimatePhotoz at 10^6 objects, with peak memory.
-//   node bench/catalog-throughput.mjs [--objects 1000000] [--chunk 100000] [--repeat 5] [--data DIR]
+//   node bench/catalog-throughput.mjs [--objects 1000000] [--chunk 100000] [--repeat 5] [--data DIR] [--quick]
 //
 // The stage and catalog code is TypeScript: a tiny esbuild bundle (in a temp folder) holds the worker below,
 // which runs one measurement per child process, so each row's peak RSS (process.resourceUsage().maxRSS) is
@@ -22,9 +22,11 @@ const arg = (name, dflt) => {
   const k = process.argv.indexOf(`--${name}`);
   return k > 0 ? process.argv[k + 1] : dflt;
 };
-const OBJECTS = Number(arg("objects", 1_000_000));
-const CHUNK = Number(arg("chunk", 100_000));
-const REPEAT = Number(arg("repeat", 5));
+// --quick: a smoke test of this script (bench/run.mjs --quick), 20,000 objects.
+const QUICK = process.argv.includes("--quick");
+const OBJECTS = Number(arg("objects", QUICK ? 20_000 : 1_000_000));
+const CHUNK = Number(arg("chunk", QUICK ? 5_000 : 100_000));
+const REPEAT = Number(arg("repeat", QUICK ? 2 : 5));
 const DATA = arg("data", undefined);
 
 // The worker: `node worker.mjs <task> <json args>` prints one JSON line {seconds, objects, maxRssKb, ...}.
