@@ -3,8 +3,12 @@
 import { EventEmitter } from "node:events";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { startInkUi } from "../../src/ui/start-ink-ui.tsx";
 import { end, fresh, ok, run, start } from "./events.ts";
+
+// Ink draws live frames only outside CI (it reads CI once, when loaded), and the live frame is what this
+// test looks at: load it as a user's terminal would.
+process.env.CI = "false";
+const { startInkUi } = await import("../../src/ui/start-ink-ui.tsx");
 
 class FakeTerminal extends EventEmitter {
   columns = 100;
