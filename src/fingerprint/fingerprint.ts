@@ -54,5 +54,20 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     inputs,
     outputs,
   };
-  return { ok: true, fingerprint, hash: hashes.h.h64ToString(canonicalJson(fingerprint)) };
+  // The hash is needed only to record a stage that runs: a fresh stage is recognised by comparing the
+  // fingerprint with its record's (sameFingerprint), which spares 1,000 serialisations on a no-op.
+  let hash: string | undefined;
+  return { ok: true, fingerprint, get hash() { return (hash ??= hashes.h.h64ToString(canonicalJson(fingerprint))); } };
+}
+
+/** Deep equality of two JSON values, whatever their key order (what equal canonical JSON would say). */
+export function sameFingerprint(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameFingerprint((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }

@@ -1,7 +1,7 @@
 // Decides whether one stage instance is fresh, with reasons when it is not (DESIGN.md §4). The check is
 // the staleness rule itself, so `lbg status`, `--dry-run` and the build all explain the same way.
 import { relative } from "node:path";
-import { computeFingerprint, type Fingerprint } from "../fingerprint/fingerprint.ts";
+import { computeFingerprint, sameFingerprint, type Fingerprint } from "../fingerprint/fingerprint.ts";
 import { explainChange } from "../fingerprint/explain-change.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
@@ -19,7 +19,7 @@ export function planStage(root: string, node: StageNode, record: StageRecord | u
   const stale = (reasons: string[]): StagePlan => ({ state: "stale", reasons, fingerprint: fp.fingerprint, hash: fp.hash });
   if (forced) return stale([forced]);
   if (!record) return stale(["never built"]);
-  if (record.fingerprintHash !== fp.hash) return stale(explainChange(node.name, record.fingerprint, fp.fingerprint));
+  if (!sameFingerprint(record.fingerprint, fp.fingerprint)) return stale(explainChange(node.name, record.fingerprint, fp.fingerprint));
   const reasons: string[] = [];
   for (const o of node.outputs) {
     const h = hashes.hash(o.path);
@@ -27,5 +27,5 @@ export function planStage(root: string, node: StageNode, record: StageRecord | u
     if (!h) reasons.push(`output missing: ${relative(root, o.path)}`);
     else if (!rec || rec.hash !== h.hash) reasons.push(`output modified: ${relative(root, o.path)}`);
   }
-  return reasons.length ? stale(reasons) : { state: "fresh", fingerprint: fp.fingerprint, hash: fp.hash };
+  return reasons.length ? stale(reasons) : { state: "fresh", fingerprint: fp.fingerprint, get hash() { return fp.hash; } };
 }
