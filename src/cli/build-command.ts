@@ -3,6 +3,10 @@
 import { join, relative } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";
+import { SlurmExecutor } from "../executors/slurm-executor.ts";
+import type { Executor } from "../executors/stage-job.ts";
+import { LbgError } from "../config/lbg-error.ts";
+import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
@@ -11,14 +15,26 @@ import { catchInterrupts } from "./interrupts.ts";
 
 export type { BuildFlags };
 
+function hasCommand(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
 export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number> {
   const { root, name: runName } = ref;
   const warnings: string[] = [];
   const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format((f) => relative(process.cwd(), f) || f)) });
   validateBuild(p, flags);
+  if (flags.launcher !== undefined && flags.launcher !== "local" && flags.launcher !== "slurm") {
+    throw new LbgError(`--launcher ${flags.launcher}: expected local or slurm`, { file: "--launcher" });
+  }
+  const slurm = flags.launcher === "slurm" || (flags.launcher === undefined && (!!process.env.SLURM_JOB_ID || p.run.site.launcher === "slurm"));
+  if (slurm && !hasCommand("srun")) throw new LbgError("the slurm launcher needs srun, which is not on PATH", { file: "--launcher" }, "run inside a Slurm allocation, or use --launcher local");
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait);
   const interrupts = catchInterrupts();
-  const executor = new LocalExecutor(root, (pids) => lock?.setWorkers(pids), lock?.file);
+  const executor: Executor = slurm
+    ? new SlurmExecutor((pids) => lock?.setWorkers(pids), lock?.file)
+    : new LocalExecutor(root, (pids) => lock?.setWorkers(pids), lock?.file);
+  if (slurm && flags.jobs === undefined) flags = { ...flags, jobs: SlurmExecutor.allocationSlots() ?? p.run.site.maxThreads };
   try {
     const r = await buildOnce(p, flags, { executor, emit, signal: interrupts.signal, warnings });
     return interrupts.code() || r.code;

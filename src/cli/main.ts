@@ -76,6 +76,7 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option("--resume", "incremental build, whatever the run file says"))
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
+    .option("--launcher <launcher>", "local, or slurm: each stage a job step (default inside an allocation)")
     .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
       jsonMode = !!o.json;
       const ref = resolveRunRef(run, overrides);

@@ -32,6 +32,8 @@ export interface CommandStageJob extends JobBase {
   env: Record<string, string>;
   /** Written as the log's first line (the command as a shell would show it), like ceci's "Command is:". */
   header?: string;
+  /** How many leading argv entries are the local MPI launcher (`mpirun -n 2`): under srun they are dropped. */
+  mpiLauncherArgs?: number;
 }
 
 export type StageJob = TsStageJob | CommandStageJob;

@@ -23,7 +23,8 @@ async function runJob(job: TsStageJob): Promise<FromWorker> {
   currentLog = fd;
   const started = Date.now();
   try {
-    writeSync(fd, `Executing stage: ${job.instance} (${job.className}) @ ${new Date().toISOString()}\n`);
+    const step = process.env.SLURM_STEP_ID !== undefined ? ` in Slurm step ${process.env.SLURM_JOB_ID}.${process.env.SLURM_STEP_ID}` : "";
+    writeSync(fd, `Executing stage: ${job.instance} (${job.className})${step} @ ${new Date().toISOString()}\n`);
     const mod = (await import(pathToFileURL(job.bundle).href)) as Record<string, new () => { run(ctx: unknown): unknown }>;
     const Cls = mod[job.exportName];
     if (typeof Cls !== "function") throw new Error(`${job.bundle} no longer exports ${job.exportName}`);

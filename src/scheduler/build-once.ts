@@ -23,6 +23,8 @@ export interface BuildFlags {
   set?: string[];
   resume?: boolean;
   wait?: boolean;
+  /** `local` or `slurm` (stages as job steps); default: slurm inside an allocation or if the site says so. */
+  launcher?: string;
 }
 
 /** Checks done before taking the lock, so bad flags and missing inputs fail fast with exit code 2. */

@@ -31,6 +31,7 @@ export function pythonStageJob(node: StageNode, meta: PythonStageMeta, o: { pyth
     nodes: entry.nodes,
     log: o.log,
     cwd: o.cwd,
+    mpiLauncherArgs: mpi.length,
   };
   job.header = `Command is: ${showCommand(job)}`;
   return job;
