@@ -1,6 +1,7 @@
 // The `lbg` command line: parses argv into a request, attaches a reporter, and maps errors to exit codes
 // (2: bad input, one line naming file:line or the flag; 1: the build failed; 130/143: interrupted).
-import { relative } from "node:path";
+import { spawnSync } from "node:child_process";
+import { relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { LbgError } from "../config/lbg-error.ts";
@@ -9,6 +10,7 @@ import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
 import { acceptCommand } from "./accept-command.ts";
+import { cancelCommand, submitCommand } from "./submit-command.ts";
 import { watchCommand } from "./watch-command.ts";
 import type { WatchSession } from "../watch/watch-session.ts";
 import { buildCommand, type BuildFlags } from "./build-command.ts";
@@ -34,6 +36,14 @@ function parseJobs(v: string): number {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `lbg build --salloc`: the same build inside a fresh allocation (salloc requests it and releases it). */
+function buildInAllocation(args: string[], o: { nodes?: string; time?: string; qos?: string }): number {
+  const opts = [o.nodes && `--nodes=${o.nodes}`, o.time && `--time=${o.time}`, o.qos && `--qos=${o.qos}`].filter((x): x is string => !!x);
+  const r = spawnSync("salloc", [...opts, process.execPath, resolve(process.argv[1]!), ...args], { stdio: "inherit" });
+  if (r.error) throw new LbgError(`salloc: ${(r.error as NodeJS.ErrnoException).code === "ENOENT" ? "not found: Slurm's commands are not on PATH" : r.error.message}`, { file: "--salloc" });
+  return r.status ?? 1;
+}
 
 /** Where `lbg build` reports: JSON lines, plain lines, or — in a terminal, once a stage really starts — the
  *  live view. The view is a separate chunk loaded by a dynamic import (see src/ui/lazy-ui-sink.ts), so a
@@ -77,9 +87,17 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
     .option("--launcher <launcher>", "local, or slurm: each stage a job step (default inside an allocation)")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
+    .option("--salloc", "request a Slurm allocation (with --nodes/--time/--qos), build inside it, release it")
+    .option("--nodes <n>", "with --salloc: nodes")
+    .option("--time <time>", "with --salloc: time limit")
+    .option("--qos <qos>", "with --salloc: QOS, e.g. debug")
+    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean; salloc?: boolean; nodes?: string; time?: string; qos?: string }) => {
       jsonMode = !!o.json;
       const ref = resolveRunRef(run, overrides);
+      if (o.salloc) {
+        setCode(buildInAllocation(process.argv.slice(2).filter((a) => a !== "--salloc"), o));
+        return;
+      }
       const sink = buildSink(ref.root, o);
       try {
         setCode(await buildCommand(ref, o, sink.emit));
@@ -97,9 +115,13 @@ function program(setCode: (c: number) => void): Command {
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option("--wait", "if another lbg builds this run, wait for it")
     .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
+    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean; salloc?: boolean; nodes?: string; time?: string; qos?: string }) => {
       jsonMode = !!o.json;
       const ref = resolveRunRef(run, overrides);
+      if (o.salloc) {
+        setCode(buildInAllocation(process.argv.slice(2).filter((a) => a !== "--salloc"), o));
+        return;
+      }
       if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
         setCode(await watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
         return;
@@ -131,6 +153,21 @@ function program(setCode: (c: number) => void): Command {
       const ref = run === undefined ? undefined : resolveRunRef(run);
       setCode(await cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
     });
+
+  p.command("submit <run> [build-options...]")
+    .description("submit `lbg build <run>` as a Slurm batch job (options after -- go to the build)")
+    .option("--qos <qos>", "Slurm QOS (default: the site file's)")
+    .option("--time <time>", "time limit, e.g. 01:00:00")
+    .option("--nodes <n>", "nodes")
+    .option("--account <account>", "account")
+    .option("--constraint <constraint>", "node constraint, e.g. cpu")
+    .option("--partition <partition>", "partition")
+    .option("--site <site>", "site file configs/sites/<site>.yaml: batch defaults, and the build's site")
+    .action(async (run: string, buildArgs: string[], o: Record<string, string>) => setCode(await submitCommand(resolveRunRef(run), o, buildArgs, out)));
+
+  p.command("cancel <run>")
+    .description("cancel the Slurm batch job `lbg submit` made for a run")
+    .action(async (run: string) => setCode(await cancelCommand(resolveRunRef(run), out)));
 
   p.command("accept <run> [stages...]")
     .description("record the current outputs of stale stages (all, or those named) as fresh without running them")

@@ -1,0 +1,35 @@
+// The batch script `lbg submit` writes into the run's log folder and hands to sbatch: Slurm options from the
+// site file (`site:` keys qos, time, nodes, account, constraint, partition) overridden by flags, output to
+// `<log_dir>/slurm-%j.out`, and one `lbg build` of the run inside the allocation (its stages become steps).
+// ceci's nersc-batch site names (queue, walltime, cpu_type) are read too, so DESC site files work unchanged.
+
+export interface BatchOptions {
+  qos?: string;
+  time?: string;
+  nodes?: string;
+  account?: string;
+  constraint?: string;
+  partition?: string;
+}
+
+const KEYS: (keyof BatchOptions)[] = ["qos", "time", "nodes", "account", "constraint", "partition"];
+const CECI_NAMES: Partial<Record<keyof BatchOptions, string>> = { qos: "queue", time: "walltime", constraint: "cpu_type" };
+
+export function batchOptions(site: Record<string, unknown>, flags: BatchOptions): BatchOptions {
+  const out: BatchOptions = {};
+  for (const k of KEYS) {
+    const v = flags[k] ?? site[k] ?? (CECI_NAMES[k] ? site[CECI_NAMES[k]!] : undefined);
+    if (v !== undefined && v !== null && v !== "") out[k] = String(v);
+  }
+  return out;
+}
+
+const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+
+export function batchScript(o: { run: string; root: string; logDir: string; node: string; lbg: string; runArg: string; buildArgs: string[]; options: BatchOptions }): string {
+  const lines = ["#!/bin/bash", `#SBATCH --job-name=lbg-${o.run}`, `#SBATCH --output=${o.logDir}/slurm-%j.out`, `#SBATCH --chdir=${o.root}`];
+  for (const k of KEYS) if (o.options[k] !== undefined) lines.push(`#SBATCH --${k}=${o.options[k]}`);
+  lines.push("", "# Written by `lbg submit`: one build of the run; each stage runs as a job step of this allocation.");
+  lines.push(`exec ${q(o.node)} ${q(o.lbg)} build ${q(o.runArg)} --plain --launcher slurm ${o.buildArgs.map(q).join(" ")}`.trimEnd(), "");
+  return lines.join("\n");
+}
