@@ -53,15 +53,20 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
 /** Run inputs must exist, and be files unless the reading stage declares a directory. */
 export function checkRunInputs(p: LoadedProject): void {
   const { run, graph } = p;
+  // One stat per file, not per reader: in a wide pipeline a few run inputs feed thousands of stages.
+  const seen = new Map<string, boolean>();
   for (const node of graph.nodes.values()) {
     for (const i of node.inputs) {
       if (i.producer) continue;
       const pos = run.inputs.get(i.alias)!.pos;
-      let isDir: boolean;
-      try {
-        isDir = statSync(i.path).isDirectory();
-      } catch {
-        throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos, "fix the path under 'inputs:' (relative paths start at the project root)");
+      let isDir = seen.get(i.path);
+      if (isDir === undefined) {
+        try {
+          isDir = statSync(i.path).isDirectory();
+        } catch {
+          throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos, "fix the path under 'inputs:' (relative paths start at the project root)");
+        }
+        seen.set(i.path, isDir);
       }
       const dirOk = mayBeDirectory(i.type);
       if (dirOk !== "either" && isDir !== (dirOk === "yes")) {
