@@ -1,6 +1,5 @@
 // The `lbg` command line: parses argv into a request, attaches a reporter, and maps errors to exit codes
 // (2: bad input, one line naming file:line or the flag; 1: the build failed; 130/143: interrupted).
-import { spawnSync } from "node:child_process";
 import { relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
@@ -11,6 +10,7 @@ import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
 import { acceptCommand } from "./accept-command.ts";
 import { cancelCommand, submitCommand } from "./submit-command.ts";
+import { salloc } from "../slurm/slurm-cli.ts";
 import type { WatchSession } from "../watch/watch-session.ts";
 import { buildCommand, type BuildFlags } from "./build-command.ts";
 import { cleanCommand } from "./clean-command.ts";
@@ -51,12 +51,10 @@ function parseJobs(v: string): number {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** `lbg build --salloc`: the same build inside a fresh allocation (salloc requests it and releases it). */
+/** `lbg build --salloc`: the same build (argv minus --salloc) inside a fresh allocation. */
 function buildInAllocation(args: string[], o: { nodes?: string; time?: string; qos?: string }): number {
   const opts = [o.nodes && `--nodes=${o.nodes}`, o.time && `--time=${o.time}`, o.qos && `--qos=${o.qos}`].filter((x): x is string => !!x);
-  const r = spawnSync("salloc", [...opts, process.execPath, resolve(process.argv[1]!), ...args], { stdio: "inherit" });
-  if (r.error) throw new LbgError(`salloc: ${(r.error as NodeJS.ErrnoException).code === "ENOENT" ? "not found: Slurm's commands are not on PATH" : r.error.message}`, { file: "--salloc" });
-  return r.status ?? 1;
+  return salloc(opts, [process.execPath, resolve(process.argv[1]!), ...args.filter((a) => a !== "--salloc")]);
 }
 
 /** Where `lbg build` reports: JSON lines, plain lines, or — in a terminal, once a stage really starts — the
@@ -109,7 +107,7 @@ function program(setCode: (c: number) => void): Command {
       jsonMode = !!o.json;
       const ref = resolveRunRef(run, overrides);
       if (o.salloc) {
-        setCode(buildInAllocation(process.argv.slice(2).filter((a) => a !== "--salloc"), o));
+        setCode(buildInAllocation(process.argv.slice(2), o));
         return;
       }
       const sink = buildSink(ref.root, o);
@@ -129,13 +127,9 @@ function program(setCode: (c: number) => void): Command {
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option("--wait", "if another lbg builds this run, wait for it")
     .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean; salloc?: boolean; nodes?: string; time?: string; qos?: string }) => {
+    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
       jsonMode = !!o.json;
       const ref = resolveRunRef(run, overrides);
-      if (o.salloc) {
-        setCode(buildInAllocation(process.argv.slice(2).filter((a) => a !== "--salloc"), o));
-        return;
-      }
       if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
         setCode(await (await import("./watch-command.ts")).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
         return;

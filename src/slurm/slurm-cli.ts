@@ -3,12 +3,24 @@
 import { spawnSync } from "node:child_process";
 import { LbgError } from "../config/lbg-error.ts";
 
-function slurmCommand(cmd: string, args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: "utf8", input, timeout: 60_000 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") {
-    throw new LbgError(`${cmd} not found: Slurm's commands are not on PATH`, undefined, "run lbg on a Slurm login node, or load the slurm module");
-  }
+/** The one-line error for a Slurm command that could not be started (most often: not installed here). */
+function cannotStart(error: Error, cmd: string): LbgError {
+  return (error as NodeJS.ErrnoException).code === "ENOENT"
+    ? new LbgError(`${cmd} not found: Slurm's commands are not on PATH`, undefined, "run lbg on a Slurm login node, or load the slurm module")
+    : new LbgError(`${cmd}: ${error.message}`, undefined);
+}
+
+function slurmCommand(cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 60_000 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") throw cannotStart(r.error, cmd);
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/** Runs `command args...` inside a fresh allocation (salloc requests it and releases it); its exit code. */
+export function salloc(options: string[], command: string[]): number {
+  const r = spawnSync("salloc", [...options, ...command], { stdio: "inherit" });
+  if (r.error) throw cannotStart(r.error, "salloc");
+  return r.status ?? 1;
 }
 
 /** Submits a batch script; returns the job id. A rejection quotes sbatch's own message. */
