@@ -4,12 +4,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hasCommand as have } from "./temp-project.ts";
 
 const PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"];
 
-function have(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-}
 
 /** Installs Slurm from Debian if needed; returns why it cannot be had, or undefined when it can. */
 export function ensureSlurmInstalled(): string | undefined {

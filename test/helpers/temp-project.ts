@@ -87,7 +87,7 @@ export function parseEvents(stdout: string): Record<string, any>[] {
   return stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
 }
 
-/** Python 3 from Debian (not whatever is first on PATH), if present. */
+/** Whether `cmd` is on PATH. */
 export function hasCommand(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 }

@@ -1,14 +1,11 @@
 // Single-file ceci pipelines: `lbg build path/to/pipeline.yml [key=value...]` as ceci runs them, and the
 // other commands on them.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { havePython, PY } from "../helpers/debian-python.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
-const PY = "/usr/bin/python3";
 const env = { LBG_PYTHON: PY };
 
-const havePython = existsSync(PY) && spawnSync(PY, ["-c", "import yaml"]).status === 0;
 if (!havePython) console.warn(`skipping ceci pipeline file tests: ${PY} with PyYAML is missing (apt-get install python3-yaml)`);
 
 describe.skipIf(!havePython)("ceci pipeline files", () => {

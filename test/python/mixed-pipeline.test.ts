@@ -1,13 +1,11 @@
 // Python ceci stages mixed with TypeScript stages, end to end through the real CLI. ceci itself is not in
 // the registries here: test/fixtures/mixed/pylib holds a small ceci-protocol stand-in and a stage package.
 // Debian's /usr/bin/python3 runs them (LBG_PYTHON), through a wrapper that counts Python starts.
-import { spawnSync } from "node:child_process";
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { havePython, PY } from "../helpers/debian-python.ts";
 import { hasCommand, TempProject } from "../helpers/temp-project.ts";
 
-const PY = "/usr/bin/python3";
-const havePython = existsSync(PY) && spawnSync(PY, ["-c", "import yaml"]).status === 0;
 if (!havePython) console.warn(`skipping Python stage tests: ${PY} with PyYAML is missing (apt-get install python3 python3-yaml)`);
 const OUT = "results/mixed/outputs";
 

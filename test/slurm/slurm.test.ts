@@ -5,11 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSlurmInstalled, SlurmCluster } from "../helpers/slurm-cluster.ts";
+import { havePython, PY } from "../helpers/debian-python.ts";
 import { parseEvents, TempProject } from "../helpers/temp-project.ts";
 import { spawnSync } from "node:child_process";
-
-const PY = "/usr/bin/python3";
-const havePython = existsSync(PY) && spawnSync(PY, ["-c", "import yaml"]).status === 0;
 
 const why = ensureSlurmInstalled();
 if (why) console.warn(`skipping Slurm tests: ${why}`);
