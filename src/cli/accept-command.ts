@@ -3,7 +3,7 @@
 // change results. Stages are taken in dependency order, so accepting a stage makes its dependants compare
 // against the outputs as they are now.
 import { join, relative } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../config/lbg-error.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
@@ -12,7 +12,7 @@ import type { RunRef } from "../project/run-ref.ts";
 
 export async function acceptCommand(ref: RunRef, stages: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { root, name: runName } = ref;
-  const p = await loadProject(ref, { warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });
+  const p = await loadProject(ref, { warn: (w) => err(`warning: ${w.format(fromCwd)}\n`) });
   for (const s of stages) if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
   const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
   try {

@@ -1,11 +1,11 @@
 // `lbg build <run>`: load the run, take its lock, build it once on warm local workers, and map SIGINT /
 // SIGTERM to cancelling the build (exit 130 / 143).
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";
 import { SlurmExecutor } from "../executors/slurm-executor.ts";
 import type { Executor } from "../executors/stage-job.ts";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../config/lbg-error.ts";
 import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
@@ -22,7 +22,7 @@ function hasCommand(cmd: string): boolean {
 export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number> {
   const { root, name: runName } = ref;
   const warnings: string[] = [];
-  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format((f) => relative(process.cwd(), f) || f)) });
+  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format(fromCwd)) });
   validateBuild(p, flags);
   if (flags.launcher !== undefined && flags.launcher !== "local" && flags.launcher !== "slurm") {
     throw new LbgError(`--launcher ${flags.launcher}: expected local or slurm`, { file: "--launcher" });

@@ -1,9 +1,9 @@
 // The `lbg` command line: parses argv into a request, attaches a reporter, and maps errors to exit codes
 // (2: bad input, one line naming file:line or the flag; 1: the build failed; 130/143: interrupted).
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../config/lbg-error.ts";
 import type { EventSink } from "../events/build-event.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
@@ -208,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
       return 2; // commander already printed its one-line message
     }
     if (e instanceof LbgError) {
-      const msg = e.format((f) => (f.startsWith("/") ? relative(process.cwd(), f) || f : f));
+      const msg = e.format(fromCwd);
       if (jsonMode) out(`${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`);
       err(`lbg: error: ${msg}\n`);
       return e.exitCode;

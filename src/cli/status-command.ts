@@ -1,5 +1,6 @@
 // `lbg status <run>`: each stage fresh or stale with reasons; nothing is executed or written.
 import { join, relative } from "node:path";
+import { fromCwd } from "../config/lbg-error.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { loadProject } from "../project/load-project.ts";
@@ -19,7 +20,7 @@ function safeJobInfo(id: string): { info?: JobInfo; unknown?: string } {
 
 export async function statusCommand(ref: RunRef, flags: { json?: boolean; site?: string; set?: string[] }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { root, name: runName } = ref;
-  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => err(`warning: ${w.format((f) => relative(process.cwd(), f) || f)}\n`) });
+  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => err(`warning: ${w.format(fromCwd)}\n`) });
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);

@@ -2,6 +2,7 @@
 // is an LbgError: the CLI prints `lbg: <file>:<line>:<col>: <message> (hint: ...)` and exits with code 2.
 // Anything else reaching the top level is a bug and is reported as an internal error, still without a stack
 // trace unless LBG_DEBUG=1.
+import { isAbsolute, relative } from "node:path";
 
 export interface SourcePos {
   file: string;
@@ -28,6 +29,12 @@ export class LbgError extends Error {
       : "";
     return `${where}${this.message}${this.hint ? ` (hint: ${this.hint})` : ""}`;
   }
+}
+
+/** How the CLI shows a position's file: relative to the working directory when it is a path (a flag such
+ *  as `--launcher` stands where a file would, and stays as it is). */
+export function fromCwd(file: string): string {
+  return isAbsolute(file) ? relative(process.cwd(), file) || file : file;
 }
 
 /** Closest candidate by edit distance, for "did you mean" hints; undefined when nothing is close. */

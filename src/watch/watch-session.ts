@@ -14,7 +14,7 @@
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../config/lbg-error.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";
@@ -100,7 +100,7 @@ export class WatchSession {
     let p: LoadedProject;
     const warnings: string[] = [];
     try {
-      p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: (w) => warnings.push(w.format((f) => relative(process.cwd(), f) || f)) });
+      p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: (w) => warnings.push(w.format(fromCwd)) });
       validateBuild(p, this.o.flags);
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
