@@ -3,7 +3,7 @@
 import { iterateChunks, rowCount, toFloat64, writeTable } from "../src/catalog/index.ts";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 import { parseCut, type Cut } from "./lib/cut-expression.ts";
-import { BANDS } from "./lib/lsst.ts";
+import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
 
 interface Config {
   color_mag_cuts: Record<string, string[]>;
@@ -62,10 +62,10 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     const sample = new Int32Array(n).fill(-1);
     const counts = new Array<number>(samples.length).fill(0);
     let overlaps = 0;
-    const columns = ["id", ...BANDS.map((b) => `mag_${b}`)];
+    const columns = ["id", ...MAG_COLUMNS];
     for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
       const m = chunk.end - chunk.start;
-      const mags = Object.fromEntries(BANDS.map((b) => [b, toFloat64(chunk.columns[`mag_${b}`])]));
+      const mags = Object.fromEntries(BANDS.map((b, q) => [b, toFloat64(chunk.columns[MAG_COLUMNS[q]])]));
       const ids = chunk.columns.id;
       for (let r = 0; r < m; r++) id[chunk.start + r] = BigInt(ids[r]);
       samples.forEach((s, k) => {

@@ -1,7 +1,7 @@
 // SimulateCatalog: a seeded mock galaxy catalog with LSST ugrizy photometry (lib/mock-catalog.ts draws it:
 // lib/galaxy-population.ts for the population, lib/sed.ts for spectra and the Lyman break, lib/lsst.ts for
 // the error model). This file validates options and writes the two catalogs.
-import { writeTable, type Table } from "../src/catalog/index.ts";
+import { takeRows, writeTable, type Table } from "../src/catalog/index.ts";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 import { BANDS } from "./lib/lsst.ts";
 import { simulateMock } from "./lib/mock-catalog.ts";
@@ -16,8 +16,6 @@ interface Config {
   z_max: number;
   sed_scatter: number;
 }
-
-export { NON_DETECTION_ERR } from "./lib/mock-catalog.ts";
 
 /** Sky patch of the mock (degrees), inside the DESC DC2 footprint. */
 const RA_RANGE: [number, number] = [50, 60];
@@ -77,34 +75,16 @@ export default class SimulateCatalog extends Stage<Config> {
       dec[k] = (Math.asin(sky.between(s0, s1)) * 180) / Math.PI; // uniform on the sphere
     }
 
-    const magColumns = (rows?: number[]): Table => {
-      const t: Table = {};
-      BANDS.forEach((b, q) => (t[`mag_${b}`] = rows ? pick(mags[q], rows) : mags[q]));
-      BANDS.forEach((b, q) => (t[`mag_err_${b}`] = rows ? pick(errs[q], rows) : errs[q]));
-      return t;
-    };
-    await writeTable(ctx.outputs.photometry_catalog, "photometry", {
-      id,
-      ra,
-      dec,
-      redshift_true: z,
-      sed_type_true: type,
-      ...magColumns(),
-    });
+    const magColumns: Table = {};
+    BANDS.forEach((b, q) => (magColumns[`mag_${b}`] = mags[q]));
+    BANDS.forEach((b, q) => (magColumns[`mag_err_${b}`] = errs[q]));
+    await writeTable(ctx.outputs.photometry_catalog, "photometry", { id, ra, dec, redshift_true: z, sed_type_true: type, ...magColumns });
 
     const spec: number[] = [];
     for (let k = 0; k < n; k++) if (mags[I][k] < cfg.spec_mag_limit) spec.push(k);
-    await writeTable(ctx.outputs.spec_catalog, "photometry", {
-      id: BigInt64Array.from(spec, (k) => id[k]),
-      ra: pick(ra, spec),
-      dec: pick(dec, spec),
-      redshift: pick(z, spec),
-      ...magColumns(spec),
-    });
+    const specColumns: Table = { id, ra, dec, redshift: z, ...magColumns };
+    await writeTable(ctx.outputs.spec_catalog, "photometry", Object.fromEntries(Object.entries(specColumns).map(([k, c]) => [k, takeRows(c, spec)])));
     ctx.log(`spectroscopic subset: ${spec.length} objects with i < ${cfg.spec_mag_limit}`);
   }
 }
 
-function pick(values: Float64Array, rows: number[]): Float64Array {
-  return Float64Array.from(rows, (k) => values[k]);
-}

@@ -1,5 +1,5 @@
 // SplitCatalog: a seeded random split of the spectroscopic catalog into training and test sets.
-import { readColumns, takeRows, writeTable, type Table } from "../src/catalog/index.ts";
+import { readColumns, tableLength, takeRows, writeTable, type Table } from "../src/catalog/index.ts";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 import { Random } from "./lib/random.ts";
 
@@ -23,7 +23,7 @@ export default class SplitCatalog extends Stage<Config> {
     const { train_fraction, seed } = ctx.config;
     if (!(train_fraction >= 0 && train_fraction <= 1)) throw new Error(`train_fraction must be in [0, 1], got ${train_fraction}`);
     const table = await readColumns(ctx.inputs.spec_catalog, "photometry");
-    const n = Object.values(table)[0]?.length ?? 0;
+    const n = tableLength(table);
     const nTrain = Math.round(train_fraction * n);
     const inTrain = new Uint8Array(n);
     const perm = new Random(seed).permutation(n);

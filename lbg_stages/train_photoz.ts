@@ -36,7 +36,7 @@ export default class TrainPhotoz extends Stage<Config> {
       for (let r = 0; r < n; r++) col[r] = features[r * N_FEATURES + f];
       columns[name] = col;
     });
-    columns.redshift = Float64Array.from(redshift);
+    columns.redshift = redshift;
     await writeTable(ctx.outputs.photoz_model, "model", columns, {
       attrs: { estimator: "knn", k, magnitude_weight, features: FEATURE_NAMES.join(",") },
     });

@@ -150,17 +150,16 @@ function compare(op: Cmp, a: number, b: number): boolean {
 }
 
 /** Evaluates a subtree for all n rows at once (columns of length ≥ n). */
-function evalNode(node: Node, columns: Record<string, ArrayLike<number>>, n: number): Float64Array {
+function evalNode(node: Node, columns: Record<string, ArrayLike<number>>, n: number): ArrayLike<number> {
+  if (node.kind === "var") {
+    const col = columns[node.name];
+    if (!col) throw new Error(`cut needs column '${node.name}'`);
+    return col;
+  }
   const out = new Float64Array(n);
   switch (node.kind) {
     case "num":
       return out.fill(node.value);
-    case "var": {
-      const col = columns[node.name];
-      if (!col) throw new Error(`cut needs column '${node.name}'`);
-      for (let i = 0; i < n; i++) out[i] = col[i];
-      return out;
-    }
     case "neg": {
       const a = evalNode(node.arg, columns, n);
       for (let i = 0; i < n; i++) out[i] = -a[i];

@@ -58,11 +58,11 @@ class Tabulated {
 
   constructor(
     private readonly x: Float64Array,
-    density: (x: number) => number,
+    density: ArrayLike<number>,
   ) {
     this.cdf = new Float64Array(x.length);
     for (let k = 1; k < x.length; k++) {
-      this.cdf[k] = this.cdf[k - 1] + ((density(x[k - 1]) + density(x[k])) / 2) * (x[k] - x[k - 1]);
+      this.cdf[k] = this.cdf[k - 1] + ((density[k - 1] + density[k]) / 2) * (x[k] - x[k - 1]);
     }
   }
 
@@ -121,7 +121,7 @@ export class GalaxyPopulation {
   ) {
     this.distances = distanceTable(zMax, 0.01);
     const xs = Float64Array.from({ length: 1801 }, (_, k) => X_MIN + (k * (X_MAX - X_MIN)) / 1800);
-    this.xSamplers = this.populations.map((p) => new Tabulated(xs, (x) => schechter(p.alpha, x)));
+    this.xSamplers = this.populations.map((p) => new Tabulated(xs, xs.map((x) => schechter(p.alpha, x))));
     const d = this.distances;
     this.mFaint = d.z.map((z) => {
       const zz = Math.max(z, 0.005);
@@ -132,10 +132,7 @@ export class GalaxyPopulation {
     );
     this.redShare = d.z.map((_, k) => counts[0][k] / (counts[0][k] + counts[1][k] || 1));
     // Number of galaxies per unit z (both populations, down to the faintest visible magnitude).
-    this.zSampler = new Tabulated(d.z, (z) => {
-      const k = Math.round(z / 0.01);
-      return counts[0][k] + counts[1][k];
-    });
+    this.zSampler = new Tabulated(d.z, counts[0].map((c, k) => c + counts[1][k]));
   }
 
   draw(rng: Random): Galaxy {

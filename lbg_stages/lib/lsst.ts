@@ -6,6 +6,8 @@
 
 export const BANDS = ["u", "g", "r", "i", "z", "y"] as const;
 export type Band = (typeof BANDS)[number];
+/** Catalog column of each band's magnitude (TXPipe's names), in BANDS order. */
+export const MAG_COLUMNS = BANDS.map((b) => `mag_${b}`);
 
 /** Single-visit 5σ point-source depths (AB). */
 export const M5_SINGLE_VISIT: Record<Band, number> = { u: 23.9, g: 25.0, r: 24.7, i: 24.0, z: 23.3, y: 22.1 };

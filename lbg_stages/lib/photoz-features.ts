@@ -3,14 +3,14 @@
 // high-redshift galaxies of similar colours). Training and estimation must build features the same way, so
 // both stages use this module and the model file records the weight it was trained with.
 import { toFloat64, type Table } from "../../src/catalog/index.ts";
-import { BANDS } from "./lsst.ts";
+import { BANDS, MAG_COLUMNS } from "./lsst.ts";
 
 export const FEATURE_NAMES = ["u_g", "g_r", "r_i", "i_z", "z_y", "i_scaled"] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 /** Reference magnitude subtracted before scaling, so features stay near zero. */
 const I_REFERENCE = 22;
 
-export const MAG_COLUMNS = BANDS.map((b) => `mag_${b}`);
+export { MAG_COLUMNS };
 
 /** Features of rows of a table with mag_u … mag_y columns, as a flat array (rows × N_FEATURES). */
 export function buildFeatures(table: Table, magnitudeWeight: number): Float64Array {

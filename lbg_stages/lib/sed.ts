@@ -85,11 +85,6 @@ function logSed(lnLambda: number, mags: Float64Array): number {
   return -0.4 * Math.LN10 * m;
 }
 
-/** Rest-frame f_ν (arbitrary units, 1 at 5500 Å) of spectral type t. */
-export function restSed(lambda: number, t: number): number {
-  return Math.exp(logSed(Math.log(lambda), typeAnchors(t)));
-}
-
 /** Madau (1995) Lyman-series transmission of the intergalactic medium at observed wavelength λ_obs. */
 export function igmTransmission(lambdaObs: number, z: number): number {
   let tau = 0;

@@ -2,7 +2,7 @@
 // — no tEXt/tIME chunks — and zlib's deflate is deterministic for a given Node version, so identical pixels
 // give byte-identical files.
 import { writeFileSync } from "node:fs";
-import { deflateSync } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 
 /** An RGB image: `pixels` holds width × height × 3 bytes, row-major from the top-left corner. */
 export interface RgbImage {
@@ -12,19 +12,6 @@ export interface RgbImage {
 }
 
 const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** CRC-32 (ISO 3309, as PNG specifies) lookup table. */
-const CRC_TABLE: readonly number[] = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
