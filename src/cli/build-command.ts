@@ -12,6 +12,7 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { catchInterrupts } from "./interrupts.ts";
+import { noopRecorder, recordNoop, tryNoopShortcut } from "./noop-shortcut.ts";
 
 export type { BuildFlags };
 
@@ -21,6 +22,8 @@ function hasCommand(cmd: string): boolean {
 
 export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number> {
   const { root, name: runName } = ref;
+  const shortcut = await tryNoopShortcut(ref, flags, emit);
+  if (shortcut !== undefined) return shortcut;
   const warnings: string[] = [];
   const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format(fromCwd)) });
   validateBuild(p, flags);
@@ -36,8 +39,11 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
     : new LocalExecutor(root, (pids) => lock?.setWorkers(pids), lock?.file);
   if (slurm && flags.jobs === undefined) flags = { ...flags, jobs: SlurmExecutor.allocationSlots() ?? p.run.site.maxThreads };
   try {
-    const r = await buildOnce(p, flags, { executor, emit, signal: interrupts.signal, warnings });
-    return interrupts.code() || r.code;
+    const seen = noopRecorder(emit);
+    const r = await buildOnce(p, flags, { executor, emit: seen.emit, signal: interrupts.signal, warnings });
+    const code = interrupts.code() || r.code;
+    if (code === 0) recordNoop(ref, flags, p, warnings, seen.events, slurm);
+    return code;
   } finally {
     await executor.close();
     interrupts.dispose();

@@ -26,3 +26,9 @@ export function expandDeep(value: unknown, file: YamlFile, path: YamlPath, run: 
   }
   return value;
 }
+
+/** Names of the environment variables a config text refers to (`$VAR`, `${VAR}`; comments included, which
+ *  only errs on the safe side for the no-op stamp that uses it). */
+export function referencedVars(text: string): string[] {
+  return [...text.matchAll(VAR)].map((m) => (m[1] ?? m[2])!);
+}

@@ -100,6 +100,12 @@ export class StatCache {
     return hashStringWith(this.h, parts.join("\n"));
   }
 
+  /** Every path whose hash this process looked up, and whether it was a directory (null: did not exist). Used
+   *  by the no-op stamp (src/store/noop-stamp.ts) to know which files a plan depended on. */
+  looked(): { path: string; kind: HashResult["kind"] | null }[] {
+    return [...this.memo].map(([path, r]) => ({ path, kind: r ? r.kind : null }));
+  }
+
   /** Re-hash racy entries once their timestamp tick has passed, so the next build can trust them. */
   async settle(): Promise<void> {
     const racy = Object.keys(this.entries).filter((p) => this.entries[p]![6] === 1);

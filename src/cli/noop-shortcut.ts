@@ -1,0 +1,96 @@
+// `lbg build`'s shortcut for a build with nothing to do: when the no-op stamp of the run (format and trust
+// model in src/store/noop-stamp.ts) still holds, the build's events are those of the last full check —
+// build-start, its warnings, every stage fresh, build-end — and nothing else is loaded or read. Otherwise
+// the normal path runs, and a build that again found every stage fresh leaves a new stamp for the next one.
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { referencedVars } from "../config/expand-vars.ts";
+import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import { runCacheDir, type LoadedProject } from "../project/load-project.ts";
+import type { RunRef } from "../project/run-ref.ts";
+import type { BuildFlags } from "../scheduler/build-once.ts";
+import { noopStampHolds, readNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
+import { RunLock } from "../store/run-lock.ts";
+
+/** Variables that change which Python runs or what it imports, whatever the configs say. */
+const PYTHON_VARS = ["LBG_PYTHON", "PYTHONPATH", "PATH"];
+
+const stampFile = (ref: RunRef) => join(runCacheDir(ref.root, ref.name), "noop.json");
+
+/** Everything besides files and environment that decides the build's outcome or its events. */
+function stampKey(ref: RunRef, flags: BuildFlags): string {
+  return JSON.stringify({
+    lbg: import.meta.url, // the bundle's folder is named after a hash of lbg's sources
+    root: ref.root, run: ref.name, ceciFile: ref.ceciFile ?? null, overrides: ref.overrides, cwd: process.cwd(),
+    site: flags.site ?? null, set: flags.set ?? [], resume: flags.resume ?? null, jobs: flags.jobs ?? null,
+    launcher: flags.launcher ?? null, cores: availableParallelism(),
+  });
+}
+
+/** Dry runs, forced stages and Slurm builds always take the normal path (and never write a stamp). */
+function eligible(flags: BuildFlags): boolean {
+  const slurm = flags.launcher === "slurm" || (flags.launcher === undefined && !!process.env.SLURM_JOB_ID);
+  return !flags.dryRun && !flags.force && !slurm;
+}
+
+/** Reports the build from the stamp and returns 0, or returns undefined when the normal path must run. */
+export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number | undefined> {
+  if (!eligible(flags)) return undefined;
+  const key = stampKey(ref, flags);
+  if (!existsSync(stampFile(ref))) return undefined;
+  // Another build of the run may be under way: take the lock as any build does, then read and check the
+  // stamp (once: its stat calls are most of the shortcut's cost).
+  const lock = await RunLock.acquire(join(runCacheDir(ref.root, ref.name), "lock"), ref.name, !!flags.wait);
+  try {
+    const s = readNoopStamp(stampFile(ref), key);
+    if (!s || !noopStampHolds(s, process.env)) return undefined;
+    const t0 = Date.now();
+    emit(s.start);
+    for (const message of s.warnings) emit({ event: "warning", message });
+    for (const stage of s.fresh) emit({ event: "stage-fresh", stage });
+    emit({ event: "build-end", ok: true, succeeded: 0, failed: 0, fresh: s.fresh.length, blocked: 0, cancelled: 0, seconds: (Date.now() - t0) / 1000, filesHashed: 0 });
+    return 0;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Collects a normal build's events, to tell afterwards whether it was a pure no-op worth a stamp. */
+export function noopRecorder(emit: EventSink): { emit: EventSink; events: BuildEvent[] } {
+  const events: BuildEvent[] = [];
+  return { events, emit: (e) => (events.push(e), emit(e)) };
+}
+
+/** After a normal build: writes the stamp when every stage was found fresh and nothing else happened. */
+export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, warnings: string[], events: BuildEvent[], slurm: boolean): void {
+  const { run, graph } = p;
+  if (!eligible(flags) || slurm || run.preScript.trim() || run.postScript.trim()) return;
+  const start = events[0];
+  const end = events.at(-1);
+  if (start?.event !== "build-start" || end?.event !== "build-end" || !end.ok || end.fresh !== graph.nodes.size) return;
+  const fresh: string[] = [];
+  const seen: string[] = [];
+  for (const e of events.slice(1, -1)) {
+    if (e.event === "stage-fresh") fresh.push(e.stage);
+    else if (e.event === "warning") seen.push(e.message);
+    else return; // restart-all, a script, a stage that ran: not a no-op
+  }
+  if (seen.length !== warnings.length || seen.some((w, i) => w !== warnings[i])) return; // e.g. damaged records: say it once
+  const envNames = [...PYTHON_VARS];
+  for (const f of run.configFiles) envNames.push(...referencedVars(readFileSync(f, "utf8")));
+  const paths = [join(p.cacheDir, "records.jsonl"), join(run.root, "configs", "sites")];
+  for (const f of run.configFiles) paths.push(f, dirname(f));
+  const deep: string[] = [];
+  for (const { path, kind } of p.hashes.looked()) {
+    paths.push(path);
+    if (kind === "directory") deep.push(path);
+  }
+  for (const node of graph.nodes.values()) {
+    if (node.meta.kind === "ts") paths.push(dirname(resolve(run.root, node.meta.file)));
+    else paths.push(run.mergedConfigFile);
+  }
+  try {
+    writeNoopStamp(stampFile(ref), { key: stampKey(ref, flags), envNames, env: process.env, paths, deep, start, warnings, fresh });
+  } catch { /* a stamp is an optimisation: failing to write one (read-only .cache) costs nothing but time */ }
+}
