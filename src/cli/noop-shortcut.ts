@@ -10,7 +10,7 @@ import type { BuildEvent, EventSink } from "../events/build-event.ts";
 import { runCacheDir, type LoadedProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
-import { noopStampHolds, readNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
+import { noopStampDiffers, readNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
 import { RunLock } from "../store/run-lock.ts";
 
 /** Variables that change which Python runs or what it imports, whatever the configs say. */
@@ -28,6 +28,12 @@ function stampKey(ref: RunRef, flags: BuildFlags): string {
   });
 }
 
+/** `LBG_TRACE_NOOP=1` says on stderr whether the shortcut was taken and why not (tests and debugging). */
+function trace(line: string): undefined {
+  if (process.env.LBG_TRACE_NOOP) process.stderr.write(`lbg: noop: ${line}\n`);
+  return undefined;
+}
+
 /** Dry runs, forced stages and Slurm builds always take the normal path (and never write a stamp). */
 function eligible(flags: BuildFlags): boolean {
   const slurm = flags.launcher === "slurm" || (flags.launcher === undefined && !!process.env.SLURM_JOB_ID);
@@ -38,13 +44,16 @@ function eligible(flags: BuildFlags): boolean {
 export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number | undefined> {
   if (!eligible(flags)) return undefined;
   const key = stampKey(ref, flags);
-  if (!existsSync(stampFile(ref))) return undefined;
+  if (!existsSync(stampFile(ref))) return trace("no stamp");
   // Another build of the run may be under way: take the lock as any build does, then read and check the
   // stamp (once: its stat calls are most of the shortcut's cost).
   const lock = await RunLock.acquire(join(runCacheDir(ref.root, ref.name), "lock"), ref.name, !!flags.wait);
   try {
     const s = readNoopStamp(stampFile(ref), key);
-    if (!s || !noopStampHolds(s, process.env)) return undefined;
+    if (!s) return trace("no stamp for these arguments");
+    const differs = noopStampDiffers(s, process.env);
+    if (differs) return trace(`stamp does not hold: ${differs}`);
+    trace("stamp holds: every stage fresh");
     const t0 = Date.now();
     emit(s.start);
     for (const message of s.warnings) emit({ event: "warning", message });
@@ -91,6 +100,10 @@ export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, war
     else paths.push(run.mergedConfigFile);
   }
   try {
-    writeNoopStamp(stampFile(ref), { key: stampKey(ref, flags), envNames, env: process.env, paths, deep, start, warnings, fresh });
-  } catch { /* a stamp is an optimisation: failing to write one (read-only .cache) costs nothing but time */ }
+    trace(writeNoopStamp(stampFile(ref), { key: stampKey(ref, flags), envNames, env: process.env, paths, deep, start, warnings, fresh })
+      ? "stamp written"
+      : "no stamp written: a file it covers changed too recently to be trusted");
+  } catch (e) {
+    trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
+  }
 }

@@ -62,11 +62,11 @@ export function readNoopStamp(file: string, key: string): NoopStamp | undefined 
   }
 }
 
-/** True when every environment variable and every path the stamp covers is as it was when it was written. */
-export function noopStampHolds(s: NoopStamp, env: NodeJS.ProcessEnv): boolean {
-  for (const [name, v] of Object.entries(s.env)) if ((env[name] ?? null) !== v) return false;
-  for (const [path, key] of s.paths) if ((statKey(path)?.key ?? "") !== key) return false;
-  return true;
+/** What differs from when the stamp was written (the first thing found), or undefined when it all holds. */
+export function noopStampDiffers(s: NoopStamp, env: NodeJS.ProcessEnv): string | undefined {
+  for (const [name, v] of Object.entries(s.env)) if ((env[name] ?? null) !== v) return `$${name} changed`;
+  for (const [path, key] of s.paths) if ((statKey(path)?.key ?? "") !== key) return `${path} changed`;
+  return undefined;
 }
 
 export interface StampInput {

@@ -1,0 +1,130 @@
+// The no-op stamp (src/store/noop-stamp.ts): a build that found every stage fresh lets the next identical
+// build answer from stat() calls alone. These tests check that it is taken when nothing changed, reports the
+// same events as the full check, and is never taken when anything the plan depends on changed.
+import { spawn } from "node:child_process";
+import { hostname } from "node:os";
+import { cpSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TempProject } from "../helpers/temp-project.ts";
+
+describe("no-op stamp", () => {
+  let p: TempProject;
+  const env = { LBG_TRACE_NOOP: "1", NOTES_DIR: "data" };
+  const build = (extra: string[] = [], more: NodeJS.ProcessEnv = {}) => {
+    const r = p.build("numbers", extra, { ...env, ...more });
+    return { ...r, noop: /^lbg: noop: (.*)$/m.exec(r.stderr)?.[1] ?? "" };
+  };
+  /** Builds until the stamp is written, then checks that the next build takes it. */
+  const settle = () => {
+    let r = build();
+    for (let i = 0; i < 5 && !/stamp (written|holds)/.test(r.stderr); i++) r = build();
+    expect(r.stderr).toMatch(/stamp (written|holds)/);
+    const used = build();
+    expect(used.noop).toBe("stamp holds: every stage fresh");
+    return used;
+  };
+  const withoutTimes = (events: Record<string, unknown>[]) => events.map(({ seconds: _s, ...e }) => e);
+
+  beforeAll(() => {
+    p = new TempProject("mini");
+    // A run input named through an environment variable, as lbg-pipelines does with $LBG_DIR.
+    p.write("configs/runs/numbers.yaml", p.read("configs/runs/numbers.yaml").replace("notes: data/notes.txt", "notes: ${NOTES_DIR}/notes.txt"));
+    expect(build().code).toBe(0);
+  });
+  afterAll(() => p.remove());
+
+  it("is written by a build that found every stage fresh, and reports exactly that build's events", () => {
+    const full = build();
+    expect(full.ran).toEqual([]);
+    expect(full.noop).not.toMatch(/holds/);
+    const quick = settle();
+    expect(quick.code).toBe(0);
+    expect(withoutTimes(quick.events)).toEqual(withoutTimes(full.events));
+    expect(quick.end).toMatchObject({ ok: true, succeeded: 0, fresh: 4, filesHashed: 0 });
+    const plain = p.lbg(["build", "numbers"], { env: { ...env } });
+    expect(plain.stderr).toContain("lbg: noop: stamp holds");
+    expect(plain.stdout).toContain("nothing to do, every stage is fresh");
+  });
+
+  it("is not taken when a config value, --set, an environment variable or the code changed", () => {
+    settle();
+    const cfg = p.read("configs/pipelines/numbers/config.yaml");
+    p.write("configs/pipelines/numbers/config.yaml", cfg.replace("n: 10", "n: 11"));
+    expect(build().ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
+    p.write("configs/pipelines/numbers/config.yaml", cfg);
+    expect(build().ran).toContain("MakeNumbers");
+
+    settle();
+    const same = build(["--set", "MakeNumbers.n=10"]); // the value the config already has: other arguments, full check
+    expect(same.noop).toBe("no stamp for these arguments");
+    expect(same.ran).toEqual([]);
+
+    settle();
+    cpSync(p.path("data"), p.path("data2"), { recursive: true });
+    writeFileSync(p.path("data2/notes.txt"), "other notes\n");
+    const moved = build([], { NOTES_DIR: "data2" });
+    expect(moved.noop).toBe("stamp does not hold: $NOTES_DIR changed");
+    expect(moved.ran).toEqual(["CountNotes"]);
+    expect(build().ran).toEqual(["CountNotes"]); // back to data/
+
+    settle();
+    const lib = p.read("lbg_stages/lib/parse-lines.ts");
+    p.write("lbg_stages/lib/parse-lines.ts", `${lib}\nexport const unused = 1;\n`);
+    expect(build().ran).toEqual(["SumNumbers"]); // the only stage that imports it
+    p.write("lbg_stages/lib/parse-lines.ts", lib);
+    build();
+  });
+
+  it("is not taken when an input or output changed, even with its old mtime put back", () => {
+    settle();
+    const notes = p.path("data/notes.txt");
+    const before = statSync(notes);
+    const text = readFileSync(notes, "utf8");
+    writeFileSync(notes, text.replace(/^./, (c) => (c === "x" ? "y" : "x"))); // same size
+    utimesSync(notes, before.atime, before.mtime); // only ctime tells
+    const r = build();
+    expect(r.noop).toMatch(/^stamp does not hold: .*notes\.txt changed$/);
+    expect(r.ran).toEqual(["CountNotes"]);
+    writeFileSync(notes, text);
+    build();
+
+    settle();
+    p.write("results/numbers/outputs/total.txt", "999\n");
+    expect(build().ran).toEqual(["SumNumbers"]);
+  });
+
+  it("is not taken after other builds changed the records, a new stage file appeared, or clean", () => {
+    settle();
+    expect(build(["--force", "CountNotes"]).ran).toEqual(["CountNotes"]);
+    const after = build();
+    expect(after.noop).toMatch(/records\.jsonl changed/);
+    expect(after.ran).toEqual([]);
+
+    settle();
+    p.write("lbg_stages/unused_stage.ts", readFileSync(p.path("lbg_stages/sum_numbers.ts"), "utf8").replace("class SumNumbers", "class UnusedStage"));
+    const added = build();
+    expect(added.noop).toMatch(/lbg_stages changed$/);
+    expect(added.ran).toEqual([]);
+
+    settle();
+    expect(p.lbg(["clean", "numbers"]).code).toBe(0);
+    expect(build().ran.length).toBe(4);
+  });
+
+  it("still takes the run lock: a build in progress is named, not reported fresh", async () => {
+    settle();
+    const holder = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(p.path(".cache/runs/numbers/lock"), JSON.stringify({ pid: holder.pid, host: hostname(), since: new Date().toISOString() }));
+      const r = build();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`run 'numbers' is being built by pid ${holder.pid}`));
+      expect(r.events.map((e) => e.event)).toEqual(["build-end"]); // no stage reported fresh
+      expect(r.end).toMatchObject({ ok: false });
+    } finally {
+      holder.kill();
+    }
+    await new Promise((r) => holder.on("exit", r));
+    expect(build().code).toBe(0); // the holder is gone: its lock is broken
+  });
+});
