@@ -4,9 +4,8 @@
 // top-level layout is fixed, so there is no dist/ folder), where the stamp is a hash of every source file
 // under src/: editing the tool rebuilds it on the next start, copies of the project share one bundle, and a
 // bundle is written to a temporary folder and renamed into place, so concurrent starts never see half of one.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -22,11 +21,48 @@ function hashSources(dir, h, prefix = "") {
   return h;
 }
 
+/** The stat of every source file (and package.json), as one string: cheap to compare at every start. */
+function statSources(dir, prefix = "") {
+  let s = "";
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) s += statSources(p, `${prefix}${e.name}/`);
+    else if (/\.(ts|tsx|json)$/.test(e.name)) {
+      const st = statSync(p);
+      s += `${prefix}${e.name} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}\n`;
+    }
+  }
+  return s;
+}
+
 async function ensureBundle() {
+  // Hashing every source costs ~15 ms (reads plus loading node:crypto); while no source's stat changed since
+  // the last start, the bundle that start chose is still the right one (stat-index-*.json remembers it).
+  // One index per checkout (copies of the project share node_modules through a symlink, as the tests do).
+  let fnv = 0x811c9dc5;
+  for (let i = 0; i < srcDir.length; i++) fnv = Math.imul(fnv ^ srcDir.charCodeAt(i), 0x01000193) >>> 0;
+  const index = join(cacheDir, `stat-index-${fnv.toString(16)}.json`);
+  const pkg = statSync(join(root, "package.json"));
+  const stats = `${statSources(srcDir)}package.json ${pkg.ino} ${pkg.size} ${pkg.mtimeMs} ${pkg.ctimeMs}\n`;
+  try {
+    const known = JSON.parse(readFileSync(index, "utf8"));
+    if (known.stats === stats && existsSync(join(cacheDir, known.dir, "cli.mjs"))) return join(cacheDir, known.dir);
+  } catch { /* first start, or another version's index */ }
+  const { createHash } = await import("node:crypto");
   const h = hashSources(srcDir, createHash("sha1"));
   h.update(readFileSync(join(root, "package.json")));
   const dir = join(cacheDir, h.digest("hex").slice(0, 16));
-  if (existsSync(join(dir, "cli.mjs"))) return dir;
+  const remember = () => {
+    try {
+      const tmp = `${index}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ stats, dir: basename(dir) }));
+      renameSync(tmp, index);
+    } catch { /* read-only node_modules: hash every time */ }
+  };
+  if (existsSync(join(dir, "cli.mjs"))) {
+    remember();
+    return dir;
+  }
   const tmp = `${dir}.tmp-${process.pid}`;
   const { build } = await import("esbuild");
   await build({
@@ -53,6 +89,7 @@ async function ensureBundle() {
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another lbg finished the same bundle first
   }
+  remember();
   // Old bundles may still be in use by a long build (its workers are forked from them): keep a week.
   for (const old of readdirSync(cacheDir)) {
     const p = join(cacheDir, old);
