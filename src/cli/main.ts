@@ -77,7 +77,7 @@ function buildSink(root: string, o: { json?: boolean; plain?: boolean }): UiSink
 
 function program(setCode: (c: number) => void): Command {
   const p = new Command("lbg")
-    .description("Make-style incremental builds for LSST DESC ceci pipelines: runs × pipelines × stages,\nre-running exactly the stages whose inputs, config or code changed.")
+    .description("Make-style incremental builds for LSST DESC ceci pipelines (runs × pipelines × stages): re-runs exactly the stages whose inputs, config or code changed.")
     .version(pkg.version, "-V, --version")
     .showSuggestionAfterError(true)
     .addHelpText("after", "\nOutput of build: in a terminal, a live view (running stages with their last log line, progress,\nETA) once a stage starts; --plain prints plain lines instead, as in a pipe or CI; --json prints JSON lines.")
