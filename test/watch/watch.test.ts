@@ -2,46 +2,8 @@
 // edit is shown and survived, and an edit under a running stage cancels and restarts it.
 import { appendFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEvents, TempProject } from "../helpers/temp-project.ts";
-
-type Ev = Record<string, any>;
-
-class Watcher {
-  private buf = "";
-  readonly child;
-  readonly exited: Promise<number | null>;
-  constructor(readonly p: TempProject, extra: string[] = []) {
-    this.child = p.spawn(["watch", "numbers", "--json", ...extra]);
-    this.child.stdout!.on("data", (d: Buffer) => (this.buf += d.toString()));
-    this.exited = new Promise((r) => this.child.on("exit", (code) => r(code)));
-  }
-  events(): Ev[] {
-    return parseEvents(this.buf.slice(0, this.buf.lastIndexOf("\n") + 1));
-  }
-  /** Waits until the n-th event matching pred has arrived (counting from the start). */
-  async until(pred: (e: Ev) => boolean, n = 1, ms = 20_000): Promise<Ev[]> {
-    const t = Date.now();
-    while (this.events().filter(pred).length < n) {
-      if (Date.now() - t > ms) throw new Error(`timed out waiting; events:\n${this.buf}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return this.events();
-  }
-  idleCount(): number {
-    return this.events().filter((e) => e.event === "watch-idle").length;
-  }
-  /** Stages started in the build that follows the k-th idle. */
-  startedAfterIdle(k: number): string[] {
-    const ev = this.events();
-    let seen = 0;
-    const out: string[] = [];
-    for (const e of ev) {
-      if (e.event === "watch-idle") seen++;
-      else if (seen === k && e.event === "stage-start") out.push(e.stage);
-    }
-    return out;
-  }
-}
+import { TempProject } from "../helpers/temp-project.ts";
+import { isAlive, Watcher } from "./watcher.ts";
 
 describe("lbg watch", () => {
   let p: TempProject;
@@ -128,15 +90,7 @@ describe("lbg watch", () => {
     w.child.kill("SIGINT");
     expect(await w.exited).toBe(130);
     await new Promise((r) => setTimeout(r, 300));
-    for (const pid of workers) {
-      let alive = true;
-      try {
-        alive = !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-      } catch {
-        alive = false;
-      }
-      expect(alive, `worker ${pid}`).toBe(false);
-    }
+    for (const pid of workers) expect(isAlive(pid), `worker ${pid}`).toBe(false);
     expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
   }, 60_000);
 });
