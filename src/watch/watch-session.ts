@@ -3,11 +3,15 @@
 // with their local imports. Outputs, logs and .cache are never watched, so lbg never reacts to itself.
 //
 //   ┌──────────► building ──(build ends)──► idle ──(change with new content, r, f)──► building
-//   │               │                         ▲
-//   │   change: stages whose fingerprint       │ queued: one more build right away
-//   │   changed are cancelled; one more ───────┘
-//   │   build is queued (never two at once)
+//   │   (loading,     │                         ▲
+//   │    then running) change: stages whose      │ dirty: one more build right away
+//   │               fingerprint changed are ─────┘
+//   │               cancelled; the session is marked dirty (never two builds at once)
 //   └── config that does not load: error shown, still watching (idle)
+//
+// `building` covers loading the project too: an edit saved while the project loads must lead to one more
+// build, so every change marks the session dirty whatever it is doing, and what "already seen" means for a
+// watched file is its content from before the load read it (see setWatched).
 //
 // Each build reloads the whole project (config → classes → graph): with the caches that takes a few ms, and
 // it means a config edit and a code edit are handled the same way.
@@ -25,6 +29,9 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { RecordStore } from "../store/record-store.ts";
+
+/** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
+const CLOCK_SLACK_MS = 20;
 
 export interface WatchOptions {
   ref: RunRef;
@@ -45,7 +52,8 @@ export class WatchSession {
   private pending = new Set<string>();
   private debounce?: NodeJS.Timeout;
   private building = false;
-  private queued = false;
+  /** Something changed (or r / f was pressed) since the current or last build began: build again. */
+  private dirty = false;
   private forceNext: string[] | undefined;
   private wake?: () => void;
   private control: BuildControl = {};
@@ -64,14 +72,14 @@ export class WatchSession {
     });
     try {
       while (!signal.aborted) {
-        this.queued = false;
+        this.dirty = false;
         await this.buildOnceWatching();
         if (signal.aborted) break;
-        if (!this.queued) {
-          this.o.emit({ event: "watch-idle", files: this.watched.size, lastBuild: this.lastBuild });
-          await new Promise<void>((r) => (this.wake = r));
-          this.wake = undefined;
-        }
+        if (this.dirty) continue;
+        // From the check above until `wake` is set nothing can run in between, so no trigger is lost.
+        this.o.emit({ event: "watch-idle", files: this.watched.size, lastBuild: this.lastBuild });
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = undefined;
       }
     } finally {
       clearTimeout(this.debounce);
@@ -91,12 +99,24 @@ export class WatchSession {
   }
 
   private trigger(): void {
-    if (this.building) this.queued = true;
-    else this.wake?.();
+    this.dirty = true;
+    this.wake?.();
   }
 
   private async buildOnceWatching(): Promise<void> {
+    this.building = true;
+    try {
+      await this.loadAndBuild();
+    } finally {
+      this.building = false;
+    }
+  }
+
+  private async loadAndBuild(): Promise<void> {
     const t0 = Date.now();
+    this.control = {};
+    // Before loadProject reads them: what this build sees of the files watched already.
+    const seen = await this.hashRegularFiles(this.watched);
     let p: LoadedProject;
     const warnings: string[] = [];
     try {
@@ -108,13 +128,11 @@ export class WatchSession {
       await this.watchFallback(e);
       return;
     }
-    await this.setWatched(p);
+    await this.setWatched(p, seen, t0);
     const flags = { ...this.o.flags, force: this.forceNext ?? this.o.flags.force };
     this.forceNext = undefined;
-    this.control = {};
     this.buildAbort = new AbortController();
     if (this.o.signal.aborted) this.buildAbort.abort();
-    this.building = true;
     const failed: string[] = [];
     const emit: EventSink = (e) => {
       if (e.event === "stage-end" && e.status === "failed") failed.push(e.stage);
@@ -127,13 +145,16 @@ export class WatchSession {
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
       this.o.emit({ event: "watch-error", message: e.format((f) => relative(this.o.ref.root, f) || f) });
-    } finally {
-      this.building = false;
     }
   }
 
-  /** Everything the run depends on: config files, run inputs, stage sources, and stage folders (new files). */
-  private async setWatched(p: LoadedProject): Promise<void> {
+  /**
+   * Everything the run depends on: config files, run inputs, stage sources, and stage folders (new files).
+   * `seen`: hashes taken before the load of the files watched then — an edit after them is still a change.
+   * A file watched for the first time has no such hash: if it changed after `since` (the load began), the
+   * load may have read it before the edit, so one more build is due.
+   */
+  private async setWatched(p: LoadedProject, seen: Map<string, string>, since: number): Promise<void> {
     const files = new Set<string>(p.run.configFiles);
     for (const node of p.graph.nodes.values()) {
       for (const i of node.inputs) if (!i.producer) files.add(i.path);
@@ -144,11 +165,37 @@ export class WatchSession {
     await this.replaceWatched(files);
     const h = await getHasher();
     this.contents.clear();
+    const writtenWhileLoading: string[] = [];
     for (const f of files) {
+      const before = seen.get(f);
+      if (before !== undefined) {
+        this.contents.set(f, before);
+        continue;
+      }
       try {
-        if (statSync(f).isFile()) this.contents.set(f, hashFileWith(h, f));
+        const st = statSync(f);
+        if (!st.isFile()) continue;
+        this.contents.set(f, hashFileWith(h, f));
+        // ctime, not mtime: every write sets it, and nothing can set it to the past or the future.
+        if (st.ctimeMs >= since - CLOCK_SLACK_MS) writtenWhileLoading.push(f);
       } catch { /* vanished: the next event brings it back */ }
     }
+    if (writtenWhileLoading.length > 0) {
+      this.o.emit({ event: "watch-change", paths: writtenWhileLoading.map((f) => relative(this.o.ref.root, f) || f) });
+      this.trigger();
+    }
+  }
+
+  /** Content hashes of the regular files among `paths` (others are left out). */
+  private async hashRegularFiles(paths: Iterable<string>): Promise<Map<string, string>> {
+    const h = await getHasher();
+    const out = new Map<string, string>();
+    for (const f of paths) {
+      try {
+        if (statSync(f).isFile()) out.set(f, hashFileWith(h, f));
+      } catch { /* vanished */ }
+    }
+    return out;
   }
 
   /** After a failed load: keep what was watched, plus the file the error names and the config folders. */
@@ -198,15 +245,16 @@ export class WatchSession {
     });
     if (real.length === 0) return;
     this.o.emit({ event: "watch-change", paths: real.map((p) => relative(this.o.ref.root, p) || p) });
-    if (this.building) {
-      this.queued = true;
-      await this.cancelChangedStages();
-    } else this.wake?.();
+    this.trigger();
+    if (this.building) await this.cancelChangedStages();
   }
 
   /** A running stage whose fingerprint the change altered is cancelled now; the queued build restarts it. */
   private async cancelChangedStages(): Promise<void> {
-    const running = this.control.running?.();
+    // The build of now: by the time the project has loaded below, a new build may have started, whose
+    // stages already run with the edit and must not be cancelled.
+    const control = this.control;
+    const running = control.running?.();
     if (!running || running.size === 0) return;
     try {
       const p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: () => {} });
@@ -215,7 +263,7 @@ export class WatchSession {
       for (const [stage, hash] of running) {
         const node = p.graph.nodes.get(stage);
         const plan = node ? planStage(p.run.root, node, records.get(stage), hashes) : undefined;
-        if (!plan || plan.state === "missing-input" || plan.hash !== hash) this.control.cancel?.(stage);
+        if (!plan || plan.state === "missing-input" || plan.hash !== hash) control.cancel?.(stage);
       }
     } catch {
       // The project no longer loads: let the running stages finish; the queued build reports the error.

@@ -1,9 +1,9 @@
 // `lbg watch` end to end with real file edits: only affected stages re-run, touches do nothing, a broken
 // edit is shown and survived, and an edit under a running stage cancels and restarts it.
-import { appendFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { isAlive, Watcher } from "./watcher.ts";
+import { isAlive, waitUntil, Watcher } from "./watcher.ts";
 
 describe("lbg watch", () => {
   let p: TempProject;
@@ -93,4 +93,25 @@ describe("lbg watch", () => {
     for (const pid of workers) expect(isAlive(pid), `worker ${pid}`).toBe(false);
     expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
   }, 60_000);
+
+  it("an edit saved while watch loads the project always leads to one more build (first load and later ones)", async () => {
+    p = new TempProject(["mini", "slow-load"]);
+    const cfg = "configs/pipelines/numbers/config.yaml";
+    w = new Watcher(p);
+    // The first load has read the config and is introspecting the stages when the edit lands.
+    await waitUntil(() => p.exists("introspecting"), "the first load to introspect the stages");
+    writeFileSync(p.path(cfg), p.read(cfg).replace("n: 10", "n: 11"));
+    await w.until((e) => e.event === "watch-idle");
+    expect(w.events().filter((e) => e.event === "build-start")).toHaveLength(2);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("55\n");
+    // A later load: a code edit makes it introspect again, and the config is saved meanwhile.
+    rmSync(p.path("introspecting"));
+    appendFileSync(p.path("lbg_stages/lib/parse-lines.ts"), "\n// edited\n");
+    await waitUntil(() => p.exists("introspecting"), "the second load to introspect");
+    writeFileSync(p.path(cfg), p.read(cfg).replace("n: 11", "n: 12"));
+    await waitUntil(() => p.read("results/numbers/outputs/total.txt") === "66\n", "a build with n: 12");
+    expect(w.events().filter((e) => e.event === "build-start")).toHaveLength(4);
+    await w.until((e) => e.event === "build-end", 4);
+    expect(w.events().filter((e) => e.event === "build-end").every((e) => e.ok)).toBe(true);
+  }, 90_000);
 });
