@@ -32,6 +32,8 @@ export type BuildEvent =
   | { event: "watch-change"; paths: string[] }
   /** `lbg watch`: the project no longer loads (bad YAML, a stage that throws at import): shown, still watching. */
   | { event: "watch-error"; message: string }
+  /** `lbg watch`: an answer to a key that did nothing (`f` with no failed stage to force). */
+  | { event: "watch-notice"; message: string }
   | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; filesHashed?: number; error?: string };
 
 export type EventSink = (e: BuildEvent) => void;

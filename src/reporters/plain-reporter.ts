@@ -65,6 +65,9 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
       case "watch-error":
         write(`lbg watch: error: ${e.message}\n`);
         return;
+      case "watch-notice":
+        write(`lbg watch: ${e.message}\n`);
+        return;
       default: {
         const never: never = e;
         return never;

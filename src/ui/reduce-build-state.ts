@@ -96,6 +96,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
     }
     case "watch-error":
       return { ...s, watchError: e.message };
+    case "watch-notice":
+      return print(s, { kind: "notice", text: e.message });
     default: {
       const never: never = e;
       return never;

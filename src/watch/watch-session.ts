@@ -92,8 +92,13 @@ export class WatchSession {
     this.trigger();
   }
 
-  /** `f`: build again, forcing the stages that failed last time. */
+  /** `f`: build again, forcing the stages that failed last time. With none, nothing happens (an empty
+   *  force list would mean "force every stage"), and the user is told. */
   forceFailed(): void {
+    if (this.lastFailed.length === 0) {
+      this.o.emit({ event: "watch-notice", message: "no failed stages to force" });
+      return;
+    }
     this.forceNext = [...this.lastFailed];
     this.trigger();
   }
@@ -129,7 +134,10 @@ export class WatchSession {
       return;
     }
     await this.setWatched(p, seen, t0);
-    const flags = { ...this.o.flags, force: this.forceNext ?? this.o.flags.force };
+    // A failed stage the edit since removed from the run is not forced (--force would reject its name); if
+    // none is left, nothing is forced — never the empty list, which forces all.
+    const forceNext = this.forceNext?.filter((s) => p.graph.nodes.has(s));
+    const flags = { ...this.o.flags, force: forceNext?.length ? forceNext : this.o.flags.force };
     this.forceNext = undefined;
     this.buildAbort = new AbortController();
     if (this.o.signal.aborted) this.buildAbort.abort();
