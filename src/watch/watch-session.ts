@@ -1,6 +1,7 @@
 // `lbg watch <run>`: build, then re-build exactly the stale stages whenever something the run depends on
-// changes — run, pipeline, stage-config and site files, the run's input files, and the TypeScript stage files
-// with their local imports. Outputs, logs and .cache are never watched, so lbg never reacts to itself.
+// changes — run, pipeline, stage-config and site files, the run's input files, the stage files the run uses
+// with their local imports, and a new stage file in a stage folder (watched-paths.ts). Outputs, logs and
+// .cache are never watched, so lbg never reacts to itself.
 //
 //   ┌──────────► building ──(build ends)──► idle ──(change with new content, r, f)──► building
 //   │   (loading,     │                         ▲
@@ -17,7 +18,6 @@
 // it means a config edit and a code edit are handled the same way.
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { watch, type FSWatcher } from "chokidar";
 import { LbgError, fromCwd } from "../config/lbg-error.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
@@ -29,6 +29,7 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { RecordStore } from "../store/record-store.ts";
+import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
 
 /** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
 const CLOCK_SLACK_MS = 20;
@@ -45,8 +46,7 @@ export interface WatchOptions {
 }
 
 export class WatchSession {
-  private watcher?: FSWatcher;
-  private watched = new Set<string>();
+  private readonly watched = new WatchedPaths((path) => this.onFileEvent(path));
   /** Content hash of each watched regular file at the last build, to ignore saves that change nothing. */
   private contents = new Map<string, string>();
   private pending = new Set<string>();
@@ -83,7 +83,7 @@ export class WatchSession {
       }
     } finally {
       clearTimeout(this.debounce);
-      await this.watcher?.close();
+      await this.watched.close();
     }
   }
 
@@ -121,7 +121,7 @@ export class WatchSession {
     const t0 = Date.now();
     this.control = {};
     // Before loadProject reads them: what this build sees of the files watched already.
-    const seen = await this.hashRegularFiles(this.watched);
+    const seen = await this.hashRegularFiles(this.watched.targets.files);
     let p: LoadedProject;
     const warnings: string[] = [];
     try {
@@ -164,13 +164,14 @@ export class WatchSession {
    */
   private async setWatched(p: LoadedProject, seen: Map<string, string>, since: number): Promise<void> {
     const files = new Set<string>(p.run.configFiles);
+    const newStageIn = new Set<string>();
     for (const node of p.graph.nodes.values()) {
       for (const i of node.inputs) if (!i.producer) files.add(i.path);
       for (const src of node.meta.sources) files.add(isAbsolute(src) ? src : join(p.run.root, src));
-      // A TS stage folder is watched too, so a new stage file can fix a missing class (Python: its sources).
-      if (node.meta.kind === "ts") files.add(dirname(join(p.run.root, node.meta.file)));
+      // A TS stage folder, for a new stage file only (it may be the class a pipeline names).
+      if (node.meta.kind === "ts") newStageIn.add(dirname(join(p.run.root, node.meta.file)));
     }
-    await this.replaceWatched(files);
+    await this.watched.set({ files, newStageIn, anythingIn: new Set() });
     const h = await getHasher();
     this.contents.clear();
     const writtenWhileLoading: string[] = [];
@@ -206,30 +207,15 @@ export class WatchSession {
     return out;
   }
 
-  /** After a failed load: keep what was watched, plus the file the error names and the config folders. */
+  /** After a failed load: keep what was watched, plus the file the error names and the config and stage
+   *  folders whole (any file in them may be the fix). */
   private async watchFallback(e: LbgError): Promise<void> {
     this.contents.clear(); // any edit may be the fix: compare against nothing until the project loads again
-    const files = new Set(this.watched);
-    if (e.pos?.file && e.pos.file.startsWith("/")) files.add(e.pos.file);
-    for (const d of ["configs", "lbg_stages"]) files.add(join(this.o.ref.root, d));
-    await this.replaceWatched(files);
-  }
-
-  private async replaceWatched(files: Set<string>): Promise<void> {
-    if (!this.watcher) {
-      // The first set of paths: wait until chokidar watches them all, so no edit after the first build is lost.
-      const w = watch([...files], { ignoreInitial: true, persistent: true });
-      w.on("all", (_ev, path) => this.onFileEvent(path));
-      w.on("error", () => { /* a vanished folder: the next reload re-adds what exists */ });
-      await new Promise<void>((r) => w.once("ready", () => r()));
-      this.watcher = w;
-    } else {
-      const gone = [...this.watched].filter((f) => !files.has(f));
-      const added = [...files].filter((f) => !this.watched.has(f));
-      if (gone.length) this.watcher.unwatch(gone);
-      if (added.length) this.watcher.add(added);
-    }
-    this.watched = files;
+    const was = this.watched.targets;
+    const t: WatchTargets = { files: new Set(was.files), newStageIn: new Set(was.newStageIn), anythingIn: new Set(was.anythingIn) };
+    if (e.pos?.file && e.pos.file.startsWith("/")) t.files.add(e.pos.file);
+    for (const d of ["configs", "lbg_stages"]) t.anythingIn.add(join(this.o.ref.root, d));
+    await this.watched.set(t);
   }
 
   private onFileEvent(path: string): void {

@@ -114,4 +114,26 @@ describe("lbg watch", () => {
     await w.until((e) => e.event === "build-end", 4);
     expect(w.events().filter((e) => e.event === "build-end").every((e) => e.ok)).toBe(true);
   }, 90_000);
+
+  it("watches exactly what the run uses: an unused stage file, __pycache__, outputs, logs and .cache change nothing", async () => {
+    p = new TempProject("mini");
+    const stage = (name: string) => `import { Stage } from "../src/sdk/index.ts";\nexport default class ${name} extends Stage {\n  static outputs = { ${name.toLowerCase()}: "txt" } as const;\n  run() {}\n}\n`;
+    p.write("lbg_stages/unused_stage.ts", stage("Unused"));
+    w = new Watcher(p);
+    await w.until((e) => e.event === "watch-idle");
+    appendFileSync(p.path("lbg_stages/unused_stage.ts"), "// edited\n");
+    p.write("lbg_stages/__pycache__/helper.cpython-311.pyc", "bytecode");
+    p.write("lbg_stages/NOTES.md", "not a stage");
+    p.write("lbg_stages/lib/unused-helper.ts", "export const x = 1;\n");
+    p.write("results/numbers/outputs/extra.txt", "x");
+    p.write("results/numbers/logs/extra.out", "x");
+    p.write(".cache/extra.json", "{}");
+    await new Promise((r) => setTimeout(r, 800));
+    expect(w.events().filter((e) => e.event === "watch-change")).toEqual([]);
+    // A new stage file in the stage folder is noticed (it may be the class a pipeline names).
+    p.write("lbg_stages/new_stage.ts", stage("Brand"));
+    await w.until((e) => e.event === "watch-idle", 2);
+    expect(w.events().filter((e) => e.event === "watch-change").map((e) => e.paths)).toEqual([["lbg_stages/new_stage.ts"]]);
+    expect(w.startedAfterIdle(1)).toEqual([]);
+  }, 60_000);
 });
