@@ -19,7 +19,7 @@
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { LbgError, fromCwd } from "../config/lbg-error.ts";
-import type { EventSink } from "../events/build-event.ts";
+import type { EventSink, WatchLastBuild } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";
 import { StatCache } from "../fs/stat-cache.ts";
@@ -59,7 +59,7 @@ export class WatchSession {
   private control: BuildControl = {};
   private buildAbort?: AbortController;
   private lastFailed: string[] = [];
-  private lastBuild: { ok: boolean; at: string; seconds: number } | null = null;
+  private lastBuild: WatchLastBuild | null = null;
 
   constructor(private readonly o: WatchOptions) {}
 
@@ -134,21 +134,23 @@ export class WatchSession {
       return;
     }
     await this.setWatched(p, seen, t0);
+    this.o.emit({ event: "watch-building", files: this.watched.size });
     // A failed stage the edit since removed from the run is not forced (--force would reject its name); if
     // none is left, nothing is forced — never the empty list, which forces all.
     const forceNext = this.forceNext?.filter((s) => p.graph.nodes.has(s));
     const flags = { ...this.o.flags, force: forceNext?.length ? forceNext : this.o.flags.force };
     this.forceNext = undefined;
-    this.buildAbort = new AbortController();
-    if (this.o.signal.aborted) this.buildAbort.abort();
+    const abort = (this.buildAbort = new AbortController());
+    if (this.o.signal.aborted) abort.abort();
     const failed: string[] = [];
     const emit: EventSink = (e) => {
       if (e.event === "stage-end" && e.status === "failed") failed.push(e.stage);
       this.o.emit(e);
     };
     try {
-      const r = await buildOnce(p, flags, { executor: this.o.executor, emit, signal: this.buildAbort.signal, warnings, control: this.control });
-      this.lastBuild = { ok: r.summary.ok, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 };
+      const r = await buildOnce(p, flags, { executor: this.o.executor, emit, signal: abort.signal, warnings, control: this.control });
+      // As build-end says it: `ok` only for a build that ended without error (an interrupt is one).
+      this.lastBuild = { ok: r.code === 0, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000, ...(abort.signal.aborted ? { interrupted: true as const } : {}) };
       this.lastFailed = failed;
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
@@ -257,7 +259,7 @@ export class WatchSession {
       for (const [stage, hash] of running) {
         const node = p.graph.nodes.get(stage);
         const plan = node ? planStage(p.run.root, node, records.get(stage), hashes) : undefined;
-        if (!plan || plan.state === "missing-input" || plan.hash !== hash) control.cancel?.(stage);
+        if (!plan || plan.state === "missing-input" || plan.hash !== hash) control.cancel?.(stage, true);
       }
     } catch {
       // The project no longer loads: let the running stages finish; the queued build reports the error.

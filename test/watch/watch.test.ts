@@ -77,7 +77,11 @@ describe("lbg watch", () => {
     const ev = w.events();
     const ends = ev.filter((e) => e.event === "stage-end" && e.stage === "MakeNumbers").map((e) => e.status);
     expect(ends).toEqual(["cancelled", "succeeded"]);
-    expect(ev.filter((e) => e.event === "build-end")).toHaveLength(2); // queued, never overlapping
+    // Said as a restart: the stage-end and the build-end of the superseded build say so (cancelled stays).
+    expect(ev.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers")).toMatchObject({ status: "cancelled", superseded: true });
+    const builds = ev.filter((e) => e.event === "build-end");
+    expect(builds).toHaveLength(2); // queued, never overlapping
+    expect(builds[0]).toMatchObject({ ok: false, cancelled: 1, superseded: 1 });
     expect(p.read("results/numbers/outputs/total.txt")).toBe("6\n");
   }, 60_000);
 
