@@ -134,6 +134,8 @@ export class WatchSession {
       return;
     }
     await this.setWatched(p, seen, t0);
+    // Stopped while loading: a build started now would only be interrupted at once, every stage "not run".
+    if (this.o.signal.aborted) return;
     this.o.emit({ event: "watch-building", files: this.watched.size });
     // A failed stage the edit since removed from the run is not forced (--force would reject its name); if
     // none is left, nothing is forced — never the empty list, which forces all.

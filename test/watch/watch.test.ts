@@ -98,6 +98,15 @@ describe("lbg watch", () => {
     expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
   }, 60_000);
 
+  it("Ctrl-C while the project loads starts no build", async () => {
+    p = new TempProject(["mini", "slow-load"]);
+    w = new Watcher(p);
+    await waitUntil(() => p.exists("introspecting"), "the load to introspect the stages");
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(130);
+    expect(w.events().filter((e) => e.event === "build-start")).toEqual([]);
+  }, 60_000);
+
   it("an edit saved while watch loads the project always leads to one more build (first load and later ones)", async () => {
     p = new TempProject(["mini", "slow-load"]);
     const cfg = "configs/pipelines/numbers/config.yaml";
