@@ -20,18 +20,27 @@ export type BuildEvent =
   | { event: "stage-fresh"; stage: string }
   /** A stage that would run (dry run) or is about to run, with its reasons. */
   | { event: "stage-start"; stage: string; reasons: string[]; log: string; dryRun?: boolean }
-  | { event: "stage-end"; stage: string; status: StageStatus; seconds: number; outputs: string[]; log: string; error?: string; logTail?: string[] }
+  /** `superseded`: cancelled by `lbg watch` because an edit changed its fingerprint; it restarts at once. */
+  | { event: "stage-end"; stage: string; status: StageStatus; seconds: number; outputs: string[]; log: string; error?: string; logTail?: string[]; superseded?: true }
   /** Not run because an upstream stage failed or was cancelled. */
   | { event: "stage-blocked"; stage: string; by: string }
   | { event: "script-start"; which: "pre_script" | "post_script"; command: string }
   | { event: "script-end"; which: "pre_script" | "post_script"; ok: boolean; seconds: number; log: string; logTail?: string[] }
   /** Last event. `filesHashed` counts files whose contents were read to hash them (0 on a true no-op). */
   /** `lbg watch`: waiting for changes to `files` watched paths; `lastBuild` summarises the previous build. */
-  | { event: "watch-idle"; files: number; lastBuild: { ok: boolean; at: string; seconds: number } | null }
+  | { event: "watch-idle"; files: number; lastBuild: WatchLastBuild | null }
+  /** `lbg watch`: the project loaded and a build begins; `files` paths are watched meanwhile. */
+  | { event: "watch-building"; files: number }
   /** `lbg watch`: these files changed (paths relative to the root); a re-plan or rebuild follows. */
   | { event: "watch-change"; paths: string[] }
   /** `lbg watch`: the project no longer loads (bad YAML, a stage that throws at import): shown, still watching. */
   | { event: "watch-error"; message: string }
-  | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; filesHashed?: number; error?: string };
+  /** `lbg watch`: an answer to a key that did nothing (`f` with no failed stage to force). */
+  | { event: "watch-notice"; message: string }
+  /** `superseded`: how many of the `cancelled` stages were superseded by an edit (stage-end `superseded`). */
+  | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; filesHashed?: number; error?: string; superseded?: number };
+
+/** `interrupted`: the build was stopped by Ctrl-C / SIGTERM / `q` (then `ok` is false). */
+export interface WatchLastBuild { ok: boolean; at: string; seconds: number; interrupted?: true }
 
 export type EventSink = (e: BuildEvent) => void;

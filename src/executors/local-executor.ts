@@ -1,10 +1,11 @@
 // Runs TypeScript stages in a pool of warm worker processes (worker-main.ts), one job per worker at a time.
 // Each worker is started detached, so it leads its own process group: cancelling a stage kills the group
-// (the stage and anything it spawned), and the pool starts a fresh worker for the next job.
+// (the stage and anything it spawned), and the pool starts a fresh worker for the next job. A worker answers
+// "started" when it takes a job, so a warm worker that died while idle costs a fresh worker, not the stage.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runCommand } from "./run-command.ts";
-import type { Executor, FromWorker, JobOutcome, StageJob } from "./stage-job.ts";
+import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
 
@@ -43,10 +44,27 @@ export class LocalExecutor implements Executor {
       stdio: ["ignore", "ignore", "ignore", "ipc"],
       serialization: "advanced",
     });
-    child.once("exit", () => this.onWorkers(this.pids()));
+    child.once("exit", () => {
+      // A worker that dies while idle (killed from outside, out of memory) must leave the pool at once, or
+      // the next stage would be sent to it.
+      this.idle = this.idle.filter((c) => c !== child);
+      this.onWorkers(this.pids());
+    });
+    // Node reports an IPC failure as an 'error' event, which would crash lbg unheard. Sends are checked
+    // through their callback and a job's outcome comes from its messages and the exit: nothing to do here.
+    child.on("error", () => {});
     this.busy.add(child);
     this.onWorkers(this.pids());
     return child;
+  }
+
+  /** The last idle worker that is still alive (the exit handler removes dead ones; this also covers an exit
+   *  Node has not reported yet). */
+  private takeIdle(): ChildProcess | undefined {
+    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
+      if (c.connected && c.exitCode === null && c.signalCode === null) return c;
+    }
+    return undefined;
   }
 
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
@@ -61,34 +79,53 @@ export class LocalExecutor implements Executor {
         this.onWorkers(this.pids());
       });
     }
-    const child = this.idle.pop() ?? this.spawnWorker();
+    return this.runInWorker(job, signal, false);
+  }
+
+  /** `fresh`: start a new worker rather than take an idle one (the retry after a warm worker was lost). */
+  private runInWorker(job: TsStageJob, signal: AbortSignal, fresh: boolean): Promise<JobOutcome> {
+    const warm = fresh ? undefined : this.takeIdle();
+    const child = warm ?? this.spawnWorker();
     this.busy.add(child);
     return new Promise<JobOutcome>((resolve) => {
       let settled = false;
       let cancelled = false;
+      /** The worker said it took the job ("started"): from then on, its death is the stage's failure. */
+      let accepted = false;
       let killTimer: NodeJS.Timeout | undefined;
-      const finish = (o: JobOutcome, reusable: boolean) => {
-        if (settled) return;
+      const settle = (): boolean => {
+        if (settled) return false;
         settled = true;
         child.off("message", onMessage);
         child.off("exit", onExit);
         signal.removeEventListener("abort", onAbort);
         if (killTimer) clearTimeout(killTimer);
         this.busy.delete(child);
-        if (reusable && child.connected) this.idle.push(child);
-        else if (child.exitCode === null) killGroup(child, "SIGKILL");
+        return true;
+      };
+      const finish = (o: JobOutcome, reusable: boolean) => {
+        if (!settle()) return;
+        // A worker that was told to stop is never reused, even when its "done" came first: it may be dying.
+        if (reusable && !cancelled && child.connected) this.idle.push(child);
+        else if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
         resolve(o);
       };
+      // The worker is gone (or cannot be written to). If it never took the job, nothing of the stage ran:
+      // a warm worker that died while idle is replaced by a fresh one and the job still runs.
+      const lost = (why: string) => {
+        if (cancelled) return finish({ status: "cancelled" }, false);
+        if (accepted || !warm) return finish({ status: "failed", error: why }, false);
+        if (!settle()) return;
+        killGroup(child, "SIGKILL");
+        resolve(this.runInWorker(job, signal, true));
+      };
       const onMessage = (m: FromWorker) => {
-        if (m.type !== "done") return;
-        finish(m.ok ? { status: "succeeded" } : { status: "failed", error: m.error }, !m.error?.endsWith("(uncaught)"));
+        if (m.type === "started") accepted = true;
+        else if (cancelled) finish({ status: "cancelled" }, false);
+        else finish(m.ok ? { status: "succeeded" } : { status: "failed", error: m.error }, !m.error?.endsWith("(uncaught)"));
       };
       const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
-        if (cancelled) return finish({ status: "cancelled" }, false);
-        const why = sig
-          ? `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}`
-          : `worker exited with code ${code}`;
-        finish({ status: "failed", error: why }, false);
+        lost(sig ? `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}` : `worker exited with code ${code}`);
       };
       const onAbort = () => {
         cancelled = true;
@@ -96,11 +133,14 @@ export class LocalExecutor implements Executor {
         killTimer = setTimeout(() => killGroup(child, "SIGKILL"), KILL_GRACE_MS);
         killTimer.unref();
       };
+      // Cancelled before it was sent: the worker never saw the job and stays in the pool.
+      if (signal.aborted) return finish({ status: "cancelled" }, true);
       child.on("message", onMessage);
       child.on("exit", onExit);
-      if (signal.aborted) return onAbort();
       signal.addEventListener("abort", onAbort);
-      child.send({ type: "run", job });
+      child.send({ type: "run", job } satisfies ToWorker, (err) => {
+        if (err) lost(`could not send the stage to its worker: ${err.message}`);
+      });
     });
   }
 

@@ -53,4 +53,5 @@ export interface Executor {
 
 /** Messages between lbg and a stage worker process (Node IPC). */
 export type ToWorker = { type: "run"; job: TsStageJob };
-export type FromWorker = { type: "done"; ok: boolean; error?: string };
+/** `started`: the worker took the job (before that, its death means the stage never ran). */
+export type FromWorker = { type: "started" } | { type: "done"; ok: boolean; error?: string };

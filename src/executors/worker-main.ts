@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { introspect } from "../stages/introspect-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
-async function runJob(job: TsStageJob): Promise<FromWorker> {
+async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "done" }>> {
   const fd = openSync(job.log, "w");
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
@@ -82,6 +82,8 @@ if (process.argv[2] === "--job") {
   process.on("unhandledRejection", fatal);
   process.on("disconnect", () => process.exit(0));
   process.on("message", (m: ToWorker) => {
-    if (m.type === "run") void runJob(m.job).then((reply) => process.send?.(reply));
+    if (m.type !== "run") return;
+    process.send?.({ type: "started" } satisfies FromWorker);
+    void runJob(m.job).then((reply) => process.send?.(reply));
   });
 }

@@ -1,6 +1,6 @@
 // Plain lines for pipes and CI: one line per stage start, end or fresh, with reasons and durations, the log
 // tail of a failed stage, and a summary line.
-import type { BuildEvent } from "../events/build-event.ts";
+import type { BuildEvent, WatchLastBuild } from "../events/build-event.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
@@ -8,10 +8,38 @@ export function formatSeconds(s: number): string {
   return m < 60 ? `${m}m${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
+type BuildEnd = Extract<BuildEvent, { event: "build-end" }>;
+
+/**
+ * How a build's end is put in words — here and in the TUI's summary line, so the two read alike. A build
+ * whose only casualties are stages an edit superseded (lbg watch restarts them at once) is not a failure.
+ */
+export function buildEndWords(e: BuildEnd): { head: string; counts: string; outcome: "ok" | "superseded" | "failed" } {
+  const superseded = e.superseded ?? 0;
+  const cancelled = e.cancelled - superseded;
+  const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
+  if (e.failed) parts.push(`${e.failed} failed`);
+  if (e.blocked) parts.push(`${e.blocked} not run`);
+  if (cancelled) parts.push(`${cancelled} cancelled`);
+  if (superseded) parts.push(`${superseded} restarted`);
+  const counts = `${parts.join(", ")} in ${formatSeconds(e.seconds)}`;
+  if (e.ok) return { head: e.succeeded === 0 ? "nothing to do, every stage is fresh" : "build succeeded", counts, outcome: "ok" };
+  if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error) return { head: "build superseded by an edit, restarting", counts, outcome: "superseded" };
+  return { head: `build FAILED${e.error ? `: ${e.error}` : ""}`, counts, outcome: "failed" };
+}
+
+/** The last build of a watch session in a few words. */
+export function lastBuildWord(b: WatchLastBuild): string {
+  return b.interrupted ? "interrupted" : b.ok ? "succeeded" : "FAILED";
+}
+
 export function plainReporter(write: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean } = {}): (e: BuildEvent) => void {
+  /** How each stage that did not succeed ended in this build, for the lines of the stages it blocked. */
+  let ended = new Map<string, string>();
   return (e) => {
     switch (e.event) {
       case "build-start":
+        ended = new Map();
         write(`lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`);
         return;
       case "warning":
@@ -27,7 +55,9 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
         return;
       case "stage-end":
+        if (e.status !== "succeeded") ended.set(e.stage, e.superseded ? "was restarted" : e.status === "cancelled" ? "was cancelled" : "failed");
         if (e.status === "succeeded") write(`done     ${e.stage}  ${formatSeconds(e.seconds)}\n`);
+        else if (e.superseded) write(`restart  ${e.stage}  ${formatSeconds(e.seconds)}  (superseded by an edit)\n`);
         else if (e.status === "cancelled") write(`cancel   ${e.stage}  ${formatSeconds(e.seconds)}\n`);
         else {
           write(`FAILED   ${e.stage}  ${formatSeconds(e.seconds)}${e.error ? `: ${e.error}` : ""}\n`);
@@ -38,7 +68,7 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         }
         return;
       case "stage-blocked":
-        write(`blocked  ${e.stage}  (not run: ${e.by === "interrupt" ? "interrupted" : `${e.by} failed`})\n`);
+        write(`blocked  ${e.stage}  (not run: ${e.by === "interrupt" ? "interrupted" : `${e.by} ${ended.get(e.by) ?? "failed"}`})\n`);
         return;
       case "script-start":
         write(`run      ${e.which}: ${e.command}\n`);
@@ -48,22 +78,23 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
       case "build-end": {
-        const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
-        if (e.failed) parts.push(`${e.failed} failed`);
-        if (e.blocked) parts.push(`${e.blocked} not run`);
-        if (e.cancelled) parts.push(`${e.cancelled} cancelled`);
-        const head = e.ok ? (e.succeeded === 0 ? "lbg: nothing to do, every stage is fresh" : "lbg: build succeeded") : `lbg: build FAILED${e.error ? `: ${e.error}` : ""}`;
-        write(`${head} — ${parts.join(", ")} in ${formatSeconds(e.seconds)}\n`);
+        const w = buildEndWords(e);
+        write(`lbg: ${w.head} — ${w.counts}\n`);
         return;
       }
       case "watch-idle":
-        write(`lbg watch: watching ${e.files} files${e.lastBuild ? ` — last build ${e.lastBuild.ok ? "succeeded" : "FAILED"} at ${e.lastBuild.at.slice(11, 19)}` : ""}\n`);
+        write(`lbg watch: watching ${e.files} files${e.lastBuild ? ` — last build ${lastBuildWord(e.lastBuild)} at ${e.lastBuild.at.slice(11, 19)}` : ""}\n`);
         return;
+      case "watch-building":
+        return; // the build-start line follows at once; the idle line says what is watched
       case "watch-change":
         write(`lbg watch: changed: ${e.paths.slice(0, 5).join(", ")}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}\n`);
         return;
       case "watch-error":
         write(`lbg watch: error: ${e.message}\n`);
+        return;
+      case "watch-notice":
+        write(`lbg watch: ${e.message}\n`);
         return;
       default: {
         const never: never = e;

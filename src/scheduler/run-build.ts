@@ -41,8 +41,9 @@ export interface BuildOptions {
 export interface BuildControl {
   /** Running stage → the fingerprint hash it was started with. */
   running?: () => Map<string, string>;
-  /** Cancels one running stage (it ends `cancelled`; its dependants are blocked in this build). */
-  cancel?: (stage: string) => void;
+  /** Cancels one running stage (it ends `cancelled`; its dependants are blocked in this build).
+   *  `superseded`: because an edit changed it and the caller builds again at once (said in the events). */
+  cancel?: (stage: string, superseded?: boolean) => void;
 }
 
 export interface BuildSummary {
@@ -52,6 +53,8 @@ export interface BuildSummary {
   fresh: number;
   blocked: number;
   cancelled: number;
+  /** Of the cancelled stages, those cancelled as superseded (absent when none). */
+  superseded?: number;
 }
 
 /** The executor's job for a stage: a TypeScript stage for the workers, or a Python stage's command line. */
@@ -94,10 +97,15 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
   let firstFailure: string | undefined;
   let freeSlots = o.jobs;
   const running = new Set<Promise<void>>();
-  const runningStages = new Map<string, { hash: string; abort: AbortController }>();
+  const runningStages = new Map<string, { hash: string; abort: AbortController; superseded?: boolean }>();
   if (o.control) {
     o.control.running = () => new Map([...runningStages].map(([k, v]) => [k, v.hash]));
-    o.control.cancel = (stage) => runningStages.get(stage)?.abort.abort();
+    o.control.cancel = (stage, superseded) => {
+      const r = runningStages.get(stage);
+      if (!r) return;
+      if (superseded) r.superseded = true;
+      r.abort.abort();
+    };
   }
   let wake: () => void = () => {};
 
@@ -179,13 +187,15 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     const job = o.executor.run(stageJob(node, log, o), stageAbort.signal);
     const p = job.then((outcome) => {
       o.signal.removeEventListener("abort", onBuildAbort);
+      const supersedeAsked = !!runningStages.get(node.name)?.superseded;
       runningStages.delete(node.name);
       freeSlots += slots;
       const seconds = (Date.now() - started) / 1000;
-      const end = (status: "succeeded" | "failed" | "cancelled", error?: string): BuildEvent => ({
+      const end = (status: "succeeded" | "failed" | "cancelled", error?: string): Extract<BuildEvent, { event: "stage-end" }> => ({
         event: "stage-end", stage: node.name, status, seconds, log: relative(root, log), error,
         outputs: status === "succeeded" ? node.outputs.map((x) => relative(root, x.path)) : [],
         logTail: status === "failed" ? tail(log) : undefined,
+        ...(status === "cancelled" && supersedeAsked && !o.signal.aborted ? { superseded: true as const } : {}),
       });
       let result = outcome;
       if (outcome.status === "succeeded") {
@@ -201,7 +211,8 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
         removeInprogress(node);
         if (node.meta.kind === "python") restorePrevious(node);
       } else if (node.meta.kind === "python") dropPrevious(node);
-      emit(end(result.status, result.error));
+      const ended = end(result.status, result.error);
+      emit(ended);
       if (result.status === "succeeded") {
         sum.succeeded++;
         complete(node.name);
@@ -210,6 +221,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
         sum.ok = false;
         if (result.status === "cancelled") sum.cancelled++;
         else sum.failed++;
+        if (ended.superseded) sum.superseded = (sum.superseded ?? 0) + 1;
         onFailure(node.name);
       }
     });

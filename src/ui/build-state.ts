@@ -2,8 +2,8 @@
 //
 // A stage row moves through these states within one build:
 //
-//   (unseen: counted as "waiting") ──► running ──► succeeded | failed | cancelled
-//          │                           (stage-start)     (stage-end)
+//   (unseen: counted as "waiting") ──► running ──► succeeded | failed | cancelled | superseded
+//          │                           (stage-start)     (stage-end; superseded: cancelled by an edit)
 //          ├──► fresh      (stage-fresh)
 //          ├──► blocked    (stage-blocked: an upstream stage failed or the build was interrupted)
 //          ├──► pending    (stage-start of a dry run: it would run)
@@ -12,9 +12,9 @@
 // Rows that reach a final state are appended to `printed` and never change again: the view prints them once
 // with Ink's <Static>, so scrollback keeps them and only the running rows are redrawn. `printed` only grows,
 // across all the builds of an `lbg watch` session.
-import type { BuildEvent } from "../events/build-event.ts";
+import type { BuildEvent, WatchLastBuild } from "../events/build-event.ts";
 
-export type RowState = "pending" | "running" | "succeeded" | "failed" | "fresh" | "cancelled" | "blocked";
+export type RowState = "pending" | "running" | "succeeded" | "failed" | "fresh" | "cancelled" | "superseded" | "blocked";
 
 export interface StageRow {
   name: string;
@@ -83,8 +83,9 @@ export interface BuildState {
   /** The finished build's summary, shown as the live area's last line until anything else is printed (then
    *  it joins `printed`, in order). Kept live so the final screen ends on it, with no blank live line under it. */
   liveSummary?: Summary;
-  /** `lbg watch`: set by watch-idle (the footer); `idle` is false again once a build starts. */
-  watch?: { files: number; lastBuild: { ok: boolean; at: string; seconds: number } | null; idle: boolean };
+  /** `lbg watch`: set by watch-building and watch-idle (the footer); `idle` is false while a build runs.
+   *  An interrupted build sets `lastBuild` at its build-end (no watch-idle follows it). */
+  watch?: { files: number; lastBuild: WatchLastBuild | null; idle: boolean };
   /** `lbg watch`: the project does not load; shown until the next build starts. */
   watchError?: string;
 }

@@ -20,6 +20,8 @@ function detail(row: StageRow): string {
       return `not run: ${row.blockedBy}`;
     case "cancelled":
       return `cancelled${why ? ` (${why})` : ""}`;
+    case "superseded":
+      return "superseded by an edit, restarting";
     case "failed":
       return `FAILED${row.error ? `: ${row.error}` : ""}`;
     default:

@@ -19,7 +19,7 @@ function print(s: BuildState, ...items: PrintedBody[]): BuildState {
 function blockedWhy(s: BuildState, by: string): string {
   if (by === "interrupt") return "interrupted";
   const st = s.stages[by];
-  return st === "cancelled" ? `${by} was cancelled` : st ? `${by} failed` : by;
+  return st === "cancelled" ? `${by} was cancelled` : st === "superseded" ? `${by} was restarted` : st ? `${by} failed` : by;
 }
 
 function widen(s: BuildState, name: string): BuildState {
@@ -66,7 +66,7 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
     case "stage-end": {
       const started = s.running.find((r) => r.name === e.stage);
       return finish(s, {
-        name: e.stage, kind: "stage", state: e.status, reasons: started?.reasons ?? [], log: e.log,
+        name: e.stage, kind: "stage", state: e.superseded ? "superseded" : e.status, reasons: started?.reasons ?? [], log: e.log,
         startedAt: started?.startedAt, seconds: e.seconds, error: e.error, logTail: e.logTail,
       });
     }
@@ -86,16 +86,22 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
     case "build-end": {
       // Rows still running cannot be (a build-end follows every stage-end), but never leave a spinner behind.
       const wouldRun = Object.values(s.stages).filter((st) => st === "pending").length;
-      return { ...print(s), running: [], end: e, liveSummary: { run: s.build?.run ?? "", end: e, dryRun: !!s.build?.dryRun, wouldRun } };
+      // Interrupted, a watch session ends without a watch-idle: the footer must not keep the build before.
+      const watch = s.watch && e.error === "interrupted" ? { ...s.watch, lastBuild: { ok: false, at: new Date(at).toISOString(), seconds: e.seconds, interrupted: true as const } } : s.watch;
+      return { ...print(s), running: [], end: e, watch, liveSummary: { run: s.build?.run ?? "", end: e, dryRun: !!s.build?.dryRun, wouldRun } };
     }
     case "watch-idle":
       return { ...s, watch: { files: e.files, lastBuild: e.lastBuild, idle: true } };
+    case "watch-building":
+      return { ...s, watch: { files: e.files, lastBuild: s.watch?.lastBuild ?? null, idle: false } };
     case "watch-change": {
       const shown = e.paths.slice(0, 5).join(", ");
       return print(s, { kind: "notice", text: `changed: ${shown}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}` });
     }
     case "watch-error":
       return { ...s, watchError: e.message };
+    case "watch-notice":
+      return print(s, { kind: "notice", text: e.message });
     default: {
       const never: never = e;
       return never;

@@ -8,6 +8,7 @@ export const ROW_STYLE: Record<Exclude<RowState, "running">, { symbol: string; c
   failed: { symbol: "✗", color: "red" },
   fresh: { symbol: "·", dim: true },
   cancelled: { symbol: "◼", color: "yellow" },
+  superseded: { symbol: "↻", color: "cyan" },
   blocked: { symbol: "⊘", color: "yellow" },
 };
 

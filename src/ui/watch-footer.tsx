@@ -1,7 +1,7 @@
 // `lbg watch`: what is watched, how the last build went, and the keys — plus the error when the project no
 // longer loads (lbg keeps watching; fixing the file triggers the next build).
 import { Box, Text } from "ink";
-import { formatSeconds } from "../reporters/plain-reporter.ts";
+import { formatSeconds, lastBuildWord } from "../reporters/plain-reporter.ts";
 import type { BuildState } from "./build-state.ts";
 
 /** HH:MM:SS in local time: when the user last saw a build happen. */
@@ -24,7 +24,7 @@ export function WatchFooter({ watch, error, keys }: { watch: BuildState["watch"]
           <Text color="cyan">{watch.idle ? "◉" : "◎"}</Text>
           {` watching ${watch.files} file${watch.files === 1 ? "" : "s"} — last build: `}
           {last ? (
-            <Text color={last.ok ? "green" : "red"}>{`${last.ok ? "succeeded" : "FAILED"} at ${clockTime(last.at)} in ${formatSeconds(last.seconds)}`}</Text>
+            <Text color={last.interrupted ? "yellow" : last.ok ? "green" : "red"}>{`${lastBuildWord(last)} at ${clockTime(last.at)} ${last.interrupted ? "after" : "in"} ${formatSeconds(last.seconds)}`}</Text>
           ) : (
             "none yet"
           )}

@@ -1,21 +1,25 @@
 // `lbg watch <run>`: build, then re-build exactly the stale stages whenever something the run depends on
-// changes — run, pipeline, stage-config and site files, the run's input files, and the TypeScript stage files
-// with their local imports. Outputs, logs and .cache are never watched, so lbg never reacts to itself.
+// changes — run, pipeline, stage-config and site files, the run's input files, the stage files the run uses
+// with their local imports, and a new stage file in a stage folder (watched-paths.ts). Outputs, logs and
+// .cache are never watched, so lbg never reacts to itself.
 //
 //   ┌──────────► building ──(build ends)──► idle ──(change with new content, r, f)──► building
-//   │               │                         ▲
-//   │   change: stages whose fingerprint       │ queued: one more build right away
-//   │   changed are cancelled; one more ───────┘
-//   │   build is queued (never two at once)
+//   │   (loading,     │                         ▲
+//   │    then running) change: stages whose      │ dirty: one more build right away
+//   │               fingerprint changed are ─────┘
+//   │               cancelled; the session is marked dirty (never two builds at once)
 //   └── config that does not load: error shown, still watching (idle)
+//
+// `building` covers loading the project too: an edit saved while the project loads must lead to one more
+// build, so every change marks the session dirty whatever it is doing, and what "already seen" means for a
+// watched file is its content from before the load read it (see setWatched).
 //
 // Each build reloads the whole project (config → classes → graph): with the caches that takes a few ms, and
 // it means a config edit and a code edit are handled the same way.
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { watch, type FSWatcher } from "chokidar";
 import { LbgError, fromCwd } from "../config/lbg-error.ts";
-import type { EventSink } from "../events/build-event.ts";
+import type { EventSink, WatchLastBuild } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";
 import { StatCache } from "../fs/stat-cache.ts";
@@ -25,6 +29,10 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { RecordStore } from "../store/record-store.ts";
+import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
+
+/** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
+const CLOCK_SLACK_MS = 20;
 
 export interface WatchOptions {
   ref: RunRef;
@@ -38,20 +46,20 @@ export interface WatchOptions {
 }
 
 export class WatchSession {
-  private watcher?: FSWatcher;
-  private watched = new Set<string>();
+  private readonly watched = new WatchedPaths((path) => this.onFileEvent(path));
   /** Content hash of each watched regular file at the last build, to ignore saves that change nothing. */
   private contents = new Map<string, string>();
   private pending = new Set<string>();
   private debounce?: NodeJS.Timeout;
   private building = false;
-  private queued = false;
+  /** Something changed (or r / f was pressed) since the current or last build began: build again. */
+  private dirty = false;
   private forceNext: string[] | undefined;
   private wake?: () => void;
   private control: BuildControl = {};
   private buildAbort?: AbortController;
   private lastFailed: string[] = [];
-  private lastBuild: { ok: boolean; at: string; seconds: number } | null = null;
+  private lastBuild: WatchLastBuild | null = null;
 
   constructor(private readonly o: WatchOptions) {}
 
@@ -64,18 +72,18 @@ export class WatchSession {
     });
     try {
       while (!signal.aborted) {
-        this.queued = false;
+        this.dirty = false;
         await this.buildOnceWatching();
         if (signal.aborted) break;
-        if (!this.queued) {
-          this.o.emit({ event: "watch-idle", files: this.watched.size, lastBuild: this.lastBuild });
-          await new Promise<void>((r) => (this.wake = r));
-          this.wake = undefined;
-        }
+        if (this.dirty) continue;
+        // From the check above until `wake` is set nothing can run in between, so no trigger is lost.
+        this.o.emit({ event: "watch-idle", files: this.watched.size, lastBuild: this.lastBuild });
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = undefined;
       }
     } finally {
       clearTimeout(this.debounce);
-      await this.watcher?.close();
+      await this.watched.close();
     }
   }
 
@@ -84,19 +92,36 @@ export class WatchSession {
     this.trigger();
   }
 
-  /** `f`: build again, forcing the stages that failed last time. */
+  /** `f`: build again, forcing the stages that failed last time. With none, nothing happens (an empty
+   *  force list would mean "force every stage"), and the user is told. */
   forceFailed(): void {
+    if (this.lastFailed.length === 0) {
+      this.o.emit({ event: "watch-notice", message: "no failed stages to force" });
+      return;
+    }
     this.forceNext = [...this.lastFailed];
     this.trigger();
   }
 
   private trigger(): void {
-    if (this.building) this.queued = true;
-    else this.wake?.();
+    this.dirty = true;
+    this.wake?.();
   }
 
   private async buildOnceWatching(): Promise<void> {
+    this.building = true;
+    try {
+      await this.loadAndBuild();
+    } finally {
+      this.building = false;
+    }
+  }
+
+  private async loadAndBuild(): Promise<void> {
     const t0 = Date.now();
+    this.control = {};
+    // Before loadProject reads them: what this build sees of the files watched already.
+    const seen = await this.hashRegularFiles(this.watched.targets.files);
     let p: LoadedProject;
     const warnings: string[] = [];
     try {
@@ -108,73 +133,93 @@ export class WatchSession {
       await this.watchFallback(e);
       return;
     }
-    await this.setWatched(p);
-    const flags = { ...this.o.flags, force: this.forceNext ?? this.o.flags.force };
+    await this.setWatched(p, seen, t0);
+    // Stopped while loading: a build started now would only be interrupted at once, every stage "not run".
+    if (this.o.signal.aborted) return;
+    this.o.emit({ event: "watch-building", files: this.watched.size });
+    // A failed stage the edit since removed from the run is not forced (--force would reject its name); if
+    // none is left, nothing is forced — never the empty list, which forces all.
+    const forceNext = this.forceNext?.filter((s) => p.graph.nodes.has(s));
+    const flags = { ...this.o.flags, force: forceNext?.length ? forceNext : this.o.flags.force };
     this.forceNext = undefined;
-    this.control = {};
-    this.buildAbort = new AbortController();
-    if (this.o.signal.aborted) this.buildAbort.abort();
-    this.building = true;
+    const abort = (this.buildAbort = new AbortController());
+    if (this.o.signal.aborted) abort.abort();
     const failed: string[] = [];
     const emit: EventSink = (e) => {
       if (e.event === "stage-end" && e.status === "failed") failed.push(e.stage);
       this.o.emit(e);
     };
     try {
-      const r = await buildOnce(p, flags, { executor: this.o.executor, emit, signal: this.buildAbort.signal, warnings, control: this.control });
-      this.lastBuild = { ok: r.summary.ok, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 };
+      const r = await buildOnce(p, flags, { executor: this.o.executor, emit, signal: abort.signal, warnings, control: this.control });
+      // As build-end says it: `ok` only for a build that ended without error (an interrupt is one).
+      this.lastBuild = { ok: r.code === 0, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000, ...(abort.signal.aborted ? { interrupted: true as const } : {}) };
       this.lastFailed = failed;
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
       this.o.emit({ event: "watch-error", message: e.format((f) => relative(this.o.ref.root, f) || f) });
-    } finally {
-      this.building = false;
     }
   }
 
-  /** Everything the run depends on: config files, run inputs, stage sources, and stage folders (new files). */
-  private async setWatched(p: LoadedProject): Promise<void> {
+  /**
+   * Everything the run depends on: config files, run inputs, stage sources, and stage folders (new files).
+   * `seen`: hashes taken before the load of the files watched then — an edit after them is still a change.
+   * A file watched for the first time has no such hash: if it changed after `since` (the load began), the
+   * load may have read it before the edit, so one more build is due.
+   */
+  private async setWatched(p: LoadedProject, seen: Map<string, string>, since: number): Promise<void> {
     const files = new Set<string>(p.run.configFiles);
+    const newStageIn = new Set<string>();
     for (const node of p.graph.nodes.values()) {
       for (const i of node.inputs) if (!i.producer) files.add(i.path);
       for (const src of node.meta.sources) files.add(isAbsolute(src) ? src : join(p.run.root, src));
-      // A TS stage folder is watched too, so a new stage file can fix a missing class (Python: its sources).
-      if (node.meta.kind === "ts") files.add(dirname(join(p.run.root, node.meta.file)));
+      // A TS stage folder, for a new stage file only (it may be the class a pipeline names).
+      if (node.meta.kind === "ts") newStageIn.add(dirname(join(p.run.root, node.meta.file)));
     }
-    await this.replaceWatched(files);
+    await this.watched.set({ files, newStageIn, anythingIn: new Set() });
     const h = await getHasher();
     this.contents.clear();
+    const writtenWhileLoading: string[] = [];
     for (const f of files) {
+      const before = seen.get(f);
+      if (before !== undefined) {
+        this.contents.set(f, before);
+        continue;
+      }
       try {
-        if (statSync(f).isFile()) this.contents.set(f, hashFileWith(h, f));
+        const st = statSync(f);
+        if (!st.isFile()) continue;
+        this.contents.set(f, hashFileWith(h, f));
+        // ctime, not mtime: every write sets it, and nothing can set it to the past or the future.
+        if (st.ctimeMs >= since - CLOCK_SLACK_MS) writtenWhileLoading.push(f);
       } catch { /* vanished: the next event brings it back */ }
     }
+    if (writtenWhileLoading.length > 0) {
+      this.o.emit({ event: "watch-change", paths: writtenWhileLoading.map((f) => relative(this.o.ref.root, f) || f) });
+      this.trigger();
+    }
   }
 
-  /** After a failed load: keep what was watched, plus the file the error names and the config folders. */
+  /** Content hashes of the regular files among `paths` (others are left out). */
+  private async hashRegularFiles(paths: Iterable<string>): Promise<Map<string, string>> {
+    const h = await getHasher();
+    const out = new Map<string, string>();
+    for (const f of paths) {
+      try {
+        if (statSync(f).isFile()) out.set(f, hashFileWith(h, f));
+      } catch { /* vanished */ }
+    }
+    return out;
+  }
+
+  /** After a failed load: keep what was watched, plus the file the error names and the config and stage
+   *  folders whole (any file in them may be the fix). */
   private async watchFallback(e: LbgError): Promise<void> {
     this.contents.clear(); // any edit may be the fix: compare against nothing until the project loads again
-    const files = new Set(this.watched);
-    if (e.pos?.file && e.pos.file.startsWith("/")) files.add(e.pos.file);
-    for (const d of ["configs", "lbg_stages"]) files.add(join(this.o.ref.root, d));
-    await this.replaceWatched(files);
-  }
-
-  private async replaceWatched(files: Set<string>): Promise<void> {
-    if (!this.watcher) {
-      // The first set of paths: wait until chokidar watches them all, so no edit after the first build is lost.
-      const w = watch([...files], { ignoreInitial: true, persistent: true });
-      w.on("all", (_ev, path) => this.onFileEvent(path));
-      w.on("error", () => { /* a vanished folder: the next reload re-adds what exists */ });
-      await new Promise<void>((r) => w.once("ready", () => r()));
-      this.watcher = w;
-    } else {
-      const gone = [...this.watched].filter((f) => !files.has(f));
-      const added = [...files].filter((f) => !this.watched.has(f));
-      if (gone.length) this.watcher.unwatch(gone);
-      if (added.length) this.watcher.add(added);
-    }
-    this.watched = files;
+    const was = this.watched.targets;
+    const t: WatchTargets = { files: new Set(was.files), newStageIn: new Set(was.newStageIn), anythingIn: new Set(was.anythingIn) };
+    if (e.pos?.file && e.pos.file.startsWith("/")) t.files.add(e.pos.file);
+    for (const d of ["configs", "lbg_stages"]) t.anythingIn.add(join(this.o.ref.root, d));
+    await this.watched.set(t);
   }
 
   private onFileEvent(path: string): void {
@@ -198,15 +243,16 @@ export class WatchSession {
     });
     if (real.length === 0) return;
     this.o.emit({ event: "watch-change", paths: real.map((p) => relative(this.o.ref.root, p) || p) });
-    if (this.building) {
-      this.queued = true;
-      await this.cancelChangedStages();
-    } else this.wake?.();
+    this.trigger();
+    if (this.building) await this.cancelChangedStages();
   }
 
   /** A running stage whose fingerprint the change altered is cancelled now; the queued build restarts it. */
   private async cancelChangedStages(): Promise<void> {
-    const running = this.control.running?.();
+    // The build of now: by the time the project has loaded below, a new build may have started, whose
+    // stages already run with the edit and must not be cancelled.
+    const control = this.control;
+    const running = control.running?.();
     if (!running || running.size === 0) return;
     try {
       const p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: () => {} });
@@ -215,7 +261,7 @@ export class WatchSession {
       for (const [stage, hash] of running) {
         const node = p.graph.nodes.get(stage);
         const plan = node ? planStage(p.run.root, node, records.get(stage), hashes) : undefined;
-        if (!plan || plan.state === "missing-input" || plan.hash !== hash) this.control.cancel?.(stage);
+        if (!plan || plan.state === "missing-input" || plan.hash !== hash) control.cancel?.(stage, true);
       }
     } catch {
       // The project no longer loads: let the running stages finish; the queued build reports the error.

@@ -148,6 +148,40 @@ describe("<BuildView> progress, summary and watch", () => {
     expect(err.frame()).toContain("error: configs/runs/numbers.yaml:3:1: bad indentation\n◉ watching 3 files — last build: none yet");
   });
 
+  it("watch footer during the first build: what is watched, and no build yet", () => {
+    const { frame } = show(replay([{ event: "watch-building", files: 4 }, start(), run("MakeNumbers")]), { watch: true });
+    expect(line(frame(), "watching")).toBe("◎ watching 4 files — last build: none yet");
+  });
+
+  it("watch footer after Ctrl-C during a build: interrupted, not the build before", () => {
+    const at = "2025-03-01T10:42:07.000Z";
+    const s = replay([
+      start(), end({ fresh: 4 }), { event: "watch-idle", files: 4, lastBuild: { ok: true, at, seconds: 0.5 } },
+      { event: "watch-change", paths: ["configs/pipelines/numbers/config.yaml"] }, { event: "watch-building", files: 4 },
+      start(), run("MakeNumbers"), [1500, cancelled("MakeNumbers", 1.5)], [1500, end({ ok: false, cancelled: 1, blocked: 2, fresh: 1, seconds: 1.5, error: "interrupted" })],
+    ]);
+    const { frame } = show(s, { watch: true });
+    expect(line(frame(), "watching")).toBe(`◎ watching 4 files — last build: interrupted at ${clockTime(new Date(T0 + 1500).toISOString())} after 1.50s`);
+    expect(frame()).not.toContain("succeeded");
+  });
+
+  it("a stage superseded by an edit reads as a restart, not a failure", () => {
+    const s = replay([
+      start(), fresh("CountNotes"), run("MakeNumbers"),
+      { event: "stage-end", stage: "MakeNumbers", status: "cancelled", seconds: 0.3, outputs: [], log: "l", superseded: true },
+      blocked("SumNumbers", "MakeNumbers"), blocked("CountNumbers", "MakeNumbers"),
+      end({ ok: false, fresh: 1, cancelled: 1, superseded: 1, blocked: 2, seconds: 0.4 }),
+    ]);
+    const f = show(s, { watch: true }).frame();
+    expect(line(f, "MakeNumbers ")).toBe(row("↻", "MakeNumbers", "0.30s", "superseded by an edit, restarting"));
+    expect(line(f, "SumNumbers")).toBe(row("⊘", "SumNumbers", "", "not run: MakeNumbers was restarted"));
+    expect(line(f, "numbers:")).toBe("numbers: build superseded by an edit, restarting — 0 ran, 1 fresh, 2 not run, 1 restarted in 0.40s");
+    expect(f).not.toContain("FAILED");
+    // Cancelled for another reason as well (Ctrl-C): that is still a failed build.
+    const both = replay([start(), end({ ok: false, cancelled: 2, superseded: 1, seconds: 0.4, error: "interrupted" })]);
+    expect(line(show(both).frame(), "numbers:")).toBe("numbers: build FAILED: interrupted — 0 ran, 0 fresh, 1 cancelled, 1 restarted in 0.40s");
+  });
+
   it("watch keys call the callbacks: q quits, r rebuilds, f forces the failed stages", async () => {
     const calls: string[] = [];
     const r = show(replay([{ event: "watch-idle", files: 1, lastBuild: null }]), {

@@ -56,7 +56,7 @@ describe("reduceBuildState", () => {
     expect(s.stages).toEqual({});
   });
 
-  it("warnings, restart-all and watch-change are printed; watch-idle and watch-error feed the footer", () => {
+  it("warnings, restart-all, watch-change and watch-notice are printed; watch-idle and watch-error feed the footer", () => {
     let s = replay([start(), { event: "warning", message: "unknown key 'sede'" }, { event: "restart-all", reason: "--no-resume" }]);
     expect(s.printed.map((p) => p.kind)).toEqual(["warning", "notice"]);
     expect(s.printed[1]).toMatchObject({ text: "--no-resume: every stage re-runs" });
@@ -65,6 +65,8 @@ describe("reduceBuildState", () => {
     s = replay([{ event: "watch-change", paths: ["a", "b", "c", "d", "e", "f", "g"] }, { event: "watch-error", message: "bad YAML" }], s);
     expect(s.printed.at(-1)).toMatchObject({ kind: "notice", text: "changed: a, b, c, d, e and 2 more" });
     expect(s.watchError).toBe("bad YAML");
+    s = replay([{ event: "watch-notice", message: "no failed stages to force" }], s);
+    expect(s.printed.at(-1)).toMatchObject({ kind: "notice", text: "no failed stages to force" });
   });
 
   it("build-end shows the summary live; anything printed next (or the next build) moves it into the history first", () => {

@@ -33,4 +33,24 @@ describe.skipIf(!tmuxOk)("lbg watch in a terminal", () => {
     expect(end).toContain("EXIT=0");
     expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
   }, 60_000);
+
+  it("the footer says what is watched from the first build on, and after Ctrl-C in a build that it was interrupted", async () => {
+    const q = new TempProject("mini");
+    try {
+      const cfg = "configs/pipelines/numbers/config.yaml";
+      q.write(cfg, q.read(cfg).replace("n: 10", "n: 10\n  sleep: 2"));
+      const s = tmux.start(q.dir, `node ${q.path("src/bin/lbg.mjs")} watch numbers`);
+      await tmux.waitFor(s, (t) => t.includes("› making 10 numbers") && /◎ watching \d+ files — last build: none yet/.test(t));
+      await tmux.waitFor(s, (t) => /◉ watching \d+ files — last build: succeeded/.test(t));
+      writeFileSync(q.path(cfg), q.read(cfg).replace("n: 10", "n: 12"));
+      await tmux.waitFor(s, (t) => t.includes("› making 12 numbers"));
+      tmux.sendKeys(s, "C-c");
+      const end = await tmux.waitFor(s, (t) => /EXIT=\d+/.test(t));
+      expect(end).toContain("EXIT=130");
+      const footer = end.split("\n").filter((l) => /watching \d+ files/.test(l)).at(-1);
+      expect(footer).toMatch(/last build: interrupted at \d\d:\d\d:\d\d after /);
+    } finally {
+      q.remove();
+    }
+  }, 60_000);
 });

@@ -1,47 +1,9 @@
 // `lbg watch` end to end with real file edits: only affected stages re-run, touches do nothing, a broken
 // edit is shown and survived, and an edit under a running stage cancels and restarts it.
-import { appendFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEvents, TempProject } from "../helpers/temp-project.ts";
-
-type Ev = Record<string, any>;
-
-class Watcher {
-  private buf = "";
-  readonly child;
-  readonly exited: Promise<number | null>;
-  constructor(readonly p: TempProject, extra: string[] = []) {
-    this.child = p.spawn(["watch", "numbers", "--json", ...extra]);
-    this.child.stdout!.on("data", (d: Buffer) => (this.buf += d.toString()));
-    this.exited = new Promise((r) => this.child.on("exit", (code) => r(code)));
-  }
-  events(): Ev[] {
-    return parseEvents(this.buf.slice(0, this.buf.lastIndexOf("\n") + 1));
-  }
-  /** Waits until the n-th event matching pred has arrived (counting from the start). */
-  async until(pred: (e: Ev) => boolean, n = 1, ms = 20_000): Promise<Ev[]> {
-    const t = Date.now();
-    while (this.events().filter(pred).length < n) {
-      if (Date.now() - t > ms) throw new Error(`timed out waiting; events:\n${this.buf}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return this.events();
-  }
-  idleCount(): number {
-    return this.events().filter((e) => e.event === "watch-idle").length;
-  }
-  /** Stages started in the build that follows the k-th idle. */
-  startedAfterIdle(k: number): string[] {
-    const ev = this.events();
-    let seen = 0;
-    const out: string[] = [];
-    for (const e of ev) {
-      if (e.event === "watch-idle") seen++;
-      else if (seen === k && e.event === "stage-start") out.push(e.stage);
-    }
-    return out;
-  }
-}
+import { TempProject } from "../helpers/temp-project.ts";
+import { isAlive, waitUntil, Watcher } from "./watcher.ts";
 
 describe("lbg watch", () => {
   let p: TempProject;
@@ -115,7 +77,11 @@ describe("lbg watch", () => {
     const ev = w.events();
     const ends = ev.filter((e) => e.event === "stage-end" && e.stage === "MakeNumbers").map((e) => e.status);
     expect(ends).toEqual(["cancelled", "succeeded"]);
-    expect(ev.filter((e) => e.event === "build-end")).toHaveLength(2); // queued, never overlapping
+    // Said as a restart: the stage-end and the build-end of the superseded build say so (cancelled stays).
+    expect(ev.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers")).toMatchObject({ status: "cancelled", superseded: true });
+    const builds = ev.filter((e) => e.event === "build-end");
+    expect(builds).toHaveLength(2); // queued, never overlapping
+    expect(builds[0]).toMatchObject({ ok: false, cancelled: 1, superseded: 1 });
     expect(p.read("results/numbers/outputs/total.txt")).toBe("6\n");
   }, 60_000);
 
@@ -128,15 +94,59 @@ describe("lbg watch", () => {
     w.child.kill("SIGINT");
     expect(await w.exited).toBe(130);
     await new Promise((r) => setTimeout(r, 300));
-    for (const pid of workers) {
-      let alive = true;
-      try {
-        alive = !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-      } catch {
-        alive = false;
-      }
-      expect(alive, `worker ${pid}`).toBe(false);
-    }
+    for (const pid of workers) expect(isAlive(pid), `worker ${pid}`).toBe(false);
     expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
+  }, 60_000);
+
+  it("Ctrl-C while the project loads starts no build", async () => {
+    p = new TempProject(["mini", "slow-load"]);
+    w = new Watcher(p);
+    await waitUntil(() => p.exists("introspecting"), "the load to introspect the stages");
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(130);
+    expect(w.events().filter((e) => e.event === "build-start")).toEqual([]);
+  }, 60_000);
+
+  it("an edit saved while watch loads the project always leads to one more build (first load and later ones)", async () => {
+    p = new TempProject(["mini", "slow-load"]);
+    const cfg = "configs/pipelines/numbers/config.yaml";
+    w = new Watcher(p);
+    // The first load has read the config and is introspecting the stages when the edit lands.
+    await waitUntil(() => p.exists("introspecting"), "the first load to introspect the stages");
+    writeFileSync(p.path(cfg), p.read(cfg).replace("n: 10", "n: 11"));
+    await w.until((e) => e.event === "watch-idle");
+    expect(w.events().filter((e) => e.event === "build-start")).toHaveLength(2);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("55\n");
+    // A later load: a code edit makes it introspect again, and the config is saved meanwhile.
+    rmSync(p.path("introspecting"));
+    appendFileSync(p.path("lbg_stages/lib/parse-lines.ts"), "\n// edited\n");
+    await waitUntil(() => p.exists("introspecting"), "the second load to introspect");
+    writeFileSync(p.path(cfg), p.read(cfg).replace("n: 11", "n: 12"));
+    await waitUntil(() => p.read("results/numbers/outputs/total.txt") === "66\n", "a build with n: 12");
+    expect(w.events().filter((e) => e.event === "build-start")).toHaveLength(4);
+    await w.until((e) => e.event === "build-end", 4);
+    expect(w.events().filter((e) => e.event === "build-end").every((e) => e.ok)).toBe(true);
+  }, 90_000);
+
+  it("watches exactly what the run uses: an unused stage file, __pycache__, outputs, logs and .cache change nothing", async () => {
+    p = new TempProject("mini");
+    const stage = (name: string) => `import { Stage } from "../src/sdk/index.ts";\nexport default class ${name} extends Stage {\n  static outputs = { ${name.toLowerCase()}: "txt" } as const;\n  run() {}\n}\n`;
+    p.write("lbg_stages/unused_stage.ts", stage("Unused"));
+    w = new Watcher(p);
+    await w.until((e) => e.event === "watch-idle");
+    appendFileSync(p.path("lbg_stages/unused_stage.ts"), "// edited\n");
+    p.write("lbg_stages/__pycache__/helper.cpython-311.pyc", "bytecode");
+    p.write("lbg_stages/NOTES.md", "not a stage");
+    p.write("lbg_stages/lib/unused-helper.ts", "export const x = 1;\n");
+    p.write("results/numbers/outputs/extra.txt", "x");
+    p.write("results/numbers/logs/extra.out", "x");
+    p.write(".cache/extra.json", "{}");
+    await new Promise((r) => setTimeout(r, 800));
+    expect(w.events().filter((e) => e.event === "watch-change")).toEqual([]);
+    // A new stage file in the stage folder is noticed (it may be the class a pipeline names).
+    p.write("lbg_stages/new_stage.ts", stage("Brand"));
+    await w.until((e) => e.event === "watch-idle", 2);
+    expect(w.events().filter((e) => e.event === "watch-change").map((e) => e.paths)).toEqual([["lbg_stages/new_stage.ts"]]);
+    expect(w.startedAfterIdle(1)).toEqual([]);
   }, 60_000);
 });
