@@ -8,6 +8,7 @@ import { StatCache } from "../fs/stat-cache.ts";
 import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
 import { pythonEnv } from "../stages/python-module-loader.ts";
 import { loadSite } from "../config/load-site.ts";
+import { optionRequired } from "../stages/effective-config.ts";
 
 /** Stage modules: lbg_stages plus every module named by a pipeline of the project, and their python_paths. */
 function projectModules(root: string): { modules: { name: string }[]; pythonPaths: string[] } {
@@ -69,7 +70,7 @@ export async function describeCommand(root: string, name: string, out: (s: strin
   const opts = Object.entries(c.options);
   if (opts.length === 0) out("  (none)\n");
   for (const [k, o] of opts) {
-    const dflt = o.default === undefined ? (o.required === false ? "optional" : "required") : `default ${JSON.stringify(o.default)}`;
+    const dflt = optionRequired(o) ? "required" : o.default === undefined ? "optional" : `default ${JSON.stringify(o.default)}`;
     out(`  ${k} (${o.type}, ${dflt})${o.doc ? `: ${o.doc}` : ""}\n`);
   }
   return 0;

@@ -1,12 +1,13 @@
 // Python ceci modules (`modules: txpipe rail.creation...`): their stage classes are read by running lbg's
 // introspection helper (introspect-script.ts) with the configured interpreter, once for all modules that
 // need it. Results are cached per module in `.cache/python/<module>.json`:
-//   { "format": 1, "python": "<interpreter>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
+//   { "helper": "<sha1 of the helper script>", "python": "<interpreter>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
 //     "packages": { "<top>": "<version>" }, "classes": [PythonStageMeta...] }
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
 // error quoting Python's message, and is not cached: installing the missing package fixes it.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { LbgError, type SourcePos } from "../config/lbg-error.ts";
@@ -15,10 +16,11 @@ import type { OptionSpec } from "../sdk/stage.ts";
 import { INTROSPECT_PY } from "./python/introspect-script.ts";
 import type { PythonStageMeta } from "./stage-meta.ts";
 
-const FORMAT = 1;
+// A cache entry is only as good as the helper that wrote it: any change to the helper re-introspects.
+const HELPER = createHash("sha1").update(INTROSPECT_PY).digest("hex");
 
 interface CacheEntry {
-  format: number;
+  helper: string;
   python: string;
   paths: string[];
   sources: Record<string, string>;
@@ -63,7 +65,7 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   if (!existsSync(file)) return undefined;
   try {
     const e = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-    if (e.format !== FORMAT || e.python !== env.python || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
+    if (e.helper !== HELPER || e.python !== env.python || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
     for (const [p, h] of Object.entries(e.sources)) if (hashes.hash(p)?.hash !== h) return undefined;
     return e;
   } catch {
@@ -111,7 +113,7 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
       inputs: s.inputs, outputs: s.outputs, options: s.options, sources: s.sources.map((f) => projectRel(root, f)),
       codeExtras: extras, pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
     }));
-    const entry: CacheEntry = { format: FORMAT, python: env.python, paths: env.paths, sources, packages: m.packages, classes };
+    const entry: CacheEntry = { helper: HELPER, python: env.python, paths: env.paths, sources, packages: m.packages, classes };
     const file = cachePath(root, m.module);
     mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));

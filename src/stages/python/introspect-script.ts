@@ -4,7 +4,7 @@
 //   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...], "packages": {top: version}}
 //                | {"module", "ok": false, "error": "<Python's message>"}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-//           options: {key: {type, default, required, doc}}, parallel, doc, sources: [files]}.
+//           options: {key: {type, default?, required, doc}}, parallel, doc, sources: [files]} (no default: none).
 // `sources`: the class's module file and the files of the modules of the same top-level package that importing
 // it loaded (its local imports). Standard library only, besides ceci itself.
 export const INTROSPECT_PY = String.raw`
@@ -26,19 +26,23 @@ def jsonable(v):
 
 
 def option_spec(value):
-    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter
+    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter.
+    # A required option's None "default" is no default: ceci raises "Missing configuration option" when no
+    # value (or None) is given, so none is reported and lbg treats the option as missing.
     if hasattr(value, "dtype") and hasattr(value, "default") and not isinstance(value, type):
         dtype = getattr(value, "dtype", None)
         default = getattr(value, "default", None)
         required = getattr(value, "required", None)
         if required is None:
             required = default is None
-        return {"type": TYPE_NAMES.get(dtype, "any"), "default": jsonable(default), "required": bool(required),
-                "doc": str(getattr(value, "msg", "") or "")}
+        spec = {"type": TYPE_NAMES.get(dtype, "any"), "required": bool(required), "doc": str(getattr(value, "msg", "") or "")}
+        if default is not None or not required:
+            spec["default"] = jsonable(default)
+        return spec
     if isinstance(value, type):
-        return {"type": TYPE_NAMES.get(value, "any"), "default": None, "required": True, "doc": ""}
+        return {"type": TYPE_NAMES.get(value, "any"), "required": True, "doc": ""}
     if value is None:
-        return {"type": "any", "default": None, "required": True, "doc": ""}
+        return {"type": "any", "required": True, "doc": ""}
     if isinstance(value, list):
         return {"type": "list", "default": jsonable(value), "required": False, "doc": ""}
     return {"type": TYPE_NAMES.get(type(value), "any"), "default": jsonable(value), "required": False, "doc": ""}
