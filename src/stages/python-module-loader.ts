@@ -2,7 +2,7 @@
 // introspection helper (introspect-script.ts) with the configured interpreter, once for all modules that
 // need it. Results are cached per module in `.cache/python/<module>.json`:
 //   { "helper": "<sha1 of the helper script>", "python": "<interpreter>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
-//     "packages": { "<top>": "<version>" }, "classes": [PythonStageMeta...] }
+//     "classes": [PythonStageMeta...] }
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
 // error quoting Python's message, and is not cached: installing the missing package fixes it.
@@ -24,15 +24,15 @@ interface CacheEntry {
   python: string;
   paths: string[];
   sources: Record<string, string>;
-  packages: Record<string, string>;
   classes: PythonStageMeta[];
 }
 
 interface IntrospectedStage {
   name: string; class: string; module: string; top: string; namespace: boolean; parallel: boolean; doc: string;
   inputs: Record<string, string>; outputs: Record<string, string>; options: Record<string, OptionSpec>; sources: string[];
+  packages: Record<string, string>;
 }
-type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[]; packages: Record<string, string> } | { module: string; ok: false; error: string };
+type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] } | { module: string; ok: false; error: string };
 
 export interface PythonEnv {
   /** Interpreter: LBG_PYTHON, else the site file's `python`, else `python3` from PATH (as ceci does). */
@@ -103,17 +103,17 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
     const ref = stale.find((s) => s.name === m.module);
     if (!m.ok) throw new LbgError(`Python module '${m.module}' failed to import: ${m.error}`, ref?.pos, "check the module name, python_paths and the interpreter (LBG_PYTHON)");
     const sources: Record<string, string> = {};
-    for (const f of m.sources) {
+    for (const f of new Set([...m.sources, ...m.stages.flatMap((s) => s.sources)])) {
       const h = hashes.hash(f);
       if (h) sources[f] = h.hash;
     }
-    const extras = Object.fromEntries(Object.entries(m.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
+    const extras = (s: IntrospectedStage) => Object.fromEntries(Object.entries(s.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
     const classes: PythonStageMeta[] = m.stages.map((s) => ({
       kind: "python", name: s.name, module: m.module, file: projectRel(root, s.sources[0] ?? s.module), doc: s.doc,
       inputs: s.inputs, outputs: s.outputs, options: s.options, sources: s.sources.map((f) => projectRel(root, f)),
-      codeExtras: extras, pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
+      codeExtras: extras(s), pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
     }));
-    const entry: CacheEntry = { helper: HELPER, python: env.python, paths: env.paths, sources, packages: m.packages, classes };
+    const entry: CacheEntry = { helper: HELPER, python: env.python, paths: env.paths, sources, classes };
     const file = cachePath(root, m.module);
     mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));

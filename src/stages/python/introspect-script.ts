@@ -1,10 +1,12 @@
 // lbg's introspection helper for Python ceci stages, as Python source. lbg runs it as
 // `<python> -c <INTROSPECT_PY> MODULE...` (python_paths on PYTHONPATH), so the bundled CLI needs no file
-// beside it. It imports each module, finds every ceci PipelineStage subclass and prints one JSON document:
-//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...], "packages": {top: version}}
+// beside it. It imports each module, takes the stages it added to ceci's registry and prints one JSON document:
+//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
 //                | {"module", "ok": false, "error": "<Python's message>"}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-//           options: {key: {type, default?, required, doc}}, parallel, doc, sources: [files]} (no default: none).
+//           options: {key: {type, default?, required, doc}}, parallel, doc, sources: [files],
+//           packages: {top-level package: installed version}} (no default: none). The packages are the
+//           module's and the class's (they differ when a module re-exports another package's stage).
 // `sources`: the class's module file and the files of the modules of the same top-level package that importing
 // it loaded (its local imports). Standard library only, besides ceci itself.
 export const INTROSPECT_PY = String.raw`
@@ -61,14 +63,11 @@ def file_of(mod):
     return os.path.abspath(f) if f else None
 
 
-def all_subclasses(cls):
-    seen, todo = [], list(cls.__subclasses__())
-    while todo:
-        c = todo.pop(0)
-        if c not in seen:
-            seen.append(c)
-            todo.extend(c.__subclasses__())
-    return seen
+def registry(PipelineStage):
+    # ceci's global registry, filled as stage classes are defined (__init_subclass__): only complete stages
+    # (inputs, outputs and a run that is not abstract) are in it. Values: (class, file), or a class.
+    reg = getattr(PipelineStage, "pipeline_stages", None) or {}
+    return {k: (v[0] if isinstance(v, tuple) else v) for k, v in reg.items()}
 
 
 def package_version(top):
@@ -80,6 +79,25 @@ def package_version(top):
         return str(getattr(mod, "__version__", "")) if mod else ""
 
 
+def describe_stage(cls, sources):
+    mod = cls.__module__
+    try:
+        src = inspect.getsourcefile(cls)
+    except TypeError:
+        src = None
+    options = {}
+    for key, value in (getattr(cls, "config_options", None) or {}).items():
+        options[str(key)] = option_spec(value)
+    return {
+        "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
+        "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
+        "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
+        "options": options, "parallel": bool(getattr(cls, "parallel", True)),
+        "doc": inspect.getdoc(cls) or "",
+        "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
+    }
+
+
 def main(modules):
     try:
         from ceci import PipelineStage
@@ -89,6 +107,7 @@ def main(modules):
     results = []
     for name in modules:
         before = set(sys.modules)
+        known = {k: id(c) for k, c in registry(PipelineStage).items()}
         try:
             importlib.import_module(name)
         except BaseException as e:
@@ -97,30 +116,17 @@ def main(modules):
         top = name.split(".")[0]
         loaded = [m for m in set(sys.modules) - before if m == top or m.startswith(top + ".")]
         sources = sorted({f for f in (file_of(sys.modules[m]) for m in loaded + [name]) if f})
+        # The module's stages are the registry's entries its import added (wherever the classes are defined,
+        # e.g. 'from extpkg import ExtCopy'), plus those defined in it when an earlier entry imported it.
         stages = []
-        for cls in all_subclasses(PipelineStage):
+        for key, cls in sorted(registry(PipelineStage).items()):
             mod = cls.__module__
-            if not (mod == name or mod.startswith(name + ".")):
+            if known.get(key) == id(cls) and not (mod == name or mod.startswith(name + ".")):
                 continue
-            if getattr(cls, "name", None) is None:
-                continue
-            try:
-                src = inspect.getsourcefile(cls)
-            except TypeError:
-                src = None
-            options = {}
-            for key, value in (getattr(cls, "config_options", None) or {}).items():
-                options[str(key)] = option_spec(value)
-            stages.append({
-                "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
-                "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
-                "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
-                "options": options, "parallel": bool(getattr(cls, "parallel", True)),
-                "doc": inspect.getdoc(cls) or "",
-                "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
-            })
-        results.append({"module": name, "ok": True, "stages": stages, "sources": sources,
-                        "packages": {top: package_version(top)}})
+            stage = describe_stage(cls, sources)
+            stage["packages"] = {t: package_version(t) for t in sorted({top, stage["top"]})}
+            stages.append(stage)
+        results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
     print(json.dumps({"modules": results}))
     return 0
 

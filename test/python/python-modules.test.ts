@@ -1,0 +1,42 @@
+// Which Python stage classes a `modules:` entry provides, and what their code fingerprint covers, as ceci
+// decides it: its registry of complete PipelineStage subclasses, filled by importing the modules. Through
+// the real CLI with the ceci stand-in (test/fixtures/mixed/pylib) and Debian's python3.
+import { appendFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { havePython, PY } from "../helpers/debian-python.ts";
+import { TempProject } from "../helpers/temp-project.ts";
+
+const env = { LBG_PYTHON: PY };
+const PIPE = "configs/pipelines/py/pipeline.yaml";
+const OUT = "results/mixed/outputs";
+const pipeline = (modules: string, stages: string) => `modules: lbg_stages ${modules}\npython_paths: pylib\nstages:\n${stages}`;
+
+if (!havePython) console.warn(`skipping Python module tests: ${PY} with PyYAML is missing`);
+
+describe.skipIf(!havePython)("Python stage modules", () => {
+  let p: TempProject;
+  beforeEach(() => {
+    p = new TempProject(["mini", "mixed"]);
+  });
+  afterEach(() => p.remove());
+
+  it("a module that imports a stage from another package provides it (ceci's registry); ceci runs it from its own package", () => {
+    p.write(PIPE, pipeline("wrapmod", "  - name: ExtCopy\n"));
+    const r = p.build("mixed", [], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(p.read(`${OUT}/copied.txt`)).toBe(p.read(`${OUT}/numbers.txt`));
+    expect(p.read("results/mixed/logs/ExtCopy.out")).toMatch(/^Command is: .* -m extpkg ExtCopy --numbers=/);
+  });
+
+  it("an incomplete base class (no inputs, outputs or run) is not a stage, as in ceci", () => {
+    p.write(PIPE, pipeline("wrapmod extpkg", "  - name: ExtCopy\n"));
+    const l = p.lbg(["list", "stages"], { env });
+    expect(l.code, l.stderr).toBe(0);
+    expect(l.stdout).toMatch(/^ExtCopy /m);
+    expect(l.stdout).not.toContain("ExtBase");
+    p.write(PIPE, pipeline("extpkg", "  - name: ExtBase\n"));
+    const r = p.lbg(["build", "mixed"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown stage class 'ExtBase'/);
+  });
+});
