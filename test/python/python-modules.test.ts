@@ -39,4 +39,14 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown stage class 'ExtBase'/);
   });
+
+  it("a local module two modules: entries share is in both stages' code fingerprints", () => {
+    p.write(PIPE, pipeline("twomods.a twomods.b", "  - name: TwoA\n  - name: TwoB\n"));
+    expect(p.build("mixed", [], env).code).toBe(0);
+    expect(p.read(`${OUT}/b_out.txt`)).toBe("0\n3\n6\n9\n12\n");
+    appendFileSync(p.path("pylib/twomods/common.py"), "\n# edited\n");
+    const r = p.build("mixed", [], env);
+    expect(r.ran.sort()).toEqual(["TwoA", "TwoB"]);
+    expect(r.reasons.TwoB).toEqual(["code changed: pylib/twomods/common.py"]);
+  });
 });

@@ -7,10 +7,62 @@
 //           options: {key: {type, default?, required, doc}}, parallel, doc, sources: [files],
 //           packages: {top-level package: installed version}} (no default: none). The packages are the
 //           module's and the class's (they differ when a module re-exports another package's stage).
-// `sources`: the class's module file and the files of the modules of the same top-level package that importing
-// it loaded (its local imports). Standard library only, besides ceci itself.
+// `sources`: the class's module file and the files of every module of its package (or the entry's) that the
+// class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
 export const INTROSPECT_PY = String.raw`
-import importlib, inspect, json, os, sys, traceback
+import builtins, importlib, importlib.util, inspect, json, os, sys, traceback
+
+# Who imports whom, from every import statement executed (also those answered from sys.modules, which a
+# before/after diff of sys.modules misses when an earlier module already loaded the shared one).
+IMPORTS = {}
+_real_import = builtins.__import__
+
+
+def _recording_import(name, globals=None, locals=None, fromlist=(), level=0):
+    mod = _real_import(name, globals, locals, fromlist, level)
+    try:
+        importer = globals.get("__name__") if isinstance(globals, dict) else None
+        if importer:
+            full = name
+            if level:
+                package = globals.get("__package__") or (importer if "__path__" in globals else importer.rpartition(".")[0])
+                full = importlib.util.resolve_name("." * level + name, package).rstrip(".")
+            targets = IMPORTS.setdefault(importer, set())
+            targets.add(full)
+            for f in fromlist or ():
+                if isinstance(f, str) and full + "." + f in sys.modules:
+                    targets.add(full + "." + f)
+    except Exception:
+        pass  # bookkeeping must never change what an import does
+    return mod
+
+
+builtins.__import__ = _recording_import
+
+
+def closure(name):
+    """The module, what it imports (transitively), and the packages of each (their __init__ ran too)."""
+    seen, todo = set(), [name]
+    while todo:
+        m = todo.pop()
+        if m in seen or m not in sys.modules:
+            continue
+        seen.add(m)
+        todo.extend(IMPORTS.get(m, ()))
+        if "." in m:
+            todo.append(m.rpartition(".")[0])
+    return seen
+
+
+def local_files(modules, tops):
+    """Files of the modules that belong to one of the top-level packages 'tops' (the local imports)."""
+    out = set()
+    for m in modules:
+        if m.split(".")[0] in tops:
+            f = file_of(sys.modules[m])
+            if f:
+                out.add(f)
+    return out
 
 TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", dict: "dict"}
 
@@ -114,17 +166,20 @@ def main(modules):
             results.append({"module": name, "ok": False, "error": traceback.format_exception_only(type(e), e)[-1].strip()})
             continue
         top = name.split(".")[0]
-        loaded = [m for m in set(sys.modules) - before if m == top or m.startswith(top + ".")]
-        sources = sorted({f for f in (file_of(sys.modules[m]) for m in loaded + [name]) if f})
+        # Modules imported by other means (importlib.import_module) are only seen as new in sys.modules.
+        reached = closure(name) | {m for m in set(sys.modules) - before if m.split(".")[0] == top}
+        sources = sorted(local_files(reached, {top}))
         # The module's stages are the registry's entries its import added (wherever the classes are defined,
-        # e.g. 'from extpkg import ExtCopy'), plus those defined in it when an earlier entry imported it.
+        # e.g. 'from extpkg import ExtCopy'), plus those defined in what it imports when an earlier entry
+        # imported that first.
         stages = []
         for key, cls in sorted(registry(PipelineStage).items()):
             mod = cls.__module__
-            if known.get(key) == id(cls) and not (mod == name or mod.startswith(name + ".")):
+            if known.get(key) == id(cls) and mod not in reached:
                 continue
-            stage = describe_stage(cls, sources)
-            stage["packages"] = {t: package_version(t) for t in sorted({top, stage["top"]})}
+            ctop = mod.split(".")[0]
+            stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
+            stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
             stages.append(stage)
         results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
     print(json.dumps({"modules": results}))
