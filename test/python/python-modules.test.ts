@@ -49,4 +49,18 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     expect(r.ran.sort()).toEqual(["TwoA", "TwoB"]);
     expect(r.reasons.TwoB).toEqual(["code changed: pylib/twomods/common.py"]);
   });
+
+  it("module_name may name the submodule that defines the class (ceci only imports it)", () => {
+    p.write(PIPE, p.read(PIPE).replace("  - name: PyConcat\n", "  - name: PyConcat\n    module_name: lbgtest_stages.stages\n"));
+    const r = p.build("mixed", [], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.ran).toContain("PyConcat");
+  });
+
+  it("module_name naming a module the class does not come from is one line saying where it does", () => {
+    p.write(PIPE, p.read(PIPE).replace("  - name: PyConcat\n", "  - name: PyConcat\n    module_name: twomods.a\n"));
+    const r = p.lbg(["build", "mixed"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage class 'PyConcat' for stage 'PyConcat' comes from module lbgtest_stages\.stages \(pylib\/lbgtest_stages\/\S+\.py\), not from module_name 'twomods\.a' \(hint: set module_name to lbgtest_stages\.stages/);
+  });
 });
