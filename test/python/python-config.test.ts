@@ -48,4 +48,15 @@ describe.skipIf(!havePython)("config of Python stages", () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("ValueError: Missing configuration option level");
   });
+
+  it("an output-name override goes into the --<tag> flag only, not into the merged config the stage reads", () => {
+    p.write(PIPE, p.read(PIPE).replace(/  - name: PyFail[^]*$/, ""));
+    p.write(CFG, p.read(CFG).replace("  factor: 3\n", "  factor: 3\n  scaled: custom_scaled.txt\n"));
+    const r = p.build("mixed", [], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(p.read("results/mixed/outputs/custom_scaled.txt")).toBe("0\n3\n6\n9\n12\n");
+    expect(p.read("results/mixed/logs/PyScaleTwice.out")).toMatch(/--numbers=\S+\/results\/mixed\/outputs\/custom_scaled\.txt/);
+    expect(p.read("results/mixed/config.yaml")).toMatch(/PyScale:\n  factor: 3\n  note: from global\n/);
+    expect(p.exists("inprogress_custom_scaled.txt") || p.exists("custom_scaled.txt")).toBe(false);
+  });
 });
