@@ -35,7 +35,7 @@ async function projectRegistry(root: string): Promise<StageRegistry> {
   const site = loadSite(root, undefined, "", () => {});
   let reg: StageRegistry;
   try {
-    reg = await loadRegistry(root, modules, hashes, pythonEnv(root, site.raw.python, pythonPaths));
+    reg = await loadRegistry(root, modules, hashes, pythonEnv(root, site.python, pythonPaths));
   } catch (e) {
     // Python modules that cannot be read must not hide the TypeScript stages: list those, and say why.
     if (!(e instanceof LbgError)) throw e;

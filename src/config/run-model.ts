@@ -39,6 +39,8 @@ export interface SiteModel {
   /** Stage slots: a stage takes nprocess × threads_per_process of them. */
   maxThreads: number;
   mpiCommand: string;
+  /** Interpreter for Python stages named by the site (`python:` or `site.python`); LBG_PYTHON beats it. */
+  python?: string;
   file?: string;
   raw: Record<string, unknown>;
 }

@@ -35,7 +35,7 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
     : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
   const cacheDir = runCacheDir(root, runName);
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
-  const python = pythonEnv(root, run.site.raw.python, run.pythonPaths);
+  const python = pythonEnv(root, run.site.python, run.pythonPaths);
   const modules = [...run.modules];
   for (const s of run.stages) if (s.moduleName && !modules.some((m) => m.name === s.moduleName)) modules.push({ name: s.moduleName, pos: s.pos });
   const registry = await loadRegistry(root, modules, hashes, python);

@@ -1,7 +1,7 @@
 // Python ceci modules (`modules: txpipe rail.creation...`): their stage classes are read by running lbg's
 // introspection helper (introspect-script.ts) with the configured interpreter, once for all modules that
 // need it. Results are cached per module in `.cache/python/<module>.json`:
-//   { "helper": "<sha1 of the helper script>", "python": "<interpreter>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
+//   { "helper": "<sha1 of the helper script>", "python": "<interpreter's path>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
 //     "classes": [PythonStageMeta...] }
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
 import { INTROSPECT_PY } from "./python/introspect-script.ts";
@@ -37,13 +38,15 @@ type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[
 export interface PythonEnv {
   /** Interpreter: LBG_PYTHON, else the site file's `python`, else `python3` from PATH (as ceci does). */
   python: string;
+  /** Where that is (PATH looked up): what the cache is keyed on, so another venv or PATH re-introspects. */
+  resolved: string;
   /** python_paths resolved against the project root. */
   paths: string[];
 }
 
-export function pythonEnv(root: string, sitePython: unknown, pythonPaths: string[]): PythonEnv {
-  const python = process.env.LBG_PYTHON || (typeof sitePython === "string" && sitePython) || "python3";
-  return { python, paths: pythonPaths.map((p) => resolve(root, p)) };
+export function pythonEnv(root: string, sitePython: string | undefined, pythonPaths: string[]): PythonEnv {
+  const python = process.env.LBG_PYTHON || sitePython || "python3";
+  return { python, resolved: findExecutable(python, root) ?? python, paths: pythonPaths.map((p) => resolve(root, p)) };
 }
 
 export function pythonPathEnv(env: PythonEnv): string {
@@ -65,7 +68,7 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   if (!existsSync(file)) return undefined;
   try {
     const e = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-    if (e.helper !== HELPER || e.python !== env.python || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
+    if (e.helper !== HELPER || e.python !== env.resolved || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
     for (const [p, h] of Object.entries(e.sources)) if (hashes.hash(p)?.hash !== h) return undefined;
     return e;
   } catch {
@@ -82,7 +85,7 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
     else stale.push(m);
   }
   if (stale.length === 0) return out;
-  const r = spawnSync(env.python, ["-c", INTROSPECT_PY, ...stale.map((m) => m.name)], {
+  const r = spawnSync(env.resolved, ["-c", INTROSPECT_PY, ...stale.map((m) => m.name)], {
     cwd: root, encoding: "utf8", timeout: 300_000, maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, PYTHONPATH: pythonPathEnv(env) },
   });
@@ -113,7 +116,7 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
       inputs: s.inputs, outputs: s.outputs, options: s.options, sources: s.sources.map((f) => projectRel(root, f)),
       codeExtras: extras(s), pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
     }));
-    const entry: CacheEntry = { helper: HELPER, python: env.python, paths: env.paths, sources, classes };
+    const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, classes };
     const file = cachePath(root, m.module);
     mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));
