@@ -5,12 +5,13 @@
 //     "classes": [PythonStageMeta...] }
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
-// error quoting Python's message, and is not cached: installing the missing package fixes it.
+// error quoting Python's message and the file:line where it failed, and is not cached: installing the
+// missing package fixes it.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
 import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
@@ -33,7 +34,7 @@ interface IntrospectedStage {
   inputs: Record<string, string>; outputs: Record<string, string>; options: Record<string, OptionSpec>; sources: string[];
   packages: Record<string, string>;
 }
-type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] } | { module: string; ok: false; error: string };
+type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] } | { module: string; ok: false; error: string; where: { file: string; line: number } | null };
 
 export interface PythonEnv {
   /** Interpreter: LBG_PYTHON, else the site file's `python`, else `python3` from PATH (as ceci does). */
@@ -104,7 +105,10 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
   if (doc.error) throw new LbgError(`${doc.error} (interpreter ${env.python})`, stale[0]!.pos, "install ceci for this interpreter, or set LBG_PYTHON / python_paths");
   for (const m of doc.modules ?? []) {
     const ref = stale.find((s) => s.name === m.module);
-    if (!m.ok) throw new LbgError(`Python module '${m.module}' failed to import: ${m.error}`, ref?.pos, "check the module name, python_paths and the interpreter (LBG_PYTHON)");
+    if (!m.ok) {
+      const where = m.where ? `${fromCwd(m.where.file)}:${m.where.line}: ` : "";
+      throw new LbgError(`Python module '${m.module}' failed to import: ${where}${m.error}`, ref?.pos, "check the module name, python_paths and the interpreter (LBG_PYTHON)");
+    }
     const sources: Record<string, string> = {};
     for (const f of new Set([...m.sources, ...m.stages.flatMap((s) => s.sources)])) {
       const h = hashes.hash(f);

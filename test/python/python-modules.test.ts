@@ -63,4 +63,17 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage class 'PyConcat' for stage 'PyConcat' comes from module lbgtest_stages\.stages \(pylib\/lbgtest_stages\/\S+\.py\), not from module_name 'twomods\.a' \(hint: set module_name to lbgtest_stages\.stages/);
   });
+
+  it("an import error names the file and line where Python failed: a SyntaxError's, else the innermost frame's", () => {
+    p.write("pylib/badsyntax.py", "from ceci import PipelineStage\n\nclass Broken(PipelineStage:\n    pass\n");
+    p.write("pylib/baddep/__init__.py", "from .inner import Thing  # noqa: F401\n");
+    p.write("pylib/baddep/inner.py", "import os\n\n\nimport lbgtest_not_installed\n");
+    for (const [mod, line] of [["badsyntax", /pylib\/badsyntax\.py:3: SyntaxError: /], ["baddep", /pylib\/baddep\/inner\.py:4: ModuleNotFoundError: No module named 'lbgtest_not_installed'/]] as const) {
+      p.write(PIPE, pipeline(mod, "  - name: PyScale\n"));
+      const r = p.lbg(["build", "mixed"], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`^lbg: error: configs/pipelines/py/pipeline\\.yaml:1:\\d+: Python module '${mod}' failed to import: ${line.source}`));
+    }
+  });
 });

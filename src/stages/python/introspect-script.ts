@@ -2,7 +2,7 @@
 // `<python> -c <INTROSPECT_PY> MODULE...` (python_paths on PYTHONPATH), so the bundled CLI needs no file
 // beside it. It imports each module, takes the stages it added to ceci's registry and prints one JSON document:
 //   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
-//                | {"module", "ok": false, "error": "<Python's message>"}]}   or   {"error": "cannot import ceci: ..."}
+//                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
 //           options: {key: {type, default?, required, doc}}, parallel, doc, sources: [files],
 //           packages: {top-level package: installed version}} (no default: none). The packages are the
@@ -115,6 +115,19 @@ def file_of(mod):
     return os.path.abspath(f) if f else None
 
 
+def error_location(e):
+    """Where an import failed: a SyntaxError's own file and line, else the innermost frame that is neither
+    importlib's machinery nor this helper; None when there is none (the module itself was not found)."""
+    if isinstance(e, SyntaxError) and e.filename and e.lineno and not e.filename.startswith("<"):
+        return {"file": os.path.abspath(e.filename), "line": e.lineno}
+    machinery = os.path.dirname(importlib.__file__) + os.sep
+    for frame in reversed(traceback.extract_tb(e.__traceback__)):
+        if frame.filename.startswith("<") or frame.filename.startswith(machinery):
+            continue
+        return {"file": os.path.abspath(frame.filename), "line": frame.lineno}
+    return None
+
+
 def registry(PipelineStage):
     # ceci's global registry, filled as stage classes are defined (__init_subclass__): only complete stages
     # (inputs, outputs and a run that is not abstract) are in it. Values: (class, file), or a class.
@@ -163,7 +176,8 @@ def main(modules):
         try:
             importlib.import_module(name)
         except BaseException as e:
-            results.append({"module": name, "ok": False, "error": traceback.format_exception_only(type(e), e)[-1].strip()})
+            results.append({"module": name, "ok": False, "error": traceback.format_exception_only(type(e), e)[-1].strip(),
+                            "where": error_location(e)})
             continue
         top = name.split(".")[0]
         # Modules imported by other means (importlib.import_module) are only seen as new in sys.modules.
