@@ -30,7 +30,7 @@ interface CacheEntry {
 }
 
 interface IntrospectedStage {
-  name: string; class: string; module: string; top: string; namespace: boolean; parallel: boolean; doc: string;
+  name: string; class: string; module: string; top: string; namespace: boolean; parallel: boolean; doc: string; file: string | null;
   inputs: Record<string, string>; outputs: Record<string, string>; options: Record<string, OptionSpec>; sources: string[];
   packages: Record<string, string>;
 }
@@ -116,7 +116,7 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
     }
     const extras = (s: IntrospectedStage) => Object.fromEntries(Object.entries(s.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
     const classes: PythonStageMeta[] = m.stages.map((s) => ({
-      kind: "python", name: s.name, module: m.module, file: projectRel(root, s.sources[0] ?? s.module), doc: s.doc,
+      kind: "python", name: s.name, module: m.module, file: projectRel(root, s.file ?? s.sources[0] ?? s.module), doc: s.doc,
       inputs: s.inputs, outputs: s.outputs, options: s.options, sources: s.sources.map((f) => projectRel(root, f)),
       codeExtras: extras(s), pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
     }));

@@ -1,9 +1,9 @@
 // Maps every stage entry of a run to its class: TypeScript modules are folders of the project; anything
 // else in `modules:` is a Python ceci module.
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { fromCwd, LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
-import type { StageMeta } from "./stage-meta.ts";
+import type { PythonStageMeta, StageMeta } from "./stage-meta.ts";
 import { loadPythonModules, type PythonEnv } from "./python-module-loader.ts";
 import { fileErrors, loadTsModule, tsModuleDir } from "./ts-module-loader.ts";
 
@@ -16,7 +16,11 @@ export interface StageRegistry {
   providers: Map<string, Set<string>>;
 }
 
-export async function loadRegistry(root: string, modules: { name: string; pos?: SourcePos }[], hashes: StatCache, python?: PythonEnv): Promise<StageRegistry> {
+/**
+ * The classes of `modules`. `lenient` (lbg list / describe): a Python module that fails to import is noted in
+ * brokenFiles and the other modules' classes are still there; otherwise it is the error.
+ */
+export async function loadRegistry(root: string, modules: { name: string; pos?: SourcePos }[], hashes: StatCache, python?: PythonEnv, lenient = false): Promise<StageRegistry> {
   const classes = new Map<string, StageMeta>();
   const brokenFiles: string[] = [];
   const pythonModules: string[] = [];
@@ -43,12 +47,26 @@ export async function loadRegistry(root: string, modules: { name: string; pos?: 
   }
   if (pythonModules.length > 0 && python) {
     const wanted = modules.filter((m) => pythonModules.includes(m.name));
-    for (const c of loadPythonModules(root, wanted, python, hashes)) {
+    for (const c of pythonClasses(root, wanted, python, hashes, lenient ? brokenFiles : undefined)) {
       if (!classes.has(c.name)) classes.set(c.name, c);
       provide(c);
     }
   }
   return { classes, brokenFiles, pythonModules, providers };
+}
+
+function pythonClasses(root: string, wanted: { name: string; pos?: SourcePos }[], python: PythonEnv, hashes: StatCache, broken?: string[]): PythonStageMeta[] {
+  const attempt = (ms: typeof wanted): PythonStageMeta[] => {
+    try {
+      return loadPythonModules(root, ms, python, hashes);
+    } catch (e) {
+      if (!broken || !(e instanceof LbgError)) throw e;
+      if (ms.length > 1) return ms.flatMap((m) => attempt([m])); // one at a time, to keep those that load
+      broken.push(e.format(fromCwd));
+      return [];
+    }
+  };
+  return attempt(wanted);
 }
 
 /** Whether `module_name:` names where the class comes from: a module that provides it (defines it, or

@@ -61,7 +61,7 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     p.write(PIPE, p.read(PIPE).replace("  - name: PyConcat\n", "  - name: PyConcat\n    module_name: twomods.a\n"));
     const r = p.lbg(["build", "mixed"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage class 'PyConcat' for stage 'PyConcat' comes from module lbgtest_stages\.stages \(pylib\/lbgtest_stages\/\S+\.py\), not from module_name 'twomods\.a' \(hint: set module_name to lbgtest_stages\.stages/);
+    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage class 'PyConcat' for stage 'PyConcat' comes from module lbgtest_stages\.stages \(pylib\/lbgtest_stages\/stages\.py\), not from module_name 'twomods\.a' \(hint: set module_name to lbgtest_stages\.stages/);
   });
 
   it("an import error names the file and line where Python failed: a SyntaxError's, else the innermost frame's", () => {

@@ -4,7 +4,7 @@
 //   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
 //                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-//           options: {key: {type, default?, required, doc}}, parallel, doc, sources: [files],
+//           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
 //           packages: {top-level package: installed version}} (no default: none). The packages are the
 //           module's and the class's (they differ when a module re-exports another package's stage).
 // `sources`: the class's module file and the files of every module of its package (or the entry's) that the
@@ -158,7 +158,7 @@ def describe_stage(cls, sources):
         "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
         "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
         "options": options, "parallel": bool(getattr(cls, "parallel", True)),
-        "doc": inspect.getdoc(cls) or "",
+        "doc": inspect.getdoc(cls) or "", "file": os.path.abspath(src) if src else None,
         "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
     }
 
