@@ -48,6 +48,15 @@ export interface SiteModel {
 export interface RunInput {
   path: string;
   pos: SourcePos;
+  /** Set when the file is an output of a stage that `to`/`from` leave out: it must exist from a build. */
+  producedBy?: string;
+}
+
+/** One side of ceci's `to`/`from`: stage instance names or file tags. */
+export interface TrimEnd {
+  key: "to" | "from";
+  names: string[];
+  pos: SourcePos;
 }
 
 export interface ModuleRef {
@@ -75,4 +84,6 @@ export interface RunModel {
   pythonPaths: string[];
   /** Where the merged stage config for Python stages (--config) is written. */
   mergedConfigFile: string;
+  /** ceci's `to`/`from`: build only part of the graph. */
+  trim?: { to?: TrimEnd; from?: TrimEnd };
 }

@@ -9,9 +9,14 @@ export function formatSeconds(s: number): string {
 }
 
 export function plainReporter(write: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean } = {}): (e: BuildEvent) => void {
+  // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
+  let dryRun = false;
+  let wouldRun = 0;
   return (e) => {
     switch (e.event) {
       case "build-start":
+        dryRun = e.dryRun;
+        wouldRun = 0;
         write(`lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`);
         return;
       case "warning":
@@ -24,6 +29,7 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         if (opts.verbose !== false) write(`fresh    ${e.stage}\n`);
         return;
       case "stage-start":
+        if (e.dryRun) wouldRun++;
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
         return;
       case "stage-end":
@@ -48,6 +54,10 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
       case "build-end": {
+        if (dryRun && e.ok) {
+          write(`lbg: dry run — ${wouldRun} would run, ${e.fresh} fresh in ${formatSeconds(e.seconds)}\n`);
+          return;
+        }
         const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
         if (e.failed) parts.push(`${e.failed} failed`);
         if (e.blocked) parts.push(`${e.blocked} not run`);
