@@ -13,6 +13,8 @@ export interface StageEntry {
   /** `{class_tag: new_tag}`: renames input and output tags for wiring and output file names. */
   aliases: Record<string, string>;
   nprocess: number;
+  /** Where `nprocess:` is written, when it is. */
+  nprocessPos?: SourcePos;
   threadsPerProcess: number;
   nodes: number;
   pipelineFile: string;

@@ -76,4 +76,11 @@ describe.skipIf(!havePython)("Python stage modules", () => {
       expect(r.stderr).toMatch(new RegExp(`^lbg: error: configs/pipelines/py/pipeline\\.yaml:1:\\d+: Python module '${mod}' failed to import: ${line.source}`));
     }
   });
+
+  it("nprocess > 1 for a class that is not parallel is an error at the pipeline's nprocess line", () => {
+    p.write(PIPE, pipeline("lbgtest_stages", "  - name: PyTotal\n    nprocess: 2\n"));
+    const r = p.lbg(["build", "mixed"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("lbg: error: configs/pipelines/py/pipeline.yaml:5:15: stage 'PyTotal' has nprocess: 2, but class PyTotal is not parallel (parallel = False) (hint: remove nprocess (or set it to 1): the class runs as one process)");
+  });
 });
