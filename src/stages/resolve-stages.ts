@@ -48,7 +48,12 @@ export async function loadRegistry(root: string, modules: { name: string; pos?: 
   if (pythonModules.length > 0 && python) {
     const wanted = modules.filter((m) => pythonModules.includes(m.name));
     for (const c of pythonClasses(root, wanted, python, hashes, lenient ? brokenFiles : undefined)) {
-      if (!classes.has(c.name)) classes.set(c.name, c);
+      const prev = classes.get(c.name);
+      // The same Python class reached from two modules: entries is one class; anything else is two.
+      if (prev && (prev.kind === "ts" || prev.pyModule !== c.pyModule || prev.pyClass !== c.pyClass)) {
+        throw new LbgError(`stage class '${c.name}' is defined twice: ${prev.file} and ${c.file}`, { file: c.file }, "rename one of them (a Python class can set `name = ...`)");
+      }
+      classes.set(c.name, c);
       provide(c);
     }
   }

@@ -83,4 +83,12 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("lbg: error: configs/pipelines/py/pipeline.yaml:5:15: stage 'PyTotal' has nprocess: 2, but class PyTotal is not parallel (parallel = False) (hint: remove nprocess (or set it to 1): the class runs as one process)");
   });
+
+  it("a Python class with the name of a TypeScript class is an error naming both files", () => {
+    p.write("pylib/dupmod.py", "from ceci import PipelineStage, TextFile\n\n\nclass SumNumbers(PipelineStage):\n    inputs = [(\"numbers\", TextFile)]\n    outputs = [(\"total\", TextFile)]\n\n    def run(self):\n        pass\n");
+    p.write(PIPE, pipeline("dupmod", "  - name: PyScale\n    module_name: lbgtest_stages\n"));
+    const r = p.lbg(["build", "mixed"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^lbg: error: pylib\/dupmod\.py: stage class 'SumNumbers' is defined twice: lbg_stages\/sum_numbers\.ts and pylib\/dupmod\.py \(hint: rename one/);
+  });
 });
