@@ -91,4 +91,17 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^lbg: error: pylib\/dupmod\.py: stage class 'SumNumbers' is defined twice: lbg_stages\/sum_numbers\.ts and pylib\/dupmod\.py \(hint: rename one/);
   });
+
+  it("a package's version is its distribution's (packages_distributions), and installing another re-runs its stages", () => {
+    const info = "pylib/lbgtest_dist-0.3.dist-info";
+    const meta = (v: string) => p.write(`${info}/METADATA`, `Metadata-Version: 2.1\nName: lbgtest-dist\nVersion: ${v}\n`);
+    meta("0.3");
+    p.write(`${info}/top_level.txt`, "lbgtest_stages\n");
+    expect(p.build("mixed", [], env).code).toBe(0);
+    meta("0.4"); // the package's own __version__ stays 0.1, no source file changes
+    const r = p.build("mixed", [], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.reasons.PyScale).toEqual(["code changed: python-package:lbgtest_stages"]);
+    expect(r.ran).not.toContain("MakeNumbers");
+  });
 });

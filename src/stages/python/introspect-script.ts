@@ -5,8 +5,9 @@
 //                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
 //           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
-//           packages: {top-level package: installed version}} (no default: none). The packages are the
-//           module's and the class's (they differ when a module re-exports another package's stage).
+//           packages: {top-level package: version of the distribution that installed it}} (no default:
+//           none). The packages are the module's and the class's (they differ when a module re-exports
+//           another package's stage). The module's `sources` also hold those distributions' METADATA files.
 // `sources`: the class's module file and the files of every module of its package (or the entry's) that the
 // class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
 export const INTROSPECT_PY = String.raw`
@@ -135,13 +136,44 @@ def registry(PipelineStage):
     return {k: (v[0] if isinstance(v, tuple) else v) for k, v in reg.items()}
 
 
+_DISTRIBUTIONS = []
+
+
+def distributions(top):
+    """The installed distributions that provide top-level package 'top' (ceci_example comes with ceci):
+    importlib.metadata.packages_distributions(), read once, else the package's own name."""
+    from importlib import metadata
+    if not _DISTRIBUTIONS:
+        try:
+            _DISTRIBUTIONS.append(metadata.packages_distributions())
+        except Exception:
+            _DISTRIBUTIONS.append({})
+    return list(_DISTRIBUTIONS[0].get(top, [])) + [top]
+
+
 def package_version(top):
-    try:
-        from importlib import metadata
-        return metadata.version(top)
-    except Exception:
-        mod = sys.modules.get(top)
-        return str(getattr(mod, "__version__", "")) if mod else ""
+    from importlib import metadata
+    for dist in distributions(top):
+        try:
+            return metadata.version(dist)
+        except Exception:
+            pass
+    mod = sys.modules.get(top)
+    return str(getattr(mod, "__version__", "")) if mod else ""
+
+
+def metadata_files(top):
+    """The METADATA file of the distribution providing 'top': pip rewrites it on every install, so the
+    cache keyed on it sees a new version even when no source file changed."""
+    from importlib import metadata
+    for dist in distributions(top):
+        try:
+            path = getattr(metadata.distribution(dist), "_path", None)
+        except Exception:
+            continue
+        if path and os.path.isfile(os.path.join(str(path), "METADATA")):
+            return [os.path.abspath(os.path.join(str(path), "METADATA"))]
+    return []
 
 
 def describe_stage(cls, sources):
@@ -182,7 +214,7 @@ def main(modules):
         top = name.split(".")[0]
         # Modules imported by other means (importlib.import_module) are only seen as new in sys.modules.
         reached = closure(name) | {m for m in set(sys.modules) - before if m.split(".")[0] == top}
-        sources = sorted(local_files(reached, {top}))
+        sources = sorted(local_files(reached, {top}) | set(metadata_files(top)))
         # The module's stages are the registry's entries its import added (wherever the classes are defined,
         # e.g. 'from extpkg import ExtCopy'), plus those defined in what it imports when an earlier entry
         # imported that first.
@@ -194,6 +226,7 @@ def main(modules):
             ctop = mod.split(".")[0]
             stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
             stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
+            sources = sorted(set(sources) | set(metadata_files(ctop)))
             stages.append(stage)
         results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
     print(json.dumps({"modules": results}))
