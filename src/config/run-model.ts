@@ -23,7 +23,10 @@ export interface StageEntry {
 
 export interface ConfigValue {
   value: unknown;
+  /** Where the value is (for type errors) … */
   pos: SourcePos;
+  /** … and its key (for unknown keys). */
+  keyPos?: SourcePos;
 }
 
 /** Stage configuration merged from every pipeline's config file (later files win per key). */

@@ -58,7 +58,7 @@ export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageCo
       outputNames[key] = { name: cv.value, pos: cv.pos };
       continue;
     }
-    warn(new LbgError(`unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`, cv.pos, suggest(key, optionNames, "options")));
+    warn(new LbgError(`unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`, cv.keyPos ?? cv.pos, suggest(key, optionNames, "options")));
   }
   const name = section.get("name");
   if (name && name.value !== entry.name) warn(new LbgError(`'name: ${show(name.value)}' in config section '${entry.name}' differs from the stage instance name`, name.pos));
