@@ -41,6 +41,9 @@ describe.skipIf(!havePython)("lbg describe of Python stages", () => {
     const d = p.lbg(["describe", "PyScale", "--pipeline", "ceci/pipeline.yml"], { env });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toContain("factor (float, default 2)");
+    p.write("two.yml", "modules: twomods.a\npython_paths: pylib\n");
+    const t = p.lbg(["describe", "TwoA", "--pipeline", "two.yml"], { env });
+    expect(t.stdout, "a class without a docstring shows none, not PipelineStage's").toMatch(/^TwoA {2}\(Python class twomods\.a\.TwoA, pylib\/twomods\/a\.py\)\n\nParallel: yes/);
     const u = p.lbg(["describe", "PyScal", "--pipeline", "ceci/pipeline.yml"], { env });
     expect(u.code).toBe(2);
     expect(u.stderr.trim()).toMatch(/^lbg: error: ceci\/pipeline\.yml: unknown stage class 'PyScal' \(hint: did you mean 'PyScale'\?\)$/);

@@ -190,7 +190,8 @@ def describe_stage(cls, sources):
         "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
         "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
         "options": options, "parallel": bool(getattr(cls, "parallel", True)),
-        "doc": inspect.getdoc(cls) or "", "file": os.path.abspath(src) if src else None,
+        # The class's own docstring: inspect.getdoc would fall back to PipelineStage's for a class without one.
+        "doc": inspect.cleandoc(cls.__dict__.get("__doc__") or ""), "file": os.path.abspath(src) if src else None,
         "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
     }
 
