@@ -192,7 +192,8 @@ function program(setCode: (c: number) => void): Command {
 
   p.command("describe <stage>")
     .description("show a stage class: inputs, outputs, options with defaults and docs")
-    .action(async (name: string) => setCode(await describeCommand(findRoot(), name, out)));
+    .option("--pipeline <file>", "look in the modules (and python_paths) of this pipeline file, e.g. a ceci pipeline")
+    .action(async (name: string, o: { pipeline?: string }) => setCode(await describeCommand(name, o, out)));
 
   return p;
 }

@@ -37,20 +37,40 @@ export function fromCwd(file: string): string {
   return isAbsolute(file) ? relative(process.cwd(), file) || file : file;
 }
 
-/** Closest candidate by edit distance, for "did you mean" hints; undefined when nothing is close. */
+/** Whether one name is the other with one piece inserted (`color_cuts` → `color_mag_cuts`) or is its words
+ *  in part (`mag_cuts`, `cuts_color`): a likely slip that edit distance alone scores as far off. */
+function sameStem(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long.includes(short)) return true;
+  let pre = 0;
+  while (pre < short.length && short[pre] === long[pre]) pre++;
+  let suf = 0;
+  while (suf < short.length - pre && short[short.length - 1 - suf] === long[long.length - 1 - suf]) suf++;
+  if (pre > 0 && suf > 0 && pre + suf === short.length) return true;
+  const words = (s: string) => s.split(/[_.\-\s]+/).filter(Boolean);
+  const longWords = new Set(words(long));
+  const shortWords = words(short);
+  return shortWords.length > 1 && shortWords.every((w) => longWords.has(w));
+}
+
+/** Closest candidate, for "did you mean" hints: by edit distance, with a name that shares its stem (a piece
+ *  inserted or left out, a substring, the same words) counted as close; undefined when nothing is close. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
   let best: string | undefined;
+  let bestScore = Infinity;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    const contains = c.toLowerCase().includes(word.toLowerCase()) || word.toLowerCase().includes(c.toLowerCase());
-    const score = contains ? Math.min(d, 2) : d;
-    if (score < bestD) {
-      bestD = score;
+    const cl = c.toLowerCase();
+    const d = editDistance(w, cl);
+    const score = sameStem(w, cl) ? Math.min(d, 2) : d;
+    if (score < bestScore || (score === bestScore && d < bestD)) {
+      bestScore = score;
+      bestD = d;
       best = c;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {

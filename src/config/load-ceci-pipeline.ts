@@ -1,5 +1,5 @@
 // A single-file ceci pipeline (`lbg build tests/test.yml resume=True site.max_threads=4`): modules, stages,
-// inputs, config, resume, output_dir, log_dir, launcher, site, python_paths in one YAML file, with ceci's
+// inputs, config, resume, output_dir, log_dir, launcher, site, python_paths, to, from in one YAML file, with ceci's
 // command-line overrides (`dotted.key=value`, value in YAML). Paths are relative to the current directory,
 // as for ceci; its `resume` defaults to "resume" when absent, output_dir and log_dir to ".".
 import { existsSync, statSync } from "node:fs";
@@ -9,7 +9,7 @@ import { expectRecord, expectString, expectWords, isRecord, type Warn, warnUnkno
 import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { siteFromSections } from "./load-site.ts";
-import type { RunInput, RunModel, StageEntry } from "./run-model.ts";
+import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
 import { parseYamlValue, YamlFile } from "./yaml-file.ts";
 
 const CECI_KEYS = ["modules", "stages", "inputs", "config", "resume", "output_dir", "log_dir", "launcher", "site", "python_paths", "registry", "to", "from", "pre_script", "post_script"];
@@ -33,6 +33,16 @@ export function applyOverrides(doc: Record<string, unknown>, overrides: string[]
     }
     target[keys.at(-1)!] = value;
   }
+}
+
+/** `to:` / `from:` — a stage name or tag, or a list of them (ceci does not split a string on spaces). */
+function trimEnd(yf: YamlFile, doc: Record<string, unknown>, key: "to" | "from", overrides: string[]): TrimEnd | undefined {
+  const v = doc[key];
+  if (v === undefined || v === null) return undefined;
+  const pos = overrides.some((o) => o.startsWith(`${key}=`)) ? { file: "command line" } : yf.pos([key]);
+  const names = typeof v === "string" ? [v] : Array.isArray(v) && v.every((x) => typeof x === "string" && x) ? (v as string[]) : undefined;
+  if (!names || names.length === 0) throw new LbgError(`'${key}' must be a stage name or file tag, or a list of them, not ${JSON.stringify(v)}`, pos);
+  return { key, names, pos };
 }
 
 export function loadCeciPipeline(cwd: string, file: string, name: string, overrides: string[], warn: Warn): RunModel {
@@ -83,5 +93,6 @@ export function loadCeciPipeline(cwd: string, file: string, name: string, overri
     site: siteFromSections(yf, doc, ["site"], "local", warn),
     pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
     mergedConfigFile: join(cwd, ".cache", "runs", name, "config.yaml"),
+    trim: { to: trimEnd(yf, doc, "to", overrides), from: trimEnd(yf, doc, "from", overrides) },
   };
 }

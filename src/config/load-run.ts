@@ -178,6 +178,7 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
     moduleName: s.module_name === undefined || s.module_name === null ? undefined : expectString(pf, [...path, "module_name"], s.module_name, "'module_name'"),
     aliases,
     nprocess: expectPositiveInt(pf, [...path, "nprocess"], s.nprocess, "'nprocess'", 1),
+    nprocessPos: s.nprocess === undefined ? undefined : pf.pos([...path, "nprocess"]),
     threadsPerProcess: expectPositiveInt(pf, [...path, "threads_per_process"], s.threads_per_process, "'threads_per_process'", 1),
     nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
     pipelineFile: pf.path,

@@ -25,11 +25,13 @@ export function siteFromSections(file: YamlFile, obj: Record<string, unknown>, s
     maxThreads = m;
   }
   const srun = /^(nersc|cori|slurm)/.test(name) || (siteRaw.launcher === "slurm");
+  const python = siteRaw.python === undefined || siteRaw.python === null ? undefined : expectString(file, [...sitePath, "python"], siteRaw.python, "site python");
   return {
     name,
     launcher: srun ? "slurm" : "local",
     maxThreads,
     mpiCommand: typeof siteRaw.mpi_command === "string" ? siteRaw.mpi_command : srun ? "srun -u -n" : "mpirun -n",
+    python,
     file: file.path,
     raw: { ...siteRaw, launcher_name: launcherName ?? "mini" },
   };
@@ -50,5 +52,12 @@ export function loadSite(root: string, siteName: string | undefined, runName: st
   const obj = expectRecord(yf, [], yf.value ?? {}, "a site file");
   warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm"], "site file", warn);
   const expanded = expandDeep(obj, yf, [], runName, process.env) as Record<string, unknown>;
-  return siteFromSections(yf, expanded, ["site"], name, warn);
+  const site = siteFromSections(yf, expanded, ["site"], name, warn);
+  // A site file may name the interpreter at its top level too (`python: /opt/env/bin/python3`).
+  if (expanded.python !== undefined && expanded.python !== null) {
+    const top = expectString(yf, ["python"], expanded.python, "'python'");
+    if (site.python !== undefined && site.python !== top) throw yf.error(["python"], `the site file names two interpreters: python: ${top} and site.python: ${site.python}`, "keep one of them");
+    site.python = top;
+  }
+  return site;
 }

@@ -18,7 +18,7 @@ export function mergeStageConfig(into: StageConfigModel, file: YamlFile, obj: un
     if (!isRecord(body)) throw file.error(spath, `config section '${section}' must be a mapping of option: value`, "each stage's options go under a key named after the stage instance");
     const target = section === "global" ? into.global : getOrCreate(into, section, file.pos(spath, true));
     for (const [key, value] of Object.entries(body)) {
-      target.set(key, { value, pos: file.pos([...spath, key]) } satisfies ConfigValue);
+      target.set(key, { value, pos: file.pos([...spath, key]), keyPos: file.pos([...spath, key], true) } satisfies ConfigValue);
     }
   }
 }

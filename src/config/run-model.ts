@@ -13,6 +13,8 @@ export interface StageEntry {
   /** `{class_tag: new_tag}`: renames input and output tags for wiring and output file names. */
   aliases: Record<string, string>;
   nprocess: number;
+  /** Where `nprocess:` is written, when it is. */
+  nprocessPos?: SourcePos;
   threadsPerProcess: number;
   nodes: number;
   pipelineFile: string;
@@ -21,7 +23,10 @@ export interface StageEntry {
 
 export interface ConfigValue {
   value: unknown;
+  /** Where the value is (for type errors) … */
   pos: SourcePos;
+  /** … and its key (for unknown keys). */
+  keyPos?: SourcePos;
 }
 
 /** Stage configuration merged from every pipeline's config file (later files win per key). */
@@ -39,12 +44,23 @@ export interface SiteModel {
   /** Stage slots: a stage takes nprocess × threads_per_process of them. */
   maxThreads: number;
   mpiCommand: string;
+  /** Interpreter for Python stages named by the site (`python:` or `site.python`); LBG_PYTHON beats it. */
+  python?: string;
   file?: string;
   raw: Record<string, unknown>;
 }
 
 export interface RunInput {
   path: string;
+  pos: SourcePos;
+  /** Set when the file is an output of a stage that `to`/`from` leave out: it must exist from a build. */
+  producedBy?: string;
+}
+
+/** One side of ceci's `to`/`from`: stage instance names or file tags. */
+export interface TrimEnd {
+  key: "to" | "from";
+  names: string[];
   pos: SourcePos;
 }
 
@@ -73,4 +89,6 @@ export interface RunModel {
   pythonPaths: string[];
   /** Where the merged stage config for Python stages (--config) is written. */
   mergedConfigFile: string;
+  /** ceci's `to`/`from`: build only part of the graph. */
+  trim?: { to?: TrimEnd; from?: TrimEnd };
 }

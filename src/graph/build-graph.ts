@@ -1,6 +1,7 @@
 // Wires stage instances by their (aliased) tags into a DAG, and rejects what cannot be built:
 // cycles (named), two producers of one tag, inputs nobody provides, tags both produced and given as run
-// inputs, aliases to tags the class lacks, and output paths that would leave output_dir.
+// inputs, aliases to tags the class lacks, output paths that would leave output_dir, and MPI ranks for a
+// Python class that is not parallel.
 import { isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
@@ -67,6 +68,11 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         throw new LbgError(`alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'`, entry.pos,
           suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags"));
       }
+    }
+    if (meta.kind === "python" && !meta.parallel && entry.nprocess > 1) {
+      // ceci's stage refuses --mpi when the class is not parallel; say so before anything runs.
+      throw new LbgError(`stage '${entry.name}' has nprocess: ${entry.nprocess}, but class ${meta.name} is not parallel (parallel = False)`, entry.nprocessPos ?? entry.pos,
+        "remove nprocess (or set it to 1): the class runs as one process");
     }
     const cfg = effectiveConfig(entry, meta, run.stageConfig, sets, warn);
     const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {

@@ -10,6 +10,7 @@ import type { RunModel } from "../config/run-model.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
+import { trimGraph } from "../graph/trim-graph.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
@@ -35,7 +36,7 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
     : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
   const cacheDir = runCacheDir(root, runName);
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
-  const python = pythonEnv(root, run.site.raw.python, run.pythonPaths);
+  const python = pythonEnv(root, run.site.python, run.pythonPaths);
   const modules = [...run.modules];
   for (const s of run.stages) if (s.moduleName && !modules.some((m) => m.name === s.moduleName)) modules.push({ name: s.moduleName, pos: s.pos });
   const registry = await loadRegistry(root, modules, hashes, python);
@@ -46,7 +47,8 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
   for (const [section] of run.stageConfig.sections) {
     if (!metas.has(section)) opts.warn(new LbgError(`config section '${section}' matches no stage of run '${runName}'`, run.stageConfig.sectionPos.get(section)));
   }
-  const graph = buildGraph(run, metas, sets, opts.warn);
+  const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
+  for (const [tag, input] of converted) run.inputs.set(tag, input);
   return { run, graph, hashes, cacheDir, python };
 }
 
@@ -58,13 +60,15 @@ export function checkRunInputs(p: LoadedProject): void {
   for (const node of graph.nodes.values()) {
     for (const i of node.inputs) {
       if (i.producer) continue;
-      const pos = run.inputs.get(i.alias)!.pos;
+      const input = run.inputs.get(i.alias)!;
+      const pos = input.pos;
       let isDir = seen.get(i.path);
       if (isDir === undefined) {
         try {
           isDir = statSync(i.path).isDirectory();
         } catch {
-          throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos, "fix the path under 'inputs:' (relative paths start at the project root)");
+          throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos,
+            input.producedBy ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first` : "fix the path under 'inputs:' (relative paths start at the project root)");
         }
         seen.set(i.path, isDir);
       }

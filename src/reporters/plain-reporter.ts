@@ -36,10 +36,15 @@ export function lastBuildWord(b: WatchLastBuild): string {
 export function plainReporter(write: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean } = {}): (e: BuildEvent) => void {
   /** How each stage that did not succeed ended in this build, for the lines of the stages it blocked. */
   let ended = new Map<string, string>();
+  // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
+  let dryRun = false;
+  let wouldRun = 0;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
+        dryRun = e.dryRun;
+        wouldRun = 0;
         write(`lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`);
         return;
       case "warning":
@@ -52,6 +57,7 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         if (opts.verbose !== false) write(`fresh    ${e.stage}\n`);
         return;
       case "stage-start":
+        if (e.dryRun) wouldRun++;
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
         return;
       case "stage-end":
@@ -78,6 +84,10 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
       case "build-end": {
+        if (dryRun && e.ok) {
+          write(`lbg: dry run — ${wouldRun} would run, ${e.fresh} fresh in ${formatSeconds(e.seconds)}\n`);
+          return;
+        }
         const w = buildEndWords(e);
         write(`lbg: ${w.head} — ${w.counts}\n`);
         return;

@@ -35,6 +35,11 @@ function typeOk(spec: OptionSpec, v: unknown): boolean {
   }
 }
 
+/** Required unless it says otherwise or has a default (the SDK's rule; ceci's `required` for Python stages). */
+export function optionRequired(spec: OptionSpec): boolean {
+  return spec.required ?? spec.default === undefined;
+}
+
 function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
@@ -53,7 +58,7 @@ export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageCo
       outputNames[key] = { name: cv.value, pos: cv.pos };
       continue;
     }
-    warn(new LbgError(`unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`, cv.pos, suggest(key, optionNames, "options")));
+    warn(new LbgError(`unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`, cv.keyPos ?? cv.pos, suggest(key, optionNames, "options")));
   }
   const name = section.get("name");
   if (name && name.value !== entry.name) warn(new LbgError(`'name: ${show(name.value)}' in config section '${entry.name}' differs from the stage instance name`, name.pos));
@@ -65,13 +70,15 @@ export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageCo
     if (set) chosen = { value: set.value, pos: { file: `--set ${set.text}` } };
     else if (section.has(key)) chosen = section.get(key)!;
     else if (cfg.global.has(key)) chosen = cfg.global.get(key)!;
-    if (chosen === undefined) {
-      if (spec.default === undefined) {
-        if (spec.required === false) continue;
-        throw new LbgError(`stage '${entry.name}' needs option '${key}' (${spec.type}) and no value is set`, cfg.sectionPos.get(entry.name) ?? entry.pos,
-          `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`);
+    // For a Python stage a null value is no value, as in ceci's set_config: the default, or for a required
+    // option an error here — before anything runs — instead of the stage's "Missing configuration option".
+    if (chosen === undefined || (meta.kind === "python" && chosen.value === null)) {
+      if (optionRequired(spec)) {
+        const hint = `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`;
+        if (chosen) throw new LbgError(`option '${key}' of stage '${entry.name}' is required and null is no value (${spec.type})`, chosen.pos, hint);
+        throw new LbgError(`stage '${entry.name}' needs option '${key}' (${spec.type}) and no value is set`, cfg.sectionPos.get(entry.name) ?? entry.pos, hint);
       }
-      values[key] = spec.default;
+      if (spec.default !== undefined) values[key] = spec.default;
       continue;
     }
     if (!typeOk(spec, chosen.value)) {

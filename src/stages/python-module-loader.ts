@@ -1,47 +1,53 @@
 // Python ceci modules (`modules: txpipe rail.creation...`): their stage classes are read by running lbg's
 // introspection helper (introspect-script.ts) with the configured interpreter, once for all modules that
 // need it. Results are cached per module in `.cache/python/<module>.json`:
-//   { "format": 1, "python": "<interpreter>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
-//     "packages": { "<top>": "<version>" }, "classes": [PythonStageMeta...] }
+//   { "helper": "<sha1 of the helper script>", "python": "<interpreter's path>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
+//     "classes": [PythonStageMeta...] }
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
-// error quoting Python's message, and is not cached: installing the missing package fixes it.
+// error quoting Python's message and the file:line where it failed, and is not cached: installing the
+// missing package fixes it.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
 import { INTROSPECT_PY } from "./python/introspect-script.ts";
 import type { PythonStageMeta } from "./stage-meta.ts";
 
-const FORMAT = 1;
+// A cache entry is only as good as the helper that wrote it: any change to the helper re-introspects.
+const HELPER = createHash("sha1").update(INTROSPECT_PY).digest("hex");
 
 interface CacheEntry {
-  format: number;
+  helper: string;
   python: string;
   paths: string[];
   sources: Record<string, string>;
-  packages: Record<string, string>;
   classes: PythonStageMeta[];
 }
 
 interface IntrospectedStage {
-  name: string; class: string; module: string; top: string; namespace: boolean; parallel: boolean; doc: string;
+  name: string; class: string; module: string; top: string; namespace: boolean; parallel: boolean; doc: string; file: string | null;
   inputs: Record<string, string>; outputs: Record<string, string>; options: Record<string, OptionSpec>; sources: string[];
+  packages: Record<string, string>;
 }
-type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[]; packages: Record<string, string> } | { module: string; ok: false; error: string };
+type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] } | { module: string; ok: false; error: string; where: { file: string; line: number } | null };
 
 export interface PythonEnv {
   /** Interpreter: LBG_PYTHON, else the site file's `python`, else `python3` from PATH (as ceci does). */
   python: string;
+  /** Where that is (PATH looked up): what the cache is keyed on, so another venv or PATH re-introspects. */
+  resolved: string;
   /** python_paths resolved against the project root. */
   paths: string[];
 }
 
-export function pythonEnv(root: string, sitePython: unknown, pythonPaths: string[]): PythonEnv {
-  const python = process.env.LBG_PYTHON || (typeof sitePython === "string" && sitePython) || "python3";
-  return { python, paths: pythonPaths.map((p) => resolve(root, p)) };
+export function pythonEnv(root: string, sitePython: string | undefined, pythonPaths: string[]): PythonEnv {
+  const python = process.env.LBG_PYTHON || sitePython || "python3";
+  return { python, resolved: findExecutable(python, root) ?? python, paths: pythonPaths.map((p) => resolve(root, p)) };
 }
 
 export function pythonPathEnv(env: PythonEnv): string {
@@ -63,7 +69,7 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   if (!existsSync(file)) return undefined;
   try {
     const e = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-    if (e.format !== FORMAT || e.python !== env.python || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
+    if (e.helper !== HELPER || e.python !== env.resolved || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
     for (const [p, h] of Object.entries(e.sources)) if (hashes.hash(p)?.hash !== h) return undefined;
     return e;
   } catch {
@@ -80,7 +86,7 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
     else stale.push(m);
   }
   if (stale.length === 0) return out;
-  const r = spawnSync(env.python, ["-c", INTROSPECT_PY, ...stale.map((m) => m.name)], {
+  const r = spawnSync(env.resolved, ["-c", INTROSPECT_PY, ...stale.map((m) => m.name)], {
     cwd: root, encoding: "utf8", timeout: 300_000, maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, PYTHONPATH: pythonPathEnv(env) },
   });
@@ -99,19 +105,22 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
   if (doc.error) throw new LbgError(`${doc.error} (interpreter ${env.python})`, stale[0]!.pos, "install ceci for this interpreter, or set LBG_PYTHON / python_paths");
   for (const m of doc.modules ?? []) {
     const ref = stale.find((s) => s.name === m.module);
-    if (!m.ok) throw new LbgError(`Python module '${m.module}' failed to import: ${m.error}`, ref?.pos, "check the module name, python_paths and the interpreter (LBG_PYTHON)");
+    if (!m.ok) {
+      const where = m.where ? `${fromCwd(m.where.file)}:${m.where.line}: ` : "";
+      throw new LbgError(`Python module '${m.module}' failed to import: ${where}${m.error}`, ref?.pos, "check the module name, python_paths and the interpreter (LBG_PYTHON)");
+    }
     const sources: Record<string, string> = {};
-    for (const f of m.sources) {
+    for (const f of new Set([...m.sources, ...m.stages.flatMap((s) => s.sources)])) {
       const h = hashes.hash(f);
       if (h) sources[f] = h.hash;
     }
-    const extras = Object.fromEntries(Object.entries(m.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
+    const extras = (s: IntrospectedStage) => Object.fromEntries(Object.entries(s.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
     const classes: PythonStageMeta[] = m.stages.map((s) => ({
-      kind: "python", name: s.name, module: m.module, file: projectRel(root, s.sources[0] ?? s.module), doc: s.doc,
+      kind: "python", name: s.name, module: m.module, file: projectRel(root, s.file ?? s.sources[0] ?? s.module), doc: s.doc,
       inputs: s.inputs, outputs: s.outputs, options: s.options, sources: s.sources.map((f) => projectRel(root, f)),
-      codeExtras: extras, pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
+      codeExtras: extras(s), pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
     }));
-    const entry: CacheEntry = { format: FORMAT, python: env.python, paths: env.paths, sources, packages: m.packages, classes };
+    const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, classes };
     const file = cachePath(root, m.module);
     mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));

@@ -58,3 +58,17 @@ describe.skipIf(!present)("lbg-pipelines example configs", () => {
     expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/runs\/reduce_flagship_catalog\.yaml:7:13: environment variable \$LBG_DIR is not set/);
   });
 });
+
+describe.skipIf(!present)("lbg-pipelines example configs with this repository's stages", () => {
+  it("color_cuts (the stage declares color_mag_cuts): a warning at the key, with a did-you-mean", () => {
+    const p = new TempProject();
+    try {
+      cpSync(EXAMPLES, p.path("configs"), { recursive: true });
+      const r = p.lbg(["status", "lbg_color_cuts_example"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("warning: configs/pipelines/select_lbg_color_cuts/config.yaml:3:3: unknown option 'color_cuts' for stage 'SelectLBGColorCuts' (class SelectLBGColorCuts); it is ignored (hint: did you mean 'color_mag_cuts'?)\n");
+    } finally {
+      p.remove();
+    }
+  });
+});

@@ -1,14 +1,69 @@
 // lbg's introspection helper for Python ceci stages, as Python source. lbg runs it as
 // `<python> -c <INTROSPECT_PY> MODULE...` (python_paths on PYTHONPATH), so the bundled CLI needs no file
-// beside it. It imports each module, finds every ceci PipelineStage subclass and prints one JSON document:
-//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...], "packages": {top: version}}
-//                | {"module", "ok": false, "error": "<Python's message>"}]}   or   {"error": "cannot import ceci: ..."}
+// beside it. It imports each module, takes the stages it added to ceci's registry and prints one JSON document:
+//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
+//                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-//           options: {key: {type, default, required, doc}}, parallel, doc, sources: [files]}.
-// `sources`: the class's module file and the files of the modules of the same top-level package that importing
-// it loaded (its local imports). Standard library only, besides ceci itself.
+//           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
+//           packages: {top-level package: version of the distribution that installed it}} (no default:
+//           none). The packages are the module's and the class's (they differ when a module re-exports
+//           another package's stage). The module's `sources` also hold those distributions' METADATA files.
+// `sources`: the class's module file and the files of every module of its package (or the entry's) that the
+// class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
 export const INTROSPECT_PY = String.raw`
-import importlib, inspect, json, os, sys, traceback
+import builtins, importlib, importlib.util, inspect, json, os, sys, traceback
+
+# Who imports whom, from every import statement executed (also those answered from sys.modules, which a
+# before/after diff of sys.modules misses when an earlier module already loaded the shared one).
+IMPORTS = {}
+_real_import = builtins.__import__
+
+
+def _recording_import(name, globals=None, locals=None, fromlist=(), level=0):
+    mod = _real_import(name, globals, locals, fromlist, level)
+    try:
+        importer = globals.get("__name__") if isinstance(globals, dict) else None
+        if importer:
+            full = name
+            if level:
+                package = globals.get("__package__") or (importer if "__path__" in globals else importer.rpartition(".")[0])
+                full = importlib.util.resolve_name("." * level + name, package).rstrip(".")
+            targets = IMPORTS.setdefault(importer, set())
+            targets.add(full)
+            for f in fromlist or ():
+                if isinstance(f, str) and full + "." + f in sys.modules:
+                    targets.add(full + "." + f)
+    except Exception:
+        pass  # bookkeeping must never change what an import does
+    return mod
+
+
+builtins.__import__ = _recording_import
+
+
+def closure(name):
+    """The module, what it imports (transitively), and the packages of each (their __init__ ran too)."""
+    seen, todo = set(), [name]
+    while todo:
+        m = todo.pop()
+        if m in seen or m not in sys.modules:
+            continue
+        seen.add(m)
+        todo.extend(IMPORTS.get(m, ()))
+        if "." in m:
+            todo.append(m.rpartition(".")[0])
+    return seen
+
+
+def local_files(modules, tops):
+    """Files of the modules that belong to one of the top-level packages 'tops' (the local imports)."""
+    out = set()
+    for m in modules:
+        if m.split(".")[0] in tops:
+            f = file_of(sys.modules[m])
+            if f:
+                out.add(f)
+    return out
 
 TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", dict: "dict"}
 
@@ -26,19 +81,23 @@ def jsonable(v):
 
 
 def option_spec(value):
-    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter
+    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter.
+    # A required option's None "default" is no default: ceci raises "Missing configuration option" when no
+    # value (or None) is given, so none is reported and lbg treats the option as missing.
     if hasattr(value, "dtype") and hasattr(value, "default") and not isinstance(value, type):
         dtype = getattr(value, "dtype", None)
         default = getattr(value, "default", None)
         required = getattr(value, "required", None)
         if required is None:
             required = default is None
-        return {"type": TYPE_NAMES.get(dtype, "any"), "default": jsonable(default), "required": bool(required),
-                "doc": str(getattr(value, "msg", "") or "")}
+        spec = {"type": TYPE_NAMES.get(dtype, "any"), "required": bool(required), "doc": str(getattr(value, "msg", "") or "")}
+        if default is not None or not required:
+            spec["default"] = jsonable(default)
+        return spec
     if isinstance(value, type):
-        return {"type": TYPE_NAMES.get(value, "any"), "default": None, "required": True, "doc": ""}
+        return {"type": TYPE_NAMES.get(value, "any"), "required": True, "doc": ""}
     if value is None:
-        return {"type": "any", "default": None, "required": True, "doc": ""}
+        return {"type": "any", "required": True, "doc": ""}
     if isinstance(value, list):
         return {"type": "list", "default": jsonable(value), "required": False, "doc": ""}
     return {"type": TYPE_NAMES.get(type(value), "any"), "default": jsonable(value), "required": False, "doc": ""}
@@ -57,23 +116,84 @@ def file_of(mod):
     return os.path.abspath(f) if f else None
 
 
-def all_subclasses(cls):
-    seen, todo = [], list(cls.__subclasses__())
-    while todo:
-        c = todo.pop(0)
-        if c not in seen:
-            seen.append(c)
-            todo.extend(c.__subclasses__())
-    return seen
+def error_location(e):
+    """Where an import failed: a SyntaxError's own file and line, else the innermost frame that is neither
+    importlib's machinery nor this helper; None when there is none (the module itself was not found)."""
+    if isinstance(e, SyntaxError) and e.filename and e.lineno and not e.filename.startswith("<"):
+        return {"file": os.path.abspath(e.filename), "line": e.lineno}
+    machinery = os.path.dirname(importlib.__file__) + os.sep
+    for frame in reversed(traceback.extract_tb(e.__traceback__)):
+        if frame.filename.startswith("<") or frame.filename.startswith(machinery):
+            continue
+        return {"file": os.path.abspath(frame.filename), "line": frame.lineno}
+    return None
+
+
+def registry(PipelineStage):
+    # ceci's global registry, filled as stage classes are defined (__init_subclass__): only complete stages
+    # (inputs, outputs and a run that is not abstract) are in it. Values: (class, file), or a class.
+    reg = getattr(PipelineStage, "pipeline_stages", None) or {}
+    return {k: (v[0] if isinstance(v, tuple) else v) for k, v in reg.items()}
+
+
+_DISTRIBUTIONS = []
+
+
+def distributions(top):
+    """The installed distributions that provide top-level package 'top' (ceci_example comes with ceci):
+    importlib.metadata.packages_distributions(), read once, else the package's own name."""
+    from importlib import metadata
+    if not _DISTRIBUTIONS:
+        try:
+            _DISTRIBUTIONS.append(metadata.packages_distributions())
+        except Exception:
+            _DISTRIBUTIONS.append({})
+    return list(_DISTRIBUTIONS[0].get(top, [])) + [top]
 
 
 def package_version(top):
+    from importlib import metadata
+    for dist in distributions(top):
+        try:
+            return metadata.version(dist)
+        except Exception:
+            pass
+    mod = sys.modules.get(top)
+    return str(getattr(mod, "__version__", "")) if mod else ""
+
+
+def metadata_files(top):
+    """The METADATA file of the distribution providing 'top': pip rewrites it on every install, so the
+    cache keyed on it sees a new version even when no source file changed."""
+    from importlib import metadata
+    for dist in distributions(top):
+        try:
+            path = getattr(metadata.distribution(dist), "_path", None)
+        except Exception:
+            continue
+        if path and os.path.isfile(os.path.join(str(path), "METADATA")):
+            return [os.path.abspath(os.path.join(str(path), "METADATA"))]
+    return []
+
+
+def describe_stage(cls, sources):
+    mod = cls.__module__
     try:
-        from importlib import metadata
-        return metadata.version(top)
-    except Exception:
-        mod = sys.modules.get(top)
-        return str(getattr(mod, "__version__", "")) if mod else ""
+        src = inspect.getsourcefile(cls)
+    except TypeError:
+        src = None
+    options = {}
+    for key, value in (getattr(cls, "config_options", None) or {}).items():
+        options[str(key)] = option_spec(value)
+    return {
+        "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
+        "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
+        "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
+        "options": options, "parallel": bool(getattr(cls, "parallel", True)),
+        # The class's own docstring: inspect.getdoc would fall back to PipelineStage's for a class without one.
+        "doc": inspect.cleandoc(cls.__dict__.get("__doc__") or ""), "file": os.path.abspath(src) if src else None,
+        "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
+    }
 
 
 def main(modules):
@@ -85,38 +205,31 @@ def main(modules):
     results = []
     for name in modules:
         before = set(sys.modules)
+        known = {k: id(c) for k, c in registry(PipelineStage).items()}
         try:
             importlib.import_module(name)
         except BaseException as e:
-            results.append({"module": name, "ok": False, "error": traceback.format_exception_only(type(e), e)[-1].strip()})
+            results.append({"module": name, "ok": False, "error": traceback.format_exception_only(type(e), e)[-1].strip(),
+                            "where": error_location(e)})
             continue
         top = name.split(".")[0]
-        loaded = [m for m in set(sys.modules) - before if m == top or m.startswith(top + ".")]
-        sources = sorted({f for f in (file_of(sys.modules[m]) for m in loaded + [name]) if f})
+        # Modules imported by other means (importlib.import_module) are only seen as new in sys.modules.
+        reached = closure(name) | {m for m in set(sys.modules) - before if m.split(".")[0] == top}
+        sources = sorted(local_files(reached, {top}) | set(metadata_files(top)))
+        # The module's stages are the registry's entries its import added (wherever the classes are defined,
+        # e.g. 'from extpkg import ExtCopy'), plus those defined in what it imports when an earlier entry
+        # imported that first.
         stages = []
-        for cls in all_subclasses(PipelineStage):
+        for key, cls in sorted(registry(PipelineStage).items()):
             mod = cls.__module__
-            if not (mod == name or mod.startswith(name + ".")):
+            if known.get(key) == id(cls) and mod not in reached:
                 continue
-            if getattr(cls, "name", None) is None:
-                continue
-            try:
-                src = inspect.getsourcefile(cls)
-            except TypeError:
-                src = None
-            options = {}
-            for key, value in (getattr(cls, "config_options", None) or {}).items():
-                options[str(key)] = option_spec(value)
-            stages.append({
-                "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
-                "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
-                "inputs": tags(getattr(cls, "inputs", [])), "outputs": tags(getattr(cls, "outputs", [])),
-                "options": options, "parallel": bool(getattr(cls, "parallel", True)),
-                "doc": inspect.getdoc(cls) or "",
-                "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
-            })
-        results.append({"module": name, "ok": True, "stages": stages, "sources": sources,
-                        "packages": {top: package_version(top)}})
+            ctop = mod.split(".")[0]
+            stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
+            stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
+            sources = sorted(set(sources) | set(metadata_files(ctop)))
+            stages.append(stage)
+        results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
     print(json.dumps({"modules": results}))
     return 0
 
