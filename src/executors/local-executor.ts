@@ -3,6 +3,7 @@
 // (the stage and anything it spawned), and the pool starts a fresh worker for the next job. A worker answers
 // "started" when it takes a job, so a warm worker that died while idle costs a fresh worker, not the stage.
 import { fork, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
@@ -18,11 +19,25 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Why a worker died, in the stage's words; V8's own last words go to the stage's log. */
+function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): string {
+  if (stderr.trim()) {
+    try { appendFileSync(log, `\n${stderr.trimEnd()}\n`); } catch { /* log gone: the reason below still says it */ }
+  }
+  if (/heap out of memory|Allocation failed - process out of memory|Reached heap limit/.test(stderr)) {
+    return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
+  }
+  if (sig === "SIGKILL") return "killed by SIGKILL (out of memory, or killed from outside)";
+  return sig ? `killed by ${sig}` : `worker exited with code ${code}`;
+}
+
 export class LocalExecutor implements Executor {
   private idle: ChildProcess[] = [];
   private busy = new Set<ChildProcess>();
   /** Process groups of running command-line stages. */
   private commands = new Set<number>();
+  /** What each worker printed on its own stderr during its current job (the last 4 KiB). */
+  private stderrTail = new WeakMap<ChildProcess, { text: string }>();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
   /**
@@ -41,9 +56,16 @@ export class LocalExecutor implements Executor {
       cwd: this.cwd,
       env: { ...process.env, LBG_OWNER: this.owner },
       detached: true,
-      stdio: ["ignore", "ignore", "ignore", "ipc"],
+      // stderr is kept (its tail only): a stage's own output goes to its log, but what V8 itself prints when
+      // the worker dies — "JavaScript heap out of memory" before a SIGABRT — can only be read from here.
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });
+    const tail = { text: "" };
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (d: string) => (tail.text = (tail.text + d).slice(-4096)));
+    (child.stderr as unknown as { unref?: () => void }).unref?.();
+    this.stderrTail.set(child, tail);
     child.once("exit", () => {
       // A worker that dies while idle (killed from outside, out of memory) must leave the pool at once, or
       // the next stage would be sent to it.
@@ -125,7 +147,8 @@ export class LocalExecutor implements Executor {
         else finish(m.ok ? { status: "succeeded" } : { status: "failed", error: m.error }, !m.error?.endsWith("(uncaught)"));
       };
       const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
-        lost(sig ? `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}` : `worker exited with code ${code}`);
+        // The exit may be reported before the last of stderr: give the pipe a moment to drain.
+        setTimeout(() => lost(deathReason(code, sig, this.stderrTail.get(child)?.text ?? "", job.log)), 50);
       };
       const onAbort = () => {
         cancelled = true;
@@ -138,6 +161,8 @@ export class LocalExecutor implements Executor {
       child.on("message", onMessage);
       child.on("exit", onExit);
       signal.addEventListener("abort", onAbort);
+      const tail = this.stderrTail.get(child);
+      if (tail) tail.text = "";
       child.send({ type: "run", job } satisfies ToWorker, (err) => {
         if (err) lost(`could not send the stage to its worker: ${err.message}`);
       });
