@@ -1,7 +1,7 @@
 // SelectLBGColorCuts: label Lyman-break-galaxy candidates with colour–magnitude cuts, one sample per entry
 // of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
 import { iterateChunks, rowCount, toFloat64, writeTable } from "../src/catalog/index.ts";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { OptionError, Stage, type StageContext } from "../src/sdk/index.ts";
 import { parseCut, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
 
@@ -20,23 +20,27 @@ export const DEFAULT_CUTS: Record<string, string[]> = {
   "r-dropouts": ["r - i > 1.2", "i - z < 0.7", "r - i > 1.5 * (i - z) + 1.0"],
 };
 
-/** Parses every cut, naming sample and cut in any error. Exported for EvaluateLBGSelection and tests. */
+/**
+ * Parses every cut, naming sample and cut in any error (an OptionError whose path points at the cut, so lbg
+ * names its config line). Used by `validate` when the run loads and again by `run`; exported for tests.
+ */
 export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] {
+  const option = "color_mag_cuts";
   if (typeof cuts !== "object" || cuts === null || Array.isArray(cuts)) {
-    throw new Error(`color_mag_cuts must map sample names to lists of cuts, got ${JSON.stringify(cuts)}`);
+    throw new OptionError(option, `must map sample names to lists of cuts, got ${JSON.stringify(cuts)}`);
   }
   return Object.entries(cuts as Record<string, unknown>).map(([name, list]) => {
     if (!Array.isArray(list) || list.length === 0) {
-      throw new Error(`color_mag_cuts: sample "${name}" must be a non-empty list of cuts, got ${JSON.stringify(list)}`);
+      throw new OptionError(option, `sample "${name}" must be a non-empty list of cuts, got ${JSON.stringify(list)}`, { path: [name] });
     }
     return {
       name,
-      cuts: list.map((text) => {
-        if (typeof text !== "string") throw new Error(`color_mag_cuts: sample "${name}": cut ${JSON.stringify(text)} is not a string`);
+      cuts: list.map((text, i) => {
+        if (typeof text !== "string") throw new OptionError(option, `sample "${name}": cut ${JSON.stringify(text)} is not a string`, { path: [name, i] });
         try {
           return parseCut(text, BANDS);
         } catch (e) {
-          throw new Error(`color_mag_cuts: sample "${name}", cut "${text}": ${(e as Error).message}`);
+          throw new OptionError(option, `sample "${name}", cut "${text}": ${(e as Error).message}`, { path: [name, i] });
         }
       }),
     };
@@ -54,6 +58,11 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     color_mag_cuts: { type: "dict", default: DEFAULT_CUTS, doc: "sample name → list of cuts, e.g. 'g - r > 1.5 * (r - i) + 0.8'" },
     chunk_rows: { type: "int", default: 100000, doc: "catalog rows processed per block" },
   } as const;
+
+  /** Malformed cuts are config errors when the run loads, before SimulateCatalog or anything else runs. */
+  static validate(config: Config): void {
+    parseSampleCuts(config.color_mag_cuts);
+  }
 
   async run(ctx: StageContext<Config>): Promise<void> {
     const samples = parseSampleCuts(ctx.config.color_mag_cuts);
