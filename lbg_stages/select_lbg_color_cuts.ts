@@ -2,7 +2,7 @@
 // of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
 import { iterateChunks, rowCount, toFloat64, writeTable } from "../src/catalog/index.ts";
 import { OptionError, Stage, type StageContext } from "../src/sdk/index.ts";
-import { parseCut, type Cut } from "./lib/cut-expression.ts";
+import { parseCut, shorten, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
 
 interface Config {
@@ -26,21 +26,25 @@ export const DEFAULT_CUTS: Record<string, string[]> = {
  */
 export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] {
   const option = "color_mag_cuts";
+  const show = (v: unknown) => shorten(JSON.stringify(v) ?? String(v));
   if (typeof cuts !== "object" || cuts === null || Array.isArray(cuts)) {
-    throw new OptionError(option, `must map sample names to lists of cuts, got ${JSON.stringify(cuts)}`);
+    throw new OptionError(option, `must map sample names to lists of cuts, got ${show(cuts)}`);
   }
-  return Object.entries(cuts as Record<string, unknown>).map(([name, list]) => {
+  const entries = Object.entries(cuts as Record<string, unknown>);
+  if (entries.length === 0) throw new OptionError(option, "names no sample", { hint: "e.g. g-dropouts: [g - r > 1, r - i < 1]" });
+  return entries.map(([name, list]) => {
+    const sample = `sample "${shorten(name)}"`;
     if (!Array.isArray(list) || list.length === 0) {
-      throw new OptionError(option, `sample "${name}" must be a non-empty list of cuts, got ${JSON.stringify(list)}`, { path: [name] });
+      throw new OptionError(option, `${sample} must be a non-empty list of cuts, got ${show(list)}`, { path: [name] });
     }
     return {
       name,
       cuts: list.map((text, i) => {
-        if (typeof text !== "string") throw new OptionError(option, `sample "${name}": cut ${JSON.stringify(text)} is not a string`, { path: [name, i] });
+        if (typeof text !== "string") throw new OptionError(option, `${sample}: cut ${show(text)} is not a string`, { path: [name, i] });
         try {
           return parseCut(text, BANDS);
         } catch (e) {
-          throw new OptionError(option, `sample "${name}", cut "${text}": ${(e as Error).message}`, { path: [name, i] });
+          throw new OptionError(option, `${sample}, cut "${shorten(text)}": ${(e as Error).message}`, { path: [name, i] });
         }
       }),
     };

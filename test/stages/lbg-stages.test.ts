@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { readAttrs, readColumns, writeTable } from "../../src/catalog/index.ts";
 import EvaluateLBGSelection from "../../lbg_stages/evaluate_lbg_selection.ts";
-import { CutSyntaxError, parseCut } from "../../lbg_stages/lib/cut-expression.ts";
+import { CutSyntaxError, MAX_CUT_LENGTH, MAX_DEPTH, parseCut } from "../../lbg_stages/lib/cut-expression.ts";
 import SelectLBGColorCuts, { parseSampleCuts } from "../../lbg_stages/select_lbg_color_cuts.ts";
 import { bytes, numbers, runStage, tempDir } from "./stage-context.ts";
 
@@ -39,7 +39,29 @@ describe("cut expressions", () => {
     expect(() => parseCut(text, BANDS)).toThrow(message);
   });
 
+  it("caps nesting depth and length, rejects non-finite numbers and quotes long text briefly", () => {
+    const deep = `${"(".repeat(20_000)}g${")".repeat(20_000)} > 1`;
+    expect(() => parseCut(deep, BANDS)).toThrow(`cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`);
+    const nested = (k: number) => `${"(".repeat(k)}g${")".repeat(k)} > 1`;
+    expect(Array.from(parseCut(nested(MAX_DEPTH), BANDS).evaluate(cols, 3))).toEqual([1, 1, 1]);
+    expect(() => parseCut(nested(MAX_DEPTH + 1), BANDS)).toThrow(`nested more than ${MAX_DEPTH} levels deep at column ${MAX_DEPTH + 1}`);
+    expect(() => parseCut(`${"-".repeat(MAX_DEPTH + 1)}g > 1`, BANDS)).toThrow(/nested more than/);
+    expect(() => parseCut("g > 1e999", BANDS)).toThrow("number '1e999' at column 5 is too large");
+    expect(() => parseCut("g > -1e400", BANDS)).toThrow(/number '1e400' at column 6 is too large/);
+    expect(parseCut("g > 1e300", BANDS).variables).toEqual(["g"]);
+    // The whole 40 kB cut is not echoed: the sample error quotes 60 characters and says how long it was.
+    let message = "";
+    try {
+      parseSampleCuts({ "g-dropouts": [deep] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`color_mag_cuts: sample "g-dropouts", cut "${"(".repeat(60)}… (40005 characters)": cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`);
+    expect(() => parseCut(`g > ${"9".repeat(400)}`, BANDS)).toThrow(`number '${"9".repeat(20)}… (400 characters)' at column 5 is too large`);
+  });
+
   it("errors name the sample and the cut", () => {
+    expect(() => parseSampleCuts({})).toThrow("color_mag_cuts: names no sample");
     expect(() => parseSampleCuts({ "g-dropouts": ["g - r > 1", "r - q < 1"] })).toThrow(
       `color_mag_cuts: sample "g-dropouts", cut "r - q < 1": unknown name 'q' at column 5`,
     );

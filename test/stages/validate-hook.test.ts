@@ -43,9 +43,13 @@ describe("validate hooks", () => {
     expect(p.lbg(["status", "lbg_color_cuts_sim"]).code).toBe(0);
   });
 
-  it("a --set value is named by its flag", () => {
+  it("a --set value is named by its flag; an empty mapping and non-finite numbers are rejected", () => {
     const r = p.lbg(["status", "lbg_color_cuts_sim", "--set", "SelectLBGColorCuts.color_mag_cuts={lbg: [g - r >]}"]);
     expectConfigError(r, /^lbg: error: --set SelectLBGColorCuts\.color_mag_cuts=.*: option 'color_mag_cuts' of stage 'SelectLBGColorCuts': sample "lbg", cut "g - r >"/);
+    const empty = p.lbg(["status", "lbg_color_cuts_sim", "--set", "SelectLBGColorCuts.color_mag_cuts={}"]);
+    expectConfigError(empty, /option 'color_mag_cuts' of stage 'SelectLBGColorCuts': names no sample \(hint: e\.g\. g-dropouts:/);
+    const huge = p.lbg(["status", "lbg_color_cuts_sim", "--set", "SelectLBGColorCuts.color_mag_cuts={lbg: [g > 1e999]}"]);
+    expectConfigError(huge, /sample "lbg", cut "g > 1e999": number '1e999' at column 5 is too large/);
   });
 
   it("returned problems, defaulted options and a hook that throws are reported with the best position", () => {
