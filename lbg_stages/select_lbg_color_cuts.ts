@@ -1,6 +1,6 @@
 // SelectLBGColorCuts: label Lyman-break-galaxy candidates with colour–magnitude cuts, one sample per entry
 // of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
-import { iterateChunks, rowCount, toFloat64, writeTable } from "../src/catalog/index.ts";
+import { iterateChunks, openTableWriter, rowCount, toFloat64 } from "../src/catalog/index.ts";
 import { OptionError, Stage, type StageContext } from "../src/sdk/index.ts";
 import { parseCut, shorten, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
@@ -70,40 +70,47 @@ export default class SelectLBGColorCuts extends Stage<Config> {
 
   async run(ctx: StageContext<Config>): Promise<void> {
     const samples = parseSampleCuts(ctx.config.color_mag_cuts);
-    const n = await rowCount(ctx.inputs.photometry_catalog, "photometry");
-    const id = new BigInt64Array(n);
-    const sample = new Int32Array(n).fill(-1);
     const counts = new Array<number>(samples.length).fill(0);
     let overlaps = 0;
     const columns = ["id", ...MAG_COLUMNS];
-    for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
-      const m = chunk.end - chunk.start;
-      const mags = Object.fromEntries(BANDS.map((b, q) => [b, toFloat64(chunk.columns[MAG_COLUMNS[q]])]));
-      const ids = chunk.columns.id;
-      for (let r = 0; r < m; r++) id[chunk.start + r] = BigInt(ids[r]);
+    // Streamed: each block's labels are appended as they are made (memory bounded by chunk_rows).
+    const expectedRows = await rowCount(ctx.inputs.photometry_catalog, "photometry");
+    const out = await openTableWriter(ctx.outputs.tomography_catalog, "tomography", { id: BigInt64Array, sample: Int32Array }, { expectedRows });
+    try {
+      for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
+        const m = chunk.end - chunk.start;
+        const mags = Object.fromEntries(BANDS.map((b, q) => [b, toFloat64(chunk.columns[MAG_COLUMNS[q]])]));
+        const ids = chunk.columns.id;
+        const id = new BigInt64Array(m);
+        const sample = new Int32Array(m).fill(-1);
+        for (let r = 0; r < m; r++) id[r] = BigInt(ids[r]);
+        samples.forEach((s, k) => {
+          const pass = new Uint8Array(m).fill(1);
+          for (const cut of s.cuts) {
+            const mask = cut.evaluate(mags, m);
+            for (let r = 0; r < m; r++) pass[r] &= mask[r];
+          }
+          for (let r = 0; r < m; r++) {
+            if (!pass[r]) continue;
+            if (sample[r] === -1) {
+              sample[r] = k;
+              counts[k]++;
+            } else overlaps++;
+          }
+        });
+        await out.append({ id, sample });
+      }
+      const n = out.rows;
+      const attrs: Record<string, number | string> = { n_samples: samples.length };
       samples.forEach((s, k) => {
-        const pass = new Uint8Array(m).fill(1);
-        for (const cut of s.cuts) {
-          const mask = cut.evaluate(mags, m);
-          for (let r = 0; r < m; r++) pass[r] &= mask[r];
-        }
-        for (let r = 0; r < m; r++) {
-          if (!pass[r]) continue;
-          const row = chunk.start + r;
-          if (sample[row] === -1) {
-            sample[row] = k;
-            counts[k]++;
-          } else overlaps++;
-        }
+        attrs[`sample_${k}`] = s.name;
+        attrs[`count_${k}`] = counts[k];
       });
+      attrs.count_none = n - counts.reduce((a, b) => a + b, 0);
+      await out.close(attrs);
+    } finally {
+      out.abort();
     }
-    const attrs: Record<string, number | string> = { n_samples: samples.length };
-    samples.forEach((s, k) => {
-      attrs[`sample_${k}`] = s.name;
-      attrs[`count_${k}`] = counts[k];
-    });
-    attrs.count_none = n - counts.reduce((a, b) => a + b, 0);
-    await writeTable(ctx.outputs.tomography_catalog, "tomography", { id, sample }, { attrs });
-    ctx.log(`${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${n} objects` + (overlaps ? ` (${overlaps} also passed a later sample)` : ""));
+    ctx.log(`${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${out.rows} objects` + (overlaps ? ` (${overlaps} also passed a later sample)` : ""));
   }
 }

@@ -17,17 +17,17 @@ import { isColumn, tableLength, type Column, type Table } from "./column.ts";
 /** The timestamp written into every HDF5 object header (ms since the epoch). */
 const FIXED_CLOCK_MS = 0;
 
-type H5 = typeof import("h5wasm/node");
+export type H5 = typeof import("h5wasm/node");
 
 /** Loads h5wasm on first use (~250 ms: a 4 MB module and a wasm compile), not when a stage file is imported. */
-async function h5wasm(): Promise<H5> {
+export async function h5wasm(): Promise<H5> {
   const mod = await import("h5wasm/node");
   await mod.ready;
   return mod;
 }
 
 /** Runs a synchronous HDF5 write with the wasm clock pinned (see the header comment). */
-function withFixedClock<T>(write: () => T): T {
+export function withFixedClock<T>(write: () => T): T {
   const realNow = Date.now;
   Date.now = () => FIXED_CLOCK_MS;
   try {
@@ -183,7 +183,7 @@ export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5G
   });
 }
 
-function makeGroup(h5: H5, file: H5File, name: string, path: string): Group {
+export function makeGroup(h5: H5, file: H5File, name: string, path: string): Group {
   let g: Group = file;
   for (const part of name.split("/").filter(Boolean)) {
     const existing = g.get(part);
