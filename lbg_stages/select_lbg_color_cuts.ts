@@ -1,6 +1,6 @@
 // SelectLBGColorCuts: label Lyman-break-galaxy candidates with colour–magnitude cuts, one sample per entry
 // of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
-import { iterateChunks, openTableWriter, rowCount, toFloat64 } from "../src/catalog/index.ts";
+import { iterateChunks, openTableWriter, rowCount, toFloat64, writeArrays } from "../src/catalog/index.ts";
 import { OptionError, Stage, type StageContext } from "../src/sdk/index.ts";
 import { parseCut, shorten, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
@@ -53,9 +53,11 @@ export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] 
 
 export default class SelectLBGColorCuts extends Stage<Config> {
   static doc =
-    "Selects Lyman-break-galaxy samples with colour–magnitude cuts over the magnitudes u g r i z y. Output " +
-    "group `tomography`: id and `sample`, the index of the first sample (in color_mag_cuts order) whose cuts " +
-    "all pass, or −1; attributes n_samples, sample_<i> (name), count_<i> and count_none.";
+    "Selects Lyman-break-galaxy samples with colour–magnitude cuts over the magnitudes u g r i z y, into a " +
+    "TXPipe lens tomography file: group `tomography` with `bin` (int32: the index of the first sample, in " +
+    "color_mag_cuts order, whose cuts all pass, or −1), `lens_weight` (float32, 1: unweighted) and the " +
+    "catalog's `id`, attributes nbin and nbin_lens (the number of samples) and sample_<i> (each bin's " +
+    "sample name); group `counts` with `counts` (int32, objects per bin) and `counts_2d` (objects in any bin).";
   static inputs = { photometry_catalog: "hdf5" } as const;
   static outputs = { tomography_catalog: "hdf5" } as const;
   static config = {
@@ -73,16 +75,17 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     const counts = new Array<number>(samples.length).fill(0);
     let overlaps = 0;
     const columns = ["id", ...MAG_COLUMNS];
-    // Streamed: each block's labels are appended as they are made (memory bounded by chunk_rows).
+    // Streamed: each block's bins are appended as they are made (memory bounded by chunk_rows).
+    const path = ctx.outputs.tomography_catalog;
     const expectedRows = await rowCount(ctx.inputs.photometry_catalog, "photometry");
-    const out = await openTableWriter(ctx.outputs.tomography_catalog, "tomography", { id: BigInt64Array, sample: Int32Array }, { expectedRows });
+    const out = await openTableWriter(path, "tomography", { bin: Int32Array, lens_weight: Float32Array, id: BigInt64Array }, { expectedRows });
     try {
       for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
         const m = chunk.end - chunk.start;
         const mags = Object.fromEntries(BANDS.map((b, q) => [b, toFloat64(chunk.columns[MAG_COLUMNS[q]])]));
         const ids = chunk.columns.id;
         const id = new BigInt64Array(m);
-        const sample = new Int32Array(m).fill(-1);
+        const bin = new Int32Array(m).fill(-1);
         for (let r = 0; r < m; r++) id[r] = BigInt(ids[r]);
         samples.forEach((s, k) => {
           const pass = new Uint8Array(m).fill(1);
@@ -92,25 +95,23 @@ export default class SelectLBGColorCuts extends Stage<Config> {
           }
           for (let r = 0; r < m; r++) {
             if (!pass[r]) continue;
-            if (sample[r] === -1) {
-              sample[r] = k;
+            if (bin[r] === -1) {
+              bin[r] = k;
               counts[k]++;
             } else overlaps++;
           }
         });
-        await out.append({ id, sample });
+        await out.append({ bin, lens_weight: new Float32Array(m).fill(1), id });
       }
-      const n = out.rows;
-      const attrs: Record<string, number | string> = { n_samples: samples.length };
-      samples.forEach((s, k) => {
-        attrs[`sample_${k}`] = s.name;
-        attrs[`count_${k}`] = counts[k];
-      });
-      attrs.count_none = n - counts.reduce((a, b) => a + b, 0);
+      // TXPipe's lens selector names the bin count both ways (nbin; nbin_lens in its split catalogs).
+      const attrs: Record<string, number | string> = { nbin: samples.length, nbin_lens: samples.length };
+      samples.forEach((s, k) => (attrs[`sample_${k}`] = s.name));
       await out.close(attrs);
     } finally {
       out.abort();
     }
+    const inAny = counts.reduce((a, b) => a + b, 0);
+    await writeArrays(path, "counts", { counts: Int32Array.from(counts), counts_2d: Int32Array.of(inAny) }, { append: true });
     ctx.log(`${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${out.rows} objects` + (overlaps ? ` (${overlaps} also passed a later sample)` : ""));
   }
 }

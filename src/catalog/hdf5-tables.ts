@@ -162,10 +162,16 @@ export interface Hdf5GroupData {
   attrs?: Record<string, number | string>;
 }
 
-/** Writes groups to a new file (`append: false`, replacing any file) or adds them to an existing one. */
-export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5GroupData>, append: boolean): Promise<void> {
+/**
+ * Writes groups to a new file (`append: false`, replacing any file) or adds them to an existing one. Groups
+ * are tables (columns of one length) unless `ragged`: then any 1-D arrays (TXPipe's `counts` group).
+ */
+export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5GroupData>, append: boolean, ragged = false): Promise<void> {
   const h5 = await h5wasm();
-  for (const [name, data] of Object.entries(groups)) tableLength(data.columns, `${path}: ${name}`);
+  for (const [name, data] of Object.entries(groups)) {
+    if (ragged) for (const [col, v] of Object.entries(data.columns)) asColumn(v, `${path}: ${name}/${col}`);
+    else tableLength(data.columns, `${path}: ${name}`);
+  }
   withFixedClock(() => {
     const mode = append && existsSync(path) ? "a" : "w";
     const file = new h5.File(resolve(path), mode, { libver: "v108" });

@@ -4,7 +4,7 @@ export { isColumn, tableLength, takeRows, toFloat64, type Column, type ColumnTyp
 export { tableFormat, type TableFormat } from "./table-format.ts";
 export { listColumns, readAttrs, readColumns, rowCount } from "./read-columns.ts";
 export { iterateChunks, type Chunk } from "./iterate-chunks.ts";
-export { writeTable, writeTables, type GroupAttrs, type TableGroup, type WriteTableOptions } from "./write-table.ts";
+export { writeArrays, writeTable, writeTables, type GroupAttrs, type TableGroup, type WriteTableOptions } from "./write-table.ts";
 export { openTableWriter, type TableWriter, type TableWriterOptions } from "./table-writer.ts";
 export { formatYaml, formatYamlNumber, writeYaml, type YamlOptions, type YamlValue } from "./yaml-writer.ts";
 export { encodePng, writePng, type RgbImage } from "./png-encoder.ts";

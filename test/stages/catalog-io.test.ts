@@ -15,6 +15,7 @@ import {
   readAttrs,
   readColumns,
   rowCount,
+  writeArrays,
   writeTable,
   writeTables,
   writeYaml,
@@ -197,6 +198,10 @@ describe("streaming table writer", () => {
     await expect(two.append({ a: new Float64Array(2), b: new Float64Array(3) })).rejects.toThrow(/column b has 3 rows in this block, a has 2/);
     two.abort();
     await expect(openTableWriter(tmp.path("x.pq"), "t", { a: Float64Array }, { attrs: { k: 1 } })).rejects.toThrow(/parquet tables take no attributes/);
+    // A group of arrays of different lengths (TXPipe's counts) is not a table: writeArrays, HDF5 only.
+    await writeArrays(path, "summary", { counts: Int32Array.from([3, 4, 5]), counts_2d: Int32Array.of(12) }, { append: true });
+    expect(numbers((await readColumns(path, "summary", ["counts_2d"])).counts_2d)).toEqual([12]);
+    await expect(writeArrays(tmp.path("x.pq"), "counts", { c: new Int32Array(1) })).rejects.toThrow(/parquet files hold tables only/);
   });
 
   it("parquet: streamed in blocks, the file is byte for byte writeTable's", async () => {
