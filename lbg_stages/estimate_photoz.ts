@@ -5,6 +5,8 @@ import { iterateChunks, openTableWriter, readAttrs, readColumns, rowCount, toFlo
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 import { KdTree } from "./lib/kdtree.ts";
 import { summariseNeighbours } from "./lib/knn-photoz.ts";
+import { BANDS } from "./lib/lsst.ts";
+import { describeReplaced, detectedMagnitudes } from "./lib/nondetections.ts";
 import { buildFeatures, FEATURE_NAMES, MAG_COLUMNS, N_FEATURES } from "./lib/photoz-features.ts";
 
 const OUTPUT_SCHEMA: TableSchema = {
@@ -26,6 +28,8 @@ interface Config {
 export default class EstimatePhotoz extends Stage<Config> {
   static doc =
     "Estimates photometric redshifts with the kNN model of TrainPhotoz (KD-tree search in colour space). " +
+    "Non-detected magnitudes (NaN, ±inf, |m| ≥ the model's nondetect_val) get the model's 1σ limits, as in " +
+    "training, and are counted in the log. " +
     "Output group `photoz`, one row per catalog object in catalog order: id, z_mode (mode of the " +
     "neighbours' kernel density), z_mean (inverse-distance weighted mean), z_median, and the PDF summarised " +
     "as percentiles z_lo68/z_hi68 (16/84) and z_lo95/z_hi95 (2.5/97.5).";
@@ -43,6 +47,13 @@ export default class EstimatePhotoz extends Stage<Config> {
     const k = Number(attrs.k);
     const magnitudeWeight = Number(attrs.magnitude_weight);
     if (!(k >= 1) || !Number.isFinite(magnitudeWeight)) throw new Error(`${modelPath}: not a kNN photo-z model (attributes k, magnitude_weight)`);
+    // Non-detections are replaced exactly as in training: the model carries nondetect_val and the limits.
+    const nondetectVal = Number(attrs.nondetect_val);
+    const limits = BANDS.map((b) => Number(attrs[`mag_limit_${b}`]));
+    if (!(nondetectVal > 0) || !limits.every(Number.isFinite)) {
+      throw new Error(`${modelPath}: the model has no non-detection limits (attributes nondetect_val, mag_limit_<band>): retrain it with this TrainPhotoz`);
+    }
+    const replaced = BANDS.map(() => 0);
     const model = await readColumns(modelPath, "model", [...FEATURE_NAMES, "redshift"]);
     const trainZ = toFloat64(model.redshift);
     const points = new Float64Array(trainZ.length * N_FEATURES);
@@ -64,7 +75,9 @@ export default class EstimatePhotoz extends Stage<Config> {
     try {
       for await (const chunk of iterateChunks(ctx.inputs.catalog, "photometry", ["id", ...MAG_COLUMNS], chunk_rows)) {
         const m = chunk.end - chunk.start;
-        const features = buildFeatures(chunk.columns, magnitudeWeight);
+        const detected = detectedMagnitudes(chunk.columns, limits, nondetectVal);
+        detected.replaced.forEach((c, q) => (replaced[q] += c));
+        const features = buildFeatures(detected.mags, magnitudeWeight);
         const ids = chunk.columns.id;
         const block = {
           id: new BigInt64Array(m),
@@ -96,6 +109,7 @@ export default class EstimatePhotoz extends Stage<Config> {
       out.abort();
     }
     const n = out.rows;
+    ctx.log(`catalog: ${describeReplaced(replaced, n)}`);
     ctx.log(`estimated ${n} photo-z with k = ${k} neighbours among ${trainZ.length} training objects`);
   }
 }

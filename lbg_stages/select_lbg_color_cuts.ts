@@ -1,11 +1,12 @@
 // SelectLBGColorCuts: label Lyman-break-galaxy candidates with colour–magnitude cuts, one sample per entry
 // of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
-import { iterateChunks, openTableWriter, rowCount, toFloat64, writeArrays } from "../src/catalog/index.ts";
-import { OptionError, Stage, type StageContext } from "../src/sdk/index.ts";
+import { iterateChunks, openTableWriter, rowCount, writeArrays } from "../src/catalog/index.ts";
+import { OptionError, Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";
 import { parseCut, shorten, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
+import { describeReplaced, detectedMagnitudes, limitsByBand, NONDETECTION_OPTIONS, nondetectionProblems, type NondetectionConfig } from "./lib/nondetections.ts";
 
-interface Config {
+interface Config extends NondetectionConfig {
   color_mag_cuts: Record<string, string[]>;
   chunk_rows: number;
 }
@@ -57,21 +58,28 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     "TXPipe lens tomography file: group `tomography` with `bin` (int32: the index of the first sample, in " +
     "color_mag_cuts order, whose cuts all pass, or −1), `lens_weight` (float32, 1: unweighted) and the " +
     "catalog's `id`, attributes nbin and nbin_lens (the number of samples) and sample_<i> (each bin's " +
-    "sample name); group `counts` with `counts` (int32, objects per bin) and `counts_2d` (objects in any bin).";
+    "sample name); group `counts` with `counts` (int32, objects per bin) and `counts_2d` (objects in any bin). " +
+    "A non-detected magnitude (NaN, ±inf, |m| ≥ nondetect_val) is taken at its band's 1σ limit (mag_limits), " +
+    "the LBG team's convention: the object is at least that faint, so a dropout colour such as g − r is a " +
+    "lower limit and a non-detection in the dropout band still passes a `g - r > 1` cut; counted in the log.";
   static inputs = { photometry_catalog: "hdf5" } as const;
   static outputs = { tomography_catalog: "hdf5" } as const;
   static config = {
     color_mag_cuts: { type: "dict", default: DEFAULT_CUTS, doc: "sample name → list of cuts, e.g. 'g - r > 1.5 * (r - i) + 0.8'" },
     chunk_rows: { type: "int", default: 100000, doc: "catalog rows processed per block" },
+    ...NONDETECTION_OPTIONS,
   } as const;
 
-  /** Malformed cuts are config errors when the run loads, before SimulateCatalog or anything else runs. */
-  static validate(config: Config): void {
+  /** Malformed cuts or limits are config errors when the run loads, before SimulateCatalog or anything runs. */
+  static validate(config: Config): OptionProblem[] {
     parseSampleCuts(config.color_mag_cuts);
+    return nondetectionProblems(config);
   }
 
   async run(ctx: StageContext<Config>): Promise<void> {
     const samples = parseSampleCuts(ctx.config.color_mag_cuts);
+    const limits = limitsByBand(ctx.config.mag_limits);
+    const replaced = BANDS.map(() => 0);
     const counts = new Array<number>(samples.length).fill(0);
     let overlaps = 0;
     const columns = ["id", ...MAG_COLUMNS];
@@ -82,7 +90,9 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     try {
       for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
         const m = chunk.end - chunk.start;
-        const mags = Object.fromEntries(BANDS.map((b, q) => [b, toFloat64(chunk.columns[MAG_COLUMNS[q]])]));
+        const detected = detectedMagnitudes(chunk.columns, limits, ctx.config.nondetect_val);
+        detected.replaced.forEach((c, q) => (replaced[q] += c));
+        const mags = Object.fromEntries(BANDS.map((b, q) => [b, detected.mags[q]]));
         const ids = chunk.columns.id;
         const id = new BigInt64Array(m);
         const bin = new Int32Array(m).fill(-1);
@@ -112,6 +122,7 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     }
     const inAny = counts.reduce((a, b) => a + b, 0);
     await writeArrays(path, "counts", { counts: Int32Array.from(counts), counts_2d: Int32Array.of(inAny) }, { append: true });
+    ctx.log(describeReplaced(replaced, out.rows));
     ctx.log(`${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${out.rows} objects` + (overlaps ? ` (${overlaps} also passed a later sample)` : ""));
   }
 }
