@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readAttrs, readColumns, rowCount, writeTable } from "../../src/catalog/index.ts";
 import EstimatePhotoz from "../../lbg_stages/estimate_photoz.ts";
-import EvaluatePhotoz from "../../lbg_stages/evaluate_photoz.ts";
+import EvaluatePhotoz, { plotTop } from "../../lbg_stages/evaluate_photoz.ts";
 import { KdTree } from "../../lbg_stages/lib/kdtree.ts";
 import { median, photozMetrics } from "../../lbg_stages/lib/photoz-metrics.ts";
 import { Random } from "../../lbg_stages/lib/random.ts";
@@ -168,6 +168,12 @@ describe("EvaluatePhotoz metrics", () => {
     expect(m.bins[1].bias).toBeCloseTo(0.05, 6);
     expect(m.bins[1].sigma_nmad).toBeCloseTo(1.4826 * 0.04, 6);
     expect(m.bins[1].outlier_fraction).toBeCloseTo(1 / 3, 5);
+  });
+
+  it("plots every point: the axes reach the largest true or estimated redshift", () => {
+    expect(plotTop([0.2, 1, 2.1], [0.3, 5.2, 2])).toBe(5.5); // a z_phot = 5.2 outlier is not clipped
+    expect(plotTop([0.2, 3.7], [0.3, 1])).toBe(4);
+    expect(plotTop([0.1], [NaN])).toBe(0.5);
   });
 
   it("uses the mean of the two middle values for even counts", () => {
