@@ -1,5 +1,6 @@
 // Columnar table files for stages: HDF5 (TXPipe layout: a group per table, a 1-D dataset per column) and
-// parquet, plus the small deterministic writers stages need for summaries (YAML) and plots (PNG).
+// parquet, read whole or in blocks and written whole or streamed block by block, plus the small
+// deterministic writers stages need for summaries (YAML) and plots (PNG).
 export { isColumn, tableLength, takeRows, toFloat64, type Column, type ColumnType, type Table, type TableSchema } from "./column.ts";
 export { tableFormat, type TableFormat } from "./table-format.ts";
 export { listColumns, readAttrs, readColumns, rowCount } from "./read-columns.ts";
