@@ -10,7 +10,8 @@ interface Config {
 
 export default class EvaluateLBGSelection extends Stage<Config> {
   static doc =
-    "For each sample of the tomography catalog and its target redshift range [z_min, z_max) from " +
+    "For each sample (bin) of the TXPipe-style tomography catalog of SelectLBGColorCuts and its target " +
+    "redshift range [z_min, z_max) from " +
     "target_redshifts: count, median true z, completeness (selected objects in range / catalog objects in " +
     "range) and purity (selected objects in range / selected objects). YAML metrics and a PNG of the true-" +
     "redshift histograms of the samples.";
@@ -28,15 +29,16 @@ export default class EvaluateLBGSelection extends Stage<Config> {
   async run(ctx: StageContext<Config>): Promise<void> {
     const { target_redshifts, redshift_column } = ctx.config;
     const truth = await readColumns(ctx.inputs.photometry_catalog, "photometry", ["id", redshift_column]);
-    const tomo = await readColumns(ctx.inputs.tomography_catalog, "tomography", ["id", "sample"]);
+    const tomo = await readColumns(ctx.inputs.tomography_catalog, "tomography", ["id", "bin"]);
     const attrs = await readAttrs(ctx.inputs.tomography_catalog, "tomography");
     const z = toFloat64(truth[redshift_column]);
-    const sample = tomo.sample;
-    if (sample.length !== z.length) throw new Error(`tomography_catalog has ${sample.length} rows, photometry_catalog ${z.length}`);
+    const bin = tomo.bin;
+    if (bin.length !== z.length) throw new Error(`tomography_catalog has ${bin.length} rows, photometry_catalog ${z.length}`);
     for (let i = 0; i < z.length; i++) {
       if (truth.id[i] !== tomo.id[i]) throw new Error(`row ${i}: tomography id ${tomo.id[i]} ≠ catalog id ${truth.id[i]}`);
     }
-    const names = Array.from({ length: Number(attrs.n_samples ?? 0) }, (_, k) => String(attrs[`sample_${k}`]));
+    // Bins are samples: TXPipe's `nbin`, each named by the attribute sample_<i>.
+    const names = Array.from({ length: Number(attrs.nbin ?? 0) }, (_, k) => String(attrs[`sample_${k}`] ?? `bin ${k}`));
 
     const zTop = 6;
     const edges = Array.from({ length: 61 }, (_, k) => k * 0.1);
@@ -45,7 +47,7 @@ export default class EvaluateLBGSelection extends Stage<Config> {
     const hists: Float64Array[] = [];
     names.forEach((name, k) => {
       const selected: number[] = [];
-      for (let i = 0; i < z.length; i++) if (sample[i] === k) selected.push(z[i]);
+      for (let i = 0; i < z.length; i++) if (bin[i] === k) selected.push(z[i]);
       const hist = histogram(selected, edges);
       hists.push(hist);
       yMax = Math.max(yMax, ...hist);
@@ -58,7 +60,7 @@ export default class EvaluateLBGSelection extends Stage<Config> {
         for (let i = 0; i < z.length; i++) {
           if (z[i] >= lo && z[i] < hi) {
             inRange++;
-            if (sample[i] === k) good++;
+            if (bin[i] === k) good++;
           }
         }
         Object.assign(entry, {

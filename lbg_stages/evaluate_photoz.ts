@@ -17,7 +17,8 @@ export default class EvaluatePhotoz extends Stage<Config> {
     "Compares photo-z estimates (test_photoz, group photoz) with true redshifts (test_catalog, group " +
     "photometry), matched by id. photoz_metrics (YAML): count, bias = median Δz, sigma_nmad = 1.4826 · " +
     "median |Δz − median Δz|, outlier_fraction (|Δz| > outlier_threshold), with Δz = (z_phot − z_true)/(1 + " +
-    "z_true), overall and in bins of true redshift. photoz_plot (PNG): z_phot against z_true.";
+    "z_true), overall and in bins of true redshift. photoz_plot (PNG): z_phot against z_true, axes covering " +
+    "every point.";
   static inputs = { test_catalog: "hdf5", test_photoz: "hdf5" } as const;
   static outputs = { photoz_metrics: "yml", photoz_plot: "png" } as const;
   static config = {
@@ -60,9 +61,7 @@ export default class EvaluatePhotoz extends Stage<Config> {
         `${overall.sigma_nmad.toFixed(4)}, outliers ${(100 * overall.outlier_fraction).toFixed(2)}%`,
     );
 
-    // Plot range: the 99.5th percentile of the true redshifts, rounded up to 0.5.
-    const sorted = Float64Array.from(zTrue).sort();
-    const zTop = Math.max(0.5, Math.ceil((sorted[Math.floor(0.995 * (sorted.length - 1))] ?? 1) * 2) / 2);
+    const zTop = plotTop(zTrue, zPhot);
     const plot = new Plot({
       xRange: [0, zTop],
       yRange: [0, zTop],
@@ -78,6 +77,20 @@ export default class EvaluatePhotoz extends Stage<Config> {
     plot.polyline([0, zTop], [-t, zTop - t * (1 + zTop)], PALETTE[1]);
     writePng(ctx.outputs.photoz_plot, plot.canvas);
   }
+}
+
+/**
+ * Upper end of both plot axes: every point, true and estimated, rounded up to 0.5 (at least 0.5). Catastrophic
+ * outliers at high z are what the plot is for, so none is clipped off. Exported for tests.
+ */
+export function plotTop(zTrue: ArrayLike<number>, zPhot: ArrayLike<number>): number {
+  return Math.max(0.5, Math.ceil(Math.max(largestFinite(zTrue), largestFinite(zPhot)) * 2) / 2);
+}
+
+function largestFinite(values: ArrayLike<number>): number {
+  let top = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > top && Number.isFinite(values[i])) top = values[i];
+  return top;
 }
 
 function metricsYaml(m: { count: number; bias: number; sigma_nmad: number; outlier_fraction: number }): Record<string, YamlValue> {

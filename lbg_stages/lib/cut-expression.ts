@@ -6,8 +6,20 @@
 //   product := unary (("*" | "/") unary)*
 //   unary   := ("-" | "+") unary | number | name | "(" sum ")"
 // Errors are thrown as CutSyntaxError with the column (1-based) where the text stopped making sense.
+// Limits keep hostile or broken config from costing more than an error: a cut is at most MAX_CUT_LENGTH
+// characters and nests at most MAX_DEPTH parentheses or signs (recursive descent would otherwise overflow
+// the stack), numbers must be finite (1e999 is Infinity, which compares like no magnitude should), and
+// errors quote at most a short piece of the text.
 
 export class CutSyntaxError extends Error {}
+
+export const MAX_CUT_LENGTH = 1000;
+export const MAX_DEPTH = 50;
+
+/** `text`, or its first `max` characters and how long it was: for quoting config values in errors. */
+export function shorten(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
 
 type Node =
   | { kind: "num"; value: number }
@@ -54,28 +66,37 @@ export interface Cut {
 }
 
 export function parseCut(text: string, allowed: readonly string[]): Cut {
+  if (text.length > MAX_CUT_LENGTH) throw new CutSyntaxError(`cut is ${text.length} characters long, more than ${MAX_CUT_LENGTH}`);
   const tokens = tokenize(text);
   let p = 0;
+  let depth = 0;
   const used = new Set<string>();
   const peek = () => tokens[p];
   const fail = (t: Token, what: string): never => {
-    throw new CutSyntaxError(`${what}, found '${t.text}' at column ${t.col}`);
+    throw new CutSyntaxError(`${what}, found '${shorten(t.text, 20)}' at column ${t.col}`);
+  };
+  const deeper = (t: Token) => {
+    if (++depth > MAX_DEPTH) throw new CutSyntaxError(`nested more than ${MAX_DEPTH} levels deep at column ${t.col}`);
   };
 
   const unary = (): Node => {
     const t = peek();
     if (t.type === "op" && (t.text === "-" || t.text === "+")) {
       p++;
+      deeper(t);
       const arg = unary();
+      depth--;
       return t.text === "-" ? { kind: "neg", arg } : arg;
     }
     if (t.type === "num") {
       p++;
-      return { kind: "num", value: Number(t.text) };
+      const value = Number(t.text);
+      if (!Number.isFinite(value)) throw new CutSyntaxError(`number '${shorten(t.text, 20)}' at column ${t.col} is too large`);
+      return { kind: "num", value };
     }
     if (t.type === "name") {
       if (!allowed.includes(t.text)) {
-        throw new CutSyntaxError(`unknown name '${t.text}' at column ${t.col} (allowed: ${allowed.join(" ")})`);
+        throw new CutSyntaxError(`unknown name '${shorten(t.text, 20)}' at column ${t.col} (allowed: ${allowed.join(" ")})`);
       }
       p++;
       used.add(t.text);
@@ -83,9 +104,11 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
     }
     if (t.type === "op" && t.text === "(") {
       p++;
+      deeper(t);
       const inner = sum();
       if (peek().text !== ")" || peek().type !== "op") fail(peek(), "expected ')'");
       p++;
+      depth--;
       return inner;
     }
     return fail(t, "expected a number, a band name or '('");

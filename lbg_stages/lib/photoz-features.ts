@@ -1,8 +1,8 @@
 // The colour space of the k-nearest-neighbour photo-z: the five adjacent-band colours u−g … z−y plus the
 // i magnitude scaled by `magnitudeWeight` (brightness breaks colour degeneracies between low- and
 // high-redshift galaxies of similar colours). Training and estimation must build features the same way, so
-// both stages use this module and the model file records the weight it was trained with.
-import { toFloat64, type Table } from "../../src/catalog/index.ts";
+// both stages use this module, and the model file records the weight and the non-detection limits it was
+// trained with.
 import { BANDS, MAG_COLUMNS } from "./lsst.ts";
 
 export const FEATURE_NAMES = ["u_g", "g_r", "r_i", "i_z", "z_y", "i_scaled"] as const;
@@ -12,13 +12,12 @@ const I_REFERENCE = 22;
 
 export { MAG_COLUMNS };
 
-/** Features of rows of a table with mag_u … mag_y columns, as a flat array (rows × N_FEATURES). */
-export function buildFeatures(table: Table, magnitudeWeight: number): Float64Array {
-  const mags = MAG_COLUMNS.map((c) => {
-    const col = table[c];
-    if (!col) throw new Error(`photo-z features need column ${c}`);
-    return toFloat64(col);
-  });
+/**
+ * Features of rows given their magnitudes (BANDS order, non-detections already replaced by limits: see
+ * nondetections.ts), as a flat array (rows × N_FEATURES).
+ */
+export function buildFeatures(mags: readonly Float64Array[], magnitudeWeight: number): Float64Array {
+  if (mags.length !== BANDS.length) throw new Error(`photo-z features need ${BANDS.length} bands, got ${mags.length}`);
   const n = mags[0].length;
   const out = new Float64Array(n * N_FEATURES);
   for (let r = 0; r < n; r++) {

@@ -30,6 +30,16 @@ const COLUMN_TYPES = [
   BigUint64Array,
 ] as const;
 
+/** A column's array type, for declaring a table's schema before it has rows (streaming writers). */
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** Column name → array type, in the order the columns are written. */
+export type TableSchema = Record<string, ColumnType>;
+
+export function isColumnType(value: unknown): value is ColumnType {
+  return COLUMN_TYPES.some((T) => value === T);
+}
+
 export function isColumn(value: unknown): value is Column {
   return COLUMN_TYPES.some((T) => value instanceof T);
 }
@@ -70,5 +80,21 @@ export function tableLength(table: Table, what = "table"): number {
       throw new Error(`${what}: column ${name} has ${col.length} rows but ${first} has ${n}`);
     }
   }
+  return n ?? 0;
+}
+
+/** Checks a block of rows against a schema (same columns, types, one length) and returns its row count. */
+export function blockRows(path: string, schema: TableSchema, columns: Table): number {
+  let n: number | undefined;
+  for (const [name, type] of Object.entries(schema)) {
+    const col = columns[name];
+    if (!(col instanceof type)) {
+      throw new Error(`${path}: column ${name} must be a ${type.name}, got ${col === undefined ? "nothing" : col.constructor.name}`);
+    }
+    if (n === undefined) n = col.length;
+    else if (col.length !== n) throw new Error(`${path}: column ${name} has ${col.length} rows in this block, ${Object.keys(schema)[0]} has ${n}`);
+  }
+  const extra = Object.keys(columns).filter((k) => !(k in schema));
+  if (extra.length) throw new Error(`${path}: column ${extra[0]} is not in the table's schema (${Object.keys(schema).join(", ")})`);
   return n ?? 0;
 }

@@ -17,17 +17,17 @@ import { isColumn, tableLength, type Column, type Table } from "./column.ts";
 /** The timestamp written into every HDF5 object header (ms since the epoch). */
 const FIXED_CLOCK_MS = 0;
 
-type H5 = typeof import("h5wasm/node");
+export type H5 = typeof import("h5wasm/node");
 
 /** Loads h5wasm on first use (~250 ms: a 4 MB module and a wasm compile), not when a stage file is imported. */
-async function h5wasm(): Promise<H5> {
+export async function h5wasm(): Promise<H5> {
   const mod = await import("h5wasm/node");
   await mod.ready;
   return mod;
 }
 
 /** Runs a synchronous HDF5 write with the wasm clock pinned (see the header comment). */
-function withFixedClock<T>(write: () => T): T {
+export function withFixedClock<T>(write: () => T): T {
   const realNow = Date.now;
   Date.now = () => FIXED_CLOCK_MS;
   try {
@@ -162,10 +162,16 @@ export interface Hdf5GroupData {
   attrs?: Record<string, number | string>;
 }
 
-/** Writes groups to a new file (`append: false`, replacing any file) or adds them to an existing one. */
-export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5GroupData>, append: boolean): Promise<void> {
+/**
+ * Writes groups to a new file (`append: false`, replacing any file) or adds them to an existing one. Groups
+ * are tables (columns of one length) unless `ragged`: then any 1-D arrays (TXPipe's `counts` group).
+ */
+export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5GroupData>, append: boolean, ragged = false): Promise<void> {
   const h5 = await h5wasm();
-  for (const [name, data] of Object.entries(groups)) tableLength(data.columns, `${path}: ${name}`);
+  for (const [name, data] of Object.entries(groups)) {
+    if (ragged) for (const [col, v] of Object.entries(data.columns)) asColumn(v, `${path}: ${name}/${col}`);
+    else tableLength(data.columns, `${path}: ${name}`);
+  }
   withFixedClock(() => {
     const mode = append && existsSync(path) ? "a" : "w";
     const file = new h5.File(resolve(path), mode, { libver: "v108" });
@@ -183,7 +189,7 @@ export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5G
   });
 }
 
-function makeGroup(h5: H5, file: H5File, name: string, path: string): Group {
+export function makeGroup(h5: H5, file: H5File, name: string, path: string): Group {
   let g: Group = file;
   for (const part of name.split("/").filter(Boolean)) {
     const existing = g.get(part);

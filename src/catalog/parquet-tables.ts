@@ -9,9 +9,9 @@ import { existsSync, writeFileSync } from "node:fs";
 import type { FileMetaData, SchemaElement } from "hyparquet";
 import { tableLength, type Column, type Table } from "./column.ts";
 
-/** Rows per parquet row group: the unit a chunked read fetches from disk. */
-const ROW_GROUP_ROWS = 65536;
-const CREATED_BY = "lbg catalog writer";
+/** Rows per parquet row group: the unit a chunked read fetches from disk (and a streaming write buffers). */
+export const ROW_GROUP_ROWS = 65536;
+export const CREATED_BY = "lbg catalog writer";
 
 type ColumnCtor = new (n: number) => Column;
 
@@ -34,10 +34,16 @@ const WRITE_TYPES: [ColumnCtor, ParquetType][] = [
   [BigUint64Array, { type: "INT64", converted_type: "UINT_64", ctor: BigUint64Array }],
 ];
 
-function parquetTypeOf(column: Column, name: string): ParquetType {
-  const hit = WRITE_TYPES.find(([ctor]) => column instanceof ctor);
-  if (!hit) throw new Error(`column ${name}: unsupported array type ${column.constructor.name}`);
-  return hit[1];
+/** The parquet schema of columns of the given array types (every column REQUIRED: no nulls). */
+export function parquetSchema(types: [name: string, type: ColumnCtor][]): SchemaElement[] {
+  const schema: SchemaElement[] = [{ name: "root", num_children: types.length }];
+  for (const [name, ctor] of types) {
+    const hit = WRITE_TYPES.find(([c]) => c === ctor);
+    if (!hit) throw new Error(`column ${name}: unsupported array type ${ctor.name}`);
+    const { type, converted_type } = hit[1];
+    schema.push({ name, type, repetition_type: "REQUIRED", ...(converted_type ? { converted_type } : {}) });
+  }
+  return schema;
 }
 
 /** The typed array a parquet column reads into, from its schema element. */
@@ -123,7 +129,7 @@ export async function* parquetChunks(
  * does that conversion itself only when given plain numbers (a Uint32Array is passed through and then fails
  * its int32 range check), so Uint32 columns go in as a plain array. BigUint64Array is handled as is.
  */
-function physicalValues(column: Column): Column | number[] {
+export function physicalValues(column: Column): Column | number[] {
   if (column instanceof Uint32Array) return Array.from(column);
   return column;
 }
@@ -133,12 +139,8 @@ export async function writeParquetTable(path: string, columns: Table): Promise<v
   const { parquetWriteBuffer } = await import("hyparquet-writer");
   const names = Object.keys(columns);
   if (names.length === 0) throw new Error(`${path}: a parquet table needs at least one column`);
-  const schema: SchemaElement[] = [{ name: "root", num_children: names.length }];
-  const columnData = names.map((name) => {
-    const { type, converted_type } = parquetTypeOf(columns[name], name);
-    schema.push({ name, type, repetition_type: "REQUIRED", ...(converted_type ? { converted_type } : {}) });
-    return { name, data: physicalValues(columns[name]) as any, nullable: false };
-  });
+  const schema = parquetSchema(names.map((name) => [name, columns[name].constructor as ColumnCtor]));
+  const columnData = names.map((name) => ({ name, data: physicalValues(columns[name]) as any, nullable: false }));
   const buffer = parquetWriteBuffer({ columnData, schema, rowGroupSize: ROW_GROUP_ROWS, createdBy: CREATED_BY });
   writeFileSync(path, new Uint8Array(buffer));
 }

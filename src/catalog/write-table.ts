@@ -30,6 +30,15 @@ export async function writeTable(path: string, group: string, columns: Table, op
   return writeHdf5Groups(path, { [group]: { columns, attrs: options.attrs } }, options.append ?? false);
 }
 
+/**
+ * Writes a group of 1-D arrays of any lengths, which is not a table: per-bin summaries such as TXPipe's
+ * `counts` group (`counts` with one entry per bin beside `counts_2d` with one). HDF5 only.
+ */
+export async function writeArrays(path: string, group: string, arrays: Table, options: WriteTableOptions = {}): Promise<void> {
+  if (tableFormat(path) === "parquet") throw new Error(`${path}: parquet files hold tables only; cannot write arrays "${group}"`);
+  return writeHdf5Groups(path, { [group]: { columns: arrays, attrs: options.attrs } }, options.append ?? false, true);
+}
+
 /** Writes several groups (name → columns and attributes) into one new HDF5 file, in the given order. */
 export async function writeTables(path: string, groups: Record<string, TableGroup>): Promise<void> {
   if (tableFormat(path) === "parquet") {

@@ -8,6 +8,8 @@ export interface SourcePos {
   file: string;
   line?: number;
   col?: number;
+  /** Position of an entry inside the value (keys and list indices), when the value came from a YAML file. */
+  at?(path: (string | number)[]): SourcePos;
 }
 
 export class LbgError extends Error {

@@ -105,7 +105,8 @@ export class YamlFile {
   pos(path: YamlPath = [], key = false): SourcePos {
     let resolved: { line: number; col: number } | undefined;
     const get = () => (resolved ??= this.resolvePos(path, key));
-    return { file: this.path, get line() { return get().line; }, get col() { return get().col; } };
+    const at = (sub: YamlPath) => this.pos([...path, ...sub], key && sub.length === 0);
+    return { file: this.path, get line() { return get().line; }, get col() { return get().col; }, at };
   }
 
   private resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {

@@ -1,10 +1,13 @@
 // A warm stage worker: a Node process that runs TypeScript stages one at a time, sent over IPC by the
 // local executor. Keeping it alive avoids paying a Node start per stage (1,000 trivial stages must build in
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
-// takes its worker down. Also answers `--introspect <bundle>...` for the stage loader.
+// takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, and `--validate`
+// (requests v8-serialized on stdin) for the stages' validate hooks.
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { deserialize } from "node:v8";
 import { introspect } from "../stages/introspect-main.ts";
+import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
 async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "done" }>> {
@@ -76,6 +79,10 @@ if (process.argv[2] === "--job") {
 } else if (process.argv[2] === "--introspect") {
   const results = await introspect(process.argv.slice(3));
   process.stdout.write(`\n${JSON.stringify({ introspection: results })}\n`);
+  process.exit(0);
+} else if (process.argv[2] === "--validate") {
+  const answers = await validateConfigs(deserialize(readFileSync(0)) as ValidateRequest[]);
+  process.stdout.write(`\n${JSON.stringify({ validation: answers })}\n`);
   process.exit(0);
 } else {
   process.on("uncaughtException", fatal);

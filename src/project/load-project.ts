@@ -15,6 +15,7 @@ import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
 import { mayBeDirectory, type StageMeta } from "../stages/stage-meta.ts";
+import { validateStageConfigs } from "../stages/validate-stage-configs.ts";
 
 export interface LoadedProject {
   run: RunModel;
@@ -49,6 +50,11 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
   }
   const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
   for (const [tag, input] of converted) run.inputs.set(tag, input);
+  // After the declared types are checked (in buildGraph), what only the stage's own hook can tell.
+  const instances = [...graph.nodes.values()].map((n) => ({
+    name: n.name, meta: n.meta, config: n.config, configOrigin: n.configOrigin, pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
+  }));
+  validateStageConfigs(root, instances, hashes.h);
   return { run, graph, hashes, cacheDir, python };
 }
 

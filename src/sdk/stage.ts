@@ -18,6 +18,38 @@ export interface OptionSpec {
   doc: string;
 }
 
+/**
+ * A bad option value found by a stage's `validate` hook before anything runs. `path` points inside the
+ * value (keys and list indices, e.g. `["g-dropouts", 1]` for the second cut of a sample), so lbg can name
+ * the config line of that very entry; without it the option's own line is named.
+ */
+export interface OptionProblem {
+  option: string;
+  path?: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+/**
+ * An OptionProblem as an exception, for checks shared between `validate` and `run` (a parser that throws
+ * deep inside). lbg recognises it by name and fields, not by class: every stage file bundles its own SDK.
+ */
+export class OptionError extends Error {
+  readonly option: string;
+  /** The message without the option's name (lbg's positioned message names the option itself). */
+  readonly problem: string;
+  readonly path?: (string | number)[];
+  readonly hint?: string;
+  constructor(option: string, problem: string, where: { path?: (string | number)[]; hint?: string } = {}) {
+    super(`${option}: ${problem}`);
+    this.name = "OptionError";
+    this.option = option;
+    this.problem = problem;
+    this.path = where.path;
+    this.hint = where.hint;
+  }
+}
+
 export interface StageContext<C = Record<string, unknown>> {
   /** Instance name (the pipeline's `name:`), which differs from the class name when a class is used twice. */
   instance: string;
@@ -47,6 +79,13 @@ export abstract class Stage<C = Record<string, unknown>> {
   static inputs: Record<string, FileType> = {};
   static outputs: Record<string, FileType> = {};
   static config: Record<string, OptionSpec> = {};
+  /**
+   * Optional check of the effective config, run by lbg when a run loads (`build`, `status`, `dag`, ...),
+   * before any stage runs: return the problems (or throw an OptionError). Declared types are already
+   * checked; this is for what a type cannot say (a cut expression that does not parse, a range). Runs in a
+   * child process, like the introspection of the class, and its answer is cached by code and config.
+   */
+  static validate?: (config: any) => OptionProblem[] | void;
 
   abstract run(ctx: StageContext<C>): Promise<void> | void;
 }
@@ -60,6 +99,7 @@ export interface StageClass {
   inputs: Record<string, FileType>;
   outputs: Record<string, FileType>;
   config: Record<string, OptionSpec>;
+  validate?: (config: any) => OptionProblem[] | void;
 }
 
 /** File name of an output: `<tag>.<suffix>`, or the bare tag for directories (ceci's make_name). */

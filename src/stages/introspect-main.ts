@@ -7,7 +7,7 @@ export interface IntrospectResult {
   bundle: string;
   ok: boolean;
   error?: string;
-  classes?: { exportName: string; name: string; doc: string; inputs: unknown; outputs: unknown; options: unknown }[];
+  classes?: { exportName: string; name: string; doc: string; inputs: unknown; outputs: unknown; options: unknown; validates: boolean }[];
 }
 
 function looksLikeStage(v: unknown): v is { name: string; stageName?: string; doc?: string; inputs?: unknown; outputs?: unknown; config?: unknown; prototype: { run?: unknown } } {
@@ -22,8 +22,11 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
       const classes = Object.entries(mod)
         .filter(([, v]) => looksLikeStage(v))
         .map(([exportName, v]) => {
-          const c = v as { name: string; stageName?: string; doc?: string; inputs?: unknown; outputs?: unknown; config?: unknown };
-          return { exportName, name: c.stageName ?? c.name, doc: c.doc ?? "", inputs: c.inputs ?? {}, outputs: c.outputs ?? {}, options: c.config ?? {} };
+          const c = v as { name: string; stageName?: string; doc?: string; inputs?: unknown; outputs?: unknown; config?: unknown; validate?: unknown };
+          return {
+            exportName, name: c.stageName ?? c.name, doc: c.doc ?? "", inputs: c.inputs ?? {}, outputs: c.outputs ?? {}, options: c.config ?? {},
+            validates: typeof c.validate === "function",
+          };
         });
       results.push({ bundle, ok: true, classes });
     } catch (e) {

@@ -28,6 +28,8 @@ export interface TsStageMeta extends StageMetaBase {
   exportName: string;
   /** Bundled JavaScript the workers import (absolute path, named by content hash). */
   bundle: string;
+  /** The class has a static `validate` hook (src/stages/validate-stage-configs.ts calls it on load). */
+  validates: boolean;
 }
 
 export interface PythonStageMeta extends StageMetaBase {

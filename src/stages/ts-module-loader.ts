@@ -2,7 +2,7 @@
 //
 // Each stage file is bundled with esbuild (npm packages stay external) into `.cache/bundles/<file>-<hash>.mjs`
 // and introspected in a child process. The result is cached per file in `.cache/stages/<file>.json`:
-//   { "format": 1, "sources": { "<rel path>": "<xxh64>" }, "classes": [StageMeta...] | null, "error": string | null }
+//   { "format": 2, "sources": { "<rel path>": "<xxh64>" }, "classes": [StageMeta...] | null, "error": string | null }
 // `sources` are the file and every local file it imports (esbuild's metafile); while their content hashes
 // (through the stat cache, so usually without reading them) are unchanged, nothing is bundled or imported.
 import { execFileSync } from "node:child_process";
@@ -15,7 +15,8 @@ import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
 import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
 
-const FORMAT = 1;
+// 2: StageMeta gained `validates` (the class has a static validate hook).
+const FORMAT = 2;
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
 interface CacheEntry {
@@ -187,6 +188,7 @@ function validateClass(rel: string, module: string, bundle: string, sources: str
   return {
     name: c.name, kind: "ts", module, file: rel, exportName: c.exportName, doc: String(c.doc ?? ""),
     inputs: tags(c.inputs, "inputs"), outputs: tags(c.outputs, "outputs"), options, bundle, sources,
+    validates: c.validates === true,
   };
 }
 

@@ -1,12 +1,14 @@
 // LBG colour-cut selection: the cut parser (no eval, errors naming sample and cut), the selection stage on a
 // hand-made catalog, its evaluation against known redshifts, and determinism of both outputs.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { readAttrs, readColumns, writeTable } from "../../src/catalog/index.ts";
 import EvaluateLBGSelection from "../../lbg_stages/evaluate_lbg_selection.ts";
-import { CutSyntaxError, parseCut } from "../../lbg_stages/lib/cut-expression.ts";
+import { CutSyntaxError, MAX_CUT_LENGTH, MAX_DEPTH, parseCut } from "../../lbg_stages/lib/cut-expression.ts";
 import SelectLBGColorCuts, { parseSampleCuts } from "../../lbg_stages/select_lbg_color_cuts.ts";
+import { ensureH5py, havePython3, PY } from "../helpers/debian-python.ts";
 import { bytes, numbers, runStage, tempDir } from "./stage-context.ts";
 
 const tmp = tempDir("lbg");
@@ -39,7 +41,29 @@ describe("cut expressions", () => {
     expect(() => parseCut(text, BANDS)).toThrow(message);
   });
 
+  it("caps nesting depth and length, rejects non-finite numbers and quotes long text briefly", () => {
+    const deep = `${"(".repeat(20_000)}g${")".repeat(20_000)} > 1`;
+    expect(() => parseCut(deep, BANDS)).toThrow(`cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`);
+    const nested = (k: number) => `${"(".repeat(k)}g${")".repeat(k)} > 1`;
+    expect(Array.from(parseCut(nested(MAX_DEPTH), BANDS).evaluate(cols, 3))).toEqual([1, 1, 1]);
+    expect(() => parseCut(nested(MAX_DEPTH + 1), BANDS)).toThrow(`nested more than ${MAX_DEPTH} levels deep at column ${MAX_DEPTH + 1}`);
+    expect(() => parseCut(`${"-".repeat(MAX_DEPTH + 1)}g > 1`, BANDS)).toThrow(/nested more than/);
+    expect(() => parseCut("g > 1e999", BANDS)).toThrow("number '1e999' at column 5 is too large");
+    expect(() => parseCut("g > -1e400", BANDS)).toThrow(/number '1e400' at column 6 is too large/);
+    expect(parseCut("g > 1e300", BANDS).variables).toEqual(["g"]);
+    // The whole 40 kB cut is not echoed: the sample error quotes 60 characters and says how long it was.
+    let message = "";
+    try {
+      parseSampleCuts({ "g-dropouts": [deep] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`color_mag_cuts: sample "g-dropouts", cut "${"(".repeat(60)}… (40005 characters)": cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`);
+    expect(() => parseCut(`g > ${"9".repeat(400)}`, BANDS)).toThrow(`number '${"9".repeat(20)}… (400 characters)' at column 5 is too large`);
+  });
+
   it("errors name the sample and the cut", () => {
+    expect(() => parseSampleCuts({})).toThrow("color_mag_cuts: names no sample");
     expect(() => parseSampleCuts({ "g-dropouts": ["g - r > 1", "r - q < 1"] })).toThrow(
       `color_mag_cuts: sample "g-dropouts", cut "r - q < 1": unknown name 'q' at column 5`,
     );
@@ -65,7 +89,7 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
     "g-dropouts": ["g - r > 1", "r - i < 1"],
   };
 
-  it("labels each object with its first passing sample and evaluates completeness and purity", async () => {
+  it("bins each object by its first passing sample (TXPipe tomography layout) and evaluates completeness and purity", async () => {
     const phot = tmp.path("phot.hdf5");
     await writeTable(phot, "photometry", {
       id: BigInt64Array.from([10n, 11n, 12n, 13n, 14n, 15n]),
@@ -74,17 +98,32 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
     });
     const tomo = tmp.path("tomo.hdf5");
     await runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tomo }, { color_mag_cuts: cuts, chunk_rows: 4 });
+    // TXPipe's lens tomography layout: tomography/bin (int32, −1 = none), lens_weight, nbin; counts/counts[_2d].
     const t = await readColumns(tomo, "tomography");
-    expect(numbers(t.sample)).toEqual([0, 1, 1, -1, -1, 0]);
+    expect(t.bin).toBeInstanceOf(Int32Array);
+    expect(numbers(t.bin)).toEqual([0, 1, 1, -1, -1, 0]);
+    expect(t.lens_weight).toBeInstanceOf(Float32Array);
+    expect(numbers(t.lens_weight)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(Array.from(t.id as BigInt64Array)).toEqual([10n, 11n, 12n, 13n, 14n, 15n]);
-    expect(await readAttrs(tomo, "tomography")).toEqual({
-      n_samples: 2,
-      sample_0: "u-dropouts",
-      count_0: 2,
-      sample_1: "g-dropouts",
-      count_1: 2,
-      count_none: 2,
-    });
+    expect(await readAttrs(tomo, "tomography")).toEqual({ nbin: 2, nbin_lens: 2, sample_0: "u-dropouts", sample_1: "g-dropouts" });
+    const counts = (await readColumns(tomo, "counts", ["counts"])).counts; // counts/* is not one table
+    expect(counts).toBeInstanceOf(Int32Array);
+    expect(numbers(counts)).toEqual([2, 2]);
+    expect(numbers((await readColumns(tomo, "counts", ["counts_2d"])).counts_2d)).toEqual([4]);
+    if (havePython3) {
+      const why = ensureH5py();
+      if (why) throw new Error(why);
+      const script = [
+        "import h5py, json, sys",
+        "f = h5py.File(sys.argv[1], 'r')",
+        "t = f['tomography']",
+        "print(json.dumps({'bin': [str(t['bin'].dtype), t['bin'][:].tolist()], 'nbin': int(t.attrs['nbin']), 'names': [t.attrs['sample_%d' % i] for i in range(t.attrs['nbin'])],",
+        "  'counts': f['counts/counts'][:].tolist(), 'counts_2d': int(f['counts/counts_2d'][0]), 'weight': str(t['lens_weight'].dtype)}))",
+      ].join("\n");
+      expect(JSON.parse(execFileSync(PY, ["-c", script, tomo], { encoding: "utf8" }))).toEqual({
+        bin: ["int32", [0, 1, 1, -1, -1, 0]], nbin: 2, names: ["u-dropouts", "g-dropouts"], counts: [2, 2], counts_2d: 4, weight: "float32",
+      });
+    } else console.warn(`tomography layout not checked with h5py: ${PY} not found`);
 
     const yml = tmp.path("lbg.yml");
     const png = tmp.path("lbg.png");

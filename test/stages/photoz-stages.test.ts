@@ -3,16 +3,18 @@
 // building blocks (split, kNN search, chunking, seeded randomness) behave as documented.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readAttrs, readColumns, rowCount, writeTable } from "../../src/catalog/index.ts";
 import EstimatePhotoz from "../../lbg_stages/estimate_photoz.ts";
-import EvaluatePhotoz from "../../lbg_stages/evaluate_photoz.ts";
+import EvaluatePhotoz, { plotTop } from "../../lbg_stages/evaluate_photoz.ts";
 import { KdTree } from "../../lbg_stages/lib/kdtree.ts";
 import { median, photozMetrics } from "../../lbg_stages/lib/photoz-metrics.ts";
 import { Random } from "../../lbg_stages/lib/random.ts";
 import SimulateCatalog from "../../lbg_stages/simulate_catalog.ts";
 import SplitCatalog from "../../lbg_stages/split_catalog.ts";
 import TrainPhotoz from "../../lbg_stages/train_photoz.ts";
+import { ensureH5py, havePython3, PY } from "../helpers/debian-python.ts";
 import { bytes, numbers, runStage, tempDir } from "./stage-context.ts";
 
 const tmp = tempDir("photoz");
@@ -114,6 +116,19 @@ describe("the photoz_sim chain at default size", () => {
     await runStage(EstimatePhotoz, { photoz_model: first.f("model.hdf5"), catalog: first.f("test.hdf5") }, { photoz_estimates: out }, { chunk_rows: 37 });
     expect(bytes(out).equals(bytes(first.f("test_pz.hdf5")))).toBe(true);
   });
+
+  it.skipIf(!havePython3)("writes estimates (streamed, chunked) that h5py reads", () => {
+    const why = ensureH5py();
+    if (why) throw new Error(why);
+    const script = [
+      "import h5py, json, sys",
+      "g = h5py.File(sys.argv[1], 'r')['photoz']",
+      "print(json.dumps({'n': g['z_mode'].shape[0], 'chunks': g['z_mode'].chunks[0], 'id': str(g['id'].dtype), 'k': int(g.attrs['k']), 'z': float(g['z_mode'][-1])}))",
+    ].join("\n");
+    const out = JSON.parse(execFileSync(PY, ["-c", script, first.f("target_pz.hdf5")], { encoding: "utf8" }));
+    expect(out).toMatchObject({ n: 20000, chunks: 20000, id: "int64", k: 20 });
+    expect(out.z).toBeGreaterThan(0);
+  }, 600_000);
 });
 
 describe("EvaluatePhotoz metrics", () => {
@@ -153,6 +168,12 @@ describe("EvaluatePhotoz metrics", () => {
     expect(m.bins[1].bias).toBeCloseTo(0.05, 6);
     expect(m.bins[1].sigma_nmad).toBeCloseTo(1.4826 * 0.04, 6);
     expect(m.bins[1].outlier_fraction).toBeCloseTo(1 / 3, 5);
+  });
+
+  it("plots every point: the axes reach the largest true or estimated redshift", () => {
+    expect(plotTop([0.2, 1, 2.1], [0.3, 5.2, 2])).toBe(5.5); // a z_phot = 5.2 outlier is not clipped
+    expect(plotTop([0.2, 3.7], [0.3, 1])).toBe(4);
+    expect(plotTop([0.1], [NaN])).toBe(0.5);
   });
 
   it("uses the mean of the two middle values for even counts", () => {

@@ -1,0 +1,113 @@
+// Calls the `validate` hooks of TypeScript stage classes (src/sdk/stage.ts) on the effective config of each
+// instance when a run loads, so a bad option value is a config error (exit 2, file:line of the value) before
+// anything runs, not a stack trace in a stage log after its upstream stages have run.
+//
+// The hooks run in one child process per load (worker.mjs --validate; lbg never executes stage code
+// itself), only for configs whose answer is not cached yet. Cache: `.cache/validation/<key>.json` holding
+// the ValidateAnswer as JSON, where key = xxh64 of the bundle path (named by the bundle's content hash), the
+// export name and the config as JSON with non-finite numbers spelled out (JSON would turn .inf into null).
+// The child gets the config v8-serialized, so it sees exactly the values lbg has.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serialize } from "node:v8";
+import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import type { getHasher } from "../fs/hash-file.ts";
+import type { StageMeta } from "./stage-meta.ts";
+import type { ValidateAnswer, ValidateRequest } from "./validate-main.ts";
+
+/** One stage instance as the graph knows it (structural, so stages/ needs nothing from graph/). */
+export interface InstanceConfig {
+  name: string;
+  meta: StageMeta;
+  config: Record<string, unknown>;
+  /** Where each option's value was set (absent for defaults). */
+  configOrigin: Record<string, SourcePos>;
+  /** Where a problem with a defaulted option is reported: the instance's config section or pipeline entry. */
+  pos: SourcePos;
+}
+
+type Hasher = Awaited<ReturnType<typeof getHasher>>;
+
+/** Throws an LbgError for the first problem any hook reports; returns when every config passes. */
+export function validateStageConfigs(root: string, instances: InstanceConfig[], h: Hasher): void {
+  const dir = join(root, ".cache", "validation");
+  const answers = new Map<string, ValidateAnswer>();
+  const pending = new Map<string, ValidateRequest>();
+  const keys: (string | undefined)[] = instances.map((inst) => {
+    const m = inst.meta;
+    if (m.kind !== "ts" || !m.validates) return undefined;
+    const request: ValidateRequest = { bundle: m.bundle, exportName: m.exportName, config: inst.config };
+    const key = h.h64ToString(`${m.bundle}\0${m.exportName}\0${configKey(inst.config)}`);
+    if (!answers.has(key) && !pending.has(key)) {
+      const cached = readCached(join(dir, `${key}.json`));
+      if (cached) answers.set(key, cached);
+      else pending.set(key, request);
+    }
+    return key;
+  });
+  if (pending.size > 0) {
+    const fresh = runHooks(root, [...pending.values()], instances.find((inst) => inst.meta.kind === "ts" && inst.meta.validates)!.meta.file);
+    [...pending.keys()].forEach((key, i) => {
+      answers.set(key, fresh[i]!);
+      writeCached(dir, key, fresh[i]!);
+    });
+  }
+  instances.forEach((inst, i) => {
+    const answer = keys[i] === undefined ? undefined : answers.get(keys[i]!);
+    if (answer) report(inst, answer);
+  });
+}
+
+/** The config as text for the cache key. Not v8's serialization: it varies with how V8 stores a string. */
+function configKey(config: Record<string, unknown>): string {
+  return JSON.stringify(config, (_, v) => (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `\0number:${Object.is(v, -0) ? "-0" : v}` : v));
+}
+
+function report(inst: InstanceConfig, answer: ValidateAnswer): void {
+  const who = `stage '${inst.name}'${inst.name === inst.meta.name ? "" : ` (class ${inst.meta.name})`}`;
+  if (answer.thrown !== undefined) {
+    throw new LbgError(`${who}: ${answer.thrown}`, inst.pos, `raised by the validate hook of ${inst.meta.file}`);
+  }
+  const [first, ...rest] = answer.problems;
+  if (!first) return;
+  const origin = inst.configOrigin[first.option];
+  const pos = origin && first.path?.length && origin.at ? origin.at(first.path) : (origin ?? inst.pos);
+  const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
+  const spec = inst.meta.options[first.option];
+  throw new LbgError(`option '${first.option}' of ${who}: ${first.message}${more}`, pos, first.hint ?? (spec?.doc || undefined));
+}
+
+function readCached(path: string): ValidateAnswer | undefined {
+  try {
+    const a = JSON.parse(readFileSync(path, "utf8")) as ValidateAnswer;
+    return Array.isArray(a.problems) || typeof a.thrown === "string" ? a : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCached(dir: string, key: string, answer: ValidateAnswer): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `${key}.json.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(answer));
+    renameSync(tmp, join(dir, `${key}.json`));
+  } catch { /* a read-only .cache only costs asking the hooks again */ }
+}
+
+function runHooks(root: string, requests: ValidateRequest[], stageFile: string): ValidateAnswer[] {
+  const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [worker, "--validate"], {
+      cwd: root, input: serialize(requests), encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, stdio: ["pipe", "pipe", "pipe"],
+    });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
+    throw new LbgError(`the validate hooks of the run's stages could not be run: ${msg}`, { file: stageFile });
+  }
+  return (JSON.parse(out.slice(out.lastIndexOf("\n{\"validation\"") + 1)) as { validation: ValidateAnswer[] }).validation;
+}
