@@ -4,8 +4,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, parse } from "yaml";
-import type { Node, Document, ScalarTag } from "yaml";
+import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
+import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
 
 const pyyamlBool: ScalarTag = {
@@ -16,9 +16,14 @@ const pyyamlBool: ScalarTag = {
 };
 const YAML_OPTIONS = { customTags: [pyyamlBool], uniqueKeys: true };
 
-/** Parses one YAML value (a --set value) with the same rules as config files. */
+/** Parses one YAML value (a --set value) with the same rules as config files; throws on a syntax error. */
 export function parseYamlValue(text: string): unknown {
-  return parse(text, YAML_OPTIONS);
+  const doc = parseDocument(text, YAML_OPTIONS);
+  // The library's message ends in " at line 1, column 3:" and a snippet; the caller shows the value itself.
+  if (doc.errors[0]) throw new Error(doc.errors[0].message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""));
+  const cycle = text.includes("*") ? aliasCycle(doc) : undefined;
+  if (cycle) throw new Error(`alias *${cycle.source} ${CYCLE}`);
+  return doc.toJS({ maxAliasCount: 1000 });
 }
 
 function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
@@ -32,6 +37,29 @@ function parseWithPositions(path: string, text: string): { doc: Document.Parsed;
   }
   return { doc, lines };
 }
+
+/**
+ * An alias inside the very node its anchor names (`&a [*a]`, `&a {x: *a}`) makes a value that contains
+ * itself: every walk over it (variable expansion, config checks, hashing) would recurse forever. Such a
+ * cycle needs the alias to sit below its own anchor, so checking each alias against its ancestors finds all.
+ * Returns the first such alias.
+ */
+function aliasCycle(doc: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias, ancestors) {
+      const target = alias.resolve(doc);
+      if (target && ancestors.includes(target)) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+const CYCLE = "refers to a value that contains it (a cycle)";
 
 /** Values JSON keeps exactly (no .inf/.nan, no Dates): only those go to the parse cache. */
 function jsonSafe(v: unknown): boolean {
@@ -89,6 +117,11 @@ export class YamlFile {
 
   static parse(path: string, text: string): YamlFile {
     const parsed = parseWithPositions(path, text);
+    const cycle = text.includes("*") ? aliasCycle(parsed.doc) : undefined;
+    if (cycle) {
+      const lp = parsed.lines.linePos(cycle.range![0]);
+      throw new LbgError(`YAML alias *${cycle.source} ${CYCLE}`, { file: path, line: lp.line, col: lp.col }, "an alias may only repeat a value defined before it, outside itself");
+    }
     let value: unknown;
     try {
       value = parsed.doc.toJS({ maxAliasCount: 1000 });
