@@ -8,9 +8,11 @@
 // racy is 1 when the file was hashed within the file system's timestamp granularity of its mtime: a write
 // in that same tick would not change the stat, so such an entry is trusted for this build only and is
 // re-hashed (`settle`) once the tick has passed.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
-import { dirname, join } from "node:path";
+import { join, relative } from "node:path";
+import { errorReason } from "./error-reason.ts";
+import { writeAtomic } from "./write-atomic.ts";
 import { getHasher, hashFileWith, hashStringWith, listFilesRecursive } from "./hash-file.ts";
 
 type Entry = [string, string, string, string, string, string, 0 | 1];
@@ -129,13 +131,19 @@ export class StatCache {
     this.dirty = true;
   }
 
-  /** Writes the cache if anything changed. Entries of deleted files stay harmlessly: a missing file misses. */
-  save(): void {
-    if (!this.dirty) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
-    renameSync(tmp, this.file);
+  /**
+   * Writes the cache if anything changed. Entries of deleted files stay harmlessly: a missing file misses.
+   * A cache that cannot be written (full disk, read-only .cache) only costs hashing again next time, so this
+   * never throws: it returns why, for a warning.
+   */
+  save(): string | undefined {
+    if (!this.dirty) return undefined;
+    try {
+      writeAtomic(this.file, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
+    } catch (e) {
+      return `could not save the hash cache ${relative(process.cwd(), this.file) || this.file}: ${errorReason(e)}; the next build hashes its files again`;
+    }
     this.dirty = false;
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 // Reads and appends stage records (format documented in stage-record.ts).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
 
 type H64 = (s: string) => string;
@@ -76,15 +77,7 @@ export class RecordStore {
   rewrite(keep?: (stage: string) => boolean): void {
     if (keep) for (const s of [...this.records.keys()]) if (!keep(s)) this.records.delete(s);
     mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, this.all().map((r) => this.line(r)).join(""));
-      renameSync(tmp, this.file);
-    } catch (e) {
-      // A full disk must not leave half a copy behind; the old file is still complete.
-      try { unlinkSync(tmp); } catch { /* never created */ }
-      throw e;
-    }
+    writeAtomic(this.file, this.all().map((r) => this.line(r)).join(""));
     this.lines = this.records.size;
     this.tornAt = undefined;
   }

@@ -5,10 +5,11 @@
 // or when its heartbeat is older than 60 s. `workers` are the stage worker processes of the holder: when a
 // lock of a dead lbg on this host is broken, those that are still running (an lbg killed with SIGKILL
 // cannot stop them) are killed first, so they cannot keep writing in-progress files of the new build.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
+import { writeAtomic } from "../fs/write-atomic.ts";
 
 const HEARTBEAT_MS = 5_000;
 const STALE_MS = 60_000;
@@ -54,10 +55,8 @@ export class RunLock {
   /** Records the current worker pids in the lock (atomically: a reader sees the old or the new file). */
   setWorkers(workers: number[]): void {
     if (this.released) return; // workers reported dead after release must not re-create the lock
-    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
-      renameSync(tmp, this.file);
+      writeAtomic(this.file, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
     } catch { /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */ }
   }
 
@@ -79,7 +78,13 @@ export class RunLock {
       try {
         const fd = openSync(file, "wx");
         const lock = new RunLock(file);
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder));
+        try {
+          writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder));
+        } catch (e) {
+          closeSync(fd);
+          unlinkSync(file); // an empty lock (a full disk) would only confuse the next build
+          throw e;
+        }
         closeSync(fd);
         lock.timer = setInterval(() => {
           try { utimesSync(file, new Date(), new Date()); } catch { /* lock removed under us: nothing to refresh */ }
