@@ -70,9 +70,14 @@ export class StatCache {
       this.memo.set(path, null);
       return null;
     }
+    // A FIFO, socket or device is never opened: opening a FIFO blocks until a writer comes. Run inputs are
+    // refused before (run-input-kind.ts); anything else of the kind (an output replaced by a pipe) hashes
+    // as its file type alone, which matches no recorded content hash.
     const result: HashResult = st.isDirectory()
       ? { hash: this.hashDirectory(path), kind: "directory" }
-      : { hash: this.hashRegular(path, st), kind: "file" };
+      : st.isFile()
+        ? { hash: this.hashRegular(path, st), kind: "file" }
+        : { hash: hashStringWith(this.h, `special file, mode ${st.mode}`), kind: "file" };
     this.memo.set(path, result);
     return result;
   }

@@ -1,6 +1,7 @@
 // Table-driven bad input: every malformed project or command line must give exit code 2 and one line on
 // stderr that names the file and line (or the flag), with no stack trace and nothing half-built.
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 
@@ -15,9 +16,16 @@ interface Case {
   args?: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run before lbg, for what files cannot express (a FIFO, permissions). */
+  setup?: (p: TempProject) => void;
+  /** Run lbg as `nobody` when the tests run as root (root reads files whatever their mode). */
+  asNobody?: boolean;
   /** The one error line must match this (location and words). */
   expect: RegExp;
 }
+
+const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
 
 const stage = (name: string, body: string) => `import { Stage } from "../src/sdk/index.ts";\nexport default class ${name} extends Stage {\n${body}\n  run() {}\n}\n`;
 
@@ -43,6 +51,9 @@ const CASES: Case[] = [
   { name: "inputs is a list", files: { [RUN]: ["inputs:\n  notes: data/notes.txt", "inputs: [data/notes.txt]"] }, expect: /numbers\.yaml:5:9: 'inputs' must be a mapping/ },
   { name: "unset environment variable", files: { [RUN]: ["output_dir: results/<run>/outputs", "output_dir: $LBG_TEST_UNSET_DIR/out"] }, expect: /numbers\.yaml:3:13: environment variable \$LBG_TEST_UNSET_DIR is not set/ },
   { name: "missing input file", files: { [RUN]: ["data/notes.txt", "data/nope.txt"] }, expect: /numbers\.yaml:6:10: input 'notes' \(needed by CountNotes\) does not exist/ },
+  { name: "a FIFO as a run input (it would block lbg forever)", setup: (p) => execFileSync("mkfifo", [p.path("data/fifo")]), files: { [RUN]: ["data/notes.txt", "data/fifo"] }, expect: /numbers\.yaml:6:10: input 'notes' \(needed by CountNotes\) is a FIFO \(named pipe\), not a file or a directory: data\/fifo/ },
+  { name: "a device as a run input", files: { [RUN]: ["data/notes.txt", "/dev/null"] }, expect: /numbers\.yaml:6:10: input 'notes' \(needed by CountNotes\) is a character device, not a file or a directory/ },
+  { name: "an unreadable input file", setup: (p) => chmodSync(p.path("data/notes.txt"), 0o000), asNobody: true, expect: /numbers\.yaml:6:10: input 'notes' \(needed by CountNotes\) is not readable: permission denied: data\/notes\.txt/ },
   { name: "input is a directory where a file is needed", files: { [RUN]: ["data/notes.txt", "data"] }, expect: /numbers\.yaml:6:10: input 'notes' is a directory but stage CountNotes reads it as a txt file/ },
   { name: "input nobody provides", files: { [RUN]: ["inputs:\n  notes: data/notes.txt", "inputs: {}"] }, expect: /numbers\.yaml: input 'notes' is needed by stage CountNotes but no stage produces it.*hint: add 'notes: <path>'/ },
   { name: "tag both produced and a run input", files: { [RUN]: ["  notes: data/notes.txt", "  notes: data/notes.txt\n  total: data/notes.txt"] }, expect: /numbers\.yaml:7:\d+: tag 'total' is both an output of stage 'SumNumbers' and a run input/ },
@@ -116,7 +127,15 @@ describe("bad input: exit code 2 and one clear line", () => {
           } else p.write(file, content);
         }
         if (c.cwd === "/") mkdirSync(p.path("empty"), { recursive: true });
-        const r = p.lbg(c.args ?? ["build", "numbers"], { env: c.env, cwd: c.cwd === "/" ? "/tmp" : undefined });
+        let prefix: string[] | undefined;
+        if (c.asNobody && isRoot) {
+          expect(p.lbg(["build", "numbers", "-n"]).code).toBe(0); // lbg's own caches, made as root
+          execFileSync("chown", ["-R", `${NOBODY}:${NOBODY}`, p.dir]);
+          prefix = ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"];
+        }
+        c.setup?.(p);
+        const r = p.lbg(c.args ?? ["build", "numbers"], { env: { ...c.env, ...(prefix ? { HOME: "/tmp" } : {}) }, cwd: c.cwd === "/" ? "/tmp" : undefined, timeout: 30_000, prefix });
+        expect(r.signal, "lbg hung and was killed").toBeNull();
         expect(r.stderr).not.toMatch(/\n\s+at /);
         const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("warning:"));
         expect(lines, r.stderr).toHaveLength(1);
