@@ -1,12 +1,26 @@
 // Ctrl-C / SIGTERM stop running stages (whole process groups) and exit 130 / 143; one build per run at a time.
 import { execSync } from "node:child_process";
-import { closeSync, existsSync, openSync, ftruncateSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { getHasher, hashFileWith } from "../../src/fs/hash-file.ts";
 import { parseEvents, TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
 const LOCK = ".cache/runs/numbers/lock";
+
+/** Resolves once `cond` holds (polled), or after `ms` either way. */
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
+  for (const end = Date.now() + ms; !cond() && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
+}
+
+/** A process that exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 /** A child's JSON events, each with the time the test received it, its stderr and exit code. */
 function timed(child: ReturnType<TempProject["spawn"]>): Promise<{ pid: number; code: number | null; stderr: string; events: { at: number; e: Record<string, any> }[] }> {
@@ -52,7 +66,8 @@ describe("interrupts and the run lock", () => {
       const child = p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=20"]);
       const done = exited(child);
       await waitForEvent(child, (e) => e.event === "stage-start" && e.stage === "MakeNumbers");
-      await new Promise((r) => setTimeout(r, 300));
+      await until(() => existsSync(p.path("results/numbers/outputs/inprogress_numbers.txt")));
+      expect(p.exists("results/numbers/outputs/inprogress_numbers.txt"), "the stage writes it before it sleeps").toBe(true);
       child.kill(signal);
       const r = await done;
       expect(r.code).toBe(code);
@@ -71,6 +86,34 @@ describe("interrupts and the run lock", () => {
       expect(again.ran.filter((s) => finished.includes(s))).toEqual([]);
     });
   }
+
+  it("SIGINT also kills what a stage started itself (its whole process group)", async () => {
+    p = new TempProject("mini");
+    p.write("lbg_stages/shell_sleep.ts", `import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { Stage, type StageContext } from "../src/sdk/index.ts";
+export default class ShellSleep extends Stage {
+  static outputs = { slept: "txt" } as const;
+  async run(ctx: StageContext) {
+    const child = spawn("sh", ["-c", "sleep 60"], { stdio: "ignore" });
+    writeFileSync("shell.pid", String(child.pid));
+    await new Promise((r) => child.on("exit", r));
+    writeFileSync(ctx.outputs.slept!, "woke\\n");
+  }
+}
+`);
+    p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: ShellSleep\n`);
+    const child = p.spawn(["build", "numbers", "--json"]);
+    const done = exited(child);
+    await until(() => existsSync(p.path("shell.pid")));
+    const pid = Number(p.read("shell.pid"));
+    expect(alive(pid)).toBe(true);
+    child.kill("SIGINT");
+    expect((await done).code).toBe(130);
+    await until(() => !alive(pid), 3_000);
+    expect(alive(pid)).toBe(false);
+    expect(p.exists("results/numbers/outputs/slept.txt")).toBe(false);
+  });
 
   it("a second build of the same run names the holder and exits; --wait queues behind it", async () => {
     p = new TempProject("mini");

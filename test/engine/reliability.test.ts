@@ -55,6 +55,13 @@ describe("reliability", () => {
     let r = p.build("numbers");
     expect(r.code).toBe(0);
     expect(r.ran.length).toBe(4);
+    // Said once, in one line for the whole file, and not again once the file is rewritten.
+    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toEqual([expect.stringMatching(/^4 damaged or foreign record lines in .*records\.jsonl ignored; the stages involved will re-run$/)]);
+    const plain = p.lbg(["build", "numbers", "--plain"]);
+    expect(plain.stdout + plain.stderr).not.toMatch(/foreign/);
+    writeFileSync(p.path(RECORDS), text.replaceAll('"v":1', '"v":99'));
+    const again = p.lbg(["build", "numbers", "--plain"]);
+    expect((again.stdout + again.stderr).match(/damaged or foreign record/g)).toHaveLength(1);
     writeFileSync(p.path(RECORDS), Buffer.from([0, 255, 10, 1, 2, 3, 10]));
     r = p.build("numbers");
     expect(r.code).toBe(0);
