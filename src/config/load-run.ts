@@ -135,7 +135,7 @@ export function loadRun(opts: LoadOptions): RunModel {
   }
 
   const siteName = opts.site ?? (obj.site === undefined || obj.site === null ? undefined : expectString(yf, ["site"], obj.site, "'site'"));
-  const site = loadSite(root, siteName, run, warn);
+  const site = loadSite(root, siteName, run, warn, opts.site !== undefined ? { file: "--site" } : yf.pos(["site"]));
   if (site.file) configFiles.push(site.file);
 
   return {

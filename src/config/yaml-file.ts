@@ -70,6 +70,23 @@ function jsonSafe(v: unknown): boolean {
   return false;
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The file's text; bytes that are not UTF-8 (Latin-1, UTF-16) are an error at the first of them — decoded
+ *  loosely they would turn into other keys and values and give a misleading error further on. */
+function decodeUtf8(path: string, what: string, bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const loose = bytes.toString("utf8");
+    const at = Math.max(0, loose.indexOf("\uFFFD"));
+    const before = loose.slice(0, at);
+    const line = before.split("\n").length;
+    const col = at - before.lastIndexOf("\n");
+    throw new LbgError(`${what} is not UTF-8 text`, { file: path, line, col }, "save it as UTF-8 (YAML files are UTF-8)");
+  }
+}
+
 export type YamlPath = (string | number)[];
 
 export class YamlFile {
@@ -91,13 +108,14 @@ export class YamlFile {
    * it, and a no-op build must stay fast. Positions are then computed only if an error or warning needs one.
    */
   static read(path: string, what: string, cacheDir?: string): YamlFile {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, "utf8");
+      bytes = readFileSync(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new LbgError(`cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code ?? String(e)}`, { file: path });
+      throw new LbgError(`cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : code ?? String(e)}`, { file: path });
     }
+    const text = decodeUtf8(path, what, bytes);
     if (!cacheDir) return YamlFile.parse(path, text);
     const cached = join(cacheDir, `${createHash("sha1").update(text).digest("hex")}.json`);
     try {

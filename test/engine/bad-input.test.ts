@@ -1,9 +1,10 @@
 // Table-driven bad input: every malformed project or command line must give exit code 2 and one line on
 // stderr that names the file and line (or the flag), with no stack trace and nothing half-built.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TempProject } from "../helpers/temp-project.ts";
+import { REPO, TempProject } from "../helpers/temp-project.ts";
 
 const RUN = "configs/runs/numbers.yaml";
 const PIPE = "configs/pipelines/numbers/pipeline.yaml";
@@ -88,20 +89,23 @@ const CASES: Case[] = [
   { name: "stage file that does not compile", files: { "lbg_stages/broken.ts": "export default class Broken {\n  run( {\n}\n", [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Broken\n"] }, expect: /pipeline\.yaml:\d+:\d+: unknown stage class 'Broken'.*a stage file failed to load: lbg_stages\/broken\.ts:\d+:\d+/ },
   { name: "stage file that throws at import", files: { "lbg_stages/throws.ts": 'throw new Error("boom at import");\nexport {};\n', [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Throws\n"] }, expect: /unknown stage class 'Throws'.*lbg_stages\/throws\.ts: failed to load: Error: boom at import/ },
   { name: "stage declaring an unknown file type", files: { "lbg_stages/weird.ts": stage("Weird", '  static outputs = { w: "csv" } as const;'), [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Weird\n"] }, expect: /lbg_stages\/weird\.ts: Weird\.outputs\.w: unknown file type 'csv'/ },
-  { name: "unknown site", args: ["build", "numbers", "--site", "nersk"], expect: /unknown site 'nersk'/ },
+  { name: "unknown site", args: ["build", "numbers", "--site", "nersk"], expect: /^lbg: error: --site: unknown site 'nersk': no configs\/sites\/nersk\.yaml/ },
+  { name: "unknown site in the run file", files: { [RUN]: ["  notes: data/notes.txt\n", "  notes: data/notes.txt\nsite: nersk\n"] }, expect: /^lbg: error: configs\/runs\/numbers\.yaml:7:7: unknown site 'nersk'/ },
+  { name: "run file that is not UTF-8", setup: (p) => writeFileSync(p.path(RUN), Buffer.from("resume: True\npipelines: numbers\n# caf\xe9 au lait\n", "latin1")), expect: /^lbg: error: configs\/runs\/numbers\.yaml:3:6: run file is not UTF-8 text/ },
   { name: "site with a bad max_threads", files: { "configs/sites/local.yaml": "site:\n  name: local\n  max_threads: -1\n" }, expect: /sites\/local\.yaml:3:16: site max_threads must be a positive integer/ },
-  { name: "bad --set syntax", args: ["build", "numbers", "--set", "MakeNumbers.n"], expect: /--set MakeNumbers\.n: expected Stage\.option=value/ },
-  { name: "--set of an unknown stage", args: ["build", "numbers", "--set", "MakeNumber.n=3"], expect: /--set MakeNumber\.n=3: no stage instance 'MakeNumber'.*did you mean 'MakeNumbers'/ },
-  { name: "--set of an unknown option", args: ["build", "numbers", "--set", "MakeNumbers.m=3"], expect: /--set MakeNumbers\.m=3: stage 'MakeNumbers' \(class MakeNumbers\) has no option 'm'/ },
-  { name: "--set with a value that is not YAML", args: ["build", "numbers", "--set", "MakeNumbers.n=[1"], expect: /--set MakeNumbers\.n=\[1: value is not valid YAML/ },
-  { name: "--set value of the wrong type", args: ["build", "numbers", "--set", "MakeNumbers.n=abc"], expect: /--set MakeNumbers\.n=abc: option 'n' of stage 'MakeNumbers' must be an int/ },
+  { name: "bad --set syntax", args: ["build", "numbers", "--set", "MakeNumbers.n"], expect: /^lbg: error: --set MakeNumbers\.n: expected Stage\.option=value/ },
+  { name: "--set of an unknown stage", args: ["build", "numbers", "--set", "MakeNumber.n=3"], expect: /^lbg: error: --set MakeNumber\.n=3: no stage instance 'MakeNumber'.*did you mean 'MakeNumbers'/ },
+  { name: "--set of an unknown option", args: ["build", "numbers", "--set", "MakeNumbers.m=3"], expect: /^lbg: error: --set MakeNumbers\.m=3: stage 'MakeNumbers' \(class MakeNumbers\) has no option 'm'/ },
+  { name: "--set with a value that is not YAML", args: ["build", "numbers", "--set", "MakeNumbers.n=[1"], expect: /^lbg: error: --set MakeNumbers\.n=\[1: value is not valid YAML/ },
+  { name: "--set value of the wrong type", args: ["build", "numbers", "--set", "MakeNumbers.n=abc"], expect: /^lbg: error: --set MakeNumbers\.n=abc: option 'n' of stage 'MakeNumbers' must be an int/ },
   { name: "unknown flag", args: ["build", "numbers", "--frce"], expect: /unknown option '--frce'.*--force/ },
   { name: "missing run argument", args: ["build"], expect: /missing required argument 'run'/ },
   { name: "unknown command", args: ["bild", "numbers"], expect: /unknown command 'bild'.*build/ },
-  { name: "-j 0", args: ["build", "numbers", "-j", "0"], expect: /-j 0: expected a positive integer/ },
-  { name: "--force of an unknown stage", args: ["build", "numbers", "--force", "Nope"], expect: /--force Nope: no stage 'Nope'/ },
-  { name: "dag with an unknown format", args: ["dag", "numbers", "--format", "png"], expect: /--format png: expected dot or mermaid/ },
-  { name: "list of an unknown kind", args: ["list", "things"], expect: /lbg list things: expected stages, pipelines or runs/ },
+  { name: "-j 0", args: ["build", "numbers", "-j", "0"], expect: /^lbg: error: -j 0: expected a positive integer/ },
+  { name: "-j abc", args: ["build", "numbers", "-j", "abc"], expect: /^lbg: error: -j abc: expected a positive integer$/ },
+  { name: "--force of an unknown stage", args: ["build", "numbers", "--force", "Nope"], expect: /^lbg: error: --force Nope: no stage 'Nope'/ },
+  { name: "dag with an unknown format", args: ["dag", "numbers", "--format", "png"], expect: /^lbg: error: --format png: expected dot or mermaid/ },
+  { name: "list of an unknown kind", args: ["list", "things"], expect: /^lbg: error: lbg list things: expected stages, pipelines or runs/ },
   { name: "describe an unknown stage", args: ["describe", "SumNumber"], expect: /unknown stage class 'SumNumber'.*did you mean 'SumNumbers'/ },
   { name: "outside a project", cwd: "/", expect: /not inside an lbg project/ },
 ];
@@ -162,7 +166,9 @@ describe("bad input: exit code 2 and one clear line", () => {
     }
   });
 
-  it("covers at least 40 cases", () => {
+  it("covers at least 40 cases, as many as README's Guarantees table says", () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
+    const claimed = /bad-input \((\d+) cases\)/.exec(readFileSync(join(REPO, "README.md"), "utf8"));
+    expect(Number(claimed?.[1])).toBe(CASES.length);
   });
 });
