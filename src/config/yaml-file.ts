@@ -2,10 +2,11 @@
 // PyYAML (what ceci uses) reads YAML 1.1 booleans: `yes/no/on/off` as well as `True/False` — but not `y/n`,
 // which the yaml library's own 1.1 schema would turn into booleans too (a stage option named `n` broke).
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
 import type { Alias, Node, Document, ScalarTag } from "yaml";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
 
 const pyyamlBool: ScalarTag = {
@@ -36,6 +37,27 @@ function parseWithPositions(path: string, text: string): { doc: Document.Parsed;
     throw new LbgError(`YAML syntax error: ${msg}`, { file: path, line: lp.line, col: lp.col }, "check indentation and quoting near this line");
   }
   return { doc, lines };
+}
+
+function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+/** A cached value whose checksum holds (see YamlFile.read), else undefined. */
+function readCacheEntry(file: string): { value: unknown } | undefined {
+  let t: string;
+  try {
+    t = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const json = t.slice(41);
+  if (t[40] !== " " || sha1(json) !== t.slice(0, 40)) return undefined;
+  try {
+    return { value: JSON.parse(json) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -103,9 +125,13 @@ export class YamlFile {
   }
 
   /**
-   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash
-   * (`<cacheDir>/<sha1>.json`): parsing a 1,000-stage pipeline with positions costs far more than reading
-   * it, and a no-op build must stay fast. Positions are then computed only if an error or warning needs one.
+   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash: parsing a 1,000-stage
+   * pipeline with positions costs far more than reading it, and a no-op build must stay fast. Positions are
+   * then computed only if an error or warning needs one.
+   *
+   * On disk: `<cacheDir>/<sha1 of the YAML text>.json` holding `<sha1 of the JSON> <JSON of the value>`. An
+   * entry whose checksum does not match (damaged, edited, or of the old checksum-less format) is parsed anew
+   * and rewritten: damage costs one parse, it is never taken for the config.
    */
   static read(path: string, what: string, cacheDir?: string): YamlFile {
     let bytes: Buffer;
@@ -117,20 +143,17 @@ export class YamlFile {
     }
     const text = decodeUtf8(path, what, bytes);
     if (!cacheDir) return YamlFile.parse(path, text);
-    const cached = join(cacheDir, `${createHash("sha1").update(text).digest("hex")}.json`);
-    try {
-      return new YamlFile(path, text, JSON.parse(readFileSync(cached, "utf8")));
-    } catch {
-      const yf = YamlFile.parse(path, text);
-      if (jsonSafe(yf.value)) {
-        try {
-          mkdirSync(cacheDir, { recursive: true });
-          writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(yf.value));
-          renameSync(`${cached}.${process.pid}.tmp`, cached);
-        } catch { /* a read-only .cache only costs parsing again */ }
-      }
-      return yf;
+    const cached = join(cacheDir, `${sha1(text)}.json`);
+    const hit = readCacheEntry(cached);
+    if (hit !== undefined) return new YamlFile(path, text, hit.value);
+    const yf = YamlFile.parse(path, text);
+    if (jsonSafe(yf.value)) {
+      const json = JSON.stringify(yf.value);
+      try {
+        writeAtomic(cached, `${sha1(json)} ${json}`);
+      } catch { /* a read-only or full .cache only costs parsing again */ }
     }
+    return yf;
   }
 
   static parse(path: string, text: string): YamlFile {

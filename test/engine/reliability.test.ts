@@ -1,6 +1,6 @@
 // Faults injected for real: damaged records, inputs edited under a running stage, a stage killed by a
 // signal, an lbg killed with SIGKILL (its workers must not outlive it into the next build), parallel runs.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEvents, TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
@@ -70,6 +70,38 @@ describe("reliability", () => {
     r = p.build("numbers");
     expect(r.code).toBe(0);
     expect(r.ran).toEqual([]);
+  });
+
+  it("damaged cache entries (a stage bundle, a stage or YAML cache file that is still valid) cost a rebuild of the entry, never a wrong or failed build", () => {
+    p = new TempProject("mini");
+    expect(p.build("numbers").code).toBe(0);
+    const noop = p.path(".cache/runs/numbers/noop.json");
+    const bundles = readdirSync(p.path(".cache/bundles")).map((f) => p.path(".cache/bundles", f));
+    expect(bundles.length).toBe(3);
+    for (const b of bundles) writeFileSync(b, "export const damaged = true;\n");
+    let r = p.build("numbers", ["--set", "MakeNumbers.n=11"]);
+    expect(r.code, JSON.stringify(r.events.filter((e) => e.error))).toBe(0);
+    expect(r.ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("55\n");
+    // Valid JSON that says something else: a config value, and a stage's declared default.
+    let edited = 0;
+    for (const dir of [".cache/yaml", ".cache/stages"]) {
+      for (const f of readdirSync(p.path(dir))) {
+        const text = readFileSync(p.path(dir, f), "utf8");
+        const changed = text.replace('"n":10', '"n":12').replace('"default":5', '"default":6');
+        if (changed !== text) edited++;
+        writeFileSync(p.path(dir, f), changed);
+      }
+    }
+    expect(edited).toBe(2);
+    rmSync(noop, { force: true });
+    r = p.build("numbers");
+    expect(r.code).toBe(0);
+    expect(r.ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]); // back to n: 10, not 12
+    expect(r.reasons.MakeNumbers).toEqual(["config changed: MakeNumbers.n 11 → 10"]);
+    expect(p.lbg(["describe", "MakeNumbers"]).stdout).toContain("n (int, default 5)");
+    rmSync(noop, { force: true });
+    expect(p.build("numbers").ran).toEqual([]);
   });
 
   it("an input edited while its stage runs: the stage is not recorded as fresh", async () => {
