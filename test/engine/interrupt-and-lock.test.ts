@@ -1,4 +1,5 @@
-// Ctrl-C / SIGTERM stop running stages (whole process groups) and exit 130 / 143; one build per run at a time.
+// Ctrl-C / SIGTERM / SIGHUP stop running stages (whole process groups) and exit 130 / 143 / 129; one build
+// per run at a time, whoever breaks a dead lock, on whichever host.
 import { execSync } from "node:child_process";
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { hostname } from "node:os";
@@ -60,7 +61,7 @@ describe("interrupts and the run lock", () => {
   let p: TempProject;
   afterEach(() => p?.remove());
 
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     it(`${signal} cancels the running stage, removes its in-progress file and exits ${code}`, async () => {
       p = new TempProject("mini");
       const child = p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=20"]);
