@@ -104,6 +104,18 @@ describe("reliability", () => {
     expect(p.build("numbers").ran).toEqual([]);
   });
 
+  it("ceci pipeline files whose paths differ only in / and _ keep build state of their own", () => {
+    p = new TempProject("mini");
+    const pipeline = (out: string) => `modules: lbg_stages\nstages:\n  - name: MakeNumbers\n  - name: SumNumbers\ninputs: {}\nconfig: configs/pipelines/numbers/config.yaml\noutput_dir: ${out}\nlog_dir: ${out}/logs\nresume: True\n`;
+    p.write("a/b_c.yml", pipeline("out/one"));
+    p.write("a_b/c.yml", pipeline("out/two"));
+    expect(p.build("a/b_c.yml").ran.sort()).toEqual(["MakeNumbers", "SumNumbers"]);
+    expect(p.build("a_b/c.yml").ran.sort()).toEqual(["MakeNumbers", "SumNumbers"]);
+    expect(p.build("a/b_c.yml").ran).toEqual([]);
+    expect(p.build("a_b/c.yml").ran).toEqual([]);
+    expect(readdirSync(p.path(".cache/runs")).sort()).toEqual([expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/), expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/)]);
+  });
+
   it("an input edited while its stage runs: the stage is not recorded as fresh", async () => {
     p = new TempProject("mini");
     p.write("lbg_stages/slow_copy.ts", `import { readFileSync, writeFileSync } from "node:fs";
