@@ -40,7 +40,8 @@ export async function acceptCommand(ref: RunRef, stages: string[], out: (s: stri
     }
     out(`lbg accept: ${accepted} stage${accepted === 1 ? "" : "s"} recorded as fresh\n`);
     await p.hashes.settle();
-    p.hashes.save();
+    const saveProblem = p.hashes.save();
+    if (saveProblem) err(`warning: ${saveProblem}\n`);
     return 0;
   } finally {
     lock.release();

@@ -1,5 +1,5 @@
 // `lbg build <run>`: load the run, take its lock, build it once on warm local workers, and map SIGINT /
-// SIGTERM to cancelling the build (exit 130 / 143).
+// SIGTERM / SIGHUP to cancelling the build (exit 130 / 143 / 129).
 import { join } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";

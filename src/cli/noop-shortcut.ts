@@ -47,7 +47,8 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
   if (!existsSync(stampFile(ref))) return trace("no stamp");
   // Another build of the run may be under way: take the lock as any build does, then read and check the
   // stamp (once: its stat calls are most of the shortcut's cost).
-  const lock = await RunLock.acquire(join(runCacheDir(ref.root, ref.name), "lock"), ref.name, !!flags.wait);
+  // Held for a few stat calls only: no heartbeat thread to start.
+  const lock = await RunLock.acquire(join(runCacheDir(ref.root, ref.name), "lock"), ref.name, !!flags.wait, { heartbeat: false });
   try {
     const s = readNoopStamp(stampFile(ref), key);
     if (!s) return trace("no stamp for these arguments");

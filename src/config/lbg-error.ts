@@ -24,13 +24,21 @@ export class LbgError extends Error {
     this.name = "LbgError";
   }
 
-  /** One line: `file:line:col: message (hint: ...)`. */
+  /** One line: `file:line:col: message (hint: ...)`. A flag or command standing where a file would is not
+   *  repeated when the message already starts with it (`-j abc: ...`, not `-j: -j abc: ...`); line breaks
+   *  from user text (a `--set` value, a file name) are shown as `\n` so the error stays one line. */
   format(relativeTo?: (p: string) => string): string {
-    const where = this.pos
-      ? `${relativeTo ? relativeTo(this.pos.file) : this.pos.file}${this.pos.line ? `:${this.pos.line}` : ""}${this.pos.line && this.pos.col ? `:${this.pos.col}` : ""}: `
+    const p = this.pos;
+    const repeated = p && !p.line && [`${p.file} `, `${p.file}:`, `lbg ${p.file} `].some((w) => this.message.startsWith(w));
+    const where = p && !repeated
+      ? `${relativeTo ? relativeTo(p.file) : p.file}${p.line ? `:${p.line}` : ""}${p.line && p.col ? `:${p.col}` : ""}: `
       : "";
-    return `${where}${this.message}${this.hint ? ` (hint: ${this.hint})` : ""}`;
+    return oneLine(`${where}${this.message}${this.hint ? ` (hint: ${this.hint})` : ""}`);
   }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\r?\n|\r/g, "\\n");
 }
 
 /** How the CLI shows a position's file: relative to the working directory when it is a path (a flag such

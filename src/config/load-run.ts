@@ -135,7 +135,7 @@ export function loadRun(opts: LoadOptions): RunModel {
   }
 
   const siteName = opts.site ?? (obj.site === undefined || obj.site === null ? undefined : expectString(yf, ["site"], obj.site, "'site'"));
-  const site = loadSite(root, siteName, run, warn);
+  const site = loadSite(root, siteName, run, warn, opts.site !== undefined ? { file: "--site" } : yf.pos(["site"]));
   if (site.file) configFiles.push(site.file);
 
   return {
@@ -149,6 +149,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     inputs,
     outputDir,
     logDir,
+    folderPos: { output_dir: yf.pos(["output_dir"]), log_dir: yf.pos(["log_dir"]) },
     preScript: str("pre_script", ""),
     postScript: str("post_script", ""),
     stageConfig,
@@ -170,6 +171,8 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
   if (s.aliases !== undefined && s.aliases !== null) {
     for (const [from, to] of Object.entries(expectRecord(pf, [...path, "aliases"], s.aliases, "'aliases'"))) {
       aliases[from] = expectString(pf, [...path, "aliases", from], to, `alias of '${from}'`);
+      // An empty tag would name an output `.txt` (a hidden file) and wire nothing anyone could name.
+      if (!aliases[from].trim()) throw pf.error([...path, "aliases", from], `alias of '${from}' in stage '${name}' is empty`, "give the new tag a name, or remove the alias");
     }
   }
   return {

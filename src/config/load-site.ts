@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { LbgError, suggest } from "./lbg-error.ts";
+import { LbgError, suggest, type SourcePos } from "./lbg-error.ts";
 import { expectRecord, expectString, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
 import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
@@ -37,7 +37,8 @@ export function siteFromSections(file: YamlFile, obj: Record<string, unknown>, s
   };
 }
 
-export function loadSite(root: string, siteName: string | undefined, runName: string, warn: Warn): SiteModel {
+/** `where`: what named the site (the run file's `site:` key, or the `--site` flag), for the error. */
+export function loadSite(root: string, siteName: string | undefined, runName: string, warn: Warn, where?: SourcePos): SiteModel {
   const name = siteName ?? "local";
   const dir = join(root, "configs", "sites");
   const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
@@ -46,7 +47,7 @@ export function loadSite(root: string, siteName: string | undefined, runName: st
       return { name: "local", launcher: "local", maxThreads: availableParallelism(), mpiCommand: "mpirun -n", raw: {} };
     }
     const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, "")) : [];
-    throw new LbgError(`unknown site '${name}': no configs/sites/${name}.yaml`, undefined, suggest(name, known, "sites"));
+    throw new LbgError(`unknown site '${name}': no configs/sites/${name}.yaml`, where, suggest(name, known, "sites"));
   }
   const yf = YamlFile.read(file, "site file");
   const obj = expectRecord(yf, [], yf.value ?? {}, "a site file");

@@ -80,6 +80,8 @@ export interface RunModel {
   inputs: Map<string, RunInput>;
   outputDir: string;
   logDir: string;
+  /** Where output_dir and log_dir were set, for messages (absent: a default, or a file without positions). */
+  folderPos?: { output_dir?: SourcePos; log_dir?: SourcePos };
   preScript: string;
   postScript: string;
   stageConfig: StageConfigModel;

@@ -2,10 +2,11 @@
 // PyYAML (what ceci uses) reads YAML 1.1 booleans: `yes/no/on/off` as well as `True/False` — but not `y/n`,
 // which the yaml library's own 1.1 schema would turn into booleans too (a stage option named `n` broke).
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, parse } from "yaml";
-import type { Node, Document, ScalarTag } from "yaml";
+import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
+import type { Alias, Node, Document, ScalarTag } from "yaml";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
 
 const pyyamlBool: ScalarTag = {
@@ -16,9 +17,14 @@ const pyyamlBool: ScalarTag = {
 };
 const YAML_OPTIONS = { customTags: [pyyamlBool], uniqueKeys: true };
 
-/** Parses one YAML value (a --set value) with the same rules as config files. */
+/** Parses one YAML value (a --set value) with the same rules as config files; throws on a syntax error. */
 export function parseYamlValue(text: string): unknown {
-  return parse(text, YAML_OPTIONS);
+  const doc = parseDocument(text, YAML_OPTIONS);
+  // The library's message ends in " at line 1, column 3:" and a snippet; the caller shows the value itself.
+  if (doc.errors[0]) throw new Error(doc.errors[0].message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""));
+  const cycle = text.includes("*") ? aliasCycle(doc) : undefined;
+  if (cycle) throw new Error(`alias *${cycle.source} ${CYCLE}`);
+  return doc.toJS({ maxAliasCount: 1000 });
 }
 
 function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
@@ -33,6 +39,50 @@ function parseWithPositions(path: string, text: string): { doc: Document.Parsed;
   return { doc, lines };
 }
 
+function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+/** A cached value whose checksum holds (see YamlFile.read), else undefined. */
+function readCacheEntry(file: string): { value: unknown } | undefined {
+  let t: string;
+  try {
+    t = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const json = t.slice(41);
+  if (t[40] !== " " || sha1(json) !== t.slice(0, 40)) return undefined;
+  try {
+    return { value: JSON.parse(json) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An alias inside the very node its anchor names (`&a [*a]`, `&a {x: *a}`) makes a value that contains
+ * itself: every walk over it (variable expansion, config checks, hashing) would recurse forever. Such a
+ * cycle needs the alias to sit below its own anchor, so checking each alias against its ancestors finds all.
+ * Returns the first such alias.
+ */
+function aliasCycle(doc: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias, ancestors) {
+      const target = alias.resolve(doc);
+      if (target && ancestors.includes(target)) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+const CYCLE = "refers to a value that contains it (a cycle)";
+
 /** Values JSON keeps exactly (no .inf/.nan, no Dates): only those go to the parse cache. */
 function jsonSafe(v: unknown): boolean {
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
@@ -40,6 +90,23 @@ function jsonSafe(v: unknown): boolean {
   if (Array.isArray(v)) return v.every(jsonSafe);
   if (typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(jsonSafe);
   return false;
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The file's text; bytes that are not UTF-8 (Latin-1, UTF-16) are an error at the first of them — decoded
+ *  loosely they would turn into other keys and values and give a misleading error further on. */
+function decodeUtf8(path: string, what: string, bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const loose = bytes.toString("utf8");
+    const at = Math.max(0, loose.indexOf("\uFFFD"));
+    const before = loose.slice(0, at);
+    const line = before.split("\n").length;
+    const col = at - before.lastIndexOf("\n");
+    throw new LbgError(`${what} is not UTF-8 text`, { file: path, line, col }, "save it as UTF-8 (YAML files are UTF-8)");
+  }
 }
 
 export type YamlPath = (string | number)[];
@@ -58,37 +125,44 @@ export class YamlFile {
   }
 
   /**
-   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash
-   * (`<cacheDir>/<sha1>.json`): parsing a 1,000-stage pipeline with positions costs far more than reading
-   * it, and a no-op build must stay fast. Positions are then computed only if an error or warning needs one.
+   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash: parsing a 1,000-stage
+   * pipeline with positions costs far more than reading it, and a no-op build must stay fast. Positions are
+   * then computed only if an error or warning needs one.
+   *
+   * On disk: `<cacheDir>/<sha1 of the YAML text>.json` holding `<sha1 of the JSON> <JSON of the value>`. An
+   * entry whose checksum does not match (damaged, edited, or of the old checksum-less format) is parsed anew
+   * and rewritten: damage costs one parse, it is never taken for the config.
    */
   static read(path: string, what: string, cacheDir?: string): YamlFile {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, "utf8");
+      bytes = readFileSync(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new LbgError(`cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code ?? String(e)}`, { file: path });
+      throw new LbgError(`cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : code ?? String(e)}`, { file: path });
     }
+    const text = decodeUtf8(path, what, bytes);
     if (!cacheDir) return YamlFile.parse(path, text);
-    const cached = join(cacheDir, `${createHash("sha1").update(text).digest("hex")}.json`);
-    try {
-      return new YamlFile(path, text, JSON.parse(readFileSync(cached, "utf8")));
-    } catch {
-      const yf = YamlFile.parse(path, text);
-      if (jsonSafe(yf.value)) {
-        try {
-          mkdirSync(cacheDir, { recursive: true });
-          writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(yf.value));
-          renameSync(`${cached}.${process.pid}.tmp`, cached);
-        } catch { /* a read-only .cache only costs parsing again */ }
-      }
-      return yf;
+    const cached = join(cacheDir, `${sha1(text)}.json`);
+    const hit = readCacheEntry(cached);
+    if (hit !== undefined) return new YamlFile(path, text, hit.value);
+    const yf = YamlFile.parse(path, text);
+    if (jsonSafe(yf.value)) {
+      const json = JSON.stringify(yf.value);
+      try {
+        writeAtomic(cached, `${sha1(json)} ${json}`);
+      } catch { /* a read-only or full .cache only costs parsing again */ }
     }
+    return yf;
   }
 
   static parse(path: string, text: string): YamlFile {
     const parsed = parseWithPositions(path, text);
+    const cycle = text.includes("*") ? aliasCycle(parsed.doc) : undefined;
+    if (cycle) {
+      const lp = parsed.lines.linePos(cycle.range![0]);
+      throw new LbgError(`YAML alias *${cycle.source} ${CYCLE}`, { file: path, line: lp.line, col: lp.col }, "an alias may only repeat a value defined before it, outside itself");
+    }
     let value: unknown;
     try {
       value = parsed.doc.toJS({ maxAliasCount: 1000 });

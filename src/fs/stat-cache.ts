@@ -8,9 +8,11 @@
 // racy is 1 when the file was hashed within the file system's timestamp granularity of its mtime: a write
 // in that same tick would not change the stat, so such an entry is trusted for this build only and is
 // re-hashed (`settle`) once the tick has passed.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
-import { dirname, join } from "node:path";
+import { join, relative } from "node:path";
+import { errorReason } from "./error-reason.ts";
+import { writeAtomic } from "./write-atomic.ts";
 import { getHasher, hashFileWith, hashStringWith, listFilesRecursive } from "./hash-file.ts";
 
 type Entry = [string, string, string, string, string, string, 0 | 1];
@@ -68,9 +70,14 @@ export class StatCache {
       this.memo.set(path, null);
       return null;
     }
+    // A FIFO, socket or device is never opened: opening a FIFO blocks until a writer comes. Run inputs are
+    // refused before (run-input-kind.ts); anything else of the kind (an output replaced by a pipe) hashes
+    // as its file type alone, which matches no recorded content hash.
     const result: HashResult = st.isDirectory()
       ? { hash: this.hashDirectory(path), kind: "directory" }
-      : { hash: this.hashRegular(path, st), kind: "file" };
+      : st.isFile()
+        ? { hash: this.hashRegular(path, st), kind: "file" }
+        : { hash: hashStringWith(this.h, `special file, mode ${st.mode}`), kind: "file" };
     this.memo.set(path, result);
     return result;
   }
@@ -129,13 +136,19 @@ export class StatCache {
     this.dirty = true;
   }
 
-  /** Writes the cache if anything changed. Entries of deleted files stay harmlessly: a missing file misses. */
-  save(): void {
-    if (!this.dirty) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
-    renameSync(tmp, this.file);
+  /**
+   * Writes the cache if anything changed. Entries of deleted files stay harmlessly: a missing file misses.
+   * A cache that cannot be written (full disk, read-only .cache) only costs hashing again next time, so this
+   * never throws: it returns why, for a warning.
+   */
+  save(): string | undefined {
+    if (!this.dirty) return undefined;
+    try {
+      writeAtomic(this.file, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
+    } catch (e) {
+      return `could not save the hash cache ${relative(process.cwd(), this.file) || this.file}: ${errorReason(e)}; the next build hashes its files again`;
+    }
     this.dirty = false;
+    return undefined;
   }
 }

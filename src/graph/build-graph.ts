@@ -1,6 +1,7 @@
 // Wires stage instances by their (aliased) tags into a DAG, and rejects what cannot be built:
 // cycles (named), two producers of one tag, inputs nobody provides, tags both produced and given as run
-// inputs, aliases to tags the class lacks, output paths that would leave output_dir, and MPI ranks for a
+// inputs, aliases to tags the class lacks, output paths that would leave output_dir or that two outputs share
+// (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
 // Python class that is not parallel.
 import { isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
@@ -8,6 +9,8 @@ import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
 import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
+import { checkRunFolders } from "./check-run-folders.ts";
+import { OutputClaims } from "./output-claims.ts";
 
 export interface InputEdge {
   /** Tag as the class declares it (what the stage process is told). */
@@ -54,12 +57,16 @@ function checkInside(outputDir: string, name: string, pos: SourcePos, what: stri
   if (isAbsolute(name) || !p.startsWith(join(outputDir, sep))) {
     throw new LbgError(`${what} would write outside output_dir (${name})`, pos, "use a plain file name; outputs always live in the run's output_dir");
   }
+  // `sub/`, `sub/.` or `a/..`: no file name of its own (it would be a folder other outputs live in).
+  if (/(^|\/)\.{0,2}$/.test(name)) throw new LbgError(`${what} does not end in a file name (${name})`, pos, "name the file, e.g. sub/total.txt");
   return p;
 }
 
 export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: SetOverride[], warn: Warn): StageGraph {
+  checkRunFolders(run);
   const nodes = new Map<string, StageNode>();
   const producers = new Map<string, string>();
+  const claims = new OutputClaims(run.root, run.outputDir);
 
   for (const entry of run.stages) {
     const meta = metas.get(entry.name)!;
@@ -92,8 +99,18 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       producers.set(o.alias, entry.name);
       const inRun = run.inputs.get(o.alias);
       if (inRun) throw new LbgError(`tag '${o.alias}' is both an output of stage '${entry.name}' and a run input`, inRun.pos, "remove it from the run's inputs or alias the stage's output");
+      const override = cfg.outputNames[o.tag];
+      const claim = { what: `output '${o.tag}' of stage '${entry.name}'`, pos: override?.pos ?? entry.pos, chosen: !!override };
+      claims.claim(o.path, claim);
+      claims.claim(o.inprogress, { ...claim, what: `the in-progress file of output '${o.tag}' of stage '${entry.name}'` });
     }
     nodes.set(entry.name, { name: entry.name, entry, meta, inputs: [], outputs, config: cfg.values, configOrigin: cfg.origin });
+  }
+
+  // A run input that is some stage's output file would be read with no edge to wait for its writer.
+  for (const [tag, input] of run.inputs) {
+    const owner = claims.owner(input.path);
+    if (owner) throw new LbgError(`run input '${tag}' is the file of ${owner.what}: ${relative(run.root, input.path)}`, input.pos, "wire the stage's output tag instead of listing its file under 'inputs:'");
   }
 
   const missing = new Map<string, string[]>();

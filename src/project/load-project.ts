@@ -1,11 +1,11 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
-import { statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
 import type { RunRef } from "./run-ref.ts";
+import { runInputKind } from "./run-input-kind.ts";
 import type { RunModel } from "../config/run-model.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
@@ -58,7 +58,8 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
   return { run, graph, hashes, cacheDir, python };
 }
 
-/** Run inputs must exist, and be files unless the reading stage declares a directory. */
+/** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files
+ *  unless the reading stage declares a directory. */
 export function checkRunInputs(p: LoadedProject): void {
   const { run, graph } = p;
   // One stat per file, not per reader: in a wide pipeline a few run inputs feed thousands of stages.
@@ -70,12 +71,8 @@ export function checkRunInputs(p: LoadedProject): void {
       const pos = input.pos;
       let isDir = seen.get(i.path);
       if (isDir === undefined) {
-        try {
-          isDir = statSync(i.path).isDirectory();
-        } catch {
-          throw new LbgError(`input '${i.alias}' (needed by ${node.name}) does not exist: ${relative(process.cwd(), i.path) || i.path}`, pos,
-            input.producedBy ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first` : "fix the path under 'inputs:' (relative paths start at the project root)");
-        }
+        const hint = input.producedBy ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first` : undefined;
+        isDir = runInputKind(i.path, i.alias, node.name, pos, hint) === "directory";
         seen.set(i.path, isDir);
       }
       const dirOk = mayBeDirectory(i.type);

@@ -2,6 +2,7 @@
 // project found from the current directory) or a single-file ceci pipeline (`tests/test.yml`, relative to
 // the current directory, which is then the root — as for ceci). Extra positional arguments are ceci's
 // `key=value` overrides, which only ceci pipeline files take.
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
@@ -20,13 +21,23 @@ export function isPipelineFileArg(arg: string): boolean {
   return /\.ya?ml$/.test(arg) || arg.includes("/");
 }
 
+/**
+ * The run name (and `.cache/runs/<name>` folder) of a ceci pipeline file: its relative path made safe for a
+ * file name, which alone is not one-to-one (`a/b_c.yml` and `a_b/c.yml` both read `a_b_c`), so a short hash
+ * of the exact path follows: `ceci-a_b_c-1f2e3d4c`. Two files never share records or a lock.
+ */
+export function ceciRunKey(rel: string): string {
+  const readable = rel.replace(/\.ya?ml$/, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
+  return `ceci-${readable}-${createHash("sha1").update(rel).digest("hex").slice(0, 8)}`;
+}
+
 export function resolveRunRef(arg: string, overrides: string[] = [], cwd = process.cwd()): RunRef {
   if (isPipelineFileArg(arg)) {
     const abs = resolve(cwd, arg);
     if (!existsSync(abs) || statSync(abs).isDirectory()) {
       throw new LbgError(`no pipeline file ${arg}`, { file: arg }, "give a run name (configs/runs/<run>.yaml) or the path of a ceci pipeline YAML file");
     }
-    const key = `ceci-${relative(cwd, abs).replace(/\.ya?ml$/, "").replace(/[^A-Za-z0-9_.-]+/g, "_")}`;
+    const key = ceciRunKey(relative(cwd, abs));
     return { root: cwd, name: key, ceciFile: arg, overrides };
   }
   if (overrides.length > 0) throw new LbgError(`unexpected argument '${overrides[0]}'`, { file: "command line" }, "key=value overrides apply to ceci pipeline files; use --set Stage.option=value for stage options");

@@ -67,7 +67,12 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { exe
   const zero: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
     const { ok, ...counts } = s;
-    emit({ event: "build-end", ok: ok && !error, ...counts, seconds: (Date.now() - t0) / 1000, filesHashed: hashes.filesRead, error });
+    const seconds = (Date.now() - t0) / 1000;
+    // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
+    // racy entries settle (below), which must not delay the end of the build.
+    const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
+    if (saveProblem) emit({ event: "warning", message: saveProblem });
+    emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
     return { summary: s, code: ok && !error ? 0 : 1 };
   };
 
@@ -100,6 +105,6 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { exe
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {
     await hashes.settle();
-    hashes.save();
+    hashes.save(); // a failure was reported above, or is new since then: costs only re-hashing next time
   }
 }

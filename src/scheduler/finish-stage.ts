@@ -1,9 +1,11 @@
 // What happens after a stage's process succeeded: its `inprogress_` outputs are checked and renamed into
-// place, hashed, its inputs re-checked (a stage must not be recorded fresh for inputs it did not see), and
-// only then is its record appended.
+// place (the previous ones set aside), hashed, its inputs re-checked (a stage must not be recorded fresh for
+// inputs it did not see), and only then is its record appended. If any of that fails — a full disk under
+// .cache makes the append fail — the new outputs are removed and the previous ones put back.
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Fingerprint } from "../fingerprint/fingerprint.ts";
+import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
@@ -15,9 +17,9 @@ export function removeInprogress(node: StageNode): void {
   for (const o of node.outputs) rmSync(o.inprogress, { recursive: true, force: true });
 }
 
-// Python ceci stages rename their own `inprogress_` files (ceci's finalize). So that an old output is never
-// taken for a new one, their previous outputs are set aside before they run (`.lbg-previous-<name>`), dropped
-// when the stage succeeds and put back when it fails.
+// Previous outputs are set aside (`.lbg-previous-<name>`) while new ones are put in place, dropped once the
+// stage is recorded and put back when it fails. Python ceci stages rename their own `inprogress_` files
+// (ceci's finalize), so theirs are set aside before they run, so that an old output is never taken for a new one.
 export function previousPath(path: string): string {
   return join(dirname(path), `.lbg-previous-${basename(path)}`);
 }
@@ -54,33 +56,52 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
       return { ok: false, error: `output '${o.tag}' should be a ${want === "yes" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}` };
     }
   }
-  if (!selfRenaming) {
-    for (const o of node.outputs) {
-      if (statSync(o.inprogress).isDirectory()) rmSync(o.path, { recursive: true, force: true });
-      renameSync(o.inprogress, o.path);
+  // From here until the record is written, a failure takes the new outputs away again and puts the previous
+  // ones back (a Python stage's were set aside before it ran): a stage reported failed leaves no new output.
+  const placed = new Set(selfRenaming ? node.outputs : []);
+  try {
+    if (!selfRenaming) {
+      setAsidePrevious(node);
+      for (const o of node.outputs) {
+        renameSync(o.inprogress, o.path);
+        placed.add(o);
+      }
     }
+    const outputs: Record<string, { path: string; hash: string }> = {};
+    for (const o of node.outputs) {
+      hashes.invalidate(o.path);
+      outputs[o.tag] = { path: relative(root, o.path), hash: hashes.hash(o.path)!.hash };
+    }
+    const changed: string[] = [];
+    for (const i of node.inputs) {
+      hashes.invalidate(i.path);
+      if (hashes.hash(i.path)?.hash !== fp.inputs[i.alias]?.hash) changed.push(i.alias);
+    }
+    if (changed.length > 0) {
+      dropPrevious(node);
+      return { ok: true, warnings: [`input${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed while stage '${node.name}' ran: its outputs are kept but it is not recorded as fresh`] };
+    }
+    try {
+      records.append({
+        v: 1,
+        stage: node.name,
+        fingerprint: fp,
+        fingerprintHash: fpHash,
+        outputs,
+        finishedAt: new Date().toISOString(),
+        seconds: (Date.now() - startedAt) / 1000,
+      });
+    } catch (e) {
+      throw new Error(`could not record the stage in ${relative(root, records.file)}: ${errorReason(e)}`);
+    }
+  } catch (e) {
+    for (const o of placed) rmSync(o.path, { recursive: true, force: true });
+    restorePrevious(node);
+    hashes.invalidate();
+    const msg = (e as Error).message;
+    return { ok: false, error: msg.startsWith("could not record") ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}` };
   }
-  const outputs: Record<string, { path: string; hash: string }> = {};
-  for (const o of node.outputs) {
-    hashes.invalidate(o.path);
-    outputs[o.tag] = { path: relative(root, o.path), hash: hashes.hash(o.path)!.hash };
-  }
-  const changed: string[] = [];
-  for (const i of node.inputs) {
-    hashes.invalidate(i.path);
-    if (hashes.hash(i.path)?.hash !== fp.inputs[i.alias]?.hash) changed.push(i.alias);
-  }
-  if (changed.length > 0) {
-    return { ok: true, warnings: [`input${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed while stage '${node.name}' ran: its outputs are kept but it is not recorded as fresh`] };
-  }
-  records.append({
-    v: 1,
-    stage: node.name,
-    fingerprint: fp,
-    fingerprintHash: fpHash,
-    outputs,
-    finishedAt: new Date().toISOString(),
-    seconds: (Date.now() - startedAt) / 1000,
-  });
+  dropPrevious(node);
   return { ok: true, warnings: [] };
 }
+

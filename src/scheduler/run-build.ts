@@ -30,7 +30,7 @@ export interface BuildOptions {
   /** Reason to re-run a stage regardless of its record, or undefined. */
   forced: (stage: string) => string | undefined;
   emit: EventSink;
-  /** Aborted on SIGINT/SIGTERM: running stages are cancelled, nothing new starts. */
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: running stages are cancelled, nothing new starts. */
   signal: AbortSignal;
   /** Filled in by runBuild so `lbg watch` can see and cancel running stages. */
   control?: BuildControl;

@@ -1,22 +1,28 @@
 // Finds TypeScript stage classes in a project folder (`modules: lbg_stages` → `<root>/lbg_stages/*.ts`).
 //
 // Each stage file is bundled with esbuild (npm packages stay external) into `.cache/bundles/<file>-<hash>.mjs`
-// and introspected in a child process. The result is cached per file in `.cache/stages/<file>.json`:
-//   { "format": 2, "sources": { "<rel path>": "<xxh64>" }, "classes": [StageMeta...] | null, "error": string | null }
+// (<hash>: xxh64 of the bundle's code) and introspected in a child process. The result is cached per file in
+// `.cache/stages/<file>.json`:
+//   { "format": 3, "sources": { "<rel path>": "<xxh64>" }, "classes": [StageMeta...] | null, "error": string | null,
+//     "sum": "<xxh64 of this JSON without sum>" }
 // `sources` are the file and every local file it imports (esbuild's metafile); while their content hashes
 // (through the stat cache, so usually without reading them) are unchanged, nothing is bundled or imported.
+// Damage to either cache costs a rebuild of the entry, never a failed build: an entry whose `sum` does not
+// match, or whose bundle's content no longer has the hash in its name (checked through the stat cache too),
+// is bundled and introspected again.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
 import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
 
-// 2: StageMeta gained `validates` (the class has a static validate hook).
-const FORMAT = 2;
+// 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`.
+const FORMAT = 3;
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
 interface CacheEntry {
@@ -58,23 +64,26 @@ function cachePath(root: string, file: string): string {
   return join(root, ".cache", "stages", `${relative(root, file).replaceAll("/", "__")}.json`);
 }
 
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(join(path, ".."), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+function writeEntry(root: string, file: string, entry: CacheEntry, hashes: StatCache): void {
+  writeAtomic(cachePath(root, file), JSON.stringify({ ...entry, sum: hashStringWith(hashes.h, JSON.stringify(entry)) }));
+}
+
+/** Whether a bundle still holds the code its name's hash was taken of. */
+function bundleIntact(bundle: string, hashes: StatCache): boolean {
+  const m = /-([0-9a-f]{16})\.mjs$/.exec(bundle);
+  return !!m && hashes.hash(bundle)?.hash === m[1];
 }
 
 function readCache(root: string, file: string, hashes: StatCache): CacheEntry | undefined {
   const p = cachePath(root, file);
   if (!existsSync(p)) return undefined;
   try {
-    const e = JSON.parse(readFileSync(p, "utf8")) as CacheEntry;
-    if (e.format !== FORMAT) return undefined;
+    const { sum, ...e } = JSON.parse(readFileSync(p, "utf8")) as CacheEntry & { sum?: string };
+    if (e.format !== FORMAT || sum !== hashStringWith(hashes.h, JSON.stringify(e))) return undefined;
     for (const [rel, h] of Object.entries(e.sources)) {
       if (hashes.hash(join(root, rel))?.hash !== h) return undefined;
     }
-    if (e.classes && e.classes.some((c) => !existsSync(c.bundle))) return undefined;
+    if (e.classes && e.classes.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
   } catch {
     return undefined;
@@ -120,7 +129,11 @@ async function bundleAndIntrospect(root: string, module: string, files: string[]
         if (h) sources[input] = h.hash;
       }
       const bundle = join(bundleDir, `${basename(file, ".ts")}-${hashStringWith(hashes.h, code.text)}.mjs`);
-      if (!existsSync(bundle)) writeAtomic(bundle, code.text);
+      if (!bundleIntact(bundle, hashes)) {
+        writeAtomic(bundle, code.text);
+        hashes.invalidate(bundle);
+        hashes.hash(bundle); // into the stat cache now, so the next build checks it by stat alone
+      }
       pending.push({ file, bundle, sources });
     } catch (e) {
       const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
@@ -129,7 +142,7 @@ async function bundleAndIntrospect(root: string, module: string, files: string[]
       const error = `${where}${first?.text ?? (e as Error).message}`;
       // A file that does not compile is cached against its own hash so a no-op does not retry it.
       const h = hashes.hash(file);
-      writeAtomic(cachePath(root, file), JSON.stringify({ format: FORMAT, sources: h ? { [rel]: h.hash } : {}, classes: null, error } satisfies CacheEntry));
+      writeEntry(root, file, { format: FORMAT, sources: h ? { [rel]: h.hash } : {}, classes: null, error }, hashes);
       results.push({ file, classes: [], error });
     }
   }
@@ -150,7 +163,7 @@ async function bundleAndIntrospect(root: string, module: string, files: string[]
           entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: ${(e as Error).message}` };
         }
       }
-      writeAtomic(cachePath(root, p.file), JSON.stringify(entry));
+      writeEntry(root, p.file, entry, hashes);
       results.push({ file: p.file, classes: entry.classes ?? [], error: entry.error ?? undefined });
     }
   }

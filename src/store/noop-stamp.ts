@@ -19,9 +19,10 @@
 // file whose hash the plan looked up (stage sources and their local imports, Python sources, run inputs,
 // outputs; every file and folder inside a directory input or output), the folders of the stage files (a
 // new stage file), and the records file (any record appended or rewritten, e.g. by clean or accept).
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
+import { writeAtomic } from "../fs/write-atomic.ts";
 
 const FORMAT = 1;
 
@@ -107,9 +108,6 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
   const env: Record<string, string | null> = {};
   for (const n of [...new Set(i.envNames)].sort()) env[n] = i.env[n] ?? null;
   const stamp: NoopStamp = { format: FORMAT, key: i.key, env, paths, start: i.start, warnings: i.warnings, fresh: i.fresh };
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(stamp));
-  renameSync(tmp, file);
+  writeAtomic(file, JSON.stringify(stamp));
   return true;
 }

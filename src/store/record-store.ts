@@ -1,6 +1,7 @@
 // Reads and appends stage records (format documented in stage-record.ts).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
 
 type H64 = (s: string) => string;
@@ -8,6 +9,8 @@ type H64 = (s: string) => string;
 export class RecordStore {
   private records = new Map<string, StageRecord>();
   private lines = 0;
+  /** Byte length of the complete lines when load() found a torn tail (a kill -9 mid-append), else undefined. */
+  private tornAt?: number;
   /** Set when a damaged or foreign line was found before the tail (reported once by the caller). */
   damage?: string;
 
@@ -15,9 +18,11 @@ export class RecordStore {
 
   load(): this {
     if (!existsSync(this.file)) return this;
-    const text = readFileSync(this.file, "utf8");
+    const bytes = readFileSync(this.file);
+    const text = bytes.toString("utf8");
     const lines = text.split("\n");
-    const tail = text.endsWith("\n") ? lines.length - 1 : lines.length - 1; // last piece is "" or a torn line
+    const tail = lines.length - 1; // the last piece is "" or a torn line
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) this.tornAt = bytes.lastIndexOf(0x0a) + 1;
     let bad = 0;
     for (let i = 0; i < tail; i++) {
       const rec = this.parse(lines[i]!);
@@ -57,6 +62,12 @@ export class RecordStore {
 
   append(r: StageRecord): void {
     mkdirSync(dirname(this.file), { recursive: true });
+    // A record appended right after a torn tail would be glued onto it and lost with it: cut the torn bytes
+    // first. Appends happen under the run lock, so nobody else wrote since load().
+    if (this.tornAt !== undefined) {
+      truncateSync(this.file, this.tornAt);
+      this.tornAt = undefined;
+    }
     appendFileSync(this.file, this.line(r));
     this.records.set(r.stage, r);
     this.lines++;
@@ -66,10 +77,9 @@ export class RecordStore {
   rewrite(keep?: (stage: string) => boolean): void {
     if (keep) for (const s of [...this.records.keys()]) if (!keep(s)) this.records.delete(s);
     mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, this.all().map((r) => this.line(r)).join(""));
-    renameSync(tmp, this.file);
+    writeAtomic(this.file, this.all().map((r) => this.line(r)).join(""));
     this.lines = this.records.size;
+    this.tornAt = undefined;
   }
 
   /** Compacts when superseded lines dominate, so the file does not grow without bound across builds. */

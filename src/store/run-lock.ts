@@ -1,34 +1,45 @@
-// One build per run at a time. The lock is `.cache/runs/<run>/lock`, created with O_EXCL and holding
+// One build per run at a time. The lock is `.cache/runs/<run>/lock`, holding
 //   {"pid": 123, "host": "nid001", "since": "<ISO time>", "workers": [456, 789]}
-// Its mtime is the heartbeat, refreshed every 5 s, because `.cache` may sit on a shared file system where the
-// pid of another host means nothing. A lock is broken when its holder is on this host and no longer alive,
-// or when its heartbeat is older than 60 s. `workers` are the stage worker processes of the holder: when a
-// lock of a dead lbg on this host is broken, those that are still running (an lbg killed with SIGKILL
+// It is written to a temp file and hard-linked into place (link fails when a lock exists, also over NFS), so
+// a lock is never seen empty or half-written. Its mtime is the heartbeat, refreshed every 5 s by a worker
+// thread (lock-heartbeat.ts), because `.cache` may sit on a shared file system where the pid of another host
+// means nothing. A lock is dead when its holder is on this host and no longer alive, when its heartbeat is
+// older than 60 s, or when it cannot be parsed. `workers` are the stage worker processes of the holder: when
+// a lock of a dead lbg on this host is broken, those that are still running (an lbg killed with SIGKILL
 // cannot stop them) are killed first, so they cannot keep writing in-progress files of the new build.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+//
+// Breaking a dead lock: several builds may find it dead at once. Each renames it to a name of its own and
+// then checks that what it renamed is the lock it found dead (same inode and content); only that one removes
+// it. One that finds it took a newer, live lock instead (another build broke the dead one and made its own
+// in between) links it straight back. Then everyone tries to create the lock again, and one wins.
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
+import { errorReason } from "../fs/error-reason.ts";
+import { writeAtomic } from "../fs/write-atomic.ts";
+import { startHeartbeat } from "./lock-heartbeat.ts";
 
 const HEARTBEAT_MS = 5_000;
 const STALE_MS = 60_000;
 
 export interface LockHolder { pid: number; host: string; since: string; workers?: number[] }
 
-/** Kills stage process groups left by a dead holder on this host: only processes tagged LBG_OWNER=<lock file>. */
-function killOrphans(file: string): void {
-  let h: LockHolder;
+/** A lock file as seen at one moment: what identifies it, and its holder when it parses. */
+interface Seen { ino: number; text: string; mtimeMs: number; holder?: LockHolder }
+
+function look(file: string): Seen | undefined {
   try {
-    h = JSON.parse(readFileSync(file, "utf8")) as LockHolder;
-  } catch {
-    return;
-  }
-  if (h.host !== hostname()) return;
-  for (const pid of h.workers ?? []) {
+    const st = statSync(file);
+    const text = readFileSync(file, "utf8");
+    let holder: LockHolder | undefined;
     try {
-      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`LBG_OWNER=${file}`)) continue;
-      process.kill(-pid, "SIGKILL");
-    } catch { /* already gone, or not ours */ }
+      const h = JSON.parse(text) as LockHolder;
+      if (h && typeof h.pid === "number" && typeof h.host === "string") holder = h;
+    } catch { /* damaged: dead */ }
+    return { ino: st.ino, text, mtimeMs: st.mtimeMs, holder };
+  } catch {
+    return undefined; // gone
   }
 }
 
@@ -45,54 +56,102 @@ function alive(pid: number): boolean {
   }
 }
 
+function liveHolder(s: Seen): LockHolder | undefined {
+  const h = s.holder;
+  if (!h) return undefined;
+  if (h.host === hostname()) return alive(h.pid) ? h : undefined;
+  return Date.now() - s.mtimeMs > STALE_MS ? undefined : h;
+}
+
+/** Kills stage process groups left by a dead holder on this host: only processes tagged LBG_OWNER=<lock file>. */
+function killOrphans(file: string, h: LockHolder | undefined): void {
+  if (!h || h.host !== hostname()) return;
+  for (const pid of h.workers ?? []) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`LBG_OWNER=${file}`)) continue;
+      process.kill(-pid, "SIGKILL");
+    } catch { /* already gone, or not ours */ }
+  }
+}
+
+/** Removes the lock seen dead as `dead`, unless it was replaced meanwhile (see the header). */
+function breakDead(file: string, dead: Seen): void {
+  // Orphans first, while the dead lock still keeps everyone else out: once it is gone a new holder starts
+  // workers of its own, tagged with the same lock file.
+  killOrphans(file, dead.holder);
+  const grave = `${file}.dead-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(file, grave);
+  } catch {
+    return; // someone else broke it first
+  }
+  const taken = look(grave);
+  if (taken && taken.ino === dead.ino && taken.text === dead.text) {
+    unlinkSync(grave);
+    return;
+  }
+  try { linkSync(grave, file); } catch { /* a newer lock is in place already */ }
+  unlinkSync(grave);
+}
+
+/** Creates the lock file with its content in one step, or returns false when a lock exists. */
+function create(file: string, content: string): boolean {
+  const tmp = `${file}.${process.pid}.new`;
+  try {
+    const fd = openSync(tmp, "w");
+    try { writeSync(fd, content); } finally { closeSync(fd); }
+    linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new LbgError(`cannot create lock ${file}: ${errorReason(e)}`, undefined, undefined, 1);
+  } finally {
+    try { unlinkSync(tmp); } catch { /* never made */ }
+  }
+}
+
 export class RunLock {
-  private timer?: NodeJS.Timeout;
+  private stopBeat?: () => void;
   private since = new Date().toISOString();
   private released = false;
   private constructor(readonly file: string) {}
 
+  private mine(): boolean {
+    const h = look(this.file)?.holder;
+    return !!h && h.pid === process.pid && h.host === hostname();
+  }
+
   /** Records the current worker pids in the lock (atomically: a reader sees the old or the new file). */
   setWorkers(workers: number[]): void {
-    if (this.released) return; // workers reported dead after release must not re-create the lock
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    if (this.released || !this.mine()) return; // never re-create a released lock, nor replace another's
     try {
-      writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
-      renameSync(tmp, this.file);
+      writeAtomic(this.file, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
     } catch { /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */ }
   }
 
   /** Holder of the lock if it is held by a live process, else undefined. */
   static holder(file: string): LockHolder | undefined {
-    try {
-      const h = JSON.parse(readFileSync(file, "utf8")) as LockHolder;
-      const age = Date.now() - statSync(file).mtimeMs;
-      if (h.host === hostname()) return alive(h.pid) ? h : undefined;
-      return age > STALE_MS ? undefined : h;
-    } catch {
-      return undefined; // unreadable or half-written lock: treat as free (it is re-created with O_EXCL)
-    }
+    const s = look(file);
+    return s ? liveHolder(s) : undefined;
   }
 
-  static async acquire(file: string, run: string, wait: boolean): Promise<RunLock> {
+  /**
+   * Takes the lock, breaking a dead one; a live holder is an error (exit 1) or, with `wait`, waited for.
+   * `heartbeat: false` for holders that keep it only for a moment (the no-op shortcut's stat calls).
+   */
+  static async acquire(file: string, run: string, wait: boolean, opts: { heartbeat?: boolean } = {}): Promise<RunLock> {
     mkdirSync(dirname(file), { recursive: true });
     for (;;) {
-      try {
-        const fd = openSync(file, "wx");
-        const lock = new RunLock(file);
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder));
-        closeSync(fd);
-        lock.timer = setInterval(() => {
-          try { utimesSync(file, new Date(), new Date()); } catch { /* lock removed under us: nothing to refresh */ }
-        }, HEARTBEAT_MS);
-        lock.timer.unref();
+      const lock = new RunLock(file);
+      if (create(file, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder))) {
+        if (opts.heartbeat !== false) lock.stopBeat = startHeartbeat(file, HEARTBEAT_MS);
         return lock;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new LbgError(`cannot create lock ${file}: ${(e as Error).message}`, undefined, undefined, 1);
       }
-      const h = RunLock.holder(file);
+      const seen = look(file);
+      if (!seen) continue; // released just now
+      const h = liveHolder(seen);
       if (!h) {
-        killOrphans(file);
-        try { unlinkSync(file); } catch { /* someone else broke it first */ }
+        breakDead(file, seen);
         continue;
       }
       if (!wait) {
@@ -104,10 +163,9 @@ export class RunLock {
 
   release(): void {
     this.released = true;
-    if (this.timer) clearInterval(this.timer);
+    this.stopBeat?.();
     try {
-      const h = JSON.parse(readFileSync(this.file, "utf8")) as LockHolder;
-      if (h.pid === process.pid && h.host === hostname()) unlinkSync(this.file);
+      if (this.mine()) unlinkSync(this.file);
     } catch { /* already gone */ }
   }
 }

@@ -1,8 +1,9 @@
 // Permission denied and a full disk on the output and log folders, for real: a clear error, and nothing
 // recorded as fresh. Permissions: as root (CI), lbg runs as `nobody` through setpriv (root ignores modes);
-// otherwise modes alone do it. ENOSPC: a 16 KiB tmpfs mounted as output_dir (needs root, else skipped).
+// otherwise modes alone do it. ENOSPC: a 16 KiB tmpfs mounted as output_dir, or as the run's .cache folder
+// filled but for the one page the lock takes (needs root to mount, else skipped).
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEvents, TempProject } from "../helpers/temp-project.ts";
 
@@ -26,11 +27,14 @@ function lockDown(p: TempProject, locked: string): void {
   chmodSync(p.path(locked), 0o555);
 }
 
+if (!isRoot) console.warn("disk faults: not running as root, so the two ENOSPC tests (they mount a tmpfs) are skipped");
+
 describe("disk faults", () => {
   let p: TempProject | undefined;
   afterEach(() => {
     if (p) {
       spawnSync("umount", [p.path("results/numbers/outputs")]);
+      spawnSync("umount", [p.path(".cache/runs/numbers")]);
       for (const d of ["results/numbers/outputs", "results/numbers/logs", ".cache/runs"]) {
         try { chmodSync(p.path(d), 0o755); } catch { /* absent */ }
       }
@@ -91,5 +95,31 @@ describe("disk faults", () => {
     expect(ok.code).toBe(0);
     expect(ok.ran).toContain("MakeNumbers");
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
+  });
+
+  it.skipIf(!isRoot)("no space left in .cache: the stage fails naming the records file, its new outputs go and the previous ones come back", () => {
+    p = new TempProject("mini");
+    expect(p.build("numbers").code).toBe(0);
+    const before = p.read("results/numbers/outputs/numbers.txt");
+    // The full tmpfs hides the run's records: every stage is stale and runs, and none can be recorded.
+    const cache = p.path(".cache/runs/numbers");
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", cache]);
+    writeFileSync(`${cache}/fill`, Buffer.alloc(12 * 1024)); // leaves one 4 KiB page: the lock
+    const r = p.build("numbers", ["--set", "MakeNumbers.n=3", "-k"]);
+    expect(r.code).toBe(1);
+    const end = r.events.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers");
+    expect(end).toMatchObject({ status: "failed", error: "could not record the stage in .cache/runs/numbers/records.jsonl: no space left on device; its outputs were not kept" });
+    expect(r.events.filter((e) => e.event === "stage-end" && e.status === "succeeded")).toEqual([]);
+    expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: false });
+    expect(r.stderr).not.toMatch(/error/);
+    // The previous outputs are back, nothing new or temporary is left anywhere.
+    expect(p.read("results/numbers/outputs/numbers.txt")).toBe(before);
+    expect(readdirSync(p.path("results/numbers/outputs")).sort()).toEqual(["notes_count.txt", "numbers.txt", "numbers_count.txt", "total.txt"]);
+    expect(readdirSync(cache).filter((f) => f !== "fill" && f !== "records.jsonl")).toEqual([]);
+    execFileSync("umount", [cache]);
+    // The records under the mount were never touched: the previous build is still fresh.
+    expect(p.build("numbers").ran).toEqual([]);
+    expect(p.build("numbers", ["--set", "MakeNumbers.n=3"]).ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("3\n");
   });
 });

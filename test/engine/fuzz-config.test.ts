@@ -33,7 +33,8 @@ function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
   if (Array.isArray(v)) {
     const a = [...v];
     const op = r();
-    if (op < 0.3 && a.length) a.splice(Math.floor(r() * a.length), 1);
+    if (op < 0.05) a.push(a); // a list that contains itself: stringify writes it as `&a1 [..., *a1]`
+    else if (op < 0.3 && a.length) a.splice(Math.floor(r() * a.length), 1);
     else if (op < 0.5 && a.length) a.push(a[Math.floor(r() * a.length)]);
     else if (a.length) {
       const i = Math.floor(r() * a.length);
@@ -45,7 +46,8 @@ function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
     const o: Record<string, unknown> = { ...(v as Record<string, unknown>) };
     const keys = Object.keys(o);
     const op = r();
-    if (op < 0.2 && keys.length) delete o[pick(keys)];
+    if (op < 0.05) o[pick([...keys, "zzz"])] = o; // a mapping that contains itself (an anchor/alias cycle)
+    else if (op < 0.2 && keys.length) delete o[pick(keys)];
     else if (op < 0.35) o[pick(["name", "classname", "aliases", "nprocess", "inputs", "stages", "modules", "config", "global", "resume", "n", "fail", "numbers", "text", "count", "site", "output_dir", "zzz"])] = pick(WEIRD);
     else if (op < 0.45 && keys.length) {
       const k = pick(keys);
@@ -60,9 +62,21 @@ function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
   return pick(WEIRD);
 }
 
+/** Anchor/alias texts, some of them values that contain themselves. */
+const ALIASED = ["&a [*a]", "&a {x: *a}", "&a [1, [*a]]", "&b {c: &a [*b]}", "&a [1]", "*a", "&a x", "*zz"];
+
 function mutateText(t: string, r: () => number): string {
   const pos = Math.floor(r() * (t.length + 1));
   const op = r();
+  if (op < 0.1) {
+    // Replace the value of a random `key: value` line (or append one) with an anchored or aliased value.
+    const lines = t.split("\n");
+    const i = Math.floor(r() * lines.length);
+    const colon = lines[i]!.indexOf(":");
+    const value = ALIASED[Math.floor(r() * ALIASED.length)]!;
+    lines[i] = colon >= 0 ? `${lines[i]!.slice(0, colon + 1)} ${value}` : `${lines[i]} ${value}`;
+    return lines.join("\n");
+  }
   if (op < 0.3) return t.slice(0, pos) + t.slice(pos + 1 + Math.floor(r() * 4));
   if (op < 0.7) return t.slice(0, pos) + [":", "-", "[", "]", "{", "}", "\t", " ", "\n", "'", '"', "&a", "*a", "!!int ", "#", "|", ">", "%"][Math.floor(r() * 18)] + t.slice(pos);
   const lines = t.split("\n");
@@ -70,6 +84,16 @@ function mutateText(t: string, r: () => number): string {
   const j = Math.floor(r() * lines.length);
   [lines[i], lines[j]] = [lines[j]!, lines[i]!];
   return lines.join("\n");
+}
+
+/** A `--set` argument: mostly well-formed `Stage.option=value` with odd parts, sometimes mangled text. */
+function mutateSet(r: () => number): string {
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!;
+  const stage = pick(["MakeNumbers", "SumNumbers", "CountNotes", "global", "Nope", "", "a.b", "Make Numbers"]);
+  const option = pick(["n", "sleep", "fail", "m", "", "numbers", "n.x"]);
+  const value = pick(["3", "-1", "1.5", "abc", "true", "null", "", "[1", "{a: 1}", "[]", ...ALIASED, "'x'", "!!int 3", "\t", "x".repeat(300)]);
+  const text = `${stage}.${option}=${value}`;
+  return r() < 0.3 ? mutateText(text, r) : text;
 }
 
 describe("config fuzzing", () => {
@@ -98,7 +122,7 @@ describe("config fuzzing", () => {
         for (let k = 1 + Math.floor(r() * 3); k > 0; k--) text = mutateText(text, r);
       }
       writeFileSync(p.path(target), text);
-      const sets = r() < 0.1 ? [String(mutateValue("MakeNumbers.n=3", r))] : [];
+      const sets = r() < 0.2 ? [mutateSet(r)] : [];
       try {
         const proj = await loadProject({ root: p.dir, name: "numbers", overrides: [] }, { sets, warn: () => {} });
         checkRunInputs(proj);

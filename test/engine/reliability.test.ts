@@ -1,6 +1,6 @@
 // Faults injected for real: damaged records, inputs edited under a running stage, a stage killed by a
 // signal, an lbg killed with SIGKILL (its workers must not outlive it into the next build), parallel runs.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEvents, TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
@@ -27,8 +27,17 @@ describe("reliability", () => {
     let r = p.build("numbers");
     expect(r.ran).toEqual([]);
     expect(r.events.filter((e) => e.event === "warning")).toEqual([]);
+    // The next record must not be glued onto the torn bytes (and lost with them): a change re-runs once.
+    r = p.build("numbers", ["--set", "MakeNumbers.n=11"]);
+    expect(r.ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
+    r = p.build("numbers", ["--set", "MakeNumbers.n=11"]);
+    expect(r.ran).toEqual([]);
+    expect(r.events.filter((e) => e.event === "warning")).toEqual([]);
+    expect(readFileSync(p.path(RECORDS), "utf8")).not.toContain('"stage":"Sum0');
+    r = p.build("numbers");
+    expect(r.ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
     const lines = readFileSync(p.path(RECORDS), "utf8").split("\n");
-    const i = lines.findIndex((l) => l.includes('"stage":"SumNumbers"'));
+    const i = lines.length - 1 - [...lines].reverse().findIndex((l) => l.includes('"stage":"SumNumbers"')); // the newest one decides
     lines[i] = lines[i]!.replace('"seconds":', '"seconds":1');
     writeFileSync(p.path(RECORDS), lines.join("\n"));
     r = p.build("numbers");
@@ -46,6 +55,13 @@ describe("reliability", () => {
     let r = p.build("numbers");
     expect(r.code).toBe(0);
     expect(r.ran.length).toBe(4);
+    // Said once, in one line for the whole file, and not again once the file is rewritten.
+    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toEqual([expect.stringMatching(/^4 damaged or foreign record lines in .*records\.jsonl ignored; the stages involved will re-run$/)]);
+    const plain = p.lbg(["build", "numbers", "--plain"]);
+    expect(plain.stdout + plain.stderr).not.toMatch(/foreign/);
+    writeFileSync(p.path(RECORDS), text.replaceAll('"v":1', '"v":99'));
+    const again = p.lbg(["build", "numbers", "--plain"]);
+    expect((again.stdout + again.stderr).match(/damaged or foreign record/g)).toHaveLength(1);
     writeFileSync(p.path(RECORDS), Buffer.from([0, 255, 10, 1, 2, 3, 10]));
     r = p.build("numbers");
     expect(r.code).toBe(0);
@@ -54,6 +70,50 @@ describe("reliability", () => {
     r = p.build("numbers");
     expect(r.code).toBe(0);
     expect(r.ran).toEqual([]);
+  });
+
+  it("damaged cache entries (a stage bundle, a stage or YAML cache file that is still valid) cost a rebuild of the entry, never a wrong or failed build", () => {
+    p = new TempProject("mini");
+    expect(p.build("numbers").code).toBe(0);
+    const noop = p.path(".cache/runs/numbers/noop.json");
+    const bundles = readdirSync(p.path(".cache/bundles")).map((f) => p.path(".cache/bundles", f));
+    expect(bundles.length).toBe(3);
+    for (const b of bundles) writeFileSync(b, "export const damaged = true;\n");
+    let r = p.build("numbers", ["--set", "MakeNumbers.n=11"]);
+    expect(r.code, JSON.stringify(r.events.filter((e) => e.error))).toBe(0);
+    expect(r.ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("55\n");
+    // Valid JSON that says something else: a config value, and a stage's declared default.
+    let edited = 0;
+    for (const dir of [".cache/yaml", ".cache/stages"]) {
+      for (const f of readdirSync(p.path(dir))) {
+        const text = readFileSync(p.path(dir, f), "utf8");
+        const changed = text.replace('"n":10', '"n":12').replace('"default":5', '"default":6');
+        if (changed !== text) edited++;
+        writeFileSync(p.path(dir, f), changed);
+      }
+    }
+    expect(edited).toBe(2);
+    rmSync(noop, { force: true });
+    r = p.build("numbers");
+    expect(r.code).toBe(0);
+    expect(r.ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]); // back to n: 10, not 12
+    expect(r.reasons.MakeNumbers).toEqual(["config changed: MakeNumbers.n 11 → 10"]);
+    expect(p.lbg(["describe", "MakeNumbers"]).stdout).toContain("n (int, default 5)");
+    rmSync(noop, { force: true });
+    expect(p.build("numbers").ran).toEqual([]);
+  });
+
+  it("ceci pipeline files whose paths differ only in / and _ keep build state of their own", () => {
+    p = new TempProject("mini");
+    const pipeline = (out: string) => `modules: lbg_stages\nstages:\n  - name: MakeNumbers\n  - name: SumNumbers\ninputs: {}\nconfig: configs/pipelines/numbers/config.yaml\noutput_dir: ${out}\nlog_dir: ${out}/logs\nresume: True\n`;
+    p.write("a/b_c.yml", pipeline("out/one"));
+    p.write("a_b/c.yml", pipeline("out/two"));
+    expect(p.build("a/b_c.yml").ran.sort()).toEqual(["MakeNumbers", "SumNumbers"]);
+    expect(p.build("a_b/c.yml").ran.sort()).toEqual(["MakeNumbers", "SumNumbers"]);
+    expect(p.build("a/b_c.yml").ran).toEqual([]);
+    expect(p.build("a_b/c.yml").ran).toEqual([]);
+    expect(readdirSync(p.path(".cache/runs")).sort()).toEqual([expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/), expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/)]);
   });
 
   it("an input edited while its stage runs: the stage is not recorded as fresh", async () => {

@@ -52,13 +52,16 @@ export class TempProject {
     return existsSync(this.path(p));
   }
 
-  /** Runs `lbg <args>` synchronously in the project. */
-  lbg(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): LbgResult {
-    const r = spawnSync(process.execPath, [this.path("src", "bin", "lbg.mjs"), ...args], {
+  /** Runs `lbg <args>` synchronously in the project (as `prefix`, e.g. setpriv, when given); an lbg that
+   *  hangs is killed with SIGKILL after `timeout` ms, since a hung one may not answer SIGTERM. */
+  lbg(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number; prefix?: string[] } = {}): LbgResult {
+    const cmd = [...(opts.prefix ?? []), process.execPath, this.path("src", "bin", "lbg.mjs"), ...args];
+    const r = spawnSync(cmd[0]!, cmd.slice(1), {
       cwd: opts.cwd ?? this.dir,
       env: { ...process.env, ...opts.env },
       encoding: "utf8",
-      timeout: 120_000,
+      timeout: opts.timeout ?? 120_000,
+      killSignal: "SIGKILL",
     });
     return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, events: parseEvents(r.stdout) };
   }
