@@ -6,8 +6,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Dataset, File as H5File } from "h5wasm/node";
-import { blockRows, type Column, type Table, type TableSchema } from "./column.ts";
+import { blockRows, type ColumnType, type Table, type TableSchema } from "./column.ts";
 import { h5wasm, makeGroup, withFixedClock } from "./hdf5-tables.ts";
+import { RowBuffer } from "./row-buffer.ts";
 import type { TableWriter, TableWriterOptions } from "./table-writer.ts";
 import type { GroupAttrs } from "./write-table.ts";
 
@@ -27,28 +28,24 @@ export async function openHdf5TableWriter(path: string, group: string, schema: T
   });
   // A chunk is stored whole: a table known to be small gets chunks no longer than itself.
   const chunkRows = Math.max(1, Math.min(MAX_CHUNK_ROWS, options.expectedRows ?? MAX_CHUNK_ROWS));
-  const entries = Object.entries(schema);
-  const buffers: Column[] = entries.map(([, T]) => new T(chunkRows));
-  let filled = 0;
+  const entries = Object.entries(schema) as [string, ColumnType][];
   let datasets: Dataset[] | undefined;
   let written = 0;
   let rows = 0;
   let open = true;
-
   /** Writes the buffered rows (a full chunk, or the last part at close). Inside withFixedClock. */
-  const flush = () => {
-    const n = filled;
+  const buffer: RowBuffer = new RowBuffer(entries, chunkRows, (n) => {
+    const data = (k: number) => buffer.columns[k]!.subarray(0, n);
     if (!datasets) {
-      datasets = entries.map(([name], k) => g.create_dataset({ name, data: buffers[k]!.subarray(0, n), shape: [n], maxshape: [null], chunks: [chunkRows] }));
+      datasets = entries.map(([name], k) => g.create_dataset({ name, data: data(k), shape: [n], maxshape: [null], chunks: [chunkRows] }));
     } else if (n > 0) {
       datasets.forEach((d, k) => {
         d.resize([written + n]);
-        d.write_slice([[written, written + n]], buffers[k]!.subarray(0, n));
+        d.write_slice([[written, written + n]], data(k));
       });
     }
     written += n;
-    filled = 0;
-  };
+  });
   const ensureOpen = () => {
     if (!open) throw new Error(`${path}: the table writer is closed`);
   };
@@ -60,22 +57,14 @@ export async function openHdf5TableWriter(path: string, group: string, schema: T
     async append(columns: Table) {
       ensureOpen();
       const m = blockRows(path, schema, columns);
-      withFixedClock(() => {
-        for (let from = 0; from < m; ) {
-          const take = Math.min(m - from, chunkRows - filled);
-          entries.forEach(([name], k) => (buffers[k] as any).set((columns[name] as any).subarray(from, from + take), filled));
-          filled += take;
-          from += take;
-          if (filled === chunkRows) flush();
-        }
-      });
+      withFixedClock(() => buffer.push(columns, m));
       rows += m;
     },
     async close(attrs?: GroupAttrs) {
       ensureOpen();
       withFixedClock(() => {
         try {
-          flush();
+          buffer.flush();
           for (const [key, value] of Object.entries({ ...options.attrs, ...attrs })) g.create_attribute(key, value);
         } finally {
           open = false;

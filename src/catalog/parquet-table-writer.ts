@@ -5,23 +5,20 @@
 import type { ColumnType, Table, TableSchema } from "./column.ts";
 import { blockRows } from "./column.ts";
 import { CREATED_BY, parquetSchema, physicalValues, ROW_GROUP_ROWS } from "./parquet-tables.ts";
+import { RowBuffer } from "./row-buffer.ts";
 import type { TableWriter } from "./table-writer.ts";
 
 export async function openParquetTableWriter(path: string, schema: TableSchema): Promise<TableWriter> {
   const { ParquetWriter, fileWriter } = await import("hyparquet-writer");
   const entries = Object.entries(schema) as [string, ColumnType][];
   const pq = new ParquetWriter({ writer: fileWriter(path), schema: parquetSchema(entries), createdBy: CREATED_BY });
-  // The row group being filled: one array per column, `filled` rows used.
-  const group = entries.map(([, T]) => new T(ROW_GROUP_ROWS));
-  let filled = 0;
   let rows = 0;
   let open = true;
-
-  const flush = (n: number) => {
-    const columnData = entries.map(([name], k) => ({ name, data: physicalValues(group[k]!.subarray(0, n)) as any }));
+  // The row group being filled; each full one is encoded and goes to disk.
+  const group: RowBuffer = new RowBuffer(entries, ROW_GROUP_ROWS, (n) => {
+    const columnData = entries.map(([name], k) => ({ name, data: physicalValues(group.columns[k]!.subarray(0, n)) as any }));
     pq.write({ columnData, rowGroupSize: ROW_GROUP_ROWS });
-    filled = 0;
-  };
+  });
   const ensureOpen = () => {
     if (!open) throw new Error(`${path}: the table writer is closed`);
   };
@@ -33,19 +30,13 @@ export async function openParquetTableWriter(path: string, schema: TableSchema):
     async append(columns: Table) {
       ensureOpen();
       const m = blockRows(path, schema, columns);
-      for (let from = 0; from < m; ) {
-        const take = Math.min(m - from, ROW_GROUP_ROWS - filled);
-        entries.forEach(([name], k) => (group[k] as any).set((columns[name] as any).subarray(from, from + take), filled));
-        filled += take;
-        from += take;
-        if (filled === ROW_GROUP_ROWS) flush(filled);
-      }
+      group.push(columns, m);
       rows += m;
     },
     async close() {
       ensureOpen();
       open = false;
-      if (filled > 0) flush(filled);
+      if (group.filled > 0) group.flush();
       pq.finish();
     },
     abort() {
