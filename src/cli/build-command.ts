@@ -1,5 +1,6 @@
 // `lbg build <run>`: load the run, take its lock, build it once on warm local workers, and map SIGINT /
-// SIGTERM / SIGHUP to cancelling the build (exit 130 / 143 / 129).
+// SIGTERM / SIGHUP to cancelling the build (exit 130 / 143 / 129). The CLI tries the no-op shortcut
+// (noop-shortcut.ts) first; this is the full check, which leaves a stamp for it when every stage is fresh.
 import { join } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";
@@ -12,7 +13,7 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { catchInterrupts } from "./interrupts.ts";
-import { noopRecorder, recordNoop, tryNoopShortcut } from "./noop-shortcut.ts";
+import { noopRecorder, recordNoop } from "./noop-shortcut.ts";
 
 export type { BuildFlags };
 
@@ -22,8 +23,6 @@ function hasCommand(cmd: string): boolean {
 
 export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number> {
   const { root, name: runName } = ref;
-  const shortcut = await tryNoopShortcut(ref, flags, emit);
-  if (shortcut !== undefined) return shortcut;
   const warnings: string[] = [];
   const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format(fromCwd)) });
   validateBuild(p, flags);

@@ -6,7 +6,8 @@ import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, rmdirSync } f
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
-import { loadProject, runCacheDir } from "../project/load-project.ts";
+import { loadProject } from "../project/load-project.ts";
+import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { previousPath } from "../scheduler/finish-stage.ts";
 import { findRunFile } from "../config/load-run.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";
 import { findRunFile } from "../config/load-run.ts";
-import { runCacheDir } from "../project/load-project.ts";
+import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { catchInterrupts } from "./interrupts.ts";

@@ -8,6 +8,7 @@ import type { RunRef } from "./run-ref.ts";
 import { runInputKind } from "./run-input-kind.ts";
 import type { RunModel } from "../config/run-model.ts";
 import { StatCache } from "../fs/stat-cache.ts";
+import { runCacheDir } from "./run-cache-dir.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { trimGraph } from "../graph/trim-graph.ts";
@@ -24,10 +25,6 @@ export interface LoadedProject {
   cacheDir: string;
   /** Interpreter and paths for Python stages (used only when the run has some). */
   python: PythonEnv;
-}
-
-export function runCacheDir(root: string, run: string): string {
-  return join(root, ".cache", "runs", run);
 }
 
 export async function loadProject(ref: RunRef, opts: { site?: string; sets?: string[]; warn: Warn }): Promise<LoadedProject> {
