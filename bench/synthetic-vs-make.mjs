@@ -1,5 +1,6 @@
 // Benchmark: lbg beside GNU make and ninja on one synthetic DAG of N stages (one TS stage class used N times
-// through aliases) and M source files. Times, in one run: a full build, a no-op build (median), a build after
+// through aliases) and M source files. Times, in one run: a full build, the first no-op build after it (lbg:
+// the full check, which leaves the no-op stamp), later no-op builds (median), a build after
 // `touch` of one source, and after a one-byte edit of it that leaves its direct readers' outputs unchanged
 // (lbg's early cutoff; make and ninja cannot know), and counts how many stages each tool re-ran.
 //   node bench/synthetic-vs-make.mjs [--n 1000] [--m 50] [--repeat 5]
@@ -120,6 +121,8 @@ try {
   const directReaders = Array.from({ length: N }, (_, i) => i).filter((i) => edges(i).a === "src7" || edges(i).b === "src7").length;
   for (const [name, tool] of Object.entries(tools)) {
     const full = tool.build(dir);
+    // lbg's first no-op after a build is its full check (it writes the no-op stamp); later ones use the stamp.
+    const firstNoop = tool.build(dir);
     const noops = Array.from({ length: REPEAT }, () => tool.build(dir));
     const later = new Date(Date.now() + 5000);
     utimesSync(src, later, later);
@@ -129,7 +132,8 @@ try {
     writeFileSync(src, "source 7\nline two\n");
     tool.build(dir); // back to the original for the next tool
     rows.push([name, "full build", full.ms, full.ran, full.hashed]);
-    rows.push([name, `no-op (median of ${REPEAT})`, median(noops.map((x) => x.ms)), Math.max(...noops.map((x) => x.ran)), noops.at(-1).hashed]);
+    rows.push([name, "first no-op after the build", firstNoop.ms, firstNoop.ran, firstNoop.hashed]);
+    rows.push([name, `no-op (median of the next ${REPEAT})`, median(noops.map((x) => x.ms)), Math.max(...noops.map((x) => x.ran)), noops.at(-1).hashed]);
     rows.push([name, "touch one source", touched.ms, touched.ran, touched.hashed]);
     rows.push([name, "one-byte edit of it", edited.ms, edited.ran, edited.hashed]);
   }
