@@ -3,7 +3,7 @@
 // build-start, its warnings, every stage fresh, build-end — and nothing else is loaded or read. Otherwise
 // the normal path runs, and a build that again found every stage fresh leaves a new stamp for the next one.
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { referencedVars } from "../config/expand-vars.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
@@ -90,8 +90,24 @@ export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, war
   if (seen.length !== warnings.length || seen.some((w, i) => w !== warnings[i])) return; // e.g. damaged records: say it once
   const envNames = [...PYTHON_VARS];
   for (const f of run.configFiles) envNames.push(...referencedVars(readFileSync(f, "utf8")));
-  const paths = [join(p.cacheDir, "records.jsonl"), join(run.root, "configs", "sites")];
+  const paths = [join(p.cacheDir, "records.jsonl"), join(run.root, "configs", "sites"), ...(run.probed ?? [])];
   for (const f of run.configFiles) paths.push(f, dirname(f));
+  // Where each module could be a folder of TypeScript stages (a new .ts file there, or the folder appearing
+  // where a Python module of that name was found, changes which classes exist).
+  for (const m of new Set([...run.modules.map((x) => x.name), ...run.stages.map((s) => s.moduleName).filter((x): x is string => !!x)])) {
+    const dir = join(run.root, ...m.split("."));
+    paths.push(dir, join(dir, "__init__.py"));
+  }
+  // The Python interpreter found on PATH: a python3 put in an earlier PATH folder would be the one to run.
+  if ([...graph.nodes.values()].some((n) => n.meta.kind === "python")) {
+    paths.push(p.python.resolved);
+    if (!p.python.python.includes("/")) {
+      for (const d of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
+        paths.push(d);
+        if (d === dirname(p.python.resolved)) break;
+      }
+    }
+  }
   const deep: string[] = [];
   for (const { path, kind } of p.hashes.looked()) {
     paths.push(path);
@@ -102,9 +118,12 @@ export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, war
     else paths.push(run.mergedConfigFile);
   }
   try {
-    trace(writeNoopStamp(stampFile(ref), { key: stampKey(ref, flags), envNames, env: process.env, paths, deep, start, warnings, fresh })
+    // Only files left alone since before this process started: the plan read them at some moment during
+    // the build, and a file changed after that moment must not be vouched for by a stat taken now.
+    const notAfter = performance.timeOrigin;
+    trace(writeNoopStamp(stampFile(ref), { key: stampKey(ref, flags), envNames, env: process.env, paths, deep, start, warnings, fresh, notAfter })
       ? "stamp written"
-      : "no stamp written: a file it covers changed too recently to be trusted");
+      : "no stamp written: a file it covers changed during the build, or too recently to be trusted");
   } catch (e) {
     trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
   }

@@ -83,10 +83,13 @@ export function loadRun(opts: LoadOptions): RunModel {
   const pipelines: RunModel["pipelines"] = [];
   const pythonPaths = expectWords(yf, ["python_paths"], obj.python_paths, "'python_paths'");
   const pipeDir = join(root, "configs", "pipelines");
+  const probed: string[] = [];
 
   pipelineNames.forEach((pname, i) => {
     const dir = join(pipeDir, pname);
-    const pfile = [join(dir, "pipeline.yaml"), join(dir, "pipeline.yml")].find((f) => existsSync(f));
+    const pcandidates = [join(dir, "pipeline.yaml"), join(dir, "pipeline.yml")];
+    probed.push(...pcandidates);
+    const pfile = pcandidates.find((f) => existsSync(f));
     if (!pfile) {
       throw yf.error(typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i], `unknown pipeline '${pname}': no configs/pipelines/${pname}/pipeline.yaml`, suggest(pname, listNames(pipeDir, "dir"), "pipelines"));
     }
@@ -104,6 +107,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     if (p.config !== undefined && p.config !== null) {
       const cpath = expectString(pf, ["config"], p.config, "'config'");
       const candidates = [projectPath(root, cpath), resolve(dir, cpath)];
+      probed.push(...candidates);
       const cfile = candidates.find((c) => existsSync(c));
       if (!cfile) throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
@@ -154,6 +158,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     postScript: str("post_script", ""),
     stageConfig,
     configFiles,
+    probed,
     site,
     pythonPaths,
     mergedConfigFile: join(root, "results", run, "config.yaml"),

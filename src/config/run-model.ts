@@ -87,6 +87,10 @@ export interface RunModel {
   stageConfig: StageConfigModel;
   /** Paths of every config file read, for `lbg watch` and for messages. */
   configFiles: string[];
+  /** Candidate paths the loader looked for before settling on a file (pipeline.yaml/.yml, a config path
+   *  tried at the project root and in the pipeline's folder): one appearing later could change what loads,
+   *  so the no-op stamp covers them too. */
+  probed?: string[];
   site: SiteModel;
   pythonPaths: string[];
   /** Where the merged stage config for Python stages (--config) is written. */

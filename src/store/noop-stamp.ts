@@ -6,8 +6,9 @@
 //
 // Trust model: the same as the stat cache's (src/fs/stat-cache.ts) — a file whose (device, inode, size, mtime,
 // ctime) is unchanged has unchanged contents — so the stamp lies exactly when the stat cache would.
-// A stamp is not written when any covered path changed within the file system's timestamp granularity of
-// the moment it is written (a write in that same tick would leave the stat unchanged).
+// A stamp is not written when any covered path changed after the build that writes it began, or within the
+// file system's timestamp granularity before (the plan may have read it before the change, and a write in
+// the same tick as the read would leave the stat unchanged).
 //
 // On disk: `.cache/runs/<run>/noop.json`, written atomically (temp file + rename):
 //   { "format": 1,
@@ -15,10 +16,13 @@
 //     "env": { "<NAME>": "<value>" | null },          environment variables the configs name (null: unset)
 //     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | ""], … ],   "" = absent
 //     "start": { <the build-start event> }, "warnings": ["<warning text>", …], "fresh": ["<stage>", …] }
-// `paths` covers the run's config files and their folders (a new file can shadow one: x.yaml vs x.yml), every
-// file whose hash the plan looked up (stage sources and their local imports, Python sources, run inputs,
-// outputs; every file and folder inside a directory input or output), the folders of the stage files (a
-// new stage file), and the records file (any record appended or rewritten, e.g. by clean or accept).
+// `paths` covers the run's config files and their folders (a new file can shadow one: x.yaml vs x.yml),
+// the candidate paths the loader looked for and did not use (RunModel.probed), every file whose hash the
+// plan looked up (stage sources and their local imports, Python sources, run inputs, outputs; every file and
+// folder inside a directory input or output), the folders of the stage files and of every module name
+// (a new stage file; a TypeScript folder appearing where a Python module was found), the Python interpreter
+// and the PATH folders searched before it, and the records file (any record appended or rewritten, e.g. by
+// clean or accept).
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
@@ -80,6 +84,9 @@ export interface StampInput {
   start: NoopStamp["start"];
   warnings: string[];
   fresh: string[];
+  /** Epoch ms when the check began: a covered path changed since (or within a timestamp tick before) was
+   *  perhaps read before the change, so no stamp is written. */
+  notAfter: number;
 }
 
 /** Writes the stamp, unless a covered path changed too recently to be trusted (then the next build checks). */
@@ -94,14 +101,14 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
     }
     for (const p of inside) all.add(p);
   }
-  const now = Date.now();
+  const since = Math.min(i.notAfter, Date.now());
   const paths: [string, string][] = [];
   for (const p of all) {
     const st = statKey(p);
     if (st) {
       // Whole-second times mean a coarse file system (NFS, FAT): its tick is up to 2 s.
       const tick = st.mtimeMs % 1000 === 0 ? 2000 : 50;
-      if (now - st.mtimeMs < tick || now - st.ctimeMs < tick) return false;
+      if (since - st.mtimeMs < tick || since - st.ctimeMs < tick) return false;
     }
     paths.push([p, st?.key ?? ""]);
   }

@@ -3,7 +3,7 @@
 // same events as the full check, and is never taken when anything the plan depends on changed.
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
-import { cpSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 
@@ -109,6 +109,49 @@ describe("no-op stamp", () => {
     settle();
     expect(p.lbg(["clean", "numbers"]).code).toBe(0);
     expect(build().ran.length).toBe(4);
+  });
+
+  it("is not taken when a file the loader looked for but did not find appears (a config that shadows another)", () => {
+    const pipe = p.read("configs/pipelines/numbers/pipeline.yaml");
+    // `config: config.yaml` is looked for at the project root first, then in the pipeline's folder.
+    p.write("configs/pipelines/numbers/pipeline.yaml", pipe.replace("config: configs/pipelines/numbers/config.yaml", "config: config.yaml"));
+    build();
+    settle();
+    p.write("config.yaml", "MakeNumbers:\n  n: 3\n");
+    const r = build();
+    expect(r.noop).toMatch(/config\.yaml changed$/);
+    expect(r.reasons.MakeNumbers).toEqual(["config changed: MakeNumbers.n 10 → 3"]);
+    rmSync(p.path("config.yaml"));
+    p.write("configs/pipelines/numbers/pipeline.yaml", pipe);
+    build();
+  });
+
+  it("is not written by a build during which a file it covers changed", async () => {
+    const q = new TempProject(["mini", "slow-load"]); // introspecting SumNumbers takes 1.5 s
+    try {
+      const qbuild = () => q.build("numbers", [], { LBG_TRACE_NOOP: "1" });
+      qbuild();
+      qbuild();
+      // A no-op whose loading is slow: the stage cache is gone (so SumNumbers is introspected again), and so
+      // is the stamp (or it would answer at once).
+      rmSync(q.path(".cache/stages"), { recursive: true, force: true });
+      rmSync(q.path(".cache/runs/numbers/noop.json"), { force: true });
+      rmSync(q.path("introspecting"), { force: true });
+      const child = q.spawn(["build", "numbers", "--json"], { LBG_TRACE_NOOP: "1" });
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise((r) => child.on("exit", r));
+      for (let t = Date.now(); !q.exists("introspecting") && Date.now() - t < 30_000; ) await new Promise((r) => setTimeout(r, 20));
+      // The config was read before the stage classes were loaded: this edit comes after it was read.
+      const cfg = q.read("configs/pipelines/numbers/config.yaml");
+      q.write("configs/pipelines/numbers/config.yaml", cfg.replace("n: 10", "n: 11"));
+      await exited;
+      expect(stderr).toContain("no stamp written: a file it covers changed during the build");
+      const next = qbuild();
+      expect(next.reasons.MakeNumbers).toEqual(["config changed: MakeNumbers.n 10 → 11"]);
+    } finally {
+      q.remove();
+    }
   });
 
   it("still takes the run lock: a build in progress is named, not reported fresh", async () => {
