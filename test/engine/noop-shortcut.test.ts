@@ -126,6 +126,23 @@ describe("no-op stamp", () => {
     build();
   });
 
+  it("is not taken when a module folder no stage uses gains a stage file", () => {
+    const pipe = p.read("configs/pipelines/numbers/pipeline.yaml");
+    const stage = (cls: string) => p.read("lbg_stages/sum_numbers.ts").replace("class SumNumbers", `class ${cls}`).replaceAll("./lib/", "../lbg_stages/lib/");
+    p.write("extra/unused.ts", stage("UnusedExtra"));
+    p.write("configs/pipelines/numbers/pipeline.yaml", pipe.replace("modules: lbg_stages", "modules: lbg_stages extra"));
+    build();
+    settle();
+    p.write("extra/dup.ts", stage("MakeNumbers")); // a second MakeNumbers: the full check must refuse the run
+    const r = build();
+    expect(r.noop).toMatch(/extra changed$/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stage class 'MakeNumbers' is defined twice/);
+    rmSync(p.path("extra"), { recursive: true });
+    p.write("configs/pipelines/numbers/pipeline.yaml", pipe);
+    build();
+  });
+
   it("is not written by a build during which a file it covers changed", async () => {
     const q = new TempProject(["mini", "slow-load"]); // introspecting SumNumbers takes 1.5 s
     try {
