@@ -3,7 +3,7 @@
 // build-start, its warnings, every stage fresh, build-end — and nothing else is loaded or read. Otherwise
 // the normal path runs, and a build that again found every stage fresh leaves a new stamp for the next one.
 import { availableParallelism } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { referencedVars } from "../config/expand-vars.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
@@ -94,20 +94,13 @@ export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, war
   for (const f of run.configFiles) paths.push(f, dirname(f));
   // Where each module could be a folder of TypeScript stages (a new .ts file there, or the folder appearing
   // where a Python module of that name was found, changes which classes exist).
-  for (const m of new Set([...run.modules.map((x) => x.name), ...run.stages.map((s) => s.moduleName).filter((x): x is string => !!x)])) {
-    const dir = join(run.root, ...m.split("."));
+  for (const m of p.modules) {
+    const dir = join(run.root, ...m.name.split("."));
     paths.push(dir, join(dir, "__init__.py"));
   }
-  // The Python interpreter found on PATH: a python3 put in an earlier PATH folder would be the one to run.
-  if ([...graph.nodes.values()].some((n) => n.meta.kind === "python")) {
-    paths.push(p.python.resolved);
-    if (!p.python.python.includes("/")) {
-      for (const d of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
-        paths.push(d);
-        if (d === dirname(p.python.resolved)) break;
-      }
-    }
-  }
+  // The Python interpreter, and the PATH folders looked in before it: a python3 put in an earlier one would
+  // be the one to run.
+  if ([...graph.nodes.values()].some((n) => n.meta.kind === "python")) paths.push(p.python.resolved, ...p.python.searched);
   const deep: string[] = [];
   for (const { path, kind } of p.hashes.looked()) {
     paths.push(path);

@@ -13,6 +13,7 @@ import type { BigIntStats } from "node:fs";
 import { join, relative } from "node:path";
 import { errorReason } from "./error-reason.ts";
 import { writeAtomic } from "./write-atomic.ts";
+import { timestampTickMs } from "./timestamp-tick.ts";
 import { getHasher, hashFileWith, hashStringWith, listFilesRecursive } from "./hash-file.ts";
 
 type Entry = [string, string, string, string, string, string, 0 | 1];
@@ -20,9 +21,8 @@ interface CacheFile { format: 1; entries: Record<string, Entry> }
 
 const NS_PER_MS = 1_000_000n;
 
-/** Timestamp granularity guess: whole-second mtimes mean a coarse file system (NFS, FAT: 2 s). */
 function granularityNs(st: BigIntStats): bigint {
-  return st.mtimeNs % 1_000_000_000n === 0n ? 2_000_000_000n : 50n * NS_PER_MS;
+  return BigInt(timestampTickMs(st.mtimeNs % 1_000_000_000n === 0n)) * NS_PER_MS;
 }
 
 export interface HashResult { hash: string; kind: "file" | "directory" }

@@ -1,6 +1,6 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
 import { join } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../config/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
@@ -25,6 +25,8 @@ export interface LoadedProject {
   cacheDir: string;
   /** Interpreter and paths for Python stages (used only when the run has some). */
   python: PythonEnv;
+  /** The pipelines' `modules:` plus every stage's `module_name`, each once: where stage classes came from. */
+  modules: { name: string; pos?: SourcePos }[];
 }
 
 export async function loadProject(ref: RunRef, opts: { site?: string; sets?: string[]; warn: Warn }): Promise<LoadedProject> {
@@ -52,7 +54,7 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
     name: n.name, meta: n.meta, config: n.config, configOrigin: n.configOrigin, pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
   }));
   validateStageConfigs(root, instances, hashes.h);
-  return { run, graph, hashes, cacheDir, python };
+  return { run, graph, hashes, cacheDir, python, modules };
 }
 
 /** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files

@@ -43,11 +43,14 @@ export interface PythonEnv {
   resolved: string;
   /** python_paths resolved against the project root. */
   paths: string[];
+  /** The PATH folders looked in to find it (none when it was given as a path). */
+  searched: string[];
 }
 
 export function pythonEnv(root: string, sitePython: string | undefined, pythonPaths: string[]): PythonEnv {
   const python = process.env.LBG_PYTHON || sitePython || "python3";
-  return { python, resolved: findExecutable(python, root) ?? python, paths: pythonPaths.map((p) => resolve(root, p)) };
+  const searched: string[] = [];
+  return { python, resolved: findExecutable(python, root, process.env.PATH, searched) ?? python, paths: pythonPaths.map((p) => resolve(root, p)), searched };
 }
 
 export function pythonPathEnv(env: PythonEnv): string {

@@ -26,6 +26,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
+import { timestampTickMs } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 
 const FORMAT = 1;
@@ -106,8 +107,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
   for (const p of all) {
     const st = statKey(p);
     if (st) {
-      // Whole-second times mean a coarse file system (NFS, FAT): its tick is up to 2 s.
-      const tick = st.mtimeMs % 1000 === 0 ? 2000 : 50;
+      const tick = timestampTickMs(st.mtimeMs % 1000 === 0);
       if (since - st.mtimeMs < tick || since - st.ctimeMs < tick) return false;
     }
     paths.push([p, st?.key ?? ""]);
