@@ -44,3 +44,5 @@ export type BuildEvent =
 export interface WatchLastBuild { ok: boolean; at: string; seconds: number; interrupted?: true }
 
 export type EventSink = (e: BuildEvent) => void;
+
+export type BuildEnd = Extract<BuildEvent, { event: "build-end" }>;

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runCommand } from "./run-command.ts";
+import { exitReason, runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
@@ -27,8 +27,7 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
   if (/heap out of memory|Allocation failed - process out of memory|Reached heap limit/.test(stderr)) {
     return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
   }
-  if (sig === "SIGKILL") return "killed by SIGKILL (out of memory, or killed from outside)";
-  return sig ? `killed by ${sig}` : `worker exited with code ${code}`;
+  return exitReason(code, sig, "worker");
 }
 
 export class LocalExecutor implements Executor {

@@ -5,6 +5,12 @@ import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
 
+/** Why a stage process ended badly, in the words both executors use (`what` names it: "worker" …). */
+export function exitReason(code: number | null, sig: NodeJS.Signals | null, what = ""): string {
+  if (sig) return `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}`;
+  return `${what ? `${what} ` : ""}exited with code ${code}`;
+}
+
 export function runCommand(job: CommandStageJob, signal: AbortSignal, onSpawn: (pid: number) => void = () => {}, onExit: () => void = () => {}): Promise<JobOutcome> {
   const fd = openSync(job.log, "w");
   if (job.header) writeSync(fd, `${job.header}\n`);
@@ -35,7 +41,7 @@ export function runCommand(job: CommandStageJob, signal: AbortSignal, onSpawn: (
       onExit();
       if (cancelled) return resolve({ status: "cancelled" });
       if (code === 0) return resolve({ status: "succeeded" });
-      resolve({ status: "failed", error: sig ? `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}` : `exited with code ${code}` });
+      resolve({ status: "failed", error: exitReason(code, sig) });
     });
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort);

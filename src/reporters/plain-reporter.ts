@@ -1,14 +1,12 @@
 // Plain lines for pipes and CI: one line per stage start, end or fresh, with reasons and durations, the log
 // tail of a failed stage, and a summary line.
-import type { BuildEvent, WatchLastBuild } from "../events/build-event.ts";
+import type { BuildEnd, BuildEvent, WatchLastBuild } from "../events/build-event.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
 }
-
-type BuildEnd = Extract<BuildEvent, { event: "build-end" }>;
 
 /**
  * How a build's end is put in words — here and in the TUI's summary line, so the two read alike. A build
@@ -26,6 +24,19 @@ export function buildEndWords(e: BuildEnd): { head: string; counts: string; outc
   if (e.ok) return { head: e.succeeded === 0 ? "nothing to do, every stage is fresh" : "build succeeded", counts, outcome: "ok" };
   if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error) return { head: "build superseded by an edit, restarting", counts, outcome: "superseded" };
   return { head: `build FAILED${e.error ? `: ${e.error}` : ""}`, counts, outcome: "failed" };
+}
+
+/** The line that ends a build, `<prefix>: …`: `lbg` here, the run's name in the TUI (which has no other line
+ *  naming the run once the build is over). A dry run counts what would run (not "nothing to do … 0 ran"). */
+export function buildEndLine(prefix: string, e: BuildEnd, dryRun = false, wouldRun = 0): string {
+  if (dryRun) return `${prefix}: dry run — ${wouldRun} would run, ${e.fresh} fresh in ${formatSeconds(e.seconds)}`;
+  const w = buildEndWords(e);
+  return `${prefix}: ${w.head} — ${w.counts}`;
+}
+
+/** How a stage that did not succeed ended, for the lines of the stages it blocked ("X was cancelled"). */
+export function endedWords(how: "failed" | "cancelled" | "superseded"): string {
+  return how === "superseded" ? "was restarted" : how === "cancelled" ? "was cancelled" : "failed";
 }
 
 /** The last build of a watch session in a few words. */
@@ -61,7 +72,7 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
         return;
       case "stage-end":
-        if (e.status !== "succeeded") ended.set(e.stage, e.superseded ? "was restarted" : e.status === "cancelled" ? "was cancelled" : "failed");
+        if (e.status !== "succeeded") ended.set(e.stage, endedWords(e.superseded ? "superseded" : e.status));
         if (e.status === "succeeded") write(`done     ${e.stage}  ${formatSeconds(e.seconds)}\n`);
         else if (e.superseded) write(`restart  ${e.stage}  ${formatSeconds(e.seconds)}  (superseded by an edit)\n`);
         else if (e.status === "cancelled") write(`cancel   ${e.stage}  ${formatSeconds(e.seconds)}\n`);
@@ -84,12 +95,7 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
       case "build-end": {
-        if (dryRun && e.ok) {
-          write(`lbg: dry run — ${wouldRun} would run, ${e.fresh} fresh in ${formatSeconds(e.seconds)}\n`);
-          return;
-        }
-        const w = buildEndWords(e);
-        write(`lbg: ${w.head} — ${w.counts}\n`);
+        write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
         return;
       }
       case "watch-idle":

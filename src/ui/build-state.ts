@@ -12,7 +12,7 @@
 // Rows that reach a final state are appended to `printed` and never change again: the view prints them once
 // with Ink's <Static>, so scrollback keeps them and only the running rows are redrawn. `printed` only grows,
 // across all the builds of an `lbg watch` session.
-import type { BuildEvent, WatchLastBuild } from "../events/build-event.ts";
+import type { BuildEnd, WatchLastBuild } from "../events/build-event.ts";
 
 export type RowState = "pending" | "running" | "succeeded" | "failed" | "fresh" | "cancelled" | "superseded" | "blocked";
 
@@ -35,7 +35,6 @@ export interface StageRow {
   blockedBy?: string;
 }
 
-type BuildEnd = Extract<BuildEvent, { event: "build-end" }>;
 
 /** The line that ends a build. */
 export interface Summary {

@@ -3,14 +3,14 @@ import { Text } from "ink";
 import type { Printed, Summary } from "./build-state.ts";
 import { FinishedRow } from "./finished-row.tsx";
 import { buildEndWords } from "../reporters/plain-reporter.ts";
-import { summaryText } from "./summary-text.ts";
+import { buildEndLine } from "../reporters/plain-reporter.ts";
 
 const OUTCOME_COLOR = { ok: "green", superseded: "yellow", failed: "red" } as const;
 
 export function SummaryLine({ summary }: { summary: Summary }) {
   return (
     <Text color={OUTCOME_COLOR[buildEndWords(summary.end).outcome]} bold>
-      {summaryText(summary.run, summary.end, summary.dryRun, summary.wouldRun)}
+      {buildEndLine(summary.run, summary.end, summary.dryRun, summary.wouldRun)}
     </Text>
   );
 }

@@ -2,6 +2,7 @@
 // an argument (not Date.now()), so tests replay events with fixed clocks. The switch is exhaustive: a new
 // BuildEvent kind fails to compile here until the UI decides how to show it.
 import type { BuildEvent } from "../events/build-event.ts";
+import { endedWords } from "../reporters/plain-reporter.ts";
 import type { BuildState, Printed, StageRow } from "./build-state.ts";
 
 // Omit that keeps the union's variants apart.
@@ -19,7 +20,8 @@ function print(s: BuildState, ...items: PrintedBody[]): BuildState {
 function blockedWhy(s: BuildState, by: string): string {
   if (by === "interrupt") return "interrupted";
   const st = s.stages[by];
-  return st === "cancelled" ? `${by} was cancelled` : st === "superseded" ? `${by} was restarted` : st ? `${by} failed` : by;
+  if (!st) return by;
+  return `${by} ${endedWords(st === "cancelled" || st === "superseded" ? st : "failed")}`;
 }
 
 function widen(s: BuildState, name: string): BuildState {

@@ -152,7 +152,9 @@ export class WatchSession {
     try {
       const r = await buildOnce(p, flags, { executor: this.o.executor, emit, signal: abort.signal, warnings, control: this.control });
       // As build-end says it: `ok` only for a build that ended without error (an interrupt is one).
-      this.lastBuild = { ok: r.code === 0, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000, ...(abort.signal.aborted ? { interrupted: true as const } : {}) };
+      // An interrupted build ends the session (run() stops before the next watch-idle): the footer learns
+      // of it from build-end (reduce-build-state.ts), so lastBuild need not.
+      this.lastBuild = { ok: r.code === 0, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 };
       this.lastFailed = failed;
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
