@@ -31,7 +31,11 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
   const consumers = new Map<string, string[]>();
   for (const node of graph.nodes.values()) {
     for (const o of node.outputs) producers.set(o.alias, node.name);
-    for (const i of node.inputs) consumers.set(i.alias, [...(consumers.get(i.alias) ?? []), node.name]);
+    for (const i of node.inputs) {
+      const readers = consumers.get(i.alias);
+      if (readers) readers.push(node.name); // a run input may have thousands of readers: no copy per reader
+      else consumers.set(i.alias, [node.name]);
+    }
   }
   const check = (end: TrimEnd) => {
     for (const n of end.names) {

@@ -26,7 +26,7 @@ export function isPipelineFileArg(arg: string): boolean {
  * file name, which alone is not one-to-one (`a/b_c.yml` and `a_b/c.yml` both read `a_b_c`), so a short hash
  * of the exact path follows: `ceci-a_b_c-1f2e3d4c`. Two files never share records or a lock.
  */
-export function ceciRunKey(rel: string): string {
+function ceciRunKey(rel: string): string {
   const readable = rel.replace(/\.ya?ml$/, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
   return `ceci-${readable}-${createHash("sha1").update(rel).digest("hex").slice(0, 8)}`;
 }

@@ -59,6 +59,7 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
   // From here until the record is written, a failure takes the new outputs away again and puts the previous
   // ones back (a Python stage's were set aside before it ran): a stage reported failed leaves no new output.
   const placed = new Set(selfRenaming ? node.outputs : []);
+  let recording = false;
   try {
     if (!selfRenaming) {
       setAsidePrevious(node);
@@ -81,6 +82,7 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
       dropPrevious(node);
       return { ok: true, warnings: [`input${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed while stage '${node.name}' ran: its outputs are kept but it is not recorded as fresh`] };
     }
+    recording = true;
     try {
       records.append({
         v: 1,
@@ -99,7 +101,7 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
     restorePrevious(node);
     hashes.invalidate();
     const msg = (e as Error).message;
-    return { ok: false, error: msg.startsWith("could not record") ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}` };
+    return { ok: false, error: recording ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}` };
   }
   dropPrevious(node);
   return { ok: true, warnings: [] };

@@ -14,7 +14,7 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import { dropPrevious, finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
+import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
 import { pythonStageJob } from "./python-command.ts";
 import type { PythonEnv } from "../stages/python-module-loader.ts";
 import { criticalPaths } from "./critical-path.ts";
@@ -210,7 +210,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       if (result.status !== "succeeded") {
         removeInprogress(node);
         if (node.meta.kind === "python") restorePrevious(node);
-      } else if (node.meta.kind === "python") dropPrevious(node);
+      } // on success finishStage has already dropped the outputs it set aside
       const ended = end(result.status, result.error);
       emit(ended);
       if (result.status === "succeeded") {

@@ -129,12 +129,6 @@ export class RunLock {
     } catch { /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */ }
   }
 
-  /** Holder of the lock if it is held by a live process, else undefined. */
-  static holder(file: string): LockHolder | undefined {
-    const s = look(file);
-    return s ? liveHolder(s) : undefined;
-  }
-
   /**
    * Takes the lock, breaking a dead one; a live holder is an error (exit 1) or, with `wait`, waited for.
    * `heartbeat: false` for holders that keep it only for a moment (the no-op shortcut's stat calls).
