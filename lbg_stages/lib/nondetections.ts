@@ -65,7 +65,8 @@ export function detectedMagnitudes(table: Table, limits: readonly number[], nond
   const mags = MAG_COLUMNS.map((c, q) => {
     const col = table[c];
     if (!col) throw new Error(`magnitudes needed: column ${c} is missing`);
-    const out = Float64Array.from(toFloat64(col));
+    const f = toFloat64(col);
+    const out = f === col ? f.slice() : f; // toFloat64 copies all but float64 columns; never edit the caller's
     for (let r = 0; r < out.length; r++) {
       if (isNondetection(out[r], nondetectVal)) {
         out[r] = limits[q];

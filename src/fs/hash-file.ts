@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, readdirSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import xxhash from "xxhash-wasm";
 
-type Hasher = Awaited<ReturnType<typeof xxhash>>;
+export type Hasher = Awaited<ReturnType<typeof xxhash>>;
 let hasherPromise: Promise<Hasher> | undefined;
 
 /** The wasm hasher, instantiated once per process (instantiation is the only shared state). */

@@ -14,7 +14,7 @@ import { join, relative } from "node:path";
 import { errorReason } from "./error-reason.ts";
 import { writeAtomic } from "./write-atomic.ts";
 import { timestampTickMs } from "./timestamp-tick.ts";
-import { getHasher, hashFileWith, hashStringWith, listFilesRecursive } from "./hash-file.ts";
+import { getHasher, hashFileWith, hashStringWith, listFilesRecursive, type Hasher } from "./hash-file.ts";
 
 type Entry = [string, string, string, string, string, string, 0 | 1];
 interface CacheFile { format: 1; entries: Record<string, Entry> }
@@ -36,7 +36,7 @@ export class StatCache {
   /** Hash results memoized for this build: each path is stat'ed at most once per plan pass. */
   private memo = new Map<string, HashResult | null>();
 
-  private constructor(private readonly file: string, entries: Record<string, Entry>, readonly h: Awaited<ReturnType<typeof getHasher>>) {
+  private constructor(private readonly file: string, entries: Record<string, Entry>, readonly h: Hasher) {
     this.entries = entries;
   }
 

@@ -1,6 +1,7 @@
 // The batch job `lbg submit` made for a run, kept in `.cache/runs/<run>/slurm-job.json`:
 //   { "jobId": "123", "submittedAt": "<ISO time>", "script": "<path of the batch script>" }
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { join } from "node:path";
 
 export interface SubmittedJob {
@@ -19,8 +20,5 @@ export function readSubmittedJob(cacheDir: string): SubmittedJob | undefined {
 }
 
 export function writeSubmittedJob(cacheDir: string, job: SubmittedJob): void {
-  mkdirSync(cacheDir, { recursive: true });
-  const file = join(cacheDir, "slurm-job.json");
-  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(job));
-  renameSync(`${file}.${process.pid}.tmp`, file);
+  writeAtomic(join(cacheDir, "slurm-job.json"), JSON.stringify(job));
 }

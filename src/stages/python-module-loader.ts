@@ -9,7 +9,8 @@
 // missing package fixes it.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
 import { findExecutable } from "../fs/find-executable.ts";
@@ -124,10 +125,7 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
       codeExtras: extras(s), pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
     }));
     const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, classes };
-    const file = cachePath(root, m.module);
-    mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    writeAtomic(cachePath(root, m.module), JSON.stringify(entry));
     out.push(...classes);
   }
   return out;

@@ -8,12 +8,13 @@
 // export name and the config as JSON with non-finite numbers spelled out (JSON would turn .inf into null).
 // The child gets the config v8-serialized, so it sees exactly the values lbg has.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeAtomic } from "../fs/write-atomic.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { LbgError, type SourcePos } from "../config/lbg-error.ts";
-import type { getHasher } from "../fs/hash-file.ts";
+import { hashStringWith, type Hasher } from "../fs/hash-file.ts";
 import type { StageMeta } from "./stage-meta.ts";
 import type { ValidateAnswer, ValidateRequest } from "./validate-main.ts";
 
@@ -28,7 +29,6 @@ export interface InstanceConfig {
   pos: SourcePos;
 }
 
-type Hasher = Awaited<ReturnType<typeof getHasher>>;
 
 /** Throws an LbgError for the first problem any hook reports; returns when every config passes. */
 export function validateStageConfigs(root: string, instances: InstanceConfig[], h: Hasher): void {
@@ -39,7 +39,7 @@ export function validateStageConfigs(root: string, instances: InstanceConfig[], 
     const m = inst.meta;
     if (m.kind !== "ts" || !m.validates) return undefined;
     const request: ValidateRequest = { bundle: m.bundle, exportName: m.exportName, config: inst.config };
-    const key = h.h64ToString(`${m.bundle}\0${m.exportName}\0${configKey(inst.config)}`);
+    const key = hashStringWith(h, `${m.bundle}\0${m.exportName}\0${configKey(inst.config)}`);
     if (!answers.has(key) && !pending.has(key)) {
       const cached = readCached(join(dir, `${key}.json`));
       if (cached) answers.set(key, cached);
@@ -90,10 +90,7 @@ function readCached(path: string): ValidateAnswer | undefined {
 
 function writeCached(dir: string, key: string, answer: ValidateAnswer): void {
   try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `${key}.json.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(answer));
-    renameSync(tmp, join(dir, `${key}.json`));
+    writeAtomic(join(dir, `${key}.json`), JSON.stringify(answer));
   } catch { /* a read-only .cache only costs asking the hooks again */ }
 }
 
