@@ -2,7 +2,7 @@
 // stage runs on a fresh worker instead of being sent to the dead one.
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEvents, TempProject, waitForEvent } from "../helpers/temp-project.ts";
-import { isAlive, waitUntil } from "../watch/watcher.ts";
+import { isAlive, loggedPid, waitUntil } from "../helpers/processes.ts";
 
 describe("a dead warm worker", () => {
   let p: TempProject;
@@ -17,8 +17,7 @@ describe("a dead warm worker", () => {
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     await waitForEvent(child, (e) => e.event === "stage-end" && e.stage === "CountNotes");
-    const m = /^pid (\d+)$/m.exec(p.read("results/numbers/logs/CountNotes.out"));
-    const pid = Number(m![1]);
+    const pid = loggedPid(p, "CountNotes");
     process.kill(pid, "SIGKILL");
     await waitUntil(() => !isAlive(pid), "the idle worker to die");
     const code = await exited;

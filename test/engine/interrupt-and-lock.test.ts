@@ -1,10 +1,11 @@
 // Ctrl-C / SIGTERM / SIGHUP stop running stages (whole process groups) and exit 130 / 143 / 129; one build
 // per run at a time, whoever breaks a dead lock, on whichever host.
 import { execSync } from "node:child_process";
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { getHasher, hashFileWith } from "../../src/fs/hash-file.ts";
+import { isAlive } from "../helpers/processes.ts";
 import { parseEvents, TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
 const LOCK = ".cache/runs/numbers/lock";
@@ -14,14 +15,6 @@ async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   for (const end = Date.now() + ms; !cond() && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
 }
 
-/** A process that exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 /** A child's JSON events, each with the time the test received it, its stderr and exit code. */
 function timed(child: ReturnType<TempProject["spawn"]>): Promise<{ pid: number; code: number | null; stderr: string; events: { at: number; e: Record<string, any> }[] }> {
@@ -108,11 +101,11 @@ export default class ShellSleep extends Stage {
     const done = exited(child);
     await until(() => existsSync(p.path("shell.pid")));
     const pid = Number(p.read("shell.pid"));
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     child.kill("SIGINT");
     expect((await done).code).toBe(130);
-    await until(() => !alive(pid), 3_000);
-    expect(alive(pid)).toBe(false);
+    await until(() => !isAlive(pid), 3_000);
+    expect(isAlive(pid)).toBe(false);
     expect(p.exists("results/numbers/outputs/slept.txt")).toBe(false);
   });
 
@@ -180,7 +173,8 @@ export default class ShellSleep extends Stage {
 
   it("the heartbeat goes on while lbg hashes a huge input on its main thread", async () => {
     p = new TempProject("mini");
-    // Size a sparse input so that hashing it takes ~10 s here: longer than two heartbeats.
+    // Size a sparse input so that hashing it takes ~14 s here: longer than two heartbeats, with room for the
+    // probe to have run faster than the build's hash (another test file busy on the other core).
     const probe = p.path("probe.bin");
     const fd = openSync(probe, "w");
     ftruncateSync(fd, 512 * 2 ** 20);
@@ -191,7 +185,7 @@ export default class ShellSleep extends Stage {
     const bytesPerMs = (512 * 2 ** 20) / Math.max(1, Date.now() - t0);
     unlinkSync(probe);
     const big = openSync(p.path("data/big.txt"), "w");
-    ftruncateSync(big, Math.min(Math.round(bytesPerMs * 10_000), 2 ** 40));
+    ftruncateSync(big, Math.min(Math.round(bytesPerMs * 14_000), 2 ** 40));
     closeSync(big);
     p.write("lbg_stages/peek.ts", `import { statSync, writeFileSync } from "node:fs";
 import { Stage, type StageContext } from "../src/sdk/index.ts";

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../helpers/processes.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 describe("no-op stamp", () => {
@@ -158,7 +159,7 @@ describe("no-op stamp", () => {
       let stderr = "";
       child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise((r) => child.on("exit", r));
-      for (let t = Date.now(); !q.exists("introspecting") && Date.now() - t < 30_000; ) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => q.exists("introspecting"), "the build to introspect SumNumbers", 30_000);
       // The config was read before the stage classes were loaded: this edit comes after it was read.
       const cfg = q.read("configs/pipelines/numbers/config.yaml");
       q.write("configs/pipelines/numbers/config.yaml", cfg.replace("n: 10", "n: 11"));

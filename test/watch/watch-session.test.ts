@@ -6,7 +6,7 @@ import type { BuildEvent } from "../../src/events/build-event.ts";
 import type { Executor, JobOutcome, StageJob } from "../../src/executors/stage-job.ts";
 import { WatchSession } from "../../src/watch/watch-session.ts";
 import { TempProject } from "../helpers/temp-project.ts";
-import { waitUntil } from "./watcher.ts";
+import { waitUntil } from "../helpers/processes.ts";
 
 class FakeExecutor implements Executor {
   readonly failing = new Set<string>();

@@ -3,16 +3,11 @@
 import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { isAlive, waitUntil, Watcher } from "./watcher.ts";
+import { isAlive, loggedPid, waitUntil } from "../helpers/processes.ts";
+import { Watcher } from "./watcher.ts";
 
 const CONFIG = "configs/pipelines/numbers/config.yaml";
 
-/** The pid a stage of test/fixtures/mini-pids logged. */
-function loggedPid(p: TempProject, stage: string): number {
-  const m = /^pid (\d+)$/m.exec(p.read(`results/numbers/logs/${stage}.out`));
-  if (!m) throw new Error(`no pid in ${stage}'s log`);
-  return Number(m[1]);
-}
 
 describe("lbg watch and its workers", () => {
   let p: TempProject;

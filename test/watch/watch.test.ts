@@ -3,16 +3,14 @@
 import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { isAlive, waitUntil, Watcher } from "./watcher.ts";
+import { isAlive, waitUntil } from "../helpers/processes.ts";
+import { Watcher } from "./watcher.ts";
 
 describe("lbg watch", () => {
   let p: TempProject;
   let w: Watcher | undefined;
   afterEach(async () => {
-    if (w && w.child.exitCode === null) {
-      w.child.kill("SIGINT");
-      await w.exited;
-    }
+    await w?.stop();
     w = undefined;
     p?.remove();
   });

@@ -1,5 +1,4 @@
 // `lbg watch <run> --json` as a child process, with its events parsed as they arrive.
-import { readFileSync } from "node:fs";
 import { parseEvents, type TempProject } from "../helpers/temp-project.ts";
 
 export type Ev = Record<string, any>;
@@ -46,23 +45,5 @@ export class Watcher {
       this.child.kill("SIGINT");
       await this.exited;
     }
-  }
-}
-
-/** Whether a process is alive (a zombie, killed but not yet reaped, counts as dead). */
-export function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** Resolves once `pred` holds (polled). */
-export async function waitUntil(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const t = Date.now();
-  while (!pred()) {
-    if (Date.now() - t > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
