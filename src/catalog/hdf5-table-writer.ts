@@ -6,16 +6,15 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Dataset, File as H5File } from "h5wasm/node";
-import { blockRows, type ColumnType, type Table, type TableSchema } from "./column.ts";
+import type { ColumnType, TableSchema } from "./column.ts";
 import { h5wasm, makeGroup, withFixedClock } from "./hdf5-tables.ts";
 import { RowBuffer } from "./row-buffer.ts";
-import type { TableWriter, TableWriterOptions } from "./table-writer.ts";
-import type { GroupAttrs } from "./write-table.ts";
+import type { TableBackend, TableWriterOptions } from "./table-writer.ts";
 
 /** Longest HDF5 chunk (rows): 512 KB of float64, the size of parquet's row groups here. */
 export const MAX_CHUNK_ROWS = 65536;
 
-export async function openHdf5TableWriter(path: string, group: string, schema: TableSchema, options: TableWriterOptions): Promise<TableWriter> {
+export async function openHdf5TableWriter(path: string, group: string, schema: TableSchema, options: TableWriterOptions): Promise<TableBackend> {
   const h5 = await h5wasm();
   const { file, g } = withFixedClock(() => {
     const f: H5File = new h5.File(resolve(path), options.append && existsSync(path) ? "a" : "w", { libver: "v108" });
@@ -31,8 +30,6 @@ export async function openHdf5TableWriter(path: string, group: string, schema: T
   const entries = Object.entries(schema) as [string, ColumnType][];
   let datasets: Dataset[] | undefined;
   let written = 0;
-  let rows = 0;
-  let open = true;
   /** Writes the buffered rows (a full chunk, or the last part at close). Inside withFixedClock. */
   const buffer: RowBuffer = new RowBuffer(entries, chunkRows, (n) => {
     const data = (k: number) => buffer.columns[k]!.subarray(0, n);
@@ -46,36 +43,17 @@ export async function openHdf5TableWriter(path: string, group: string, schema: T
     }
     written += n;
   });
-  const ensureOpen = () => {
-    if (!open) throw new Error(`${path}: the table writer is closed`);
-  };
-
   return {
-    get rows() {
-      return rows;
-    },
-    async append(columns: Table) {
-      ensureOpen();
-      const m = blockRows(path, schema, columns);
-      withFixedClock(() => buffer.push(columns, m));
-      rows += m;
-    },
-    async close(attrs?: GroupAttrs) {
-      ensureOpen();
+    push: (block, rows) => withFixedClock(() => buffer.push(block, rows)),
+    finish: (attrs) =>
       withFixedClock(() => {
         try {
           buffer.flush();
           for (const [key, value] of Object.entries({ ...options.attrs, ...attrs })) g.create_attribute(key, value);
         } finally {
-          open = false;
           file.close();
         }
-      });
-    },
-    abort() {
-      if (!open) return;
-      open = false;
-      withFixedClock(() => file.close());
-    },
+      }),
+    release: () => withFixedClock(() => file.close()),
   };
 }

@@ -2,45 +2,26 @@
 // writeTable's fixed-size row groups, which hyparquet-writer's ParquetWriter then encodes and its file writer
 // flushes to disk. Memory: one row group plus the block being appended. Row groups, schema, codec and
 // createdBy are writeTable's, so the file is byte-identical to writing the whole table at once.
-import type { ColumnType, Table, TableSchema } from "./column.ts";
-import { blockRows } from "./column.ts";
+import type { ColumnType, TableSchema } from "./column.ts";
 import { CREATED_BY, parquetSchema, physicalValues, ROW_GROUP_ROWS } from "./parquet-tables.ts";
 import { RowBuffer } from "./row-buffer.ts";
-import type { TableWriter } from "./table-writer.ts";
+import type { TableBackend } from "./table-writer.ts";
 
-export async function openParquetTableWriter(path: string, schema: TableSchema): Promise<TableWriter> {
+export async function openParquetTableWriter(path: string, schema: TableSchema): Promise<TableBackend> {
   const { ParquetWriter, fileWriter } = await import("hyparquet-writer");
   const entries = Object.entries(schema) as [string, ColumnType][];
   const pq = new ParquetWriter({ writer: fileWriter(path), schema: parquetSchema(entries), createdBy: CREATED_BY });
-  let rows = 0;
-  let open = true;
   // The row group being filled; each full one is encoded and goes to disk.
   const group: RowBuffer = new RowBuffer(entries, ROW_GROUP_ROWS, (n) => {
     const columnData = entries.map(([name], k) => ({ name, data: physicalValues(group.columns[k]!.subarray(0, n)) as any }));
     pq.write({ columnData, rowGroupSize: ROW_GROUP_ROWS });
   });
-  const ensureOpen = () => {
-    if (!open) throw new Error(`${path}: the table writer is closed`);
-  };
-
   return {
-    get rows() {
-      return rows;
-    },
-    async append(columns: Table) {
-      ensureOpen();
-      const m = blockRows(path, schema, columns);
-      group.push(columns, m);
-      rows += m;
-    },
-    async close() {
-      ensureOpen();
-      open = false;
+    push: (block, rows) => group.push(block, rows),
+    finish: () => {
       if (group.filled > 0) group.flush();
       pq.finish();
     },
-    abort() {
-      open = false;
-    },
+    release: () => {}, // nothing to let go of before finish: the file writer holds no handle open
   };
 }

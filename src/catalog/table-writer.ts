@@ -5,7 +5,7 @@
 //   as for writeTable (hdf5-table-writer.ts). Chunks hold 65,536 rows, or `expectedRows` when fewer.
 //   parquet: rows are regrouped into writeTable's fixed row groups and each full group goes to disk, so the
 //   file is byte for byte the one writeTable would write for the whole table (parquet-table-writer.ts).
-import { isColumnType, type Table, type TableSchema } from "./column.ts";
+import { blockRows, isColumnType, type Table, type TableSchema } from "./column.ts";
 import { openHdf5TableWriter } from "./hdf5-table-writer.ts";
 import { openParquetTableWriter } from "./parquet-table-writer.ts";
 import { tableFormat } from "./table-format.ts";
@@ -34,6 +34,43 @@ export interface TableWriter {
   abort(): void;
 }
 
+/** What a format adds to the writer: take a checked block, finish the file, or let it go unfinished. */
+export interface TableBackend {
+  push(block: Table, rows: number): void;
+  finish(attrs?: GroupAttrs): void;
+  release(): void;
+}
+
+/** The checks every format shares: blocks match the schema, nothing is written after close or abort. */
+function guarded(path: string, schema: TableSchema, backend: TableBackend): TableWriter {
+  let rows = 0;
+  let open = true;
+  const ensureOpen = () => {
+    if (!open) throw new Error(`${path}: the table writer is closed`);
+  };
+  return {
+    get rows() {
+      return rows;
+    },
+    async append(columns: Table) {
+      ensureOpen();
+      const m = blockRows(path, schema, columns);
+      backend.push(columns, m);
+      rows += m;
+    },
+    async close(attrs?: GroupAttrs) {
+      ensureOpen();
+      open = false;
+      backend.finish(attrs);
+    },
+    abort() {
+      if (!open) return;
+      open = false;
+      backend.release();
+    },
+  };
+}
+
 /** Opens a streaming writer of one table (an HDF5 group, or a whole parquet file). */
 export async function openTableWriter(path: string, group: string, schema: TableSchema, options: TableWriterOptions = {}): Promise<TableWriter> {
   const names = Object.keys(schema);
@@ -44,7 +81,7 @@ export async function openTableWriter(path: string, group: string, schema: Table
   if (tableFormat(path) === "parquet") {
     if (options.append) throw new Error(`${path}: a parquet file holds one table; cannot append group "${group}"`);
     if (options.attrs && Object.keys(options.attrs).length) throw new Error(`${path}: parquet tables take no attributes`);
-    return openParquetTableWriter(path, schema);
+    return guarded(path, schema, await openParquetTableWriter(path, schema));
   }
-  return openHdf5TableWriter(path, group, schema, options);
+  return guarded(path, schema, await openHdf5TableWriter(path, group, schema, options));
 }
