@@ -117,7 +117,11 @@ async function bundleWorker(dir) {
 }
 
 function child(worker, task, args) {
-  const r = spawnSync(process.execPath, [worker, task, JSON.stringify(args)], { cwd: REPO, encoding: "utf8", maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [worker, task, JSON.stringify(args)], {
+    cwd: REPO,
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`${task} failed (exit ${r.status}):\n${r.stderr}`);
   const line = r.stdout.trim().split("\n").pop();
   return JSON.parse(line);
@@ -144,21 +148,43 @@ async function main() {
       }
       const rows = [];
       const add = (label, r) =>
-        rows.push([label, fmtRate(r.objects, r.seconds), r.seconds ? `${r.seconds.toFixed(3)} s` : "-", r.best ? fmtRate(r.objects, r.best) : "-", fmtMb(r.maxRssKb)]);
+        rows.push([
+          label,
+          fmtRate(r.objects, r.seconds),
+          r.seconds ? `${r.seconds.toFixed(3)} s` : "-",
+          r.best ? fmtRate(r.objects, r.best) : "-",
+          fmtMb(r.maxRssKb),
+        ]);
       add("node + bundle loaded (baseline)", child(worker, "baseline", {}));
-      for (const [fmt, file] of [["HDF5", "photometry_catalog.hdf5"], ["parquet", "photometry_catalog.pq"]]) {
+      for (const [fmt, file] of [
+        ["HDF5", "photometry_catalog.hdf5"],
+        ["parquet", "photometry_catalog.pq"],
+      ]) {
         add(`${fmt} read, whole columns`, child(worker, "read-whole", { path: f(file), repeat: REPEAT }));
-        add(`${fmt} read, chunks of ${CHUNK.toLocaleString("en")}`, child(worker, "read-chunks", { path: f(file), repeat: REPEAT, chunk: CHUNK }));
+        add(
+          `${fmt} read, chunks of ${CHUNK.toLocaleString("en")}`,
+          child(worker, "read-chunks", { path: f(file), repeat: REPEAT, chunk: CHUNK }),
+        );
       }
-      const est = child(worker, "estimate", { path: f("photometry_catalog.hdf5"), model: f("photoz_model.hdf5"), out: join(scratch, "photoz.hdf5"), chunk: CHUNK, objects: OBJECTS });
+      const est = child(worker, "estimate", {
+        path: f("photometry_catalog.hdf5"),
+        model: f("photoz_model.hdf5"),
+        out: join(scratch, "photoz.hdf5"),
+        chunk: CHUNK,
+        objects: OBJECTS,
+      });
       add(`EstimatePhotoz (HDF5 in/out, chunks of ${CHUNK.toLocaleString("en")})`, est);
 
       const head = ["measurement", "objects/s", "time", `best of ${REPEAT}`, "peak RSS"];
       const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
       const line = (r) => r.map((c, k) => (k === 0 ? c.padEnd(w[k]) : c.padStart(w[k]))).join("   ");
-      console.log(`lbg catalog throughput: ${OBJECTS.toLocaleString("en")} objects, 12 float64 photometry columns (objects/s: first read in a fresh process)`);
+      console.log(
+        `lbg catalog throughput: ${OBJECTS.toLocaleString("en")} objects, 12 float64 photometry columns (objects/s: first read in a fresh process)`,
+      );
       const { training } = child(worker, "info", { model: f("photoz_model.hdf5") });
-      console.log(`(${prep ? `SimulateCatalog took ${prep.simulate.toFixed(1)} s; ` : ""}kNN model: ${training.toLocaleString("en")} training objects, k = 20)`);
+      console.log(
+        `(${prep ? `SimulateCatalog took ${prep.simulate.toFixed(1)} s; ` : ""}kNN model: ${training.toLocaleString("en")} training objects, k = 20)`,
+      );
       console.log(line(head));
       console.log(w.map((n) => "-".repeat(n)).join("   "));
       for (const r of rows) console.log(line(r));

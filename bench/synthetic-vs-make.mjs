@@ -5,7 +5,17 @@
 // (lbg's early cutoff; make and ninja cannot know), and counts how many stages each tool re-ran.
 //   node bench/synthetic-vs-make.mjs [--n 1000] [--m 50] [--repeat 5]
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +25,9 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const N = arg("n", 1000), M = arg("m", 50), REPEAT = arg("repeat", 5);
+const N = arg("n", 1000),
+  M = arg("m", 50),
+  REPEAT = arg("repeat", 5);
 
 // Stage i reads source (i mod M) and, after the first M, the output of stage floor(i/2): a DAG with fan-in.
 // Its output is the *number of lines* of both inputs, so appending a character to a line changes nothing
@@ -32,7 +44,9 @@ export function generate(dir) {
   cpSync(join(REPO, "src"), join(dir, "src"), { recursive: true });
   cpSync(join(REPO, "package.json"), join(dir, "package.json"));
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
-  writeFileSync(join(dir, "lbg_stages/count_step.ts"), `import { readFileSync, writeFileSync } from "node:fs";
+  writeFileSync(
+    join(dir, "lbg_stages/count_step.ts"),
+    `import { readFileSync, writeFileSync } from "node:fs";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 /** Counts the lines of its two inputs. */
 export default class CountStep extends Stage {
@@ -43,7 +57,8 @@ export default class CountStep extends Stage {
     writeFileSync(ctx.outputs.out!, \`\${lines(ctx.inputs.a!) + lines(ctx.inputs.b!)}\\n\`);
   }
 }
-`);
+`,
+  );
   let pipe = "modules: lbg_stages\nstages:\n";
   let inputs = "";
   let make = "all:";
@@ -62,9 +77,15 @@ export default class CountStep extends Stage {
     ninja += `build out/out${i}.txt: count ${path(a)} ${path(b)}\n`;
   }
   writeFileSync(join(dir, "configs/pipelines/synthetic/pipeline.yaml"), pipe);
-  writeFileSync(join(dir, "configs/runs/synthetic.yaml"), `resume: True\npipelines: synthetic\noutput_dir: results/<run>/outputs\nlog_dir: results/<run>/logs\ninputs:\n${inputs}`);
+  writeFileSync(
+    join(dir, "configs/runs/synthetic.yaml"),
+    `resume: True\npipelines: synthetic\noutput_dir: results/<run>/outputs\nlog_dir: results/<run>/logs\ninputs:\n${inputs}`,
+  );
   writeFileSync(join(dir, "Makefile"), `${make}\n\n$(shell mkdir -p out)\n${rules.join("\n")}`);
-  writeFileSync(join(dir, "build.ninja"), `${ninja}default ${Array.from({ length: N }, (_, i) => `out/out${i}.txt`).join(" ")}\n`);
+  writeFileSync(
+    join(dir, "build.ninja"),
+    `${ninja}default ${Array.from({ length: N }, (_, i) => `out/out${i}.txt`).join(" ")}\n`,
+  );
 }
 
 function time(cmd, args, cwd) {
@@ -83,7 +104,11 @@ function median(xs) {
 const tools = {
   lbg: {
     build: (dir) => {
-      const { ms, stdout } = time(process.execPath, [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json"], dir);
+      const { ms, stdout } = time(
+        process.execPath,
+        [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json"],
+        dir,
+      );
       const end = JSON.parse(stdout.trim().split("\n").at(-1));
       return { ms, ran: end.succeeded, hashed: end.filesHashed };
     },
@@ -118,7 +143,9 @@ try {
   generate(dir);
   execFileSync(process.execPath, [join(dir, "src/bin/lbg.mjs"), "--version"], { cwd: dir }); // bundle once
   const src = join(dir, "data/src7.txt");
-  const directReaders = Array.from({ length: N }, (_, i) => i).filter((i) => edges(i).a === "src7" || edges(i).b === "src7").length;
+  const directReaders = Array.from({ length: N }, (_, i) => i).filter(
+    (i) => edges(i).a === "src7" || edges(i).b === "src7",
+  ).length;
   for (const [name, tool] of Object.entries(tools)) {
     const full = tool.build(dir);
     // lbg's first no-op after a build is its full check (it writes the no-op stamp); later ones use the stamp.
@@ -133,15 +160,25 @@ try {
     tool.build(dir); // back to the original for the next tool
     rows.push([name, "full build", full.ms, full.ran, full.hashed]);
     rows.push([name, "first no-op after the build", firstNoop.ms, firstNoop.ran, firstNoop.hashed]);
-    rows.push([name, `no-op (median of the next ${REPEAT})`, median(noops.map((x) => x.ms)), Math.max(...noops.map((x) => x.ran)), noops.at(-1).hashed]);
+    rows.push([
+      name,
+      `no-op (median of the next ${REPEAT})`,
+      median(noops.map((x) => x.ms)),
+      Math.max(...noops.map((x) => x.ran)),
+      noops.at(-1).hashed,
+    ]);
     rows.push([name, "touch one source", touched.ms, touched.ran, touched.hashed]);
     rows.push([name, "one-byte edit of it", edited.ms, edited.ran, edited.hashed]);
   }
-  console.log(`Synthetic DAG: N=${N} stages, M=${M} sources; the edited source has ${directReaders} direct readers. -j2 for every tool.`);
+  console.log(
+    `Synthetic DAG: N=${N} stages, M=${M} sources; the edited source has ${directReaders} direct readers. -j2 for every tool.`,
+  );
   console.log("| tool | scenario | wall ms | stages re-run | files hashed (lbg) |");
   console.log("|---|---|---:|---:|---:|");
   for (const [t, s, ms, ran, h] of rows) console.log(`| ${t} | ${s} | ${ms.toFixed(0)} | ${ran} | ${h ?? ""} |`);
-  console.log("Targets: lbg no-op < 200 ms with 0 files hashed; full build < 10 s; touch → 0 re-run; edit → only the direct readers.");
+  console.log(
+    "Targets: lbg no-op < 200 ms with 0 files hashed; full build < 10 s; touch → 0 re-run; edit → only the direct readers.",
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

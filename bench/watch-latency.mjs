@@ -18,7 +18,10 @@ export async function watchLatency(edits = EDITS) {
     cpSync(join(REPO, "package.json"), join(dir, "package.json"));
     symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
     cpSync(join(REPO, "test", "fixtures", "mini"), dir, { recursive: true });
-    const child = spawn(process.execPath, [join(dir, "src", "bin", "lbg.mjs"), "watch", "numbers", "--json"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [join(dir, "src", "bin", "lbg.mjs"), "watch", "numbers", "--json"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let buf = "";
     const waiters = [];
     child.stdout.on("data", (d) => {
@@ -29,13 +32,18 @@ export async function watchLatency(edits = EDITS) {
         buf = buf.slice(nl + 1);
         if (!line.startsWith("{")) continue;
         const e = JSON.parse(line);
-        for (const w of [...waiters]) if (w.pred(e)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(performance.now()); }
+        for (const w of [...waiters])
+          if (w.pred(e)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(performance.now());
+          }
       }
     });
-    const next = (pred) => new Promise((resolve, reject) => {
-      waiters.push({ pred, resolve });
-      setTimeout(() => reject(new Error("timed out")), 20_000).unref();
-    });
+    const next = (pred) =>
+      new Promise((resolve, reject) => {
+        waiters.push({ pred, resolve });
+        setTimeout(() => reject(new Error("timed out")), 20_000).unref();
+      });
     await next((e) => e.event === "watch-idle");
     const cfgPath = join(dir, "configs/pipelines/numbers/config.yaml");
     const base = readFileSync(cfgPath, "utf8");
@@ -60,5 +68,7 @@ export async function watchLatency(edits = EDITS) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await watchLatency();
-  console.log(`lbg watch: save → affected stage started, ${r.edits} edits: median ${r.median.toFixed(0)} ms (min ${r.min.toFixed(0)}, max ${r.max.toFixed(0)}); target < 300 ms`);
+  console.log(
+    `lbg watch: save → affected stage started, ${r.edits} edits: median ${r.median.toFixed(0)} ms (min ${r.min.toFixed(0)}, max ${r.max.toFixed(0)}); target < 300 ms`,
+  );
 }

@@ -1,7 +1,15 @@
 // EstimatePhotoz: k-nearest-neighbour photo-z for every object of a catalog, streamed in row blocks.
 // The class only knows its generic tags (`photoz_model`, `catalog` → `photoz_estimates`); pipelines use it
 // twice through aliases (test set and target catalog).
-import { iterateChunks, openTableWriter, readAttrs, readColumns, rowCount, toFloat64, type TableSchema } from "../src/catalog/index.ts";
+import {
+  iterateChunks,
+  openTableWriter,
+  readAttrs,
+  readColumns,
+  rowCount,
+  toFloat64,
+  type TableSchema,
+} from "../src/catalog/index.ts";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 import { KdTree } from "./lib/kdtree.ts";
 import { summariseNeighbours } from "./lib/knn-photoz.ts";
@@ -36,7 +44,11 @@ export default class EstimatePhotoz extends Stage<Config> {
   static inputs = { photoz_model: "hdf5", catalog: "hdf5" } as const;
   static outputs = { photoz_estimates: "hdf5" } as const;
   static config = {
-    kernel_width: { type: "float", default: 0.03, doc: "width σ/(1+z) of the Gaussian kernels smoothing the neighbours' redshifts" },
+    kernel_width: {
+      type: "float",
+      default: 0.03,
+      doc: "width σ/(1+z) of the Gaussian kernels smoothing the neighbours' redshifts",
+    },
     chunk_rows: { type: "int", default: 100000, doc: "catalog rows read and processed per block (bounds memory)" },
   } as const;
 
@@ -46,12 +58,15 @@ export default class EstimatePhotoz extends Stage<Config> {
     const attrs = await readAttrs(modelPath, "model");
     const k = Number(attrs.k);
     const magnitudeWeight = Number(attrs.magnitude_weight);
-    if (!(k >= 1) || !Number.isFinite(magnitudeWeight)) throw new Error(`${modelPath}: not a kNN photo-z model (attributes k, magnitude_weight)`);
+    if (!(k >= 1) || !Number.isFinite(magnitudeWeight))
+      throw new Error(`${modelPath}: not a kNN photo-z model (attributes k, magnitude_weight)`);
     // Non-detections are replaced exactly as in training: the model carries nondetect_val and the limits.
     const nondetectVal = Number(attrs.nondetect_val);
     const limits = BANDS.map((b) => Number(attrs[`mag_limit_${b}`]));
     if (!(nondetectVal > 0) || !limits.every(Number.isFinite)) {
-      throw new Error(`${modelPath}: the model has no non-detection limits (attributes nondetect_val, mag_limit_<band>): retrain it with this TrainPhotoz`);
+      throw new Error(
+        `${modelPath}: the model has no non-detection limits (attributes nondetect_val, mag_limit_<band>): retrain it with this TrainPhotoz`,
+      );
     }
     const replaced = BANDS.map(() => 0);
     const model = await readColumns(modelPath, "model", [...FEATURE_NAMES, "redshift"]);
@@ -66,7 +81,10 @@ export default class EstimatePhotoz extends Stage<Config> {
     // Streamed: each block of estimates is appended to the output as it is made, so memory is bounded by
     // chunk_rows (and the model), not by the catalog.
     const expectedRows = await rowCount(ctx.inputs.catalog, "photometry");
-    const out = await openTableWriter(ctx.outputs.photoz_estimates, "photoz", OUTPUT_SCHEMA, { attrs: { estimator: "knn", k }, expectedRows });
+    const out = await openTableWriter(ctx.outputs.photoz_estimates, "photoz", OUTPUT_SCHEMA, {
+      attrs: { estimator: "knn", k },
+      expectedRows,
+    });
     const idx = new Int32Array(k);
     const d2 = new Float64Array(k);
     const zs = new Float64Array(k);

@@ -1,5 +1,15 @@
 // EvaluateLBGSelection: completeness and purity of each LBG sample against the catalog's true redshifts.
-import { histogram, Plot, PALETTE, readAttrs, readColumns, toFloat64, writePng, writeYaml, type YamlValue } from "../src/catalog/index.ts";
+import {
+  histogram,
+  Plot,
+  PALETTE,
+  readAttrs,
+  readColumns,
+  toFloat64,
+  writePng,
+  writeYaml,
+  type YamlValue,
+} from "../src/catalog/index.ts";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 import { median } from "./lib/photoz-metrics.ts";
 
@@ -23,7 +33,11 @@ export default class EvaluateLBGSelection extends Stage<Config> {
       default: { "u-dropouts": [2.5, 3.5], "g-dropouts": [3.3, 4.5], "r-dropouts": [4.3, 5.5] },
       doc: "sample name → [z_min, z_max) its objects should lie in (samples without an entry get count and median z only)",
     },
-    redshift_column: { type: "str", default: "redshift_true", doc: "column of photometry_catalog holding the true redshift" },
+    redshift_column: {
+      type: "str",
+      default: "redshift_true",
+      doc: "column of photometry_catalog holding the true redshift",
+    },
   } as const;
 
   async run(ctx: StageContext<Config>): Promise<void> {
@@ -33,9 +47,11 @@ export default class EvaluateLBGSelection extends Stage<Config> {
     const attrs = await readAttrs(ctx.inputs.tomography_catalog, "tomography");
     const z = toFloat64(truth[redshift_column]);
     const bin = tomo.bin;
-    if (bin.length !== z.length) throw new Error(`tomography_catalog has ${bin.length} rows, photometry_catalog ${z.length}`);
+    if (bin.length !== z.length)
+      throw new Error(`tomography_catalog has ${bin.length} rows, photometry_catalog ${z.length}`);
     for (let i = 0; i < z.length; i++) {
-      if (truth.id[i] !== tomo.id[i]) throw new Error(`row ${i}: tomography id ${tomo.id[i]} ≠ catalog id ${truth.id[i]}`);
+      if (truth.id[i] !== tomo.id[i])
+        throw new Error(`row ${i}: tomography id ${tomo.id[i]} ≠ catalog id ${truth.id[i]}`);
     }
     // Bins are samples: TXPipe's `nbin`, each named by the attribute sample_<i>.
     const names = Array.from({ length: Number(attrs.nbin ?? 0) }, (_, k) => String(attrs[`sample_${k}`] ?? `bin ${k}`));
@@ -52,7 +68,10 @@ export default class EvaluateLBGSelection extends Stage<Config> {
       hists.push(hist);
       yMax = Math.max(yMax, ...hist);
       const range = target_redshifts[name];
-      const entry: Record<string, YamlValue> = { count: selected.length, median_z: selected.length ? median(selected) : null };
+      const entry: Record<string, YamlValue> = {
+        count: selected.length,
+        median_z: selected.length ? median(selected) : null,
+      };
       if (Array.isArray(range) && range.length === 2) {
         const [lo, hi] = range.map(Number);
         let inRange = 0;
@@ -76,7 +95,13 @@ export default class EvaluateLBGSelection extends Stage<Config> {
     });
     writeYaml(ctx.outputs.lbg_selection_metrics, { total: z.length, samples: result });
 
-    const plot = new Plot({ xRange: [0, zTop], yRange: [0, Math.ceil(yMax * 1.1)], xLabel: "z true", yLabel: "count", title: "LBG samples" });
+    const plot = new Plot({
+      xRange: [0, zTop],
+      yRange: [0, Math.ceil(yMax * 1.1)],
+      xLabel: "z true",
+      yLabel: "count",
+      title: "LBG samples",
+    });
     hists.forEach((h, k) => {
       plot.steps(edges, h, PALETTE[k % PALETTE.length]);
       plot.legend(k, names[k], PALETTE[k % PALETTE.length]);

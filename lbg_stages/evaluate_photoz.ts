@@ -25,7 +25,11 @@ export default class EvaluatePhotoz extends Stage<Config> {
     point_estimate: { type: "str", default: "z_mode", doc: "photo-z column evaluated: z_mode, z_mean or z_median" },
     redshift_column: { type: "str", default: "redshift", doc: "column of test_catalog holding the true redshift" },
     outlier_threshold: { type: "float", default: 0.15, doc: "|Δz| above which an object is an outlier" },
-    z_bins: { type: "list", default: [0, 0.5, 1, 1.5, 2, 3, 6], doc: "edges of the true-redshift bins of the per-bin metrics" },
+    z_bins: {
+      type: "list",
+      default: [0, 0.5, 1, 1.5, 2, 3, 6],
+      doc: "edges of the true-redshift bins of the per-bin metrics",
+    },
   } as const;
 
   async run(ctx: StageContext<Config>): Promise<void> {
@@ -47,7 +51,11 @@ export default class EvaluatePhotoz extends Stage<Config> {
     for (let b = 0; b + 1 < edges.length; b++) {
       const rows: number[] = [];
       for (let i = 0; i < zTrue.length; i++) if (zTrue[i] >= edges[b] && zTrue[i] < edges[b + 1]) rows.push(i);
-      const m = photozMetrics(rows.map((i) => zPhot[i]), rows.map((i) => zTrue[i]), outlier_threshold);
+      const m = photozMetrics(
+        rows.map((i) => zPhot[i]),
+        rows.map((i) => zTrue[i]),
+        outlier_threshold,
+      );
       bins.push({ z_min: edges[b], z_max: edges[b + 1], ...metricsYaml(m) });
     }
     writeYaml(ctx.outputs.photoz_metrics, {
@@ -93,9 +101,19 @@ function largestFinite(values: ArrayLike<number>): number {
   return top;
 }
 
-function metricsYaml(m: { count: number; bias: number; sigma_nmad: number; outlier_fraction: number }): Record<string, YamlValue> {
+function metricsYaml(m: {
+  count: number;
+  bias: number;
+  sigma_nmad: number;
+  outlier_fraction: number;
+}): Record<string, YamlValue> {
   const num = (x: number) => (Number.isFinite(x) ? x : null);
-  return { count: m.count, bias: num(m.bias), sigma_nmad: num(m.sigma_nmad), outlier_fraction: num(m.outlier_fraction) };
+  return {
+    count: m.count,
+    bias: num(m.bias),
+    sigma_nmad: num(m.sigma_nmad),
+    outlier_fraction: num(m.outlier_fraction),
+  };
 }
 
 /** Estimates re-ordered to the truth rows by id (the usual case, identical order, costs one pass). */

@@ -4,7 +4,14 @@ import { iterateChunks, openTableWriter, rowCount, writeArrays } from "../src/ca
 import { OptionError, Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";
 import { parseCut, shorten, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
-import { describeReplaced, detectedMagnitudes, limitsByBand, NONDETECTION_OPTIONS, nondetectionProblems, type NondetectionConfig } from "./lib/nondetections.ts";
+import {
+  describeReplaced,
+  detectedMagnitudes,
+  limitsByBand,
+  NONDETECTION_OPTIONS,
+  nondetectionProblems,
+  type NondetectionConfig,
+} from "./lib/nondetections.ts";
 
 interface Config extends NondetectionConfig {
   color_mag_cuts: Record<string, string[]>;
@@ -32,7 +39,8 @@ export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] 
     throw new OptionError(option, `must map sample names to lists of cuts, got ${show(cuts)}`);
   }
   const entries = Object.entries(cuts as Record<string, unknown>);
-  if (entries.length === 0) throw new OptionError(option, "names no sample", { hint: "e.g. g-dropouts: [g - r > 1, r - i < 1]" });
+  if (entries.length === 0)
+    throw new OptionError(option, "names no sample", { hint: "e.g. g-dropouts: [g - r > 1, r - i < 1]" });
   return entries.map(([name, list]) => {
     const sample = `sample "${shorten(name)}"`;
     if (!Array.isArray(list) || list.length === 0) {
@@ -41,11 +49,14 @@ export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] 
     return {
       name,
       cuts: list.map((text, i) => {
-        if (typeof text !== "string") throw new OptionError(option, `${sample}: cut ${show(text)} is not a string`, { path: [name, i] });
+        if (typeof text !== "string")
+          throw new OptionError(option, `${sample}: cut ${show(text)} is not a string`, { path: [name, i] });
         try {
           return parseCut(text, BANDS);
         } catch (e) {
-          throw new OptionError(option, `${sample}, cut "${shorten(text)}": ${(e as Error).message}`, { path: [name, i] });
+          throw new OptionError(option, `${sample}, cut "${shorten(text)}": ${(e as Error).message}`, {
+            path: [name, i],
+          });
         }
       }),
     };
@@ -65,7 +76,11 @@ export default class SelectLBGColorCuts extends Stage<Config> {
   static inputs = { photometry_catalog: "hdf5" } as const;
   static outputs = { tomography_catalog: "hdf5" } as const;
   static config = {
-    color_mag_cuts: { type: "dict", default: DEFAULT_CUTS, doc: "sample name → list of cuts, e.g. 'g - r > 1.5 * (r - i) + 0.8'" },
+    color_mag_cuts: {
+      type: "dict",
+      default: DEFAULT_CUTS,
+      doc: "sample name → list of cuts, e.g. 'g - r > 1.5 * (r - i) + 0.8'",
+    },
     chunk_rows: { type: "int", default: 100000, doc: "catalog rows processed per block" },
     ...NONDETECTION_OPTIONS,
   } as const;
@@ -86,9 +101,19 @@ export default class SelectLBGColorCuts extends Stage<Config> {
     // Streamed: each block's bins are appended as they are made (memory bounded by chunk_rows).
     const path = ctx.outputs.tomography_catalog;
     const expectedRows = await rowCount(ctx.inputs.photometry_catalog, "photometry");
-    const out = await openTableWriter(path, "tomography", { bin: Int32Array, lens_weight: Float32Array, id: BigInt64Array }, { expectedRows });
+    const out = await openTableWriter(
+      path,
+      "tomography",
+      { bin: Int32Array, lens_weight: Float32Array, id: BigInt64Array },
+      { expectedRows },
+    );
     try {
-      for await (const chunk of iterateChunks(ctx.inputs.photometry_catalog, "photometry", columns, ctx.config.chunk_rows)) {
+      for await (const chunk of iterateChunks(
+        ctx.inputs.photometry_catalog,
+        "photometry",
+        columns,
+        ctx.config.chunk_rows,
+      )) {
         const m = chunk.end - chunk.start;
         const detected = detectedMagnitudes(chunk.columns, limits, ctx.config.nondetect_val);
         detected.replaced.forEach((c, q) => (replaced[q] += c));
@@ -121,8 +146,16 @@ export default class SelectLBGColorCuts extends Stage<Config> {
       out.abort();
     }
     const inAny = counts.reduce((a, b) => a + b, 0);
-    await writeArrays(path, "counts", { counts: Int32Array.from(counts), counts_2d: Int32Array.of(inAny) }, { append: true });
+    await writeArrays(
+      path,
+      "counts",
+      { counts: Int32Array.from(counts), counts_2d: Int32Array.of(inAny) },
+      { append: true },
+    );
     ctx.log(describeReplaced(replaced, out.rows));
-    ctx.log(`${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${out.rows} objects` + (overlaps ? ` (${overlaps} also passed a later sample)` : ""));
+    ctx.log(
+      `${samples.map((s, k) => `${s.name}: ${counts[k]}`).join(", ")} of ${out.rows} objects` +
+        (overlaps ? ` (${overlaps} also passed a later sample)` : ""),
+    );
   }
 }

@@ -39,7 +39,11 @@ export default class SimulateCatalog extends Stage<Config> {
     mag_limit: { type: "float", default: 25.3, doc: "observed i-band limit of the photometric catalog" },
     spec_mag_limit: { type: "float", default: 23.0, doc: "observed i-band limit of the spectroscopic subset" },
     z_max: { type: "float", default: 6.0, doc: "largest redshift simulated" },
-    sed_scatter: { type: "float", default: 0.04, doc: "per-band Gaussian scatter (mag) of true magnitudes around the template family" },
+    sed_scatter: {
+      type: "float",
+      default: 0.04,
+      doc: "per-band Gaussian scatter (mag) of true magnitudes around the template family",
+    },
   } as const;
 
   async run(ctx: StageContext<Config>): Promise<void> {
@@ -47,7 +51,8 @@ export default class SimulateCatalog extends Stage<Config> {
     for (const key of ["n_years", "mag_limit", "spec_mag_limit", "z_max", "sed_scatter"] as const) {
       if (!Number.isFinite(cfg[key])) throw new Error(`${key} must be a number, got ${cfg[key]}`);
     }
-    if (!(Number.isInteger(cfg.n_objects) && cfg.n_objects > 0)) throw new Error(`n_objects must be a positive integer, got ${cfg.n_objects}`);
+    if (!(Number.isInteger(cfg.n_objects) && cfg.n_objects > 0))
+      throw new Error(`n_objects must be a positive integer, got ${cfg.n_objects}`);
     if (!(cfg.n_years > 0)) throw new Error(`n_years must be positive, got ${cfg.n_years}`);
     if (!(cfg.z_max > 0.1)) throw new Error(`z_max must be above 0.1, got ${cfg.z_max}`);
     const mock = simulateMock({
@@ -58,7 +63,9 @@ export default class SimulateCatalog extends Stage<Config> {
       zMax: cfg.z_max,
       sedScatter: cfg.sed_scatter,
     });
-    ctx.log(`5σ depths after ${cfg.n_years} yr: ${BANDS.map((b, k) => `${b} ${mock.depths[k].toFixed(2)}`).join(", ")}`);
+    ctx.log(
+      `5σ depths after ${cfg.n_years} yr: ${BANDS.map((b, k) => `${b} ${mock.depths[k].toFixed(2)}`).join(", ")}`,
+    );
     ctx.log(`kept ${cfg.n_objects} of ${mock.drawn} simulated galaxies (observed i < ${cfg.mag_limit})`);
     const n = cfg.n_objects;
     const { redshift: z, sedType: type, mags, errs } = mock;
@@ -78,13 +85,23 @@ export default class SimulateCatalog extends Stage<Config> {
     const magColumns: Table = {};
     BANDS.forEach((b, q) => (magColumns[`mag_${b}`] = mags[q]));
     BANDS.forEach((b, q) => (magColumns[`mag_err_${b}`] = errs[q]));
-    await writeTable(ctx.outputs.photometry_catalog, "photometry", { id, ra, dec, redshift_true: z, sed_type_true: type, ...magColumns });
+    await writeTable(ctx.outputs.photometry_catalog, "photometry", {
+      id,
+      ra,
+      dec,
+      redshift_true: z,
+      sed_type_true: type,
+      ...magColumns,
+    });
 
     const spec: number[] = [];
     for (let k = 0; k < n; k++) if (mags[I][k] < cfg.spec_mag_limit) spec.push(k);
     const specColumns: Table = { id, ra, dec, redshift: z, ...magColumns };
-    await writeTable(ctx.outputs.spec_catalog, "photometry", Object.fromEntries(Object.entries(specColumns).map(([k, c]) => [k, takeRows(c, spec)])));
+    await writeTable(
+      ctx.outputs.spec_catalog,
+      "photometry",
+      Object.fromEntries(Object.entries(specColumns).map(([k, c]) => [k, takeRows(c, spec)])),
+    );
     ctx.log(`spectroscopic subset: ${spec.length} objects with i < ${cfg.spec_mag_limit}`);
   }
 }
-

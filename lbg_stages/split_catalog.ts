@@ -21,7 +21,8 @@ export default class SplitCatalog extends Stage<Config> {
 
   async run(ctx: StageContext<Config>): Promise<void> {
     const { train_fraction, seed } = ctx.config;
-    if (!(train_fraction >= 0 && train_fraction <= 1)) throw new Error(`train_fraction must be in [0, 1], got ${train_fraction}`);
+    if (!(train_fraction >= 0 && train_fraction <= 1))
+      throw new Error(`train_fraction must be in [0, 1], got ${train_fraction}`);
     const table = await readColumns(ctx.inputs.spec_catalog, "photometry");
     const n = tableLength(table);
     const nTrain = Math.round(train_fraction * n);
@@ -31,7 +32,8 @@ export default class SplitCatalog extends Stage<Config> {
     const train: number[] = [];
     const test: number[] = [];
     for (let r = 0; r < n; r++) (inTrain[r] ? train : test).push(r);
-    const subset = (rows: number[]): Table => Object.fromEntries(Object.entries(table).map(([name, col]) => [name, takeRows(col, rows)]));
+    const subset = (rows: number[]): Table =>
+      Object.fromEntries(Object.entries(table).map(([name, col]) => [name, takeRows(col, rows)]));
     await writeTable(ctx.outputs.training_catalog, "photometry", subset(train));
     await writeTable(ctx.outputs.test_catalog, "photometry", subset(test));
     ctx.log(`split ${n} objects: ${train.length} training, ${test.length} test`);

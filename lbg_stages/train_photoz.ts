@@ -1,7 +1,14 @@
 // TrainPhotoz: the "training" of a k-nearest-neighbour photo-z is storing the training set in feature space.
 import { readColumns, toFloat64, writeTable } from "../src/catalog/index.ts";
 import { Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";
-import { describeReplaced, detectedMagnitudes, limitsByBand, NONDETECTION_OPTIONS, nondetectionProblems, type NondetectionConfig } from "./lib/nondetections.ts";
+import {
+  describeReplaced,
+  detectedMagnitudes,
+  limitsByBand,
+  NONDETECTION_OPTIONS,
+  nondetectionProblems,
+  type NondetectionConfig,
+} from "./lib/nondetections.ts";
 import { BANDS } from "./lib/lsst.ts";
 import { buildFeatures, FEATURE_NAMES, MAG_COLUMNS, N_FEATURES } from "./lib/photoz-features.ts";
 
@@ -22,14 +29,23 @@ export default class TrainPhotoz extends Stage<Config> {
   static outputs = { photoz_model: "hdf5" } as const;
   static config = {
     k: { type: "int", default: 20, doc: "number of nearest neighbours used per estimate" },
-    magnitude_weight: { type: "float", default: 0.1, doc: "weight of the i magnitude relative to colours in the distance" },
-    redshift_column: { type: "str", default: "redshift", doc: "column of the training catalog holding the true redshift" },
+    magnitude_weight: {
+      type: "float",
+      default: 0.1,
+      doc: "weight of the i magnitude relative to colours in the distance",
+    },
+    redshift_column: {
+      type: "str",
+      default: "redshift",
+      doc: "column of the training catalog holding the true redshift",
+    },
     ...NONDETECTION_OPTIONS,
   } as const;
 
   static validate(config: Config): OptionProblem[] {
     const problems = nondetectionProblems(config);
-    if (!(Number.isInteger(config.k) && config.k >= 1)) problems.unshift({ option: "k", message: `must be a positive integer, got ${config.k}` });
+    if (!(Number.isInteger(config.k) && config.k >= 1))
+      problems.unshift({ option: "k", message: `must be a positive integer, got ${config.k}` });
     return problems;
   }
 

@@ -35,7 +35,8 @@ interface Token {
   col: number;
 }
 
-const TOKEN = /\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[<>+\-*/()]))/y;
+const TOKEN =
+  /\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[<>+\-*/()]))/y;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -66,7 +67,8 @@ export interface Cut {
 }
 
 export function parseCut(text: string, allowed: readonly string[]): Cut {
-  if (text.length > MAX_CUT_LENGTH) throw new CutSyntaxError(`cut is ${text.length} characters long, more than ${MAX_CUT_LENGTH}`);
+  if (text.length > MAX_CUT_LENGTH)
+    throw new CutSyntaxError(`cut is ${text.length} characters long, more than ${MAX_CUT_LENGTH}`);
   const tokens = tokenize(text);
   let p = 0;
   let depth = 0;
@@ -91,12 +93,15 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
     if (t.type === "num") {
       p++;
       const value = Number(t.text);
-      if (!Number.isFinite(value)) throw new CutSyntaxError(`number '${shorten(t.text, 20)}' at column ${t.col} is too large`);
+      if (!Number.isFinite(value))
+        throw new CutSyntaxError(`number '${shorten(t.text, 20)}' at column ${t.col} is too large`);
       return { kind: "num", value };
     }
     if (t.type === "name") {
       if (!allowed.includes(t.text)) {
-        throw new CutSyntaxError(`unknown name '${shorten(t.text, 20)}' at column ${t.col} (allowed: ${allowed.join(" ")})`);
+        throw new CutSyntaxError(
+          `unknown name '${shorten(t.text, 20)}' at column ${t.col} (allowed: ${allowed.join(" ")})`,
+        );
       }
       p++;
       used.add(t.text);

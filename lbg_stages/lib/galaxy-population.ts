@@ -121,7 +121,13 @@ export class GalaxyPopulation {
   ) {
     this.distances = distanceTable(zMax, 0.01);
     const xs = Float64Array.from({ length: 1801 }, (_, k) => X_MIN + (k * (X_MAX - X_MIN)) / 1800);
-    this.xSamplers = this.populations.map((p) => new Tabulated(xs, xs.map((x) => schechter(p.alpha, x))));
+    this.xSamplers = this.populations.map(
+      (p) =>
+        new Tabulated(
+          xs,
+          xs.map((x) => schechter(p.alpha, x)),
+        ),
+    );
     const d = this.distances;
     this.mFaint = d.z.map((z) => {
       const zz = Math.max(z, 0.005);
@@ -132,7 +138,10 @@ export class GalaxyPopulation {
     );
     this.redShare = d.z.map((_, k) => counts[0][k] / (counts[0][k] + counts[1][k] || 1));
     // Number of galaxies per unit z (both populations, down to the faintest visible magnitude).
-    this.zSampler = new Tabulated(d.z, counts[0].map((c, k) => c + counts[1][k]));
+    this.zSampler = new Tabulated(
+      d.z,
+      counts[0].map((c, k) => c + counts[1][k]),
+    );
   }
 
   draw(rng: Random): Galaxy {

@@ -11,7 +11,9 @@ import { BANDS, MAG_COLUMNS, coaddDepth, oneSigmaLimit } from "./lsst.ts";
  * LSST 1σ limiting magnitudes after 10 years (lsst.ts), by magnitude column: exactly what SimulateCatalog
  * writes for a non-detection at its default n_years, so replacing one of its non-detections changes nothing.
  */
-export const DEFAULT_MAG_LIMITS: Record<string, number> = Object.fromEntries(BANDS.map((b, q) => [MAG_COLUMNS[q], oneSigmaLimit(coaddDepth(b, 10))]));
+export const DEFAULT_MAG_LIMITS: Record<string, number> = Object.fromEntries(
+  BANDS.map((b, q) => [MAG_COLUMNS[q], oneSigmaLimit(coaddDepth(b, 10))]),
+);
 
 /** The two options of every stage that reads magnitudes (TrainPhotoz, SelectLBGColorCuts). */
 export const NONDETECTION_OPTIONS = {
@@ -35,19 +37,35 @@ export interface NondetectionConfig {
 /** Problems with the two options, for stages' validate hooks. */
 export function nondetectionProblems(c: NondetectionConfig): OptionProblem[] {
   const v = c.nondetect_val;
-  if (!(Number.isFinite(v) && v > 0)) return [{ option: "nondetect_val", message: `must be a positive number, got ${v}`, hint: "RAIL's default is 99" }];
+  if (!(Number.isFinite(v) && v > 0))
+    return [{ option: "nondetect_val", message: `must be a positive number, got ${v}`, hint: "RAIL's default is 99" }];
   const limits = c.mag_limits;
-  if (typeof limits !== "object" || limits === null || Array.isArray(limits)) return [{ option: "mag_limits", message: "must map magnitude columns to limits" }];
+  if (typeof limits !== "object" || limits === null || Array.isArray(limits))
+    return [{ option: "mag_limits", message: "must map magnitude columns to limits" }];
   const problems: OptionProblem[] = [];
   for (const col of MAG_COLUMNS) {
     const m = limits[col];
-    if (m === undefined) problems.push({ option: "mag_limits", message: `has no limit for ${col}`, hint: `add '${col}: <1σ limiting magnitude>'` });
+    if (m === undefined)
+      problems.push({
+        option: "mag_limits",
+        message: `has no limit for ${col}`,
+        hint: `add '${col}: <1σ limiting magnitude>'`,
+      });
     else if (typeof m !== "number" || !Number.isFinite(m) || Math.abs(m) >= v) {
-      problems.push({ option: "mag_limits", path: [col], message: `${col}: ${JSON.stringify(m)} is not a finite magnitude below nondetect_val (${v})` });
+      problems.push({
+        option: "mag_limits",
+        path: [col],
+        message: `${col}: ${JSON.stringify(m)} is not a finite magnitude below nondetect_val (${v})`,
+      });
     }
   }
   for (const col of Object.keys(limits)) {
-    if (!MAG_COLUMNS.includes(col)) problems.push({ option: "mag_limits", path: [col], message: `unknown column ${col} (known: ${MAG_COLUMNS.join(", ")})` });
+    if (!MAG_COLUMNS.includes(col))
+      problems.push({
+        option: "mag_limits",
+        path: [col],
+        message: `unknown column ${col} (known: ${MAG_COLUMNS.join(", ")})`,
+      });
   }
   return problems;
 }
@@ -60,7 +78,11 @@ export function isNondetection(m: number, nondetectVal: number): boolean {
  * The mag_u … mag_y columns of a table as new float64 arrays (BANDS order) with every non-detection set to
  * its band's limit; `replaced` counts them per band.
  */
-export function detectedMagnitudes(table: Table, limits: readonly number[], nondetectVal: number): { mags: Float64Array[]; replaced: number[] } {
+export function detectedMagnitudes(
+  table: Table,
+  limits: readonly number[],
+  nondetectVal: number,
+): { mags: Float64Array[]; replaced: number[] } {
   const replaced = BANDS.map(() => 0);
   const mags = MAG_COLUMNS.map((c, q) => {
     const col = table[c];

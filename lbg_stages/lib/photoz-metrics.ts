@@ -16,7 +16,11 @@ export function median(values: ArrayLike<number>): number {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-export function photozMetrics(zPhot: ArrayLike<number>, zTrue: ArrayLike<number>, outlierThreshold: number): PhotozMetrics {
+export function photozMetrics(
+  zPhot: ArrayLike<number>,
+  zTrue: ArrayLike<number>,
+  outlierThreshold: number,
+): PhotozMetrics {
   const n = zTrue.length;
   if (zPhot.length !== n) throw new Error(`photo-z metrics: ${zPhot.length} estimates for ${n} true redshifts`);
   const dz = new Float64Array(n);

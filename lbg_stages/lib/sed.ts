@@ -43,7 +43,9 @@ const LYMAN_SERIES: [number, number][] = [
 ];
 
 /** Anchor wavelengths (Å, rest frame) of the templates. */
-const ANCHORS = [912, 1000, 1100, 1216, 1500, 2000, 2500, 3000, 3500, 3700, 3950, 4100, 4500, 5000, 5500, 6500, 8000, 10000, 12000];
+const ANCHORS = [
+  912, 1000, 1100, 1216, 1500, 2000, 2500, 3000, 3500, 3700, 3950, 4100, 4500, 5000, 5500, 6500, 8000, 10000, 12000,
+];
 
 /**
  * Template AB magnitudes at ANCHORS minus that at 5500 Å, in type order t = 0, 0.25, 0.5, 0.75, 1.
@@ -53,11 +55,28 @@ const ANCHORS = [912, 1000, 1100, 1216, 1500, 2000, 2500, 3000, 3500, 3700, 3950
  */
 export const TEMPLATES: { name: string; mags: number[] }[] = [
   // 912  1000  1100  1216  1500  2000  2500  3000  3500  3700  3950  4100  4500  5000 5500  6500   8000   10000  12000
-  { name: "E", mags: [7.6, 7.4, 7.2, 7.0, 6.4, 5.7, 5.0, 4.0, 2.75, 2.35, 1.95, 1.2, 0.85, 0.4, 0, -0.26, -0.66, -1.0, -1.2] },
-  { name: "Sbc", mags: [5.3, 4.8, 4.4, 3.9, 3.6, 3.2, 2.8, 2.25, 1.75, 1.6, 1.38, 0.9, 0.6, 0.28, 0, -0.22, -0.55, -0.82, -0.98] },
-  { name: "Scd", mags: [3.6, 3.15, 2.8, 2.3, 2.1, 1.9, 1.62, 1.32, 1.07, 0.97, 0.85, 0.6, 0.42, 0.2, 0, -0.17, -0.4, -0.56, -0.66] },
-  { name: "Im", mags: [2.4, 1.95, 1.6, 1.15, 1.0, 0.9, 0.82, 0.77, 0.72, 0.7, 0.48, 0.4, 0.28, 0.13, 0, -0.13, -0.3, -0.44, -0.52] },
-  { name: "SB", mags: [1.05, 0.68, 0.42, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.3, 0.15, 0.13, 0.11, 0.05, 0, -0.09, -0.2, -0.32, -0.42] },
+  {
+    name: "E",
+    mags: [7.6, 7.4, 7.2, 7.0, 6.4, 5.7, 5.0, 4.0, 2.75, 2.35, 1.95, 1.2, 0.85, 0.4, 0, -0.26, -0.66, -1.0, -1.2],
+  },
+  {
+    name: "Sbc",
+    mags: [5.3, 4.8, 4.4, 3.9, 3.6, 3.2, 2.8, 2.25, 1.75, 1.6, 1.38, 0.9, 0.6, 0.28, 0, -0.22, -0.55, -0.82, -0.98],
+  },
+  {
+    name: "Scd",
+    mags: [3.6, 3.15, 2.8, 2.3, 2.1, 1.9, 1.62, 1.32, 1.07, 0.97, 0.85, 0.6, 0.42, 0.2, 0, -0.17, -0.4, -0.56, -0.66],
+  },
+  {
+    name: "Im",
+    mags: [2.4, 1.95, 1.6, 1.15, 1.0, 0.9, 0.82, 0.77, 0.72, 0.7, 0.48, 0.4, 0.28, 0.13, 0, -0.13, -0.3, -0.44, -0.52],
+  },
+  {
+    name: "SB",
+    mags: [
+      1.05, 0.68, 0.42, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.3, 0.15, 0.13, 0.11, 0.05, 0, -0.09, -0.2, -0.32, -0.42,
+    ],
+  },
 ];
 
 const LN_ANCHORS = ANCHORS.map(Math.log);
@@ -145,7 +164,9 @@ export class ColourTable {
     });
     // Rest-frame f_ν of each type on a fine grid uniform in ln λ, so the loop below interpolates instead of
     // evaluating the templates (the table is built at every stage start).
-    const restGrid = types.map((mags) => Float64Array.from({ length: REST_GRID_N }, (_, q) => Math.exp(logSed(REST_LN_MIN + q * REST_LN_STEP, mags))));
+    const restGrid = types.map((mags) =>
+      Float64Array.from({ length: REST_GRID_N }, (_, q) => Math.exp(logSed(REST_LN_MIN + q * REST_LN_STEP, mags))),
+    );
     const f = new Float64Array(lambdas.length);
     for (let j = 0; j < this.nZ; j++) {
       const z = j * dz;
@@ -155,7 +176,8 @@ export class ColourTable {
         const rest = restGrid[k];
         for (let q = 0; q < lambdas.length; q++) {
           const x = (lnLambdas[q] - ln1z - REST_LN_MIN) / REST_LN_STEP;
-          if (x <= 0) f[q] = 0; // below 500 Å: no flux
+          if (x <= 0)
+            f[q] = 0; // below 500 Å: no flux
           else {
             const i = Math.min(Math.floor(x), REST_GRID_N - 2);
             const w = x - i;
@@ -186,7 +208,8 @@ export class ColourTable {
     const base = b * this.nT;
     const at = (k: number, j: number) => this.offsets[(base + k) * this.nZ + j];
     return (
-      (1 - wt) * ((1 - wz) * at(k0, j0) + wz * at(k0, j0 + 1)) + wt * ((1 - wz) * at(k0 + 1, j0) + wz * at(k0 + 1, j0 + 1))
+      (1 - wt) * ((1 - wz) * at(k0, j0) + wz * at(k0, j0 + 1)) +
+      wt * ((1 - wz) * at(k0 + 1, j0) + wz * at(k0 + 1, j0 + 1))
     );
   }
 }

@@ -47,7 +47,9 @@ async function ensureBundle() {
   try {
     const known = JSON.parse(readFileSync(index, "utf8"));
     if (known.stats === stats && existsSync(join(cacheDir, known.dir, "cli.mjs"))) return join(cacheDir, known.dir);
-  } catch { /* first start, or another version's index */ }
+  } catch {
+    /* first start, or another version's index */
+  }
   const { createHash } = await import("node:crypto");
   const h = hashSources(srcDir, createHash("sha1"));
   h.update(readFileSync(join(root, "package.json")));
@@ -57,7 +59,9 @@ async function ensureBundle() {
       const tmp = `${index}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ stats, dir: basename(dir) }));
       renameSync(tmp, index);
-    } catch { /* read-only node_modules: hash every time */ }
+    } catch {
+      /* read-only node_modules: hash every time */
+    }
   };
   if (existsSync(join(dir, "cli.mjs"))) {
     remember();
@@ -76,7 +80,9 @@ async function ensureBundle() {
     // Dependencies are bundled too (one file parses faster than many packages); esbuild is a native binary.
     // react-devtools-core is Ink's optional peer, imported only when DEV=true (and not installed).
     external: ["esbuild", "react-devtools-core"],
-    banner: { js: "import { createRequire as __lbgCreateRequire } from 'node:module'; const require = __lbgCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __lbgCreateRequire } from 'node:module'; const require = __lbgCreateRequire(import.meta.url);",
+    },
     splitting: true,
     keepNames: true,
     sourcemap: true,

@@ -89,12 +89,18 @@ export function blockRows(path: string, schema: TableSchema, columns: Table): nu
   for (const [name, type] of Object.entries(schema)) {
     const col = columns[name];
     if (!(col instanceof type)) {
-      throw new Error(`${path}: column ${name} must be a ${type.name}, got ${col === undefined ? "nothing" : col.constructor.name}`);
+      throw new Error(
+        `${path}: column ${name} must be a ${type.name}, got ${col === undefined ? "nothing" : col.constructor.name}`,
+      );
     }
     if (n === undefined) n = col.length;
-    else if (col.length !== n) throw new Error(`${path}: column ${name} has ${col.length} rows in this block, ${Object.keys(schema)[0]} has ${n}`);
+    else if (col.length !== n)
+      throw new Error(
+        `${path}: column ${name} has ${col.length} rows in this block, ${Object.keys(schema)[0]} has ${n}`,
+      );
   }
   const extra = Object.keys(columns).filter((k) => !(k in schema));
-  if (extra.length) throw new Error(`${path}: column ${extra[0]} is not in the table's schema (${Object.keys(schema).join(", ")})`);
+  if (extra.length)
+    throw new Error(`${path}: column ${extra[0]} is not in the table's schema (${Object.keys(schema).join(", ")})`);
   return n ?? 0;
 }

@@ -14,7 +14,12 @@ import type { TableBackend, TableWriterOptions } from "./table-writer.ts";
 /** Longest HDF5 chunk (rows): 512 KB of float64, the size of parquet's row groups here. */
 export const MAX_CHUNK_ROWS = 65536;
 
-export async function openHdf5TableWriter(path: string, group: string, schema: TableSchema, options: TableWriterOptions): Promise<TableBackend> {
+export async function openHdf5TableWriter(
+  path: string,
+  group: string,
+  schema: TableSchema,
+  options: TableWriterOptions,
+): Promise<TableBackend> {
   const h5 = await h5wasm();
   const { file, g } = withFixedClock(() => {
     const f: H5File = new h5.File(resolve(path), options.append && existsSync(path) ? "a" : "w", { libver: "v108" });
@@ -34,7 +39,9 @@ export async function openHdf5TableWriter(path: string, group: string, schema: T
   const buffer: RowBuffer = new RowBuffer(entries, chunkRows, (n) => {
     const data = (k: number) => buffer.columns[k]!.subarray(0, n);
     if (!datasets) {
-      datasets = entries.map(([name], k) => g.create_dataset({ name, data: data(k), shape: [n], maxshape: [null], chunks: [chunkRows] }));
+      datasets = entries.map(([name], k) =>
+        g.create_dataset({ name, data: data(k), shape: [n], maxshape: [null], chunks: [chunkRows] }),
+      );
     } else if (n > 0) {
       datasets.forEach((d, k) => {
         d.resize([written + n]);

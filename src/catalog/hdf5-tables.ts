@@ -121,7 +121,8 @@ export async function readHdf5Attrs(path: string, group: string): Promise<Record
       const v = attr.value;
       if (typeof v === "number" || typeof v === "string") out[name] = v;
       else if (typeof v === "bigint") out[name] = Number(v);
-      else if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<unknown>).length === 1) out[name] = Number((v as unknown as ArrayLike<number>)[0]);
+      else if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<unknown>).length === 1)
+        out[name] = Number((v as unknown as ArrayLike<number>)[0]);
     }
     return out;
   } finally {
@@ -166,7 +167,12 @@ export interface Hdf5GroupData {
  * Writes groups to a new file (`append: false`, replacing any file) or adds them to an existing one. Groups
  * are tables (columns of one length) unless `ragged`: then any 1-D arrays (TXPipe's `counts` group).
  */
-export async function writeHdf5Groups(path: string, groups: Record<string, Hdf5GroupData>, append: boolean, ragged = false): Promise<void> {
+export async function writeHdf5Groups(
+  path: string,
+  groups: Record<string, Hdf5GroupData>,
+  append: boolean,
+  ragged = false,
+): Promise<void> {
   const h5 = await h5wasm();
   for (const [name, data] of Object.entries(groups)) {
     if (ragged) for (const [col, v] of Object.entries(data.columns)) asColumn(v, `${path}: ${name}/${col}`);

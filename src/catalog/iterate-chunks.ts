@@ -18,7 +18,15 @@ export interface Chunk {
  * Yields consecutive blocks of at most `chunkRows` rows of the named columns, in row order.
  * The file stays open until the loop ends (or breaks).
  */
-export function iterateChunks(path: string, group: string, columns: string[], chunkRows: number): AsyncGenerator<Chunk> {
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunkRows must be a positive integer, got ${chunkRows}`);
-  return tableFormat(path) === "hdf5" ? hdf5Chunks(path, group, columns, chunkRows) : parquetChunks(path, columns, chunkRows);
+export function iterateChunks(
+  path: string,
+  group: string,
+  columns: string[],
+  chunkRows: number,
+): AsyncGenerator<Chunk> {
+  if (!Number.isInteger(chunkRows) || chunkRows < 1)
+    throw new Error(`chunkRows must be a positive integer, got ${chunkRows}`);
+  return tableFormat(path) === "hdf5"
+    ? hdf5Chunks(path, group, columns, chunkRows)
+    : parquetChunks(path, columns, chunkRows);
 }

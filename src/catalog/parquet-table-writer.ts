@@ -13,7 +13,10 @@ export async function openParquetTableWriter(path: string, schema: TableSchema):
   const pq = new ParquetWriter({ writer: fileWriter(path), schema: parquetSchema(entries), createdBy: CREATED_BY });
   // The row group being filled; each full one is encoded and goes to disk.
   const group: RowBuffer = new RowBuffer(entries, ROW_GROUP_ROWS, (n) => {
-    const columnData = entries.map(([name], k) => ({ name, data: physicalValues(group.columns[k]!.subarray(0, n)) as any }));
+    const columnData = entries.map(([name], k) => ({
+      name,
+      data: physicalValues(group.columns[k]!.subarray(0, n)) as any,
+    }));
     pq.write({ columnData, rowGroupSize: ROW_GROUP_ROWS });
   });
   return {

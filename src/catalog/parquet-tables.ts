@@ -48,7 +48,9 @@ export function parquetSchema(types: [name: string, type: ColumnCtor][]): Schema
 
 /** The typed array a parquet column reads into, from its schema element. */
 function ctorOf(el: SchemaElement, path: string): ColumnCtor {
-  const hit = WRITE_TYPES.find(([, t]) => t.type === el.type && (t.converted_type ?? undefined) === (el.converted_type ?? undefined));
+  const hit = WRITE_TYPES.find(
+    ([, t]) => t.type === el.type && (t.converted_type ?? undefined) === (el.converted_type ?? undefined),
+  );
   if (hit) return hit[1].ctor;
   if (el.type === "INT32") return Int32Array;
   if (el.type === "INT64") return BigInt64Array;

@@ -25,7 +25,8 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 
 export function encodePng(image: RgbImage): Uint8Array {
   const { width, height, pixels } = image;
-  if (pixels.length !== width * height * 3) throw new Error(`PNG: expected ${width * height * 3} bytes, got ${pixels.length}`);
+  if (pixels.length !== width * height * 3)
+    throw new Error(`PNG: expected ${width * height * 3} bytes, got ${pixels.length}`);
   const header = new Uint8Array(13);
   const hv = new DataView(header.buffer);
   hv.setUint32(0, width);
@@ -35,7 +36,12 @@ export function encodePng(image: RgbImage): Uint8Array {
   const stride = width * 3;
   const raw = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  const parts = [SIGNATURE, chunk("IHDR", header), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))];
+  const parts = [
+    SIGNATURE,
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw, { level: 9 })),
+    chunk("IEND", new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {

@@ -8,7 +8,11 @@ export class RowBuffer {
   readonly columns: Column[];
   filled = 0;
 
-  constructor(private readonly entries: [string, ColumnType][], readonly capacity: number, private readonly onFull: (rows: number) => void) {
+  constructor(
+    private readonly entries: [string, ColumnType][],
+    readonly capacity: number,
+    private readonly onFull: (rows: number) => void,
+  ) {
     this.columns = entries.map(([, T]) => new T(capacity));
   }
 
@@ -17,7 +21,9 @@ export class RowBuffer {
     for (let from = 0; from < rows; ) {
       const take = Math.min(rows - from, this.capacity - this.filled);
       // The schema check (blockRows) guarantees each block column has the buffer's array type.
-      this.entries.forEach(([name], k) => (this.columns[k] as any).set((block[name] as any).subarray(from, from + take), this.filled));
+      this.entries.forEach(([name], k) =>
+        (this.columns[k] as any).set((block[name] as any).subarray(from, from + take), this.filled),
+      );
       this.filled += take;
       from += take;
       if (this.filled === this.capacity) this.flush();

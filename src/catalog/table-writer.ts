@@ -72,15 +72,22 @@ function guarded(path: string, schema: TableSchema, backend: TableBackend): Tabl
 }
 
 /** Opens a streaming writer of one table (an HDF5 group, or a whole parquet file). */
-export async function openTableWriter(path: string, group: string, schema: TableSchema, options: TableWriterOptions = {}): Promise<TableWriter> {
+export async function openTableWriter(
+  path: string,
+  group: string,
+  schema: TableSchema,
+  options: TableWriterOptions = {},
+): Promise<TableWriter> {
   const names = Object.keys(schema);
   if (names.length === 0) throw new Error(`${path}: a table needs at least one column`);
   for (const [name, type] of Object.entries(schema)) {
-    if (!isColumnType(type)) throw new Error(`${path}: column ${name}: schema entries are typed-array classes such as Float64Array`);
+    if (!isColumnType(type))
+      throw new Error(`${path}: column ${name}: schema entries are typed-array classes such as Float64Array`);
   }
   if (tableFormat(path) === "parquet") {
     if (options.append) throw new Error(`${path}: a parquet file holds one table; cannot append group "${group}"`);
-    if (options.attrs && Object.keys(options.attrs).length) throw new Error(`${path}: parquet tables take no attributes`);
+    if (options.attrs && Object.keys(options.attrs).length)
+      throw new Error(`${path}: parquet tables take no attributes`);
     return guarded(path, schema, await openParquetTableWriter(path, schema));
   }
   return guarded(path, schema, await openHdf5TableWriter(path, group, schema, options));

@@ -21,10 +21,16 @@ export interface WriteTableOptions {
 }
 
 /** Writes one table. Columns keep the given key order and their array types (Float64Array → float64, ...). */
-export async function writeTable(path: string, group: string, columns: Table, options: WriteTableOptions = {}): Promise<void> {
+export async function writeTable(
+  path: string,
+  group: string,
+  columns: Table,
+  options: WriteTableOptions = {},
+): Promise<void> {
   if (tableFormat(path) === "parquet") {
     if (options.append) throw new Error(`${path}: a parquet file holds one table; cannot append group "${group}"`);
-    if (options.attrs && Object.keys(options.attrs).length) throw new Error(`${path}: parquet tables take no attributes`);
+    if (options.attrs && Object.keys(options.attrs).length)
+      throw new Error(`${path}: parquet tables take no attributes`);
     return writeParquetTable(path, columns);
   }
   return writeHdf5Groups(path, { [group]: { columns, attrs: options.attrs } }, options.append ?? false);
@@ -34,8 +40,14 @@ export async function writeTable(path: string, group: string, columns: Table, op
  * Writes a group of 1-D arrays of any lengths, which is not a table: per-bin summaries such as TXPipe's
  * `counts` group (`counts` with one entry per bin beside `counts_2d` with one). HDF5 only.
  */
-export async function writeArrays(path: string, group: string, arrays: Table, options: WriteTableOptions = {}): Promise<void> {
-  if (tableFormat(path) === "parquet") throw new Error(`${path}: parquet files hold tables only; cannot write arrays "${group}"`);
+export async function writeArrays(
+  path: string,
+  group: string,
+  arrays: Table,
+  options: WriteTableOptions = {},
+): Promise<void> {
+  if (tableFormat(path) === "parquet")
+    throw new Error(`${path}: parquet files hold tables only; cannot write arrays "${group}"`);
   return writeHdf5Groups(path, { [group]: { columns: arrays, attrs: options.attrs } }, options.append ?? false, true);
 }
 

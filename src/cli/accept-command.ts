@@ -10,10 +10,16 @@ import { RunLock } from "../store/run-lock.ts";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 
-export async function acceptCommand(ref: RunRef, stages: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function acceptCommand(
+  ref: RunRef,
+  stages: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const { root, name: runName } = ref;
   const p = await loadProject(ref, { warn: (w) => err(`warning: ${w.format(fromCwd)}\n`) });
-  for (const s of stages) if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
+  for (const s of stages)
+    if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
   const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
   try {
     const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
@@ -33,8 +39,17 @@ export async function acceptCommand(ref: RunRef, stages: string[], out: (s: stri
         err(`skipped ${name}: output ${relative(root, missing.path)} does not exist (build it instead)\n`);
         continue;
       }
-      for (const o of node.outputs) outputs[o.tag] = { path: relative(root, o.path), hash: p.hashes.hash(o.path)!.hash };
-      records.append({ v: 1, stage: name, fingerprint: plan.fingerprint, fingerprintHash: plan.hash, outputs, finishedAt: new Date().toISOString(), seconds: records.get(name)?.seconds ?? 0 });
+      for (const o of node.outputs)
+        outputs[o.tag] = { path: relative(root, o.path), hash: p.hashes.hash(o.path)!.hash };
+      records.append({
+        v: 1,
+        stage: name,
+        fingerprint: plan.fingerprint,
+        fingerprintHash: plan.hash,
+        outputs,
+        finishedAt: new Date().toISOString(),
+        seconds: records.get(name)?.seconds ?? 0,
+      });
       out(`accepted ${name}  (was: ${plan.reasons.join("; ")})\n`);
       accepted++;
     }

@@ -24,19 +24,31 @@ function hasCommand(cmd: string): boolean {
 export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number> {
   const { root, name: runName } = ref;
   const warnings: string[] = [];
-  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => warnings.push(w.format(fromCwd)) });
+  const p = await loadProject(ref, {
+    site: flags.site,
+    sets: flags.set,
+    warn: (w) => warnings.push(w.format(fromCwd)),
+  });
   validateBuild(p, flags);
   if (flags.launcher !== undefined && flags.launcher !== "local" && flags.launcher !== "slurm") {
     throw new LbgError(`--launcher ${flags.launcher}: expected local or slurm`, { file: "--launcher" });
   }
-  const slurm = flags.launcher === "slurm" || (flags.launcher === undefined && (!!process.env.SLURM_JOB_ID || p.run.site.launcher === "slurm"));
-  if (slurm && !hasCommand("srun")) throw new LbgError("the slurm launcher needs srun, which is not on PATH", { file: "--launcher" }, "run inside a Slurm allocation, or use --launcher local");
+  const slurm =
+    flags.launcher === "slurm" ||
+    (flags.launcher === undefined && (!!process.env.SLURM_JOB_ID || p.run.site.launcher === "slurm"));
+  if (slurm && !hasCommand("srun"))
+    throw new LbgError(
+      "the slurm launcher needs srun, which is not on PATH",
+      { file: "--launcher" },
+      "run inside a Slurm allocation, or use --launcher local",
+    );
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait);
   const interrupts = catchInterrupts();
   const executor: Executor = slurm
     ? new SlurmExecutor((pids) => lock?.setWorkers(pids), lock?.file)
     : new LocalExecutor(root, (pids) => lock?.setWorkers(pids), lock?.file);
-  if (slurm && flags.jobs === undefined) flags = { ...flags, jobs: SlurmExecutor.allocationSlots() ?? p.run.site.maxThreads };
+  if (slurm && flags.jobs === undefined)
+    flags = { ...flags, jobs: SlurmExecutor.allocationSlots() ?? p.run.site.maxThreads };
   try {
     const seen = noopRecorder(emit);
     const r = await buildOnce(p, flags, { executor, emit: seen.emit, signal: interrupts.signal, warnings });

@@ -18,33 +18,64 @@ async function registryOf(where: StageModules): Promise<StageRegistry> {
   return reg;
 }
 
-export async function listCommand(root: string, what: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function listCommand(
+  root: string,
+  what: string,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   if (what === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
   else if (what === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
   else if (what === "stages") {
     const reg = await registryOf(projectStageModules(root));
     const classes = [...reg.classes.values()].sort((a, b) => a.name.localeCompare(b.name));
     const w = Math.max(0, ...classes.map((c) => c.name.length));
-    for (const c of classes) out(`${c.name.padEnd(w)}  ${c.file}  ${c.doc.split("\n")[0] ?? ""}\n`.replace(/\s+\n$/, "\n"));
+    for (const c of classes)
+      out(`${c.name.padEnd(w)}  ${c.file}  ${c.doc.split("\n")[0] ?? ""}\n`.replace(/\s+\n$/, "\n"));
     for (const b of reg.brokenFiles) err(`warning: ${b}\n`);
   } else throw new LbgError(`lbg list ${what}: expected stages, pipelines or runs`, { file: "list" });
   return 0;
 }
 
 /** `lbg describe <Stage> [--pipeline FILE]`: the class as the project's modules (or that file's) define it. */
-export async function describeCommand(name: string, opts: { pipeline?: string }, out: (s: string) => void): Promise<number> {
-  const reg = await registryOf(opts.pipeline ? pipelineStageModules(process.cwd(), opts.pipeline) : projectStageModules(findRoot()));
+export async function describeCommand(
+  name: string,
+  opts: { pipeline?: string },
+  out: (s: string) => void,
+): Promise<number> {
+  const reg = await registryOf(
+    opts.pipeline ? pipelineStageModules(process.cwd(), opts.pipeline) : projectStageModules(findRoot()),
+  );
   const c = reg.classes.get(name);
-  if (!c) throw new LbgError(`unknown stage class '${name}'`, opts.pipeline ? { file: opts.pipeline } : undefined, reg.brokenFiles[0] ? `a stage file failed to load: ${reg.brokenFiles[0]}` : suggest(name, [...reg.classes.keys()], "stage classes"));
-  out(c.kind === "python" ? `${c.name}  (Python class ${c.pyModule}.${c.pyClass}, ${c.file})\n` : `${c.name}  (${c.module}, ${c.file})\n`);
+  if (!c)
+    throw new LbgError(
+      `unknown stage class '${name}'`,
+      opts.pipeline ? { file: opts.pipeline } : undefined,
+      reg.brokenFiles[0]
+        ? `a stage file failed to load: ${reg.brokenFiles[0]}`
+        : suggest(name, [...reg.classes.keys()], "stage classes"),
+    );
+  out(
+    c.kind === "python"
+      ? `${c.name}  (Python class ${c.pyModule}.${c.pyClass}, ${c.file})\n`
+      : `${c.name}  (${c.module}, ${c.file})\n`,
+  );
   if (c.doc) out(`\n${c.doc.trim()}\n`);
-  if (c.kind === "python") out(`\nParallel: ${c.parallel ? "yes (nprocess > 1 runs it under MPI with --mpi)" : "no (nprocess must be 1)"}\n`);
-  const tags = (t: Record<string, string>) => Object.entries(t).map(([k, v]) => `  ${k}: ${v}`).join("\n") || "  (none)";
+  if (c.kind === "python")
+    out(`\nParallel: ${c.parallel ? "yes (nprocess > 1 runs it under MPI with --mpi)" : "no (nprocess must be 1)"}\n`);
+  const tags = (t: Record<string, string>) =>
+    Object.entries(t)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join("\n") || "  (none)";
   out(`\nInputs:\n${tags(c.inputs)}\nOutputs:\n${tags(c.outputs)}\nOptions:\n`);
   const options = Object.entries(c.options);
   if (options.length === 0) out("  (none)\n");
   for (const [k, o] of options) {
-    const dflt = optionRequired(o) ? "required" : o.default === undefined ? "optional" : `default ${JSON.stringify(o.default)}`;
+    const dflt = optionRequired(o)
+      ? "required"
+      : o.default === undefined
+        ? "optional"
+        : `default ${JSON.stringify(o.default)}`;
     out(`  ${k} (${o.type}, ${dflt})${o.doc ? `: ${o.doc}` : ""}\n`);
   }
   return 0;

@@ -32,10 +32,20 @@ function safe(p: string, dirs: string[]): boolean {
   });
 }
 
-export async function cleanCommand(root: string, ref: RunRef | undefined, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function cleanCommand(
+  root: string,
+  ref: RunRef | undefined,
+  flags: { cache?: boolean; dryRun?: boolean },
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const runsDir = join(root, ".cache", "runs");
   if (ref && !ref.ceciFile) findRunFile(root, ref.name);
-  const refs: RunRef[] = ref ? [ref] : existsSync(runsDir) ? readdirSync(runsDir).map((name) => ({ root, name, overrides: [] })) : [];
+  const refs: RunRef[] = ref
+    ? [ref]
+    : existsSync(runsDir)
+      ? readdirSync(runsDir).map((name) => ({ root, name, overrides: [] }))
+      : [];
   let count = 0;
   for (const r of refs) count += await cleanRun(r, flags, out, err);
   if (!ref && flags.cache) {
@@ -51,7 +61,12 @@ export async function cleanCommand(root: string, ref: RunRef | undefined, flags:
   return 0;
 }
 
-async function cleanRun(ref: RunRef, flags: { cache?: boolean; dryRun?: boolean }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function cleanRun(
+  ref: RunRef,
+  flags: { cache?: boolean; dryRun?: boolean },
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const { root, name: run } = ref;
   const cacheDir = runCacheDir(root, run);
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(cacheDir, "lock"), run, false);

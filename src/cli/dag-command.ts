@@ -4,7 +4,8 @@ import type { RunRef } from "../project/run-ref.ts";
 import { LbgError } from "../config/lbg-error.ts";
 
 export async function dagCommand(ref: RunRef, format: string, out: (s: string) => void): Promise<number> {
-  if (format !== "dot" && format !== "mermaid") throw new LbgError(`--format ${format}: expected dot or mermaid`, { file: "--format" });
+  if (format !== "dot" && format !== "mermaid")
+    throw new LbgError(`--format ${format}: expected dot or mermaid`, { file: "--format" });
   const { graph, run } = await loadProject(ref, { warn: () => {} });
   const edges: [string, string, string][] = [];
   const runInputs = new Set<string>();

@@ -62,7 +62,9 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `lbg build --salloc`: the same build (argv minus --salloc) inside a fresh allocation. */
 function buildInAllocation(args: string[], o: { nodes?: string; time?: string; qos?: string }): number {
-  const opts = [o.nodes && `--nodes=${o.nodes}`, o.time && `--time=${o.time}`, o.qos && `--qos=${o.qos}`].filter((x): x is string => !!x);
+  const opts = [o.nodes && `--nodes=${o.nodes}`, o.time && `--time=${o.time}`, o.qos && `--qos=${o.qos}`].filter(
+    (x): x is string => !!x,
+  );
   return salloc(opts, [process.execPath, resolve(process.argv[1]!), ...args.filter((a) => a !== "--salloc")]);
 }
 
@@ -86,13 +88,22 @@ function buildSink(root: string, o: { json?: boolean; plain?: boolean }): UiSink
 
 function program(setCode: (c: number) => void): Command {
   const p = new Command("lbg")
-    .description("Make-style incremental builds for LSST DESC ceci pipelines (runs × pipelines × stages): re-runs exactly the stages whose inputs, config or code changed.")
+    .description(
+      "Make-style incremental builds for LSST DESC ceci pipelines (runs × pipelines × stages): re-runs exactly the stages whose inputs, config or code changed.",
+    )
     .version(pkg.version, "-V, --version")
     .showSuggestionAfterError(true)
-    .addHelpText("after", "\nOutput of build: in a terminal, a live view (running stages with their last log line, progress,\nETA) once a stage starts; --plain prints plain lines instead, as in a pipe or CI; --json prints JSON lines.")
+    .addHelpText(
+      "after",
+      "\nOutput of build: in a terminal, a live view (running stages with their last log line, progress,\nETA) once a stage starts; --plain prints plain lines instead, as in a pipe or CI; --json prints JSON lines.",
+    )
     .exitOverride()
     // Commander's own errors (unknown flag, missing argument) become one line like ours.
-    .configureOutput({ writeErr: err, writeOut: out, outputError: (str, write) => write(`lbg: ${str.trim().replace(/\s*\n\s*/g, " ")}\n`) });
+    .configureOutput({
+      writeErr: err,
+      writeOut: out,
+      outputError: (str, write) => write(`lbg: ${str.trim().replace(/\s*\n\s*/g, " ")}\n`),
+    });
 
   p.command("build <run> [overrides...]")
     .description("build a run: run every stale stage, in parallel where the graph allows")
@@ -112,23 +123,41 @@ function program(setCode: (c: number) => void): Command {
     .option("--nodes <n>", "with --salloc: nodes")
     .option("--time <time>", "with --salloc: time limit")
     .option("--qos <qos>", "with --salloc: QOS, e.g. debug")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean; salloc?: boolean; nodes?: string; time?: string; qos?: string }) => {
-      jsonMode = !!o.json;
-      const ref = resolveRunRef(run, overrides);
-      if (o.salloc) {
-        setCode(buildInAllocation(process.argv.slice(2), o));
-        return;
-      }
-      const sink = buildSink(ref.root, o);
-      try {
-        setCode((await tryNoopShortcut(ref, o, sink.emit)) ?? (await (await commands.build()).buildCommand(ref, o, sink.emit)));
-      } finally {
-        await sink.close();
-      }
-    });
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: BuildFlags & {
+          json?: boolean;
+          plain?: boolean;
+          salloc?: boolean;
+          nodes?: string;
+          time?: string;
+          qos?: string;
+        },
+      ) => {
+        jsonMode = !!o.json;
+        const ref = resolveRunRef(run, overrides);
+        if (o.salloc) {
+          setCode(buildInAllocation(process.argv.slice(2), o));
+          return;
+        }
+        const sink = buildSink(ref.root, o);
+        try {
+          setCode(
+            (await tryNoopShortcut(ref, o, sink.emit)) ??
+              (await (await commands.build()).buildCommand(ref, o, sink.emit)),
+          );
+        } finally {
+          await sink.close();
+        }
+      },
+    );
 
   p.command("watch <run> [overrides...]")
-    .description("build, then re-run exactly the affected stages whenever the run's configs, inputs or stage code change")
+    .description(
+      "build, then re-run exactly the affected stages whenever the run's configs, inputs or stage code change",
+    )
     .option("-j, --jobs <n>", "stage slots", parseJobs)
     .option("--json", "print events as JSON lines on stdout")
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
@@ -146,9 +175,19 @@ function program(setCode: (c: number) => void): Command {
       // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
       const hooks: { session?: WatchSession; quit?: () => void } = {};
       const { startInkUi } = await import("../ui/start-ink-ui.tsx");
-      const ui = startInkUi({ root: ref.root, watch: true, onQuit: () => hooks.quit?.(), onRebuild: () => hooks.session?.rebuild(), onForceFailed: () => hooks.session?.forceFailed() });
+      const ui = startInkUi({
+        root: ref.root,
+        watch: true,
+        onQuit: () => hooks.quit?.(),
+        onRebuild: () => hooks.session?.rebuild(),
+        onForceFailed: () => hooks.session?.forceFailed(),
+      });
       try {
-        setCode(await (await commands.watch()).watchCommand(ref, o, ui.emit, { onSession: (session, quit) => Object.assign(hooks, { session, quit }) }));
+        setCode(
+          await (await commands.watch()).watchCommand(ref, o, ui.emit, {
+            onSession: (session, quit) => Object.assign(hooks, { session, quit }),
+          }),
+        );
       } finally {
         await ui.close();
       }
@@ -156,11 +195,13 @@ function program(setCode: (c: number) => void): Command {
 
   p.command("status <run> [overrides...]")
     .description("show which stages are fresh or stale, and why; runs nothing")
-    .option("--json", "print {\"stages\":[{stage,state,reasons}]}")
+    .option("--json", 'print {"stages":[{stage,state,reasons}]}')
     .option("--explain", "show every reason (the default output already does)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
-    .action(async (run: string, overrides: string[], o: { json?: boolean; site?: string; set?: string[] }) => setCode(await (await commands.status()).statusCommand(resolveRunRef(run, overrides), o, out, err)));
+    .action(async (run: string, overrides: string[], o: { json?: boolean; site?: string; set?: string[] }) =>
+      setCode(await (await commands.status()).statusCommand(resolveRunRef(run, overrides), o, out, err)),
+    );
 
   p.command("clean [run]")
     .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
@@ -180,7 +221,9 @@ function program(setCode: (c: number) => void): Command {
     .option("--constraint <constraint>", "node constraint, e.g. cpu")
     .option("--partition <partition>", "partition")
     .option("--site <site>", "site file configs/sites/<site>.yaml: batch defaults, and the build's site")
-    .action(async (run: string, buildArgs: string[], o: Record<string, string>) => setCode(await (await commands.submit()).submitCommand(resolveRunRef(run), o, buildArgs, out)));
+    .action(async (run: string, buildArgs: string[], o: Record<string, string>) =>
+      setCode(await (await commands.submit()).submitCommand(resolveRunRef(run), o, buildArgs, out)),
+    );
 
   p.command("cancel <run>")
     .description("cancel the Slurm batch job `lbg submit` made for a run")
@@ -188,21 +231,29 @@ function program(setCode: (c: number) => void): Command {
 
   p.command("accept <run> [stages...]")
     .description("record the current outputs of stale stages (all, or those named) as fresh without running them")
-    .action(async (run: string, stages: string[]) => setCode(await (await commands.accept()).acceptCommand(resolveRunRef(run), stages, out, err)));
+    .action(async (run: string, stages: string[]) =>
+      setCode(await (await commands.accept()).acceptCommand(resolveRunRef(run), stages, out, err)),
+    );
 
   p.command("dag <run> [overrides...]")
     .description("print the stage graph")
     .option("--format <format>", "dot or mermaid", "dot")
-    .action(async (run: string, overrides: string[], o: { format: string }) => setCode(await (await commands.dag()).dagCommand(resolveRunRef(run, overrides), o.format, out)));
+    .action(async (run: string, overrides: string[], o: { format: string }) =>
+      setCode(await (await commands.dag()).dagCommand(resolveRunRef(run, overrides), o.format, out)),
+    );
 
   p.command("list [what]")
     .description("list stages, pipelines or runs (default: runs)")
-    .action(async (what: string | undefined) => setCode(await (await commands.catalog()).listCommand(findRoot(), what ?? "runs", out, err)));
+    .action(async (what: string | undefined) =>
+      setCode(await (await commands.catalog()).listCommand(findRoot(), what ?? "runs", out, err)),
+    );
 
   p.command("describe <stage>")
     .description("show a stage class: inputs, outputs, options with defaults and docs")
     .option("--pipeline <file>", "look in the modules (and python_paths) of this pipeline file, e.g. a ceci pipeline")
-    .action(async (name: string, o: { pipeline?: string }) => setCode(await (await commands.catalog()).describeCommand(name, o, out)));
+    .action(async (name: string, o: { pipeline?: string }) =>
+      setCode(await (await commands.catalog()).describeCommand(name, o, out)),
+    );
 
   return p;
 }
@@ -214,20 +265,30 @@ async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+        return 0;
       return 2; // commander already printed its one-line message
     }
     if (e instanceof LbgError) {
       const msg = e.format(fromCwd);
-      if (jsonMode) out(`${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`);
+      if (jsonMode)
+        out(
+          `${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`,
+        );
       err(`lbg: error: ${msg}\n`);
       return e.exitCode;
     }
     const ex = e as NodeJS.ErrnoException;
-    const msg = ex?.code === "EACCES" || ex?.code === "EPERM" ? `permission denied: ${ex.path ?? ex.message}`
-      : ex?.code === "ENOSPC" ? `no space left on device${ex.path ? `: ${ex.path}` : ""}`
-      : `internal error: ${ex?.message ?? String(e)}`;
-    if (jsonMode) out(`${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`);
+    const msg =
+      ex?.code === "EACCES" || ex?.code === "EPERM"
+        ? `permission denied: ${ex.path ?? ex.message}`
+        : ex?.code === "ENOSPC"
+          ? `no space left on device${ex.path ? `: ${ex.path}` : ""}`
+          : `internal error: ${ex?.message ?? String(e)}`;
+    if (jsonMode)
+      out(
+        `${JSON.stringify({ event: "build-end", ok: false, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0, seconds: 0, error: msg })}\n`,
+      );
     err(`lbg: error: ${msg}${process.env.LBG_DEBUG ? `\n${ex?.stack}` : ""}\n`);
     return ex?.code === "EACCES" || ex?.code === "EPERM" || ex?.code === "ENOSPC" ? 1 : 70;
   }

@@ -23,9 +23,17 @@ const stampFile = (ref: RunRef) => join(runCacheDir(ref.root, ref.name), "noop.j
 function stampKey(ref: RunRef, flags: BuildFlags): string {
   return JSON.stringify({
     lbg: import.meta.url, // the bundle's folder is named after a hash of lbg's sources
-    root: ref.root, run: ref.name, ceciFile: ref.ceciFile ?? null, overrides: ref.overrides, cwd: process.cwd(),
-    site: flags.site ?? null, set: flags.set ?? [], resume: flags.resume ?? null, jobs: flags.jobs ?? null,
-    launcher: flags.launcher ?? null, cores: availableParallelism(),
+    root: ref.root,
+    run: ref.name,
+    ceciFile: ref.ceciFile ?? null,
+    overrides: ref.overrides,
+    cwd: process.cwd(),
+    site: flags.site ?? null,
+    set: flags.set ?? [],
+    resume: flags.resume ?? null,
+    jobs: flags.jobs ?? null,
+    launcher: flags.launcher ?? null,
+    cores: availableParallelism(),
   });
 }
 
@@ -49,7 +57,9 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
   // Another build of the run may be under way: take the lock as any build does, then read and check the
   // stamp (once: its stat calls are most of the shortcut's cost).
   // Held for a few stat calls only: no heartbeat thread to start.
-  const lock = await RunLock.acquire(join(runCacheDir(ref.root, ref.name), "lock"), ref.name, !!flags.wait, { heartbeat: false });
+  const lock = await RunLock.acquire(join(runCacheDir(ref.root, ref.name), "lock"), ref.name, !!flags.wait, {
+    heartbeat: false,
+  });
   try {
     const s = readNoopStamp(stampFile(ref), key);
     if (!s) return trace("no stamp for these arguments");
@@ -60,7 +70,17 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     emit(s.start);
     for (const message of s.warnings) emit({ event: "warning", message });
     for (const stage of s.fresh) emit({ event: "stage-fresh", stage });
-    emit({ event: "build-end", ok: true, succeeded: 0, failed: 0, fresh: s.fresh.length, blocked: 0, cancelled: 0, seconds: (Date.now() - t0) / 1000, filesHashed: 0 });
+    emit({
+      event: "build-end",
+      ok: true,
+      succeeded: 0,
+      failed: 0,
+      fresh: s.fresh.length,
+      blocked: 0,
+      cancelled: 0,
+      seconds: (Date.now() - t0) / 1000,
+      filesHashed: 0,
+    });
     return 0;
   } finally {
     lock.release();
@@ -74,7 +94,14 @@ export function noopRecorder(emit: EventSink): { emit: EventSink; events: BuildE
 }
 
 /** After a normal build: writes the stamp when every stage was found fresh and nothing else happened. */
-export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, warnings: string[], events: BuildEvent[], slurm: boolean): void {
+export function recordNoop(
+  ref: RunRef,
+  flags: BuildFlags,
+  p: LoadedProject,
+  warnings: string[],
+  events: BuildEvent[],
+  slurm: boolean,
+): void {
   const { run, graph } = p;
   if (!eligible(flags) || slurm || run.preScript.trim() || run.postScript.trim()) return;
   const start = events[0];
@@ -100,7 +127,8 @@ export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, war
   }
   // The Python interpreter, and the PATH folders looked in before it: a python3 put in an earlier one would
   // be the one to run.
-  if ([...graph.nodes.values()].some((n) => n.meta.kind === "python")) paths.push(p.python.resolved, ...p.python.searched);
+  if ([...graph.nodes.values()].some((n) => n.meta.kind === "python"))
+    paths.push(p.python.resolved, ...p.python.searched);
   const deep: string[] = [];
   for (const { path, kind } of p.hashes.looked()) {
     paths.push(path);
@@ -114,9 +142,21 @@ export function recordNoop(ref: RunRef, flags: BuildFlags, p: LoadedProject, war
     // Only files left alone since before this process started: the plan read them at some moment during
     // the build, and a file changed after that moment must not be vouched for by a stat taken now.
     const notAfter = performance.timeOrigin;
-    trace(writeNoopStamp(stampFile(ref), { key: stampKey(ref, flags), envNames, env: process.env, paths, deep, start, warnings, fresh, notAfter })
-      ? "stamp written"
-      : "no stamp written: a file it covers changed during the build, or too recently to be trusted");
+    trace(
+      writeNoopStamp(stampFile(ref), {
+        key: stampKey(ref, flags),
+        envNames,
+        env: process.env,
+        paths,
+        deep,
+        start,
+        warnings,
+        fresh,
+        notAfter,
+      })
+        ? "stamp written"
+        : "no stamp written: a file it covers changed during the build, or too recently to be trusted",
+    );
   } catch (e) {
     trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
   }

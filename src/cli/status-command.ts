@@ -18,9 +18,18 @@ function safeJobInfo(id: string): { info?: JobInfo; unknown?: string } {
   }
 }
 
-export async function statusCommand(ref: RunRef, flags: { json?: boolean; site?: string; set?: string[] }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function statusCommand(
+  ref: RunRef,
+  flags: { json?: boolean; site?: string; set?: string[] },
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const { root, name: runName } = ref;
-  const p = await loadProject(ref, { site: flags.site, sets: flags.set, warn: (w) => err(`warning: ${w.format(fromCwd)}\n`) });
+  const p = await loadProject(ref, {
+    site: flags.site,
+    sets: flags.set,
+    warn: (w) => err(`warning: ${w.format(fromCwd)}\n`),
+  });
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);
@@ -40,11 +49,16 @@ export async function statusCommand(ref: RunRef, flags: { json?: boolean; site?:
     return 0;
   }
   if (slurmJob) {
-    const detail = [slurmJob.reason && `reason ${slurmJob.reason}`, slurmJob.exitCode && slurmJob.exitCode !== "0:0" && `exit code ${slurmJob.exitCode}`, `log ${slurmJob.log}`];
+    const detail = [
+      slurmJob.reason && `reason ${slurmJob.reason}`,
+      slurmJob.exitCode && slurmJob.exitCode !== "0:0" && `exit code ${slurmJob.exitCode}`,
+      `log ${slurmJob.log}`,
+    ];
     out(`Slurm job ${slurmJob.id}: ${unknown ?? slurmJob.state} (${detail.filter(Boolean).join(", ")})\n`);
   }
   const width = Math.max(...stages.map((s) => s.stage.length), 5);
-  for (const s of stages) out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${s.reasons.join("; ")}\n`.replace(/\s+\n$/, "\n"));
+  for (const s of stages)
+    out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${s.reasons.join("; ")}\n`.replace(/\s+\n$/, "\n"));
   const stale = stages.filter((s) => s.state === "stale").length;
   out(`${runName}: ${stages.length - stale} fresh, ${stale} stale\n`);
   return 0;

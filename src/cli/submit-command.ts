@@ -11,34 +11,64 @@ import { batchOptions, batchScript, type BatchOptions } from "../slurm/batch-scr
 import { isActive, jobInfo, sbatch, scancel } from "../slurm/slurm-cli.ts";
 import { readSubmittedJob, writeSubmittedJob } from "../slurm/submitted-job.ts";
 
-export async function submitCommand(ref: RunRef, flags: BatchOptions & { site?: string }, buildArgs: string[], out: (s: string) => void): Promise<number> {
+export async function submitCommand(
+  ref: RunRef,
+  flags: BatchOptions & { site?: string },
+  buildArgs: string[],
+  out: (s: string) => void,
+): Promise<number> {
   const p = await loadProject(ref, { site: flags.site, warn: () => {} });
   const previous = readSubmittedJob(p.cacheDir);
   if (previous) {
     const info = jobInfo(previous.jobId);
     if (info && isActive(info.state)) {
-      throw new LbgError(`run '${ref.name}' already has Slurm job ${previous.jobId} (${info.state})`, { file: "submit" }, `wait for it, or lbg cancel ${ref.ceciFile ?? ref.name}`, 1);
+      throw new LbgError(
+        `run '${ref.name}' already has Slurm job ${previous.jobId} (${info.state})`,
+        { file: "submit" },
+        `wait for it, or lbg cancel ${ref.ceciFile ?? ref.name}`,
+        1,
+      );
     }
   }
   mkdirSync(p.run.logDir, { recursive: true });
   const script = join(p.run.logDir, "lbg-submit.sh");
-  writeFileSync(script, batchScript({
-    run: ref.name, root: p.run.root, logDir: p.run.logDir, node: process.execPath, lbg: resolve(process.argv[1]!),
-    runArg: ref.ceciFile ?? ref.name, buildArgs: [...ref.overrides, ...(flags.site ? ["--site", flags.site] : []), ...buildArgs], options: batchOptions(p.run.site.raw, flags),
-  }), { mode: 0o755 });
+  writeFileSync(
+    script,
+    batchScript({
+      run: ref.name,
+      root: p.run.root,
+      logDir: p.run.logDir,
+      node: process.execPath,
+      lbg: resolve(process.argv[1]!),
+      runArg: ref.ceciFile ?? ref.name,
+      buildArgs: [...ref.overrides, ...(flags.site ? ["--site", flags.site] : []), ...buildArgs],
+      options: batchOptions(p.run.site.raw, flags),
+    }),
+    { mode: 0o755 },
+  );
   const jobId = sbatch(script, p.run.root);
   writeSubmittedJob(p.cacheDir, { jobId, submittedAt: new Date().toISOString(), script });
-  out(`Submitted batch job ${jobId} (script ${relative(process.cwd(), script)}, log ${relative(process.cwd(), join(p.run.logDir, `slurm-${jobId}.out`))})\n`);
+  out(
+    `Submitted batch job ${jobId} (script ${relative(process.cwd(), script)}, log ${relative(process.cwd(), join(p.run.logDir, `slurm-${jobId}.out`))})\n`,
+  );
   return 0;
 }
 
 export async function cancelCommand(ref: RunRef, out: (s: string) => void): Promise<number> {
   const p = await loadProject(ref, { warn: () => {} });
   const job = readSubmittedJob(p.cacheDir);
-  if (!job) throw new LbgError(`run '${ref.name}' has no submitted Slurm job`, { file: "cancel" }, "lbg submit <run> submits one", 1);
+  if (!job)
+    throw new LbgError(
+      `run '${ref.name}' has no submitted Slurm job`,
+      { file: "cancel" },
+      "lbg submit <run> submits one",
+      1,
+    );
   const info = jobInfo(job.jobId);
   if (!info || !isActive(info.state)) {
-    out(`Slurm job ${job.jobId} is not pending or running (${info?.state ?? "no longer known to Slurm"}); nothing to cancel\n`);
+    out(
+      `Slurm job ${job.jobId} is not pending or running (${info?.state ?? "no longer known to Slurm"}); nothing to cancel\n`,
+    );
     return 0;
   }
   scancel(job.jobId);

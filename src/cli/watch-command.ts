@@ -16,13 +16,25 @@ export interface WatchHooks {
   onSession?: (s: WatchSession, quit: () => void) => void;
 }
 
-export async function watchCommand(ref: RunRef, flags: BuildFlags, emit: EventSink, hooks: WatchHooks = {}): Promise<number> {
+export async function watchCommand(
+  ref: RunRef,
+  flags: BuildFlags,
+  emit: EventSink,
+  hooks: WatchHooks = {},
+): Promise<number> {
   const { root, name: runName } = ref;
   if (!ref.ceciFile) findRunFile(root, runName);
   const lock = await RunLock.acquire(join(runCacheDir(root, runName), "lock"), runName, !!flags.wait);
   const executor = new LocalExecutor(root, (pids) => lock.setWorkers(pids), lock.file);
   const interrupts = catchInterrupts();
-  const session = new WatchSession({ ref, flags, emit, executor, signal: interrupts.signal, debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80) });
+  const session = new WatchSession({
+    ref,
+    flags,
+    emit,
+    executor,
+    signal: interrupts.signal,
+    debounceMs: Number(process.env.LBG_WATCH_DEBOUNCE_MS ?? 80),
+  });
   hooks.onSession?.(session, () => interrupts.abort());
   try {
     await session.run();

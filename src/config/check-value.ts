@@ -28,7 +28,8 @@ export function expectString(file: YamlFile, path: YamlPath, v: unknown, what: s
 
 export function expectPositiveInt(file: YamlFile, path: YamlPath, v: unknown, what: string, dflt: number): number {
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw file.error(path, `${what} must be a positive integer, not ${describe(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
+    throw file.error(path, `${what} must be a positive integer, not ${describe(v)}`);
   return v;
 }
 
@@ -38,7 +39,8 @@ export function expectWords(file: YamlFile, path: YamlPath, v: unknown, what: st
   if (typeof v === "string") return v.split(/\s+/).filter(Boolean);
   if (Array.isArray(v)) {
     return v.map((x, i) => {
-      if (typeof x !== "string" || !x.trim()) throw file.error([...path, i], `each entry of ${what} must be a non-empty string, not ${describe(x)}`);
+      if (typeof x !== "string" || !x.trim())
+        throw file.error([...path, i], `each entry of ${what} must be a non-empty string, not ${describe(x)}`);
       return x.trim();
     });
   }
@@ -46,8 +48,22 @@ export function expectWords(file: YamlFile, path: YamlPath, v: unknown, what: st
 }
 
 /** Reports keys outside `known` as warnings with a did-you-mean (ceci ignores them silently). */
-export function warnUnknownKeys(file: YamlFile, path: YamlPath, obj: Record<string, unknown>, known: string[], what: string, warn: Warn): void {
+export function warnUnknownKeys(
+  file: YamlFile,
+  path: YamlPath,
+  obj: Record<string, unknown>,
+  known: string[],
+  what: string,
+  warn: Warn,
+): void {
   for (const k of Object.keys(obj)) {
-    if (!known.includes(k)) warn(new LbgError(`unknown key '${k}' in ${what} (ignored)`, file.pos([...path, k], true), suggest(k, known, "keys")));
+    if (!known.includes(k))
+      warn(
+        new LbgError(
+          `unknown key '${k}' in ${what} (ignored)`,
+          file.pos([...path, k], true),
+          suggest(k, known, "keys"),
+        ),
+      );
   }
 }

@@ -4,19 +4,32 @@ import type { YamlFile, YamlPath } from "./yaml-file.ts";
 const VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 /** Expands a string found at `path` in `file`; an unset variable is an error that names it. */
-export function expandString(text: string, file: YamlFile, path: YamlPath, run: string, env: NodeJS.ProcessEnv): string {
+export function expandString(
+  text: string,
+  file: YamlFile,
+  path: YamlPath,
+  run: string,
+  env: NodeJS.ProcessEnv,
+): string {
   if (!text.includes("$") && !text.includes("run")) return text;
   const withVars = text.replace(VAR, (_m, braced: string | undefined, bare: string | undefined) => {
     const name = (braced ?? bare)!;
     const v = env[name];
-    if (v === undefined) throw file.error(path, `environment variable $${name} is not set`, `export ${name}=... before running lbg`);
+    if (v === undefined)
+      throw file.error(path, `environment variable $${name} is not set`, `export ${name}=... before running lbg`);
     return v;
   });
   return withVars.replaceAll("<run>", run).replaceAll("{run}", run);
 }
 
 /** Expands every string inside a plain YAML value (recursively). */
-export function expandDeep(value: unknown, file: YamlFile, path: YamlPath, run: string, env: NodeJS.ProcessEnv): unknown {
+export function expandDeep(
+  value: unknown,
+  file: YamlFile,
+  path: YamlPath,
+  run: string,
+  env: NodeJS.ProcessEnv,
+): unknown {
   if (typeof value === "string") return expandString(value, file, path, run, env);
   if (Array.isArray(value)) return value.map((v, i) => expandDeep(v, file, [...path, i], run, env));
   if (value && typeof value === "object") {

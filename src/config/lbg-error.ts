@@ -29,10 +29,12 @@ export class LbgError extends Error {
    *  from user text (a `--set` value, a file name) are shown as `\n` so the error stays one line. */
   format(relativeTo?: (p: string) => string): string {
     const p = this.pos;
-    const repeated = p && !p.line && [`${p.file} `, `${p.file}:`, `lbg ${p.file} `].some((w) => this.message.startsWith(w));
-    const where = p && !repeated
-      ? `${relativeTo ? relativeTo(p.file) : p.file}${p.line ? `:${p.line}` : ""}${p.line && p.col ? `:${p.col}` : ""}: `
-      : "";
+    const repeated =
+      p && !p.line && [`${p.file} `, `${p.file}:`, `lbg ${p.file} `].some((w) => this.message.startsWith(w));
+    const where =
+      p && !repeated
+        ? `${relativeTo ? relativeTo(p.file) : p.file}${p.line ? `:${p.line}` : ""}${p.line && p.col ? `:${p.col}` : ""}: `
+        : "";
     return oneLine(`${where}${this.message}${this.hint ? ` (hint: ${this.hint})` : ""}`);
   }
 }

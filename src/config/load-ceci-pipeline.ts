@@ -12,19 +12,40 @@ import { siteFromSections } from "./load-site.ts";
 import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
 import { parseYamlValue, YamlFile } from "./yaml-file.ts";
 
-const CECI_KEYS = ["modules", "stages", "inputs", "config", "resume", "output_dir", "log_dir", "launcher", "site", "python_paths", "registry", "to", "from", "pre_script", "post_script"];
+const CECI_KEYS = [
+  "modules",
+  "stages",
+  "inputs",
+  "config",
+  "resume",
+  "output_dir",
+  "log_dir",
+  "launcher",
+  "site",
+  "python_paths",
+  "registry",
+  "to",
+  "from",
+  "pre_script",
+  "post_script",
+];
 
 /** Applies `a.b.c=value` overrides to a parsed pipeline, creating missing mappings (ceci's behaviour). */
 export function applyOverrides(doc: Record<string, unknown>, overrides: string[]): void {
   for (const o of overrides) {
     const eq = o.indexOf("=");
-    if (eq <= 0) throw new LbgError(`override '${o}': expected key=value, e.g. resume=True or site.max_threads=4`, { file: "command line" });
+    if (eq <= 0)
+      throw new LbgError(`override '${o}': expected key=value, e.g. resume=True or site.max_threads=4`, {
+        file: "command line",
+      });
     const keys = o.slice(0, eq).split(".");
     let value: unknown;
     try {
       value = parseYamlValue(o.slice(eq + 1));
     } catch (e) {
-      throw new LbgError(`override '${o}': value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file: "command line" });
+      throw new LbgError(`override '${o}': value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, {
+        file: "command line",
+      });
     }
     let target = doc;
     for (const k of keys.slice(0, -1)) {
@@ -36,12 +57,23 @@ export function applyOverrides(doc: Record<string, unknown>, overrides: string[]
 }
 
 /** `to:` / `from:` — a stage name or tag, or a list of them (ceci does not split a string on spaces). */
-function trimEnd(yf: YamlFile, doc: Record<string, unknown>, key: "to" | "from", overrides: string[]): TrimEnd | undefined {
+function trimEnd(
+  yf: YamlFile,
+  doc: Record<string, unknown>,
+  key: "to" | "from",
+  overrides: string[],
+): TrimEnd | undefined {
   const v = doc[key];
   if (v === undefined || v === null) return undefined;
   const pos = overrides.some((o) => o.startsWith(`${key}=`)) ? { file: "command line" } : yf.pos([key]);
-  const names = typeof v === "string" ? [v] : Array.isArray(v) && v.every((x) => typeof x === "string" && x) ? (v as string[]) : undefined;
-  if (!names || names.length === 0) throw new LbgError(`'${key}' must be a stage name or file tag, or a list of them, not ${JSON.stringify(v)}`, pos);
+  const names =
+    typeof v === "string"
+      ? [v]
+      : Array.isArray(v) && v.every((x) => typeof x === "string" && x)
+        ? (v as string[])
+        : undefined;
+  if (!names || names.length === 0)
+    throw new LbgError(`'${key}' must be a stage name or file tag, or a list of them, not ${JSON.stringify(v)}`, pos);
   return { key, names, pos };
 }
 
@@ -51,9 +83,18 @@ export function loadCeciPipeline(cwd: string, file: string, name: string, overri
   warnUnknownKeys(yf, [], doc, CECI_KEYS, "pipeline file", warn);
   applyOverrides(doc, overrides);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
-  if (doc.modules === undefined) throw yf.error([], "pipeline has no 'modules'", "ceci needs `modules:` (the Python modules that define the stages)");
-  const modules = expectWords(yf, ["modules"], doc.modules, "'modules'").map((m) => ({ name: m, pos: yf.pos(["modules"]) }));
-  if (!Array.isArray(doc.stages)) throw yf.error(doc.stages === undefined ? [] : ["stages"], "pipeline 'stages' must be a list of stage entries");
+  if (doc.modules === undefined)
+    throw yf.error(
+      [],
+      "pipeline has no 'modules'",
+      "ceci needs `modules:` (the Python modules that define the stages)",
+    );
+  const modules = expectWords(yf, ["modules"], doc.modules, "'modules'").map((m) => ({
+    name: m,
+    pos: yf.pos(["modules"]),
+  }));
+  if (!Array.isArray(doc.stages))
+    throw yf.error(doc.stages === undefined ? [] : ["stages"], "pipeline 'stages' must be a list of stage entries");
   const stages: StageEntry[] = doc.stages.map((s, j) => parseStageEntry(yf, s, j, warn));
   const seen = new Set<string>();
   for (const s of stages) {
@@ -61,7 +102,12 @@ export function loadCeciPipeline(cwd: string, file: string, name: string, overri
     seen.add(s.name);
   }
   const inputs = new Map<string, RunInput>();
-  if (doc.inputs === undefined) throw yf.error([], "pipeline has no 'inputs'", "ceci needs `inputs:` (use `inputs: {}` when stages make everything)");
+  if (doc.inputs === undefined)
+    throw yf.error(
+      [],
+      "pipeline has no 'inputs'",
+      "ceci needs `inputs:` (use `inputs: {}` when stages make everything)",
+    );
   for (const [tag, v] of Object.entries(expectRecord(yf, ["inputs"], doc.inputs ?? {}, "'inputs'"))) {
     if (v === null) continue;
     inputs.set(tag, { path: at(expectString(yf, ["inputs", tag], v, `input '${tag}'`)), pos: yf.pos(["inputs", tag]) });
@@ -70,11 +116,13 @@ export function loadCeciPipeline(cwd: string, file: string, name: string, overri
   const configFiles = [yf.path];
   if (doc.config !== undefined && doc.config !== null) {
     const c = at(expectString(yf, ["config"], doc.config, "'config'"));
-    if (!existsSync(c) || statSync(c).isDirectory()) throw yf.error(["config"], `stage config file not found: ${String(doc.config)}`);
+    if (!existsSync(c) || statSync(c).isDirectory())
+      throw yf.error(["config"], `stage config file not found: ${String(doc.config)}`);
     readStageConfigFile(stageConfig, c);
     configFiles.push(c);
   }
-  const str = (k: string, d: string) => (doc[k] === undefined || doc[k] === null ? d : expectString(yf, [k], doc[k], `'${k}'`));
+  const str = (k: string, d: string) =>
+    doc[k] === undefined || doc[k] === null ? d : expectString(yf, [k], doc[k], `'${k}'`);
   return {
     name,
     root: cwd,

@@ -2,16 +2,57 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { LbgError, suggest } from "./lbg-error.ts";
-import { expectPositiveInt, expectRecord, expectString, expectWords, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
+import {
+  expectPositiveInt,
+  expectRecord,
+  expectString,
+  expectWords,
+  isRecord,
+  type Warn,
+  warnUnknownKeys,
+} from "./check-value.ts";
 import { expandDeep } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
 import type { ModuleRef, ResumeMode, RunInput, RunModel, StageEntry } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 
-const RUN_KEYS = ["resume", "pipelines", "output_dir", "log_dir", "inputs", "pre_script", "post_script", "site", "config", "python_paths"];
-const PIPELINE_KEYS = ["modules", "config", "stages", "python_paths", "inputs", "launcher", "site", "resume", "output_dir", "log_dir"];
-const STAGE_KEYS = ["name", "classname", "module_name", "aliases", "nprocess", "threads_per_process", "nodes", "mem_per_process", "image", "volume"];
+const RUN_KEYS = [
+  "resume",
+  "pipelines",
+  "output_dir",
+  "log_dir",
+  "inputs",
+  "pre_script",
+  "post_script",
+  "site",
+  "config",
+  "python_paths",
+];
+const PIPELINE_KEYS = [
+  "modules",
+  "config",
+  "stages",
+  "python_paths",
+  "inputs",
+  "launcher",
+  "site",
+  "resume",
+  "output_dir",
+  "log_dir",
+];
+const STAGE_KEYS = [
+  "name",
+  "classname",
+  "module_name",
+  "aliases",
+  "nprocess",
+  "threads_per_process",
+  "nodes",
+  "mem_per_process",
+  "image",
+  "volume",
+];
 
 export interface LoadOptions {
   root: string;
@@ -30,10 +71,20 @@ export function listNames(dir: string, kind: "file" | "dir"): string[] {
 }
 
 export function findRunFile(root: string, run: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(run)) throw new LbgError(`invalid run name '${run}'`, undefined, "a run is the name of a file in configs/runs/ without .yaml");
+  if (!/^[A-Za-z0-9_.-]+$/.test(run))
+    throw new LbgError(
+      `invalid run name '${run}'`,
+      undefined,
+      "a run is the name of a file in configs/runs/ without .yaml",
+    );
   const dir = join(root, "configs", "runs");
   const file = [join(dir, `${run}.yaml`), join(dir, `${run}.yml`)].find((f) => existsSync(f));
-  if (!file) throw new LbgError(`unknown run '${run}': no configs/runs/${run}.yaml`, undefined, suggest(run, listNames(dir, "file"), "runs"));
+  if (!file)
+    throw new LbgError(
+      `unknown run '${run}': no configs/runs/${run}.yaml`,
+      undefined,
+      suggest(run, listNames(dir, "file"), "runs"),
+    );
   return file;
 }
 
@@ -41,7 +92,8 @@ export function parseResume(file: YamlFile, path: (string | number)[], v: unknow
   if (v === undefined || v === null) return "resume";
   if (v === true) return "resume";
   if (v === false) return "restart";
-  if (typeof v === "string" && ["resume", "restart", "refuse"].includes(v.toLowerCase())) return v.toLowerCase() as ResumeMode;
+  if (typeof v === "string" && ["resume", "restart", "refuse"].includes(v.toLowerCase()))
+    return v.toLowerCase() as ResumeMode;
   throw file.error(path, `resume must be True, False, resume, restart or refuse, not ${JSON.stringify(v)}`);
 }
 
@@ -56,14 +108,21 @@ export function loadRun(opts: LoadOptions): RunModel {
   const file = findRunFile(root, run);
   const yamlCache = join(root, ".cache", "yaml");
   const yf = YamlFile.read(file, "run file", yamlCache);
-  if (yf.value === null || yf.value === undefined) throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
+  if (yf.value === null || yf.value === undefined)
+    throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
   const raw = expectRecord(yf, [], yf.value, "a run file");
   warnUnknownKeys(yf, [], raw, RUN_KEYS, "run file", warn);
   const obj = expandDeep(raw, yf, [], run, env) as Record<string, unknown>;
 
   const pipelineNames = expectWords(yf, ["pipelines"], obj.pipelines, "'pipelines'");
-  if (pipelineNames.length === 0) throw yf.error(["pipelines"], "the run names no pipelines", "add `pipelines: <name>` (a folder in configs/pipelines/)");
-  const str = (key: string, dflt: string) => (obj[key] === undefined || obj[key] === null ? dflt : expectString(yf, [key], obj[key], `'${key}'`));
+  if (pipelineNames.length === 0)
+    throw yf.error(
+      ["pipelines"],
+      "the run names no pipelines",
+      "add `pipelines: <name>` (a folder in configs/pipelines/)",
+    );
+  const str = (key: string, dflt: string) =>
+    obj[key] === undefined || obj[key] === null ? dflt : expectString(yf, [key], obj[key], `'${key}'`);
   const outputDir = projectPath(root, str("output_dir", `results/${run}/outputs`));
   const logDir = projectPath(root, str("log_dir", `results/${run}/logs`));
 
@@ -91,7 +150,11 @@ export function loadRun(opts: LoadOptions): RunModel {
     probed.push(...pcandidates);
     const pfile = pcandidates.find((f) => existsSync(f));
     if (!pfile) {
-      throw yf.error(typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i], `unknown pipeline '${pname}': no configs/pipelines/${pname}/pipeline.yaml`, suggest(pname, listNames(pipeDir, "dir"), "pipelines"));
+      throw yf.error(
+        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
+        `unknown pipeline '${pname}': no configs/pipelines/${pname}/pipeline.yaml`,
+        suggest(pname, listNames(pipeDir, "dir"), "pipelines"),
+      );
     }
     pipelines.push({ name: pname, file: pfile });
     configFiles.push(pfile);
@@ -103,18 +166,26 @@ export function loadRun(opts: LoadOptions): RunModel {
     for (const m of expectWords(pf, ["modules"], p.modules, "'modules'")) {
       if (!modules.some((x) => x.name === m)) modules.push({ name: m, pos: pf.pos(["modules"]) });
     }
-    pythonPaths.push(...expectWords(pf, ["python_paths"], p.python_paths, "'python_paths'").filter((x) => !pythonPaths.includes(x)));
+    pythonPaths.push(
+      ...expectWords(pf, ["python_paths"], p.python_paths, "'python_paths'").filter((x) => !pythonPaths.includes(x)),
+    );
     if (p.config !== undefined && p.config !== null) {
       const cpath = expectString(pf, ["config"], p.config, "'config'");
       const candidates = [projectPath(root, cpath), resolve(dir, cpath)];
       probed.push(...candidates);
       const cfile = candidates.find((c) => existsSync(c));
-      if (!cfile) throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
+      if (!cfile)
+        throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
       configFiles.push(cfile);
       readStageConfigFile(stageConfig, cfile, yamlCache);
     }
-    if (!Array.isArray(p.stages)) throw pf.error(p.stages === undefined ? [] : ["stages"], "pipeline 'stages' must be a list of stage entries", "each entry: `- name: StageName`");
+    if (!Array.isArray(p.stages))
+      throw pf.error(
+        p.stages === undefined ? [] : ["stages"],
+        "pipeline 'stages' must be a list of stage entries",
+        "each entry: `- name: StageName`",
+      );
     p.stages.forEach((s, j) => stages.push(parseStageEntry(pf, s, j, warn)));
   });
 
@@ -122,7 +193,11 @@ export function loadRun(opts: LoadOptions): RunModel {
   for (const s of stages) {
     const prev = seen.get(s.name);
     if (prev) {
-      throw new LbgError(`stage instance '${s.name}' is defined twice (also at ${prev.pos.file}:${prev.pos.line})`, s.pos, "give the second one another `name:` and a `classname:`");
+      throw new LbgError(
+        `stage instance '${s.name}' is defined twice (also at ${prev.pos.file}:${prev.pos.line})`,
+        s.pos,
+        "give the second one another `name:` and a `classname:`",
+      );
     }
     seen.set(s.name, s);
   }
@@ -138,7 +213,9 @@ export function loadRun(opts: LoadOptions): RunModel {
     }
   }
 
-  const siteName = opts.site ?? (obj.site === undefined || obj.site === null ? undefined : expectString(yf, ["site"], obj.site, "'site'"));
+  const siteName =
+    opts.site ??
+    (obj.site === undefined || obj.site === null ? undefined : expectString(yf, ["site"], obj.site, "'site'"));
   const site = loadSite(root, siteName, run, warn, opts.site !== undefined ? { file: "--site" } : yf.pos(["site"]));
   if (site.file) configFiles.push(site.file);
 
@@ -171,23 +248,42 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
   if (!isRecord(s)) throw pf.error(path, "a stage entry must be a mapping with at least `name:`");
   warnUnknownKeys(pf, path, s, STAGE_KEYS, "stage entry", warn);
   const name = expectString(pf, [...path, "name"], s.name, "stage 'name'");
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw pf.error([...path, "name"], `invalid stage name '${name}'`, "use letters, digits and _ (it becomes a log file name)");
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name))
+    throw pf.error(
+      [...path, "name"],
+      `invalid stage name '${name}'`,
+      "use letters, digits and _ (it becomes a log file name)",
+    );
   const aliases: Record<string, string> = {};
   if (s.aliases !== undefined && s.aliases !== null) {
     for (const [from, to] of Object.entries(expectRecord(pf, [...path, "aliases"], s.aliases, "'aliases'"))) {
       aliases[from] = expectString(pf, [...path, "aliases", from], to, `alias of '${from}'`);
       // An empty tag would name an output `.txt` (a hidden file) and wire nothing anyone could name.
-      if (!aliases[from].trim()) throw pf.error([...path, "aliases", from], `alias of '${from}' in stage '${name}' is empty`, "give the new tag a name, or remove the alias");
+      if (!aliases[from].trim())
+        throw pf.error(
+          [...path, "aliases", from],
+          `alias of '${from}' in stage '${name}' is empty`,
+          "give the new tag a name, or remove the alias",
+        );
     }
   }
   return {
     name,
     classname: s.classname === undefined ? name : expectString(pf, [...path, "classname"], s.classname, "'classname'"),
-    moduleName: s.module_name === undefined || s.module_name === null ? undefined : expectString(pf, [...path, "module_name"], s.module_name, "'module_name'"),
+    moduleName:
+      s.module_name === undefined || s.module_name === null
+        ? undefined
+        : expectString(pf, [...path, "module_name"], s.module_name, "'module_name'"),
     aliases,
     nprocess: expectPositiveInt(pf, [...path, "nprocess"], s.nprocess, "'nprocess'", 1),
     nprocessPos: s.nprocess === undefined ? undefined : pf.pos([...path, "nprocess"]),
-    threadsPerProcess: expectPositiveInt(pf, [...path, "threads_per_process"], s.threads_per_process, "'threads_per_process'", 1),
+    threadsPerProcess: expectPositiveInt(
+      pf,
+      [...path, "threads_per_process"],
+      s.threads_per_process,
+      "'threads_per_process'",
+      1,
+    ),
     nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
     pipelineFile: pf.path,
     pos: pf.pos(path),

@@ -8,24 +8,58 @@ import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 import { expandDeep } from "./expand-vars.ts";
 
-const SITE_KEYS = ["name", "max_threads", "max_processes", "mpi_command", "image", "volume", "python", "launcher",
-  "qos", "time", "nodes", "account", "constraint", "partition", "cpu_type", "queue", "max_jobs", "walltime", "setup"];
+const SITE_KEYS = [
+  "name",
+  "max_threads",
+  "max_processes",
+  "mpi_command",
+  "image",
+  "volume",
+  "python",
+  "launcher",
+  "qos",
+  "time",
+  "nodes",
+  "account",
+  "constraint",
+  "partition",
+  "cpu_type",
+  "queue",
+  "max_jobs",
+  "walltime",
+  "setup",
+];
 
 /** Reads the `site:`/`launcher:` sections of a parsed mapping (a site file or an inline ceci pipeline). */
-export function siteFromSections(file: YamlFile, obj: Record<string, unknown>, sitePath: (string | number)[], fallbackName: string, warn: Warn): SiteModel {
+export function siteFromSections(
+  file: YamlFile,
+  obj: Record<string, unknown>,
+  sitePath: (string | number)[],
+  fallbackName: string,
+  warn: Warn,
+): SiteModel {
   const siteRaw = obj.site === undefined || obj.site === null ? {} : expectRecord(file, sitePath, obj.site, "'site'");
   warnUnknownKeys(file, sitePath, siteRaw, SITE_KEYS, "site", warn);
   const launcherRaw = obj.launcher === undefined || obj.launcher === null ? {} : obj.launcher;
-  const launcherName = typeof launcherRaw === "string" ? launcherRaw : isRecord(launcherRaw) ? launcherRaw.name : undefined;
-  const name = siteRaw.name === undefined ? fallbackName : expectString(file, [...sitePath, "name"], siteRaw.name, "site name");
+  const launcherName =
+    typeof launcherRaw === "string" ? launcherRaw : isRecord(launcherRaw) ? launcherRaw.name : undefined;
+  const name =
+    siteRaw.name === undefined ? fallbackName : expectString(file, [...sitePath, "name"], siteRaw.name, "site name");
   let maxThreads = availableParallelism();
   if (siteRaw.max_threads !== undefined && siteRaw.max_threads !== null) {
     const m = siteRaw.max_threads;
-    if (typeof m !== "number" || !Number.isInteger(m) || m < 1) throw file.error([...sitePath, "max_threads"], `site max_threads must be a positive integer, not ${JSON.stringify(m)}`);
+    if (typeof m !== "number" || !Number.isInteger(m) || m < 1)
+      throw file.error(
+        [...sitePath, "max_threads"],
+        `site max_threads must be a positive integer, not ${JSON.stringify(m)}`,
+      );
     maxThreads = m;
   }
-  const srun = /^(nersc|cori|slurm)/.test(name) || (siteRaw.launcher === "slurm");
-  const python = siteRaw.python === undefined || siteRaw.python === null ? undefined : expectString(file, [...sitePath, "python"], siteRaw.python, "site python");
+  const srun = /^(nersc|cori|slurm)/.test(name) || siteRaw.launcher === "slurm";
+  const python =
+    siteRaw.python === undefined || siteRaw.python === null
+      ? undefined
+      : expectString(file, [...sitePath, "python"], siteRaw.python, "site python");
   return {
     name,
     launcher: srun ? "slurm" : "local",
@@ -38,7 +72,13 @@ export function siteFromSections(file: YamlFile, obj: Record<string, unknown>, s
 }
 
 /** `where`: what named the site (the run file's `site:` key, or the `--site` flag), for the error. */
-export function loadSite(root: string, siteName: string | undefined, runName: string, warn: Warn, where?: SourcePos): SiteModel {
+export function loadSite(
+  root: string,
+  siteName: string | undefined,
+  runName: string,
+  warn: Warn,
+  where?: SourcePos,
+): SiteModel {
   const name = siteName ?? "local";
   const dir = join(root, "configs", "sites");
   const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
@@ -46,7 +86,11 @@ export function loadSite(root: string, siteName: string | undefined, runName: st
     if (siteName === undefined || siteName === "local") {
       return { name: "local", launcher: "local", maxThreads: availableParallelism(), mpiCommand: "mpirun -n", raw: {} };
     }
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, "")) : [];
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .map((f) => f.replace(/\.ya?ml$/, ""))
+      : [];
     throw new LbgError(`unknown site '${name}': no configs/sites/${name}.yaml`, where, suggest(name, known, "sites"));
   }
   const yf = YamlFile.read(file, "site file");
@@ -57,7 +101,12 @@ export function loadSite(root: string, siteName: string | undefined, runName: st
   // A site file may name the interpreter at its top level too (`python: /opt/env/bin/python3`).
   if (expanded.python !== undefined && expanded.python !== null) {
     const top = expectString(yf, ["python"], expanded.python, "'python'");
-    if (site.python !== undefined && site.python !== top) throw yf.error(["python"], `the site file names two interpreters: python: ${top} and site.python: ${site.python}`, "keep one of them");
+    if (site.python !== undefined && site.python !== top)
+      throw yf.error(
+        ["python"],
+        `the site file names two interpreters: python: ${top} and site.python: ${site.python}`,
+        "keep one of them",
+      );
     site.python = top;
   }
   return site;

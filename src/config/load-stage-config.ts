@@ -9,16 +9,30 @@ export function emptyStageConfig(): StageConfigModel {
 }
 
 /** Merges one config mapping into `into` (later calls win per key). `path` is where the mapping sits in `file`. */
-export function mergeStageConfig(into: StageConfigModel, file: YamlFile, obj: unknown, path: (string | number)[]): void {
+export function mergeStageConfig(
+  into: StageConfigModel,
+  file: YamlFile,
+  obj: unknown,
+  path: (string | number)[],
+): void {
   if (obj === null || obj === undefined) return;
   const top = expectRecord(file, path, obj, "a stage config");
   for (const [section, body] of Object.entries(top)) {
     const spath = [...path, section];
     if (body === null || body === undefined) continue;
-    if (!isRecord(body)) throw file.error(spath, `config section '${section}' must be a mapping of option: value`, "each stage's options go under a key named after the stage instance");
+    if (!isRecord(body))
+      throw file.error(
+        spath,
+        `config section '${section}' must be a mapping of option: value`,
+        "each stage's options go under a key named after the stage instance",
+      );
     const target = section === "global" ? into.global : getOrCreate(into, section, file.pos(spath, true));
     for (const [key, value] of Object.entries(body)) {
-      target.set(key, { value, pos: file.pos([...spath, key]), keyPos: file.pos([...spath, key], true) } satisfies ConfigValue);
+      target.set(key, {
+        value,
+        pos: file.pos([...spath, key]),
+        keyPos: file.pos([...spath, key], true),
+      } satisfies ConfigValue);
     }
   }
 }

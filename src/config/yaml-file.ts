@@ -34,7 +34,11 @@ function parseWithPositions(path: string, text: string): { doc: Document.Parsed;
   if (err) {
     const lp = lines.linePos(err.pos[0]);
     const msg = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new LbgError(`YAML syntax error: ${msg}`, { file: path, line: lp.line, col: lp.col }, "check indentation and quoting near this line");
+    throw new LbgError(
+      `YAML syntax error: ${msg}`,
+      { file: path, line: lp.line, col: lp.col },
+      "check indentation and quoting near this line",
+    );
   }
   return { doc, lines };
 }
@@ -88,7 +92,8 @@ function jsonSafe(v: unknown): boolean {
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (Array.isArray(v)) return v.every(jsonSafe);
-  if (typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(jsonSafe);
+  if (typeof v === "object")
+    return Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(jsonSafe);
   return false;
 }
 
@@ -105,7 +110,11 @@ function decodeUtf8(path: string, what: string, bytes: Buffer): string {
     const before = loose.slice(0, at);
     const line = before.split("\n").length;
     const col = at - before.lastIndexOf("\n");
-    throw new LbgError(`${what} is not UTF-8 text`, { file: path, line, col }, "save it as UTF-8 (YAML files are UTF-8)");
+    throw new LbgError(
+      `${what} is not UTF-8 text`,
+      { file: path, line, col },
+      "save it as UTF-8 (YAML files are UTF-8)",
+    );
   }
 }
 
@@ -139,7 +148,10 @@ export class YamlFile {
       bytes = readFileSync(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new LbgError(`cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : code ?? String(e)}`, { file: path });
+      throw new LbgError(
+        `cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (code ?? String(e))}`,
+        { file: path },
+      );
     }
     const text = decodeUtf8(path, what, bytes);
     if (!cacheDir) return YamlFile.parse(path, text);
@@ -151,7 +163,9 @@ export class YamlFile {
       const json = JSON.stringify(yf.value);
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
-      } catch { /* a read-only or full .cache only costs parsing again */ }
+      } catch {
+        /* a read-only or full .cache only costs parsing again */
+      }
     }
     return yf;
   }
@@ -161,7 +175,11 @@ export class YamlFile {
     const cycle = text.includes("*") ? aliasCycle(parsed.doc) : undefined;
     if (cycle) {
       const lp = parsed.lines.linePos(cycle.range![0]);
-      throw new LbgError(`YAML alias *${cycle.source} ${CYCLE}`, { file: path, line: lp.line, col: lp.col }, "an alias may only repeat a value defined before it, outside itself");
+      throw new LbgError(
+        `YAML alias *${cycle.source} ${CYCLE}`,
+        { file: path, line: lp.line, col: lp.col },
+        "an alias may only repeat a value defined before it, outside itself",
+      );
     }
     let value: unknown;
     try {
@@ -180,7 +198,16 @@ export class YamlFile {
     let resolved: { line: number; col: number } | undefined;
     const get = () => (resolved ??= this.resolvePos(path, key));
     const at = (sub: YamlPath) => this.pos([...path, ...sub], key && sub.length === 0);
-    return { file: this.path, get line() { return get().line; }, get col() { return get().col; }, at };
+    return {
+      file: this.path,
+      get line() {
+        return get().line;
+      },
+      get col() {
+        return get().col;
+      },
+      at,
+    };
   }
 
   private resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {

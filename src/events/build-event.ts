@@ -9,7 +9,13 @@ export type StageStatus = "succeeded" | "failed" | "cancelled";
 export type BuildEvent =
   /** First event: what will be considered. `toRun` counts stages already known stale before anything runs. */
   | {
-      event: "build-start"; run: string; pipelines: string[]; stages: number; jobs: number; resume: string; dryRun: boolean;
+      event: "build-start";
+      run: string;
+      pipelines: string[];
+      stages: number;
+      jobs: number;
+      resume: string;
+      dryRun: boolean;
       /** Stage → seconds its last successful run took (from the records), for progress estimates. */
       estimates?: Record<string, number>;
     }
@@ -21,11 +27,28 @@ export type BuildEvent =
   /** A stage that would run (dry run) or is about to run, with its reasons. */
   | { event: "stage-start"; stage: string; reasons: string[]; log: string; dryRun?: boolean }
   /** `superseded`: cancelled by `lbg watch` because an edit changed its fingerprint; it restarts at once. */
-  | { event: "stage-end"; stage: string; status: StageStatus; seconds: number; outputs: string[]; log: string; error?: string; logTail?: string[]; superseded?: true }
+  | {
+      event: "stage-end";
+      stage: string;
+      status: StageStatus;
+      seconds: number;
+      outputs: string[];
+      log: string;
+      error?: string;
+      logTail?: string[];
+      superseded?: true;
+    }
   /** Not run because an upstream stage failed or was cancelled. */
   | { event: "stage-blocked"; stage: string; by: string }
   | { event: "script-start"; which: "pre_script" | "post_script"; command: string }
-  | { event: "script-end"; which: "pre_script" | "post_script"; ok: boolean; seconds: number; log: string; logTail?: string[] }
+  | {
+      event: "script-end";
+      which: "pre_script" | "post_script";
+      ok: boolean;
+      seconds: number;
+      log: string;
+      logTail?: string[];
+    }
   /** Last event. `filesHashed` counts files whose contents were read to hash them (0 on a true no-op). */
   /** `lbg watch`: waiting for changes to `files` watched paths; `lastBuild` summarises the previous build. */
   | { event: "watch-idle"; files: number; lastBuild: WatchLastBuild | null }
@@ -38,10 +61,27 @@ export type BuildEvent =
   /** `lbg watch`: an answer to a key that did nothing (`f` with no failed stage to force). */
   | { event: "watch-notice"; message: string }
   /** `superseded`: how many of the `cancelled` stages were superseded by an edit (stage-end `superseded`). */
-  | { event: "build-end"; ok: boolean; succeeded: number; failed: number; fresh: number; blocked: number; cancelled: number; seconds: number; filesHashed?: number; error?: string; superseded?: number };
+  | {
+      event: "build-end";
+      ok: boolean;
+      succeeded: number;
+      failed: number;
+      fresh: number;
+      blocked: number;
+      cancelled: number;
+      seconds: number;
+      filesHashed?: number;
+      error?: string;
+      superseded?: number;
+    };
 
 /** `interrupted`: the build was stopped by Ctrl-C / SIGTERM / `q` (then `ok` is false). */
-export interface WatchLastBuild { ok: boolean; at: string; seconds: number; interrupted?: true }
+export interface WatchLastBuild {
+  ok: boolean;
+  at: string;
+  seconds: number;
+  interrupted?: true;
+}
 
 export type EventSink = (e: BuildEvent) => void;
 

@@ -15,14 +15,22 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid, signal);
   } catch {
-    try { child.kill(signal); } catch { /* already gone */ }
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
 /** Why a worker died, in the stage's words; V8's own last words go to the stage's log. */
 function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): string {
   if (stderr.trim()) {
-    try { appendFileSync(log, `\n${stderr.trimEnd()}\n`); } catch { /* log gone: the reason below still says it */ }
+    try {
+      appendFileSync(log, `\n${stderr.trimEnd()}\n`);
+    } catch {
+      /* log gone: the reason below still says it */
+    }
   }
   if (/heap out of memory|Allocation failed - process out of memory|Reached heap limit/.test(stderr)) {
     return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
@@ -43,7 +51,11 @@ export class LocalExecutor implements Executor {
    * `owner` is put in every stage process's environment as LBG_OWNER, so a later lbg can tell, before
    * killing a pid left in a dead build's lock, that the process really is one of that build's stages.
    */
-  constructor(private readonly cwd: string, private readonly onWorkers: (pids: number[]) => void = () => {}, private readonly owner = "") {}
+  constructor(
+    private readonly cwd: string,
+    private readonly onWorkers: (pids: number[]) => void = () => {},
+    private readonly owner = "",
+  ) {}
 
   /** Pids of live workers (the run lock records them so a later build can clean up after a kill -9). */
   pids(): number[] {
@@ -91,14 +103,19 @@ export class LocalExecutor implements Executor {
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
     if (job.kind === "command") {
       let pid = 0;
-      return runCommand({ ...job, env: { ...job.env, LBG_OWNER: this.owner } }, signal, (p) => {
-        pid = p;
-        this.commands.add(p);
-        this.onWorkers(this.pids());
-      }, () => {
-        this.commands.delete(pid);
-        this.onWorkers(this.pids());
-      });
+      return runCommand(
+        { ...job, env: { ...job.env, LBG_OWNER: this.owner } },
+        signal,
+        (p) => {
+          pid = p;
+          this.commands.add(p);
+          this.onWorkers(this.pids());
+        },
+        () => {
+          this.commands.delete(pid);
+          this.onWorkers(this.pids());
+        },
+      );
     }
     return this.runInWorker(job, signal, false);
   }
@@ -143,7 +160,11 @@ export class LocalExecutor implements Executor {
       const onMessage = (m: FromWorker) => {
         if (m.type === "started") accepted = true;
         else if (cancelled) finish({ status: "cancelled" }, false);
-        else finish(m.ok ? { status: "succeeded" } : { status: "failed", error: m.error }, !m.error?.endsWith("(uncaught)"));
+        else
+          finish(
+            m.ok ? { status: "succeeded" } : { status: "failed", error: m.error },
+            !m.error?.endsWith("(uncaught)"),
+          );
       };
       const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
         // The exit may be reported before the last of stderr: give the pipe a moment to drain.

@@ -11,15 +11,29 @@ export function exitReason(code: number | null, sig: NodeJS.Signals | null, what
   return `${what ? `${what} ` : ""}exited with code ${code}`;
 }
 
-export function runCommand(job: CommandStageJob, signal: AbortSignal, onSpawn: (pid: number) => void = () => {}, onExit: () => void = () => {}): Promise<JobOutcome> {
+export function runCommand(
+  job: CommandStageJob,
+  signal: AbortSignal,
+  onSpawn: (pid: number) => void = () => {},
+  onExit: () => void = () => {},
+): Promise<JobOutcome> {
   const fd = openSync(job.log, "w");
   if (job.header) writeSync(fd, `${job.header}\n`);
   return new Promise<JobOutcome>((resolve) => {
-    const child = spawn(job.argv[0]!, job.argv.slice(1), { cwd: job.cwd, env: { ...process.env, ...job.env }, stdio: ["ignore", fd, fd], detached: true });
+    const child = spawn(job.argv[0]!, job.argv.slice(1), {
+      cwd: job.cwd,
+      env: { ...process.env, ...job.env },
+      stdio: ["ignore", fd, fd],
+      detached: true,
+    });
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const kill = (sig: NodeJS.Signals) => {
-      try { process.kill(-child.pid!, sig); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        /* gone */
+      }
     };
     const onAbort = () => {
       cancelled = true;
@@ -37,7 +51,11 @@ export function runCommand(job: CommandStageJob, signal: AbortSignal, onSpawn: (
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
       kill("SIGKILL"); // anything the stage left running in its group
-      try { closeSync(fd); } catch { /* closed by the error path */ }
+      try {
+        closeSync(fd);
+      } catch {
+        /* closed by the error path */
+      }
       onExit();
       if (cancelled) return resolve({ status: "cancelled" });
       if (code === 0) return resolve({ status: "succeeded" });

@@ -13,7 +13,10 @@ export class SlurmExecutor implements Executor {
   private readonly running = new Set<number>();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
-  constructor(private readonly onPids: (pids: number[]) => void = () => {}, private readonly owner = "") {}
+  constructor(
+    private readonly onPids: (pids: number[]) => void = () => {},
+    private readonly owner = "",
+  ) {}
 
   /** Slots of the current allocation: CPUs on a node × nodes, when Slurm says. */
   static allocationSlots(env: NodeJS.ProcessEnv = process.env): number | undefined {
@@ -25,28 +28,56 @@ export class SlurmExecutor implements Executor {
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
     const step = this.stepJob(job);
     let pid = 0;
-    return runCommand(step, signal, (p) => {
-      pid = p;
-      this.running.add(p);
-      this.onPids([...this.running]);
-    }, () => {
-      this.running.delete(pid);
-      this.onPids([...this.running]);
-    });
+    return runCommand(
+      step,
+      signal,
+      (p) => {
+        pid = p;
+        this.running.add(p);
+        this.onPids([...this.running]);
+      },
+      () => {
+        this.running.delete(pid);
+        this.onPids([...this.running]);
+      },
+    );
   }
 
   private stepJob(job: StageJob): CommandStageJob {
     const tasks = job.kind === "ts" ? 1 : job.nprocess;
     const cpus = job.kind === "ts" ? job.nprocess * job.threadsPerProcess : job.threadsPerProcess;
-    const srun = ["srun", `--ntasks=${tasks}`, `--cpus-per-task=${cpus}`, `--nodes=${job.nodes}`, "--exact", `--job-name=${job.instance}`, "--kill-on-bad-exit=1"];
+    const srun = [
+      "srun",
+      `--ntasks=${tasks}`,
+      `--cpus-per-task=${cpus}`,
+      `--nodes=${job.nodes}`,
+      "--exact",
+      `--job-name=${job.instance}`,
+      "--kill-on-bad-exit=1",
+    ];
     if (job.kind === "ts") {
       const file = join(dirname(job.log), `.${job.instance}.job.json`);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(job));
-      return { kind: "command", instance: job.instance, argv: [...srun, process.execPath, this.workerPath, "--job", file], env: { LBG_OWNER: this.owner }, nprocess: 1, threadsPerProcess: cpus, nodes: job.nodes, log: job.log, cwd: job.cwd };
+      return {
+        kind: "command",
+        instance: job.instance,
+        argv: [...srun, process.execPath, this.workerPath, "--job", file],
+        env: { LBG_OWNER: this.owner },
+        nprocess: 1,
+        threadsPerProcess: cpus,
+        nodes: job.nodes,
+        log: job.log,
+        cwd: job.cwd,
+      };
     }
     const argv = job.argv.slice(job.mpiLauncherArgs ?? 0);
-    return { ...job, argv: [...srun, ...argv], env: { ...job.env, LBG_OWNER: this.owner }, header: job.header?.replace(job.argv.slice(0, job.mpiLauncherArgs ?? 0).join(" "), srun.join(" ")) };
+    return {
+      ...job,
+      argv: [...srun, ...argv],
+      env: { ...job.env, LBG_OWNER: this.owner },
+      header: job.header?.replace(job.argv.slice(0, job.mpiLauncherArgs ?? 0).join(" "), srun.join(" ")),
+    };
   }
 
   async close(): Promise<void> {

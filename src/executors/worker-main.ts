@@ -26,9 +26,15 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
   currentLog = fd;
   const started = Date.now();
   try {
-    const step = process.env.SLURM_STEP_ID !== undefined ? ` in Slurm step ${process.env.SLURM_JOB_ID}.${process.env.SLURM_STEP_ID}` : "";
+    const step =
+      process.env.SLURM_STEP_ID !== undefined
+        ? ` in Slurm step ${process.env.SLURM_JOB_ID}.${process.env.SLURM_STEP_ID}`
+        : "";
     writeSync(fd, `Executing stage: ${job.instance} (${job.className})${step} @ ${new Date().toISOString()}\n`);
-    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<string, new () => { run(ctx: unknown): unknown }>;
+    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<
+      string,
+      new () => { run(ctx: unknown): unknown }
+    >;
     const Cls = mod[job.exportName];
     if (typeof Cls !== "function") throw new Error(`${job.bundle} no longer exports ${job.exportName}`);
     const stage = new Cls();
@@ -60,9 +66,16 @@ let currentLog: number | undefined;
 function fatal(e: unknown): void {
   const error = e instanceof Error ? e : new Error(String(e));
   if (currentLog !== undefined) {
-    try { writeSync(currentLog, `${error.stack ?? error.message}\n`); } catch { /* log gone */ }
+    try {
+      writeSync(currentLog, `${error.stack ?? error.message}\n`);
+    } catch {
+      /* log gone */
+    }
   }
-  process.send?.({ type: "done", ok: false, error: `${error.name}: ${error.message} (uncaught)` } satisfies FromWorker, () => process.exit(1));
+  process.send?.(
+    { type: "done", ok: false, error: `${error.name}: ${error.message} (uncaught)` } satisfies FromWorker,
+    () => process.exit(1),
+  );
   setTimeout(() => process.exit(1), 1000).unref();
 }
 

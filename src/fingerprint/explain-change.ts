@@ -17,16 +17,19 @@ export function explainChange(stage: string, old: Fingerprint, cur: Fingerprint)
     else if (old.code[f] !== cur.code[f]) reasons.push(`code changed: ${f}`);
   }
   for (const k of new Set([...Object.keys(old.config), ...Object.keys(cur.config)])) {
-    if (canonicalJson(old.config[k]) !== canonicalJson(cur.config[k])) reasons.push(`config changed: ${stage}.${k} ${short(old.config[k])} → ${short(cur.config[k])}`);
+    if (canonicalJson(old.config[k]) !== canonicalJson(cur.config[k]))
+      reasons.push(`config changed: ${stage}.${k} ${short(old.config[k])} → ${short(cur.config[k])}`);
   }
   for (const t of new Set([...Object.keys(old.inputs), ...Object.keys(cur.inputs)])) {
-    const a = old.inputs[t], b = cur.inputs[t];
+    const a = old.inputs[t],
+      b = cur.inputs[t];
     if (!a || !b) reasons.push(`input changed: ${t} (${!a ? "new" : "removed"})`);
     else if (a.path !== b.path) reasons.push(`input path changed: ${t} ${a.path} → ${b.path}`);
     else if (a.hash !== b.hash) reasons.push(`input changed: ${t}`);
   }
   for (const t of new Set([...Object.keys(old.outputs), ...Object.keys(cur.outputs)])) {
-    if (old.outputs[t] !== cur.outputs[t]) reasons.push(`output path changed: ${t} ${old.outputs[t] ?? "(none)"} → ${cur.outputs[t] ?? "(none)"}`);
+    if (old.outputs[t] !== cur.outputs[t])
+      reasons.push(`output path changed: ${t} ${old.outputs[t] ?? "(none)"} → ${cur.outputs[t] ?? "(none)"}`);
   }
   return reasons.length ? reasons : ["fingerprint changed"];
 }

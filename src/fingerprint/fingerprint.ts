@@ -35,7 +35,8 @@ export type FingerprintResult =
 /** Computes the fingerprint from current file contents (through the stat cache). */
 export function computeFingerprint(root: string, node: StageNode, hashes: StatCache): FingerprintResult {
   const code: Record<string, string> = {};
-  for (const src of node.meta.sources) code[src] = hashes.hash(isAbsolute(src) ? src : join(root, src))?.hash ?? "missing";
+  for (const src of node.meta.sources)
+    code[src] = hashes.hash(isAbsolute(src) ? src : join(root, src))?.hash ?? "missing";
   Object.assign(code, node.meta.codeExtras);
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
@@ -58,7 +59,13 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   // The hash is needed only to record a stage that runs: a fresh stage is recognised by comparing the
   // fingerprint with its record's (sameFingerprint), which spares 1,000 serialisations on a no-op.
   let hash: string | undefined;
-  return { ok: true, fingerprint, get hash() { return (hash ??= hashes.h.h64ToString(canonicalJson(fingerprint))); } };
+  return {
+    ok: true,
+    fingerprint,
+    get hash() {
+      return (hash ??= hashes.h.h64ToString(canonicalJson(fingerprint)));
+    },
+  };
 }
 
 /** Deep equality of two JSON values, whatever their key order (what equal canonical JSON would say). */
@@ -67,7 +74,8 @@ export function sameFingerprint(a: unknown, b: unknown): boolean {
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   // for-in and counting rather than Object.keys().filter(): this runs for every stage of every no-op build.
-  const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>;
+  const ra = a as Record<string, unknown>,
+    rb = b as Record<string, unknown>;
   let na = 0;
   for (const k in ra) {
     if (ra[k] === undefined) continue;

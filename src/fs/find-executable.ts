@@ -5,7 +5,12 @@ import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 /** Absolute path of `cmd` (a bare name is looked up on PATH, a path is resolved against `cwd`); undefined when
  *  PATH has no executable file of that name. `searched` receives the PATH folders looked in, in order. */
-export function findExecutable(cmd: string, cwd: string, path = process.env.PATH ?? "", searched: string[] = []): string | undefined {
+export function findExecutable(
+  cmd: string,
+  cwd: string,
+  path = process.env.PATH ?? "",
+  searched: string[] = [],
+): string | undefined {
   if (cmd.includes("/")) return isAbsolute(cmd) ? cmd : resolve(cwd, cmd);
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
@@ -14,7 +19,9 @@ export function findExecutable(cmd: string, cwd: string, path = process.env.PATH
     try {
       accessSync(p, constants.X_OK);
       if (statSync(p).isFile()) return p;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }

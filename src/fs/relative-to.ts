@@ -4,6 +4,7 @@ import { relative, sep } from "node:path";
 
 /** The path of `p` relative to `root`; both absolute. Fast when `p` is a normalized path under `root`. */
 export function relativeTo(root: string, p: string): string {
-  if (p.length > root.length + 1 && p.startsWith(root) && p[root.length] === sep && !p.includes(`${sep}.`)) return p.slice(root.length + 1);
+  if (p.length > root.length + 1 && p.startsWith(root) && p[root.length] === sep && !p.includes(`${sep}.`))
+    return p.slice(root.length + 1);
   return relative(root, p);
 }

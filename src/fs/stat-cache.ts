@@ -17,7 +17,10 @@ import { timestampTickMs } from "./timestamp-tick.ts";
 import { getHasher, hashFileWith, hashStringWith, listFilesRecursive, type Hasher } from "./hash-file.ts";
 
 type Entry = [string, string, string, string, string, string, 0 | 1];
-interface CacheFile { format: 1; entries: Record<string, Entry> }
+interface CacheFile {
+  format: 1;
+  entries: Record<string, Entry>;
+}
 
 const NS_PER_MS = 1_000_000n;
 
@@ -25,7 +28,10 @@ function granularityNs(st: BigIntStats): bigint {
   return BigInt(timestampTickMs(st.mtimeNs % 1_000_000_000n === 0n)) * NS_PER_MS;
 }
 
-export interface HashResult { hash: string; kind: "file" | "directory" }
+export interface HashResult {
+  hash: string;
+  kind: "file" | "directory";
+}
 
 export class StatCache {
   private entries: Record<string, Entry>;
@@ -36,7 +42,11 @@ export class StatCache {
   /** Hash results memoized for this build: each path is stat'ed at most once per plan pass. */
   private memo = new Map<string, HashResult | null>();
 
-  private constructor(private readonly file: string, entries: Record<string, Entry>, readonly h: Hasher) {
+  private constructor(
+    private readonly file: string,
+    entries: Record<string, Entry>,
+    readonly h: Hasher,
+  ) {
     this.entries = entries;
   }
 
@@ -85,7 +95,8 @@ export class StatCache {
   private hashRegular(path: string, st: BigIntStats): string {
     const key: Entry = [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs), "", 0];
     const e = this.entries[path];
-    if (e && e[6] === 0 && e[0] === key[0] && e[1] === key[1] && e[2] === key[2] && e[3] === key[3] && e[4] === key[4]) return e[5];
+    if (e && e[6] === 0 && e[0] === key[0] && e[1] === key[1] && e[2] === key[2] && e[3] === key[3] && e[4] === key[4])
+      return e[5];
     const startedNs = BigInt(Date.now()) * NS_PER_MS;
     const hash = hashFileWith(this.h, path);
     this.filesRead++;
@@ -131,7 +142,15 @@ export class StatCache {
       if (BigInt(Date.now()) * NS_PER_MS - st.mtimeNs < granularityNs(st)) continue;
       const hash = hashFileWith(this.h, p);
       this.filesRead++;
-      this.entries[p] = [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs), hash, 0];
+      this.entries[p] = [
+        String(st.dev),
+        String(st.ino),
+        String(st.size),
+        String(st.mtimeNs),
+        String(st.ctimeNs),
+        hash,
+        0,
+      ];
     }
     this.dirty = true;
   }

@@ -12,7 +12,11 @@ export function writeAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* never created */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
     // Errors of write() carry no path; the caller's message needs one.
     const err = e as NodeJS.ErrnoException;
     if (!err.path) err.path = path;

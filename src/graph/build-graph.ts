@@ -55,10 +55,15 @@ function checkInside(outputDir: string, name: string, pos: SourcePos, what: stri
   // (string tests: relative() would resolve against the working directory for each of thousands of outputs).
   const p = join(outputDir, name);
   if (isAbsolute(name) || !p.startsWith(join(outputDir, sep))) {
-    throw new LbgError(`${what} would write outside output_dir (${name})`, pos, "use a plain file name; outputs always live in the run's output_dir");
+    throw new LbgError(
+      `${what} would write outside output_dir (${name})`,
+      pos,
+      "use a plain file name; outputs always live in the run's output_dir",
+    );
   }
   // `sub/`, `sub/.` or `a/..`: no file name of its own (it would be a folder other outputs live in).
-  if (/(^|\/)\.{0,2}$/.test(name)) throw new LbgError(`${what} does not end in a file name (${name})`, pos, "name the file, e.g. sub/total.txt");
+  if (/(^|\/)\.{0,2}$/.test(name))
+    throw new LbgError(`${what} does not end in a file name (${name})`, pos, "name the file, e.g. sub/total.txt");
   return p;
 }
 
@@ -72,21 +77,32 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
     const meta = metas.get(entry.name)!;
     for (const [from, to] of Object.entries(entry.aliases)) {
       if (!(from in meta.inputs) && !(from in meta.outputs)) {
-        throw new LbgError(`alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'`, entry.pos,
-          suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags"));
+        throw new LbgError(
+          `alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'`,
+          entry.pos,
+          suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags"),
+        );
       }
     }
     if (meta.kind === "python" && !meta.parallel && entry.nprocess > 1) {
       // ceci's stage refuses --mpi when the class is not parallel; say so before anything runs.
-      throw new LbgError(`stage '${entry.name}' has nprocess: ${entry.nprocess}, but class ${meta.name} is not parallel (parallel = False)`, entry.nprocessPos ?? entry.pos,
-        "remove nprocess (or set it to 1): the class runs as one process");
+      throw new LbgError(
+        `stage '${entry.name}' has nprocess: ${entry.nprocess}, but class ${meta.name} is not parallel (parallel = False)`,
+        entry.nprocessPos ?? entry.pos,
+        "remove nprocess (or set it to 1): the class runs as one process",
+      );
     }
     const cfg = effectiveConfig(entry, meta, run.stageConfig, sets, warn);
     const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {
       const alias = entry.aliases[tag] ?? tag;
       const override = cfg.outputNames[tag];
       const name = override ? override.name : fileNameFor(alias, type);
-      const path = checkInside(run.outputDir, name, override?.pos ?? entry.pos, override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`);
+      const path = checkInside(
+        run.outputDir,
+        name,
+        override?.pos ?? entry.pos,
+        override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`,
+      );
       const slash = name.lastIndexOf("/");
       const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
       return { tag, alias, type, path, inprogress };
@@ -94,23 +110,52 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
     for (const o of outputs) {
       const prev = producers.get(o.alias);
       if (prev) {
-        throw new LbgError(`tag '${o.alias}' is produced by two stages: '${prev}' and '${entry.name}'`, entry.pos, `give one of them an alias, e.g. aliases: {${o.tag}: ${o.alias}_${entry.name}}`);
+        throw new LbgError(
+          `tag '${o.alias}' is produced by two stages: '${prev}' and '${entry.name}'`,
+          entry.pos,
+          `give one of them an alias, e.g. aliases: {${o.tag}: ${o.alias}_${entry.name}}`,
+        );
       }
       producers.set(o.alias, entry.name);
       const inRun = run.inputs.get(o.alias);
-      if (inRun) throw new LbgError(`tag '${o.alias}' is both an output of stage '${entry.name}' and a run input`, inRun.pos, "remove it from the run's inputs or alias the stage's output");
+      if (inRun)
+        throw new LbgError(
+          `tag '${o.alias}' is both an output of stage '${entry.name}' and a run input`,
+          inRun.pos,
+          "remove it from the run's inputs or alias the stage's output",
+        );
       const override = cfg.outputNames[o.tag];
-      const claim = { what: `output '${o.tag}' of stage '${entry.name}'`, pos: override?.pos ?? entry.pos, chosen: !!override };
+      const claim = {
+        what: `output '${o.tag}' of stage '${entry.name}'`,
+        pos: override?.pos ?? entry.pos,
+        chosen: !!override,
+      };
       claims.claim(o.path, claim);
-      claims.claim(o.inprogress, { ...claim, what: `the in-progress file of output '${o.tag}' of stage '${entry.name}'` });
+      claims.claim(o.inprogress, {
+        ...claim,
+        what: `the in-progress file of output '${o.tag}' of stage '${entry.name}'`,
+      });
     }
-    nodes.set(entry.name, { name: entry.name, entry, meta, inputs: [], outputs, config: cfg.values, configOrigin: cfg.origin });
+    nodes.set(entry.name, {
+      name: entry.name,
+      entry,
+      meta,
+      inputs: [],
+      outputs,
+      config: cfg.values,
+      configOrigin: cfg.origin,
+    });
   }
 
   // A run input that is some stage's output file would be read with no edge to wait for its writer.
   for (const [tag, input] of run.inputs) {
     const owner = claims.owner(input.path);
-    if (owner) throw new LbgError(`run input '${tag}' is the file of ${owner.what}: ${relative(run.root, input.path)}`, input.pos, "wire the stage's output tag instead of listing its file under 'inputs:'");
+    if (owner)
+      throw new LbgError(
+        `run input '${tag}' is the file of ${owner.what}: ${relative(run.root, input.path)}`,
+        input.pos,
+        "wire the stage's output tag instead of listing its file under 'inputs:'",
+      );
   }
 
   const missing = new Map<string, string[]>();
@@ -131,13 +176,17 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   if (missing.size > 0) {
     const [tag, needers] = [...missing.entries()][0]!;
     const more = missing.size > 1 ? ` (and ${missing.size - 1} more: ${[...missing.keys()].slice(1).join(", ")})` : "";
-    throw new LbgError(`input '${tag}' is needed by stage${needers.length > 1 ? "s" : ""} ${needers.join(", ")} but no stage produces it and the run does not list it${more}`,
-      { file: run.file, line: undefined }, `add '${tag}: <path>' under 'inputs:' in ${relative(run.root, run.file)}, or add the stage that makes it`);
+    throw new LbgError(
+      `input '${tag}' is needed by stage${needers.length > 1 ? "s" : ""} ${needers.join(", ")} but no stage produces it and the run does not list it${more}`,
+      { file: run.file, line: undefined },
+      `add '${tag}: <path>' under 'inputs:' in ${relative(run.root, run.file)}, or add the stage that makes it`,
+    );
   }
 
   const dependants = new Map<string, string[]>([...nodes.keys()].map((k) => [k, []]));
   for (const node of nodes.values()) {
-    for (const p of new Set(node.inputs.map((i) => i.producer).filter((x): x is string => !!x))) dependants.get(p)!.push(node.name);
+    for (const p of new Set(node.inputs.map((i) => i.producer).filter((x): x is string => !!x)))
+      dependants.get(p)!.push(node.name);
   }
   return { nodes, order: topoOrder(nodes), dependants };
 }
@@ -151,11 +200,20 @@ function topoOrder(nodes: Map<string, StageNode>): string[] {
     if (s === 2) return;
     if (s === 1) {
       const cycle = [...stack.slice(stack.indexOf(n)), n];
-      throw new LbgError(`dependency cycle: ${cycle.join(" → ")}`, nodes.get(n)!.entry.pos, "a stage cannot (indirectly) read its own output");
+      throw new LbgError(
+        `dependency cycle: ${cycle.join(" → ")}`,
+        nodes.get(n)!.entry.pos,
+        "a stage cannot (indirectly) read its own output",
+      );
     }
     state.set(n, 1);
     stack.push(n);
-    const deps = new Set(nodes.get(n)!.inputs.map((i) => i.producer).filter((x): x is string => !!x));
+    const deps = new Set(
+      nodes
+        .get(n)!
+        .inputs.map((i) => i.producer)
+        .filter((x): x is string => !!x),
+    );
     for (const d of deps) visit(d);
     stack.pop();
     state.set(n, 2);

@@ -30,15 +30,22 @@ function real(p: string): string | undefined {
 
 export function checkRunFolders(run: RunModel): void {
   const realRoot = real(run.root) ?? run.root;
-  for (const [key, dir] of [["output_dir", run.outputDir], ["log_dir", run.logDir]] as const) {
+  for (const [key, dir] of [
+    ["output_dir", run.outputDir],
+    ["log_dir", run.logDir],
+  ] as const) {
     const realDir = real(dir);
-    const why = problem(run.root, dir) ?? (realDir !== undefined && realDir !== dir ? problem(realRoot, realDir) : undefined);
+    const why =
+      problem(run.root, dir) ?? (realDir !== undefined && realDir !== dir ? problem(realRoot, realDir) : undefined);
     if (!why) continue;
     const pos: SourcePos = run.folderPos?.[key] ?? { file: run.file };
     const rel = relative(run.root, dir);
     const shown = rel === "" ? "." : rel.startsWith("..") ? dir : rel;
     const resolved = realDir !== undefined && realDir !== dir ? ` (a link to ${realDir})` : "";
-    throw new LbgError(`${key} ${shown}${resolved} ${why}: lbg writes there and \`lbg clean\` removes what it wrote`, pos,
-      `use a folder of its own, e.g. results/${run.name}/${key === "output_dir" ? "outputs" : "logs"}`);
+    throw new LbgError(
+      `${key} ${shown}${resolved} ${why}: lbg writes there and \`lbg clean\` removes what it wrote`,
+      pos,
+      `use a folder of its own, e.g. results/${run.name}/${key === "output_dir" ? "outputs" : "logs"}`,
+    );
   }
 }

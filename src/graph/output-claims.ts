@@ -18,7 +18,10 @@ export class OutputClaims {
   /** Folder → one claim below it, to notice a new path that is a parent of a claimed one. */
   private below = new Map<string, { path: string; claim: OutputClaim }>();
 
-  constructor(private readonly root: string, private readonly outputDir: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly outputDir: string,
+  ) {}
 
   /** The output that writes `path`, if any. */
   owner(path: string): OutputClaim | undefined {
@@ -28,12 +31,20 @@ export class OutputClaims {
   claim(path: string, c: OutputClaim): void {
     const clash = (other: OutputClaim, how: string): LbgError => {
       const where = c.chosen || !other.chosen ? c.pos : other.pos;
-      return new LbgError(`${c.what} and ${other.what} ${how}`, where, "give one of them another file name (an alias, or an output name override in the stage config)");
+      return new LbgError(
+        `${c.what} and ${other.what} ${how}`,
+        where,
+        "give one of them another file name (an alias, or an output name override in the stage config)",
+      );
     };
     const same = this.byPath.get(path);
     if (same) throw clash(same, `are the same file: ${relative(this.root, path)}`);
     const inner = this.below.get(path);
-    if (inner) throw clash(inner.claim, `overlap: ${relative(this.root, inner.path)} would lie inside ${relative(this.root, path)}`);
+    if (inner)
+      throw clash(
+        inner.claim,
+        `overlap: ${relative(this.root, inner.path)} would lie inside ${relative(this.root, path)}`,
+      );
     const parents: string[] = [];
     for (let d = dirname(path); d.length > this.outputDir.length; d = dirname(d)) {
       const outer = this.byPath.get(d);

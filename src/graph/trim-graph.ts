@@ -33,37 +33,53 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
     for (const o of node.outputs) producers.set(o.alias, node.name);
     for (const i of node.inputs) {
       const readers = consumers.get(i.alias);
-      if (readers) readers.push(node.name); // a run input may have thousands of readers: no copy per reader
+      if (readers)
+        readers.push(node.name); // a run input may have thousands of readers: no copy per reader
       else consumers.set(i.alias, [node.name]);
     }
   }
   const check = (end: TrimEnd) => {
     for (const n of end.names) {
       if (graph.nodes.has(n) || producers.has(n) || consumers.has(n)) continue;
-      throw new LbgError(`${end.key}: '${n}' is neither a stage nor a file tag of this pipeline`, end.pos,
-        suggest(n, [...graph.nodes.keys(), ...producers.keys(), ...consumers.keys()], "stages and tags"));
+      throw new LbgError(
+        `${end.key}: '${n}' is neither a stage nor a file tag of this pipeline`,
+        end.pos,
+        suggest(n, [...graph.nodes.keys(), ...producers.keys(), ...consumers.keys()], "stages and tags"),
+      );
     }
   };
-  const upstream = (s: string) => graph.nodes.get(s)!.inputs.map((i) => i.producer).filter((p): p is string => !!p);
+  const upstream = (s: string) =>
+    graph.nodes
+      .get(s)!
+      .inputs.map((i) => i.producer)
+      .filter((p): p is string => !!p);
   const downstream = (s: string) => graph.dependants.get(s) ?? [];
   let keep = new Set(graph.nodes.keys());
   if (trim.from) {
     check(trim.from);
     // A tag's descendants are its readers (not its producer).
-    const starts = trim.from.names.flatMap((n) => (graph.nodes.has(n) ? [n] : consumers.get(n) ?? []));
+    const starts = trim.from.names.flatMap((n) => (graph.nodes.has(n) ? [n] : (consumers.get(n) ?? [])));
     keep = reach(starts, downstream);
   }
   if (trim.to) {
     check(trim.to);
     // A tag's ancestors are its producer and what that reads.
-    const starts = trim.to.names.flatMap((n) => (graph.nodes.has(n) ? [n] : producers.has(n) ? [producers.get(n)!] : []));
+    const starts = trim.to.names.flatMap((n) =>
+      graph.nodes.has(n) ? [n] : producers.has(n) ? [producers.get(n)!] : [],
+    );
     const up = reach(starts, upstream);
     keep = new Set([...keep].filter((s) => up.has(s)));
   }
   if (keep.size === 0) {
     const end = trim.from ?? trim.to!;
-    const what = [trim.from && `from: ${trim.from.names.join(", ")}`, trim.to && `to: ${trim.to.names.join(", ")}`].filter(Boolean).join(" and ");
-    throw new LbgError(`${what} select no stage`, end.pos, trim.from && trim.to ? "the 'to' nodes must be downstream of the 'from' nodes" : undefined);
+    const what = [trim.from && `from: ${trim.from.names.join(", ")}`, trim.to && `to: ${trim.to.names.join(", ")}`]
+      .filter(Boolean)
+      .join(" and ");
+    throw new LbgError(
+      `${what} select no stage`,
+      end.pos,
+      trim.from && trim.to ? "the 'to' nodes must be downstream of the 'from' nodes" : undefined,
+    );
   }
 
   const converted = new Map<string, RunInput>();
@@ -77,6 +93,8 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
     });
     nodes.set(name, { ...node, inputs });
   }
-  const dependants = new Map([...nodes.keys()].map((k) => [k, (graph.dependants.get(k) ?? []).filter((d) => keep.has(d))]));
+  const dependants = new Map(
+    [...nodes.keys()].map((k) => [k, (graph.dependants.get(k) ?? []).filter((d) => keep.has(d))]),
+  );
   return { graph: { nodes, order: graph.order.filter((s) => keep.has(s)), dependants }, converted };
 }

@@ -13,13 +13,25 @@ export type StagePlan =
   | { state: "missing-input"; missing: { tag: string; path: string }[] };
 
 /** `forced` is the reason to re-run regardless (--force, resume: restart), or undefined. */
-export function planStage(root: string, node: StageNode, record: StageRecord | undefined, hashes: StatCache, forced?: string): StagePlan {
+export function planStage(
+  root: string,
+  node: StageNode,
+  record: StageRecord | undefined,
+  hashes: StatCache,
+  forced?: string,
+): StagePlan {
   const fp = computeFingerprint(root, node, hashes);
   if (!fp.ok) return { state: "missing-input", missing: fp.missing };
-  const stale = (reasons: string[]): StagePlan => ({ state: "stale", reasons, fingerprint: fp.fingerprint, hash: fp.hash });
+  const stale = (reasons: string[]): StagePlan => ({
+    state: "stale",
+    reasons,
+    fingerprint: fp.fingerprint,
+    hash: fp.hash,
+  });
   if (forced) return stale([forced]);
   if (!record) return stale(["never built"]);
-  if (!sameFingerprint(record.fingerprint, fp.fingerprint)) return stale(explainChange(node.name, record.fingerprint, fp.fingerprint));
+  if (!sameFingerprint(record.fingerprint, fp.fingerprint))
+    return stale(explainChange(node.name, record.fingerprint, fp.fingerprint));
   const reasons: string[] = [];
   for (const o of node.outputs) {
     const h = hashes.hash(o.path);
@@ -27,5 +39,13 @@ export function planStage(root: string, node: StageNode, record: StageRecord | u
     if (!h) reasons.push(`output missing: ${relative(root, o.path)}`);
     else if (!rec || rec.hash !== h.hash) reasons.push(`output modified: ${relative(root, o.path)}`);
   }
-  return reasons.length ? stale(reasons) : { state: "fresh", fingerprint: fp.fingerprint, get hash() { return fp.hash; } };
+  return reasons.length
+    ? stale(reasons)
+    : {
+        state: "fresh",
+        fingerprint: fp.fingerprint,
+        get hash() {
+          return fp.hash;
+        },
+      };
 }

@@ -13,7 +13,13 @@ export interface PredictedStage {
   reasons: string[];
 }
 
-export function predictRun(root: string, graph: StageGraph, records: RecordStore, hashes: StatCache, forced: (stage: string) => string | undefined): PredictedStage[] {
+export function predictRun(
+  root: string,
+  graph: StageGraph,
+  records: RecordStore,
+  hashes: StatCache,
+  forced: (stage: string) => string | undefined,
+): PredictedStage[] {
   const stale = new Set<string>();
   const out: PredictedStage[] = [];
   for (const name of graph.order) {

@@ -9,7 +9,12 @@ export function findRoot(start = process.cwd()): string {
     const c = join(dir, "configs");
     if (existsSync(c) && statSync(c).isDirectory()) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new LbgError("not inside an lbg project: no configs/ folder here or above", undefined, "cd into the project (the folder with configs/, lbg_stages/ and package.json)");
+    if (up === dir)
+      throw new LbgError(
+        "not inside an lbg project: no configs/ folder here or above",
+        undefined,
+        "cd into the project (the folder with configs/, lbg_stages/ and package.json)",
+      );
     dir = up;
   }
 }

@@ -29,7 +29,10 @@ export interface LoadedProject {
   modules: { name: string; pos?: SourcePos }[];
 }
 
-export async function loadProject(ref: RunRef, opts: { site?: string; sets?: string[]; warn: Warn }): Promise<LoadedProject> {
+export async function loadProject(
+  ref: RunRef,
+  opts: { site?: string; sets?: string[]; warn: Warn },
+): Promise<LoadedProject> {
   const { root, name: runName } = ref;
   const run = ref.ceciFile
     ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn)
@@ -38,20 +41,31 @@ export async function loadProject(ref: RunRef, opts: { site?: string; sets?: str
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
   const python = pythonEnv(root, run.site.python, run.pythonPaths);
   const modules = [...run.modules];
-  for (const s of run.stages) if (s.moduleName && !modules.some((m) => m.name === s.moduleName)) modules.push({ name: s.moduleName, pos: s.pos });
+  for (const s of run.stages)
+    if (s.moduleName && !modules.some((m) => m.name === s.moduleName)) modules.push({ name: s.moduleName, pos: s.pos });
   const registry = await loadRegistry(root, modules, hashes, python);
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
   checkSets(sets, metas);
   for (const [section] of run.stageConfig.sections) {
-    if (!metas.has(section)) opts.warn(new LbgError(`config section '${section}' matches no stage of run '${runName}'`, run.stageConfig.sectionPos.get(section)));
+    if (!metas.has(section))
+      opts.warn(
+        new LbgError(
+          `config section '${section}' matches no stage of run '${runName}'`,
+          run.stageConfig.sectionPos.get(section),
+        ),
+      );
   }
   const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
   for (const [tag, input] of converted) run.inputs.set(tag, input);
   // After the declared types are checked (in buildGraph), what only the stage's own hook can tell.
   const instances = [...graph.nodes.values()].map((n) => ({
-    name: n.name, meta: n.meta, config: n.config, configOrigin: n.configOrigin, pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
+    name: n.name,
+    meta: n.meta,
+    config: n.config,
+    configOrigin: n.configOrigin,
+    pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
   }));
   validateStageConfigs(root, instances, hashes.h);
   return { run, graph, hashes, cacheDir, python, modules };
@@ -70,13 +84,18 @@ export function checkRunInputs(p: LoadedProject): void {
       const pos = input.pos;
       let isDir = seen.get(i.path);
       if (isDir === undefined) {
-        const hint = input.producedBy ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first` : undefined;
+        const hint = input.producedBy
+          ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`
+          : undefined;
         isDir = runInputKind(i.path, i.alias, node.name, pos, hint) === "directory";
         seen.set(i.path, isDir);
       }
       const dirOk = mayBeDirectory(i.type);
       if (dirOk !== "either" && isDir !== (dirOk === "yes")) {
-        throw new LbgError(`input '${i.alias}' is a ${isDir ? "directory" : "file"} but stage ${node.name} reads it as ${i.type === "directory" ? "a directory" : `a ${i.type} file`}: ${i.path}`, pos);
+        throw new LbgError(
+          `input '${i.alias}' is a ${isDir ? "directory" : "file"} but stage ${node.name} reads it as ${i.type === "directory" ? "a directory" : `a ${i.type} file`}: ${i.path}`,
+          pos,
+        );
       }
     }
   }

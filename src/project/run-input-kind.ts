@@ -16,24 +16,47 @@ function special(st: Stats): string | undefined {
 
 /** "file" or "directory" for the input `alias` at `path` (read by stage `reader`), or a positioned LbgError;
  *  `missingHint` replaces the hint for a path that does not exist. */
-export function runInputKind(path: string, alias: string, reader: string, pos: SourcePos, missingHint?: string): "file" | "directory" {
+export function runInputKind(
+  path: string,
+  alias: string,
+  reader: string,
+  pos: SourcePos,
+  missingHint?: string,
+): "file" | "directory" {
   const shown = relative(process.cwd(), path) || path;
   let st: Stats;
   try {
     st = statSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EACCES") {
-      throw new LbgError(`input '${alias}' (needed by ${reader}) cannot be reached: permission denied on a folder of ${shown}`, pos, "check the permissions of its folders");
+      throw new LbgError(
+        `input '${alias}' (needed by ${reader}) cannot be reached: permission denied on a folder of ${shown}`,
+        pos,
+        "check the permissions of its folders",
+      );
     }
-    throw new LbgError(`input '${alias}' (needed by ${reader}) does not exist: ${shown}`, pos, missingHint ?? "fix the path under 'inputs:' (relative paths start at the project root)");
+    throw new LbgError(
+      `input '${alias}' (needed by ${reader}) does not exist: ${shown}`,
+      pos,
+      missingHint ?? "fix the path under 'inputs:' (relative paths start at the project root)",
+    );
   }
   const odd = special(st);
-  if (odd) throw new LbgError(`input '${alias}' (needed by ${reader}) is ${odd}, not a file or a directory: ${shown}`, pos, "give the path of a regular file (or a directory)");
+  if (odd)
+    throw new LbgError(
+      `input '${alias}' (needed by ${reader}) is ${odd}, not a file or a directory: ${shown}`,
+      pos,
+      "give the path of a regular file (or a directory)",
+    );
   const kind = st.isDirectory() ? "directory" : "file";
   try {
     accessSync(path, kind === "directory" ? constants.R_OK | constants.X_OK : constants.R_OK);
   } catch {
-    throw new LbgError(`input '${alias}' (needed by ${reader}) is not readable: permission denied: ${shown}`, pos, kind === "directory" ? "chmod u+rx the directory" : "chmod u+r the file");
+    throw new LbgError(
+      `input '${alias}' (needed by ${reader}) is not readable: permission denied: ${shown}`,
+      pos,
+      kind === "directory" ? "chmod u+rx the directory" : "chmod u+r the file",
+    );
   }
   return kind;
 }

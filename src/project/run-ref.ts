@@ -35,11 +35,20 @@ export function resolveRunRef(arg: string, overrides: string[] = [], cwd = proce
   if (isPipelineFileArg(arg)) {
     const abs = resolve(cwd, arg);
     if (!existsSync(abs) || statSync(abs).isDirectory()) {
-      throw new LbgError(`no pipeline file ${arg}`, { file: arg }, "give a run name (configs/runs/<run>.yaml) or the path of a ceci pipeline YAML file");
+      throw new LbgError(
+        `no pipeline file ${arg}`,
+        { file: arg },
+        "give a run name (configs/runs/<run>.yaml) or the path of a ceci pipeline YAML file",
+      );
     }
     const key = ceciRunKey(relative(cwd, abs));
     return { root: cwd, name: key, ceciFile: arg, overrides };
   }
-  if (overrides.length > 0) throw new LbgError(`unexpected argument '${overrides[0]}'`, { file: "command line" }, "key=value overrides apply to ceci pipeline files; use --set Stage.option=value for stage options");
+  if (overrides.length > 0)
+    throw new LbgError(
+      `unexpected argument '${overrides[0]}'`,
+      { file: "command line" },
+      "key=value overrides apply to ceci pipeline files; use --set Stage.option=value for stage options",
+    );
   return { root: findRoot(cwd), name: arg, overrides };
 }

@@ -18,7 +18,8 @@ export interface StageModules {
   sitePython?: string;
 }
 
-const words = (v: unknown) => (typeof v === "string" ? v.split(/\s+/) : Array.isArray(v) ? v.map(String) : []).filter(Boolean);
+const words = (v: unknown) =>
+  (typeof v === "string" ? v.split(/\s+/) : Array.isArray(v) ? v.map(String) : []).filter(Boolean);
 
 /** Every module of the project; broken pipeline files are skipped (the commands that use them report them). */
 export function projectStageModules(root: string): StageModules {
@@ -32,23 +33,40 @@ export function projectStageModules(root: string): StageModules {
         const doc = parseYaml(readFileSync(file, "utf8")) as { modules?: unknown; python_paths?: unknown } | null;
         for (const w of words(doc?.modules)) names.add(w);
         for (const w of words(doc?.python_paths)) paths.add(w);
-      } catch { /* reported by build, status, dag */ }
+      } catch {
+        /* reported by build, status, dag */
+      }
     }
   }
-  return { root, modules: [...names].map((name) => ({ name })), pythonPaths: [...paths], sitePython: loadSite(root, undefined, "", () => {}).python };
+  return {
+    root,
+    modules: [...names].map((name) => ({ name })),
+    pythonPaths: [...paths],
+    sitePython: loadSite(root, undefined, "", () => {}).python,
+  };
 }
 
 /** The modules one pipeline file names; its errors are positioned like any config error. */
 export function pipelineStageModules(cwd: string, file: string): StageModules {
   const yf = YamlFile.read(resolve(cwd, file), "pipeline file");
   const doc = expectRecord(yf, [], yf.value ?? {}, "a pipeline file");
-  if (doc.modules === undefined) throw yf.error([], "pipeline has no 'modules'", "`modules:` names the modules that define the stages");
+  if (doc.modules === undefined)
+    throw yf.error([], "pipeline has no 'modules'", "`modules:` names the modules that define the stages");
   const names = new Set(expectWords(yf, ["modules"], doc.modules, "'modules'"));
   if (Array.isArray(doc.stages)) {
     doc.stages.forEach((s, j) => {
-      if (isRecord(s) && s.module_name !== undefined && s.module_name !== null) names.add(expectString(yf, ["stages", j, "module_name"], s.module_name, "'module_name'"));
+      if (isRecord(s) && s.module_name !== undefined && s.module_name !== null)
+        names.add(expectString(yf, ["stages", j, "module_name"], s.module_name, "'module_name'"));
     });
   }
-  const site = isRecord(doc.site) && doc.site.python !== undefined ? expectString(yf, ["site", "python"], doc.site.python, "site python") : undefined;
-  return { root: cwd, modules: [...names].map((name) => ({ name })), pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"), sitePython: site };
+  const site =
+    isRecord(doc.site) && doc.site.python !== undefined
+      ? expectString(yf, ["site", "python"], doc.site.python, "site python")
+      : undefined;
+  return {
+    root: cwd,
+    modules: [...names].map((name) => ({ name })),
+    pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
+    sitePython: site,
+  };
 }

@@ -21,8 +21,14 @@ export function buildEndWords(e: BuildEnd): { head: string; counts: string; outc
   if (cancelled) parts.push(`${cancelled} cancelled`);
   if (superseded) parts.push(`${superseded} restarted`);
   const counts = `${parts.join(", ")} in ${formatSeconds(e.seconds)}`;
-  if (e.ok) return { head: e.succeeded === 0 ? "nothing to do, every stage is fresh" : "build succeeded", counts, outcome: "ok" };
-  if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error) return { head: "build superseded by an edit, restarting", counts, outcome: "superseded" };
+  if (e.ok)
+    return {
+      head: e.succeeded === 0 ? "nothing to do, every stage is fresh" : "build succeeded",
+      counts,
+      outcome: "ok",
+    };
+  if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error)
+    return { head: "build superseded by an edit, restarting", counts, outcome: "superseded" };
   return { head: `build FAILED${e.error ? `: ${e.error}` : ""}`, counts, outcome: "failed" };
 }
 
@@ -44,7 +50,10 @@ export function lastBuildWord(b: WatchLastBuild): string {
   return b.interrupted ? "interrupted" : b.ok ? "succeeded" : "FAILED";
 }
 
-export function plainReporter(write: (s: string) => void = (s) => process.stdout.write(s), opts: { verbose?: boolean } = {}): (e: BuildEvent) => void {
+export function plainReporter(
+  write: (s: string) => void = (s) => process.stdout.write(s),
+  opts: { verbose?: boolean } = {},
+): (e: BuildEvent) => void {
   /** How each stage that did not succeed ended in this build, for the lines of the stages it blocked. */
   let ended = new Map<string, string>();
   // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
@@ -56,7 +65,9 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         ended = new Map();
         dryRun = e.dryRun;
         wouldRun = 0;
-        write(`lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`);
+        write(
+          `lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`,
+        );
         return;
       case "warning":
         write(`warning: ${e.message}\n`);
@@ -85,13 +96,17 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         }
         return;
       case "stage-blocked":
-        write(`blocked  ${e.stage}  (not run: ${e.by === "interrupt" ? "interrupted" : `${e.by} ${ended.get(e.by) ?? "failed"}`})\n`);
+        write(
+          `blocked  ${e.stage}  (not run: ${e.by === "interrupt" ? "interrupted" : `${e.by} ${ended.get(e.by) ?? "failed"}`})\n`,
+        );
         return;
       case "script-start":
         write(`run      ${e.which}: ${e.command}\n`);
         return;
       case "script-end":
-        write(`${e.ok ? "done    " : "FAILED  "} ${e.which}  ${formatSeconds(e.seconds)}${e.ok ? "" : `  (log: ${e.log})`}\n`);
+        write(
+          `${e.ok ? "done    " : "FAILED  "} ${e.which}  ${formatSeconds(e.seconds)}${e.ok ? "" : `  (log: ${e.log})`}\n`,
+        );
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
       case "build-end": {
@@ -99,12 +114,16 @@ export function plainReporter(write: (s: string) => void = (s) => process.stdout
         return;
       }
       case "watch-idle":
-        write(`lbg watch: watching ${e.files} files${e.lastBuild ? ` — last build ${lastBuildWord(e.lastBuild)} at ${e.lastBuild.at.slice(11, 19)}` : ""}\n`);
+        write(
+          `lbg watch: watching ${e.files} files${e.lastBuild ? ` — last build ${lastBuildWord(e.lastBuild)} at ${e.lastBuild.at.slice(11, 19)}` : ""}\n`,
+        );
         return;
       case "watch-building":
         return; // the build-start line follows at once; the idle line says what is watched
       case "watch-change":
-        write(`lbg watch: changed: ${e.paths.slice(0, 5).join(", ")}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}\n`);
+        write(
+          `lbg watch: changed: ${e.paths.slice(0, 5).join(", ")}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}\n`,
+        );
         return;
       case "watch-error":
         write(`lbg watch: error: ${e.message}\n`);

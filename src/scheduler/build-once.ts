@@ -30,7 +30,9 @@ export interface BuildFlags {
 /** Checks done before taking the lock, so bad flags and missing inputs fail fast with exit code 2. */
 export function validateBuild(p: LoadedProject, flags: BuildFlags): void {
   const forceSet = Array.isArray(flags.force) ? flags.force : [];
-  for (const f of forceSet) if (!p.graph.nodes.has(f)) throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
+  for (const f of forceSet)
+    if (!p.graph.nodes.has(f))
+      throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
   checkRunInputs(p);
 }
 
@@ -40,7 +42,11 @@ export interface BuildOutcome {
   code: number;
 }
 
-export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { executor: Executor; emit: EventSink; signal: AbortSignal; warnings?: string[]; control?: BuildControl }): Promise<BuildOutcome> {
+export async function buildOnce(
+  p: LoadedProject,
+  flags: BuildFlags,
+  deps: { executor: Executor; emit: EventSink; signal: AbortSignal; warnings?: string[]; control?: BuildControl },
+): Promise<BuildOutcome> {
   const t0 = Date.now();
   const { run, graph, hashes } = p;
   const { emit } = deps;
@@ -50,19 +56,47 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { exe
   let resume = run.resume;
   if (flags.resume === true) resume = "resume";
   if (flags.resume === false) resume = "restart";
-  const forced = (s: string) => (forceAll || forceSet.has(s) ? "forced" : resume === "restart" ? "resume: false (restart)" : undefined);
+  const forced = (s: string) =>
+    forceAll || forceSet.has(s) ? "forced" : resume === "restart" ? "resume: false (restart)" : undefined;
   if (resume === "refuse") {
     const existing = [...graph.nodes.values()].flatMap((n) => n.outputs).find((o) => existsSync(o.path));
-    if (existing) throw new LbgError(`output ${relative(root, existing.path)} already exists and resume is 'refuse'`, { file: run.file }, "clean the run (lbg clean) or set resume: True", 1);
+    if (existing)
+      throw new LbgError(
+        `output ${relative(root, existing.path)} already exists and resume is 'refuse'`,
+        { file: run.file },
+        "clean the run (lbg clean) or set resume: True",
+        1,
+      );
   }
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
-  const estimates = Object.fromEntries(records.all().filter((r) => graph.nodes.has(r.stage)).map((r) => [r.stage, r.seconds]));
-  const start: BuildEvent = { event: "build-start", run: run.name, pipelines: run.pipelines.map((x) => x.name), stages: graph.nodes.size, jobs, resume, dryRun: !!flags.dryRun, estimates };
+  const estimates = Object.fromEntries(
+    records
+      .all()
+      .filter((r) => graph.nodes.has(r.stage))
+      .map((r) => [r.stage, r.seconds]),
+  );
+  const start: BuildEvent = {
+    event: "build-start",
+    run: run.name,
+    pipelines: run.pipelines.map((x) => x.name),
+    stages: graph.nodes.size,
+    jobs,
+    resume,
+    dryRun: !!flags.dryRun,
+    estimates,
+  };
   emit(start);
   for (const w of deps.warnings ?? []) emit({ event: "warning", message: w });
   if (records.damage) emit({ event: "warning", message: records.damage });
-  if (resume === "restart" && !forceAll) emit({ event: "restart-all", reason: flags.resume === false ? "--no-resume" : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(root, run.file)}` });
+  if (resume === "restart" && !forceAll)
+    emit({
+      event: "restart-all",
+      reason:
+        flags.resume === false
+          ? "--no-resume"
+          : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(root, run.file)}`,
+    });
 
   const zero: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
@@ -80,7 +114,14 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { exe
     const predicted = predictRun(root, graph, records, hashes, forced);
     for (const s of predicted) {
       if (s.state === "fresh") emit({ event: "stage-fresh", stage: s.stage });
-      else emit({ event: "stage-start", stage: s.stage, reasons: s.reasons, log: relative(root, join(run.logDir, `${s.stage}.out`)), dryRun: true });
+      else
+        emit({
+          event: "stage-start",
+          stage: s.stage,
+          reasons: s.reasons,
+          log: relative(root, join(run.logDir, `${s.stage}.out`)),
+          dryRun: true,
+        });
     }
     return end({ ...zero, fresh: predicted.filter((s) => s.state === "fresh").length });
   }
@@ -90,18 +131,40 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: { exe
     emit({ event: "script-start", which, command });
     const t = Date.now();
     const ok = await runScript(command, root, log, deps.signal);
-    emit({ event: "script-end", which, ok, seconds: (Date.now() - t) / 1000, log: relative(root, log), logTail: ok ? undefined : tail(log) });
+    emit({
+      event: "script-end",
+      which,
+      ok,
+      seconds: (Date.now() - t) / 1000,
+      log: relative(root, log),
+      logTail: ok ? undefined : tail(log),
+    });
     return ok;
   };
 
   try {
     records.compactIfNeeded();
-    if (run.preScript.trim() && !(await script("pre_script", run.preScript))) return end({ ...zero, ok: false }, "pre_script failed");
+    if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
+      return end({ ...zero, ok: false }, "pre_script failed");
     const hasPython = [...graph.nodes.values()].some((n) => n.meta.kind === "python");
     if (hasPython) writeStageConfig(run, graph, run.mergedConfigFile);
     const python = hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined;
-    const sum = await runBuild({ run, graph, records, hashes, executor: deps.executor, jobs, keepGoing: !!flags.keepGoing, forced, emit, signal: deps.signal, control: deps.control, python });
-    if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript))) return end({ ...sum, ok: false }, "post_script failed");
+    const sum = await runBuild({
+      run,
+      graph,
+      records,
+      hashes,
+      executor: deps.executor,
+      jobs,
+      keepGoing: !!flags.keepGoing,
+      forced,
+      emit,
+      signal: deps.signal,
+      control: deps.control,
+      python,
+    });
+    if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))
+      return end({ ...sum, ok: false }, "post_script failed");
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {
     await hashes.settle();

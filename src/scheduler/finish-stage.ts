@@ -43,7 +43,15 @@ export function dropPrevious(node: StageNode): void {
   for (const o of node.outputs) rmSync(previousPath(o.path), { recursive: true, force: true });
 }
 
-export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHash: string, startedAt: number, hashes: StatCache, records: RecordStore): FinishResult {
+export function finishStage(
+  root: string,
+  node: StageNode,
+  fp: Fingerprint,
+  fpHash: string,
+  startedAt: number,
+  hashes: StatCache,
+  records: RecordStore,
+): FinishResult {
   const selfRenaming = node.meta.kind === "python";
   for (const o of node.outputs) {
     const produced = selfRenaming ? o.path : o.inprogress;
@@ -53,7 +61,10 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
     const isDir = statSync(produced).isDirectory();
     const want = mayBeDirectory(o.type);
     if (want !== "either" && isDir !== (want === "yes")) {
-      return { ok: false, error: `output '${o.tag}' should be a ${want === "yes" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}` };
+      return {
+        ok: false,
+        error: `output '${o.tag}' should be a ${want === "yes" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}`,
+      };
     }
   }
   // From here until the record is written, a failure takes the new outputs away again and puts the previous
@@ -80,7 +91,12 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
     }
     if (changed.length > 0) {
       dropPrevious(node);
-      return { ok: true, warnings: [`input${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed while stage '${node.name}' ran: its outputs are kept but it is not recorded as fresh`] };
+      return {
+        ok: true,
+        warnings: [
+          `input${changed.length > 1 ? "s" : ""} ${changed.join(", ")} changed while stage '${node.name}' ran: its outputs are kept but it is not recorded as fresh`,
+        ],
+      };
     }
     recording = true;
     try {
@@ -101,9 +117,11 @@ export function finishStage(root: string, node: StageNode, fp: Fingerprint, fpHa
     restorePrevious(node);
     hashes.invalidate();
     const msg = (e as Error).message;
-    return { ok: false, error: recording ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}` };
+    return {
+      ok: false,
+      error: recording ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}`,
+    };
   }
   dropPrevious(node);
   return { ok: true, warnings: [] };
 }
-

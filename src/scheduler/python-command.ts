@@ -7,7 +7,11 @@ import type { StageNode } from "../graph/build-graph.ts";
 import { pythonPathEnv, type PythonEnv } from "../stages/python-module-loader.ts";
 import type { PythonStageMeta } from "../stages/stage-meta.ts";
 
-export function pythonStageJob(node: StageNode, meta: PythonStageMeta, o: { python: PythonEnv; configFile: string; mpiCommand: string; log: string; cwd: string }): CommandStageJob {
+export function pythonStageJob(
+  node: StageNode,
+  meta: PythonStageMeta,
+  o: { python: PythonEnv; configFile: string; mpiCommand: string; log: string; cwd: string },
+): CommandStageJob {
   const { entry } = node;
   const spec = meta.namespace ? ["ceci", `${meta.pyModule}.${meta.pyClass}`] : [meta.top, meta.name];
   const argv = [o.python.python, "-m", ...spec];

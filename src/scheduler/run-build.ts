@@ -62,13 +62,28 @@ function stageJob(node: StageNode, log: string, o: BuildOptions): StageJob {
   const { meta, entry } = node;
   if (meta.kind === "python") {
     if (!o.python) throw new Error(`stage ${node.name} is a Python stage but no Python environment was set up`);
-    return pythonStageJob(node, meta, { python: o.python.env, configFile: o.python.configFile, mpiCommand: o.run.site.mpiCommand, log, cwd: o.run.root });
+    return pythonStageJob(node, meta, {
+      python: o.python.env,
+      configFile: o.python.configFile,
+      mpiCommand: o.run.site.mpiCommand,
+      log,
+      cwd: o.run.root,
+    });
   }
   return {
-    kind: "ts", instance: node.name, className: meta.name, bundle: meta.bundle, exportName: meta.exportName,
+    kind: "ts",
+    instance: node.name,
+    className: meta.name,
+    bundle: meta.bundle,
+    exportName: meta.exportName,
     inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
     outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
-    config: node.config, nprocess: entry.nprocess, threadsPerProcess: entry.threadsPerProcess, nodes: entry.nodes, log, cwd: o.run.root,
+    config: node.config,
+    nprocess: entry.nprocess,
+    threadsPerProcess: entry.threadsPerProcess,
+    nodes: entry.nodes,
+    log,
+    cwd: o.run.root,
   };
 }
 
@@ -89,7 +104,8 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
   const root = run.root;
   const sum: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
   const waitingOn = new Map<string, number>();
-  for (const [name, node] of graph.nodes) waitingOn.set(name, new Set(node.inputs.map((i) => i.producer).filter(Boolean)).size);
+  for (const [name, node] of graph.nodes)
+    waitingOn.set(name, new Set(node.inputs.map((i) => i.producer).filter(Boolean)).size);
   const priority = criticalPaths(graph, (s) => o.records.get(s)?.seconds ?? 1);
   const ready: { node: StageNode; reasons: string[]; fp: ReturnType<typeof planStage> }[] = [];
   const done = new Set<string>();
@@ -132,7 +148,15 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       sum.ok = false;
       done.add(name);
       const m = plan.missing[0]!;
-      emit({ event: "stage-end", stage: name, status: "failed", seconds: 0, outputs: [], log: relative(root, logPath(run, name)), error: `input '${m.tag}' is missing: ${relative(root, m.path)}` });
+      emit({
+        event: "stage-end",
+        stage: name,
+        status: "failed",
+        seconds: 0,
+        outputs: [],
+        log: relative(root, logPath(run, name)),
+        error: `input '${m.tag}' is missing: ${relative(root, m.path)}`,
+      });
       onFailure(name);
     } else {
       ready.push({ node, reasons: plan.reasons, fp: plan });
@@ -175,7 +199,15 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       sum.failed++;
       sum.ok = false;
       done.add(node.name);
-      emit({ event: "stage-end", stage: node.name, status: "failed", seconds: 0, outputs: [], log: relative(root, log), error: (e as Error).message });
+      emit({
+        event: "stage-end",
+        stage: node.name,
+        status: "failed",
+        seconds: 0,
+        outputs: [],
+        log: relative(root, log),
+        error: (e as Error).message,
+      });
       onFailure(node.name);
       return;
     }
@@ -191,8 +223,16 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       runningStages.delete(node.name);
       freeSlots += slots;
       const seconds = (Date.now() - started) / 1000;
-      const end = (status: "succeeded" | "failed" | "cancelled", error?: string): Extract<BuildEvent, { event: "stage-end" }> => ({
-        event: "stage-end", stage: node.name, status, seconds, log: relative(root, log), error,
+      const end = (
+        status: "succeeded" | "failed" | "cancelled",
+        error?: string,
+      ): Extract<BuildEvent, { event: "stage-end" }> => ({
+        event: "stage-end",
+        stage: node.name,
+        status,
+        seconds,
+        log: relative(root, log),
+        error,
         outputs: status === "succeeded" ? node.outputs.map((x) => relative(root, x.path)) : [],
         logTail: status === "failed" ? tail(log) : undefined,
         ...(status === "cancelled" && supersedeAsked && !o.signal.aborted ? { superseded: true as const } : {}),

@@ -9,7 +9,11 @@ export function runScript(command: string, cwd: string, log: string, signal: Abo
   return new Promise((resolve) => {
     const child = spawn("/bin/sh", ["-c", command], { cwd, stdio: ["ignore", fd, fd], detached: true });
     const onAbort = () => {
-      try { process.kill(-child.pid!, "SIGTERM"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        /* gone */
+      }
     };
     signal.addEventListener("abort", onAbort, { once: true });
     child.on("error", () => resolve(false));

@@ -15,14 +15,18 @@ export function writeStageConfig(run: RunModel, graph: StageGraph, file: string)
     // An output-name override (a key equal to an output tag) is already in the --<tag>=<path> flag; in the
     // file, ceci's stage would take it over the flag and write outside output_dir.
     const outputs = graph.nodes.get(section)?.meta.outputs ?? {};
-    doc[section] = Object.fromEntries([...values].filter(([k]) => !Object.hasOwn(outputs, k)).map(([k, v]) => [k, v.value]));
+    doc[section] = Object.fromEntries(
+      [...values].filter(([k]) => !Object.hasOwn(outputs, k)).map(([k, v]) => [k, v.value]),
+    );
   }
   for (const node of graph.nodes.values()) doc[node.name] = { ...(doc[node.name] ?? {}), ...node.config };
   const text = stringify(doc, { sortMapEntries: false, lineWidth: 0 });
   let old: string | undefined;
   try {
     old = readFileSync(file, "utf8");
-  } catch { /* first time */ }
+  } catch {
+    /* first time */
+  }
   if (old === text) return;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);

@@ -13,7 +13,11 @@ export interface BatchOptions {
 }
 
 const KEYS: (keyof BatchOptions)[] = ["qos", "time", "nodes", "account", "constraint", "partition"];
-const CECI_NAMES: Partial<Record<keyof BatchOptions, string>> = { qos: "queue", time: "walltime", constraint: "cpu_type" };
+const CECI_NAMES: Partial<Record<keyof BatchOptions, string>> = {
+  qos: "queue",
+  time: "walltime",
+  constraint: "cpu_type",
+};
 
 export function batchOptions(site: Record<string, unknown>, flags: BatchOptions): BatchOptions {
   const out: BatchOptions = {};
@@ -26,10 +30,27 @@ export function batchOptions(site: Record<string, unknown>, flags: BatchOptions)
 
 const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
 
-export function batchScript(o: { run: string; root: string; logDir: string; node: string; lbg: string; runArg: string; buildArgs: string[]; options: BatchOptions }): string {
-  const lines = ["#!/bin/bash", `#SBATCH --job-name=lbg-${o.run}`, `#SBATCH --output=${o.logDir}/slurm-%j.out`, `#SBATCH --chdir=${o.root}`];
+export function batchScript(o: {
+  run: string;
+  root: string;
+  logDir: string;
+  node: string;
+  lbg: string;
+  runArg: string;
+  buildArgs: string[];
+  options: BatchOptions;
+}): string {
+  const lines = [
+    "#!/bin/bash",
+    `#SBATCH --job-name=lbg-${o.run}`,
+    `#SBATCH --output=${o.logDir}/slurm-%j.out`,
+    `#SBATCH --chdir=${o.root}`,
+  ];
   for (const k of KEYS) if (o.options[k] !== undefined) lines.push(`#SBATCH --${k}=${o.options[k]}`);
   lines.push("", "# Written by `lbg submit`: one build of the run; each stage runs as a job step of this allocation.");
-  lines.push(`exec ${q(o.node)} ${q(o.lbg)} build ${q(o.runArg)} --plain --launcher slurm ${o.buildArgs.map(q).join(" ")}`.trimEnd(), "");
+  lines.push(
+    `exec ${q(o.node)} ${q(o.lbg)} build ${q(o.runArg)} --plain --launcher slurm ${o.buildArgs.map(q).join(" ")}`.trimEnd(),
+    "",
+  );
   return lines.join("\n");
 }

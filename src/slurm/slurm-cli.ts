@@ -6,7 +6,11 @@ import { LbgError } from "../config/lbg-error.ts";
 /** The one-line error for a Slurm command that could not be started (most often: not installed here). */
 function cannotStart(error: Error, cmd: string): LbgError {
   return (error as NodeJS.ErrnoException).code === "ENOENT"
-    ? new LbgError(`${cmd} not found: Slurm's commands are not on PATH`, undefined, "run lbg on a Slurm login node, or load the slurm module")
+    ? new LbgError(
+        `${cmd} not found: Slurm's commands are not on PATH`,
+        undefined,
+        "run lbg on a Slurm login node, or load the slurm module",
+      )
     : new LbgError(`${cmd}: ${error.message}`, undefined);
 }
 
@@ -26,9 +30,16 @@ export function salloc(options: string[], command: string[]): number {
 /** Submits a batch script; returns the job id. A rejection quotes sbatch's own message. */
 export function sbatch(scriptPath: string, cwd: string): string {
   const r = slurmCommand("sbatch", ["--parsable", `--chdir=${cwd}`, scriptPath]);
-  if (r.status !== 0) throw new LbgError(`sbatch rejected the job: ${r.stderr.trim().split("\n").join(" ") || `exit code ${r.status}`}`, { file: scriptPath }, undefined, 1);
+  if (r.status !== 0)
+    throw new LbgError(
+      `sbatch rejected the job: ${r.stderr.trim().split("\n").join(" ") || `exit code ${r.status}`}`,
+      { file: scriptPath },
+      undefined,
+      1,
+    );
   const id = r.stdout.trim().split(";")[0]!;
-  if (!/^\d+$/.test(id)) throw new LbgError(`sbatch answered '${r.stdout.trim()}' instead of a job id`, { file: scriptPath }, undefined, 1);
+  if (!/^\d+$/.test(id))
+    throw new LbgError(`sbatch answered '${r.stdout.trim()}' instead of a job id`, { file: scriptPath }, undefined, 1);
   return id;
 }
 

@@ -25,13 +25,20 @@ export interface EffectiveConfig {
 function typeOk(spec: OptionSpec, v: unknown): boolean {
   if (v === null) return true; // ceci accepts None for any option
   switch (spec.type) {
-    case "int": return typeof v === "number" && Number.isInteger(v);
-    case "float": return typeof v === "number";
-    case "str": return typeof v === "string";
-    case "bool": return typeof v === "boolean";
-    case "list": return Array.isArray(v);
-    case "dict": return typeof v === "object" && !Array.isArray(v);
-    default: return true;
+    case "int":
+      return typeof v === "number" && Number.isInteger(v);
+    case "float":
+      return typeof v === "number";
+    case "str":
+      return typeof v === "string";
+    case "bool":
+      return typeof v === "boolean";
+    case "list":
+      return Array.isArray(v);
+    case "dict":
+      return typeof v === "object" && !Array.isArray(v);
+    default:
+      return true;
   }
 }
 
@@ -44,7 +51,13 @@ function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageConfigModel, sets: SetOverride[], warn: Warn): EffectiveConfig {
+export function effectiveConfig(
+  entry: StageEntry,
+  meta: StageMeta,
+  cfg: StageConfigModel,
+  sets: SetOverride[],
+  warn: Warn,
+): EffectiveConfig {
   const section = cfg.sections.get(entry.name) ?? new Map<string, ConfigValue>();
   const values: Record<string, unknown> = {};
   const origin: Record<string, SourcePos> = {};
@@ -54,14 +67,27 @@ export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageCo
   for (const [key, cv] of section) {
     if (key in meta.options || key === "name") continue;
     if (key in meta.outputs) {
-      if (typeof cv.value !== "string" || !cv.value) throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
+      if (typeof cv.value !== "string" || !cv.value)
+        throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
       outputNames[key] = { name: cv.value, pos: cv.pos };
       continue;
     }
-    warn(new LbgError(`unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`, cv.keyPos ?? cv.pos, suggest(key, optionNames, "options")));
+    warn(
+      new LbgError(
+        `unknown option '${key}' for stage '${entry.name}' (class ${meta.name}); it is ignored`,
+        cv.keyPos ?? cv.pos,
+        suggest(key, optionNames, "options"),
+      ),
+    );
   }
   const name = section.get("name");
-  if (name && name.value !== entry.name) warn(new LbgError(`'name: ${show(name.value)}' in config section '${entry.name}' differs from the stage instance name`, name.pos));
+  if (name && name.value !== entry.name)
+    warn(
+      new LbgError(
+        `'name: ${show(name.value)}' in config section '${entry.name}' differs from the stage instance name`,
+        name.pos,
+      ),
+    );
 
   for (const [key, spec] of Object.entries(meta.options)) {
     const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key).at(-1);
@@ -75,14 +101,27 @@ export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageCo
     if (chosen === undefined || (meta.kind === "python" && chosen.value === null)) {
       if (optionRequired(spec)) {
         const hint = `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`;
-        if (chosen) throw new LbgError(`option '${key}' of stage '${entry.name}' is required and null is no value (${spec.type})`, chosen.pos, hint);
-        throw new LbgError(`stage '${entry.name}' needs option '${key}' (${spec.type}) and no value is set`, cfg.sectionPos.get(entry.name) ?? entry.pos, hint);
+        if (chosen)
+          throw new LbgError(
+            `option '${key}' of stage '${entry.name}' is required and null is no value (${spec.type})`,
+            chosen.pos,
+            hint,
+          );
+        throw new LbgError(
+          `stage '${entry.name}' needs option '${key}' (${spec.type}) and no value is set`,
+          cfg.sectionPos.get(entry.name) ?? entry.pos,
+          hint,
+        );
       }
       if (spec.default !== undefined) values[key] = spec.default;
       continue;
     }
     if (!typeOk(spec, chosen.value)) {
-      throw new LbgError(`option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}`, chosen.pos, spec.doc || undefined);
+      throw new LbgError(
+        `option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}`,
+        chosen.pos,
+        spec.doc || undefined,
+      );
     }
     values[key] = chosen.value;
     if (chosen.pos) origin[key] = chosen.pos;
@@ -93,12 +132,19 @@ export function effectiveConfig(entry: StageEntry, meta: StageMeta, cfg: StageCo
 /** Parses `Stage.option=value` (value in YAML syntax) and checks the stage and option exist. */
 export function parseSet(text: string, parseYaml: (s: string) => unknown): SetOverride {
   const m = /^([A-Za-z_][A-Za-z0-9_.-]*?)\.([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(text);
-  if (!m) throw new LbgError(`--set ${text}: expected Stage.option=value`, { file: "--set" }, "for example --set SplitCatalog.seed=7");
+  if (!m)
+    throw new LbgError(
+      `--set ${text}: expected Stage.option=value`,
+      { file: "--set" },
+      "for example --set SplitCatalog.seed=7",
+    );
   let value: unknown;
   try {
     value = parseYaml(m[3]!);
   } catch (e) {
-    throw new LbgError(`--set ${text}: value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file: "--set" });
+    throw new LbgError(`--set ${text}: value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, {
+      file: "--set",
+    });
   }
   return { section: m[1]!, key: m[2]!, value: value === undefined ? null : value, text };
 }
@@ -107,7 +153,17 @@ export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>): 
   for (const s of sets) {
     if (s.section === "global") continue;
     const meta = stages.get(s.section);
-    if (!meta) throw new LbgError(`--set ${s.text}: no stage instance '${s.section}' in this run`, { file: "--set" }, suggest(s.section, [...stages.keys(), "global"], "stages"));
-    if (!(s.key in meta.options)) throw new LbgError(`--set ${s.text}: stage '${s.section}' (class ${meta.name}) has no option '${s.key}'`, { file: "--set" }, suggest(s.key, Object.keys(meta.options), "options"));
+    if (!meta)
+      throw new LbgError(
+        `--set ${s.text}: no stage instance '${s.section}' in this run`,
+        { file: "--set" },
+        suggest(s.section, [...stages.keys(), "global"], "stages"),
+      );
+    if (!(s.key in meta.options))
+      throw new LbgError(
+        `--set ${s.text}: stage '${s.section}' (class ${meta.name}) has no option '${s.key}'`,
+        { file: "--set" },
+        suggest(s.key, Object.keys(meta.options), "options"),
+      );
   }
 }

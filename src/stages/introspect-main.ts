@@ -7,11 +7,33 @@ export interface IntrospectResult {
   bundle: string;
   ok: boolean;
   error?: string;
-  classes?: { exportName: string; name: string; doc: string; inputs: unknown; outputs: unknown; options: unknown; validates: boolean }[];
+  classes?: {
+    exportName: string;
+    name: string;
+    doc: string;
+    inputs: unknown;
+    outputs: unknown;
+    options: unknown;
+    validates: boolean;
+  }[];
 }
 
-function looksLikeStage(v: unknown): v is { name: string; stageName?: string; doc?: string; inputs?: unknown; outputs?: unknown; config?: unknown; prototype: { run?: unknown } } {
-  return typeof v === "function" && typeof (v as { prototype?: { run?: unknown } }).prototype?.run === "function" && ("outputs" in v || "inputs" in v);
+function looksLikeStage(
+  v: unknown,
+): v is {
+  name: string;
+  stageName?: string;
+  doc?: string;
+  inputs?: unknown;
+  outputs?: unknown;
+  config?: unknown;
+  prototype: { run?: unknown };
+} {
+  return (
+    typeof v === "function" &&
+    typeof (v as { prototype?: { run?: unknown } }).prototype?.run === "function" &&
+    ("outputs" in v || "inputs" in v)
+  );
 }
 
 export async function introspect(bundles: string[]): Promise<IntrospectResult[]> {
@@ -22,9 +44,22 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
       const classes = Object.entries(mod)
         .filter(([, v]) => looksLikeStage(v))
         .map(([exportName, v]) => {
-          const c = v as { name: string; stageName?: string; doc?: string; inputs?: unknown; outputs?: unknown; config?: unknown; validate?: unknown };
+          const c = v as {
+            name: string;
+            stageName?: string;
+            doc?: string;
+            inputs?: unknown;
+            outputs?: unknown;
+            config?: unknown;
+            validate?: unknown;
+          };
           return {
-            exportName, name: c.stageName ?? c.name, doc: c.doc ?? "", inputs: c.inputs ?? {}, outputs: c.outputs ?? {}, options: c.config ?? {},
+            exportName,
+            name: c.stageName ?? c.name,
+            doc: c.doc ?? "",
+            inputs: c.inputs ?? {},
+            outputs: c.outputs ?? {},
+            options: c.config ?? {},
             validates: typeof c.validate === "function",
           };
         });

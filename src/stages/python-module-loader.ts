@@ -31,11 +31,23 @@ interface CacheEntry {
 }
 
 interface IntrospectedStage {
-  name: string; class: string; module: string; top: string; namespace: boolean; parallel: boolean; doc: string; file: string | null;
-  inputs: Record<string, string>; outputs: Record<string, string>; options: Record<string, OptionSpec>; sources: string[];
+  name: string;
+  class: string;
+  module: string;
+  top: string;
+  namespace: boolean;
+  parallel: boolean;
+  doc: string;
+  file: string | null;
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+  options: Record<string, OptionSpec>;
+  sources: string[];
   packages: Record<string, string>;
 }
-type IntrospectedModule = { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] } | { module: string; ok: false; error: string; where: { file: string; line: number } | null };
+type IntrospectedModule =
+  | { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] }
+  | { module: string; ok: false; error: string; where: { file: string; line: number } | null };
 
 export interface PythonEnv {
   /** Interpreter: LBG_PYTHON, else the site file's `python`, else `python3` from PATH (as ceci does). */
@@ -51,7 +63,12 @@ export interface PythonEnv {
 export function pythonEnv(root: string, sitePython: string | undefined, pythonPaths: string[]): PythonEnv {
   const python = process.env.LBG_PYTHON || sitePython || "python3";
   const searched: string[] = [];
-  return { python, resolved: findExecutable(python, root, process.env.PATH, searched) ?? python, paths: pythonPaths.map((p) => resolve(root, p)), searched };
+  return {
+    python,
+    resolved: findExecutable(python, root, process.env.PATH, searched) ?? python,
+    paths: pythonPaths.map((p) => resolve(root, p)),
+    searched,
+  };
 }
 
 export function pythonPathEnv(env: PythonEnv): string {
@@ -73,7 +90,8 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   if (!existsSync(file)) return undefined;
   try {
     const e = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-    if (e.helper !== HELPER || e.python !== env.resolved || JSON.stringify(e.paths) !== JSON.stringify(env.paths)) return undefined;
+    if (e.helper !== HELPER || e.python !== env.resolved || JSON.stringify(e.paths) !== JSON.stringify(env.paths))
+      return undefined;
     for (const [p, h] of Object.entries(e.sources)) if (hashes.hash(p)?.hash !== h) return undefined;
     return e;
   } catch {
@@ -81,7 +99,12 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   }
 }
 
-export function loadPythonModules(root: string, modules: { name: string; pos?: SourcePos }[], env: PythonEnv, hashes: StatCache): PythonStageMeta[] {
+export function loadPythonModules(
+  root: string,
+  modules: { name: string; pos?: SourcePos }[],
+  env: PythonEnv,
+  hashes: StatCache,
+): PythonStageMeta[] {
   const out: PythonStageMeta[] = [];
   const stale: { name: string; pos?: SourcePos }[] = [];
   for (const m of modules) {
@@ -91,13 +114,19 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
   }
   if (stale.length === 0) return out;
   const r = spawnSync(env.resolved, ["-c", INTROSPECT_PY, ...stale.map((m) => m.name)], {
-    cwd: root, encoding: "utf8", timeout: 300_000, maxBuffer: 64 * 1024 * 1024,
+    cwd: root,
+    encoding: "utf8",
+    timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, PYTHONPATH: pythonPathEnv(env) },
   });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
-    throw new LbgError(`cannot run Python '${env.python}' to read module ${stale[0]!.name}: ${code === "ENOENT" ? "not found" : r.error.message}`, stale[0]!.pos,
-      "install Python 3 with ceci, or point LBG_PYTHON (or `python:` in the site file) at the interpreter that has it");
+    throw new LbgError(
+      `cannot run Python '${env.python}' to read module ${stale[0]!.name}: ${code === "ENOENT" ? "not found" : r.error.message}`,
+      stale[0]!.pos,
+      "install Python 3 with ceci, or point LBG_PYTHON (or `python:` in the site file) at the interpreter that has it",
+    );
   }
   let doc: { error?: string; modules?: IntrospectedModule[] };
   try {
@@ -106,23 +135,45 @@ export function loadPythonModules(root: string, modules: { name: string; pos?: S
     const why = (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `exit code ${r.status}`;
     throw new LbgError(`reading Python module ${stale[0]!.name} failed: ${why}`, stale[0]!.pos);
   }
-  if (doc.error) throw new LbgError(`${doc.error} (interpreter ${env.python})`, stale[0]!.pos, "install ceci for this interpreter, or set LBG_PYTHON / python_paths");
+  if (doc.error)
+    throw new LbgError(
+      `${doc.error} (interpreter ${env.python})`,
+      stale[0]!.pos,
+      "install ceci for this interpreter, or set LBG_PYTHON / python_paths",
+    );
   for (const m of doc.modules ?? []) {
     const ref = stale.find((s) => s.name === m.module);
     if (!m.ok) {
       const where = m.where ? `${fromCwd(m.where.file)}:${m.where.line}: ` : "";
-      throw new LbgError(`Python module '${m.module}' failed to import: ${where}${m.error}`, ref?.pos, "check the module name, python_paths and the interpreter (LBG_PYTHON)");
+      throw new LbgError(
+        `Python module '${m.module}' failed to import: ${where}${m.error}`,
+        ref?.pos,
+        "check the module name, python_paths and the interpreter (LBG_PYTHON)",
+      );
     }
     const sources: Record<string, string> = {};
     for (const f of new Set([...m.sources, ...m.stages.flatMap((s) => s.sources)])) {
       const h = hashes.hash(f);
       if (h) sources[f] = h.hash;
     }
-    const extras = (s: IntrospectedStage) => Object.fromEntries(Object.entries(s.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
+    const extras = (s: IntrospectedStage) =>
+      Object.fromEntries(Object.entries(s.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
     const classes: PythonStageMeta[] = m.stages.map((s) => ({
-      kind: "python", name: s.name, module: m.module, file: projectRel(root, s.file ?? s.sources[0] ?? s.module), doc: s.doc,
-      inputs: s.inputs, outputs: s.outputs, options: s.options, sources: s.sources.map((f) => projectRel(root, f)),
-      codeExtras: extras(s), pyClass: s.class, pyModule: s.module, top: s.top, namespace: s.namespace, parallel: s.parallel,
+      kind: "python",
+      name: s.name,
+      module: m.module,
+      file: projectRel(root, s.file ?? s.sources[0] ?? s.module),
+      doc: s.doc,
+      inputs: s.inputs,
+      outputs: s.outputs,
+      options: s.options,
+      sources: s.sources.map((f) => projectRel(root, f)),
+      codeExtras: extras(s),
+      pyClass: s.class,
+      pyModule: s.module,
+      top: s.top,
+      namespace: s.namespace,
+      parallel: s.parallel,
     }));
     const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, classes };
     writeAtomic(cachePath(root, m.module), JSON.stringify(entry));

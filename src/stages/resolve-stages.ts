@@ -20,7 +20,13 @@ export interface StageRegistry {
  * The classes of `modules`. `lenient` (lbg list / describe): a Python module that fails to import is noted in
  * brokenFiles and the other modules' classes are still there; otherwise it is the error.
  */
-export async function loadRegistry(root: string, modules: { name: string; pos?: SourcePos }[], hashes: StatCache, python?: PythonEnv, lenient = false): Promise<StageRegistry> {
+export async function loadRegistry(
+  root: string,
+  modules: { name: string; pos?: SourcePos }[],
+  hashes: StatCache,
+  python?: PythonEnv,
+  lenient = false,
+): Promise<StageRegistry> {
   const classes = new Map<string, StageMeta>();
   const brokenFiles: string[] = [];
   const pythonModules: string[] = [];
@@ -38,7 +44,11 @@ export async function loadRegistry(root: string, modules: { name: string; pos?: 
       for (const c of f.classes) {
         const prev = classes.get(c.name);
         if (prev && prev.file !== c.file) {
-          throw new LbgError(`stage class '${c.name}' is defined twice: ${prev.file} and ${c.file}`, { file: c.file }, "rename one of them (or set `static stageName`)");
+          throw new LbgError(
+            `stage class '${c.name}' is defined twice: ${prev.file} and ${c.file}`,
+            { file: c.file },
+            "rename one of them (or set `static stageName`)",
+          );
         }
         classes.set(c.name, c);
         provide(c);
@@ -51,7 +61,11 @@ export async function loadRegistry(root: string, modules: { name: string; pos?: 
       const prev = classes.get(c.name);
       // The same Python class reached from two modules: entries is one class; anything else is two.
       if (prev && (prev.kind === "ts" || prev.pyModule !== c.pyModule || prev.pyClass !== c.pyClass)) {
-        throw new LbgError(`stage class '${c.name}' is defined twice: ${prev.file} and ${c.file}`, { file: c.file }, "rename one of them (a Python class can set `name = ...`)");
+        throw new LbgError(
+          `stage class '${c.name}' is defined twice: ${prev.file} and ${c.file}`,
+          { file: c.file },
+          "rename one of them (a Python class can set `name = ...`)",
+        );
       }
       classes.set(c.name, c);
       provide(c);
@@ -60,7 +74,13 @@ export async function loadRegistry(root: string, modules: { name: string; pos?: 
   return { classes, brokenFiles, pythonModules, providers };
 }
 
-function pythonClasses(root: string, wanted: { name: string; pos?: SourcePos }[], python: PythonEnv, hashes: StatCache, broken?: string[]): PythonStageMeta[] {
+function pythonClasses(
+  root: string,
+  wanted: { name: string; pos?: SourcePos }[],
+  python: PythonEnv,
+  hashes: StatCache,
+  broken?: string[],
+): PythonStageMeta[] {
   const attempt = (ms: typeof wanted): PythonStageMeta[] => {
     try {
       return loadPythonModules(root, ms, python, hashes);
@@ -86,8 +106,11 @@ export function resolveStage(run: RunModel, reg: StageRegistry, entry: StageEntr
   if (meta && (!entry.moduleName || fromModule(reg, meta, entry.moduleName))) return meta;
   if (meta) {
     const from = meta.kind === "python" ? meta.pyModule : meta.module;
-    throw new LbgError(`stage class '${entry.classname}' for stage '${entry.name}' comes from module ${from} (${meta.file}), not from module_name '${entry.moduleName}'`, entry.pos,
-      `set module_name to ${from}, or remove it`);
+    throw new LbgError(
+      `stage class '${entry.classname}' for stage '${entry.name}' comes from module ${from} (${meta.file}), not from module_name '${entry.moduleName}'`,
+      entry.pos,
+      `set module_name to ${from}, or remove it`,
+    );
   }
   let hint = suggest(entry.classname, [...reg.classes.keys()], "stage classes");
   if (reg.brokenFiles.length > 0) hint = `a stage file failed to load: ${reg.brokenFiles[0]}`;

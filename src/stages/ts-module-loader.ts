@@ -65,7 +65,10 @@ function cachePath(root: string, file: string): string {
 }
 
 function writeEntry(root: string, file: string, entry: CacheEntry, hashes: StatCache): void {
-  writeAtomic(cachePath(root, file), JSON.stringify({ ...entry, sum: hashStringWith(hashes.h, JSON.stringify(entry)) }));
+  writeAtomic(
+    cachePath(root, file),
+    JSON.stringify({ ...entry, sum: hashStringWith(hashes.h, JSON.stringify(entry)) }),
+  );
 }
 
 /** Whether a bundle still holds the code its name's hash was taken of. */
@@ -91,7 +94,12 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
 }
 
 /** Loads every stage file of a module folder, bundling and introspecting only files whose sources changed. */
-export async function loadTsModule(root: string, module: string, dir: string, hashes: StatCache): Promise<FileStages[]> {
+export async function loadTsModule(
+  root: string,
+  module: string,
+  dir: string,
+  hashes: StatCache,
+): Promise<FileStages[]> {
   const files = stageFiles(dir);
   const out = new Map<string, FileStages>();
   const stale: string[] = [];
@@ -106,7 +114,12 @@ export async function loadTsModule(root: string, module: string, dir: string, ha
   return files.map((f) => out.get(f)!);
 }
 
-async function bundleAndIntrospect(root: string, module: string, files: string[], hashes: StatCache): Promise<FileStages[]> {
+async function bundleAndIntrospect(
+  root: string,
+  module: string,
+  files: string[],
+  hashes: StatCache,
+): Promise<FileStages[]> {
   const { build } = await import("esbuild");
   const bundleDir = join(root, ".cache", "bundles");
   mkdirSync(bundleDir, { recursive: true });
@@ -116,8 +129,18 @@ async function bundleAndIntrospect(root: string, module: string, files: string[]
     const rel = relative(root, file);
     try {
       const r = await build({
-        entryPoints: [file], absWorkingDir: root, bundle: true, platform: "node", format: "esm", target: "node20",
-        packages: "external", keepNames: true, write: false, metafile: true, logLevel: "silent", outdir: bundleDir,
+        entryPoints: [file],
+        absWorkingDir: root,
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        packages: "external",
+        keepNames: true,
+        write: false,
+        metafile: true,
+        logLevel: "silent",
+        outdir: bundleDir,
         jsx: "automatic",
       });
       const code = r.outputFiles.find((o) => o.path.endsWith(".js"))!;
@@ -136,9 +159,12 @@ async function bundleAndIntrospect(root: string, module: string, files: string[]
       }
       pending.push({ file, bundle, sources });
     } catch (e) {
-      const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
+      const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
+        .errors;
       const first = errs?.[0];
-      const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : `${rel}: `;
+      const where = first?.location
+        ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+        : `${rel}: `;
       const error = `${where}${first?.text ?? (e as Error).message}`;
       // A file that does not compile is cached against its own hash so a no-op does not retry it.
       const h = hashes.hash(file);
@@ -147,17 +173,28 @@ async function bundleAndIntrospect(root: string, module: string, files: string[]
     }
   }
   if (pending.length > 0) {
-    const found = runIntrospection(root, pending.map((p) => p.bundle));
+    const found = runIntrospection(
+      root,
+      pending.map((p) => p.bundle),
+    );
     for (const p of pending) {
       const r = found.find((x) => x.bundle === p.bundle);
       const rel = relative(root, p.file);
       let entry: CacheEntry;
       if (!r || !r.ok) {
-        entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: failed to load: ${r?.error ?? "no answer from the introspection process"}` };
+        entry = {
+          format: FORMAT,
+          sources: p.sources,
+          classes: null,
+          error: `${rel}: failed to load: ${r?.error ?? "no answer from the introspection process"}`,
+        };
       } else {
         try {
           const classes = (r.classes ?? []).map((c) => validateClass(rel, module, p.bundle, Object.keys(p.sources), c));
-          if (classes.length > 1) throw new Error(`defines ${classes.length} stage classes (${classes.map((c) => c.name).join(", ")}); put one stage class per file`);
+          if (classes.length > 1)
+            throw new Error(
+              `defines ${classes.length} stage classes (${classes.map((c) => c.name).join(", ")}); put one stage class per file`,
+            );
           entry = { format: FORMAT, sources: p.sources, classes, error: null };
         } catch (e) {
           entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: ${(e as Error).message}` };
@@ -174,9 +211,13 @@ function runIntrospection(root: string, bundles: string[]): IntrospectResult[] {
   const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
   try {
     const out = execFileSync(process.execPath, [worker, "--introspect", ...bundles], {
-      cwd: root, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"],
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    return JSON.parse(out.slice(out.lastIndexOf("\n{\"introspection\"") + 1)).introspection as IntrospectResult[];
+    return JSON.parse(out.slice(out.lastIndexOf('\n{"introspection"') + 1)).introspection as IntrospectResult[];
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
@@ -184,23 +225,44 @@ function runIntrospection(root: string, bundles: string[]): IntrospectResult[] {
   }
 }
 
-function validateClass(rel: string, module: string, bundle: string, sources: string[], c: NonNullable<IntrospectResult["classes"]>[number]): StageMeta {
+function validateClass(
+  rel: string,
+  module: string,
+  bundle: string,
+  sources: string[],
+  c: NonNullable<IntrospectResult["classes"]>[number],
+): StageMeta {
   const tags = (v: unknown, what: string) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`${c.name}.${what} must be an object of tag: file type`);
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      throw new Error(`${c.name}.${what} must be an object of tag: file type`);
     for (const [tag, t] of Object.entries(v)) {
-      if (!FILE_TYPES.includes(t as never)) throw new Error(`${c.name}.${what}.${tag}: unknown file type '${String(t)}' (use one of ${FILE_TYPES.join(", ")})`);
+      if (!FILE_TYPES.includes(t as never))
+        throw new Error(
+          `${c.name}.${what}.${tag}: unknown file type '${String(t)}' (use one of ${FILE_TYPES.join(", ")})`,
+        );
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(tag)) throw new Error(`${c.name}.${what}: invalid tag '${tag}'`);
     }
     return v as StageMeta["inputs"];
   };
   const options = c.options as Record<string, OptionSpec>;
-  if (typeof options !== "object" || options === null) throw new Error(`${c.name}.config must be an object of option specs`);
+  if (typeof options !== "object" || options === null)
+    throw new Error(`${c.name}.config must be an object of option specs`);
   for (const [k, o] of Object.entries(options)) {
-    if (!o || typeof o !== "object" || !OPTION_TYPES.includes(o.type)) throw new Error(`${c.name}.config.${k}: type must be one of ${OPTION_TYPES.join(", ")}`);
+    if (!o || typeof o !== "object" || !OPTION_TYPES.includes(o.type))
+      throw new Error(`${c.name}.config.${k}: type must be one of ${OPTION_TYPES.join(", ")}`);
   }
   return {
-    name: c.name, kind: "ts", module, file: rel, exportName: c.exportName, doc: String(c.doc ?? ""),
-    inputs: tags(c.inputs, "inputs"), outputs: tags(c.outputs, "outputs"), options, bundle, sources,
+    name: c.name,
+    kind: "ts",
+    module,
+    file: rel,
+    exportName: c.exportName,
+    doc: String(c.doc ?? ""),
+    inputs: tags(c.inputs, "inputs"),
+    outputs: tags(c.outputs, "outputs"),
+    options,
+    bundle,
+    sources,
     validates: c.validates === true,
   };
 }
@@ -209,4 +271,3 @@ function validateClass(rel: string, module: string, bundle: string, sources: str
 export function fileErrors(files: FileStages[]): string[] {
   return files.filter((f) => f.error).map((f) => f.error!);
 }
-

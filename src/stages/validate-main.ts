@@ -12,7 +12,9 @@ export interface ValidateRequest {
 }
 
 /** `problems` from the hook (returned, or one thrown OptionError); `thrown` when it threw anything else. */
-export type ValidateAnswer = { problems: OptionProblem[]; thrown?: undefined } | { problems?: undefined; thrown: string };
+export type ValidateAnswer =
+  | { problems: OptionProblem[]; thrown?: undefined }
+  | { problems?: undefined; thrown: string };
 
 function cleanPath(path: unknown): (string | number)[] | undefined {
   if (!Array.isArray(path)) return undefined;
@@ -24,7 +26,12 @@ function asProblem(p: unknown): OptionProblem {
   if (typeof o.option !== "string" || typeof o.message !== "string") {
     throw new Error(`validate returned ${JSON.stringify(p)?.slice(0, 80)}, not { option, message }`);
   }
-  return { option: o.option, path: cleanPath(o.path), message: o.message, hint: typeof o.hint === "string" ? o.hint : undefined };
+  return {
+    option: o.option,
+    path: cleanPath(o.path),
+    message: o.message,
+    hint: typeof o.hint === "string" ? o.hint : undefined,
+  };
 }
 
 async function validateOne(r: ValidateRequest): Promise<ValidateAnswer> {
@@ -37,10 +44,26 @@ async function validateOne(r: ValidateRequest): Promise<ValidateAnswer> {
     if (!Array.isArray(out)) return { thrown: "validate must return a list of problems (or nothing)" };
     return { problems: out.map(asProblem) };
   } catch (e) {
-    const err = e as Partial<{ name: string; message: string; option: string; problem: string; path: unknown; hint: string }>;
+    const err = e as Partial<{
+      name: string;
+      message: string;
+      option: string;
+      problem: string;
+      path: unknown;
+      hint: string;
+    }>;
     // An OptionError is recognised by its fields: each stage bundle carries its own copy of the SDK class.
     if (err?.name === "OptionError" && typeof err.option === "string") {
-      return { problems: [{ option: err.option, path: cleanPath(err.path), message: String(err.problem ?? err.message), hint: err.hint }] };
+      return {
+        problems: [
+          {
+            option: err.option,
+            path: cleanPath(err.path),
+            message: String(err.problem ?? err.message),
+            hint: err.hint,
+          },
+        ],
+      };
     }
     return { thrown: err?.name && err.name !== "Error" ? `${err.name}: ${err.message}` : String(err?.message ?? e) };
   }

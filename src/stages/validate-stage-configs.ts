@@ -29,7 +29,6 @@ export interface InstanceConfig {
   pos: SourcePos;
 }
 
-
 /** Throws an LbgError for the first problem any hook reports; returns when every config passes. */
 export function validateStageConfigs(root: string, instances: InstanceConfig[], h: Hasher): void {
   const dir = join(root, ".cache", "validation");
@@ -48,7 +47,11 @@ export function validateStageConfigs(root: string, instances: InstanceConfig[], 
     return key;
   });
   if (pending.size > 0) {
-    const fresh = runHooks(root, [...pending.values()], instances.find((inst) => inst.meta.kind === "ts" && inst.meta.validates)!.meta.file);
+    const fresh = runHooks(
+      root,
+      [...pending.values()],
+      instances.find((inst) => inst.meta.kind === "ts" && inst.meta.validates)!.meta.file,
+    );
     [...pending.keys()].forEach((key, i) => {
       answers.set(key, fresh[i]!);
       writeCached(dir, key, fresh[i]!);
@@ -62,7 +65,9 @@ export function validateStageConfigs(root: string, instances: InstanceConfig[], 
 
 /** The config as text for the cache key. Not v8's serialization: it varies with how V8 stores a string. */
 function configKey(config: Record<string, unknown>): string {
-  return JSON.stringify(config, (_, v) => (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `\0number:${Object.is(v, -0) ? "-0" : v}` : v));
+  return JSON.stringify(config, (_, v) =>
+    typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? `\0number:${Object.is(v, -0) ? "-0" : v}` : v,
+  );
 }
 
 function report(inst: InstanceConfig, answer: ValidateAnswer): void {
@@ -76,7 +81,11 @@ function report(inst: InstanceConfig, answer: ValidateAnswer): void {
   const pos = origin && first.path?.length && origin.at ? origin.at(first.path) : (origin ?? inst.pos);
   const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
   const spec = inst.meta.options[first.option];
-  throw new LbgError(`option '${first.option}' of ${who}: ${first.message}${more}`, pos, first.hint ?? (spec?.doc || undefined));
+  throw new LbgError(
+    `option '${first.option}' of ${who}: ${first.message}${more}`,
+    pos,
+    first.hint ?? (spec?.doc || undefined),
+  );
 }
 
 function readCached(path: string): ValidateAnswer | undefined {
@@ -91,7 +100,9 @@ function readCached(path: string): ValidateAnswer | undefined {
 function writeCached(dir: string, key: string, answer: ValidateAnswer): void {
   try {
     writeAtomic(join(dir, `${key}.json`), JSON.stringify(answer));
-  } catch { /* a read-only .cache only costs asking the hooks again */ }
+  } catch {
+    /* a read-only .cache only costs asking the hooks again */
+  }
 }
 
 function runHooks(root: string, requests: ValidateRequest[], stageFile: string): ValidateAnswer[] {
@@ -99,12 +110,17 @@ function runHooks(root: string, requests: ValidateRequest[], stageFile: string):
   let out: string;
   try {
     out = execFileSync(process.execPath, [worker, "--validate"], {
-      cwd: root, input: serialize(requests), encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, stdio: ["pipe", "pipe", "pipe"],
+      cwd: root,
+      input: serialize(requests),
+      encoding: "utf8",
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["pipe", "pipe", "pipe"],
     });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
     throw new LbgError(`the validate hooks of the run's stages could not be run: ${msg}`, { file: stageFile });
   }
-  return (JSON.parse(out.slice(out.lastIndexOf("\n{\"validation\"") + 1)) as { validation: ValidateAnswer[] }).validation;
+  return (JSON.parse(out.slice(out.lastIndexOf('\n{"validation"') + 1)) as { validation: ValidateAnswer[] }).validation;
 }

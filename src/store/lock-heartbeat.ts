@@ -18,8 +18,14 @@ setInterval(() => {
 
 /** Starts touching `file` every `ms`; returns the function that stops it. Never keeps the process alive. */
 export function startHeartbeat(file: string, ms: number): () => void {
-  const worker = new Worker(BEAT, { eval: true, workerData: { file, ms }, resourceLimits: { maxOldGenerationSizeMb: 16 } });
+  const worker = new Worker(BEAT, {
+    eval: true,
+    workerData: { file, ms },
+    resourceLimits: { maxOldGenerationSizeMb: 16 },
+  });
   worker.unref();
-  worker.on("error", () => { /* a heartbeat that cannot run only makes the lock look older to other hosts */ });
+  worker.on("error", () => {
+    /* a heartbeat that cannot run only makes the lock look older to other hosts */
+  });
   return () => void worker.terminate();
 }

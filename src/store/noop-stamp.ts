@@ -46,7 +46,11 @@ export interface NoopStamp {
 function statKey(path: string): { key: string; mtimeMs: number; ctimeMs: number } | undefined {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return undefined;
-  return { key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+  return {
+    key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`,
+    mtimeMs: st.mtimeMs,
+    ctimeMs: st.ctimeMs,
+  };
 }
 
 /** Every file and folder below `dir` (not following symlinked folders: their targets are hashed as files). */
@@ -62,7 +66,9 @@ function below(dir: string, out: string[]): void {
 export function readNoopStamp(file: string, key: string): NoopStamp | undefined {
   try {
     const s = JSON.parse(readFileSync(file, "utf8")) as NoopStamp;
-    return s && s.format === FORMAT && s.key === key && Array.isArray(s.paths) && Array.isArray(s.fresh) ? s : undefined;
+    return s && s.format === FORMAT && s.key === key && Array.isArray(s.paths) && Array.isArray(s.fresh)
+      ? s
+      : undefined;
   } catch {
     return undefined; // absent, half-written by a foreign tool, or damaged: only costs the normal path
   }
@@ -114,7 +120,15 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
   }
   const env: Record<string, string | null> = {};
   for (const n of [...new Set(i.envNames)].sort()) env[n] = i.env[n] ?? null;
-  const stamp: NoopStamp = { format: FORMAT, key: i.key, env, paths, start: i.start, warnings: i.warnings, fresh: i.fresh };
+  const stamp: NoopStamp = {
+    format: FORMAT,
+    key: i.key,
+    env,
+    paths,
+    start: i.start,
+    warnings: i.warnings,
+    fresh: i.fresh,
+  };
   writeAtomic(file, JSON.stringify(stamp));
   return true;
 }

@@ -14,7 +14,10 @@ export class RecordStore {
   /** Set when a damaged or foreign line was found before the tail (reported once by the caller). */
   damage?: string;
 
-  constructor(readonly file: string, private readonly h64: H64) {}
+  constructor(
+    readonly file: string,
+    private readonly h64: H64,
+  ) {}
 
   load(): this {
     if (!existsSync(this.file)) return this;
@@ -30,7 +33,8 @@ export class RecordStore {
       else if (lines[i]) bad++;
     }
     this.lines = tail;
-    if (bad > 0) this.damage = `${bad} damaged or foreign record line${bad > 1 ? "s" : ""} in ${this.file} ignored; the stages involved will re-run`;
+    if (bad > 0)
+      this.damage = `${bad} damaged or foreign record line${bad > 1 ? "s" : ""} in ${this.file} ignored; the stages involved will re-run`;
     return this;
   }
 
@@ -77,7 +81,12 @@ export class RecordStore {
   rewrite(keep?: (stage: string) => boolean): void {
     if (keep) for (const s of [...this.records.keys()]) if (!keep(s)) this.records.delete(s);
     mkdirSync(dirname(this.file), { recursive: true });
-    writeAtomic(this.file, this.all().map((r) => this.line(r)).join(""));
+    writeAtomic(
+      this.file,
+      this.all()
+        .map((r) => this.line(r))
+        .join(""),
+    );
     this.lines = this.records.size;
     this.tornAt = undefined;
   }

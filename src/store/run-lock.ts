@@ -12,7 +12,17 @@
 // then checks that what it renamed is the lock it found dead (same inode and content); only that one removes
 // it. One that finds it took a newer, live lock instead (another build broke the dead one and made its own
 // in between) links it straight back. Then everyone tries to create the lock again, and one wins.
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
@@ -23,10 +33,20 @@ import { startHeartbeat } from "./lock-heartbeat.ts";
 const HEARTBEAT_MS = 5_000;
 const STALE_MS = 60_000;
 
-export interface LockHolder { pid: number; host: string; since: string; workers?: number[] }
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  workers?: number[];
+}
 
 /** A lock file as seen at one moment: what identifies it, and its holder when it parses. */
-interface Seen { ino: number; text: string; mtimeMs: number; holder?: LockHolder }
+interface Seen {
+  ino: number;
+  text: string;
+  mtimeMs: number;
+  holder?: LockHolder;
+}
 
 function look(file: string): Seen | undefined {
   try {
@@ -36,7 +56,9 @@ function look(file: string): Seen | undefined {
     try {
       const h = JSON.parse(text) as LockHolder;
       if (h && typeof h.pid === "number" && typeof h.host === "string") holder = h;
-    } catch { /* damaged: dead */ }
+    } catch {
+      /* damaged: dead */
+    }
     return { ino: st.ino, text, mtimeMs: st.mtimeMs, holder };
   } catch {
     return undefined; // gone
@@ -70,7 +92,9 @@ function killOrphans(file: string, h: LockHolder | undefined): void {
     try {
       if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`LBG_OWNER=${file}`)) continue;
       process.kill(-pid, "SIGKILL");
-    } catch { /* already gone, or not ours */ }
+    } catch {
+      /* already gone, or not ours */
+    }
   }
 }
 
@@ -90,7 +114,11 @@ function breakDead(file: string, dead: Seen): void {
     unlinkSync(grave);
     return;
   }
-  try { linkSync(grave, file); } catch { /* a newer lock is in place already */ }
+  try {
+    linkSync(grave, file);
+  } catch {
+    /* a newer lock is in place already */
+  }
   unlinkSync(grave);
 }
 
@@ -99,14 +127,22 @@ function create(file: string, content: string): boolean {
   const tmp = `${file}.${process.pid}.new`;
   try {
     const fd = openSync(tmp, "w");
-    try { writeSync(fd, content); } finally { closeSync(fd); }
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
     linkSync(tmp, file);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new LbgError(`cannot create lock ${file}: ${errorReason(e)}`, undefined, undefined, 1);
   } finally {
-    try { unlinkSync(tmp); } catch { /* never made */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never made */
+    }
   }
 }
 
@@ -125,8 +161,13 @@ export class RunLock {
   setWorkers(workers: number[]): void {
     if (this.released || !this.mine()) return; // never re-create a released lock, nor replace another's
     try {
-      writeAtomic(this.file, JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder));
-    } catch { /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */ }
+      writeAtomic(
+        this.file,
+        JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder),
+      );
+    } catch {
+      /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */
+    }
   }
 
   /**
@@ -137,7 +178,9 @@ export class RunLock {
     mkdirSync(dirname(file), { recursive: true });
     for (;;) {
       const lock = new RunLock(file);
-      if (create(file, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder))) {
+      if (
+        create(file, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder))
+      ) {
         if (opts.heartbeat !== false) lock.stopBeat = startHeartbeat(file, HEARTBEAT_MS);
         return lock;
       }
@@ -149,7 +192,12 @@ export class RunLock {
         continue;
       }
       if (!wait) {
-        throw new LbgError(`run '${run}' is being built by pid ${h.pid} on ${h.host} since ${h.since}`, undefined, "wait for it, or pass --wait to queue behind it", 1);
+        throw new LbgError(
+          `run '${run}' is being built by pid ${h.pid} on ${h.host} since ${h.since}`,
+          undefined,
+          "wait for it, or pass --wait to queue behind it",
+          1,
+        );
       }
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -160,6 +208,8 @@ export class RunLock {
     this.stopBeat?.();
     try {
       if (this.mine()) unlinkSync(this.file);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
 }

@@ -14,7 +14,15 @@
 // across all the builds of an `lbg watch` session.
 import type { BuildEnd, WatchLastBuild } from "../events/build-event.ts";
 
-export type RowState = "pending" | "running" | "succeeded" | "failed" | "fresh" | "cancelled" | "superseded" | "blocked";
+export type RowState =
+  | "pending"
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "fresh"
+  | "cancelled"
+  | "superseded"
+  | "blocked";
 
 export interface StageRow {
   name: string;
@@ -34,7 +42,6 @@ export interface StageRow {
   /** Blocked rows: why, in words (`MakeNumbers failed`, `interrupted`). */
   blockedBy?: string;
 }
-
 
 /** The line that ends a build. */
 export interface Summary {
@@ -122,5 +129,14 @@ export function buildCounts(s: BuildState): BuildCounts {
     }
   }
   const seen = Object.keys(s.stages).length;
-  return { total, fresh: c.fresh, toRun: Math.max(0, total - c.fresh - c.blocked), done: c.done, running: c.running, failed: c.failed, blocked: c.blocked, waiting: Math.max(0, total - seen) };
+  return {
+    total,
+    fresh: c.fresh,
+    toRun: Math.max(0, total - c.fresh - c.blocked),
+    done: c.done,
+    running: c.running,
+    failed: c.failed,
+    blocked: c.blocked,
+    waiting: Math.max(0, total - seen),
+  };
 }

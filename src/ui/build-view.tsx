@@ -65,12 +65,19 @@ export function BuildView(props: BuildViewProps) {
           {hidden > 0 ? <Text dimColor>{`  … and ${hidden} more running`}</Text> : null}
           {counts.waiting > 0 && !state.build.dryRun ? <Text dimColor>{`○ ${counts.waiting} pending`}</Text> : null}
           {!state.build.dryRun ? (
-            <ProgressBar done={counts.done} total={counts.toRun} eta={estimateRemaining(state, now)} width={Math.max(10, Math.min(30, columns - 30))} />
+            <ProgressBar
+              done={counts.done}
+              total={counts.toRun}
+              eta={estimateRemaining(state, now)}
+              width={Math.max(10, Math.min(30, columns - 30))}
+            />
           ) : null}
         </Box>
       ) : null}
       {state.liveSummary ? <SummaryLine summary={state.liveSummary} /> : null}
-      {watch || state.watch || state.watchError ? <WatchFooter watch={state.watch} error={state.watchError} keys={watch} /> : null}
+      {watch || state.watch || state.watchError ? (
+        <WatchFooter watch={state.watch} error={state.watchError} keys={watch} />
+      ) : null}
     </Box>
   );
 }

@@ -36,13 +36,18 @@ export function FinishedRow({ row, nameWidth }: { row: StageRow; nameWidth: numb
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text color={style.color} dimColor={style.dim}>{style.symbol}</Text>
-        {" "}
-        <Text dimColor={style.dim} bold={row.state === "failed"}>{row.name.padEnd(nameWidth)}</Text>
+        <Text color={style.color} dimColor={style.dim}>
+          {style.symbol}
+        </Text>{" "}
+        <Text dimColor={style.dim} bold={row.state === "failed"}>
+          {row.name.padEnd(nameWidth)}
+        </Text>
         {"  "}
         <Text dimColor>{time.padStart(TIME_WIDTH)}</Text>
         {"  "}
-        <Text color={row.state === "failed" ? "red" : undefined} dimColor={row.state !== "failed"}>{detail(row)}</Text>
+        <Text color={row.state === "failed" ? "red" : undefined} dimColor={row.state !== "failed"}>
+          {detail(row)}
+        </Text>
       </Text>
       {row.state === "failed" && row.log ? (
         <Text wrap="truncate-end" dimColor>{`    log: ${row.log}${tail.length ? " (last lines)" : ""}`}</Text>

@@ -30,7 +30,12 @@ export interface LazyUiOptions {
 
 /** Whether `lbg build` should consider the UI at all: a terminal, no machine-readable or plain output asked
  *  for, and not a CI log (Ink prints only final frames there, and CI logs read better as plain lines). */
-export function wantsUi(o: { isTTY: boolean | undefined; json?: boolean; plain?: boolean; env: NodeJS.ProcessEnv }): boolean {
+export function wantsUi(o: {
+  isTTY: boolean | undefined;
+  json?: boolean;
+  plain?: boolean;
+  env: NodeJS.ProcessEnv;
+}): boolean {
   const set = (k: string) => o.env[k] !== undefined && o.env[k] !== "" && o.env[k] !== "0" && o.env[k] !== "false";
   return !!o.isTTY && !o.json && !o.plain && !set("CI") && !set("CONTINUOUS_INTEGRATION") && o.env.TERM !== "dumb";
 }
@@ -65,7 +70,9 @@ export function lazyUiSink(o: LazyUiOptions): UiSink {
         buffer = [];
       },
       (err: unknown) => {
-        o.warn?.(`lbg: warning: terminal UI unavailable (${(err as Error)?.message ?? String(err)}); printing plain lines\n`);
+        o.warn?.(
+          `lbg: warning: terminal UI unavailable (${(err as Error)?.message ?? String(err)}); printing plain lines\n`,
+        );
         toPlain("failed to load");
       },
     );

@@ -6,10 +6,22 @@ export function formatEta(seconds: number): string {
   const s = Math.ceil(seconds);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, "0")}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-export function ProgressBar({ done, total, eta, width = 24 }: { done: number; total: number; eta?: number; width?: number }) {
+export function ProgressBar({
+  done,
+  total,
+  eta,
+  width = 24,
+}: {
+  done: number;
+  total: number;
+  eta?: number;
+  width?: number;
+}) {
   const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
   return (
     <Text wrap="truncate-end">

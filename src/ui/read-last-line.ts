@@ -10,7 +10,11 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 /** A log line as a terminal would show it: text after a `\r` overwrites what came before (progress bars),
  *  and colours and control characters are dropped so they cannot garble the UI's row. */
 export function cleanLine(line: string): string {
-  const shown = line.split("\r").filter((part) => part.trim() !== "").pop() ?? "";
+  const shown =
+    line
+      .split("\r")
+      .filter((part) => part.trim() !== "")
+      .pop() ?? "";
   return shown.replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "").trimEnd();
 }
 

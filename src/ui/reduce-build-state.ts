@@ -46,7 +46,15 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
       // A new build (lbg watch runs many): per-build facts reset, printed lines stay.
       return {
         ...Object.keys(e.estimates ?? {}).reduce(widen, print(s)),
-        build: { run: e.run, pipelines: e.pipelines, total: e.stages, jobs: Math.max(1, e.jobs), dryRun: e.dryRun, estimates: e.estimates ?? {}, startedAt: at },
+        build: {
+          run: e.run,
+          pipelines: e.pipelines,
+          total: e.stages,
+          jobs: Math.max(1, e.jobs),
+          dryRun: e.dryRun,
+          estimates: e.estimates ?? {},
+          startedAt: at,
+        },
         stages: {},
         running: [],
         end: undefined,
@@ -60,16 +68,35 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
     case "stage-fresh":
       return finish(s, { name: e.stage, kind: "stage", state: "fresh", reasons: [] });
     case "stage-start": {
-      if (e.dryRun) return finish(s, { name: e.stage, kind: "stage", state: "pending", reasons: e.reasons, log: e.log });
-      const row: StageRow = { name: e.stage, kind: "stage", state: "running", reasons: e.reasons, log: e.log, startedAt: at };
+      if (e.dryRun)
+        return finish(s, { name: e.stage, kind: "stage", state: "pending", reasons: e.reasons, log: e.log });
+      const row: StageRow = {
+        name: e.stage,
+        kind: "stage",
+        state: "running",
+        reasons: e.reasons,
+        log: e.log,
+        startedAt: at,
+      };
       const w = widen(s, e.stage);
-      return { ...w, running: [...w.running.filter((r) => r.name !== e.stage), row], stages: { ...w.stages, [e.stage]: "running" } };
+      return {
+        ...w,
+        running: [...w.running.filter((r) => r.name !== e.stage), row],
+        stages: { ...w.stages, [e.stage]: "running" },
+      };
     }
     case "stage-end": {
       const started = s.running.find((r) => r.name === e.stage);
       return finish(s, {
-        name: e.stage, kind: "stage", state: e.superseded ? "superseded" : e.status, reasons: started?.reasons ?? [], log: e.log,
-        startedAt: started?.startedAt, seconds: e.seconds, error: e.error, logTail: e.logTail,
+        name: e.stage,
+        kind: "stage",
+        state: e.superseded ? "superseded" : e.status,
+        reasons: started?.reasons ?? [],
+        log: e.log,
+        startedAt: started?.startedAt,
+        seconds: e.seconds,
+        error: e.error,
+        logTail: e.logTail,
       });
     }
     case "stage-blocked":
@@ -81,16 +108,34 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
     case "script-end": {
       const started = s.running.find((r) => r.name === e.which);
       return finish(s, {
-        name: e.which, kind: "script", state: e.ok ? "succeeded" : "failed", reasons: started?.reasons ?? [],
-        log: e.log, seconds: e.seconds, logTail: e.ok ? undefined : e.logTail, error: e.ok ? undefined : "exited with an error",
+        name: e.which,
+        kind: "script",
+        state: e.ok ? "succeeded" : "failed",
+        reasons: started?.reasons ?? [],
+        log: e.log,
+        seconds: e.seconds,
+        logTail: e.ok ? undefined : e.logTail,
+        error: e.ok ? undefined : "exited with an error",
       });
     }
     case "build-end": {
       // Rows still running cannot be (a build-end follows every stage-end), but never leave a spinner behind.
       const wouldRun = Object.values(s.stages).filter((st) => st === "pending").length;
       // Interrupted, a watch session ends without a watch-idle: the footer must not keep the build before.
-      const watch = s.watch && e.error === "interrupted" ? { ...s.watch, lastBuild: { ok: false, at: new Date(at).toISOString(), seconds: e.seconds, interrupted: true as const } } : s.watch;
-      return { ...print(s), running: [], end: e, watch, liveSummary: { run: s.build?.run ?? "", end: e, dryRun: !!s.build?.dryRun, wouldRun } };
+      const watch =
+        s.watch && e.error === "interrupted"
+          ? {
+              ...s.watch,
+              lastBuild: { ok: false, at: new Date(at).toISOString(), seconds: e.seconds, interrupted: true as const },
+            }
+          : s.watch;
+      return {
+        ...print(s),
+        running: [],
+        end: e,
+        watch,
+        liveSummary: { run: s.build?.run ?? "", end: e, dryRun: !!s.build?.dryRun, wouldRun },
+      };
     }
     case "watch-idle":
       return { ...s, watch: { files: e.files, lastBuild: e.lastBuild, idle: true } };
@@ -98,7 +143,10 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
       return { ...s, watch: { files: e.files, lastBuild: s.watch?.lastBuild ?? null, idle: false } };
     case "watch-change": {
       const shown = e.paths.slice(0, 5).join(", ");
-      return print(s, { kind: "notice", text: `changed: ${shown}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}` });
+      return print(s, {
+        kind: "notice",
+        text: `changed: ${shown}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}`,
+      });
     }
     case "watch-error":
       return { ...s, watchError: e.message };

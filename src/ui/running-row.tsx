@@ -8,15 +8,23 @@ import { TIME_WIDTH } from "./row-style.ts";
 import { spinnerFrame } from "./spinner.ts";
 import { useLastLogLine } from "./use-last-log-line.ts";
 
-export function RunningRow({ row, nameWidth, now, root }: { row: StageRow; nameWidth: number; now: number; root: string }) {
+export function RunningRow({
+  row,
+  nameWidth,
+  now,
+  root,
+}: {
+  row: StageRow;
+  nameWidth: number;
+  now: number;
+  root: string;
+}) {
   const line = useLastLogLine(row.log ? join(root, row.log) : undefined);
   const elapsed = row.startedAt === undefined ? "" : formatSeconds(Math.max(0, (now - row.startedAt) / 1000));
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text color="cyan">{spinnerFrame(now)}</Text>
-        {" "}
-        <Text bold>{row.name.padEnd(nameWidth)}</Text>
+        <Text color="cyan">{spinnerFrame(now)}</Text> <Text bold>{row.name.padEnd(nameWidth)}</Text>
         {"  "}
         {elapsed.padStart(TIME_WIDTH)}
         {"  "}

@@ -25,7 +25,17 @@ export interface InkUi {
 
 function LiveBuildView({ store, opts }: { store: BuildStore; opts: InkUiOptions }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  return <BuildView state={state} root={opts.root} watch={opts.watch} onQuit={opts.onQuit} onRebuild={opts.onRebuild} onForceFailed={opts.onForceFailed} onInterrupt={opts.onInterrupt} />;
+  return (
+    <BuildView
+      state={state}
+      root={opts.root}
+      watch={opts.watch}
+      onQuit={opts.onQuit}
+      onRebuild={opts.onRebuild}
+      onForceFailed={opts.onForceFailed}
+      onInterrupt={opts.onInterrupt}
+    />
+  );
 }
 
 export function startInkUi(opts: InkUiOptions): InkUi {

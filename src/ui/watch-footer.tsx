@@ -24,7 +24,9 @@ export function WatchFooter({ watch, error, keys }: { watch: BuildState["watch"]
           <Text color="cyan">{watch.idle ? "◉" : "◎"}</Text>
           {` watching ${watch.files} file${watch.files === 1 ? "" : "s"} — last build: `}
           {last ? (
-            <Text color={last.interrupted ? "yellow" : last.ok ? "green" : "red"}>{`${lastBuildWord(last)} at ${clockTime(last.at)} ${last.interrupted ? "after" : "in"} ${formatSeconds(last.seconds)}`}</Text>
+            <Text
+              color={last.interrupted ? "yellow" : last.ok ? "green" : "red"}
+            >{`${lastBuildWord(last)} at ${clockTime(last.at)} ${last.interrupted ? "after" : "in"} ${formatSeconds(last.seconds)}`}</Text>
           ) : (
             "none yet"
           )}

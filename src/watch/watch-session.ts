@@ -125,7 +125,11 @@ export class WatchSession {
     let p: LoadedProject;
     const warnings: string[] = [];
     try {
-      p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: (w) => warnings.push(w.format(fromCwd)) });
+      p = await loadProject(this.o.ref, {
+        site: this.o.flags.site,
+        sets: this.o.flags.set,
+        warn: (w) => warnings.push(w.format(fromCwd)),
+      });
       validateBuild(p, this.o.flags);
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;
@@ -150,7 +154,13 @@ export class WatchSession {
       this.o.emit(e);
     };
     try {
-      const r = await buildOnce(p, flags, { executor: this.o.executor, emit, signal: abort.signal, warnings, control: this.control });
+      const r = await buildOnce(p, flags, {
+        executor: this.o.executor,
+        emit,
+        signal: abort.signal,
+        warnings,
+        control: this.control,
+      });
       // As build-end says it: `ok` only for a build that ended without error (an interrupt is one).
       // An interrupted build ends the session (run() stops before the next watch-idle): the footer learns
       // of it from build-end (reduce-build-state.ts), so lastBuild need not.
@@ -193,7 +203,9 @@ export class WatchSession {
         this.contents.set(f, hashFileWith(h, f));
         // ctime, not mtime: every write sets it, and nothing can set it to the past or the future.
         if (st.ctimeMs >= since - CLOCK_SLACK_MS) writtenWhileLoading.push(f);
-      } catch { /* vanished: the next event brings it back */ }
+      } catch {
+        /* vanished: the next event brings it back */
+      }
     }
     if (writtenWhileLoading.length > 0) {
       this.o.emit({ event: "watch-change", paths: writtenWhileLoading.map((f) => relative(this.o.ref.root, f) || f) });
@@ -208,7 +220,9 @@ export class WatchSession {
     for (const f of paths) {
       try {
         if (statSync(f).isFile()) out.set(f, hashFileWith(h, f));
-      } catch { /* vanished */ }
+      } catch {
+        /* vanished */
+      }
     }
     return out;
   }
@@ -218,7 +232,11 @@ export class WatchSession {
   private async watchFallback(e: LbgError): Promise<void> {
     this.contents.clear(); // any edit may be the fix: compare against nothing until the project loads again
     const was = this.watched.targets;
-    const t: WatchTargets = { files: new Set(was.files), newStageIn: new Set(was.newStageIn), anythingIn: new Set(was.anythingIn) };
+    const t: WatchTargets = {
+      files: new Set(was.files),
+      newStageIn: new Set(was.newStageIn),
+      anythingIn: new Set(was.anythingIn),
+    };
     if (e.pos?.file && e.pos.file.startsWith("/")) t.files.add(e.pos.file);
     for (const d of ["configs", "lbg_stages"]) t.anythingIn.add(join(this.o.ref.root, d));
     await this.watched.set(t);

@@ -79,7 +79,9 @@ export class WatchedPaths {
       if (shallow && !(ev === "add" && path.endsWith(".ts") && paths.has(dirname(path)))) return;
       this.onEvent(path);
     });
-    watcher.on("error", () => { /* a vanished folder: the next reload re-adds what exists */ });
+    watcher.on("error", () => {
+      /* a vanished folder: the next reload re-adds what exists */
+    });
     this.groups.push({ kind, paths, watcher });
     return new Promise<void>((r) => watcher.once("ready", () => r()));
   }

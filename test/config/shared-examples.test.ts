@@ -27,16 +27,29 @@ describe.skipIf(!present)("lbg-pipelines example configs", () => {
   for (const run of runs) {
     it(`${run}: loads and validates structurally`, () => {
       const warnings: string[] = [];
-      const model = loadRun({ root: p.dir, run, env: { LBG_DIR: "/global/lbg" }, warn: (w) => warnings.push(w.message) });
+      const model = loadRun({
+        root: p.dir,
+        run,
+        env: { LBG_DIR: "/global/lbg" },
+        warn: (w) => warnings.push(w.message),
+      });
       expect(model.stages.length).toBeGreaterThan(0);
       expect(model.resume).toBe("restart"); // all four say resume: False
       expect(model.pipelines.length).toBe(1);
       expect(model.modules.map((m) => m.name)).toContain("lbg_stages");
-      if (run === "reduce_flagship_catalog") expect(model.outputDir).toBe("/global/lbg/shared/reduce_flagship_catalog/outputs");
+      if (run === "reduce_flagship_catalog")
+        expect(model.outputDir).toBe("/global/lbg/shared/reduce_flagship_catalog/outputs");
       if (run === "template") expect(model.outputDir).toBe(join(p.dir, "results/template/outputs"));
       if (run === "smoke_test") {
-        expect(model.modules.map((m) => m.name)).toEqual(["lbg_stages", "rail.creation.degraders.photometric_errors", "rail.creation.degraders.quantityCut"]);
-        expect(model.stages.find((s) => s.name === "SmokeTestLsst")).toMatchObject({ classname: "LSSTErrorModel", aliases: { input: "smoke_catalog", output: "smoke_lsst" } });
+        expect(model.modules.map((m) => m.name)).toEqual([
+          "lbg_stages",
+          "rail.creation.degraders.photometric_errors",
+          "rail.creation.degraders.quantityCut",
+        ]);
+        expect(model.stages.find((s) => s.name === "SmokeTestLsst")).toMatchObject({
+          classname: "LSSTErrorModel",
+          aliases: { input: "smoke_catalog", output: "smoke_lsst" },
+        });
         expect(model.stageConfig.sections.get("SmokeTestDepthCut")?.get("cuts")?.value).toEqual({ i: 25.3 });
       }
     });
@@ -45,17 +58,24 @@ describe.skipIf(!present)("lbg-pipelines example configs", () => {
       const r = p.lbg(["status", run], { env: { LBG_DIR: "/global/lbg" } });
       expect(r.code).toBe(2);
       expect(r.stderr).not.toMatch(/\n\s+at /);
-      const errors = r.stderr.trim().split("\n").filter((l) => l.startsWith("lbg: error:"));
+      const errors = r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("lbg: error:"));
       expect(errors).toHaveLength(1);
       // Without ceci for the interpreter the Python modules cannot be read; with it, their stages would be.
-      expect(errors[0]).toMatch(/configs\/pipelines\/\w+\/pipeline\.yaml:\d+:\d+: (unknown stage class|cannot import ceci|cannot run Python|Python module '\S+' failed to import)|needs option|does not exist/);
+      expect(errors[0]).toMatch(
+        /configs\/pipelines\/\w+\/pipeline\.yaml:\d+:\d+: (unknown stage class|cannot import ceci|cannot run Python|Python module '\S+' failed to import)|needs option|does not exist/,
+      );
     });
   }
 
   it("reduce_flagship_catalog without LBG_DIR names the variable and the line", () => {
     const r = p.lbg(["status", "reduce_flagship_catalog"], { env: { LBG_DIR: undefined } });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/runs\/reduce_flagship_catalog\.yaml:7:13: environment variable \$LBG_DIR is not set/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: configs\/runs\/reduce_flagship_catalog\.yaml:7:13: environment variable \$LBG_DIR is not set/,
+    );
   });
 });
 
@@ -66,7 +86,9 @@ describe.skipIf(!present)("lbg-pipelines example configs with this repository's 
       cpSync(EXAMPLES, p.path("configs"), { recursive: true });
       const r = p.lbg(["status", "lbg_color_cuts_example"]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain("warning: configs/pipelines/select_lbg_color_cuts/config.yaml:3:3: unknown option 'color_cuts' for stage 'SelectLBGColorCuts' (class SelectLBGColorCuts); it is ignored (hint: did you mean 'color_mag_cuts'?)\n");
+      expect(r.stderr).toContain(
+        "warning: configs/pipelines/select_lbg_color_cuts/config.yaml:3:3: unknown option 'color_cuts' for stage 'SelectLBGColorCuts' (class SelectLBGColorCuts); it is ignored (hint: did you mean 'color_mag_cuts'?)\n",
+      );
     } finally {
       p.remove();
     }

@@ -29,7 +29,10 @@ describe("clean safety", () => {
 
   it("a symlinked folder inside outputs that leads outside is not entered", () => {
     p = new TempProject("mini");
-    p.write("configs/pipelines/numbers/config.yaml", p.read("configs/pipelines/numbers/config.yaml").replace("SumNumbers: {}", "SumNumbers:\n  total: sub/total.txt"));
+    p.write(
+      "configs/pipelines/numbers/config.yaml",
+      p.read("configs/pipelines/numbers/config.yaml").replace("SumNumbers: {}", "SumNumbers:\n  total: sub/total.txt"),
+    );
     expect(p.build("numbers").code).toBe(0);
     expect(p.read("results/numbers/outputs/sub/total.txt")).toBe("45\n");
     mkdirSync(outside, { recursive: true });
@@ -38,7 +41,9 @@ describe("clean safety", () => {
     symlinkSync(outside, p.path("results/numbers/outputs/sub"));
     const c = p.lbg(["clean", "numbers"]);
     expect(c.code).toBe(0);
-    expect(c.stderr).toContain("not removing results/numbers/outputs/sub/total.txt: it is outside the run's output and log folders");
+    expect(c.stderr).toContain(
+      "not removing results/numbers/outputs/sub/total.txt: it is outside the run's output and log folders",
+    );
     expect(readFileSync(join(outside, "total.txt"), "utf8")).toBe("not lbg's\n");
     expect(lstatSync(p.path("results/numbers/outputs/sub")).isSymbolicLink()).toBe(true);
   });

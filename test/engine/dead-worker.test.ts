@@ -22,8 +22,16 @@ describe("a dead warm worker", () => {
     await waitUntil(() => !isAlive(pid), "the idle worker to die");
     const code = await exited;
     const events = parseEvents(stdout);
-    expect(events.filter((e) => e.event === "stage-end").map((e) => [e.stage, e.status]).sort()).toEqual([
-      ["CountNotes", "succeeded"], ["CountNumbers", "succeeded"], ["MakeNumbers", "succeeded"], ["SumNumbers", "succeeded"],
+    expect(
+      events
+        .filter((e) => e.event === "stage-end")
+        .map((e) => [e.stage, e.status])
+        .sort(),
+    ).toEqual([
+      ["CountNotes", "succeeded"],
+      ["CountNumbers", "succeeded"],
+      ["MakeNumbers", "succeeded"],
+      ["SumNumbers", "succeeded"],
     ]);
     expect(code).toBe(0);
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");

@@ -11,8 +11,14 @@ const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
 function lbgAs(p: TempProject, args: string[]) {
-  const cmd = isRoot ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath] : [process.execPath];
-  const r = spawnSync(cmd[0]!, [...cmd.slice(1), p.path("src/bin/lbg.mjs"), ...args], { cwd: p.dir, encoding: "utf8", env: { ...process.env, HOME: "/tmp" } });
+  const cmd = isRoot
+    ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath]
+    : [process.execPath];
+  const r = spawnSync(cmd[0]!, [...cmd.slice(1), p.path("src/bin/lbg.mjs"), ...args], {
+    cwd: p.dir,
+    encoding: "utf8",
+    env: { ...process.env, HOME: "/tmp" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, events: parseEvents(r.stdout) };
 }
 
@@ -36,7 +42,11 @@ describe("disk faults", () => {
       spawnSync("umount", [p.path("results/numbers/outputs")]);
       spawnSync("umount", [p.path(".cache/runs/numbers")]);
       for (const d of ["results/numbers/outputs", "results/numbers/logs", ".cache/runs"]) {
-        try { chmodSync(p.path(d), 0o755); } catch { /* absent */ }
+        try {
+          chmodSync(p.path(d), 0o755);
+        } catch {
+          /* absent */
+        }
       }
       p.remove();
       p = undefined;
@@ -97,29 +107,45 @@ describe("disk faults", () => {
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
   });
 
-  it.skipIf(!isRoot)("no space left in .cache: the stage fails naming the records file, its new outputs go and the previous ones come back", () => {
-    p = new TempProject("mini");
-    expect(p.build("numbers").code).toBe(0);
-    const before = p.read("results/numbers/outputs/numbers.txt");
-    // The full tmpfs hides the run's records: every stage is stale and runs, and none can be recorded.
-    const cache = p.path(".cache/runs/numbers");
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", cache]);
-    writeFileSync(`${cache}/fill`, Buffer.alloc(12 * 1024)); // leaves one 4 KiB page: the lock
-    const r = p.build("numbers", ["--set", "MakeNumbers.n=3", "-k"]);
-    expect(r.code).toBe(1);
-    const end = r.events.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers");
-    expect(end).toMatchObject({ status: "failed", error: "could not record the stage in .cache/runs/numbers/records.jsonl: no space left on device; its outputs were not kept" });
-    expect(r.events.filter((e) => e.event === "stage-end" && e.status === "succeeded")).toEqual([]);
-    expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: false });
-    expect(r.stderr).not.toMatch(/error/);
-    // The previous outputs are back, nothing new or temporary is left anywhere.
-    expect(p.read("results/numbers/outputs/numbers.txt")).toBe(before);
-    expect(readdirSync(p.path("results/numbers/outputs")).sort()).toEqual(["notes_count.txt", "numbers.txt", "numbers_count.txt", "total.txt"]);
-    expect(readdirSync(cache).filter((f) => f !== "fill" && f !== "records.jsonl")).toEqual([]);
-    execFileSync("umount", [cache]);
-    // The records under the mount were never touched: the previous build is still fresh.
-    expect(p.build("numbers").ran).toEqual([]);
-    expect(p.build("numbers", ["--set", "MakeNumbers.n=3"]).ran.sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
-    expect(p.read("results/numbers/outputs/total.txt")).toBe("3\n");
-  });
+  it.skipIf(!isRoot)(
+    "no space left in .cache: the stage fails naming the records file, its new outputs go and the previous ones come back",
+    () => {
+      p = new TempProject("mini");
+      expect(p.build("numbers").code).toBe(0);
+      const before = p.read("results/numbers/outputs/numbers.txt");
+      // The full tmpfs hides the run's records: every stage is stale and runs, and none can be recorded.
+      const cache = p.path(".cache/runs/numbers");
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", cache]);
+      writeFileSync(`${cache}/fill`, Buffer.alloc(12 * 1024)); // leaves one 4 KiB page: the lock
+      const r = p.build("numbers", ["--set", "MakeNumbers.n=3", "-k"]);
+      expect(r.code).toBe(1);
+      const end = r.events.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers");
+      expect(end).toMatchObject({
+        status: "failed",
+        error:
+          "could not record the stage in .cache/runs/numbers/records.jsonl: no space left on device; its outputs were not kept",
+      });
+      expect(r.events.filter((e) => e.event === "stage-end" && e.status === "succeeded")).toEqual([]);
+      expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: false });
+      expect(r.stderr).not.toMatch(/error/);
+      // The previous outputs are back, nothing new or temporary is left anywhere.
+      expect(p.read("results/numbers/outputs/numbers.txt")).toBe(before);
+      expect(readdirSync(p.path("results/numbers/outputs")).sort()).toEqual([
+        "notes_count.txt",
+        "numbers.txt",
+        "numbers_count.txt",
+        "total.txt",
+      ]);
+      expect(readdirSync(cache).filter((f) => f !== "fill" && f !== "records.jsonl")).toEqual([]);
+      execFileSync("umount", [cache]);
+      // The records under the mount were never touched: the previous build is still fresh.
+      expect(p.build("numbers").ran).toEqual([]);
+      expect(p.build("numbers", ["--set", "MakeNumbers.n=3"]).ran.sort()).toEqual([
+        "CountNumbers",
+        "MakeNumbers",
+        "SumNumbers",
+      ]);
+      expect(p.read("results/numbers/outputs/total.txt")).toBe("3\n");
+    },
+  );
 });

@@ -11,7 +11,11 @@ import { predictRun } from "../../src/plan/predict-run.ts";
 import { RecordStore } from "../../src/store/record-store.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
-const FILES = ["configs/runs/numbers.yaml", "configs/pipelines/numbers/pipeline.yaml", "configs/pipelines/numbers/config.yaml"];
+const FILES = [
+  "configs/runs/numbers.yaml",
+  "configs/pipelines/numbers/pipeline.yaml",
+  "configs/pipelines/numbers/config.yaml",
+];
 const CASES = 3000;
 
 function rng(seed: number): () => number {
@@ -25,7 +29,33 @@ function rng(seed: number): () => number {
   };
 }
 
-const WEIRD: unknown[] = [null, 0, -1, 1.5, 1e300, "", " ", "../..", "/etc/passwd", "$NOPE_UNSET", "${HOME}", "<run>", "a b", "ü", true, false, [], {}, [1, 2], { a: 1 }, "SumNumbers", "numbers", "txt", "lbg_stages", "x".repeat(300)];
+const WEIRD: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  1e300,
+  "",
+  " ",
+  "../..",
+  "/etc/passwd",
+  "$NOPE_UNSET",
+  "${HOME}",
+  "<run>",
+  "a b",
+  "ü",
+  true,
+  false,
+  [],
+  {},
+  [1, 2],
+  { a: 1 },
+  "SumNumbers",
+  "numbers",
+  "txt",
+  "lbg_stages",
+  "x".repeat(300),
+];
 
 function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!;
@@ -33,7 +63,8 @@ function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
   if (Array.isArray(v)) {
     const a = [...v];
     const op = r();
-    if (op < 0.05) a.push(a); // a list that contains itself: stringify writes it as `&a1 [..., *a1]`
+    if (op < 0.05)
+      a.push(a); // a list that contains itself: stringify writes it as `&a1 [..., *a1]`
     else if (op < 0.3 && a.length) a.splice(Math.floor(r() * a.length), 1);
     else if (op < 0.5 && a.length) a.push(a[Math.floor(r() * a.length)]);
     else if (a.length) {
@@ -46,9 +77,32 @@ function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
     const o: Record<string, unknown> = { ...(v as Record<string, unknown>) };
     const keys = Object.keys(o);
     const op = r();
-    if (op < 0.05) o[pick([...keys, "zzz"])] = o; // a mapping that contains itself (an anchor/alias cycle)
+    if (op < 0.05)
+      o[pick([...keys, "zzz"])] = o; // a mapping that contains itself (an anchor/alias cycle)
     else if (op < 0.2 && keys.length) delete o[pick(keys)];
-    else if (op < 0.35) o[pick(["name", "classname", "aliases", "nprocess", "inputs", "stages", "modules", "config", "global", "resume", "n", "fail", "numbers", "text", "count", "site", "output_dir", "zzz"])] = pick(WEIRD);
+    else if (op < 0.35)
+      o[
+        pick([
+          "name",
+          "classname",
+          "aliases",
+          "nprocess",
+          "inputs",
+          "stages",
+          "modules",
+          "config",
+          "global",
+          "resume",
+          "n",
+          "fail",
+          "numbers",
+          "text",
+          "count",
+          "site",
+          "output_dir",
+          "zzz",
+        ])
+      ] = pick(WEIRD);
     else if (op < 0.45 && keys.length) {
       const k = pick(keys);
       o[`${k}x`] = o[k];
@@ -78,7 +132,14 @@ function mutateText(t: string, r: () => number): string {
     return lines.join("\n");
   }
   if (op < 0.3) return t.slice(0, pos) + t.slice(pos + 1 + Math.floor(r() * 4));
-  if (op < 0.7) return t.slice(0, pos) + [":", "-", "[", "]", "{", "}", "\t", " ", "\n", "'", '"', "&a", "*a", "!!int ", "#", "|", ">", "%"][Math.floor(r() * 18)] + t.slice(pos);
+  if (op < 0.7)
+    return (
+      t.slice(0, pos) +
+      [":", "-", "[", "]", "{", "}", "\t", " ", "\n", "'", '"', "&a", "*a", "!!int ", "#", "|", ">", "%"][
+        Math.floor(r() * 18)
+      ] +
+      t.slice(pos)
+    );
   const lines = t.split("\n");
   const i = Math.floor(r() * lines.length);
   const j = Math.floor(r() * lines.length);
@@ -91,7 +152,23 @@ function mutateSet(r: () => number): string {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!;
   const stage = pick(["MakeNumbers", "SumNumbers", "CountNotes", "global", "Nope", "", "a.b", "Make Numbers"]);
   const option = pick(["n", "sleep", "fail", "m", "", "numbers", "n.x"]);
-  const value = pick(["3", "-1", "1.5", "abc", "true", "null", "", "[1", "{a: 1}", "[]", ...ALIASED, "'x'", "!!int 3", "\t", "x".repeat(300)]);
+  const value = pick([
+    "3",
+    "-1",
+    "1.5",
+    "abc",
+    "true",
+    "null",
+    "",
+    "[1",
+    "{a: 1}",
+    "[]",
+    ...ALIASED,
+    "'x'",
+    "!!int 3",
+    "\t",
+    "x".repeat(300),
+  ]);
   const text = `${stage}.${option}=${value}`;
   return r() < 0.3 ? mutateText(text, r) : text;
 }
@@ -126,7 +203,13 @@ describe("config fuzzing", () => {
       try {
         const proj = await loadProject({ root: p.dir, name: "numbers", overrides: [] }, { sets, warn: () => {} });
         checkRunInputs(proj);
-        predictRun(p.dir, proj.graph, new RecordStore(p.path(".cache/runs/numbers/records.jsonl"), (s) => proj.hashes.h.h64ToString(s)).load(), proj.hashes, () => undefined);
+        predictRun(
+          p.dir,
+          proj.graph,
+          new RecordStore(p.path(".cache/runs/numbers/records.jsonl"), (s) => proj.hashes.h.h64ToString(s)).load(),
+          proj.hashes,
+          () => undefined,
+        );
         outcomes.loaded++;
       } catch (e) {
         if (!(e instanceof LbgError)) {

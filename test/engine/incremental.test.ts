@@ -30,8 +30,16 @@ describe("incremental builds (mini fixture)", () => {
 
   it("touching every input, config and stage file without changing it re-runs nothing", () => {
     const later = new Date(Date.now() + 5000);
-    for (const f of ["data/notes.txt", "configs/runs/numbers.yaml", "configs/pipelines/numbers/pipeline.yaml", "configs/pipelines/numbers/config.yaml",
-      "lbg_stages/make_numbers.ts", "lbg_stages/sum_numbers.ts", "lbg_stages/lib/parse-lines.ts", "results/numbers/outputs/numbers.txt"]) {
+    for (const f of [
+      "data/notes.txt",
+      "configs/runs/numbers.yaml",
+      "configs/pipelines/numbers/pipeline.yaml",
+      "configs/pipelines/numbers/config.yaml",
+      "lbg_stages/make_numbers.ts",
+      "lbg_stages/sum_numbers.ts",
+      "lbg_stages/lib/parse-lines.ts",
+      "results/numbers/outputs/numbers.txt",
+    ]) {
       utimesSync(p.path(f), later, later);
     }
     const r = p.build("numbers");
@@ -89,7 +97,11 @@ describe("incremental builds (mini fixture)", () => {
     const st = p.lbg(["status", "numbers", "--json"]);
     expect(st.code).toBe(0);
     const stages = JSON.parse(st.stdout).stages as { stage: string; state: string; reasons: string[] }[];
-    expect(stages.find((s) => s.stage === "SumNumbers")).toEqual({ stage: "SumNumbers", state: "stale", reasons: ["output modified: results/numbers/outputs/total.txt"] });
+    expect(stages.find((s) => s.stage === "SumNumbers")).toEqual({
+      stage: "SumNumbers",
+      state: "stale",
+      reasons: ["output modified: results/numbers/outputs/total.txt"],
+    });
     expect(stages.filter((s) => s.state === "stale").map((s) => s.stage)).toEqual(["SumNumbers"]);
     const r = p.build("numbers");
     expect(r.ran).toEqual(["SumNumbers"]);
@@ -113,7 +125,9 @@ describe("incremental builds (mini fixture)", () => {
   it("--dry-run and status run nothing", () => {
     rmSync(p.path("results/numbers/outputs/numbers_count.txt"));
     const d = p.build("numbers", ["--dry-run"]);
-    expect(d.events.filter((e) => e.event === "stage-start").map((e) => [e.stage, e.dryRun])).toEqual([["CountNumbers", true]]);
+    expect(d.events.filter((e) => e.event === "stage-start").map((e) => [e.stage, e.dryRun])).toEqual([
+      ["CountNumbers", true],
+    ]);
     expect(p.exists("results/numbers/outputs/numbers_count.txt")).toBe(false);
     const s = p.lbg(["status", "numbers"]);
     expect(s.stdout).toMatch(/stale\s+CountNumbers\s+output missing/);
@@ -140,7 +154,9 @@ describe("incremental builds (mini fixture)", () => {
     expect(stop.code).toBe(1);
     const notRun = stop.events.filter((e) => e.event === "stage-blocked");
     // Without -k nothing starts after the failure: CountNotes either ran before it or is reported not run.
-    expect(stop.ran.includes("CountNotes") || notRun.some((e) => e.stage === "CountNotes" && e.by === "SumNumbers")).toBe(true);
+    expect(
+      stop.ran.includes("CountNotes") || notRun.some((e) => e.stage === "CountNotes" && e.by === "SumNumbers"),
+    ).toBe(true);
     rmSync(p.path("results/numbers/outputs/notes_count.txt"), { force: true });
     const keep = p.build("numbers", ["--set", "SumNumbers.fail=true", "-k", "-j", "1"]);
     expect(keep.code).toBe(1);
@@ -152,7 +168,9 @@ describe("incremental builds (mini fixture)", () => {
     const dot = p.lbg(["dag", "numbers"]);
     expect(dot.stdout).toContain('"MakeNumbers" -> "SumNumbers" [label="numbers"]');
     expect(dot.stdout).toContain('"input:notes" -> "CountNotes"');
-    expect(p.lbg(["dag", "numbers", "--format", "mermaid"]).stdout).toContain("MakeNumbers -- numbers --> CountNumbers");
+    expect(p.lbg(["dag", "numbers", "--format", "mermaid"]).stdout).toContain(
+      "MakeNumbers -- numbers --> CountNumbers",
+    );
     expect(p.lbg(["list", "runs"]).stdout.trim()).toBe("numbers");
     expect(p.lbg(["list", "stages"]).stdout).toMatch(/CountLines\s+lbg_stages\/count_lines.ts/);
     const d = p.lbg(["describe", "MakeNumbers"]);
@@ -181,7 +199,10 @@ describe("pre_script, post_script and run-level config", () => {
     const p = new TempProject("mini");
     try {
       const run = p.read("configs/runs/numbers.yaml");
-      p.write("configs/runs/numbers.yaml", `${run}pre_script: "echo before > pre.txt"\npost_script: "cat results/numbers/outputs/total.txt > post.txt"\n`);
+      p.write(
+        "configs/runs/numbers.yaml",
+        `${run}pre_script: "echo before > pre.txt"\npost_script: "cat results/numbers/outputs/total.txt > post.txt"\n`,
+      );
       const r = p.build("numbers");
       expect(r.code).toBe(0);
       expect(r.events.map((e) => e.event)).toEqual(expect.arrayContaining(["script-start", "script-end"]));

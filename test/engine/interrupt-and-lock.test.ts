@@ -12,12 +12,13 @@ const LOCK = ".cache/runs/numbers/lock";
 
 /** Resolves once `cond` holds (polled), or after `ms` either way. */
 async function until(cond: () => boolean, ms = 30_000): Promise<void> {
-  for (const end = Date.now() + ms; !cond() && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
+  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
 }
 
-
 /** A child's JSON events, each with the time the test received it, its stderr and exit code. */
-function timed(child: ReturnType<TempProject["spawn"]>): Promise<{ pid: number; code: number | null; stderr: string; events: { at: number; e: Record<string, any> }[] }> {
+function timed(
+  child: ReturnType<TempProject["spawn"]>,
+): Promise<{ pid: number; code: number | null; stderr: string; events: { at: number; e: Record<string, any> }[] }> {
   const events: { at: number; e: Record<string, any> }[] = [];
   let buf = "";
   let stderr = "";
@@ -40,7 +41,10 @@ function exited(child: ReturnType<TempProject["spawn"]>): Promise<{ code: number
 /** Worker processes still running from this temp project. */
 function workersOf(dir: string): string[] {
   const out = execSync("ps -eo pid,args", { encoding: "utf8" });
-  const pids = out.split("\n").filter((l) => l.includes("worker.mjs")).map((l) => l.trim().split(/\s+/)[0]!);
+  const pids = out
+    .split("\n")
+    .filter((l) => l.includes("worker.mjs"))
+    .map((l) => l.trim().split(/\s+/)[0]!);
   return pids.filter((pid) => {
     try {
       return execSync(`readlink /proc/${pid}/cwd`, { encoding: "utf8" }).trim() === dir;
@@ -54,19 +58,27 @@ describe("interrupts and the run lock", () => {
   let p: TempProject;
   afterEach(() => p?.remove());
 
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     it(`${signal} cancels the running stage, removes its in-progress file and exits ${code}`, async () => {
       p = new TempProject("mini");
       const child = p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=20"]);
       const done = exited(child);
       await waitForEvent(child, (e) => e.event === "stage-start" && e.stage === "MakeNumbers");
       await until(() => existsSync(p.path("results/numbers/outputs/inprogress_numbers.txt")));
-      expect(p.exists("results/numbers/outputs/inprogress_numbers.txt"), "the stage writes it before it sleeps").toBe(true);
+      expect(p.exists("results/numbers/outputs/inprogress_numbers.txt"), "the stage writes it before it sleeps").toBe(
+        true,
+      );
       child.kill(signal);
       const r = await done;
       expect(r.code).toBe(code);
       const events = parseEvents(r.stdout);
-      expect(events).toContainEqual(expect.objectContaining({ event: "stage-end", stage: "MakeNumbers", status: "cancelled" }));
+      expect(events).toContainEqual(
+        expect.objectContaining({ event: "stage-end", stage: "MakeNumbers", status: "cancelled" }),
+      );
       expect(events.at(-1)).toMatchObject({ event: "build-end", ok: false });
       expect(p.exists("results/numbers/outputs/inprogress_numbers.txt")).toBe(false);
       expect(p.exists("results/numbers/outputs/numbers.txt")).toBe(false);
@@ -83,7 +95,9 @@ describe("interrupts and the run lock", () => {
 
   it("SIGINT also kills what a stage started itself (its whole process group)", async () => {
     p = new TempProject("mini");
-    p.write("lbg_stages/shell_sleep.ts", `import { spawn } from "node:child_process";
+    p.write(
+      "lbg_stages/shell_sleep.ts",
+      `import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 export default class ShellSleep extends Stage {
@@ -95,8 +109,12 @@ export default class ShellSleep extends Stage {
     writeFileSync(ctx.outputs.slept!, "woke\\n");
   }
 }
-`);
-    p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: ShellSleep\n`);
+`,
+    );
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: ShellSleep\n`,
+    );
     const child = p.spawn(["build", "numbers", "--json"]);
     const done = exited(child);
     await until(() => existsSync(p.path("shell.pid")));
@@ -116,7 +134,9 @@ export default class ShellSleep extends Stage {
     await waitForEvent(first, (e) => e.event === "stage-start");
     const second = p.lbg(["build", "numbers"]);
     expect(second.code).toBe(1);
-    expect(second.stderr.trim()).toMatch(new RegExp(`^lbg: error: run 'numbers' is being built by pid ${first.pid} on \\S+ since \\S+ \\(hint: .*--wait`));
+    expect(second.stderr.trim()).toMatch(
+      new RegExp(`^lbg: error: run 'numbers' is being built by pid ${first.pid} on \\S+ since \\S+ \\(hint: .*--wait`),
+    );
     const waited = p.lbg(["build", "numbers", "--wait", "--set", "MakeNumbers.sleep=3"]);
     expect(waited.code).toBe(0);
     expect((await firstDone).code).toBe(0);
@@ -125,7 +145,14 @@ export default class ShellSleep extends Stage {
 
   it("a lock left by a dead process is broken automatically", () => {
     p = new TempProject("mini");
-    p.write(".cache/runs/numbers/lock", JSON.stringify({ pid: 2 ** 22 + 17, host: execSync("hostname", { encoding: "utf8" }).trim(), since: "2026-01-01T00:00:00Z" }));
+    p.write(
+      ".cache/runs/numbers/lock",
+      JSON.stringify({
+        pid: 2 ** 22 + 17,
+        host: execSync("hostname", { encoding: "utf8" }).trim(),
+        since: "2026-01-01T00:00:00Z",
+      }),
+    );
     const r = p.build("numbers");
     expect(r.code).toBe(0);
     expect(p.exists(".cache/runs/numbers/lock")).toBe(false);
@@ -137,12 +164,19 @@ export default class ShellSleep extends Stage {
     // Checking a dead holder's many (long gone) workers takes each breaker a while: they all overlap.
     const workers = Array.from({ length: 20_000 }, (_, i) => 2 ** 22 + 1000 + i);
     p.write(LOCK, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), since: "2026-01-01T00:00:00Z", workers }));
-    const runs = await Promise.all(Array.from({ length: 5 }, () => timed(p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=1"]))));
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => timed(p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=1"]))),
+    );
     const built = runs.filter((r) => r.events.some((x) => x.e.event === "build-start"));
     const refused = runs.filter((r) => !built.includes(r));
     expect(built.length).toBeGreaterThanOrEqual(1);
     for (const r of built) expect(r.code, r.stderr).toBe(0);
-    const windows = built.map((r) => [r.events.find((x) => x.e.event === "build-start")!.at, r.events.find((x) => x.e.event === "build-end")!.at]).sort((a, b) => a[0]! - b[0]!);
+    const windows = built
+      .map((r) => [
+        r.events.find((x) => x.e.event === "build-start")!.at,
+        r.events.find((x) => x.e.event === "build-end")!.at,
+      ])
+      .sort((a, b) => a[0]! - b[0]!);
     for (let i = 1; i < windows.length; i++) expect(windows[i]![0]!).toBeGreaterThanOrEqual(windows[i - 1]![1]!);
     for (const r of refused) {
       expect(r.code, r.stderr).toBe(1);
@@ -161,7 +195,9 @@ export default class ShellSleep extends Stage {
     utimesSync(p.path(LOCK), recent, recent);
     const refused = p.lbg(["build", "numbers"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toMatch(/^lbg: error: run 'numbers' is being built by pid 1 on lbg-test-other-host since 2026-01-01T00:00:00Z/);
+    expect(refused.stderr.trim()).toMatch(
+      /^lbg: error: run 'numbers' is being built by pid 1 on lbg-test-other-host since 2026-01-01T00:00:00Z/,
+    );
     expect(existsSync(p.path(LOCK))).toBe(true);
     const old = new Date(Date.now() - 61_000);
     utimesSync(p.path(LOCK), old, old);
@@ -187,16 +223,27 @@ export default class ShellSleep extends Stage {
     const big = openSync(p.path("data/big.txt"), "w");
     ftruncateSync(big, Math.min(Math.round(bytesPerMs * 14_000), 2 ** 40));
     closeSync(big);
-    p.write("lbg_stages/peek.ts", `import { statSync, writeFileSync } from "node:fs";
+    p.write(
+      "lbg_stages/peek.ts",
+      `import { statSync, writeFileSync } from "node:fs";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 export default class Peek extends Stage {
   static inputs = { big: "txt" } as const;
   static outputs = { peeked: "txt" } as const;
   run(ctx: StageContext) { writeFileSync(ctx.outputs.peeked!, \`\${statSync(ctx.inputs.big!).size}\\n\`); }
 }
-`);
-    p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Peek\n`);
-    p.write("configs/runs/numbers.yaml", p.read("configs/runs/numbers.yaml").replace("  notes: data/notes.txt", "  notes: data/notes.txt\n  big: data/big.txt"));
+`,
+    );
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Peek\n`,
+    );
+    p.write(
+      "configs/runs/numbers.yaml",
+      p
+        .read("configs/runs/numbers.yaml")
+        .replace("  notes: data/notes.txt", "  notes: data/notes.txt\n  big: data/big.txt"),
+    );
     const child = p.spawn(["build", "numbers", "--json"]);
     const done = timed(child);
     let held = 0;
@@ -208,7 +255,9 @@ export default class Peek extends Stage {
         first ??= Date.now();
         held = Date.now() - first;
         oldest = Math.max(oldest, age);
-      } catch { /* not taken yet, or released */ }
+      } catch {
+        /* not taken yet, or released */
+      }
     }, 100);
     const r = await done;
     clearInterval(poll);

@@ -23,12 +23,21 @@ const EXTRA = usePhotoz ? [] : ["--set", "MakeNumbers.sleep=0.5"];
 
 function outputsOf(p: TempProject): Record<string, string> {
   const dir = p.path("results", RUN, "outputs");
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(join(dir, f)))
+          .digest("hex"),
+      ]),
+  );
 }
 
 function rng(seed: number): () => number {
   let a = seed;
-  return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe(`kill test (${RUN})`, () => {
@@ -59,15 +68,28 @@ describe(`kill test (${RUN})`, () => {
       let workers: number[] = [];
       try {
         workers = JSON.parse(readFileSync(p.path(".cache/runs", RUN, "lock"), "utf8")).workers ?? [];
-      } catch { /* not locked yet, or already done */ }
+      } catch {
+        /* not locked yet, or already done */
+      }
       child.kill("SIGKILL");
-      if (alsoWorkers) for (const w of workers) try { process.kill(-w, "SIGKILL"); } catch { /* gone */ }
+      if (alsoWorkers)
+        for (const w of workers)
+          try {
+            process.kill(-w, "SIGKILL");
+          } catch {
+            /* gone */
+          }
       await exited;
-      const finished = parseEvents(out.slice(0, out.lastIndexOf("\n") + 1)).filter((e) => e.event === "stage-end" && e.status === "succeeded").map((e) => e.stage);
+      const finished = parseEvents(out.slice(0, out.lastIndexOf("\n") + 1))
+        .filter((e) => e.event === "stage-end" && e.status === "succeeded")
+        .map((e) => e.stage);
       killedAt.push(finished.length);
       const re = p.build(RUN, EXTRA);
       expect(re.code, re.stderr).toBe(0);
-      expect(re.ran.filter((s) => finished.includes(s)), `kill ${i} at ${delay} ms`).toEqual([]);
+      expect(
+        re.ran.filter((s) => finished.includes(s)),
+        `kill ${i} at ${delay} ms`,
+      ).toEqual([]);
       expect(outputsOf(p)).toEqual(reference);
       expect(p.build(RUN, EXTRA).ran).toEqual([]);
     }

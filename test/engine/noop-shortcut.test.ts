@@ -29,7 +29,10 @@ describe("no-op stamp", () => {
   beforeAll(() => {
     p = new TempProject("mini");
     // A run input named through an environment variable, as lbg-pipelines does with $LBG_DIR.
-    p.write("configs/runs/numbers.yaml", p.read("configs/runs/numbers.yaml").replace("notes: data/notes.txt", "notes: ${NOTES_DIR}/notes.txt"));
+    p.write(
+      "configs/runs/numbers.yaml",
+      p.read("configs/runs/numbers.yaml").replace("notes: data/notes.txt", "notes: ${NOTES_DIR}/notes.txt"),
+    );
     expect(build().code).toBe(0);
   });
   afterAll(() => p.remove());
@@ -81,7 +84,10 @@ describe("no-op stamp", () => {
     const notes = p.path("data/notes.txt");
     const before = statSync(notes);
     const text = readFileSync(notes, "utf8");
-    writeFileSync(notes, text.replace(/^./, (c) => (c === "x" ? "y" : "x"))); // same size
+    writeFileSync(
+      notes,
+      text.replace(/^./, (c) => (c === "x" ? "y" : "x")),
+    ); // same size
     utimesSync(notes, before.atime, before.mtime); // only ctime tells
     const r = build();
     expect(r.noop).toMatch(/^stamp does not hold: .*notes\.txt changed$/);
@@ -102,7 +108,10 @@ describe("no-op stamp", () => {
     expect(after.ran).toEqual([]);
 
     settle();
-    p.write("lbg_stages/unused_stage.ts", readFileSync(p.path("lbg_stages/sum_numbers.ts"), "utf8").replace("class SumNumbers", "class UnusedStage"));
+    p.write(
+      "lbg_stages/unused_stage.ts",
+      readFileSync(p.path("lbg_stages/sum_numbers.ts"), "utf8").replace("class SumNumbers", "class UnusedStage"),
+    );
     const added = build();
     expect(added.noop).toMatch(/lbg_stages changed$/);
     expect(added.ran).toEqual([]);
@@ -115,7 +124,10 @@ describe("no-op stamp", () => {
   it("is not taken when a file the loader looked for but did not find appears (a config that shadows another)", () => {
     const pipe = p.read("configs/pipelines/numbers/pipeline.yaml");
     // `config: config.yaml` is looked for at the project root first, then in the pipeline's folder.
-    p.write("configs/pipelines/numbers/pipeline.yaml", pipe.replace("config: configs/pipelines/numbers/config.yaml", "config: config.yaml"));
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      pipe.replace("config: configs/pipelines/numbers/config.yaml", "config: config.yaml"),
+    );
     build();
     settle();
     p.write("config.yaml", "MakeNumbers:\n  n: 3\n");
@@ -129,9 +141,16 @@ describe("no-op stamp", () => {
 
   it("is not taken when a module folder no stage uses gains a stage file", () => {
     const pipe = p.read("configs/pipelines/numbers/pipeline.yaml");
-    const stage = (cls: string) => p.read("lbg_stages/sum_numbers.ts").replace("class SumNumbers", `class ${cls}`).replaceAll("./lib/", "../lbg_stages/lib/");
+    const stage = (cls: string) =>
+      p
+        .read("lbg_stages/sum_numbers.ts")
+        .replace("class SumNumbers", `class ${cls}`)
+        .replaceAll("./lib/", "../lbg_stages/lib/");
     p.write("extra/unused.ts", stage("UnusedExtra"));
-    p.write("configs/pipelines/numbers/pipeline.yaml", pipe.replace("modules: lbg_stages", "modules: lbg_stages extra"));
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      pipe.replace("modules: lbg_stages", "modules: lbg_stages extra"),
+    );
     build();
     settle();
     p.write("extra/dup.ts", stage("MakeNumbers")); // a second MakeNumbers: the full check must refuse the run
@@ -176,7 +195,10 @@ describe("no-op stamp", () => {
     settle();
     const holder = spawn("sleep", ["30"]);
     try {
-      writeFileSync(p.path(".cache/runs/numbers/lock"), JSON.stringify({ pid: holder.pid, host: hostname(), since: new Date().toISOString() }));
+      writeFileSync(
+        p.path(".cache/runs/numbers/lock"),
+        JSON.stringify({ pid: holder.pid, host: hostname(), since: new Date().toISOString() }),
+      );
       const r = build();
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`run 'numbers' is being built by pid ${holder.pid}`));

@@ -4,7 +4,14 @@ import { appendFileSync, readdirSync, readFileSync, rmSync, utimesSync, writeFil
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 
-const ALL = ["SimulateCatalog", "SplitCatalog", "TrainPhotoz", "EstimatePhotozTest", "EstimatePhotozTarget", "EvaluatePhotoz"];
+const ALL = [
+  "SimulateCatalog",
+  "SplitCatalog",
+  "TrainPhotoz",
+  "EstimatePhotozTest",
+  "EstimatePhotozTarget",
+  "EvaluatePhotoz",
+];
 const OUT = "results/photoz_sim/outputs";
 
 describe("photoz_sim example", () => {
@@ -28,7 +35,11 @@ describe("photoz_sim example", () => {
     const later = new Date(Date.now() + 10_000);
     const touch = (dir: string) => {
       for (const f of readdirSync(p.path(dir), { recursive: true }) as string[]) {
-        try { utimesSync(p.path(dir, f), later, later); } catch { /* folders */ }
+        try {
+          utimesSync(p.path(dir, f), later, later);
+        } catch {
+          /* folders */
+        }
       }
     };
     touch("configs");
@@ -46,7 +57,13 @@ describe("photoz_sim example", () => {
     expect(r.code).toBe(0);
     expect(r.reasons.SplitCatalog).toEqual(["config changed: SplitCatalog.seed 42 → 7"]);
     expect(r.ran).not.toContain("SimulateCatalog");
-    expect(r.ran.sort()).toEqual(["EstimatePhotozTarget", "EstimatePhotozTest", "EvaluatePhotoz", "SplitCatalog", "TrainPhotoz"]);
+    expect(r.ran.sort()).toEqual([
+      "EstimatePhotozTarget",
+      "EstimatePhotozTest",
+      "EvaluatePhotoz",
+      "SplitCatalog",
+      "TrainPhotoz",
+    ]);
     writeFileSync(p.path("configs/pipelines/photoz/config.yaml"), cfg);
     expect(p.build("photoz_sim").ran).not.toContain("SimulateCatalog");
   });
@@ -84,7 +101,8 @@ describe("photoz_sim example", () => {
       const out = p.lbg(["describe", stage]).stdout;
       const options = out.slice(out.indexOf("Options:")).split("\n").slice(1).filter(Boolean);
       expect(options.length, stage).toBeGreaterThan(0);
-      for (const line of options) expect(line, `${stage}: ${line}`).toMatch(/^\s+\w+ \(\w+, (default .+|required|optional)\): \S/);
+      for (const line of options)
+        expect(line, `${stage}: ${line}`).toMatch(/^\s+\w+ \(\w+, (default .+|required|optional)\): \S/);
     }
   });
 

@@ -15,7 +15,6 @@ function running(pid: number): boolean {
   }
 }
 
-
 describe("reliability", () => {
   let p: TempProject;
   afterEach(() => p?.remove());
@@ -43,7 +42,9 @@ describe("reliability", () => {
     r = p.build("numbers");
     expect(r.code).toBe(0);
     expect(r.ran).toEqual(["SumNumbers"]);
-    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toEqual([expect.stringMatching(/1 damaged or foreign record line in .*records\.jsonl ignored/)]);
+    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toEqual([
+      expect.stringMatching(/1 damaged or foreign record line in .*records\.jsonl ignored/),
+    ]);
     expect(p.build("numbers").events.filter((e) => e.event === "warning")).toEqual([]);
   });
 
@@ -56,7 +57,11 @@ describe("reliability", () => {
     expect(r.code).toBe(0);
     expect(r.ran.length).toBe(4);
     // Said once, in one line for the whole file, and not again once the file is rewritten.
-    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toEqual([expect.stringMatching(/^4 damaged or foreign record lines in .*records\.jsonl ignored; the stages involved will re-run$/)]);
+    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^4 damaged or foreign record lines in .*records\.jsonl ignored; the stages involved will re-run$/,
+      ),
+    ]);
     const plain = p.lbg(["build", "numbers", "--plain"]);
     expect(plain.stdout + plain.stderr).not.toMatch(/foreign/);
     writeFileSync(p.path(RECORDS), text.replaceAll('"v":1', '"v":99'));
@@ -106,19 +111,25 @@ describe("reliability", () => {
 
   it("ceci pipeline files whose paths differ only in / and _ keep build state of their own", () => {
     p = new TempProject("mini");
-    const pipeline = (out: string) => `modules: lbg_stages\nstages:\n  - name: MakeNumbers\n  - name: SumNumbers\ninputs: {}\nconfig: configs/pipelines/numbers/config.yaml\noutput_dir: ${out}\nlog_dir: ${out}/logs\nresume: True\n`;
+    const pipeline = (out: string) =>
+      `modules: lbg_stages\nstages:\n  - name: MakeNumbers\n  - name: SumNumbers\ninputs: {}\nconfig: configs/pipelines/numbers/config.yaml\noutput_dir: ${out}\nlog_dir: ${out}/logs\nresume: True\n`;
     p.write("a/b_c.yml", pipeline("out/one"));
     p.write("a_b/c.yml", pipeline("out/two"));
     expect(p.build("a/b_c.yml").ran.sort()).toEqual(["MakeNumbers", "SumNumbers"]);
     expect(p.build("a_b/c.yml").ran.sort()).toEqual(["MakeNumbers", "SumNumbers"]);
     expect(p.build("a/b_c.yml").ran).toEqual([]);
     expect(p.build("a_b/c.yml").ran).toEqual([]);
-    expect(readdirSync(p.path(".cache/runs")).sort()).toEqual([expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/), expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/)]);
+    expect(readdirSync(p.path(".cache/runs")).sort()).toEqual([
+      expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/),
+      expect.stringMatching(/^ceci-a_b_c-[0-9a-f]{8}$/),
+    ]);
   });
 
   it("an input edited while its stage runs: the stage is not recorded as fresh", async () => {
     p = new TempProject("mini");
-    p.write("lbg_stages/slow_copy.ts", `import { readFileSync, writeFileSync } from "node:fs";
+    p.write(
+      "lbg_stages/slow_copy.ts",
+      `import { readFileSync, writeFileSync } from "node:fs";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 export default class SlowCopy extends Stage {
   static inputs = { notes: "txt" } as const;
@@ -130,8 +141,12 @@ export default class SlowCopy extends Stage {
     writeFileSync(ctx.outputs.copy!, text);
   }
 }
-`);
-    p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: SlowCopy\n`);
+`,
+    );
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: SlowCopy\n`,
+    );
     const child = p.spawn(["build", "numbers", "--json"]);
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -143,13 +158,19 @@ export default class SlowCopy extends Stage {
             clearInterval(t);
             resolve();
           }
-        } catch { /* not yet */ }
+        } catch {
+          /* not yet */
+        }
       }, 50);
     });
     writeFileSync(p.path("data/notes.txt"), "edited\nwhile\nrunning\nnow\n");
     expect(await done).toBe(0);
-    const warnings = parseEvents(out).filter((e) => e.event === "warning").map((e) => e.message);
-    expect(warnings, JSON.stringify(warnings)).toContainEqual(expect.stringMatching(/input notes changed while stage 'SlowCopy' ran/));
+    const warnings = parseEvents(out)
+      .filter((e) => e.event === "warning")
+      .map((e) => e.message);
+    expect(warnings, JSON.stringify(warnings)).toContainEqual(
+      expect.stringMatching(/input notes changed while stage 'SlowCopy' ran/),
+    );
     expect(p.read("results/numbers/outputs/copy.txt")).toBe("a\nb\nc\n");
     const again = p.build("numbers");
     expect(again.ran).toContain("SlowCopy");
@@ -158,17 +179,26 @@ export default class SlowCopy extends Stage {
 
   it("a stage killed by a signal is reported as such, and nothing is recorded for it", () => {
     p = new TempProject("mini");
-    p.write("lbg_stages/suicide.ts", `import { Stage } from "../src/sdk/index.ts";
+    p.write(
+      "lbg_stages/suicide.ts",
+      `import { Stage } from "../src/sdk/index.ts";
 export default class Suicide extends Stage {
   static outputs = { never: "txt" } as const;
   run() { process.kill(process.pid, "SIGKILL"); }
 }
-`);
-    p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Suicide\n`);
+`,
+    );
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Suicide\n`,
+    );
     const r = p.build("numbers", ["-k"]);
     expect(r.code).toBe(1);
     const end = r.events.find((e) => e.event === "stage-end" && e.stage === "Suicide");
-    expect(end).toMatchObject({ status: "failed", error: expect.stringMatching(/killed by SIGKILL \(out of memory, or killed from outside\)/) });
+    expect(end).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/killed by SIGKILL \(out of memory, or killed from outside\)/),
+    });
     expect(r.end).toMatchObject({ ok: false, succeeded: 4, failed: 1 });
     expect(p.build("numbers", ["-k"]).ran).toEqual(["Suicide"]);
   });
@@ -176,7 +206,9 @@ export default class Suicide extends Stage {
   it("after lbg is killed with SIGKILL, its orphaned workers are killed before the run is built again", async () => {
     p = new TempProject("mini");
     // A CPU-bound stage cannot notice that its parent died: only a kill stops it from writing later.
-    p.write("lbg_stages/spin.ts", `import { writeFileSync } from "node:fs";
+    p.write(
+      "lbg_stages/spin.ts",
+      `import { writeFileSync } from "node:fs";
 import { Stage, type StageContext } from "../src/sdk/index.ts";
 export default class Spin extends Stage {
   static outputs = { spun: "txt" } as const;
@@ -186,8 +218,12 @@ export default class Spin extends Stage {
     writeFileSync(ctx.outputs.spun!, "late write\\n");
   }
 }
-`);
-    p.write("configs/pipelines/numbers/pipeline.yaml", `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Spin\n`);
+`,
+    );
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: Spin\n`,
+    );
     const child = p.spawn(["build", "numbers", "--json"]);
     await waitForEvent(child, (e) => e.event === "stage-start" && e.stage === "Spin");
     let lock: { workers?: number[] } = {};

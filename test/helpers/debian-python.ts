@@ -20,8 +20,13 @@ export function ensureH5py(): string | undefined {
   const imports = () => spawnSync(PY, ["-c", "import h5py"]).status === 0;
   if (!havePython3) return `${PY} not found`;
   if (imports()) return undefined;
-  if (process.getuid?.() !== 0 || !hasCommand("apt-get")) return `${PY} cannot import h5py and this is not root with apt-get (apt-get install python3-h5py)`;
-  const r = spawnSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-h5py"], { encoding: "utf8", timeout: 600_000 });
+  if (process.getuid?.() !== 0 || !hasCommand("apt-get"))
+    return `${PY} cannot import h5py and this is not root with apt-get (apt-get install python3-h5py)`;
+  const r = spawnSync(
+    "sh",
+    ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-h5py"],
+    { encoding: "utf8", timeout: 600_000 },
+  );
   if (r.status !== 0) return `apt-get install python3-h5py failed: ${(r.stderr ?? "").trim().split("\n").at(-1)}`;
   return imports() ? undefined : `${PY} still cannot import h5py after apt-get install python3-h5py`;
 }

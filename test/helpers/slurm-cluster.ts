@@ -8,13 +8,18 @@ import { hasCommand as have } from "./temp-project.ts";
 
 const PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"];
 
-
 /** Installs Slurm from Debian if needed; returns why it cannot be had, or undefined when it can. */
 export function ensureSlurmInstalled(): string | undefined {
   if (have("slurmctld") && have("slurmd") && have("srun") && have("munged")) return undefined;
   if (process.getuid?.() !== 0 || !have("apt-get")) return "Slurm is not installed and this is not root with apt-get";
-  const r = spawnSync("sh", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${PACKAGES.join(" ")}`], { encoding: "utf8", timeout: 600_000 });
-  return r.status === 0 ? undefined : `apt-get install ${PACKAGES.join(" ")} failed: ${r.stderr.trim().split("\n").at(-1)}`;
+  const r = spawnSync(
+    "sh",
+    ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${PACKAGES.join(" ")}`],
+    { encoding: "utf8", timeout: 600_000 },
+  );
+  return r.status === 0
+    ? undefined
+    : `apt-get install ${PACKAGES.join(" ")} failed: ${r.stderr.trim().split("\n").at(-1)}`;
 }
 
 export class SlurmCluster {
@@ -43,32 +48,51 @@ export class SlurmCluster {
     const socket = join(d, "munge", "munge.socket");
     mkdirSync("/run/munge", { recursive: true });
     execFileSync("chown", ["munge:munge", "/run/munge"]);
-    execFileSync("runuser", ["-u", "munge", "--", "munged", "--key-file", key, "--socket", socket, "--pid-file", join(d, "munge", "munged.pid"), "--log-file", join(d, "munge", "munged.log"), "--seed-file", join(d, "munge", "seed"), "--force"]);
-    writeFileSync(this.conf, [
-      "ClusterName=lbgtest",
-      "SlurmctldHost=localhost",
-      "AuthType=auth/munge",
-      `AuthInfo=socket=${socket}`,
-      "ProctrackType=proctrack/linuxproc",
-      "TaskPlugin=task/none",
-      "SelectType=select/cons_tres",
-      "SelectTypeParameters=CR_CPU",
-      "SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1",
-      "MailProg=/bin/true",
-      "SlurmUser=root",
-      "SlurmdUser=root",
-      `StateSaveLocation=${join(d, "state")}`,
-      `SlurmdSpoolDir=${join(d, "spool")}`,
-      `SlurmctldPidFile=${join(d, "slurmctld.pid")}`,
-      `SlurmdPidFile=${join(d, "slurmd.pid")}`,
-      `SlurmctldLogFile=${join(d, "log", "slurmctld.log")}`,
-      `SlurmdLogFile=${join(d, "log", "slurmd.log")}`,
-      "ReturnToService=2",
-      "MpiDefault=none",
-      "NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN",
-      "PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP",
-      "",
-    ].join("\n"));
+    execFileSync("runuser", [
+      "-u",
+      "munge",
+      "--",
+      "munged",
+      "--key-file",
+      key,
+      "--socket",
+      socket,
+      "--pid-file",
+      join(d, "munge", "munged.pid"),
+      "--log-file",
+      join(d, "munge", "munged.log"),
+      "--seed-file",
+      join(d, "munge", "seed"),
+      "--force",
+    ]);
+    writeFileSync(
+      this.conf,
+      [
+        "ClusterName=lbgtest",
+        "SlurmctldHost=localhost",
+        "AuthType=auth/munge",
+        `AuthInfo=socket=${socket}`,
+        "ProctrackType=proctrack/linuxproc",
+        "TaskPlugin=task/none",
+        "SelectType=select/cons_tres",
+        "SelectTypeParameters=CR_CPU",
+        "SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1",
+        "MailProg=/bin/true",
+        "SlurmUser=root",
+        "SlurmdUser=root",
+        `StateSaveLocation=${join(d, "state")}`,
+        `SlurmdSpoolDir=${join(d, "spool")}`,
+        `SlurmctldPidFile=${join(d, "slurmctld.pid")}`,
+        `SlurmdPidFile=${join(d, "slurmd.pid")}`,
+        `SlurmctldLogFile=${join(d, "log", "slurmctld.log")}`,
+        `SlurmdLogFile=${join(d, "log", "slurmd.log")}`,
+        "ReturnToService=2",
+        "MpiDefault=none",
+        "NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN",
+        "PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP",
+        "",
+      ].join("\n"),
+    );
     const env = { ...process.env, SLURM_CONF: this.conf };
     execFileSync("slurmctld", ["-f", this.conf], { env });
     execFileSync("slurmd", ["-f", this.conf, "-N", "localhost"], { env });
@@ -82,13 +106,15 @@ export class SlurmCluster {
   }
 
   logs(): string {
-    return ["slurmctld.log", "slurmd.log"].map((f) => {
-      try {
-        return execFileSync("tail", ["-n", "20", join(this.dir, "log", f)], { encoding: "utf8" });
-      } catch {
-        return "";
-      }
-    }).join("\n");
+    return ["slurmctld.log", "slurmd.log"]
+      .map((f) => {
+        try {
+          return execFileSync("tail", ["-n", "20", join(this.dir, "log", f)], { encoding: "utf8" });
+        } catch {
+          return "";
+        }
+      })
+      .join("\n");
   }
 
   stop(): void {

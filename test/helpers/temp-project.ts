@@ -29,7 +29,8 @@ export class TempProject {
     cpSync(join(REPO, "src"), join(this.dir, "src"), { recursive: true });
     cpSync(join(REPO, "package.json"), join(this.dir, "package.json"));
     symlinkSync(join(REPO, "node_modules"), join(this.dir, "node_modules"));
-    if (fixture) for (const f of [fixture].flat()) cpSync(join(REPO, "test", "fixtures", f), this.dir, { recursive: true });
+    if (fixture)
+      for (const f of [fixture].flat()) cpSync(join(REPO, "test", "fixtures", f), this.dir, { recursive: true });
     else {
       for (const d of ["configs", "lbg_stages"]) cpSync(join(REPO, d), join(this.dir, d), { recursive: true });
     }
@@ -54,7 +55,10 @@ export class TempProject {
 
   /** Runs `lbg <args>` synchronously in the project (as `prefix`, e.g. setpriv, when given); an lbg that
    *  hangs is killed with SIGKILL after `timeout` ms, since a hung one may not answer SIGTERM. */
-  lbg(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number; prefix?: string[] } = {}): LbgResult {
+  lbg(
+    args: string[],
+    opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number; prefix?: string[] } = {},
+  ): LbgResult {
     const cmd = [...(opts.prefix ?? []), process.execPath, this.path("src", "bin", "lbg.mjs"), ...args];
     const r = spawnSync(cmd[0]!, cmd.slice(1), {
       cwd: opts.cwd ?? this.dir,
@@ -68,7 +72,11 @@ export class TempProject {
 
   /** Starts `lbg <args>` without waiting (for kill and lock tests). */
   spawn(args: string[], env: NodeJS.ProcessEnv = {}) {
-    return spawn(process.execPath, [this.path("src", "bin", "lbg.mjs"), ...args], { cwd: this.dir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    return spawn(process.execPath, [this.path("src", "bin", "lbg.mjs"), ...args], {
+      cwd: this.dir,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   }
 
   /** `lbg build <run> --json` plus a summary of which stages ran. */
@@ -76,7 +84,9 @@ export class TempProject {
     const r = this.lbg(["build", run, "--json", ...extra], { env });
     const ran = r.events.filter((e) => e.event === "stage-start").map((e) => e.stage as string);
     const fresh = r.events.filter((e) => e.event === "stage-fresh").map((e) => e.stage as string);
-    const reasons = Object.fromEntries(r.events.filter((e) => e.event === "stage-start").map((e) => [e.stage, e.reasons as string[]]));
+    const reasons = Object.fromEntries(
+      r.events.filter((e) => e.event === "stage-start").map((e) => [e.stage, e.reasons as string[]]),
+    );
     const end = r.events.find((e) => e.event === "build-end");
     return { ...r, ran, fresh, reasons, end };
   }
@@ -87,7 +97,10 @@ export class TempProject {
 }
 
 export function parseEvents(stdout: string): Record<string, any>[] {
-  return stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
 }
 
 /** Whether `cmd` is on PATH. */
@@ -96,7 +109,11 @@ export function hasCommand(cmd: string): boolean {
 }
 
 /** Resolves once a JSON event matching `pred` is on the child's stdout; rejects if the build ends first. */
-export function waitForEvent(child: ReturnType<TempProject["spawn"]>, pred: (e: Record<string, any>) => boolean, ms = 30_000): Promise<string> {
+export function waitForEvent(
+  child: ReturnType<TempProject["spawn"]>,
+  pred: (e: Record<string, any>) => boolean,
+  ms = 30_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = "";
     const timer = setTimeout(() => reject(new Error(`timed out; stdout so far:\n${buf}`)), ms);

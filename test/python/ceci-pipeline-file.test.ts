@@ -6,7 +6,8 @@ import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
 
-if (!havePython) console.warn(`skipping ceci pipeline file tests: ${PY} with PyYAML is missing (apt-get install python3-yaml)`);
+if (!havePython)
+  console.warn(`skipping ceci pipeline file tests: ${PY} with PyYAML is missing (apt-get install python3-yaml)`);
 
 describe.skipIf(!havePython)("ceci pipeline files", () => {
   let p: TempProject;
@@ -21,7 +22,9 @@ describe.skipIf(!havePython)("ceci pipeline files", () => {
     expect(r.ran.sort()).toEqual(["PyScale", "PyScaleTwice"]);
     expect(p.read("ceci/outputs/scaled.txt")).toBe("2\n4\n6\n");
     expect(p.read("ceci/outputs/scaled_twice.txt")).toBe("200\n400\n600\n");
-    expect(p.read("ceci/logs/PyScaleTwice.out")).toMatch(/^Command is: OMP_NUM_THREADS=2 .* -m lbgtest_stages PyScale --numbers=\S+\/ceci\/outputs\/scaled\.txt --name=PyScaleTwice --config=\S+ --scaled=\S+\/ceci\/outputs\/scaled_twice\.txt/);
+    expect(p.read("ceci/logs/PyScaleTwice.out")).toMatch(
+      /^Command is: OMP_NUM_THREADS=2 .* -m lbgtest_stages PyScale --numbers=\S+\/ceci\/outputs\/scaled\.txt --name=PyScaleTwice --config=\S+ --scaled=\S+\/ceci\/outputs\/scaled_twice\.txt/,
+    );
     expect(p.build("ceci/pipeline.yml", ["resume=True"], env).ran).toEqual([]);
   });
 

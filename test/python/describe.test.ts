@@ -23,13 +23,18 @@ describe.skipIf(!havePython)("lbg describe of Python stages", () => {
     const d = p.lbg(["describe", "PyScale"], { env });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toBe("");
-    expect(d.stdout.split("\n")[0]).toBe("PyScale  (Python class lbgtest_stages.stages.PyScale, pylib/lbgtest_stages/stages.py)");
+    expect(d.stdout.split("\n")[0]).toBe(
+      "PyScale  (Python class lbgtest_stages.stages.PyScale, pylib/lbgtest_stages/stages.py)",
+    );
     expect(d.stdout).toContain("\nParallel: yes (nprocess > 1 runs it under MPI with --mpi)\n");
     expect(p.lbg(["describe", "PyTotal"], { env }).stdout).toContain("\nParallel: no (nprocess must be 1)\n");
   });
 
   it("a module that fails to import does not hide the stages of the others", () => {
-    p.write(PIPE, p.read(PIPE).replace("modules: lbg_stages lbgtest_stages", "modules: lbgtest_nowhere lbgtest_stages"));
+    p.write(
+      PIPE,
+      p.read(PIPE).replace("modules: lbg_stages lbgtest_stages", "modules: lbgtest_nowhere lbgtest_stages"),
+    );
     const d = p.lbg(["describe", "PyConcat"], { env });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toContain("first: txt");
@@ -43,9 +48,13 @@ describe.skipIf(!havePython)("lbg describe of Python stages", () => {
     expect(d.stdout).toContain("factor (float, default 2)");
     p.write("two.yml", "modules: twomods.a\npython_paths: pylib\n");
     const t = p.lbg(["describe", "TwoA", "--pipeline", "two.yml"], { env });
-    expect(t.stdout, "a class without a docstring shows none, not PipelineStage's").toMatch(/^TwoA {2}\(Python class twomods\.a\.TwoA, pylib\/twomods\/a\.py\)\n\nParallel: yes/);
+    expect(t.stdout, "a class without a docstring shows none, not PipelineStage's").toMatch(
+      /^TwoA {2}\(Python class twomods\.a\.TwoA, pylib\/twomods\/a\.py\)\n\nParallel: yes/,
+    );
     const u = p.lbg(["describe", "PyScal", "--pipeline", "ceci/pipeline.yml"], { env });
     expect(u.code).toBe(2);
-    expect(u.stderr.trim()).toMatch(/^lbg: error: ceci\/pipeline\.yml: unknown stage class 'PyScal' \(hint: did you mean 'PyScale'\?\)$/);
+    expect(u.stderr.trim()).toMatch(
+      /^lbg: error: ceci\/pipeline\.yml: unknown stage class 'PyScal' \(hint: did you mean 'PyScale'\?\)$/,
+    );
   });
 });

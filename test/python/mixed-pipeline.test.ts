@@ -6,13 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { havePython, PY } from "../helpers/debian-python.ts";
 import { hasCommand, TempProject } from "../helpers/temp-project.ts";
 
-if (!havePython) console.warn(`skipping Python stage tests: ${PY} with PyYAML is missing (apt-get install python3 python3-yaml)`);
+if (!havePython)
+  console.warn(`skipping Python stage tests: ${PY} with PyYAML is missing (apt-get install python3 python3-yaml)`);
 const OUT = "results/mixed/outputs";
 
 describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
   let p: TempProject;
   let env: NodeJS.ProcessEnv;
-  const pythonStarts = () => (existsSync(p.path("python-starts.log")) ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length : 0);
+  const pythonStarts = () =>
+    existsSync(p.path("python-starts.log"))
+      ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length
+      : 0;
   beforeAll(() => {
     p = new TempProject(["mini", "mixed"]);
     p.write("pywrap.sh", `#!/bin/sh\necho "$*" >> ${p.path("python-starts.log")}\nexec ${PY} "$@"\n`);
@@ -30,10 +34,16 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
     expect(p.read(`${OUT}/joined_count.txt`)).toBe("10\n");
     // Aliased instance: flags use the class's unaliased tags, --name because the instance is not the class.
     const log = p.read("results/mixed/logs/PyScaleTwice.out");
-    expect(log).toMatch(new RegExp(`^Command is: OMP_NUM_THREADS=1 PYTHONPATH=\\S*pylib\\S* \\S+pywrap\\.sh -m lbgtest_stages PyScale --numbers=\\S+/${OUT}/scaled\\.txt --name=PyScaleTwice --config=\\S+/results/mixed/config\\.yaml --scaled=\\S+/${OUT}/scaled_twice\\.txt\\n`));
+    expect(log).toMatch(
+      new RegExp(
+        `^Command is: OMP_NUM_THREADS=1 PYTHONPATH=\\S*pylib\\S* \\S+pywrap\\.sh -m lbgtest_stages PyScale --numbers=\\S+/${OUT}/scaled\\.txt --name=PyScaleTwice --config=\\S+/results/mixed/config\\.yaml --scaled=\\S+/${OUT}/scaled_twice\\.txt\\n`,
+      ),
+    );
     expect(log).toContain("scaling 5 values by 10");
     expect(p.read("results/mixed/logs/PyScale.out")).not.toContain("--name=");
-    expect(p.read("results/mixed/config.yaml")).toContain("PyScaleTwice:\n  name: PyScaleTwice\n  factor: 10\n  note: from global");
+    expect(p.read("results/mixed/config.yaml")).toContain(
+      "PyScaleTwice:\n  name: PyScaleTwice\n  factor: 10\n  note: from global",
+    );
   });
 
   it("a no-op build starts no Python process", () => {
@@ -69,12 +79,17 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
     const cfg = p.read("configs/pipelines/py/config.yaml");
     writeFileSync(p.path("configs/pipelines/py/config.yaml"), cfg.replace("factor: 4", "factor: 4\n  factr: 9"));
     const r = p.build("mixed", [], env);
-    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toContainEqual(expect.stringMatching(/unknown option 'factr' for stage 'PyScale' \(class PyScale\).*did you mean 'factor'/));
+    expect(r.events.filter((e) => e.event === "warning").map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/unknown option 'factr' for stage 'PyScale' \(class PyScale\).*did you mean 'factor'/),
+    );
     writeFileSync(p.path("configs/pipelines/py/config.yaml"), cfg);
   });
 
   it("a failing Python stage: its traceback from the log, previous outputs kept, nothing recorded", () => {
-    p.write("configs/pipelines/py/pipeline.yaml", `${p.read("configs/pipelines/py/pipeline.yaml")}  - name: PyFail\n    aliases:\n      numbers: scaled\n`);
+    p.write(
+      "configs/pipelines/py/pipeline.yaml",
+      `${p.read("configs/pipelines/py/pipeline.yaml")}  - name: PyFail\n    aliases:\n      numbers: scaled\n`,
+    );
     p.write("configs/pipelines/py/config.yaml", `${p.read("configs/pipelines/py/config.yaml")}\nPyFail:\n  level: 3\n`);
     p.write(`${OUT}/never.txt`, "an old output\n");
     const r = p.lbg(["build", "mixed", "-k"], { env });
@@ -90,17 +105,24 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
     const d = p.lbg(["describe", "PyScale"], { env });
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toContain("factor (float, default 2)");
-    expect(d.stdout).toContain("note (str, default \"none\"): a free-text note");
+    expect(d.stdout).toContain('note (str, default "none"): a free-text note');
     expect(d.stdout).toContain("numbers: txt");
   });
 
   it("a module that fails to import is an error quoting Python's message", () => {
     const q = new TempProject(["mini", "mixed"]);
     try {
-      q.write("configs/pipelines/py/pipeline.yaml", q.read("configs/pipelines/py/pipeline.yaml").replace("lbg_stages lbgtest_stages", "lbg_stages lbgtest_stages lbgtest_nowhere"));
+      q.write(
+        "configs/pipelines/py/pipeline.yaml",
+        q
+          .read("configs/pipelines/py/pipeline.yaml")
+          .replace("lbg_stages lbgtest_stages", "lbg_stages lbgtest_stages lbgtest_nowhere"),
+      );
       const r = q.lbg(["build", "mixed"], { env: { LBG_PYTHON: PY } });
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: Python module 'lbgtest_nowhere' failed to import: ModuleNotFoundError: No module named 'lbgtest_nowhere'/);
+      expect(r.stderr.trim()).toMatch(
+        /^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: Python module 'lbgtest_nowhere' failed to import: ModuleNotFoundError: No module named 'lbgtest_nowhere'/,
+      );
     } finally {
       q.remove();
     }
@@ -109,12 +131,17 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
   it.skipIf(!hasCommand("mpirun"))("nprocess: 2 runs through mpirun with --mpi", () => {
     const q = new TempProject(["mini", "mixed"]);
     try {
-      q.write("configs/pipelines/py/pipeline.yaml", `${q.read("configs/pipelines/py/pipeline.yaml")}  - name: PyRanks\n    nprocess: 2\n`);
+      q.write(
+        "configs/pipelines/py/pipeline.yaml",
+        `${q.read("configs/pipelines/py/pipeline.yaml")}  - name: PyRanks\n    nprocess: 2\n`,
+      );
       const r = q.build("mixed", ["-j", "2"], env);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(q.read(`${OUT}/ranks.txt`)).toBe("size 2\n");
       const log = q.read("results/mixed/logs/PyRanks.out");
-      expect(log).toMatch(/^Command is: OMP_NUM_THREADS=1 PYTHONPATH=\S+ mpirun -n 2 \S+ -m lbgtest_stages PyRanks .* --mpi\n/);
+      expect(log).toMatch(
+        /^Command is: OMP_NUM_THREADS=1 PYTHONPATH=\S+ mpirun -n 2 \S+ -m lbgtest_stages PyRanks .* --mpi\n/,
+      );
       expect(log).toContain("rank 0 of 2");
       expect(log).toContain("rank 1 of 2");
     } finally {
@@ -129,7 +156,11 @@ describe.skipIf(!havePython)("lbg watch with Python stages", () => {
     const child = p.spawn(["watch", "mixed", "--json"], { LBG_PYTHON: PY });
     let out = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    const events = () => out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const events = () =>
+      out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l));
     const until = async (pred: (e: Record<string, any>) => boolean, n: number) => {
       for (let t = 0; events().filter(pred).length < n; t++) {
         if (t > 600) throw new Error(`timed out:\n${out}`);
@@ -141,7 +172,10 @@ describe.skipIf(!havePython)("lbg watch with Python stages", () => {
       appendFileSync(p.path("pylib/lbgtest_stages/stages.py"), "\n# edited while watching\n");
       await until((e) => e.event === "watch-idle", 2);
       const afterFirst = events().slice(events().findIndex((e) => e.event === "watch-idle") + 1);
-      const started = afterFirst.filter((e) => e.event === "stage-start").map((e) => e.stage).sort();
+      const started = afterFirst
+        .filter((e) => e.event === "stage-start")
+        .map((e) => e.stage)
+        .sort();
       expect(started).toEqual(["PyConcat", "PyScale", "PyScaleTwice"]);
     } finally {
       child.kill("SIGINT");

@@ -23,7 +23,9 @@ describe.skipIf(!havePython)("config of Python stages", () => {
   it("a required option with no value is an error naming the section, and nothing runs", () => {
     const r = p.lbg(["build", "mixed"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage 'PyFail' needs option 'level' \(int\) and no value is set \(hint: add 'level: \.\.\.' under 'PyFail:'/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage 'PyFail' needs option 'level' \(int\) and no value is set \(hint: add 'level: \.\.\.' under 'PyFail:'/,
+    );
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(p.exists("results/mixed")).toBe(false);
   });
@@ -32,7 +34,9 @@ describe.skipIf(!havePython)("config of Python stages", () => {
     p.write(CFG, `${p.read(CFG)}\nPyFail:\n  level: null\n`);
     const r = p.lbg(["build", "mixed"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/config\.yaml:12:10: option 'level' of stage 'PyFail' is required and null is no value/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: configs\/pipelines\/py\/config\.yaml:12:10: option 'level' of stage 'PyFail' is required and null is no value/,
+    );
     expect(p.exists("results/mixed/config.yaml")).toBe(false);
   });
 
@@ -44,7 +48,11 @@ describe.skipIf(!havePython)("config of Python stages", () => {
 
   it("the stand-in, like ceci, rejects None for a required option", () => {
     p.write("c.yml", "PyFail:\n  level: null\n");
-    const r = spawnSync(PY, ["-m", "lbgtest_stages", "PyFail", "--numbers=data/numbers.txt", "--config=c.yml", "--never=x.txt"], { cwd: p.dir, env: { ...process.env, PYTHONPATH: p.path("pylib") }, encoding: "utf8" });
+    const r = spawnSync(
+      PY,
+      ["-m", "lbgtest_stages", "PyFail", "--numbers=data/numbers.txt", "--config=c.yml", "--never=x.txt"],
+      { cwd: p.dir, env: { ...process.env, PYTHONPATH: p.path("pylib") }, encoding: "utf8" },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("ValueError: Missing configuration option level");
   });
@@ -55,7 +63,9 @@ describe.skipIf(!havePython)("config of Python stages", () => {
     const r = p.build("mixed", [], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(p.read("results/mixed/outputs/custom_scaled.txt")).toBe("0\n3\n6\n9\n12\n");
-    expect(p.read("results/mixed/logs/PyScaleTwice.out")).toMatch(/--numbers=\S+\/results\/mixed\/outputs\/custom_scaled\.txt/);
+    expect(p.read("results/mixed/logs/PyScaleTwice.out")).toMatch(
+      /--numbers=\S+\/results\/mixed\/outputs\/custom_scaled\.txt/,
+    );
     expect(p.read("results/mixed/config.yaml")).toMatch(/PyScale:\n  factor: 3\n  note: from global\n/);
     expect(p.exists("inprogress_custom_scaled.txt") || p.exists("custom_scaled.txt")).toBe(false);
   });

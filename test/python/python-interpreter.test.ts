@@ -15,7 +15,12 @@ describe.skipIf(!havePython)("the Python interpreter", () => {
     p.write(path, `#!/bin/sh\necho "$1" >> ${p.path(`${path}.log`)}\nexec ${PY} "$@"\n`);
     chmodSync(p.path(path), 0o755);
   };
-  const starts = (path: string) => (existsSync(p.path(`${path}.log`)) ? readFileSync(p.path(`${path}.log`), "utf8").split("\n").filter(Boolean).length : 0);
+  const starts = (path: string) =>
+    existsSync(p.path(`${path}.log`))
+      ? readFileSync(p.path(`${path}.log`), "utf8")
+          .split("\n")
+          .filter(Boolean).length
+      : 0;
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
   });
@@ -27,17 +32,23 @@ describe.skipIf(!havePython)("the Python interpreter", () => {
     const r = p.build("mixed", ["--site", "venv"], { LBG_PYTHON: "" });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.events.filter((e) => e.event === "warning")).toEqual([]);
-    expect(p.read("results/mixed/logs/PyScale.out")).toMatch(/^Command is: \S+ \S+ \S+\/site-python -m lbgtest_stages PyScale /);
+    expect(p.read("results/mixed/logs/PyScale.out")).toMatch(
+      /^Command is: \S+ \S+ \S+\/site-python -m lbgtest_stages PyScale /,
+    );
     const r2 = p.build("mixed", ["--site", "venv", "--force", "PyScale"], { LBG_PYTHON: PY });
     expect(r2.code, r2.stdout + r2.stderr).toBe(0);
-    expect(p.read("results/mixed/logs/PyScale.out")).toMatch(new RegExp(`^Command is: \\S+ \\S+ ${PY} -m lbgtest_stages PyScale `));
+    expect(p.read("results/mixed/logs/PyScale.out")).toMatch(
+      new RegExp(`^Command is: \\S+ \\S+ ${PY} -m lbgtest_stages PyScale `),
+    );
   });
 
   it("python: and site.python naming different interpreters is an error", () => {
     p.write("configs/sites/venv.yaml", "python: /a/python3\nsite:\n  python: /b/python3\n");
     const r = p.lbg(["status", "mixed", "--site", "venv"]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/sites\/venv\.yaml:1:9: the site file names two interpreters/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: configs\/sites\/venv\.yaml:1:9: the site file names two interpreters/,
+    );
   });
 
   it("the introspection cache is keyed on the python3 PATH finds: another one re-introspects", () => {

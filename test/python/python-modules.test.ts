@@ -9,7 +9,8 @@ import { TempProject } from "../helpers/temp-project.ts";
 const env = { LBG_PYTHON: PY };
 const PIPE = "configs/pipelines/py/pipeline.yaml";
 const OUT = "results/mixed/outputs";
-const pipeline = (modules: string, stages: string) => `modules: lbg_stages ${modules}\npython_paths: pylib\nstages:\n${stages}`;
+const pipeline = (modules: string, stages: string) =>
+  `modules: lbg_stages ${modules}\npython_paths: pylib\nstages:\n${stages}`;
 
 if (!havePython) console.warn(`skipping Python module tests: ${PY} with PyYAML is missing`);
 
@@ -51,7 +52,10 @@ describe.skipIf(!havePython)("Python stage modules", () => {
   });
 
   it("module_name may name the submodule that defines the class (ceci only imports it)", () => {
-    p.write(PIPE, p.read(PIPE).replace("  - name: PyConcat\n", "  - name: PyConcat\n    module_name: lbgtest_stages.stages\n"));
+    p.write(
+      PIPE,
+      p.read(PIPE).replace("  - name: PyConcat\n", "  - name: PyConcat\n    module_name: lbgtest_stages.stages\n"),
+    );
     const r = p.build("mixed", [], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.ran).toContain("PyConcat");
@@ -61,19 +65,28 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     p.write(PIPE, p.read(PIPE).replace("  - name: PyConcat\n", "  - name: PyConcat\n    module_name: twomods.a\n"));
     const r = p.lbg(["build", "mixed"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage class 'PyConcat' for stage 'PyConcat' comes from module lbgtest_stages\.stages \(pylib\/lbgtest_stages\/stages\.py\), not from module_name 'twomods\.a' \(hint: set module_name to lbgtest_stages\.stages/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: configs\/pipelines\/py\/pipeline\.yaml:\d+:\d+: stage class 'PyConcat' for stage 'PyConcat' comes from module lbgtest_stages\.stages \(pylib\/lbgtest_stages\/stages\.py\), not from module_name 'twomods\.a' \(hint: set module_name to lbgtest_stages\.stages/,
+    );
   });
 
   it("an import error names the file and line where Python failed: a SyntaxError's, else the innermost frame's", () => {
     p.write("pylib/badsyntax.py", "from ceci import PipelineStage\n\nclass Broken(PipelineStage:\n    pass\n");
     p.write("pylib/baddep/__init__.py", "from .inner import Thing  # noqa: F401\n");
     p.write("pylib/baddep/inner.py", "import os\n\n\nimport lbgtest_not_installed\n");
-    for (const [mod, line] of [["badsyntax", /pylib\/badsyntax\.py:3: SyntaxError: /], ["baddep", /pylib\/baddep\/inner\.py:4: ModuleNotFoundError: No module named 'lbgtest_not_installed'/]] as const) {
+    for (const [mod, line] of [
+      ["badsyntax", /pylib\/badsyntax\.py:3: SyntaxError: /],
+      ["baddep", /pylib\/baddep\/inner\.py:4: ModuleNotFoundError: No module named 'lbgtest_not_installed'/],
+    ] as const) {
       p.write(PIPE, pipeline(mod, "  - name: PyScale\n"));
       const r = p.lbg(["build", "mixed"], { env });
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(r.stderr).toMatch(new RegExp(`^lbg: error: configs/pipelines/py/pipeline\\.yaml:1:\\d+: Python module '${mod}' failed to import: ${line.source}`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^lbg: error: configs/pipelines/py/pipeline\\.yaml:1:\\d+: Python module '${mod}' failed to import: ${line.source}`,
+        ),
+      );
     }
   });
 
@@ -81,20 +94,28 @@ describe.skipIf(!havePython)("Python stage modules", () => {
     p.write(PIPE, pipeline("lbgtest_stages", "  - name: PyTotal\n    nprocess: 2\n"));
     const r = p.lbg(["build", "mixed"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("lbg: error: configs/pipelines/py/pipeline.yaml:5:15: stage 'PyTotal' has nprocess: 2, but class PyTotal is not parallel (parallel = False) (hint: remove nprocess (or set it to 1): the class runs as one process)");
+    expect(r.stderr.trim()).toBe(
+      "lbg: error: configs/pipelines/py/pipeline.yaml:5:15: stage 'PyTotal' has nprocess: 2, but class PyTotal is not parallel (parallel = False) (hint: remove nprocess (or set it to 1): the class runs as one process)",
+    );
   });
 
   it("a Python class with the name of a TypeScript class is an error naming both files", () => {
-    p.write("pylib/dupmod.py", "from ceci import PipelineStage, TextFile\n\n\nclass SumNumbers(PipelineStage):\n    inputs = [(\"numbers\", TextFile)]\n    outputs = [(\"total\", TextFile)]\n\n    def run(self):\n        pass\n");
+    p.write(
+      "pylib/dupmod.py",
+      'from ceci import PipelineStage, TextFile\n\n\nclass SumNumbers(PipelineStage):\n    inputs = [("numbers", TextFile)]\n    outputs = [("total", TextFile)]\n\n    def run(self):\n        pass\n',
+    );
     p.write(PIPE, pipeline("dupmod", "  - name: PyScale\n    module_name: lbgtest_stages\n"));
     const r = p.lbg(["build", "mixed"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: pylib\/dupmod\.py: stage class 'SumNumbers' is defined twice: lbg_stages\/sum_numbers\.ts and pylib\/dupmod\.py \(hint: rename one/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: pylib\/dupmod\.py: stage class 'SumNumbers' is defined twice: lbg_stages\/sum_numbers\.ts and pylib\/dupmod\.py \(hint: rename one/,
+    );
   });
 
   it("a package's version is its distribution's (packages_distributions), and installing another re-runs its stages", () => {
     const info = "pylib/lbgtest_dist-0.3.dist-info";
-    const meta = (v: string) => p.write(`${info}/METADATA`, `Metadata-Version: 2.1\nName: lbgtest-dist\nVersion: ${v}\n`);
+    const meta = (v: string) =>
+      p.write(`${info}/METADATA`, `Metadata-Version: 2.1\nName: lbgtest-dist\nVersion: ${v}\n`);
     meta("0.3");
     p.write(`${info}/top_level.txt`, "lbgtest_stages\n");
     expect(p.build("mixed", [], env).code).toBe(0);

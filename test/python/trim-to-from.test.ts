@@ -33,7 +33,9 @@ describe.skipIf(!havePython)("to and from", () => {
   const states = (...args: string[]) => {
     const s = p.lbg(["status", FILE, ...args, "--json"], { env });
     expect(s.code, s.stderr).toBe(0);
-    return Object.fromEntries(JSON.parse(s.stdout).stages.map((x: { stage: string; state: string }) => [x.stage, x.state]));
+    return Object.fromEntries(
+      JSON.parse(s.stdout).stages.map((x: { stage: string; state: string }) => [x.stage, x.state]),
+    );
   };
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
@@ -60,7 +62,9 @@ describe.skipIf(!havePython)("to and from", () => {
   it("a file made by a stage that from leaves out must exist: one line saying which stage makes it", () => {
     const r = p.lbg(["build", FILE, "from=PyScaleTwice"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^lbg: error: command line: input 'scaled' \(needed by PyScaleTwice\) does not exist: ceci\/trim-out\/scaled\.txt \(hint: stage PyScale makes it, and 'to'\/'from' leave that stage out: build it first\)$/);
+    expect(r.stderr.trim()).toMatch(
+      /^lbg: error: command line: input 'scaled' \(needed by PyScaleTwice\) does not exist: ceci\/trim-out\/scaled\.txt \(hint: stage PyScale makes it, and 'to'\/'from' leave that stage out: build it first\)$/,
+    );
   });
 
   it("to: in the file takes a list of stages; dag shows only them", () => {
@@ -76,11 +80,15 @@ describe.skipIf(!havePython)("to and from", () => {
   it("a name that is neither a stage nor a tag is an error with a did-you-mean", () => {
     const r = p.lbg(["status", FILE, "to=PyScal"], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("lbg: error: command line: to: 'PyScal' is neither a stage nor a file tag of this pipeline (hint: did you mean 'PyScale'?)");
+    expect(r.stderr.trim()).toBe(
+      "lbg: error: command line: to: 'PyScal' is neither a stage nor a file tag of this pipeline (hint: did you mean 'PyScale'?)",
+    );
     p.write(FILE, `${PIPELINE}from: PyTotal\nto: PyConcat\n`);
     const e = p.lbg(["status", FILE], { env });
     expect(e.code).toBe(2);
-    expect(e.stderr.trim()).toMatch(/^lbg: error: ceci\/trim\.yml:\d+:7: from: PyTotal and to: PyConcat select no stage/);
+    expect(e.stderr.trim()).toMatch(
+      /^lbg: error: ceci\/trim\.yml:\d+:7: from: PyTotal and to: PyConcat select no stage/,
+    );
   });
 
   it("a dry run's summary counts what would run", () => {

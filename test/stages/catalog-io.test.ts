@@ -126,21 +126,33 @@ describe("HDF5 tables", () => {
   it("names the file and what exists when a group or column is missing", async () => {
     const path = tmp.path("errors.hdf5");
     await writeTable(path, "photometry", { ra: new Float64Array(2), dec: new Float64Array(2) });
-    await expect(readColumns(path, "tomography")).rejects.toThrow(/errors\.hdf5: no group "tomography" \(top level has: photometry\)/);
+    await expect(readColumns(path, "tomography")).rejects.toThrow(
+      /errors\.hdf5: no group "tomography" \(top level has: photometry\)/,
+    );
     await expect(readColumns(path, "photometry", ["mag_u"])).rejects.toThrow(/no column "mag_u" \(it has: dec, ra\)/);
     await expect(readColumns(tmp.path("missing.hdf5"), "photometry")).rejects.toThrow(/no such file/);
-    await expect(writeTable(path, "bad", { a: new Float64Array(2), b: new Float64Array(3) })).rejects.toThrow(/column b has 3 rows but a has 2/);
+    await expect(writeTable(path, "bad", { a: new Float64Array(2), b: new Float64Array(3) })).rejects.toThrow(
+      /column b has 3 rows but a has 2/,
+    );
   });
 });
 
 /** Writes `table` through a streaming writer in blocks of `block` rows. */
-async function writeStreamed(path: string, group: string, table: Table, block: number, o: { open?: GroupAttrs; close?: GroupAttrs; expectedRows?: number } = {}) {
+async function writeStreamed(
+  path: string,
+  group: string,
+  table: Table,
+  block: number,
+  o: { open?: GroupAttrs; close?: GroupAttrs; expectedRows?: number } = {},
+) {
   const schema = Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.constructor])) as TableSchema;
   const w = await openTableWriter(path, group, schema, { attrs: o.open, expectedRows: o.expectedRows });
   try {
     const n = Object.values(table)[0].length;
     for (let start = 0; start < n; start += block) {
-      await w.append(Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.slice(start, start + block)])) as Table);
+      await w.append(
+        Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.slice(start, start + block)])) as Table,
+      );
     }
     expect(w.rows).toBe(n);
     await w.close(o.close);
@@ -187,21 +199,36 @@ describe("streaming table writer", () => {
     expect(await rowCount(path, "photometry")).toBe(0);
     expect(await listColumns(path, "photometry")).toEqual(["id", "x"]);
     const w = await openTableWriter(path, "counts", { c: Int32Array }, { append: true });
-    await expect(w.append({ c: new Float64Array(2) })).rejects.toThrow(/column c must be a Int32Array, got Float64Array/);
-    await expect(w.append({ c: new Int32Array(2), d: new Int32Array(2) })).rejects.toThrow(/column d is not in the table's schema \(c\)/);
+    await expect(w.append({ c: new Float64Array(2) })).rejects.toThrow(
+      /column c must be a Int32Array, got Float64Array/,
+    );
+    await expect(w.append({ c: new Int32Array(2), d: new Int32Array(2) })).rejects.toThrow(
+      /column d is not in the table's schema \(c\)/,
+    );
     await w.append({ c: Int32Array.from([4, 5]) });
     await w.close();
     await expect(w.append({ c: new Int32Array(1) })).rejects.toThrow(/writer is closed/);
     expect(numbers((await readColumns(path, "counts")).c)).toEqual([4, 5]);
     expect(await rowCount(path, "photometry")).toBe(0);
     const two = await openTableWriter(tmp.path("two.hdf5"), "t", { a: Float64Array, b: Float64Array });
-    await expect(two.append({ a: new Float64Array(2), b: new Float64Array(3) })).rejects.toThrow(/column b has 3 rows in this block, a has 2/);
+    await expect(two.append({ a: new Float64Array(2), b: new Float64Array(3) })).rejects.toThrow(
+      /column b has 3 rows in this block, a has 2/,
+    );
     two.abort();
-    await expect(openTableWriter(tmp.path("x.pq"), "t", { a: Float64Array }, { attrs: { k: 1 } })).rejects.toThrow(/parquet tables take no attributes/);
+    await expect(openTableWriter(tmp.path("x.pq"), "t", { a: Float64Array }, { attrs: { k: 1 } })).rejects.toThrow(
+      /parquet tables take no attributes/,
+    );
     // A group of arrays of different lengths (TXPipe's counts) is not a table: writeArrays, HDF5 only.
-    await writeArrays(path, "summary", { counts: Int32Array.from([3, 4, 5]), counts_2d: Int32Array.of(12) }, { append: true });
+    await writeArrays(
+      path,
+      "summary",
+      { counts: Int32Array.from([3, 4, 5]), counts_2d: Int32Array.of(12) },
+      { append: true },
+    );
     expect(numbers((await readColumns(path, "summary", ["counts_2d"])).counts_2d)).toEqual([12]);
-    await expect(writeArrays(tmp.path("x.pq"), "counts", { c: new Int32Array(1) })).rejects.toThrow(/parquet files hold tables only/);
+    await expect(writeArrays(tmp.path("x.pq"), "counts", { c: new Int32Array(1) })).rejects.toThrow(
+      /parquet files hold tables only/,
+    );
   });
 
   it("parquet: streamed in blocks, the file is byte for byte writeTable's", async () => {
@@ -248,7 +275,10 @@ describe("YAML writer", () => {
       tricky: ["yes", "a: b", "12", ""],
       none: null,
       edges: [0, 0.5, 1],
-      bins: [{ z_min: 0, count: 3 }, { z_min: 0.5, count: 4 }],
+      bins: [
+        { z_min: 0, count: 3 },
+        { z_min: 0.5, count: 4 },
+      ],
     };
     const text = formatYaml(value);
     expect(text).toBe(
@@ -271,7 +301,13 @@ describe("YAML writer", () => {
       ].join("\n"),
     );
     expect(YAML.parse(text)).toEqual({ ...value, bias: -0.00123457, tiny: 1e-9, whole: 2 });
-    expect([NaN, Infinity, -Infinity, -0, 1e21].map((x) => formatYamlNumber(x))).toEqual([".nan", ".inf", "-.inf", "0", "1.0e+21"]);
+    expect([NaN, Infinity, -Infinity, -0, 1e21].map((x) => formatYamlNumber(x))).toEqual([
+      ".nan",
+      ".inf",
+      "-.inf",
+      "0",
+      "1.0e+21",
+    ]);
     const a = tmp.path("a.yml");
     const b = tmp.path("b.yml");
     writeYaml(a, value);
@@ -403,6 +439,10 @@ describe.skipIf(!havePython3)("h5py interchange", () => {
     expect(numbers(t.chunked)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const blocks: number[][] = [];
     for await (const c of iterateChunks(path, "photometry", ["chunked"], 4)) blocks.push(numbers(c.columns.chunked));
-    expect(blocks).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(blocks).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 });

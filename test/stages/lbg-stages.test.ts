@@ -46,7 +46,9 @@ describe("cut expressions", () => {
     expect(() => parseCut(deep, BANDS)).toThrow(`cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`);
     const nested = (k: number) => `${"(".repeat(k)}g${")".repeat(k)} > 1`;
     expect(Array.from(parseCut(nested(MAX_DEPTH), BANDS).evaluate(cols, 3))).toEqual([1, 1, 1]);
-    expect(() => parseCut(nested(MAX_DEPTH + 1), BANDS)).toThrow(`nested more than ${MAX_DEPTH} levels deep at column ${MAX_DEPTH + 1}`);
+    expect(() => parseCut(nested(MAX_DEPTH + 1), BANDS)).toThrow(
+      `nested more than ${MAX_DEPTH} levels deep at column ${MAX_DEPTH + 1}`,
+    );
     expect(() => parseCut(`${"-".repeat(MAX_DEPTH + 1)}g > 1`, BANDS)).toThrow(/nested more than/);
     expect(() => parseCut("g > 1e999", BANDS)).toThrow("number '1e999' at column 5 is too large");
     expect(() => parseCut("g > -1e400", BANDS)).toThrow(/number '1e400' at column 6 is too large/);
@@ -58,8 +60,12 @@ describe("cut expressions", () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toBe(`color_mag_cuts: sample "g-dropouts", cut "${"(".repeat(60)}… (40005 characters)": cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`);
-    expect(() => parseCut(`g > ${"9".repeat(400)}`, BANDS)).toThrow(`number '${"9".repeat(20)}… (400 characters)' at column 5 is too large`);
+    expect(message).toBe(
+      `color_mag_cuts: sample "g-dropouts", cut "${"(".repeat(60)}… (40005 characters)": cut is 40005 characters long, more than ${MAX_CUT_LENGTH}`,
+    );
+    expect(() => parseCut(`g > ${"9".repeat(400)}`, BANDS)).toThrow(
+      `number '${"9".repeat(20)}… (400 characters)' at column 5 is too large`,
+    );
   });
 
   it("errors name the sample and the cut", () => {
@@ -97,7 +103,12 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
       ...Object.fromEntries(BANDS.map((b) => [`mag_${b}`, Float64Array.from(mags[b])])),
     });
     const tomo = tmp.path("tomo.hdf5");
-    await runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tomo }, { color_mag_cuts: cuts, chunk_rows: 4 });
+    await runStage(
+      SelectLBGColorCuts,
+      { photometry_catalog: phot },
+      { tomography_catalog: tomo },
+      { color_mag_cuts: cuts, chunk_rows: 4 },
+    );
     // TXPipe's lens tomography layout: tomography/bin (int32, −1 = none), lens_weight, nbin; counts/counts[_2d].
     const t = await readColumns(tomo, "tomography");
     expect(t.bin).toBeInstanceOf(Int32Array);
@@ -105,7 +116,12 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
     expect(t.lens_weight).toBeInstanceOf(Float32Array);
     expect(numbers(t.lens_weight)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(Array.from(t.id as BigInt64Array)).toEqual([10n, 11n, 12n, 13n, 14n, 15n]);
-    expect(await readAttrs(tomo, "tomography")).toEqual({ nbin: 2, nbin_lens: 2, sample_0: "u-dropouts", sample_1: "g-dropouts" });
+    expect(await readAttrs(tomo, "tomography")).toEqual({
+      nbin: 2,
+      nbin_lens: 2,
+      sample_0: "u-dropouts",
+      sample_1: "g-dropouts",
+    });
     const counts = (await readColumns(tomo, "counts", ["counts"])).counts; // counts/* is not one table
     expect(counts).toBeInstanceOf(Int32Array);
     expect(numbers(counts)).toEqual([2, 2]);
@@ -121,7 +137,12 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
         "  'counts': f['counts/counts'][:].tolist(), 'counts_2d': int(f['counts/counts_2d'][0]), 'weight': str(t['lens_weight'].dtype)}))",
       ].join("\n");
       expect(JSON.parse(execFileSync(PY, ["-c", script, tomo], { encoding: "utf8" }))).toEqual({
-        bin: ["int32", [0, 1, 1, -1, -1, 0]], nbin: 2, names: ["u-dropouts", "g-dropouts"], counts: [2, 2], counts_2d: 4, weight: "float32",
+        bin: ["int32", [0, 1, 1, -1, -1, 0]],
+        nbin: 2,
+        names: ["u-dropouts", "g-dropouts"],
+        counts: [2, 2],
+        counts_2d: 4,
+        weight: "float32",
       });
     } else console.warn(`tomography layout not checked with h5py: ${PY} not found`);
 
@@ -137,14 +158,27 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
     const m = YAML.parse(readFileSync(yml, "utf8"));
     expect(m.total).toBe(6);
     // u-dropouts: selected z 3.1, 3.9; in range [2.5, 3.5): only z 3.1 → completeness 1/1, purity 1/2.
-    expect(m.samples["u-dropouts"]).toEqual({ count: 2, median_z: 3.5, z_min: 2.5, z_max: 3.5, in_range: 1, completeness: 1, purity: 0.5 });
+    expect(m.samples["u-dropouts"]).toEqual({
+      count: 2,
+      median_z: 3.5,
+      z_min: 2.5,
+      z_max: 3.5,
+      in_range: 1,
+      completeness: 1,
+      purity: 0.5,
+    });
     // g-dropouts: selected z 4.0, 0.4; in range [3.5, 4.5): 4.0, 4.1, 3.9 → completeness 1/3, purity 1/2.
     expect(m.samples["g-dropouts"].completeness).toBeCloseTo(1 / 3, 5);
     expect(m.samples["g-dropouts"].purity).toBe(0.5);
 
     // Same inputs, same bytes.
     const tomo2 = tmp.path("tomo2.hdf5");
-    await runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tomo2 }, { color_mag_cuts: cuts });
+    await runStage(
+      SelectLBGColorCuts,
+      { photometry_catalog: phot },
+      { tomography_catalog: tomo2 },
+      { color_mag_cuts: cuts },
+    );
     expect(bytes(tomo2).equals(bytes(tomo))).toBe(true);
     const png2 = tmp.path("lbg2.png");
     await runStage(
@@ -160,7 +194,14 @@ describe("SelectLBGColorCuts and EvaluateLBGSelection", () => {
   it("fails with the sample and cut named when a cut is malformed", async () => {
     const phot = tmp.path("phot.hdf5");
     await expect(
-      runStage(SelectLBGColorCuts, { photometry_catalog: phot }, { tomography_catalog: tmp.path("bad.hdf5") }, { color_mag_cuts: { "r-dropouts": ["r - i >"] } }),
-    ).rejects.toThrow(`color_mag_cuts: sample "r-dropouts", cut "r - i >": expected a number, a band name or '(', found 'end of text' at column 8`);
+      runStage(
+        SelectLBGColorCuts,
+        { photometry_catalog: phot },
+        { tomography_catalog: tmp.path("bad.hdf5") },
+        { color_mag_cuts: { "r-dropouts": ["r - i >"] } },
+      ),
+    ).rejects.toThrow(
+      `color_mag_cuts: sample "r-dropouts", cut "r - i >": expected a number, a band name or '(', found 'end of text' at column 8`,
+    );
   });
 });

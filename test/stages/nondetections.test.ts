@@ -47,23 +47,52 @@ const replacedIn = (logs: string[]) => Number(/(\d+) non-detected magnitudes/.ex
 describe("non-detected magnitudes", () => {
   let injectedPhot = 0;
   beforeAll(async () => {
-    await runStage(SimulateCatalog, {}, { spec_catalog: f("spec.hdf5"), photometry_catalog: f("phot.hdf5") }, { n_objects: 10000 });
-    await runStage(SplitCatalog, { spec_catalog: f("spec.hdf5") }, { training_catalog: f("train.hdf5"), test_catalog: f("test.hdf5") });
+    await runStage(
+      SimulateCatalog,
+      {},
+      { spec_catalog: f("spec.hdf5"), photometry_catalog: f("phot.hdf5") },
+      { n_objects: 10000 },
+    );
+    await runStage(
+      SplitCatalog,
+      { spec_catalog: f("spec.hdf5") },
+      { training_catalog: f("train.hdf5"), test_catalog: f("test.hdf5") },
+    );
     injectedPhot = await corrupt(f("phot.hdf5"), f("phot-bad.hdf5"));
   }, 60_000);
 
   it("photo-z: NaN, ±inf and ±99 get the 1σ limit in training and estimation, with counts in the log", async () => {
     // The bright training set has few non-detections of its own: inject some into mag_u as well.
-    const injectedTrain = await corrupt(f("train.hdf5"), f("train-bad.hdf5"), { every: 7, reference: f("train-ref.hdf5") });
+    const injectedTrain = await corrupt(f("train.hdf5"), f("train-bad.hdf5"), {
+      every: 7,
+      reference: f("train-ref.hdf5"),
+    });
     expect(injectedTrain).toBeGreaterThan(100);
-    const good = await runStage(TrainPhotoz, { training_catalog: f("train-ref.hdf5") }, { photoz_model: f("model.hdf5") });
-    const bad = await runStage(TrainPhotoz, { training_catalog: f("train-bad.hdf5") }, { photoz_model: f("model-bad.hdf5") });
+    const good = await runStage(
+      TrainPhotoz,
+      { training_catalog: f("train-ref.hdf5") },
+      { photoz_model: f("model.hdf5") },
+    );
+    const bad = await runStage(
+      TrainPhotoz,
+      { training_catalog: f("train-bad.hdf5") },
+      { photoz_model: f("model-bad.hdf5") },
+    );
     expect(replacedIn(good)).toBe(0);
     expect(replacedIn(bad)).toBe(injectedTrain);
     expect(bytes(f("model-bad.hdf5")).equals(bytes(f("model.hdf5")))).toBe(true);
-    expect(await readAttrs(f("model.hdf5"), "model")).toMatchObject({ nondetect_val: 99, mag_limit_u: DEFAULT_MAG_LIMITS.mag_u });
+    expect(await readAttrs(f("model.hdf5"), "model")).toMatchObject({
+      nondetect_val: 99,
+      mag_limit_u: DEFAULT_MAG_LIMITS.mag_u,
+    });
 
-    const est = async (catalog: string, out: string) => runStage(EstimatePhotoz, { photoz_model: f("model.hdf5"), catalog }, { photoz_estimates: out }, { chunk_rows: 3000 });
+    const est = async (catalog: string, out: string) =>
+      runStage(
+        EstimatePhotoz,
+        { photoz_model: f("model.hdf5"), catalog },
+        { photoz_estimates: out },
+        { chunk_rows: 3000 },
+      );
     expect(replacedIn(await est(f("phot.hdf5"), f("pz.hdf5")))).toBe(0);
     expect(replacedIn(await est(f("phot-bad.hdf5"), f("pz-bad.hdf5")))).toBe(injectedPhot);
     expect(bytes(f("pz-bad.hdf5")).equals(bytes(f("pz.hdf5")))).toBe(true);
@@ -76,14 +105,25 @@ describe("non-detected magnitudes", () => {
     await est(f("phot-nan.hdf5"), f("pz-nan.hdf5"));
     const pz = await readColumns(f("pz-nan.hdf5"), "photoz");
     for (const col of ["z_mode", "z_mean", "z_median", "z_lo95", "z_hi95"]) {
-      expect(numbers(pz[col]).every((z) => Number.isFinite(z) && z >= 0), col).toBe(true);
+      expect(
+        numbers(pz[col]).every((z) => Number.isFinite(z) && z >= 0),
+        col,
+      ).toBe(true);
     }
   });
 
   it("colour cuts: a non-detection in the dropout band counts as fainter than the limit", async () => {
     expect(injectedPhot).toBeGreaterThan(100);
-    const good = await runStage(SelectLBGColorCuts, { photometry_catalog: f("phot.hdf5") }, { tomography_catalog: f("tomo.hdf5") });
-    const bad = await runStage(SelectLBGColorCuts, { photometry_catalog: f("phot-bad.hdf5") }, { tomography_catalog: f("tomo-bad.hdf5") });
+    const good = await runStage(
+      SelectLBGColorCuts,
+      { photometry_catalog: f("phot.hdf5") },
+      { tomography_catalog: f("tomo.hdf5") },
+    );
+    const bad = await runStage(
+      SelectLBGColorCuts,
+      { photometry_catalog: f("phot-bad.hdf5") },
+      { tomography_catalog: f("tomo-bad.hdf5") },
+    );
     expect(replacedIn(good)).toBe(0);
     expect(replacedIn(bad)).toBe(injectedPhot);
     expect(bytes(f("tomo-bad.hdf5")).equals(bytes(f("tomo.hdf5")))).toBe(true);
@@ -97,13 +137,29 @@ describe("non-detected magnitudes", () => {
   it("the options are checked when the run loads", () => {
     const ok = { nondetect_val: 99, mag_limits: DEFAULT_MAG_LIMITS };
     expect(nondetectionProblems(ok)).toEqual([]);
-    expect(nondetectionProblems({ ...ok, nondetect_val: 0 })[0]).toMatchObject({ option: "nondetect_val", message: "must be a positive number, got 0" });
+    expect(nondetectionProblems({ ...ok, nondetect_val: 0 })[0]).toMatchObject({
+      option: "nondetect_val",
+      message: "must be a positive number, got 0",
+    });
     const { mag_y: _, ...noY } = DEFAULT_MAG_LIMITS;
-    expect(nondetectionProblems({ ...ok, mag_limits: noY })[0]).toMatchObject({ option: "mag_limits", message: "has no limit for mag_y" });
+    expect(nondetectionProblems({ ...ok, mag_limits: noY })[0]).toMatchObject({
+      option: "mag_limits",
+      message: "has no limit for mag_y",
+    });
     expect(nondetectionProblems({ ...ok, mag_limits: { ...DEFAULT_MAG_LIMITS, mag_g: Infinity, mag_w: 25 } })).toEqual([
-      { option: "mag_limits", path: ["mag_g"], message: "mag_g: null is not a finite magnitude below nondetect_val (99)" },
-      { option: "mag_limits", path: ["mag_w"], message: "unknown column mag_w (known: mag_u, mag_g, mag_r, mag_i, mag_z, mag_y)" },
+      {
+        option: "mag_limits",
+        path: ["mag_g"],
+        message: "mag_g: null is not a finite magnitude below nondetect_val (99)",
+      },
+      {
+        option: "mag_limits",
+        path: ["mag_w"],
+        message: "unknown column mag_w (known: mag_u, mag_g, mag_r, mag_i, mag_z, mag_y)",
+      },
     ]);
-    expect(TrainPhotoz.validate({ ...ok, k: 0, magnitude_weight: 0.1, redshift_column: "redshift" })[0]).toMatchObject({ option: "k" });
+    expect(TrainPhotoz.validate({ ...ok, k: 0, magnitude_weight: 0.1, redshift_column: "redshift" })[0]).toMatchObject({
+      option: "k",
+    });
   });
 });

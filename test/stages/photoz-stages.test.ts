@@ -33,14 +33,28 @@ async function runChain(prefix: string, simulate: Record<string, unknown> = {}) 
     runStage(SimulateCatalog, {}, { spec_catalog: f("spec.hdf5"), photometry_catalog: f("phot.hdf5") }, simulate),
   );
   await timed("SplitCatalog", () =>
-    runStage(SplitCatalog, { spec_catalog: f("spec.hdf5") }, { training_catalog: f("train.hdf5"), test_catalog: f("test.hdf5") }),
+    runStage(
+      SplitCatalog,
+      { spec_catalog: f("spec.hdf5") },
+      { training_catalog: f("train.hdf5"), test_catalog: f("test.hdf5") },
+    ),
   );
-  await timed("TrainPhotoz", () => runStage(TrainPhotoz, { training_catalog: f("train.hdf5") }, { photoz_model: f("model.hdf5") }));
+  await timed("TrainPhotoz", () =>
+    runStage(TrainPhotoz, { training_catalog: f("train.hdf5") }, { photoz_model: f("model.hdf5") }),
+  );
   await timed("EstimatePhotozTest", () =>
-    runStage(EstimatePhotoz, { photoz_model: f("model.hdf5"), catalog: f("test.hdf5") }, { photoz_estimates: f("test_pz.hdf5") }),
+    runStage(
+      EstimatePhotoz,
+      { photoz_model: f("model.hdf5"), catalog: f("test.hdf5") },
+      { photoz_estimates: f("test_pz.hdf5") },
+    ),
   );
   await timed("EstimatePhotozTarget", () =>
-    runStage(EstimatePhotoz, { photoz_model: f("model.hdf5"), catalog: f("phot.hdf5") }, { photoz_estimates: f("target_pz.hdf5") }),
+    runStage(
+      EstimatePhotoz,
+      { photoz_model: f("model.hdf5"), catalog: f("phot.hdf5") },
+      { photoz_estimates: f("target_pz.hdf5") },
+    ),
   );
   await timed("EvaluatePhotoz", () =>
     runStage(
@@ -49,7 +63,17 @@ async function runChain(prefix: string, simulate: Record<string, unknown> = {}) 
       { photoz_metrics: f("metrics.yml"), photoz_plot: f("plot.png") },
     ),
   );
-  const outputs = ["spec.hdf5", "phot.hdf5", "train.hdf5", "test.hdf5", "model.hdf5", "test_pz.hdf5", "target_pz.hdf5", "metrics.yml", "plot.png"];
+  const outputs = [
+    "spec.hdf5",
+    "phot.hdf5",
+    "train.hdf5",
+    "test.hdf5",
+    "model.hdf5",
+    "test_pz.hdf5",
+    "target_pz.hdf5",
+    "metrics.yml",
+    "plot.png",
+  ];
   return { f, outputs, timings };
 }
 
@@ -63,7 +87,9 @@ describe("the photoz_sim chain at default size", () => {
     const m = YAML.parse(readFileSync(first.f("metrics.yml"), "utf8"));
     console.log(
       `photoz_sim defaults: ${m.count} test objects, sigma_nmad ${m.sigma_nmad}, outliers ${m.outlier_fraction}, bias ${m.bias}; ` +
-        `stage times (ms): ${Object.entries(first.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`,
+        `stage times (ms): ${Object.entries(first.timings)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(", ")}`,
     );
     expect(m.count).toBeGreaterThan(800);
     expect(m.sigma_nmad).toBeLessThan(0.06);
@@ -76,7 +102,8 @@ describe("the photoz_sim chain at default size", () => {
     expect(await rowCount(first.f("phot.hdf5"), "photometry")).toBe(20000);
     const phot = await readColumns(first.f("phot.hdf5"), "photometry");
     const names = Object.keys(phot);
-    for (const c of ["id", "ra", "dec", "redshift_true", "mag_u", "mag_y", "mag_err_u", "mag_err_y"]) expect(names).toContain(c);
+    for (const c of ["id", "ra", "dec", "redshift_true", "mag_u", "mag_y", "mag_err_u", "mag_err_y"])
+      expect(names).toContain(c);
     const z = phot.redshift_true as Float64Array;
     const zs = Float64Array.from(z).sort();
     expect(zs[zs.length >> 1]).toBeGreaterThan(0.6); // median z of an i < 25.3 sample ~ 0.85
@@ -105,30 +132,49 @@ describe("the photoz_sim chain at default size", () => {
     const second = await runChain("b");
     for (const name of first.outputs) expect(bytes(first.f(name)).equals(bytes(second.f(name))), name).toBe(true);
     const other = tmp.path("seed-spec.hdf5");
-    await runStage(SimulateCatalog, {}, { spec_catalog: other, photometry_catalog: tmp.path("seed-phot.hdf5") }, { seed: 7, n_objects: 500 });
+    await runStage(
+      SimulateCatalog,
+      {},
+      { spec_catalog: other, photometry_catalog: tmp.path("seed-phot.hdf5") },
+      { seed: 7, n_objects: 500 },
+    );
     const small = tmp.path("small-spec.hdf5");
-    await runStage(SimulateCatalog, {}, { spec_catalog: small, photometry_catalog: tmp.path("small-phot.hdf5") }, { n_objects: 500 });
+    await runStage(
+      SimulateCatalog,
+      {},
+      { spec_catalog: small, photometry_catalog: tmp.path("small-phot.hdf5") },
+      { n_objects: 500 },
+    );
     expect(bytes(other).equals(bytes(small))).toBe(false);
   });
 
   it("estimates identically whatever the chunk size", async () => {
     const out = tmp.path("chunked_pz.hdf5");
-    await runStage(EstimatePhotoz, { photoz_model: first.f("model.hdf5"), catalog: first.f("test.hdf5") }, { photoz_estimates: out }, { chunk_rows: 37 });
+    await runStage(
+      EstimatePhotoz,
+      { photoz_model: first.f("model.hdf5"), catalog: first.f("test.hdf5") },
+      { photoz_estimates: out },
+      { chunk_rows: 37 },
+    );
     expect(bytes(out).equals(bytes(first.f("test_pz.hdf5")))).toBe(true);
   });
 
-  it.skipIf(!havePython3)("writes estimates (streamed, chunked) that h5py reads", () => {
-    const why = ensureH5py();
-    if (why) throw new Error(why);
-    const script = [
-      "import h5py, json, sys",
-      "g = h5py.File(sys.argv[1], 'r')['photoz']",
-      "print(json.dumps({'n': g['z_mode'].shape[0], 'chunks': g['z_mode'].chunks[0], 'id': str(g['id'].dtype), 'k': int(g.attrs['k']), 'z': float(g['z_mode'][-1])}))",
-    ].join("\n");
-    const out = JSON.parse(execFileSync(PY, ["-c", script, first.f("target_pz.hdf5")], { encoding: "utf8" }));
-    expect(out).toMatchObject({ n: 20000, chunks: 20000, id: "int64", k: 20 });
-    expect(out.z).toBeGreaterThan(0);
-  }, 600_000);
+  it.skipIf(!havePython3)(
+    "writes estimates (streamed, chunked) that h5py reads",
+    () => {
+      const why = ensureH5py();
+      if (why) throw new Error(why);
+      const script = [
+        "import h5py, json, sys",
+        "g = h5py.File(sys.argv[1], 'r')['photoz']",
+        "print(json.dumps({'n': g['z_mode'].shape[0], 'chunks': g['z_mode'].chunks[0], 'id': str(g['id'].dtype), 'k': int(g.attrs['k']), 'z': float(g['z_mode'][-1])}))",
+      ].join("\n");
+      const out = JSON.parse(execFileSync(PY, ["-c", script, first.f("target_pz.hdf5")], { encoding: "utf8" }));
+      expect(out).toMatchObject({ n: 20000, chunks: 20000, id: "int64", k: 20 });
+      expect(out.z).toBeGreaterThan(0);
+    },
+    600_000,
+  );
 });
 
 describe("EvaluatePhotoz metrics", () => {
@@ -226,10 +272,18 @@ describe("building blocks", () => {
   it("SplitCatalog keeps every row exactly once and its row order", async () => {
     const spec = tmp.path("split-in.hdf5");
     const n = 101;
-    await writeTable(spec, "photometry", { id: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), x: Float64Array.from({ length: n }, (_, i) => i / 2) });
+    await writeTable(spec, "photometry", {
+      id: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)),
+      x: Float64Array.from({ length: n }, (_, i) => i / 2),
+    });
     const train = tmp.path("split-train.hdf5");
     const test = tmp.path("split-test.hdf5");
-    await runStage(SplitCatalog, { spec_catalog: spec }, { training_catalog: train, test_catalog: test }, { train_fraction: 0.3, seed: 9 });
+    await runStage(
+      SplitCatalog,
+      { spec_catalog: spec },
+      { training_catalog: train, test_catalog: test },
+      { train_fraction: 0.3, seed: 9 },
+    );
     const a = Array.from((await readColumns(train, "photometry", ["id"])).id as BigInt64Array, Number);
     const b = Array.from((await readColumns(test, "photometry", ["id"])).id as BigInt64Array, Number);
     expect(a.length).toBe(30);
@@ -242,7 +296,11 @@ describe("building blocks", () => {
 
   it("SimulateCatalog refuses options that cannot work instead of looping", async () => {
     const out = { spec_catalog: tmp.path("bad-spec.hdf5"), photometry_catalog: tmp.path("bad-phot.hdf5") };
-    await expect(runStage(SimulateCatalog, {}, out, { n_objects: 0 })).rejects.toThrow(/n_objects must be a positive integer/);
-    await expect(runStage(SimulateCatalog, {}, out, { n_objects: 5, mag_limit: 5 })).rejects.toThrow(/mag_limit too bright/);
+    await expect(runStage(SimulateCatalog, {}, out, { n_objects: 0 })).rejects.toThrow(
+      /n_objects must be a positive integer/,
+    );
+    await expect(runStage(SimulateCatalog, {}, out, { n_objects: 5, mag_limit: 5 })).rejects.toThrow(
+      /mag_limit too bright/,
+    );
   });
 });

@@ -21,7 +21,17 @@ const TEAM_CUTS = {
   "g-dropouts": ["g - r > 1", "r - i < 1", "g - r > 1.5 * (r - i) + 0.8"],
   "r-dropouts": ["r - i > 1.2", "i - z < 0.7", "r - i > 1.5 * (i - z) + 1.0"],
 };
-const TEAM_CONFIG = join(REPO, "..", "shared", "examples", "lbg-pipelines", "configs", "pipelines", "select_lbg_color_cuts", "config.yaml");
+const TEAM_CONFIG = join(
+  REPO,
+  "..",
+  "shared",
+  "examples",
+  "lbg-pipelines",
+  "configs",
+  "pipelines",
+  "select_lbg_color_cuts",
+  "config.yaml",
+);
 
 interface PhotozMetrics {
   count: number;
@@ -41,10 +51,14 @@ describe("science sanity of the example runs (real CLI, default options)", () =>
       const r = p.build(run);
       expect(r.code, `${run}: ${r.stderr}`).toBe(0);
     }
-    for (const run of ["photoz_sim", "photoz_sim_y1"]) metrics[run] = YAML.parse(p.read(`results/${run}/outputs/photoz_metrics.yml`));
+    for (const run of ["photoz_sim", "photoz_sim_y1"])
+      metrics[run] = YAML.parse(p.read(`results/${run}/outputs/photoz_metrics.yml`));
     lbg = YAML.parse(p.read("results/lbg_color_cuts_sim/outputs/lbg_selection_metrics.yml"));
-    const m = (run: string) => `sigma_nmad ${metrics[run].sigma_nmad}, outliers ${metrics[run].outlier_fraction}, bias ${metrics[run].bias} (${metrics[run].count} test objects)`;
-    console.log(`photoz_sim: ${m("photoz_sim")}\nphotoz_sim_y1: ${m("photoz_sim_y1")}\nlbg_color_cuts_sim: ${JSON.stringify(lbg.samples)}`);
+    const m = (run: string) =>
+      `sigma_nmad ${metrics[run].sigma_nmad}, outliers ${metrics[run].outlier_fraction}, bias ${metrics[run].bias} (${metrics[run].count} test objects)`;
+    console.log(
+      `photoz_sim: ${m("photoz_sim")}\nphotoz_sim_y1: ${m("photoz_sim_y1")}\nlbg_color_cuts_sim: ${JSON.stringify(lbg.samples)}`,
+    );
   }, 180_000);
   afterAll(() => p.remove());
 
@@ -66,8 +80,12 @@ describe("science sanity of the example runs (real CLI, default options)", () =>
     const cfg = YAML.parse(p.read("configs/pipelines/select_lbg_color_cuts/config.yaml"));
     expect(cfg.SelectLBGColorCuts.color_mag_cuts).toEqual(TEAM_CUTS);
     expect(DEFAULT_CUTS).toEqual(TEAM_CUTS);
-    expect(YAML.parse(p.read("configs/runs/lbg_color_cuts_sim.yaml")).pipelines).toEqual(["simulate", "select_lbg_color_cuts"]);
-    if (existsSync(TEAM_CONFIG)) expect(YAML.parse(readFileSync(TEAM_CONFIG, "utf8")).SelectLBGColorCuts.color_cuts).toEqual(TEAM_CUTS);
+    expect(YAML.parse(p.read("configs/runs/lbg_color_cuts_sim.yaml")).pipelines).toEqual([
+      "simulate",
+      "select_lbg_color_cuts",
+    ]);
+    if (existsSync(TEAM_CONFIG))
+      expect(YAML.parse(readFileSync(TEAM_CONFIG, "utf8")).SelectLBGColorCuts.color_cuts).toEqual(TEAM_CUTS);
     else console.warn(`not compared with the team's file: ${TEAM_CONFIG} is not here`);
   });
 
@@ -86,7 +104,15 @@ describe("science sanity of the example runs (real CLI, default options)", () =>
   });
 
   it("lbg describe shows every option of every example stage with its default and doc line", () => {
-    const stages: StageClass[] = [SimulateCatalog, SplitCatalog, TrainPhotoz, EstimatePhotoz, EvaluatePhotoz, SelectLBGColorCuts, EvaluateLBGSelection];
+    const stages: StageClass[] = [
+      SimulateCatalog,
+      SplitCatalog,
+      TrainPhotoz,
+      EstimatePhotoz,
+      EvaluatePhotoz,
+      SelectLBGColorCuts,
+      EvaluateLBGSelection,
+    ];
     const listed = p.lbg(["list", "stages"]).stdout;
     for (const cls of stages) {
       expect(listed).toMatch(new RegExp(`^${cls.name}\\s`, "m"));
@@ -95,7 +121,10 @@ describe("science sanity of the example runs (real CLI, default options)", () =>
       const doc = cls.doc ?? "";
       expect(doc.length, `${cls.name} has a doc`).toBeGreaterThan(20);
       expect(d.stdout).toContain(doc.trim());
-      const options = d.stdout.slice(d.stdout.indexOf("\nOptions:\n") + 10).split("\n").filter(Boolean);
+      const options = d.stdout
+        .slice(d.stdout.indexOf("\nOptions:\n") + 10)
+        .split("\n")
+        .filter(Boolean);
       const entries = Object.entries(cls.config);
       expect(options.length, cls.name).toBe(entries.length);
       entries.forEach(([name, spec], k) => {

@@ -16,7 +16,8 @@ export function makeContext(
   overrides: Record<string, unknown> = {},
   logs: string[] = [],
 ): StageContext<any> {
-  for (const key of Object.keys(overrides)) if (!(key in cls.config)) throw new Error(`${cls.name} has no option ${key}`);
+  for (const key of Object.keys(overrides))
+    if (!(key in cls.config)) throw new Error(`${cls.name} has no option ${key}`);
   return {
     instance: cls.name,
     inputs,

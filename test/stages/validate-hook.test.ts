@@ -29,8 +29,10 @@ describe("validate hooks", () => {
     const line = lines.findIndex((l) => l.trim() === "- r - i < 1") + 1;
     lines[line - 1] = lines[line - 1]!.replace("r - i < 1", "r - i < 1; require('fs')");
     p.write(CONFIG, lines.join("\n"));
-    const where = new RegExp(`^lbg: error: ${CONFIG.replaceAll(".", "\\.")}:${line}:\\d+: option 'color_mag_cuts' of stage 'SelectLBGColorCuts': ` +
-      `sample "g-dropouts", cut "r - i < 1; require\\('fs'\\)": unexpected character ';' at column 10`);
+    const where = new RegExp(
+      `^lbg: error: ${CONFIG.replaceAll(".", "\\.")}:${line}:\\d+: option 'color_mag_cuts' of stage 'SelectLBGColorCuts': ` +
+        `sample "g-dropouts", cut "r - i < 1; require\\('fs'\\)": unexpected character ';' at column 10`,
+    );
     expectConfigError(p.lbg(["status", "lbg_color_cuts_sim"]), where);
     expectConfigError(p.lbg(["dag", "lbg_color_cuts_sim"]), where);
     const b = p.build("lbg_color_cuts_sim");
@@ -45,43 +47,69 @@ describe("validate hooks", () => {
 
   it("a --set value is named by its flag; an empty mapping and non-finite numbers are rejected", () => {
     const r = p.lbg(["status", "lbg_color_cuts_sim", "--set", "SelectLBGColorCuts.color_mag_cuts={lbg: [g - r >]}"]);
-    expectConfigError(r, /^lbg: error: --set SelectLBGColorCuts\.color_mag_cuts=.*: option 'color_mag_cuts' of stage 'SelectLBGColorCuts': sample "lbg", cut "g - r >"/);
+    expectConfigError(
+      r,
+      /^lbg: error: --set SelectLBGColorCuts\.color_mag_cuts=.*: option 'color_mag_cuts' of stage 'SelectLBGColorCuts': sample "lbg", cut "g - r >"/,
+    );
     const empty = p.lbg(["status", "lbg_color_cuts_sim", "--set", "SelectLBGColorCuts.color_mag_cuts={}"]);
-    expectConfigError(empty, /option 'color_mag_cuts' of stage 'SelectLBGColorCuts': names no sample \(hint: e\.g\. g-dropouts:/);
-    const huge = p.lbg(["status", "lbg_color_cuts_sim", "--set", "SelectLBGColorCuts.color_mag_cuts={lbg: [g > 1e999]}"]);
+    expectConfigError(
+      empty,
+      /option 'color_mag_cuts' of stage 'SelectLBGColorCuts': names no sample \(hint: e\.g\. g-dropouts:/,
+    );
+    const huge = p.lbg([
+      "status",
+      "lbg_color_cuts_sim",
+      "--set",
+      "SelectLBGColorCuts.color_mag_cuts={lbg: [g > 1e999]}",
+    ]);
     expectConfigError(huge, /sample "lbg", cut "g > 1e999": number '1e999' at column 5 is too large/);
   });
 
   it("returned problems, defaulted options and a hook that throws are reported with the best position", () => {
-    p.write("lbg_stages/checked_stage.ts", [
-      'import { writeFileSync } from "node:fs";',
-      'import { Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";',
-      "export default class CheckedStage extends Stage<{ lo: number; hi: number; mode: string }> {",
-      '  static doc = "test stage";',
-      '  static outputs = { checked: "txt" } as const;',
-      "  static config = {",
-      '    lo: { type: "float", default: 0, doc: "lower edge" },',
-      '    hi: { type: "float", default: 1, doc: "upper edge" },',
-      '    mode: { type: "str", default: "strict", doc: "strict or lax" },',
-      "  } as const;",
-      "  static validate(c: { lo: number; hi: number; mode: string }): OptionProblem[] {",
-      '    if (c.mode === "crash") throw new TypeError("boom");',
-      '    if (c.mode !== "strict" && c.mode !== "lax") return [{ option: "mode", message: `must be strict or lax, not ${c.mode}`, hint: "pick one" }];',
-      '    return c.lo < c.hi ? [] : [{ option: "hi", message: `must exceed lo (${c.lo})` }, { option: "lo", message: "too big" }];',
-      "  }",
-      '  run(ctx: StageContext) { writeFileSync(ctx.outputs.checked, "ok\\n"); }',
-      "}",
-      "",
-    ].join("\n"));
-    p.write("configs/pipelines/checked/pipeline.yaml", "modules: lbg_stages\nconfig: configs/pipelines/checked/config.yaml\nstages:\n  - name: CheckedStage\n");
+    p.write(
+      "lbg_stages/checked_stage.ts",
+      [
+        'import { writeFileSync } from "node:fs";',
+        'import { Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";',
+        "export default class CheckedStage extends Stage<{ lo: number; hi: number; mode: string }> {",
+        '  static doc = "test stage";',
+        '  static outputs = { checked: "txt" } as const;',
+        "  static config = {",
+        '    lo: { type: "float", default: 0, doc: "lower edge" },',
+        '    hi: { type: "float", default: 1, doc: "upper edge" },',
+        '    mode: { type: "str", default: "strict", doc: "strict or lax" },',
+        "  } as const;",
+        "  static validate(c: { lo: number; hi: number; mode: string }): OptionProblem[] {",
+        '    if (c.mode === "crash") throw new TypeError("boom");',
+        '    if (c.mode !== "strict" && c.mode !== "lax") return [{ option: "mode", message: `must be strict or lax, not ${c.mode}`, hint: "pick one" }];',
+        '    return c.lo < c.hi ? [] : [{ option: "hi", message: `must exceed lo (${c.lo})` }, { option: "lo", message: "too big" }];',
+        "  }",
+        '  run(ctx: StageContext) { writeFileSync(ctx.outputs.checked, "ok\\n"); }',
+        "}",
+        "",
+      ].join("\n"),
+    );
+    p.write(
+      "configs/pipelines/checked/pipeline.yaml",
+      "modules: lbg_stages\nconfig: configs/pipelines/checked/config.yaml\nstages:\n  - name: CheckedStage\n",
+    );
     p.write("configs/runs/checked.yaml", "pipelines: checked\ninputs: {}\n");
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  lo: 0\n  mode: fuzzy\n");
-    expectConfigError(p.lbg(["status", "checked"]), /^lbg: error: configs\/pipelines\/checked\/config\.yaml:3:9: option 'mode' of stage 'CheckedStage': must be strict or lax, not fuzzy \(hint: pick one\)$/);
+    expectConfigError(
+      p.lbg(["status", "checked"]),
+      /^lbg: error: configs\/pipelines\/checked\/config\.yaml:3:9: option 'mode' of stage 'CheckedStage': must be strict or lax, not fuzzy \(hint: pick one\)$/,
+    );
     // `hi` keeps its default (1): the problem is placed at the stage's config section; the second is counted.
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  lo: 5\n");
-    expectConfigError(p.lbg(["status", "checked"]), /^lbg: error: configs\/pipelines\/checked\/config\.yaml:1:1: option 'hi' of stage 'CheckedStage': must exceed lo \(5\) \(and 1 more problem\) \(hint: upper edge\)$/);
+    expectConfigError(
+      p.lbg(["status", "checked"]),
+      /^lbg: error: configs\/pipelines\/checked\/config\.yaml:1:1: option 'hi' of stage 'CheckedStage': must exceed lo \(5\) \(and 1 more problem\) \(hint: upper edge\)$/,
+    );
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  mode: crash\n");
-    expectConfigError(p.lbg(["status", "checked"]), /^lbg: error: configs\/pipelines\/checked\/config\.yaml:1:1: stage 'CheckedStage': TypeError: boom \(hint: raised by the validate hook of lbg_stages\/checked_stage\.ts\)$/);
+    expectConfigError(
+      p.lbg(["status", "checked"]),
+      /^lbg: error: configs\/pipelines\/checked\/config\.yaml:1:1: stage 'CheckedStage': TypeError: boom \(hint: raised by the validate hook of lbg_stages\/checked_stage\.ts\)$/,
+    );
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  mode: lax\n");
     expect(p.build("checked").code).toBe(0);
   });

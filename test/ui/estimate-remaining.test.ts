@@ -36,7 +36,12 @@ describe("estimateRemaining", () => {
 
   it("no ETA for a dry run or a finished build", () => {
     expect(estimateRemaining(replay([start({ dryRun: true, estimates: { MakeNumbers: 1 } })]), T0)).toBeUndefined();
-    expect(estimateRemaining(replay([start({ estimates: { MakeNumbers: 1 } }), run("MakeNumbers"), ok("MakeNumbers"), end()]), T0)).toBeUndefined();
+    expect(
+      estimateRemaining(
+        replay([start({ estimates: { MakeNumbers: 1 } }), run("MakeNumbers"), ok("MakeNumbers"), end()]),
+        T0,
+      ),
+    ).toBeUndefined();
   });
 
   it("formats the ETA coarsely", () => {

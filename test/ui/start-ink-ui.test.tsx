@@ -29,7 +29,9 @@ describe("startInkUi", () => {
     ui.emit(fresh("CountNotes"));
     ui.emit(run("MakeNumbers", ["config changed: MakeNumbers.n 10 → 12"]));
     await new Promise((r) => setTimeout(r, 100));
-    expect(stripVTControlCharacters(term.written)).toContain("building numbers (numbers)  1 fresh · 3 to run · 4 total");
+    expect(stripVTControlCharacters(term.written)).toContain(
+      "building numbers (numbers)  1 fresh · 3 to run · 4 total",
+    );
     ui.emit(ok("MakeNumbers", 2.05));
     ui.emit(end({ succeeded: 1, fresh: 1, seconds: 2.3 }));
     await ui.close();

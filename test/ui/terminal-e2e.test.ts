@@ -6,7 +6,10 @@ import { TempProject } from "../helpers/temp-project.ts";
 import { hasTmux, Tmux } from "./tmux.ts";
 
 const tmuxOk = hasTmux();
-if (!tmuxOk) console.warn("test/ui/terminal-e2e: tmux is not installed (apt-get install -y tmux): skipping the pseudo-terminal tests");
+if (!tmuxOk)
+  console.warn(
+    "test/ui/terminal-e2e: tmux is not installed (apt-get install -y tmux): skipping the pseudo-terminal tests",
+  );
 
 const LBG = "node src/bin/lbg.mjs";
 
@@ -68,7 +71,9 @@ describe.skipIf(!tmuxOk)("lbg build in a terminal", () => {
     const json = tmux.start(p.dir, `${LBG} build numbers --json --set MakeNumbers.n=4`);
     const out = await tmux.waitFor(json, (x) => x.includes("EXIT="));
     const lines = out.split("\n").filter((l) => l.startsWith("{"));
-    expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["build-start", "stage-start", "stage-end", "build-end"]));
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(
+      expect.arrayContaining(["build-start", "stage-start", "stage-end", "build-end"]),
+    );
     expect(out).not.toMatch(/[✓⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
   });
 

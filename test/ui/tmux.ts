@@ -27,7 +27,9 @@ export class Tmux {
    *  are removed: lbg (rightly) prints plain lines in CI, and this is a user's terminal. */
   start(cwd: string, command: string, env: Record<string, string> = {}): string {
     const name = `s${this.n++}`;
-    const vars = Object.entries({ TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`).join(" ");
+    const vars = Object.entries({ TERM: "xterm-256color", ...env })
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
     const line = `env -u CI -u CONTINUOUS_INTEGRATION ${vars} ${command}; echo EXIT=$?; sleep 600`;
     this.tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", cwd, line]);
     return name;
@@ -43,7 +45,11 @@ export class Tmux {
   }
 
   /** Polls the screen until `pred` holds; every screen seen is passed to `onScreen`. */
-  async waitFor(name: string, pred: (screen: string) => boolean, opts: { ms?: number; onScreen?: (s: string) => void } = {}): Promise<string> {
+  async waitFor(
+    name: string,
+    pred: (screen: string) => boolean,
+    opts: { ms?: number; onScreen?: (s: string) => void } = {},
+  ): Promise<string> {
     const t = Date.now();
     for (;;) {
       const s = this.screen(name);

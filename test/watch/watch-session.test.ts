@@ -34,7 +34,14 @@ describe("WatchSession keys", () => {
     const events: BuildEvent[] = [];
     const executor = new FakeExecutor();
     const abort = new AbortController();
-    const session = new WatchSession({ ref: { root: p.dir, name: "numbers", overrides: [] }, flags: {}, emit: (e) => events.push(e), executor, signal: abort.signal, debounceMs: 20 });
+    const session = new WatchSession({
+      ref: { root: p.dir, name: "numbers", overrides: [] },
+      flags: {},
+      emit: (e) => events.push(e),
+      executor,
+      signal: abort.signal,
+      debounceMs: 20,
+    });
     const running = session.run();
     stop = async () => {
       abort.abort();
@@ -69,9 +76,14 @@ describe("WatchSession keys", () => {
     const { executor, session, idles, after } = start();
     await waitUntil(() => idles() === 1, "the first build");
     executor.failing.add("SumNumbers");
-    p.write("configs/pipelines/numbers/config.yaml", p.read("configs/pipelines/numbers/config.yaml").replace("SumNumbers: {}", "SumNumbers:\n  fail: true"));
+    p.write(
+      "configs/pipelines/numbers/config.yaml",
+      p.read("configs/pipelines/numbers/config.yaml").replace("SumNumbers: {}", "SumNumbers:\n  fail: true"),
+    );
     await waitUntil(() => idles() === 2, "the build after the edit");
-    expect(after(1)).toContainEqual(expect.objectContaining({ event: "stage-end", stage: "SumNumbers", status: "failed" }));
+    expect(after(1)).toContainEqual(
+      expect.objectContaining({ event: "stage-end", stage: "SumNumbers", status: "failed" }),
+    );
     executor.failing.clear();
     session.forceFailed();
     await waitUntil(() => idles() === 3, "the forced build");

@@ -8,7 +8,6 @@ import { Watcher } from "./watcher.ts";
 
 const CONFIG = "configs/pipelines/numbers/config.yaml";
 
-
 describe("lbg watch and its workers", () => {
   let p: TempProject;
   let w: Watcher | undefined;
@@ -38,13 +37,21 @@ describe("lbg watch and its workers", () => {
     p.write(CONFIG, p.read(CONFIG).replace("n: 10", "n: 10\n  sleep: 20\n  finish_on_sigterm: true"));
     w = new Watcher(p);
     await w.until((e) => e.event === "stage-start" && e.stage === "MakeNumbers");
-    await waitUntil(() => p.exists("results/numbers/logs/MakeNumbers.out") && /^pid \d+$/m.test(p.read("results/numbers/logs/MakeNumbers.out")), "MakeNumbers to log its pid");
+    await waitUntil(
+      () =>
+        p.exists("results/numbers/logs/MakeNumbers.out") &&
+        /^pid \d+$/m.test(p.read("results/numbers/logs/MakeNumbers.out")),
+      "MakeNumbers to log its pid",
+    );
     const first = loggedPid(p, "MakeNumbers");
     // The edit cancels MakeNumbers (SIGTERM); it catches the signal and ends normally, so its "done" arrives
     // after lbg asked it to stop.
     writeFileSync(p.path(CONFIG), p.read(CONFIG).replace("n: 10", "n: 4").replace("sleep: 20", "sleep: 0"));
     const ev = await w.until((e) => e.event === "watch-idle");
-    expect(ev.filter((e) => e.event === "stage-end" && e.stage === "MakeNumbers").map((e) => e.status)).toEqual(["cancelled", "succeeded"]);
+    expect(ev.filter((e) => e.event === "stage-end" && e.stage === "MakeNumbers").map((e) => e.status)).toEqual([
+      "cancelled",
+      "succeeded",
+    ]);
     expect(p.read("results/numbers/outputs/total.txt")).toBe("6\n");
     expect(loggedPid(p, "MakeNumbers")).not.toBe(first);
     await waitUntil(() => !isAlive(first), `the cancelled stage's worker ${first} to be gone`);

@@ -22,7 +22,10 @@ describe("lbg watch", () => {
     expect(w.startedAfterIdle(0).sort()).toEqual(["CountNotes", "CountNumbers", "MakeNumbers", "SumNumbers"]);
 
     // A stage option: that stage and its dependants.
-    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 11"));
+    writeFileSync(
+      p.path("configs/pipelines/numbers/config.yaml"),
+      p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 11"),
+    );
     await w.until((e) => e.event === "watch-idle", 2);
     expect(w.startedAfterIdle(1).sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
     expect(p.read("results/numbers/outputs/total.txt")).toBe("55\n");
@@ -44,7 +47,9 @@ describe("lbg watch", () => {
     const cfg = p.read("configs/pipelines/numbers/config.yaml");
     writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), `${cfg}broken: [\n`);
     await w.until((e) => e.event === "watch-error");
-    expect(w.events().find((e) => e.event === "watch-error")!.message).toMatch(/config\.yaml:\d+:\d+: YAML syntax error/);
+    expect(w.events().find((e) => e.event === "watch-error")!.message).toMatch(
+      /config\.yaml:\d+:\d+: YAML syntax error/,
+    );
     expect(w.child.exitCode).toBe(null);
     writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), cfg.replace("n: 11", "n: 12"));
     await w.until((e) => e.event === "build-end", 4);
@@ -57,7 +62,12 @@ describe("lbg watch", () => {
     expect(w.events().filter((e) => e.event === "watch-error")[1]!.message).toMatch(/half-typed/);
     writeFileSync(p.path("lbg_stages/count_lines.ts"), src);
     await w.until((e) => e.event === "build-end", 5);
-    expect(w.events().filter((e) => e.event === "build-end").at(-1)).toMatchObject({ ok: true });
+    expect(
+      w
+        .events()
+        .filter((e) => e.event === "build-end")
+        .at(-1),
+    ).toMatchObject({ ok: true });
 
     w.child.kill("SIGINT");
     expect(await w.exited).toBe(130);
@@ -65,18 +75,27 @@ describe("lbg watch", () => {
 
   it("an edit while a stage runs cancels that stage and restarts it with the new config", async () => {
     p = new TempProject("mini");
-    p.write("configs/pipelines/numbers/config.yaml", p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 10\n  sleep: 3"));
+    p.write(
+      "configs/pipelines/numbers/config.yaml",
+      p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 10\n  sleep: 3"),
+    );
     w = new Watcher(p);
     await w.until((e) => e.event === "stage-start" && e.stage === "MakeNumbers");
     await new Promise((r) => setTimeout(r, 300));
-    writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 4").replace("sleep: 3", "sleep: 0"));
+    writeFileSync(
+      p.path("configs/pipelines/numbers/config.yaml"),
+      p.read("configs/pipelines/numbers/config.yaml").replace("n: 10", "n: 4").replace("sleep: 3", "sleep: 0"),
+    );
     await w.until((e) => e.event === "stage-end" && e.stage === "MakeNumbers" && e.status === "succeeded");
     await w.until((e) => e.event === "watch-idle");
     const ev = w.events();
     const ends = ev.filter((e) => e.event === "stage-end" && e.stage === "MakeNumbers").map((e) => e.status);
     expect(ends).toEqual(["cancelled", "succeeded"]);
     // Said as a restart: the stage-end and the build-end of the superseded build say so (cancelled stays).
-    expect(ev.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers")).toMatchObject({ status: "cancelled", superseded: true });
+    expect(ev.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers")).toMatchObject({
+      status: "cancelled",
+      superseded: true,
+    });
     const builds = ev.filter((e) => e.event === "build-end");
     expect(builds).toHaveLength(2); // queued, never overlapping
     expect(builds[0]).toMatchObject({ ok: false, cancelled: 1, superseded: 1 });
@@ -123,12 +142,18 @@ describe("lbg watch", () => {
     await waitUntil(() => p.read("results/numbers/outputs/total.txt") === "66\n", "a build with n: 12");
     expect(w.events().filter((e) => e.event === "build-start")).toHaveLength(4);
     await w.until((e) => e.event === "build-end", 4);
-    expect(w.events().filter((e) => e.event === "build-end").every((e) => e.ok)).toBe(true);
+    expect(
+      w
+        .events()
+        .filter((e) => e.event === "build-end")
+        .every((e) => e.ok),
+    ).toBe(true);
   }, 90_000);
 
   it("watches exactly what the run uses: an unused stage file, __pycache__, outputs, logs and .cache change nothing", async () => {
     p = new TempProject("mini");
-    const stage = (name: string) => `import { Stage } from "../src/sdk/index.ts";\nexport default class ${name} extends Stage {\n  static outputs = { ${name.toLowerCase()}: "txt" } as const;\n  run() {}\n}\n`;
+    const stage = (name: string) =>
+      `import { Stage } from "../src/sdk/index.ts";\nexport default class ${name} extends Stage {\n  static outputs = { ${name.toLowerCase()}: "txt" } as const;\n  run() {}\n}\n`;
     p.write("lbg_stages/unused_stage.ts", stage("Unused"));
     w = new Watcher(p);
     await w.until((e) => e.event === "watch-idle");
@@ -144,7 +169,12 @@ describe("lbg watch", () => {
     // A new stage file in the stage folder is noticed (it may be the class a pipeline names).
     p.write("lbg_stages/new_stage.ts", stage("Brand"));
     await w.until((e) => e.event === "watch-idle", 2);
-    expect(w.events().filter((e) => e.event === "watch-change").map((e) => e.paths)).toEqual([["lbg_stages/new_stage.ts"]]);
+    expect(
+      w
+        .events()
+        .filter((e) => e.event === "watch-change")
+        .map((e) => e.paths),
+    ).toEqual([["lbg_stages/new_stage.ts"]]);
     expect(w.startedAfterIdle(1)).toEqual([]);
   }, 60_000);
 });

@@ -7,7 +7,11 @@ export class Watcher {
   private buf = "";
   readonly child;
   readonly exited: Promise<number | null>;
-  constructor(readonly p: TempProject, extra: string[] = [], run = "numbers") {
+  constructor(
+    readonly p: TempProject,
+    extra: string[] = [],
+    run = "numbers",
+  ) {
     this.child = p.spawn(["watch", run, "--json", ...extra]);
     this.child.stdout!.on("data", (d: Buffer) => (this.buf += d.toString()));
     this.exited = new Promise((r) => this.child.on("exit", (code) => r(code)));
@@ -19,7 +23,8 @@ export class Watcher {
   async until(pred: (e: Ev) => boolean, n = 1, ms = 20_000): Promise<Ev[]> {
     const t = Date.now();
     while (this.events().filter(pred).length < n) {
-      if (this.child.exitCode !== null) throw new Error(`lbg watch exited with ${this.child.exitCode}; events:\n${this.buf}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`lbg watch exited with ${this.child.exitCode}; events:\n${this.buf}`);
       if (Date.now() - t > ms) throw new Error(`timed out waiting; events:\n${this.buf}`);
       await new Promise((r) => setTimeout(r, 25));
     }
