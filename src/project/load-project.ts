@@ -35,7 +35,7 @@ export async function loadProject(
 ): Promise<LoadedProject> {
   const { root, name: runName } = ref;
   const run = ref.ceciFile
-    ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn)
+    ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn, ref.templateParams)
     : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
   const cacheDir = runCacheDir(root, runName);
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
