@@ -11,7 +11,7 @@ import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { siteFromSections } from "./load-site.ts";
 import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
 import { parseYamlValue, type YamlFile } from "./yaml-file.ts";
-import { readCeciPipelineFile } from "./render-template.ts";
+import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
 
 const CECI_KEYS = [
   "modules",

@@ -13,100 +13,24 @@
 //   JavaScript does (true, "", ["a",1]).
 // What it lacks (`{% raw %}`, `%` string formatting, comparing strings with `<`) is an error naming the file,
 // never a silently different text.
-import { readFileSync } from "node:fs";
-import * as jinja from "@huggingface/jinja";
+import {
+  Environment,
+  Interpreter,
+  type Node,
+  type Program,
+  parse,
+  StringValue,
+  tokenize,
+  type Value,
+} from "./jinja.ts";
 import { fromCwd, LbgError } from "./lbg-error.ts";
+import { pyStr } from "./python-str.ts";
+import { templateSyntaxProblem } from "./template-syntax-error.ts";
 import { undeclaredVariables } from "./template-variables.ts";
-import { YamlFile } from "./yaml-file.ts";
-
-// The library's .d.ts files import each other without file extensions, which NodeNext resolution does not
-// follow: its types are declared here, for the parts lbg uses.
-/** A runtime value (StringValue, ArrayValue, ...). */
-interface Value {
-  type: string;
-  value: unknown;
-  toString(): string;
-}
-/** A node of the syntax tree. */
-type Node = { type: string } & Record<string, unknown>;
-interface Environment {
-  set(name: string, value: unknown): unknown;
-}
-interface Program {
-  body: Node[];
-}
-interface InterpreterInstance {
-  run(program: Program): Value;
-  evaluate(node: Node | undefined, env: Environment): Value;
-}
-const { Environment, Interpreter, parse, tokenize } = jinja as unknown as {
-  Environment: new () => Environment;
-  Interpreter: new (env?: Environment) => InterpreterInstance;
-  parse(tokens: unknown): Program;
-  tokenize(source: string, options: object): unknown;
-};
-
-/** Parses `-t` values: `key=value` each (the value may contain `=`), as ceci splits them. */
-export function parseTemplateParams(args: readonly string[]): Map<string, string> {
-  const params = new Map<string, string>();
-  for (const a of args) {
-    const eq = a.indexOf("=");
-    if (eq <= 0)
-      throw new LbgError(
-        `-t ${a}: expected key=value`,
-        { file: "-t" },
-        "template parameters are key=value pairs, e.g. -t field=ecdfs",
-      );
-    const key = a.slice(0, eq);
-    const value = a.slice(eq + 1);
-    const before = params.get(key);
-    if (before !== undefined && before !== value)
-      throw new LbgError(`-t: template parameter '${key}' is given twice: ${key}=${before} and ${a}`, { file: "-t" });
-    params.set(key, value);
-  }
-  return params;
-}
 
 /** Whether a file needs rendering: template syntax, or parameters to check against it. */
 export function isTemplate(text: string, params: ReadonlyMap<string, string>): boolean {
   return params.size > 0 || /\{[{%#]/.test(text);
-}
-
-/** Python's repr() of a value, as Jinja2 prints one inside a list or dict. */
-function pyRepr(v: Value): string {
-  if (v.type === "StringValue") {
-    const s = v.value as string;
-    const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-    const body = s
-      .replaceAll("\\", "\\\\")
-      .replaceAll("\n", "\\n")
-      .replaceAll("\r", "\\r")
-      .replaceAll("\t", "\\t")
-      .replaceAll(quote, `\\${quote}`);
-    return `${quote}${body}${quote}`;
-  }
-  return pyStr(v);
-}
-
-/** Python's str() of a value: what Jinja2 prints for `{{ value }}`. */
-function pyStr(v: Value): string {
-  switch (v.type) {
-    case "BooleanValue":
-      return v.value ? "True" : "False";
-    case "NullValue":
-    case "UndefinedValue":
-      return "None";
-    case "TupleValue": {
-      const items = (v.value as Value[]).map(pyRepr);
-      return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
-    }
-    case "ArrayValue":
-      return `[${(v.value as Value[]).map(pyRepr).join(", ")}]`;
-    case "ObjectValue":
-      return `{${[...(v.value as Map<string, Value>)].map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(", ")}}`;
-    default:
-      return v.toString();
-  }
 }
 
 class UndefinedVariable extends Error {
@@ -114,9 +38,6 @@ class UndefinedVariable extends Error {
     super(`'${variable}' is undefined`);
   }
 }
-
-// The library's value classes are not exported; its StringValue is taken from a rendered result.
-const StringValue = new Interpreter().run(parse(tokenize("", {}))).constructor as new (s: string) => Value;
 
 const EXPRESSIONS = new Set([
   "Identifier",
@@ -232,61 +153,6 @@ function lineOfUse(text: string, name: string): number | undefined {
   return undefined;
 }
 
-/** Jinja2 tags the library does not implement. */
-const UNSUPPORTED = ["raw", "with", "include", "import", "from", "extends", "block", "autoescape", "trans"];
-
-/** Where a template the library cannot parse goes wrong, found by reading its tags one at a time: the first
- *  `{{ }}` the parser rejects on its own, an unknown or stray block tag, a second `else`, a tag left open,
- *  or a block never closed (reported with its own words: the library says only "Cannot read properties of
- *  undefined" then). Its own errors carry no position. */
-function syntaxProblem(text: string): { line?: number; message?: string } {
-  const lineAt = (i: number) => text.slice(0, i).split("\n").length;
-  const open: { word: string; at: number; elses: number }[] = [];
-  const closers: Record<string, string> = {
-    endif: "if",
-    endfor: "for",
-    endmacro: "macro",
-    endcall: "call",
-    endfilter: "filter",
-    endset: "set",
-    endgeneration: "generation",
-  };
-  const unclosed = /\{\{(?![\s\S]*?\}\})|\{%(?![\s\S]*?%\})/.exec(text);
-  for (const m of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-    if (unclosed && unclosed.index < m.index) break;
-    const tag = m[0];
-    const at = { line: lineAt(m.index) };
-    if (tag.startsWith("{{")) {
-      try {
-        parse(tokenize(tag, {}));
-      } catch {
-        return at;
-      }
-      continue;
-    }
-    const word = /^\{%-?\s*(\w+)/.exec(tag)?.[1] ?? "";
-    if (["if", "for", "macro", "call", "filter", "generation"].includes(word))
-      open.push({ word, at: m.index, elses: 0 });
-    else if (word === "set" && !/[^=!<>]=[^=]/.test(tag)) open.push({ word, at: m.index, elses: 0 });
-    else if (closers[word]) {
-      if (open.at(-1)?.word !== closers[word])
-        return { ...at, message: `{% ${word} %} closes no {% ${closers[word]} %}` };
-      open.pop();
-    } else if (word === "else" || word === "elif") {
-      const b = open.at(-1);
-      if (!b || (b.word !== "if" && b.word !== "for")) return { ...at, message: `{% ${word} %} outside an {% if %}` };
-      if (b.elses > 0) return { ...at, message: `{% ${word} %} after the {% else %} of its {% ${b.word} %}` };
-      if (word === "else") b.elses++;
-    } else if (UNSUPPORTED.includes(word))
-      return { ...at, message: `Jinja2's {% ${word} %} is not supported by lbg's template renderer` };
-    else if (!["set", "break", "continue"].includes(word)) return { ...at, message: `unknown tag {% ${word} %}` };
-  }
-  if (unclosed) return { line: lineAt(unclosed.index), message: `${unclosed[0]} is never closed` };
-  const b = open.at(-1);
-  if (b) return { line: lineAt(b.at), message: `{% ${b.word} %} is never closed (no {% end${b.word} %})` };
-  return {};
-}
-
 /**
  * Renders the text of the ceci pipeline file `file` with template parameters, or throws an LbgError naming
  * the file and line (an undefined variable, a syntax error) or the `-t` flag (a parameter the file does not
@@ -298,7 +164,7 @@ export function renderTemplate(file: string, text: string, params: ReadonlyMap<s
   try {
     program = parse(tokenize(text, {}));
   } catch (e) {
-    const where = syntaxProblem(text);
+    const where = templateSyntaxProblem(text);
     throw new LbgError(
       `template syntax error: ${where.message ?? (e as Error).message}`,
       { file, line: where.line },
@@ -350,21 +216,4 @@ export function renderTemplate(file: string, text: string, params: ReadonlyMap<s
     }
     throw new LbgError(`template error: ${(e as Error).message}`, { file });
   }
-}
-
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * Reads a ceci pipeline file: renders it with its template parameters (`-t`), then parses the text as YAML.
- * Positions in later errors are lines of the rendered text, which are the file's own lines unless a template
- * tag adds or removes line breaks (a loop, `{%- -%}`).
- */
-export function readCeciPipelineFile(path: string, templateParams: readonly string[]): YamlFile {
-  let text: string;
-  try {
-    text = UTF8.decode(readFileSync(path));
-  } catch {
-    return YamlFile.read(path, "ceci pipeline file"); // says why it cannot be read, or where it is not UTF-8
-  }
-  return YamlFile.parse(path, renderTemplate(path, text, parseTemplateParams(templateParams)));
 }

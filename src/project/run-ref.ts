@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
-import { parseTemplateParams } from "../config/render-template.ts";
+import { parseTemplateParams } from "../config/template-params.ts";
 import { findRoot } from "./find-root.ts";
 
 export interface RunRef {

@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LbgError } from "../../src/config/lbg-error.ts";
-import { parseTemplateParams, renderTemplate } from "../../src/config/render-template.ts";
+import { renderTemplate } from "../../src/config/render-template.ts";
+import { parseTemplateParams } from "../../src/config/template-params.ts";
 import { PY } from "../helpers/debian-python.ts";
 import { REPO } from "../helpers/temp-project.ts";
 
