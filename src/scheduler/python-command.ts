@@ -2,6 +2,7 @@
 // generate_command + the local site wrapper): `python3 -m <top package> <Name> --<in tag>=<path> ...
 // [--name=<instance>] --config=<file> --<out tag>=<path> ...`, flags with the class's *unaliased* tags,
 // `OMP_NUM_THREADS=<threads>`, python_paths on PYTHONPATH, and for nprocess > 1 `<mpi_command> <n> ... --mpi`.
+import { showCommand } from "../executors/command-line.ts";
 import type { CommandStageJob } from "../executors/stage-job.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { pythonPathEnv, type PythonEnv } from "../stages/python-module-loader.ts";
@@ -39,10 +40,4 @@ export function pythonStageJob(
   };
   job.header = `Command is: ${showCommand(job)}`;
   return job;
-}
-
-/** The command as one shell-readable line, for logs and dry runs. */
-export function showCommand(job: CommandStageJob): string {
-  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
-  return [...Object.entries(job.env).map(([k, v]) => `${k}=${q(v)}`), ...job.argv.map(q)].join(" ");
 }
