@@ -7,6 +7,7 @@ import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
 import type { RunRef } from "./run-ref.ts";
 import { runInputKind } from "./run-input-kind.ts";
 import type { RunModel } from "../config/run-model.ts";
+import { stageContainer } from "../config/stage-container.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { runCacheDir } from "./run-cache-dir.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
@@ -46,6 +47,7 @@ export async function loadProject(
   const registry = await loadRegistry(root, modules, hashes, python);
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
+  setContainers(run, metas, opts.warn);
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
   checkSets(sets, metas);
   for (const [section] of run.stageConfig.sections) {
@@ -69,6 +71,31 @@ export async function loadProject(
   }));
   validateStageConfigs(root, instances, hashes.h);
   return { run, graph, hashes, cacheDir, python, modules };
+}
+
+/** The container of each Python stage (its entry's `image:`, else the site's); TypeScript stages run in lbg's
+ *  own workers, so an `image:` on one of their entries is an error, and a site's image does not apply to them. */
+function setContainers(run: RunModel, metas: Map<string, StageMeta>, warn: Warn): void {
+  const native: string[] = [];
+  for (const entry of run.stages) {
+    const c = stageContainer(entry, run.site);
+    if (!c) continue;
+    if (metas.get(entry.name)!.kind === "python") entry.container = c;
+    else if (entry.image)
+      throw new LbgError(
+        `stage ${entry.name} is a TypeScript stage: 'image' applies to Python stages only`,
+        entry.imagePos ?? entry.pos,
+        "TypeScript stages run in lbg's own worker processes; remove 'image' from this entry",
+      );
+    else native.push(entry.name);
+  }
+  if (native.length)
+    warn(
+      new LbgError(
+        `site image ${run.site.image} applies to Python stages; TypeScript stages (${native.join(", ")}) run in lbg's workers`,
+        { file: run.site.file ?? run.file },
+      ),
+    );
 }
 
 /** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files

@@ -18,6 +18,7 @@ export function stageJobFor(
       python: o.python.env,
       configFile: o.python.configFile,
       mpiCommand: o.run.site.mpiCommand,
+      siteName: o.run.site.name,
       log,
       cwd: o.run.root,
     });
