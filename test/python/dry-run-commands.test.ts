@@ -91,4 +91,16 @@ describe.skipIf(!havePython)("dry runs list commands", () => {
       /^srun --ntasks=1 --cpus-per-task=1 --nodes=1 --exact --job-name=\w+ --kill-on-bad-exit=1 \[lbg worker\] lbg_stages\//,
     );
   });
+
+  it("a NERSC pipeline's dry run shows its job steps where there is no srun (as ceci --dry-run does)", () => {
+    p.write("ceci/nersc.yml", p.read("ceci/pipeline.yml").replace("name: local", "name: nersc-interactive"));
+    p.write("nothing/README", "an empty PATH: no srun (nor anything else)\n");
+    const bare = { ...env, PATH: p.path("nothing") };
+    const r = p.lbg(["build", "ceci/nersc.yml", "-n"], { env: bare });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n {4}OMP_NUM_THREADS=1 PYTHONPATH=\S+ srun --ntasks=1 .* -m lbgtest_stages PyScale /);
+    const real = p.lbg(["build", "ceci/nersc.yml"], { env: bare });
+    expect(real.code).toBe(2);
+    expect(real.stderr).toMatch(/the slurm launcher needs srun, which is not on PATH/);
+  });
 });
