@@ -1,4 +1,5 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
+import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../config/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
@@ -98,9 +99,19 @@ function setContainers(run: RunModel, metas: Map<string, StageMeta>, warn: Warn)
     );
 }
 
+/** Nothing at `path` (not even a dangling link); a path lbg may not look at is not called absent. */
+function absent(path: string): boolean {
+  try {
+    return !lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return false;
+  }
+}
+
 /** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files
- *  unless the reading stage declares a directory. */
-export function checkRunInputs(p: LoadedProject): void {
+ *  unless the reading stage declares a directory. `allowMissing` (a dry run): an input that does not exist
+ *  is left for the plan to report as a reason ("input missing: …"), as ceci's dry run needs no inputs. */
+export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean } = {}): void {
   const { run, graph } = p;
   // One stat per file, not per reader: in a wide pipeline a few run inputs feed thousands of stages.
   const seen = new Map<string, boolean>();
@@ -110,6 +121,7 @@ export function checkRunInputs(p: LoadedProject): void {
       const input = run.inputs.get(i.alias)!;
       const pos = input.pos;
       let isDir = seen.get(i.path);
+      if (isDir === undefined && opts.allowMissing && absent(i.path)) continue;
       if (isDir === undefined) {
         const hint = input.producedBy
           ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`

@@ -34,7 +34,7 @@ export function validateBuild(p: LoadedProject, flags: BuildFlags): void {
   for (const f of forceSet)
     if (!p.graph.nodes.has(f))
       throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
-  checkRunInputs(p);
+  checkRunInputs(p, { allowMissing: flags.dryRun });
 }
 
 export interface BuildOutcome {

@@ -103,4 +103,16 @@ describe.skipIf(!havePython)("dry runs list commands", () => {
     expect(real.code).toBe(2);
     expect(real.stderr).toMatch(/the slurm launcher needs srun, which is not on PATH/);
   });
+
+  it("a dry run needs no inputs: a missing one is a reason, and the commands are still listed", () => {
+    p.write("ceci/missing.yml", p.read("ceci/pipeline.yml").replace("./data/numbers.txt", "./data/not-yet.txt"));
+    const r = p.lbg(["build", "ceci/missing.yml", "-n"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /would run PyScale {2}\(input missing: numbers \(data\/not-yet\.txt\)\)\n {4}\S.* --numbers=\S+\/data\/not-yet\.txt /,
+    );
+    const real = p.lbg(["build", "ceci/missing.yml"], { env });
+    expect(real.code).toBe(2);
+    expect(real.stderr).toMatch(/input 'numbers' \(needed by PyScale\) does not exist: data\/not-yet\.txt/);
+  });
 });
