@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
-import type { Executor, StageJob } from "../executors/stage-job.ts";
+import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage } from "../plan/plan-stage.ts";
