@@ -301,8 +301,9 @@ function program(setCode: (c: number) => void): Command {
   p.command("describe <stage>")
     .description("show a stage class: inputs, outputs, options with defaults and docs")
     .option("--pipeline <file>", "look in the modules (and python_paths) of this pipeline file, e.g. a ceci pipeline")
-    .action(async (name: string, o: { pipeline?: string }) =>
-      setCode(await (await commands.catalog()).describeCommand(name, o, out)),
+    .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
+    .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
+      setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
     );
 
   return p;

@@ -66,7 +66,7 @@ describe.skipIf(!havePython)("ceci templates", () => {
     expect(p.exists("ceci/out/scaled.txt")).toBe(true);
   });
 
-  it("status, dag, build -n and clean take -t too", () => {
+  it("status, dag, build -n, describe --pipeline and clean take -t too", () => {
     expect(p.build(FILE, ["-t", "field=north"], env).code).toBe(0);
     const status = (field: string) => {
       const s = p.lbg(["status", FILE, "-t", `field=${field}`, "--json"], { env });
@@ -84,6 +84,12 @@ describe.skipIf(!havePython)("ceci templates", () => {
       /would run PyScale {2}\(output path changed: scaled ceci\/out_north\/scaled\.txt → ceci\/out_south/,
     );
     expect(p.exists("ceci/out_south")).toBe(false);
+    const described = p.lbg(["describe", "PyScale", "--pipeline", FILE, "-t", "field=north"], { env });
+    expect(described.code, described.stderr).toBe(0);
+    expect(described.stdout).toContain("factor");
+    expect(p.lbg(["describe", "PyScale", "--pipeline", FILE], { env }).stderr).toMatch(
+      /template variable 'field' is undefined/,
+    );
     const clean = p.lbg(["clean", FILE, "-t", "field=north"], { env });
     expect(clean.code, clean.stderr).toBe(0);
     expect(p.exists("ceci/out_north/scaled.txt")).toBe(false);
