@@ -126,6 +126,8 @@ describe("rendering", () => {
       ["b", "x=y"],
       ["c", ""],
     ]);
+    // As ceci's split("=", 1): no comma lists, `-t a=1,b=2` gives a the value "1,b=2".
+    expect([...parseTemplateParams(["a=1,b=2"])]).toEqual([["a", "1,b=2"]]);
     expect(() => parseTemplateParams(["field"])).toThrow(/-t field: expected key=value/);
     expect(() => parseTemplateParams(["=x"])).toThrow(/expected key=value/);
     expect(() => parseTemplateParams(["a=1", "a=2"])).toThrow(/'a' is given twice: a=1 and a=2/);
