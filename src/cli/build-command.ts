@@ -36,7 +36,8 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
   const slurm =
     flags.launcher === "slurm" ||
     (flags.launcher === undefined && (!!process.env.SLURM_JOB_ID || p.run.site.launcher === "slurm"));
-  if (slurm && !hasCommand("srun"))
+  // A dry run only shows the job steps: it needs no srun here (ceci --dry-run prints NERSC commands anywhere).
+  if (slurm && !flags.dryRun && !hasCommand("srun"))
     throw new LbgError(
       "the slurm launcher needs srun, which is not on PATH",
       { file: "--launcher" },

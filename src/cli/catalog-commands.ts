@@ -40,11 +40,15 @@ export async function listCommand(
 /** `lbg describe <Stage> [--pipeline FILE]`: the class as the project's modules (or that file's) define it. */
 export async function describeCommand(
   name: string,
-  opts: { pipeline?: string },
+  opts: { pipeline?: string; templateParams?: string[] },
   out: (s: string) => void,
 ): Promise<number> {
+  if (!opts.pipeline && opts.templateParams?.length)
+    throw new LbgError("-t: template parameters go with --pipeline <ceci pipeline file>", { file: "-t" });
   const reg = await registryOf(
-    opts.pipeline ? pipelineStageModules(process.cwd(), opts.pipeline) : projectStageModules(findRoot()),
+    opts.pipeline
+      ? pipelineStageModules(process.cwd(), opts.pipeline, opts.templateParams)
+      : projectStageModules(findRoot()),
   );
   const c = reg.classes.get(name);
   if (!c)

@@ -60,6 +60,12 @@ function parseJobs(v: string): number {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** ceci's `-t/--template-parameters key=value ...` (as in ceci, it takes every key=value after it). */
+const TEMPLATE_FLAGS = "-t, --template-parameters [key=value...]";
+const TEMPLATE_HELP = "template parameters of a ceci pipeline file (Jinja2), e.g. -t field=ecdfs";
+const templateParams = (o: { templateParameters?: string[] | boolean }) =>
+  Array.isArray(o.templateParameters) ? o.templateParameters : [];
+
 /** `lbg build --salloc`: the same build (argv minus --salloc) inside a fresh allocation. */
 function buildInAllocation(args: string[], o: { nodes?: string; time?: string; qos?: string }): number {
   const opts = [o.nodes && `--nodes=${o.nodes}`, o.time && `--time=${o.time}`, o.qos && `--qos=${o.qos}`].filter(
@@ -115,6 +121,7 @@ function program(setCode: (c: number) => void): Command {
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
     .option("--site <site>", "site file configs/sites/<site>.yaml (default: the run's, else local)")
     .option("--set <Stage.option=value>", "override a config option (repeatable; value in YAML syntax)", collect)
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .addOption(new Option("--resume", "incremental build, whatever the run file says"))
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
@@ -128,6 +135,7 @@ function program(setCode: (c: number) => void): Command {
         run: string,
         overrides: string[],
         o: BuildFlags & {
+          templateParameters?: string[] | boolean;
           json?: boolean;
           plain?: boolean;
           salloc?: boolean;
@@ -137,7 +145,7 @@ function program(setCode: (c: number) => void): Command {
         },
       ) => {
         jsonMode = !!o.json;
-        const ref = resolveRunRef(run, overrides);
+        const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
         if (o.salloc) {
           setCode(buildInAllocation(process.argv.slice(2), o));
           return;
@@ -163,35 +171,42 @@ function program(setCode: (c: number) => void): Command {
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
     .option("--site <site>", "site file configs/sites/<site>.yaml")
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .option("--wait", "if another lbg builds this run, wait for it")
     .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
-      jsonMode = !!o.json;
-      const ref = resolveRunRef(run, overrides);
-      if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
-        setCode(await (await commands.watch()).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
-        return;
-      }
-      // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
-      const hooks: { session?: WatchSession; quit?: () => void } = {};
-      const { startInkUi } = await import("../ui/start-ink-ui.tsx");
-      const ui = startInkUi({
-        root: ref.root,
-        watch: true,
-        onQuit: () => hooks.quit?.(),
-        onRebuild: () => hooks.session?.rebuild(),
-        onForceFailed: () => hooks.session?.forceFailed(),
-      });
-      try {
-        setCode(
-          await (await commands.watch()).watchCommand(ref, o, ui.emit, {
-            onSession: (session, quit) => Object.assign(hooks, { session, quit }),
-          }),
-        );
-      } finally {
-        await ui.close();
-      }
-    });
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: BuildFlags & { json?: boolean; plain?: boolean; templateParameters?: string[] | boolean },
+      ) => {
+        jsonMode = !!o.json;
+        const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
+        if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
+          setCode(await (await commands.watch()).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
+          return;
+        }
+        // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
+        const hooks: { session?: WatchSession; quit?: () => void } = {};
+        const { startInkUi } = await import("../ui/start-ink-ui.tsx");
+        const ui = startInkUi({
+          root: ref.root,
+          watch: true,
+          onQuit: () => hooks.quit?.(),
+          onRebuild: () => hooks.session?.rebuild(),
+          onForceFailed: () => hooks.session?.forceFailed(),
+        });
+        try {
+          setCode(
+            await (await commands.watch()).watchCommand(ref, o, ui.emit, {
+              onSession: (session, quit) => Object.assign(hooks, { session, quit }),
+            }),
+          );
+        } finally {
+          await ui.close();
+        }
+      },
+    );
 
   p.command("status <run> [overrides...]")
     .description("show which stages are fresh or stale, and why; runs nothing")
@@ -199,18 +214,38 @@ function program(setCode: (c: number) => void): Command {
     .option("--explain", "show every reason (the default output already does)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
-    .action(async (run: string, overrides: string[], o: { json?: boolean; site?: string; set?: string[] }) =>
-      setCode(await (await commands.status()).statusCommand(resolveRunRef(run, overrides), o, out, err)),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: { json?: boolean; site?: string; set?: string[]; templateParameters?: string[] | boolean },
+      ) =>
+        setCode(
+          await (await commands.status()).statusCommand(
+            resolveRunRef(run, overrides, undefined, templateParams(o)),
+            o,
+            out,
+            err,
+          ),
+        ),
     );
 
-  p.command("clean [run]")
+  p.command("clean [run] [overrides...]")
     .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
     .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
     .option("-n, --dry-run", "list what would be removed")
-    .action(async (run: string | undefined, o: { cache?: boolean; dryRun?: boolean }) => {
-      const ref = run === undefined ? undefined : resolveRunRef(run);
-      setCode(await (await commands.clean()).cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
-    });
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string | undefined,
+        overrides: string[],
+        o: { cache?: boolean; dryRun?: boolean; templateParameters?: string[] | boolean },
+      ) => {
+        const ref = run === undefined ? undefined : resolveRunRef(run, overrides, undefined, templateParams(o));
+        setCode(await (await commands.clean()).cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
+      },
+    );
 
   p.command("submit <run> [build-options...]")
     .description("submit `lbg build <run>` as a Slurm batch job (options after -- go to the build)")
@@ -231,15 +266,30 @@ function program(setCode: (c: number) => void): Command {
 
   p.command("accept <run> [stages...]")
     .description("record the current outputs of stale stages (all, or those named) as fresh without running them")
-    .action(async (run: string, stages: string[]) =>
-      setCode(await (await commands.accept()).acceptCommand(resolveRunRef(run), stages, out, err)),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, stages: string[], o: { templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.accept()).acceptCommand(
+          resolveRunRef(run, [], undefined, templateParams(o)),
+          stages,
+          out,
+          err,
+        ),
+      ),
     );
 
   p.command("dag <run> [overrides...]")
     .description("print the stage graph")
     .option("--format <format>", "dot or mermaid", "dot")
-    .action(async (run: string, overrides: string[], o: { format: string }) =>
-      setCode(await (await commands.dag()).dagCommand(resolveRunRef(run, overrides), o.format, out)),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, overrides: string[], o: { format: string; templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.dag()).dagCommand(
+          resolveRunRef(run, overrides, undefined, templateParams(o)),
+          o.format,
+          out,
+        ),
+      ),
     );
 
   p.command("list [what]")
@@ -251,8 +301,9 @@ function program(setCode: (c: number) => void): Command {
   p.command("describe <stage>")
     .description("show a stage class: inputs, outputs, options with defaults and docs")
     .option("--pipeline <file>", "look in the modules (and python_paths) of this pipeline file, e.g. a ceci pipeline")
-    .action(async (name: string, o: { pipeline?: string }) =>
-      setCode(await (await commands.catalog()).describeCommand(name, o, out)),
+    .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
+    .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
+      setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
     );
 
   return p;

@@ -27,6 +27,7 @@ function stampKey(ref: RunRef, flags: BuildFlags): string {
     run: ref.name,
     ceciFile: ref.ceciFile ?? null,
     overrides: ref.overrides,
+    templateParams: ref.templateParams ?? [],
     cwd: process.cwd(),
     site: flags.site ?? null,
     set: flags.set ?? [],

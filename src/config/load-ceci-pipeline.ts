@@ -10,7 +10,8 @@ import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { siteFromSections } from "./load-site.ts";
 import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
-import { parseYamlValue, YamlFile } from "./yaml-file.ts";
+import { parseYamlValue, type YamlFile } from "./yaml-file.ts";
+import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
 
 const CECI_KEYS = [
   "modules",
@@ -77,8 +78,15 @@ function trimEnd(
   return { key, names, pos };
 }
 
-export function loadCeciPipeline(cwd: string, file: string, name: string, overrides: string[], warn: Warn): RunModel {
-  const yf = YamlFile.read(resolve(cwd, file), "ceci pipeline file");
+export function loadCeciPipeline(
+  cwd: string,
+  file: string,
+  name: string,
+  overrides: string[],
+  warn: Warn,
+  templateParams: string[] = [],
+): RunModel {
+  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams);
   const doc = { ...expectRecord(yf, [], yf.value ?? {}, "a ceci pipeline file") };
   warnUnknownKeys(yf, [], doc, CECI_KEYS, "pipeline file", warn);
   applyOverrides(doc, overrides);

@@ -242,6 +242,18 @@ export function loadRun(opts: LoadOptions): RunModel {
   };
 }
 
+/** ceci's `image:` and `volume:` of a stage entry: absent, null/empty (no container), or a string. */
+function containerKeys(pf: YamlFile, path: (string | number)[], s: Record<string, unknown>): Partial<StageEntry> {
+  const out: Partial<StageEntry> = {};
+  for (const key of ["image", "volume"] as const) {
+    if (!(key in s)) continue;
+    const v = s[key];
+    out[key] = v === null || v === "" ? null : expectString(pf, [...path, key], v, `'${key}'`);
+  }
+  if ("image" in s) out.imagePos = pf.pos([...path, "image"]);
+  return out;
+}
+
 export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn): StageEntry {
   const path = ["stages", j];
   if (typeof s === "string") s = { name: s };
@@ -285,6 +297,7 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
       1,
     ),
     nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
+    ...containerKeys(pf, path, s),
     pipelineFile: pf.path,
     pos: pf.pos(path),
   };

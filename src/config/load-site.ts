@@ -60,8 +60,16 @@ export function siteFromSections(
     siteRaw.python === undefined || siteRaw.python === null
       ? undefined
       : expectString(file, [...sitePath, "python"], siteRaw.python, "site python");
+  const text = (key: "image" | "volume") => {
+    const v = siteRaw[key];
+    return v === undefined || v === null || v === ""
+      ? undefined
+      : expectString(file, [...sitePath, key], v, `site ${key}`);
+  };
   return {
     name,
+    image: text("image"),
+    volume: text("volume"),
     launcher: srun ? "slurm" : "local",
     maxThreads,
     mpiCommand: typeof siteRaw.mpi_command === "string" ? siteRaw.mpi_command : srun ? "srun -u -n" : "mpirun -n",

@@ -17,8 +17,20 @@ export interface StageEntry {
   nprocessPos?: SourcePos;
   threadsPerProcess: number;
   nodes: number;
+  /** ceci's per-stage `image:` and `volume:` (null: given empty, i.e. none; absent: the site's). */
+  image?: string | null;
+  volume?: string | null;
+  imagePos?: SourcePos;
+  /** The container the stage runs in (its own image and volume, else the site's); set when the run loads. */
+  container?: StageContainer;
   pipelineFile: string;
   pos: SourcePos;
+}
+
+/** A container image to run a Python stage in, and the volume mapping it needs (`/host/path:/container/path`). */
+export interface StageContainer {
+  image: string;
+  volume?: string;
 }
 
 export interface ConfigValue {
@@ -46,6 +58,9 @@ export interface SiteModel {
   mpiCommand: string;
   /** Interpreter for Python stages named by the site (`python:` or `site.python`); LBG_PYTHON beats it. */
   python?: string;
+  /** ceci's site-wide `image:` and `volume:`: Python stages run in this container unless they say otherwise. */
+  image?: string;
+  volume?: string;
   file?: string;
   raw: Record<string, unknown>;
 }

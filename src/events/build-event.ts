@@ -24,8 +24,14 @@ export type BuildEvent =
   /** `resume: False`/`restart` (or --no-resume): every stage re-runs. Said once so nobody wonders why. */
   | { event: "restart-all"; reason: string }
   | { event: "stage-fresh"; stage: string }
-  /** A stage that would run (dry run) or is about to run, with its reasons. */
-  | { event: "stage-start"; stage: string; reasons: string[]; log: string; dryRun?: boolean }
+  /**
+   * A stage that would run (dry run) or is about to run, with its reasons. `command`: what runs it, as one
+   * shell-readable line — a Python stage's command line exactly as lbg executes it (environment assignments,
+   * the MPI launcher or srun step, the container command), or for a TypeScript stage, which runs inside an
+   * lbg worker process, `[lbg worker] <source file> <Class> --<tag>=<path> ... --config=<JSON>`
+   * (src/executors/command-line.ts).
+   */
+  | { event: "stage-start"; stage: string; reasons: string[]; log: string; command?: string; dryRun?: boolean }
   /** `superseded`: cancelled by `lbg watch` because an edit changed its fingerprint; it restarts at once. */
   | {
       event: "stage-end";

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { showCommand, tsCommandLine } from "./command-line.ts";
 import { exitReason, runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
@@ -98,6 +99,10 @@ export class LocalExecutor implements Executor {
       if (c.connected && c.exitCode === null && c.signalCode === null) return c;
     }
     return undefined;
+  }
+
+  commandLine(job: StageJob): string {
+    return job.kind === "command" ? showCommand(job) : tsCommandLine(job);
   }
 
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {

@@ -17,7 +17,8 @@ export interface Fingerprint {
   class: string;
   /**
    * Code fingerprint: source file (relative to the project root, absolute when outside it) → xxh64 of its
-   * content; for Python stages also `python-package:<top>` → the installed version of the stage's package.
+   * content; for Python stages also `python-package:<top>` → the installed version of the stage's package,
+   * and for a stage in a container `container:image` → the image name, `container:volume` → the volume.
    */
   code: Record<string, string>;
   /** Effective config of every declared option (canonical JSON order when hashed). */
@@ -38,6 +39,12 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   for (const src of node.meta.sources)
     code[src] = hashes.hash(isAbsolute(src) ? src : join(root, src))?.hash ?? "missing";
   Object.assign(code, node.meta.codeExtras);
+  // A container's image is the code that runs (and a volume can lay other code over it: `${PWD}:/opt/txpipe`).
+  const container = node.entry.container;
+  if (container) {
+    code["container:image"] = container.image;
+    if (container.volume) code["container:volume"] = container.volume;
+  }
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { LbgError } from "../config/lbg-error.ts";
+import { parseTemplateParams } from "../config/template-params.ts";
 import { findRoot } from "./find-root.ts";
 
 export interface RunRef {
@@ -15,6 +16,8 @@ export interface RunRef {
   /** For a ceci pipeline: its path as given. */
   ceciFile?: string;
   overrides: string[];
+  /** For a ceci pipeline: its `-t key=value` template parameters, as given (checked by parseTemplateParams). */
+  templateParams?: string[];
 }
 
 export function isPipelineFileArg(arg: string): boolean {
@@ -31,8 +34,14 @@ function ceciRunKey(rel: string): string {
   return `ceci-${readable}-${createHash("sha1").update(rel).digest("hex").slice(0, 8)}`;
 }
 
-export function resolveRunRef(arg: string, overrides: string[] = [], cwd = process.cwd()): RunRef {
+export function resolveRunRef(
+  arg: string,
+  overrides: string[] = [],
+  cwd = process.cwd(),
+  templateParams: string[] = [],
+): RunRef {
   if (isPipelineFileArg(arg)) {
+    parseTemplateParams(templateParams); // a malformed -t fails before anything loads
     const abs = resolve(cwd, arg);
     if (!existsSync(abs) || statSync(abs).isDirectory()) {
       throw new LbgError(
@@ -42,8 +51,14 @@ export function resolveRunRef(arg: string, overrides: string[] = [], cwd = proce
       );
     }
     const key = ceciRunKey(relative(cwd, abs));
-    return { root: cwd, name: key, ceciFile: arg, overrides };
+    return { root: cwd, name: key, ceciFile: arg, overrides, templateParams };
   }
+  if (templateParams.length > 0)
+    throw new LbgError(
+      `-t ${templateParams[0]}: template parameters apply to ceci pipeline files, not to run '${arg}'`,
+      { file: "-t" },
+      "ceci renders only its pipeline file as a Jinja2 template; lbg run files are not templates",
+    );
   if (overrides.length > 0)
     throw new LbgError(
       `unexpected argument '${overrides[0]}'`,

@@ -81,6 +81,9 @@ export function plainReporter(
       case "stage-start":
         if (e.dryRun) wouldRun++;
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
+        // A dry run shows what each stage would execute, as `ceci --dry-run` does (a real run puts it at the
+        // top of the stage's log).
+        if (e.dryRun && e.command) write(`    ${e.command}\n`);
         return;
       case "stage-end":
         if (e.status !== "succeeded") ended.set(e.stage, endedWords(e.superseded ? "superseded" : e.status));

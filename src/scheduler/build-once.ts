@@ -12,6 +12,7 @@ import { checkRunInputs, type LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { runBuild, tail, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { runScript } from "./run-script.ts";
+import { stageJobFor } from "./stage-job-for.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
 
 export interface BuildFlags {
@@ -33,7 +34,7 @@ export function validateBuild(p: LoadedProject, flags: BuildFlags): void {
   for (const f of forceSet)
     if (!p.graph.nodes.has(f))
       throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
-  checkRunInputs(p);
+  checkRunInputs(p, { allowMissing: flags.dryRun });
 }
 
 export interface BuildOutcome {
@@ -112,16 +113,21 @@ export async function buildOnce(
 
   if (flags.dryRun) {
     const predicted = predictRun(root, graph, records, hashes, forced);
+    const python = { env: p.python, configFile: run.mergedConfigFile };
     for (const s of predicted) {
       if (s.state === "fresh") emit({ event: "stage-fresh", stage: s.stage });
-      else
+      else {
+        const log = join(run.logDir, `${s.stage}.out`);
+        const job = stageJobFor(graph.nodes.get(s.stage)!, log, { run, python });
         emit({
           event: "stage-start",
           stage: s.stage,
           reasons: s.reasons,
-          log: relative(root, join(run.logDir, `${s.stage}.out`)),
+          log: relative(root, log),
+          command: deps.executor.commandLine(job),
           dryRun: true,
         });
+      }
     }
     return end({ ...zero, fresh: predicted.filter((s) => s.state === "fresh").length });
   }

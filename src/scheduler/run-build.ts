@@ -9,14 +9,14 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
-import type { Executor, StageJob } from "../executors/stage-job.ts";
+import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
-import { pythonStageJob } from "./python-command.ts";
 import type { PythonEnv } from "../stages/python-module-loader.ts";
+import { stageJobFor } from "./stage-job-for.ts";
 import { criticalPaths } from "./critical-path.ts";
 
 export interface BuildOptions {
@@ -55,36 +55,6 @@ export interface BuildSummary {
   cancelled: number;
   /** Of the cancelled stages, those cancelled as superseded (absent when none). */
   superseded?: number;
-}
-
-/** The executor's job for a stage: a TypeScript stage for the workers, or a Python stage's command line. */
-function stageJob(node: StageNode, log: string, o: BuildOptions): StageJob {
-  const { meta, entry } = node;
-  if (meta.kind === "python") {
-    if (!o.python) throw new Error(`stage ${node.name} is a Python stage but no Python environment was set up`);
-    return pythonStageJob(node, meta, {
-      python: o.python.env,
-      configFile: o.python.configFile,
-      mpiCommand: o.run.site.mpiCommand,
-      log,
-      cwd: o.run.root,
-    });
-  }
-  return {
-    kind: "ts",
-    instance: node.name,
-    className: meta.name,
-    bundle: meta.bundle,
-    exportName: meta.exportName,
-    inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
-    outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
-    config: node.config,
-    nprocess: entry.nprocess,
-    threadsPerProcess: entry.threadsPerProcess,
-    nodes: entry.nodes,
-    log,
-    cwd: o.run.root,
-  };
 }
 
 export function logPath(run: RunModel, stage: string): string {
@@ -186,7 +156,14 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     const slots = Math.min(node.entry.nprocess * node.entry.threadsPerProcess, o.jobs);
     freeSlots -= slots;
     const log = logPath(run, node.name);
-    emit({ event: "stage-start", stage: node.name, reasons: item.reasons, log: relative(root, log) });
+    const job = stageJobFor(node, log, o);
+    emit({
+      event: "stage-start",
+      stage: node.name,
+      reasons: item.reasons,
+      log: relative(root, log),
+      command: o.executor.commandLine(job),
+    });
     const started = Date.now();
     try {
       mkdirSync(dirname(log), { recursive: true });
@@ -216,8 +193,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     o.signal.addEventListener("abort", onBuildAbort);
     if (o.signal.aborted) stageAbort.abort();
     runningStages.set(node.name, { hash, abort: stageAbort });
-    const job = o.executor.run(stageJob(node, log, o), stageAbort.signal);
-    const p = job.then((outcome) => {
+    const p = o.executor.run(job, stageAbort.signal).then((outcome) => {
       o.signal.removeEventListener("abort", onBuildAbort);
       const supersedeAsked = !!runningStages.get(node.name)?.superseded;
       runningStages.delete(node.name);

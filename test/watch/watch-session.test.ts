@@ -15,6 +15,9 @@ class FakeExecutor implements Executor {
     if (job.kind === "ts") for (const out of Object.values(job.outputs)) writeFileSync(out, `${job.instance}\n`);
     return { status: "succeeded" };
   }
+  commandLine(job: StageJob): string {
+    return `fake ${job.instance}`;
+  }
   async close(): Promise<void> {}
 }
 
