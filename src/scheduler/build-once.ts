@@ -10,7 +10,8 @@ import type { Executor } from "../executors/stage-job.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { checkRunInputs, type LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
-import { runBuild, tail, type BuildControl, type BuildSummary } from "./run-build.ts";
+import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
+import { tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
 
