@@ -104,19 +104,16 @@ export type ConfigOf<S extends Pick<StageDeclarations, "config">> = {
 /** Tag → path, with exactly the tags a class declares. */
 export type TagPaths<T extends TagTypes> = { readonly [K in keyof T]: string };
 
-/** @deprecated until the stages are migrated: `StageContext<{ option: type }>`, the config stated twice. */
-type Declared<S> = S extends StageDeclarations ? S : { inputs: TagTypes; outputs: TagTypes; config: OptionSpecs };
-
-export interface StageContext<S = StageDeclarations> {
+export interface StageContext<S extends StageDeclarations = StageDeclarations> {
   /** Instance name (the pipeline's `name:`), which differs from the class name when a class is used twice. */
   instance: string;
   /** Input tag (unaliased, as the class declares it) → path of the file to read. */
-  inputs: TagPaths<Declared<S>["inputs"]>;
+  inputs: TagPaths<S["inputs"]>;
   /** Output tag (unaliased) → path to write. These are `inprogress_` paths: lbg renames them on success. */
-  outputs: TagPaths<Declared<S>["outputs"]>;
+  outputs: TagPaths<S["outputs"]>;
   /** Effective config: every declared option with its value, after --set > section > global > default,
    *  already through the class's `validate` hook. */
-  config: S extends StageDeclarations ? ConfigOf<S> : S;
+  config: ConfigOf<S>;
   /** MPI ranks and threads the pipeline gave this instance (a TypeScript stage is one process). */
   nprocess: number;
   threadsPerProcess: number;
@@ -130,8 +127,7 @@ export interface StageContext<S = StageDeclarations> {
  * Outputs must be deterministic: identical inputs and config must give byte-identical files, because
  * dependants stay fresh only when an upstream re-run reproduces its outputs (early cutoff).
  */
-// The type parameter is deprecated (the config stated a second time) and goes once the stages are migrated.
-export abstract class Stage<_Config = unknown> {
+export abstract class Stage {
   /** Registered stage name; defaults to the class name. */
   static stageName?: string;
   /** One paragraph shown by `lbg describe`. */

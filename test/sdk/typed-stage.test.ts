@@ -134,8 +134,14 @@ describe("types derived from the declarations", () => {
       option: [expect.stringMatching(/^Property 'sead' does not exist on type 'ConfigOf<typeof Split>'/)],
       type: ["Type 'number' is not assignable to type 'string'."],
       write: ["Cannot assign to 'training_catalog' because it is a read-only property."],
-      fileType: ["Class static side 'typeof Split' incorrectly extends base class static side 'typeof Stage'."],
-      optionType: ["Class static side 'typeof Split' incorrectly extends base class static side 'typeof Stage'."],
+      fileType: [
+        "Class static side 'typeof Split' incorrectly extends base class static side 'typeof Stage'.",
+        "Type 'typeof Split' does not satisfy the constraint 'StageDeclarations'.",
+      ],
+      optionType: [
+        "Class static side 'typeof Split' incorrectly extends base class static side 'typeof Stage'.",
+        "Type 'typeof Split' does not satisfy the constraint 'StageDeclarations'.",
+      ],
     });
   }, 60_000);
 });
