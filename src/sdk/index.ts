@@ -1,6 +1,6 @@
 // Public surface for stage authors: `import { Stage, type StageContext } from "#lbg/sdk"` (package.json
 // `imports`; the catalog functions are `#lbg/catalog`).
-export { Stage, FILE_TYPES, OptionError, outputFileName } from "./stage.ts";
+export { Stage, FILE_TYPES, OptionError } from "./stage.ts";
 export type {
   ConfigOf,
   FileType,

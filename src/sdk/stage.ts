@@ -140,12 +140,11 @@ export abstract class Stage {
    * not parse, a range): return the problems (or throw an OptionError). lbg calls it when a run loads
    * (`build`, `status`, `dag`, ...), before any stage runs, in a child process, with its answer cached by code
    * and config; and the worker calls it again just before `run`, so `run` can rely on what it checks.
-   * Declare it as `static validate(config: ConfigOf<typeof MyStage>)`.
+   * Declare it as `static validate(config: ConfigOf<typeof MyStage>)` (hence `any` here: each subclass
+   * narrows the parameter, as `run` narrows its context).
    */
-  // biome-ignore lint/suspicious/noExplicitAny: each subclass narrows the parameter to its own ConfigOf.
   static validate?: (config: any) => OptionProblem[] | undefined | void;
 
-  // biome-ignore lint/suspicious/noExplicitAny: each subclass narrows the context to its own StageContext.
   abstract run(ctx: StageContext<any>): Promise<void> | void;
 }
 
@@ -155,11 +154,5 @@ export interface StageClass extends StageDeclarations {
   readonly name: string;
   stageName?: string;
   doc?: string;
-  // biome-ignore lint/suspicious/noExplicitAny: any subclass's narrower hook is accepted.
   validate?: (config: any) => OptionProblem[] | undefined | void;
-}
-
-/** File name of an output: `<tag>.<suffix>`, or the bare tag for directories (ceci's make_name). */
-export function outputFileName(tag: string, type: FileType): string {
-  return type === "directory" ? tag : `${tag}.${type}`;
 }
