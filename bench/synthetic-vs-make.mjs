@@ -47,14 +47,14 @@ export function generate(dir) {
   writeFileSync(
     join(dir, "lbg_stages/count_step.ts"),
     `import { readFileSync, writeFileSync } from "node:fs";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { Stage, type StageContext } from "#lbg/sdk";
 /** Counts the lines of its two inputs. */
 export default class CountStep extends Stage {
   static inputs = { a: "txt", b: "txt" } as const;
   static outputs = { out: "txt" } as const;
-  run(ctx: StageContext) {
+  run(ctx: StageContext<typeof CountStep>) {
     const lines = (p: string) => readFileSync(p, "utf8").split("\\n").length;
-    writeFileSync(ctx.outputs.out!, \`\${lines(ctx.inputs.a!) + lines(ctx.inputs.b!)}\\n\`);
+    writeFileSync(ctx.outputs.out, \`\${lines(ctx.inputs.a) + lines(ctx.inputs.b)}\\n\`);
   }
 }
 `,

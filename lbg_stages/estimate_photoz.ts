@@ -9,8 +9,8 @@ import {
   rowCount,
   toFloat64,
   type TableSchema,
-} from "../src/catalog/index.ts";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+} from "#lbg/catalog";
+import { Stage, type StageContext } from "#lbg/sdk";
 import { KdTree } from "./lib/kdtree.ts";
 import { summariseNeighbours } from "./lib/knn-photoz.ts";
 import { BANDS } from "./lib/lsst.ts";
@@ -28,12 +28,7 @@ const OUTPUT_SCHEMA: TableSchema = {
   z_hi95: Float64Array,
 };
 
-interface Config {
-  kernel_width: number;
-  chunk_rows: number;
-}
-
-export default class EstimatePhotoz extends Stage<Config> {
+export default class EstimatePhotoz extends Stage {
   static doc =
     "Estimates photometric redshifts with the kNN model of TrainPhotoz (KD-tree search in colour space). " +
     "Non-detected magnitudes (NaN, ±inf, |m| ≥ the model's nondetect_val) get the model's 1σ limits, as in " +
@@ -52,7 +47,7 @@ export default class EstimatePhotoz extends Stage<Config> {
     chunk_rows: { type: "int", default: 100000, doc: "catalog rows read and processed per block (bounds memory)" },
   } as const;
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof EstimatePhotoz>): Promise<void> {
     const { kernel_width, chunk_rows } = ctx.config;
     const modelPath = ctx.inputs.photoz_model;
     const attrs = await readAttrs(modelPath, "model");

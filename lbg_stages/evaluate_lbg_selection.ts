@@ -9,16 +9,11 @@ import {
   writePng,
   writeYaml,
   type YamlValue,
-} from "../src/catalog/index.ts";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+} from "#lbg/catalog";
+import { Stage, type StageContext } from "#lbg/sdk";
 import { median } from "./lib/photoz-metrics.ts";
 
-interface Config {
-  target_redshifts: Record<string, number[]>;
-  redshift_column: string;
-}
-
-export default class EvaluateLBGSelection extends Stage<Config> {
+export default class EvaluateLBGSelection extends Stage {
   static doc =
     "For each sample (bin) of the TXPipe-style tomography catalog of SelectLBGColorCuts and its target " +
     "redshift range [z_min, z_max) from " +
@@ -40,7 +35,7 @@ export default class EvaluateLBGSelection extends Stage<Config> {
     },
   } as const;
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof EvaluateLBGSelection>): Promise<void> {
     const { target_redshifts, redshift_column } = ctx.config;
     const truth = await readColumns(ctx.inputs.photometry_catalog, "photometry", ["id", redshift_column]);
     const tomo = await readColumns(ctx.inputs.tomography_catalog, "tomography", ["id", "bin"]);

@@ -1,18 +1,11 @@
 // EvaluatePhotoz: quality of photo-z estimates against the true redshifts of the test set.
-import { Plot, PALETTE, readColumns, toFloat64, writePng, writeYaml, type YamlValue } from "../src/catalog/index.ts";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { Plot, PALETTE, readColumns, toFloat64, writePng, writeYaml, type YamlValue } from "#lbg/catalog";
+import { Stage, type StageContext } from "#lbg/sdk";
 import { photozMetrics } from "./lib/photoz-metrics.ts";
-
-interface Config {
-  point_estimate: string;
-  redshift_column: string;
-  outlier_threshold: number;
-  z_bins: number[];
-}
 
 const POINT_ESTIMATES = ["z_mode", "z_mean", "z_median"];
 
-export default class EvaluatePhotoz extends Stage<Config> {
+export default class EvaluatePhotoz extends Stage {
   static doc =
     "Compares photo-z estimates (test_photoz, group photoz) with true redshifts (test_catalog, group " +
     "photometry), matched by id. photoz_metrics (YAML): count, bias = median Δz, sigma_nmad = 1.4826 · " +
@@ -32,7 +25,7 @@ export default class EvaluatePhotoz extends Stage<Config> {
     },
   } as const;
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof EvaluatePhotoz>): Promise<void> {
     const { point_estimate, redshift_column, outlier_threshold, z_bins } = ctx.config;
     if (!POINT_ESTIMATES.includes(point_estimate)) {
       throw new Error(`point_estimate must be one of ${POINT_ESTIMATES.join(", ")}, got ${point_estimate}`);

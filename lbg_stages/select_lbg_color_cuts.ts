@@ -1,7 +1,7 @@
 // SelectLBGColorCuts: label Lyman-break-galaxy candidates with colour–magnitude cuts, one sample per entry
 // of `color_mag_cuts`. Cuts are parsed by lib/cut-expression.ts (no eval).
-import { iterateChunks, openTableWriter, rowCount, writeArrays } from "../src/catalog/index.ts";
-import { OptionError, Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";
+import { iterateChunks, openTableWriter, rowCount, writeArrays } from "#lbg/catalog";
+import { OptionError, type ConfigOf, Stage, type OptionProblem, type StageContext } from "#lbg/sdk";
 import { parseCut, shorten, type Cut } from "./lib/cut-expression.ts";
 import { BANDS, MAG_COLUMNS } from "./lib/lsst.ts";
 import {
@@ -10,13 +10,7 @@ import {
   limitsByBand,
   NONDETECTION_OPTIONS,
   nondetectionProblems,
-  type NondetectionConfig,
 } from "./lib/nondetections.ts";
-
-interface Config extends NondetectionConfig {
-  color_mag_cuts: Record<string, string[]>;
-  chunk_rows: number;
-}
 
 /**
  * Default samples: the LBG team's g- and r-dropout cuts (lbg-pipelines, configs/pipelines/
@@ -63,7 +57,7 @@ export function parseSampleCuts(cuts: unknown): { name: string; cuts: Cut[] }[] 
   });
 }
 
-export default class SelectLBGColorCuts extends Stage<Config> {
+export default class SelectLBGColorCuts extends Stage {
   static doc =
     "Selects Lyman-break-galaxy samples with colour–magnitude cuts over the magnitudes u g r i z y, into a " +
     "TXPipe lens tomography file: group `tomography` with `bin` (int32: the index of the first sample, in " +
@@ -86,12 +80,12 @@ export default class SelectLBGColorCuts extends Stage<Config> {
   } as const;
 
   /** Malformed cuts or limits are config errors when the run loads, before SimulateCatalog or anything runs. */
-  static validate(config: Config): OptionProblem[] {
+  static validate(config: ConfigOf<typeof SelectLBGColorCuts>): OptionProblem[] {
     parseSampleCuts(config.color_mag_cuts);
     return nondetectionProblems(config);
   }
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof SelectLBGColorCuts>): Promise<void> {
     const samples = parseSampleCuts(ctx.config.color_mag_cuts);
     const limits = limitsByBand(ctx.config.mag_limits);
     const replaced = BANDS.map(() => 0);

@@ -1,27 +1,17 @@
 // SimulateCatalog: a seeded mock galaxy catalog with LSST ugrizy photometry (lib/mock-catalog.ts draws it:
 // lib/galaxy-population.ts for the population, lib/sed.ts for spectra and the Lyman break, lib/lsst.ts for
 // the error model). This file validates options and writes the two catalogs.
-import { takeRows, writeTable, type Table } from "../src/catalog/index.ts";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { takeRows, writeTable, type Table } from "#lbg/catalog";
+import { Stage, type StageContext } from "#lbg/sdk";
 import { BANDS } from "./lib/lsst.ts";
 import { simulateMock } from "./lib/mock-catalog.ts";
 import { Random } from "./lib/random.ts";
-
-interface Config {
-  n_objects: number;
-  seed: number;
-  n_years: number;
-  mag_limit: number;
-  spec_mag_limit: number;
-  z_max: number;
-  sed_scatter: number;
-}
 
 /** Sky patch of the mock (degrees), inside the DESC DC2 footprint. */
 const RA_RANGE: [number, number] = [50, 60];
 const DEC_RANGE: [number, number] = [-40, -30];
 
-export default class SimulateCatalog extends Stage<Config> {
+export default class SimulateCatalog extends Stage {
   static doc =
     "Mock galaxy catalog: red and blue galaxies with their own Schechter luminosity functions in flat ΛCDM " +
     "to z_max, ugrizy magnitudes from five SED templates (elliptical … starburst) with the 4000 Å break, the " +
@@ -46,7 +36,7 @@ export default class SimulateCatalog extends Stage<Config> {
     },
   } as const;
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof SimulateCatalog>): Promise<void> {
     const cfg = ctx.config;
     for (const key of ["n_years", "mag_limit", "spec_mag_limit", "z_max", "sed_scatter"] as const) {
       if (!Number.isFinite(cfg[key])) throw new Error(`${key} must be a number, got ${cfg[key]}`);

@@ -1,14 +1,9 @@
 // SplitCatalog: a seeded random split of the spectroscopic catalog into training and test sets.
-import { readColumns, tableLength, takeRows, writeTable, type Table } from "../src/catalog/index.ts";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { readColumns, tableLength, takeRows, writeTable, type Table } from "#lbg/catalog";
+import { Stage, type StageContext } from "#lbg/sdk";
 import { Random } from "./lib/random.ts";
 
-interface Config {
-  train_fraction: number;
-  seed: number;
-}
-
-export default class SplitCatalog extends Stage<Config> {
+export default class SplitCatalog extends Stage {
   static doc =
     "Splits the spectroscopic catalog (group photometry, every column) into training and test sets: a seeded " +
     "random choice of round(train_fraction × n) objects trains, the rest test; both keep the input row order.";
@@ -19,7 +14,7 @@ export default class SplitCatalog extends Stage<Config> {
     seed: { type: "int", default: 42, doc: "random seed of the split" },
   } as const;
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof SplitCatalog>): Promise<void> {
     const { train_fraction, seed } = ctx.config;
     if (!(train_fraction >= 0 && train_fraction <= 1))
       throw new Error(`train_fraction must be in [0, 1], got ${train_fraction}`);

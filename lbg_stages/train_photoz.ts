@@ -1,24 +1,17 @@
 // TrainPhotoz: the "training" of a k-nearest-neighbour photo-z is storing the training set in feature space.
-import { readColumns, toFloat64, writeTable } from "../src/catalog/index.ts";
-import { Stage, type OptionProblem, type StageContext } from "../src/sdk/index.ts";
+import { readColumns, toFloat64, writeTable } from "#lbg/catalog";
+import { type ConfigOf, Stage, type OptionProblem, type StageContext } from "#lbg/sdk";
 import {
   describeReplaced,
   detectedMagnitudes,
   limitsByBand,
   NONDETECTION_OPTIONS,
   nondetectionProblems,
-  type NondetectionConfig,
 } from "./lib/nondetections.ts";
 import { BANDS } from "./lib/lsst.ts";
 import { buildFeatures, FEATURE_NAMES, MAG_COLUMNS, N_FEATURES } from "./lib/photoz-features.ts";
 
-interface Config extends NondetectionConfig {
-  k: number;
-  magnitude_weight: number;
-  redshift_column: string;
-}
-
-export default class TrainPhotoz extends Stage<Config> {
+export default class TrainPhotoz extends Stage {
   static doc =
     "Trains a k-nearest-neighbour photo-z estimator in colour space (u−g, g−r, r−i, i−z, z−y and a scaled " +
     "i magnitude). Non-detected magnitudes (NaN, ±inf, |m| ≥ nondetect_val) get their band's 1σ limit from " +
@@ -42,16 +35,15 @@ export default class TrainPhotoz extends Stage<Config> {
     ...NONDETECTION_OPTIONS,
   } as const;
 
-  static validate(config: Config): OptionProblem[] {
+  static validate(config: ConfigOf<typeof TrainPhotoz>): OptionProblem[] {
     const problems = nondetectionProblems(config);
     if (!(Number.isInteger(config.k) && config.k >= 1))
       problems.unshift({ option: "k", message: `must be a positive integer, got ${config.k}` });
     return problems;
   }
 
-  async run(ctx: StageContext<Config>): Promise<void> {
+  async run(ctx: StageContext<typeof TrainPhotoz>): Promise<void> {
     const { k, magnitude_weight, redshift_column, nondetect_val } = ctx.config;
-    if (!(Number.isInteger(k) && k >= 1)) throw new Error(`k must be a positive integer, got ${k}`);
     const limits = limitsByBand(ctx.config.mag_limits);
     const table = await readColumns(ctx.inputs.training_catalog, "photometry", [...MAG_COLUMNS, redshift_column]);
     const redshift = toFloat64(table[redshift_column]);

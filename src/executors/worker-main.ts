@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import { introspect } from "../stages/introspect-main.ts";
+import { type RunnableClass, runStage } from "../stages/run-stage.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
@@ -31,14 +32,10 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
         ? ` in Slurm step ${process.env.SLURM_JOB_ID}.${process.env.SLURM_STEP_ID}`
         : "";
     writeSync(fd, `Executing stage: ${job.instance} (${job.className})${step} @ ${new Date().toISOString()}\n`);
-    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<
-      string,
-      new () => { run(ctx: unknown): unknown }
-    >;
+    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<string, RunnableClass | undefined>;
     const Cls = mod[job.exportName];
     if (typeof Cls !== "function") throw new Error(`${job.bundle} no longer exports ${job.exportName}`);
-    const stage = new Cls();
-    await stage.run({
+    await runStage(Cls, {
       instance: job.instance,
       inputs: job.inputs,
       outputs: job.outputs,

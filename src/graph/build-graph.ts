@@ -2,7 +2,7 @@
 // cycles (named), two producers of one tag, inputs nobody provides, tags both produced and given as run
 // inputs, aliases to tags the class lacks, output paths that would leave output_dir or that two outputs share
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
-// Python class that is not parallel.
+// Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning.
 import { isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
@@ -90,6 +90,16 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         `stage '${entry.name}' has nprocess: ${entry.nprocess}, but class ${meta.name} is not parallel (parallel = False)`,
         entry.nprocessPos ?? entry.pos,
         "remove nprocess (or set it to 1): the class runs as one process",
+      );
+    }
+    if (meta.kind === "ts" && entry.nprocess > 1) {
+      // Nothing fails, but the user may expect MPI ranks: a TypeScript stage is one process (ctx.nprocess says N).
+      warn(
+        new LbgError(
+          `stage '${entry.name}' has nprocess: ${entry.nprocess}, but class ${meta.name} is a TypeScript stage, which runs as one process`,
+          entry.nprocessPos ?? entry.pos,
+          "for several cores set threads_per_process (it reserves as many slots); nprocess only reaches the stage as ctx.nprocess",
+        ),
       );
     }
     const cfg = effectiveConfig(entry, meta, run.stageConfig, sets, warn);

@@ -12,6 +12,9 @@ export type StagePlan =
   | { state: "stale"; reasons: string[]; fingerprint: Fingerprint; hash: string }
   | { state: "missing-input"; missing: { tag: string; path: string }[] };
 
+/** A stage that must run, with why and the fingerprint its record will carry. */
+export type StalePlan = Extract<StagePlan, { state: "stale" }>;
+
 /** `forced` is the reason to re-run regardless (--force, resume: restart), or undefined. */
 export function planStage(
   root: string,

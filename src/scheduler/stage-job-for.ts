@@ -1,26 +1,30 @@
 // The executor's job for a stage: a TypeScript stage for the workers, or a Python stage's command line.
 // Used to run a stage, and by a dry run to show what would run.
-import type { RunModel } from "../config/run-model.ts";
 import type { StageJob } from "../executors/stage-job.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { PythonEnv } from "../stages/python-module-loader.ts";
 import { pythonStageJob } from "./python-command.ts";
 
-export function stageJobFor(
-  node: StageNode,
-  log: string,
-  o: { run: RunModel; python?: { env: PythonEnv; configFile: string } },
-): StageJob {
+export interface JobSetting {
+  root: string;
+  mpiCommand: string;
+  /** The site's name: which container tool wraps a stage with an image (container-command.ts). */
+  siteName: string;
+  /** For Python stages: the interpreter and the merged stage config file passed as --config. */
+  python?: { env: PythonEnv; configFile: string };
+}
+
+export function stageJobFor(node: StageNode, log: string, s: JobSetting): StageJob {
   const { meta, entry } = node;
   if (meta.kind === "python") {
-    if (!o.python) throw new Error(`stage ${node.name} is a Python stage but no Python environment was set up`);
+    if (!s.python) throw new Error(`stage ${node.name} is a Python stage but no Python environment was set up`);
     return pythonStageJob(node, meta, {
-      python: o.python.env,
-      configFile: o.python.configFile,
-      mpiCommand: o.run.site.mpiCommand,
-      siteName: o.run.site.name,
+      python: s.python.env,
+      configFile: s.python.configFile,
+      mpiCommand: s.mpiCommand,
+      siteName: s.siteName,
       log,
-      cwd: o.run.root,
+      cwd: s.root,
     });
   }
   return {
@@ -38,6 +42,6 @@ export function stageJobFor(
     threadsPerProcess: entry.threadsPerProcess,
     nodes: entry.nodes,
     log,
-    cwd: o.run.root,
+    cwd: s.root,
   };
 }

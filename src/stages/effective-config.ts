@@ -23,7 +23,6 @@ export interface EffectiveConfig {
 }
 
 function typeOk(spec: OptionSpec, v: unknown): boolean {
-  if (v === null) return true; // ceci accepts None for any option
   switch (spec.type) {
     case "int":
       return typeof v === "number" && Number.isInteger(v);
@@ -96,9 +95,10 @@ export function effectiveConfig(
     if (set) chosen = { value: set.value, pos: { file: `--set ${set.text}` } };
     else if (section.has(key)) chosen = section.get(key)!;
     else if (cfg.global.has(key)) chosen = cfg.global.get(key)!;
-    // For a Python stage a null value is no value, as in ceci's set_config: the default, or for a required
-    // option an error here — before anything runs — instead of the stage's "Missing configuration option".
-    if (chosen === undefined || (meta.kind === "python" && chosen.value === null)) {
+    // A null value is no value, as in ceci's set_config: the default, or for a required option an error here
+    // — before anything runs — instead of a Python stage's "Missing configuration option" (or a TypeScript
+    // stage handed null for an option its declared type says is a number).
+    if (chosen === undefined || chosen.value === null) {
       if (optionRequired(spec)) {
         const hint = `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`;
         if (chosen)

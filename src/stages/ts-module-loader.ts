@@ -1,12 +1,15 @@
 // Finds TypeScript stage classes in a project folder (`modules: lbg_stages` → `<root>/lbg_stages/*.ts`).
 //
-// Each stage file is bundled with esbuild (npm packages stay external) into `.cache/bundles/<file>-<hash>.mjs`
-// (<hash>: xxh64 of the bundle's code) and introspected in a child process. The result is cached per file in
+// Each stage file is bundled with esbuild (npm packages stay external; `#lbg/sdk`-style imports are resolved
+// through package.json's `imports` and bundled) into `.cache/bundles/<file>-<hash>.mjs` (<hash>: xxh64 of the
+// bundle's code) and introspected in a child process. The result is cached per file in
 // `.cache/stages/<file>.json`:
-//   { "format": 3, "sources": { "<rel path>": "<xxh64>" }, "classes": [StageMeta...] | null, "error": string | null,
-//     "sum": "<xxh64 of this JSON without sum>" }
-// `sources` are the file and every local file it imports (esbuild's metafile); while their content hashes
-// (through the stat cache, so usually without reading them) are unchanged, nothing is bundled or imported.
+//   { "format": 4, "sources": { "<rel path>": "<xxh64>" }, "resolution": { "package.json": "<xxh64>" },
+//     "classes": [StageMeta...] | null, "error": string | null, "sum": "<xxh64 of this JSON without sum>" }
+// `sources` are the file and every local file it imports (esbuild's metafile; they make the code fingerprint);
+// `resolution` the project's package.json, whose `imports` decide which files those are. While the content
+// hashes of both (through the stat cache, so usually without reading them) are unchanged, nothing is bundled
+// or imported.
 // Damage to either cache costs a rebuild of the entry, never a failed build: an entry whose `sum` does not
 // match, or whose bundle's content no longer has the hash in its name (checked through the stat cache too),
 // is bundled and introspected again.
@@ -14,6 +17,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { suggest } from "../config/lbg-error.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
@@ -21,13 +25,15 @@ import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
 import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
 
-// 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`.
-const FORMAT = 3;
+// 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
+const FORMAT = 4;
+const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
 interface CacheEntry {
   format: number;
   sources: Record<string, string>;
+  resolution: Record<string, string>;
   classes: StageMeta[] | null;
   error: string | null;
 }
@@ -83,8 +89,8 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
   try {
     const { sum, ...e } = JSON.parse(readFileSync(p, "utf8")) as CacheEntry & { sum?: string };
     if (e.format !== FORMAT || sum !== hashStringWith(hashes.h, JSON.stringify(e))) return undefined;
-    for (const [rel, h] of Object.entries(e.sources)) {
-      if (hashes.hash(join(root, rel))?.hash !== h) return undefined;
+    for (const [rel, h] of [...Object.entries(e.sources), ...Object.entries(e.resolution)]) {
+      if ((hashes.hash(join(root, rel))?.hash ?? "missing") !== h) return undefined;
     }
     if (e.classes && e.classes.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
@@ -125,6 +131,7 @@ async function bundleAndIntrospect(
   mkdirSync(bundleDir, { recursive: true });
   const results: FileStages[] = [];
   const pending: { file: string; bundle: string; sources: Record<string, string> }[] = [];
+  const resolution = { "package.json": hashes.hash(join(root, "package.json"))?.hash ?? "missing" };
   for (const file of files) {
     const rel = relative(root, file);
     try {
@@ -168,7 +175,12 @@ async function bundleAndIntrospect(
       const error = `${where}${first?.text ?? (e as Error).message}`;
       // A file that does not compile is cached against its own hash so a no-op does not retry it.
       const h = hashes.hash(file);
-      writeEntry(root, file, { format: FORMAT, sources: h ? { [rel]: h.hash } : {}, classes: null, error }, hashes);
+      writeEntry(
+        root,
+        file,
+        { format: FORMAT, sources: h ? { [rel]: h.hash } : {}, resolution, classes: null, error },
+        hashes,
+      );
       results.push({ file, classes: [], error });
     }
   }
@@ -185,6 +197,7 @@ async function bundleAndIntrospect(
         entry = {
           format: FORMAT,
           sources: p.sources,
+          resolution,
           classes: null,
           error: `${rel}: failed to load: ${r?.error ?? "no answer from the introspection process"}`,
         };
@@ -195,9 +208,15 @@ async function bundleAndIntrospect(
             throw new Error(
               `defines ${classes.length} stage classes (${classes.map((c) => c.name).join(", ")}); put one stage class per file`,
             );
-          entry = { format: FORMAT, sources: p.sources, classes, error: null };
+          entry = { format: FORMAT, sources: p.sources, resolution, classes, error: null };
         } catch (e) {
-          entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: ${(e as Error).message}` };
+          entry = {
+            format: FORMAT,
+            sources: p.sources,
+            resolution,
+            classes: null,
+            error: `${rel}: ${(e as Error).message}`,
+          };
         }
       }
       writeEntry(root, p.file, entry, hashes);
@@ -250,6 +269,9 @@ function validateClass(
   for (const [k, o] of Object.entries(options)) {
     if (!o || typeof o !== "object" || !OPTION_TYPES.includes(o.type))
       throw new Error(`${c.name}.config.${k}: type must be one of ${OPTION_TYPES.join(", ")}`);
+    // `as const` keeps TypeScript from catching a misspelt key, which would silently make the option required.
+    const odd = Object.keys(o).find((key) => !SPEC_KEYS.includes(key));
+    if (odd) throw new Error(`${c.name}.config.${k}: unknown key '${odd}' (${suggest(odd, SPEC_KEYS, "keys")})`);
   }
   return {
     name: c.name,
