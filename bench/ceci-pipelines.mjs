@@ -137,10 +137,10 @@ function main() {
     return { ms, python: py.reduce((a, b) => a + b, 0), processes: py.length };
   };
 
+  const t = { ceci: [], dagCold: [], statusCold: [], dagWarm: [], statusWarm: [], dagColdPython: [] };
   try {
     console.log(`ceci-pipelines: ${PIPELINE} (${nStages} stages), from ${TXPIPE}; cold ×${COLD}, warm ×${WARM}`);
     spawnSync(process.execPath, [LBG, "--version"], { env }); // compile lbg's bundle before timing anything
-    const t = { ceci: [], dagCold: [], statusCold: [], dagWarm: [], statusWarm: [], dagColdPython: [] };
     let pyProcs = 0;
     for (let i = 0; i < COLD; i++) {
       t.ceci.push(ceci());
@@ -184,6 +184,7 @@ function main() {
     );
     return 0;
   } catch (e) {
+    if (t.ceci.length) console.log(`  ceci --dry-run             ${sec(median(t.ceci))}`);
     console.log(`ceci-pipelines: FAILED: ${e.message}`);
     return 1;
   } finally {
