@@ -54,8 +54,7 @@ function workdir(pipe) {
   for (const d of ["examples", "submodules"])
     if (existsSync(join(TXPIPE, d))) symlinkSync(join(TXPIPE, d), join(dir, d));
   mkdirSync(join(dir, "data/example/rail-bpz-inputs"), { recursive: true });
-  for (const f of existsSync(join(TXPIPE, "data")) ? readdirSync(join(TXPIPE, "data")) : [])
-    if (!existsSync(join(dir, "data", f))) symlinkSync(join(TXPIPE, "data", f), join(dir, "data", f));
+  if (existsSync(join(TXPIPE, "data"))) linkTree(join(TXPIPE, "data"), join(dir, "data"));
   for (const v of Object.values(pipe.inputs ?? {})) {
     if (typeof v !== "string" || /^none$/i.test(v) || v.startsWith("/")) continue;
     const p = join(dir, v);
@@ -65,6 +64,17 @@ function workdir(pipe) {
     else mkdirSync(p, { recursive: true });
   }
   return dir;
+}
+
+/** Folders recreated, files symlinked, so that placeholders never land in the TXPipe checkout. */
+function linkTree(src, dst) {
+  mkdirSync(dst, { recursive: true });
+  for (const e of readdirSync(src, { withFileTypes: true })) {
+    const s = join(src, e.name);
+    const d = join(dst, e.name);
+    if (e.isDirectory()) linkTree(s, d);
+    else if (!existsSync(d)) symlinkSync(s, d);
+  }
 }
 
 function main() {
