@@ -12,6 +12,11 @@ const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");
 
+/**
+ * @param {string} dir
+ * @param {import("node:crypto").Hash} h
+ * @returns {import("node:crypto").Hash}
+ */
 function hashSources(dir, h, prefix = "") {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, e.name);
@@ -21,7 +26,9 @@ function hashSources(dir, h, prefix = "") {
   return h;
 }
 
-/** The stat of every source file (and package.json), as one string: cheap to compare at every start. */
+/** The stat of every source file (and package.json), as one string: cheap to compare at every start.
+ *  @param {string} dir
+ *  @returns {string} */
 function statSources(dir, prefix = "") {
   let s = "";
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -15,7 +15,7 @@ export async function openParquetTableWriter(path: string, schema: TableSchema):
   const group: RowBuffer = new RowBuffer(entries, ROW_GROUP_ROWS, (n) => {
     const columnData = entries.map(([name], k) => ({
       name,
-      data: physicalValues(group.columns[k]!.subarray(0, n)) as any,
+      data: physicalValues(group.columns[k]!.subarray(0, n)),
     }));
     pq.write({ columnData, rowGroupSize: ROW_GROUP_ROWS });
   });

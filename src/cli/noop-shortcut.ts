@@ -90,7 +90,13 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
 /** Collects a normal build's events, to tell afterwards whether it was a pure no-op worth a stamp. */
 export function noopRecorder(emit: EventSink): { emit: EventSink; events: BuildEvent[] } {
   const events: BuildEvent[] = [];
-  return { events, emit: (e) => (events.push(e), emit(e)) };
+  return {
+    events,
+    emit: (e) => {
+      events.push(e);
+      emit(e);
+    },
+  };
 }
 
 /** After a normal build: writes the stamp when every stage was found fresh and nothing else happened. */

@@ -186,7 +186,7 @@ export function loadRun(opts: LoadOptions): RunModel {
         "pipeline 'stages' must be a list of stage entries",
         "each entry: `- name: StageName`",
       );
-    p.stages.forEach((s, j) => stages.push(parseStageEntry(pf, s, j, warn)));
+    for (const [j, s] of p.stages.entries()) stages.push(parseStageEntry(pf, s, j, warn));
   });
 
   const seen = new Map<string, StageEntry>();

@@ -63,7 +63,8 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     ok: true,
     fingerprint,
     get hash() {
-      return (hash ??= hashes.h.h64ToString(canonicalJson(fingerprint)));
+      hash ??= hashes.h.h64ToString(canonicalJson(fingerprint));
+      return hash;
     },
   };
 }

@@ -89,7 +89,7 @@ export function plainReporter(
         else if (e.status === "cancelled") write(`cancel   ${e.stage}  ${formatSeconds(e.seconds)}\n`);
         else {
           write(`FAILED   ${e.stage}  ${formatSeconds(e.seconds)}${e.error ? `: ${e.error}` : ""}\n`);
-          if (e.logTail && e.logTail.length) {
+          if (e.logTail?.length) {
             write(`  log: ${e.log} (last lines)\n`);
             for (const l of e.logTail) write(`  | ${l}\n`);
           }

@@ -86,7 +86,7 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
     for (const [rel, h] of Object.entries(e.sources)) {
       if (hashes.hash(join(root, rel))?.hash !== h) return undefined;
     }
-    if (e.classes && e.classes.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
+    if (e.classes?.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
   } catch {
     return undefined;
@@ -181,7 +181,7 @@ async function bundleAndIntrospect(
       const r = found.find((x) => x.bundle === p.bundle);
       const rel = relative(root, p.file);
       let entry: CacheEntry;
-      if (!r || !r.ok) {
+      if (!r?.ok) {
         entry = {
           format: FORMAT,
           sources: p.sources,

@@ -53,6 +53,7 @@ export function FinishedRow({ row, nameWidth }: { row: StageRow; nameWidth: numb
         <Text wrap="truncate-end" dimColor>{`    log: ${row.log}${tail.length ? " (last lines)" : ""}`}</Text>
       ) : null}
       {tail.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a finished row's tail never changes, and lines may repeat
         <Text key={i} wrap="truncate-end">
           <Text color="red">{"    │ "}</Text>
           {cleanLine(l)}

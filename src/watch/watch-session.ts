@@ -146,7 +146,8 @@ export class WatchSession {
     const forceNext = this.forceNext?.filter((s) => p.graph.nodes.has(s));
     const flags = { ...this.o.flags, force: forceNext?.length ? forceNext : this.o.flags.force };
     this.forceNext = undefined;
-    const abort = (this.buildAbort = new AbortController());
+    const abort = new AbortController();
+    this.buildAbort = abort;
     if (this.o.signal.aborted) abort.abort();
     const failed: string[] = [];
     const emit: EventSink = (e) => {
@@ -237,7 +238,7 @@ export class WatchSession {
       newStageIn: new Set(was.newStageIn),
       anythingIn: new Set(was.anythingIn),
     };
-    if (e.pos?.file && e.pos.file.startsWith("/")) t.files.add(e.pos.file);
+    if (e.pos?.file?.startsWith("/")) t.files.add(e.pos.file);
     for (const d of ["configs", "lbg_stages"]) t.anythingIn.add(join(this.o.ref.root, d));
     await this.watched.set(t);
   }

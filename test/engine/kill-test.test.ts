@@ -37,7 +37,10 @@ function outputsOf(p: TempProject): Record<string, string> {
 
 function rng(seed: number): () => number {
   let a = seed;
-  return () => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    return a / 2 ** 32;
+  };
 }
 
 describe(`kill test (${RUN})`, () => {

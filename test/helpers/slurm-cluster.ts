@@ -25,7 +25,6 @@ export function ensureSlurmInstalled(): string | undefined {
 export class SlurmCluster {
   readonly dir = mkdtempSync(join(tmpdir(), "lbg-slurm-"));
   readonly conf = join(this.dir, "slurm.conf");
-  private pids: number[] = [];
 
   /** Environment for Slurm commands run by tests and by lbg: they must find this cluster's config. */
   get env(): Record<string, string> {

@@ -58,7 +58,7 @@ describe.skipIf(!havePython)("config of Python stages", () => {
   });
 
   it("an output-name override goes into the --<tag> flag only, not into the merged config the stage reads", () => {
-    p.write(PIPE, p.read(PIPE).replace(/  - name: PyFail[^]*$/, ""));
+    p.write(PIPE, p.read(PIPE).replace(/  - name: PyFail[\s\S]*$/, ""));
     p.write(CFG, p.read(CFG).replace("  factor: 3\n", "  factor: 3\n  scaled: custom_scaled.txt\n"));
     const r = p.build("mixed", [], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
