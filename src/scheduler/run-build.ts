@@ -8,8 +8,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
-import type { BuildEvent, EventSink } from "../events/build-event.ts";
-import type { Executor, StageJob } from "../executors/stage-job.ts";
+import type { EventSink, StageEnd } from "../events/build-event.ts";
+import type { Executor, JobOutcome, StageJob } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage } from "../plan/plan-stage.ts";
@@ -148,6 +148,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       sum.ok = false;
       done.add(name);
       const m = plan.missing[0]!;
+      const path = relative(root, m.path);
       emit({
         event: "stage-end",
         stage: name,
@@ -155,7 +156,8 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
         seconds: 0,
         outputs: [],
         log: relative(root, logPath(run, name)),
-        error: `input '${m.tag}' is missing: ${relative(root, m.path)}`,
+        error: `input '${m.tag}' is missing: ${path}`,
+        reason: { kind: "missing-input", tag: m.tag, path },
       });
       onFailure(name);
     } else {
@@ -207,6 +209,7 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
         outputs: [],
         log: relative(root, log),
         error: (e as Error).message,
+        reason: { kind: "io-error" },
       });
       onFailure(node.name);
       return;
@@ -223,35 +226,39 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       runningStages.delete(node.name);
       freeSlots += slots;
       const seconds = (Date.now() - started) / 1000;
-      const end = (
-        status: "succeeded" | "failed" | "cancelled",
-        error?: string,
-      ): Extract<BuildEvent, { event: "stage-end" }> => ({
+      const superseded = outcome.status === "cancelled" && supersedeAsked && !o.signal.aborted;
+      const end = (r: JobOutcome): StageEnd => ({
         event: "stage-end",
         stage: node.name,
-        status,
+        status: r.status,
         seconds,
         log: relative(root, log),
-        error,
-        outputs: status === "succeeded" ? node.outputs.map((x) => relative(root, x.path)) : [],
-        logTail: status === "failed" ? tail(log) : undefined,
-        ...(status === "cancelled" && supersedeAsked && !o.signal.aborted ? { superseded: true as const } : {}),
+        outputs: r.status === "succeeded" ? node.outputs.map((x) => relative(root, x.path)) : [],
+        ...(r.status === "failed" ? { error: r.error, reason: r.reason, logTail: tail(log) } : {}),
+        ...(r.status === "cancelled"
+          ? { reason: { kind: "cancelled", by: superseded ? "edit" : "interrupt" } as const }
+          : {}),
+        ...(superseded ? { superseded: true as const } : {}),
       });
       let result = outcome;
       if (outcome.status === "succeeded") {
         try {
           const f = finishStage(root, node, fingerprint, hash, started, hashes, o.records);
-          if (!f.ok) result = { status: "failed", error: f.error };
+          if (!f.ok) result = { status: "failed", error: f.error, reason: f.reason };
           else for (const w of f.warnings) emit({ event: "warning", message: w });
         } catch (e) {
-          result = { status: "failed", error: `could not put outputs in place: ${(e as Error).message}` };
+          result = {
+            status: "failed",
+            error: `could not put outputs in place: ${(e as Error).message}`,
+            reason: { kind: "io-error" },
+          };
         }
       }
       if (result.status !== "succeeded") {
         removeInprogress(node);
         if (node.meta.kind === "python") restorePrevious(node);
       } // on success finishStage has already dropped the outputs it set aside
-      const ended = end(result.status, result.error);
+      const ended = end(result);
       emit(ended);
       if (result.status === "succeeded") {
         sum.succeeded++;

@@ -124,6 +124,7 @@ describe("disk faults", () => {
         status: "failed",
         error:
           "could not record the stage in .cache/runs/numbers/records.jsonl: no space left on device; its outputs were not kept",
+        reason: { kind: "io-error" },
       });
       expect(r.events.filter((e) => e.event === "stage-end" && e.status === "succeeded")).toEqual([]);
       expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: false });

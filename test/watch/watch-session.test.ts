@@ -11,7 +11,8 @@ import { waitUntil } from "../helpers/processes.ts";
 class FakeExecutor implements Executor {
   readonly failing = new Set<string>();
   async run(job: StageJob): Promise<JobOutcome> {
-    if (this.failing.has(job.instance)) return { status: "failed", error: "asked to fail" };
+    if (this.failing.has(job.instance))
+      return { status: "failed", error: "asked to fail", reason: { kind: "exception" } };
     if (job.kind === "ts") for (const out of Object.values(job.outputs)) writeFileSync(out, `${job.instance}\n`);
     return { status: "succeeded" };
   }
