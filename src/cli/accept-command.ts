@@ -3,7 +3,7 @@
 // change results. Stages are taken in dependency order, so accepting a stage makes its dependants compare
 // against the outputs as they are now.
 import { join, relative } from "node:path";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";

@@ -1,6 +1,6 @@
 // `lbg status <run>`: each stage fresh or stale with reasons; nothing is executed or written.
 import { join, relative } from "node:path";
-import { fromCwd } from "../config/lbg-error.ts";
+import { fromCwd } from "../errors/lbg-error.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { loadProject } from "../project/load-project.ts";

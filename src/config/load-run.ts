@@ -1,7 +1,8 @@
 // Loads `configs/runs/<run>.yaml` and everything it names into one RunModel, or throws a positioned LbgError.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError, suggest } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import {
   expectPositiveInt,
   expectRecord,

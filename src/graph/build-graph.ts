@@ -4,7 +4,8 @@
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
 // Python class that is not parallel.
 import { isAbsolute, join, relative, sep } from "node:path";
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";

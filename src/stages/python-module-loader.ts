@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { fromCwd, LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";

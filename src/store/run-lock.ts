@@ -25,7 +25,7 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { errorReason } from "../fs/error-reason.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { startHeartbeat } from "./lock-heartbeat.ts";

@@ -18,7 +18,7 @@
 // it means a config edit and a code edit are handled the same way.
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import type { EventSink, WatchLastBuild } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LbgError } from "../../src/config/lbg-error.ts";
+import { LbgError } from "../../src/errors/lbg-error.ts";
 import { YamlFile } from "../../src/config/yaml-file.ts";
 import { checkRunInputs, loadProject } from "../../src/project/load-project.ts";
 import { predictRun } from "../../src/plan/predict-run.ts";
