@@ -22,7 +22,7 @@ export async function acceptCommand(
     if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
   const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
   try {
-    const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+    const records = RecordStore.open(p.cacheDir, p.hashes.h);
     let accepted = 0;
     for (const name of p.graph.order) {
       if (stages.length && !stages.includes(name)) continue;

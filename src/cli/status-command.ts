@@ -30,7 +30,7 @@ export async function statusCommand(
     sets: flags.set,
     warn: (w) => err(`warning: ${w.format(fromCwd)}\n`),
   });
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, p.hashes.h);
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);
   const stages = predictRun(root, p.graph, records, p.hashes, forced);

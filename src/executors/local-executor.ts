@@ -5,23 +5,9 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { killGroup, terminateGroup } from "../process/kill-group.ts";
 import { exitFailure, runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobFailure, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
-
-const KILL_GRACE_MS = 3_000;
-
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 /** Why a worker died, in the stage's words; V8's own last words go to the stage's log. */
 function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): JobFailure {
@@ -150,7 +136,7 @@ export class LocalExecutor implements Executor {
         if (!settle()) return;
         // A worker that was told to stop is never reused, even when its "done" came first: it may be dying.
         if (reusable && !cancelled && child.connected) this.idle.push(child);
-        else if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
+        else if (child.exitCode === null && child.signalCode === null) killGroup(child.pid, "SIGKILL");
         resolve(o);
       };
       // The worker is gone (or cannot be written to). If it never took the job, nothing of the stage ran:
@@ -159,7 +145,7 @@ export class LocalExecutor implements Executor {
         if (cancelled) return finish({ status: "cancelled" }, false);
         if (accepted || !warm) return finish(why, false);
         if (!settle()) return;
-        killGroup(child, "SIGKILL");
+        killGroup(child.pid, "SIGKILL");
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
@@ -179,9 +165,7 @@ export class LocalExecutor implements Executor {
       };
       const onAbort = () => {
         cancelled = true;
-        killGroup(child, "SIGTERM");
-        killTimer = setTimeout(() => killGroup(child, "SIGKILL"), KILL_GRACE_MS);
-        killTimer.unref();
+        killTimer = terminateGroup(child.pid);
       };
       // Cancelled before it was sent: the worker never saw the job and stays in the pool.
       if (signal.aborted) return finish({ status: "cancelled" }, true);
@@ -205,7 +189,7 @@ export class LocalExecutor implements Executor {
   async close(): Promise<void> {
     for (const c of [...this.idle, ...this.busy]) {
       if (c.connected) c.disconnect();
-      killGroup(c, "SIGTERM");
+      killGroup(c.pid, "SIGTERM");
     }
     this.idle = [];
   }

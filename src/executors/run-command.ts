@@ -1,9 +1,8 @@
 // Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { killGroup, terminateGroup } from "../process/kill-group.ts";
 import type { CommandStageJob, JobFailure, JobOutcome } from "./stage-job.ts";
-
-const KILL_GRACE_MS = 3_000;
 
 /** A stage process that ended badly, in the words both executors use (`what` names it: "worker" …). */
 export function exitFailure(code: number | null, sig: NodeJS.Signals | null, what = ""): JobFailure {
@@ -37,18 +36,9 @@ export function runCommand(
     });
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const kill = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig);
-      } catch {
-        /* gone */
-      }
-    };
     const onAbort = () => {
       cancelled = true;
-      kill("SIGTERM");
-      killTimer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
+      killTimer = terminateGroup(child.pid);
     };
     if (child.pid) onSpawn(child.pid);
     child.on("error", (e) => {
@@ -63,7 +53,7 @@ export function runCommand(
     child.on("exit", (code, sig) => {
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
-      kill("SIGKILL"); // anything the stage left running in its group
+      killGroup(child.pid, "SIGKILL"); // anything the stage left running in its group
       try {
         closeSync(fd);
       } catch {

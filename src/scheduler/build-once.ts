@@ -69,7 +69,7 @@ export async function buildOnce(
       );
   }
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, hashes.h);
   const estimates = Object.fromEntries(
     records
       .all()

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
-import type { EventSink, StageEnd } from "../events/build-event.ts";
+import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
 import type { Executor, JobOutcome, StageJob } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
@@ -46,16 +46,11 @@ export interface BuildControl {
   cancel?: (stage: string, superseded?: boolean) => void;
 }
 
-export interface BuildSummary {
-  ok: boolean;
-  succeeded: number;
-  failed: number;
-  fresh: number;
-  blocked: number;
-  cancelled: number;
-  /** Of the cancelled stages, those cancelled as superseded (absent when none). */
-  superseded?: number;
-}
+/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded). */
+export type BuildSummary = Pick<
+  BuildEnd,
+  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded"
+>;
 
 /** The executor's job for a stage: a TypeScript stage for the workers, or a Python stage's command line. */
 function stageJob(node: StageNode, log: string, o: BuildOptions): StageJob {

@@ -101,8 +101,3 @@ export interface StageClass {
   config: Record<string, OptionSpec>;
   validate?: (config: any) => OptionProblem[] | void;
 }
-
-/** File name of an output: `<tag>.<suffix>`, or the bare tag for directories (ceci's make_name). */
-export function outputFileName(tag: string, type: FileType): string {
-  return type === "directory" ? tag : `${tag}.${type}`;
-}

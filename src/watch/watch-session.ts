@@ -23,12 +23,11 @@ import type { EventSink, WatchLastBuild } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";
 import { StatCache } from "../fs/stat-cache.ts";
-import { planStage } from "../plan/plan-stage.ts";
+import { computeFingerprint } from "../fingerprint/fingerprint.ts";
 import { loadProject, type LoadedProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
-import { RecordStore } from "../store/record-store.ts";
 import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
 
 /** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
@@ -278,11 +277,11 @@ export class WatchSession {
     try {
       const p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: () => {} });
       const hashes = await StatCache.open(join(p.cacheDir, "hashes.json"));
-      const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s));
       for (const [stage, hash] of running) {
+        // Only the fingerprint matters: the stage runs because it was stale, whatever its record says.
         const node = p.graph.nodes.get(stage);
-        const plan = node ? planStage(p.run.root, node, records.get(stage), hashes) : undefined;
-        if (!plan || plan.state === "missing-input" || plan.hash !== hash) control.cancel?.(stage, true);
+        const fp = node ? computeFingerprint(p.run.root, node, hashes) : undefined;
+        if (!fp?.ok || fp.hash !== hash) control.cancel?.(stage, true);
       }
     } catch {
       // The project no longer loads: let the running stages finish; the queued build reports the error.

@@ -203,13 +203,7 @@ describe("config fuzzing", () => {
       try {
         const proj = await loadProject({ root: p.dir, name: "numbers", overrides: [] }, { sets, warn: () => {} });
         checkRunInputs(proj);
-        predictRun(
-          p.dir,
-          proj.graph,
-          new RecordStore(p.path(".cache/runs/numbers/records.jsonl"), (s) => proj.hashes.h.h64ToString(s)).load(),
-          proj.hashes,
-          () => undefined,
-        );
+        predictRun(p.dir, proj.graph, RecordStore.open(proj.cacheDir, proj.hashes.h), proj.hashes, () => undefined);
         outcomes.loaded++;
       } catch (e) {
         if (!(e instanceof LbgError)) {
