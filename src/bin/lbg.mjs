@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `lbg` command. The tool is written in TypeScript under src/ and shipped as one esbuild
-// bundle (fast start, DESIGN.md §6). Bundles live in node_modules/.cache/lbg/<stamp>/ (the project's
+// bundle (fast start, docs/architecture.md §7). Bundles live in node_modules/.cache/lbg/<stamp>/ (the project's
 // top-level layout is fixed, so there is no dist/ folder), where the stamp is a hash of every source file
 // under src/: editing the tool rebuilds it on the next start, copies of the project share one bundle, and a
 // bundle is written to a temporary folder and renamed into place, so concurrent starts never see half of one.

@@ -1,4 +1,4 @@
-// Stage config files: a `global:` section plus one section per stage instance (DESIGN.md §3).
+// Stage config files: a `global:` section plus one section per stage instance (README, "Stage config").
 import type { SourcePos } from "../errors/lbg-error.ts";
 import { expectRecord, isRecord } from "./check-value.ts";
 import type { ConfigValue, StageConfigModel } from "./run-model.ts";

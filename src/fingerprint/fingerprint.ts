@@ -1,4 +1,4 @@
-// A stage instance's fingerprint: everything that can change its outputs (DESIGN.md §4). Stored whole in
+// A stage instance's fingerprint: everything that can change its outputs (docs/architecture.md §4). Stored whole in
 // the stage's record so that staleness reasons can name the field that changed.
 //
 // Not in it, on purpose: where or how the stage ran (local or Slurm, -j), log paths, timings.

@@ -1,4 +1,4 @@
-// The stat-keyed hash cache (DESIGN.md §4): a file whose (device, inode, size, mtime ns, ctime ns) is
+// The stat-keyed hash cache (docs/architecture.md §4): a file whose (device, inode, size, mtime ns, ctime ns) is
 // unchanged since it was hashed is never read again. This is what makes a no-op build read no contents.
 //
 // On disk: `.cache/runs/<run>/hashes.json` (one per run; `lbg list` and `lbg describe`, which have no run,

@@ -1,4 +1,4 @@
-// A real single-node Slurm for tests (DESIGN.md §7): Debian's slurmctld, slurmd and munge, installed with apt
+// A real single-node Slurm for tests: Debian's slurmctld, slurmd and munge, installed with apt
 // when missing (CI runs as root), started by hand with a temporary config, stopped afterwards.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
