@@ -5,7 +5,7 @@
 import type { ColumnType, TableSchema } from "./column.ts";
 import { CREATED_BY, parquetSchema, physicalValues, ROW_GROUP_ROWS } from "./parquet-tables.ts";
 import { RowBuffer } from "./row-buffer.ts";
-import type { TableBackend } from "./table-writer.ts";
+import type { TableBackend } from "./table-backend.ts";
 
 export async function openParquetTableWriter(path: string, schema: TableSchema): Promise<TableBackend> {
   const { ParquetWriter, fileWriter } = await import("hyparquet-writer");
