@@ -1,4 +1,8 @@
 import { defineConfig } from "vitest/config";
+import SkipReasons from "./helpers/skip-reasons.ts";
+import { testTmpdir } from "./helpers/test-tmpdir.ts";
+
+const tmp = testTmpdir();
 
 export default defineConfig({
   test: {
@@ -7,5 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A skipped test says why (requirements.ts): the reasons are listed after the run.
+    reporters: ["default", new SkipReasons()],
+    env: tmp ? { TMPDIR: tmp } : {},
   },
 });
