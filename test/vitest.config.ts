@@ -5,6 +5,16 @@ import { testTmpdir } from "./helpers/test-tmpdir.ts";
 const tmp = testTmpdir();
 
 export default defineConfig({
+  // Python programs lbg runs are imported as their text (src/stages/python/python-text.d.ts), as esbuild's
+  // "text" loader does in lbg's bundle.
+  plugins: [
+    {
+      name: "python-as-text",
+      transform(code, id) {
+        return id.endsWith(".py") ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
+      },
+    },
+  ],
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Most tests spawn the real CLI and its stage workers; two cores are shared between them.

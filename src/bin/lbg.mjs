@@ -11,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");
+/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs (bundled as text). */
+const SOURCE = /\.(ts|tsx|json|py)$/;
 
 /**
  * @param {string} dir
@@ -21,7 +23,7 @@ function hashSources(dir, h, prefix = "") {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, e.name);
     if (e.isDirectory()) hashSources(p, h, `${prefix}${e.name}/`);
-    else if (/\.(ts|tsx|json)$/.test(e.name)) h.update(`${prefix}${e.name}\0`).update(readFileSync(p)).update("\0");
+    else if (SOURCE.test(e.name)) h.update(`${prefix}${e.name}\0`).update(readFileSync(p)).update("\0");
   }
   return h;
 }
@@ -34,7 +36,7 @@ function statSources(dir, prefix = "") {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, e.name);
     if (e.isDirectory()) s += statSources(p, `${prefix}${e.name}/`);
-    else if (/\.(ts|tsx|json)$/.test(e.name)) {
+    else if (SOURCE.test(e.name)) {
       const st = statSync(p);
       s += `${prefix}${e.name} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}\n`;
     }
@@ -95,6 +97,7 @@ async function ensureBundle() {
     sourcemap: true,
     logLevel: "error",
     jsx: "automatic",
+    loader: { ".py": "text" },
   });
   mkdirSync(cacheDir, { recursive: true });
   try {
