@@ -135,10 +135,10 @@ export class Canvas implements RgbImage {
   text(x: number, y: number, s: string, c: Rgb, scale = 2): void {
     let cx = Math.round(x);
     for (const ch of s) {
-      const rows = (GLYPHS[ch] ?? GLYPHS[ch.toUpperCase()] ?? GLYPHS[" "]).split("/");
+      const rows = (GLYPHS[ch] ?? GLYPHS[ch.toUpperCase()] ?? GLYPHS[" "]!).split("/");
       for (let r = 0; r < 5; r++) {
         for (let k = 0; k < 3; k++)
-          if (rows[r][k] === "#") this.fillRect(cx + k * scale, y + r * scale, scale, scale, c);
+          if (rows[r]![k] === "#") this.fillRect(cx + k * scale, y + r * scale, scale, scale, c);
       }
       cx += 4 * scale;
     }

@@ -1,7 +1,8 @@
 // Loads `configs/runs/<run>.yaml` and everything it names into one RunModel, or throws a positioned LbgError.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError, suggest } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import {
   expectPositiveInt,
   expectRecord,
@@ -186,7 +187,7 @@ export function loadRun(opts: LoadOptions): RunModel {
         "pipeline 'stages' must be a list of stage entries",
         "each entry: `- name: StageName`",
       );
-    p.stages.forEach((s, j) => stages.push(parseStageEntry(pf, s, j, warn)));
+    for (const [j, s] of p.stages.entries()) stages.push(parseStageEntry(pf, s, j, warn));
   });
 
   const seen = new Map<string, StageEntry>();

@@ -1,6 +1,6 @@
 // The validated model of one run: the run file, its pipelines merged, their stage config and the site.
 // Everything downstream (graph, plan, scheduler) works from this; positions are kept for error messages.
-import type { SourcePos } from "./lbg-error.ts";
+import type { SourcePos } from "../errors/lbg-error.ts";
 
 /** ceci's resume modes. `resume` = build incrementally; `restart` = re-run every stage; `refuse` = stop if outputs exist. */
 export type ResumeMode = "resume" | "restart" | "refuse";

@@ -4,11 +4,12 @@
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
 // Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning.
 import { isAbsolute, join, relative, sep } from "node:path";
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
-import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
+import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import { checkRunFolders } from "./check-run-folders.ts";
 import { OutputClaims } from "./output-claims.ts";
 
@@ -106,15 +107,14 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
     const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {
       const alias = entry.aliases[tag] ?? tag;
       const override = cfg.outputNames[tag];
-      const name = override ? override.name : fileNameFor(alias, type);
+      const name = override ? override.name : outputFileName(alias, type);
       const path = checkInside(
         run.outputDir,
         name,
         override?.pos ?? entry.pos,
         override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`,
       );
-      const slash = name.lastIndexOf("/");
-      const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
+      const inprogress = join(run.outputDir, inprogressName(name));
       return { tag, alias, type, path, inprogress };
     });
     for (const o of outputs) {

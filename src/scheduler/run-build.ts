@@ -14,7 +14,7 @@
 // (the tests in test/scheduler drive this loop with a fake one).
 import { relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
-import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
@@ -54,16 +54,11 @@ export interface BuildControl {
   cancel?: (stage: string, superseded?: boolean) => void;
 }
 
-export interface BuildSummary {
-  ok: boolean;
-  succeeded: number;
-  failed: number;
-  fresh: number;
-  blocked: number;
-  cancelled: number;
-  /** Of the cancelled stages, those cancelled as superseded (absent when none). */
-  superseded?: number;
-}
+/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded). */
+export type BuildSummary = Pick<
+  BuildEnd,
+  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded"
+>;
 
 type StageState =
   | { is: "waiting"; producersLeft: number }
@@ -155,10 +150,12 @@ class BuildScheduler {
       this.release(name);
     } else if (plan.state === "missing-input") {
       const m = plan.missing[0]!;
+      const path = relative(this.o.run.root, m.path);
       this.fail(name, {
         status: "failed",
         seconds: 0,
-        error: `input '${m.tag}' is missing: ${relative(this.o.run.root, m.path)}`,
+        error: `input '${m.tag}' is missing: ${path}`,
+        reason: { kind: "missing-input", tag: m.tag, path },
       });
     } else this.enqueue(name, plan);
   }
@@ -223,7 +220,12 @@ class BuildScheduler {
     };
     const started = Date.now();
     runStaleStage(this.env, this.node(name), state.plan, log, abort.signal).then(ended, (e: unknown) =>
-      ended({ status: "failed", seconds: (Date.now() - started) / 1000, error: `lbg could not run it: ${e}` }),
+      ended({
+        status: "failed",
+        seconds: (Date.now() - started) / 1000,
+        error: `lbg could not run it: ${e}`,
+        reason: { kind: "cannot-start" },
+      }),
     );
   }
 
@@ -255,15 +257,16 @@ class BuildScheduler {
     if (r.status === "cancelled") this.summary.cancelled++;
     else this.summary.failed++;
     if (superseded) this.summary.superseded = (this.summary.superseded ?? 0) + 1;
-    const end: BuildEvent = {
+    const end: StageEnd = {
       event: "stage-end",
       stage: name,
       status: r.status,
       seconds: r.seconds,
       outputs: [],
       log: this.rel(logPath(this.o.run.logDir, name)),
-      error: r.error,
-      logTail: r.logTail,
+      ...(r.status === "failed"
+        ? { error: r.error, reason: r.reason, logTail: r.logTail }
+        : { reason: { kind: "cancelled", by: superseded ? "edit" : "interrupt" } as const }),
       ...(superseded ? { superseded: true as const } : {}),
     };
     this.o.emit(end);

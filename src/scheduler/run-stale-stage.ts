@@ -5,7 +5,7 @@
 // (run-build.ts) only sees the result.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { EventSink, StageStatus } from "../events/build-event.ts";
+import type { EventSink, StageEndReason } from "../events/build-event.ts";
 import type { Executor, JobOutcome, StageJob } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
@@ -25,12 +25,14 @@ export interface StageRunEnv {
 }
 
 export type StageRunResult =
-  | { status: "succeeded"; seconds: number }
+  | { status: "succeeded" | "cancelled"; seconds: number }
   | {
-      status: Exclude<StageStatus, "succeeded">;
+      status: "failed";
       seconds: number;
       /** One line: why (the exception, exit code or signal, a missing output, a folder lbg could not make). */
-      error?: string;
+      error: string;
+      /** The same for programs (the stage-end event's `reason`). */
+      reason: StageEndReason;
       /** The end of the stage's log, when the stage ran and failed. */
       logTail?: string[];
     };
@@ -49,7 +51,7 @@ export async function runStaleStage(
     prepare(node, log);
   } catch (e) {
     // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
-    return { status: "failed", seconds: 0, error: (e as Error).message };
+    return { status: "failed", seconds: 0, error: (e as Error).message, reason: { kind: "io-error" } };
   }
   const outcome = await env.executor.run(env.job(node, log), signal);
   const seconds = (Date.now() - started) / 1000;
@@ -57,12 +59,8 @@ export async function runStaleStage(
   if (result.status === "succeeded") return { status: "succeeded", seconds };
   removeInprogress(node);
   if (node.meta.kind === "python") restorePrevious(node); // on success finishStage has dropped what it set aside
-  return {
-    status: result.status,
-    seconds,
-    error: result.error,
-    logTail: result.status === "failed" ? tail(log) : undefined,
-  };
+  if (result.status === "cancelled") return { status: "cancelled", seconds };
+  return { status: "failed", seconds, error: result.error, reason: result.reason, logTail: tail(log) };
 }
 
 /** The stage's log folder and output folders exist, and no in-progress file of an earlier attempt is left. */
@@ -78,10 +76,14 @@ function prepare(node: StageNode, log: string): void {
 function putInPlace(env: StageRunEnv, node: StageNode, plan: StalePlan, started: number): JobOutcome {
   try {
     const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records);
-    if (!f.ok) return { status: "failed", error: f.error };
+    if (!f.ok) return { status: "failed", error: f.error, reason: f.reason };
     for (const w of f.warnings) env.emit({ event: "warning", message: w });
     return { status: "succeeded" };
   } catch (e) {
-    return { status: "failed", error: `could not put outputs in place: ${(e as Error).message}` };
+    return {
+      status: "failed",
+      error: `could not put outputs in place: ${(e as Error).message}`,
+      reason: { kind: "io-error" },
+    };
   }
 }

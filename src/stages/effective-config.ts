@@ -1,6 +1,7 @@
 // The effective value of each option of a stage instance: --set > stage section > global > default
-// (ceci's in-stage precedence, DESIGN.md §3), type-checked against the class's declarations.
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+// (ceci's in-stage precedence, docs/architecture.md §4), type-checked against the class's declarations.
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import type { OptionSpec } from "../sdk/stage.ts";

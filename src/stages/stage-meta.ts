@@ -45,9 +45,17 @@ export interface PythonStageMeta extends StageMetaBase {
 
 export type StageMeta = TsStageMeta | PythonStageMeta;
 
-/** Output file name for a tag of a given type: `<tag>.<suffix>`, or the bare tag (directories, no suffix). */
-export function fileNameFor(tag: string, type: string): string {
+/** Output file name for a tag of a given type, as ceci's make_name: `<tag>.<suffix>`, or the bare tag
+ *  (directories, and Python types without a suffix). */
+export function outputFileName(tag: string, type: string): string {
   return type === "directory" || type === "" ? tag : `${tag}.${type}`;
+}
+
+/** Where a stage writes output `name` (a path inside output_dir) until lbg renames it on success: ceci's
+ *  `inprogress_` prefix on the file's own name. */
+export function inprogressName(name: string): string {
+  const slash = name.lastIndexOf("/");
+  return `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`;
 }
 
 /** Whether a file type names a directory (TS `directory`) or may be one (a Python suffix-less type). */

@@ -17,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { suggest } from "../config/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
@@ -92,7 +92,7 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
     for (const [rel, h] of [...Object.entries(e.sources), ...Object.entries(e.resolution)]) {
       if ((hashes.hash(join(root, rel))?.hash ?? "missing") !== h) return undefined;
     }
-    if (e.classes && e.classes.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
+    if (e.classes?.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
   } catch {
     return undefined;
@@ -193,7 +193,7 @@ async function bundleAndIntrospect(
       const r = found.find((x) => x.bundle === p.bundle);
       const rel = relative(root, p.file);
       let entry: CacheEntry;
-      if (!r || !r.ok) {
+      if (!r?.ok) {
         entry = {
           format: FORMAT,
           sources: p.sources,

@@ -2,8 +2,7 @@
 import { Text } from "ink";
 import type { Printed, Summary } from "./build-state.ts";
 import { FinishedRow } from "./finished-row.tsx";
-import { buildEndWords } from "../reporters/plain-reporter.ts";
-import { buildEndLine } from "../reporters/plain-reporter.ts";
+import { buildEndLine, buildEndWords } from "../events/event-words.ts";
 
 const OUTCOME_COLOR = { ok: "green", superseded: "yellow", failed: "red" } as const;
 

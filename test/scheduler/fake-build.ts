@@ -83,7 +83,7 @@ export class FakeExecutor implements Executor {
 
   /** Ends the stage failed (as a stage that threw or exited non-zero). */
   fail(stage: string, error = "asked to fail"): void {
-    this.take(stage).resolve({ status: "failed", error });
+    this.take(stage).resolve({ status: "failed", error, reason: { kind: "exception" } });
   }
 
   /** Resolves once `stage` has started (at once when it has); rejects after 10 s without it. */

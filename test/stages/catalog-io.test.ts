@@ -2,7 +2,7 @@
 // and interchange with Debian's h5py in both directions.
 import { execFileSync } from "node:child_process";
 import { inflateSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import YAML from "yaml";
 import {
   encodePng,
@@ -23,7 +23,8 @@ import {
   type Table,
   type TableSchema,
 } from "../../src/catalog/index.ts";
-import { ensureH5py, havePython3, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noH5py, skipAllWhen } from "../helpers/requirements.ts";
 import { bytes, numbers, tempDir } from "./stage-context.ts";
 
 const tmp = tempDir("catalog");
@@ -374,15 +375,9 @@ describe("PNG writer and plots", () => {
   });
 });
 
-// Debian's python3-h5py is installed when missing (root with apt, as in CI); only a machine without
-// /usr/bin/python3 skips these, and one where h5py cannot be had fails, saying why.
-if (!havePython3) console.warn(`skipping h5py interchange tests: ${PY} not found (apt-get install python3-h5py)`);
-
-describe.skipIf(!havePython3)("h5py interchange", () => {
-  beforeAll(() => {
-    const why = ensureH5py();
-    if (why) throw new Error(`h5py interchange tests need h5py: ${why}`);
-  }, 600_000);
+// h5py reads what lbg writes, and lbg reads what h5py writes (skipped, saying why, without h5py).
+describe("h5py interchange", () => {
+  skipAllWhen(noH5py);
 
   it("h5py reads the files we write", async () => {
     const path = tmp.path("ours.hdf5");
