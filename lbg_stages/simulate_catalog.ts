@@ -89,6 +89,8 @@ export default class SimulateCatalog extends Stage<SimulateConfig> {
   }
 
   async run(ctx: StageContext<SimulateConfig>): Promise<void> {
+    const problem = simulateProblems(ctx.config)[0];
+    if (problem) throw new Error(`${problem.option} ${problem.message}`);
     await simulateCatalogs(ctx.config, ctx.outputs, ctx.log);
   }
 }

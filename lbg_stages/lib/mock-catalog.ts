@@ -154,7 +154,7 @@ export function simulateMock(o: MockOptions): MockCatalog {
   const trial = new Float64Array(2 * BANDS.length);
   const obs = new Float64Array(2);
   // A limit so bright that almost nothing passes would loop for ever: give up after many draws per object.
-  const maxDraws = 1000 * n + 1_000_000;
+  const maxDraws = 1000 * n + 100_000;
   const tooMany = (k: number) =>
     new Error(`only ${k} of ${cat.drawn} simulated objects have i < ${o.magLimit}: is mag_limit too bright?`);
   const keepPhotometry = (row: number) => {

@@ -26,16 +26,19 @@ export function scatterPlot(
   const zTop = plotTop(zTrue, zPhot);
   const plot = new Plot({ xRange: [0, zTop], yRange: [0, zTop], xLabel: "z true", yLabel: o.yLabel, title: o.title });
   if (!o.groups) plot.points(zTrue, zPhot, colour(0), 1);
-  else
-    o.groups.forEach((g, k) => {
+  else {
+    // The last (faintest, most numerous) group first, so the brighter ones stay visible on top.
+    for (let k = o.groups.length - 1; k >= 0; k--) {
+      const g = o.groups[k]!;
       plot.points(
         g.rows.map((r) => zTrue[r]!),
         g.rows.map((r) => zPhot[r]!),
         colour(k),
         1,
       );
-      plot.legend(k, g.label, colour(k));
-    });
+    }
+    o.groups.forEach((g, k) => plot.legend(k, g.label, colour(k)));
+  }
   plot.polyline([0, zTop], [0, zTop], BLACK);
   // Outlier boundaries z_phot = z_true ± threshold · (1 + z_true).
   const t = o.threshold;
@@ -104,20 +107,25 @@ export function pitPlot(series: { label: string; pit: number[] }[]): Canvas {
   return plot.canvas;
 }
 
-/** Fraction of true redshifts inside the central intervals against their nominal level. */
+/**
+ * Coverage minus nominal level of the central intervals (0 when calibrated, > 0 for too broad PDFs, < 0 for
+ * too narrow ones), against the nominal level.
+ */
 export function coveragePlot(series: { label: string; levels: number[]; coverage: (number | null)[] }[]): Canvas {
+  const deviations = series.flatMap((s) => s.coverage.flatMap((c, i) => (c === null ? [] : [c - s.levels[i]!])));
+  const top = Math.max(0.25, Math.ceil(Math.max(0, ...deviations.map(Math.abs)) * 1.3 * 20) / 20);
   const plot = new Plot({
-    xRange: [0.5, 1],
-    yRange: [0, 1],
-    xLabel: "nominal interval",
-    yLabel: "fraction inside",
-    title: `interval coverage (on the diagonal when calibrated)`,
+    xRange: [0.6, 1],
+    yRange: [-top, top],
+    xLabel: "nominal central interval",
+    yLabel: "inside - nominal",
+    title: "coverage: 0 calibrated, < 0 too narrow, > 0 too broad",
   });
-  plot.polyline([0.5, 1], [0.5, 1], BLACK);
+  plot.polyline([0.6, 1], [0, 0], BLACK);
   series.forEach((s, k) => {
     const ok = s.levels.map((_, i) => i).filter((i) => s.coverage[i] !== null);
     const xs = ok.map((i) => s.levels[i]!);
-    const ys = ok.map((i) => s.coverage[i]!);
+    const ys = ok.map((i) => s.coverage[i]! - s.levels[i]!);
     plot.polyline(xs, ys, colour(k));
     plot.points(xs, ys, colour(k), 3);
     plot.legend(k, s.label, colour(k));
