@@ -83,7 +83,7 @@ class Tabulated {
   ) {
     this.cdf = new Float64Array(x.length);
     for (let k = 1; k < x.length; k++) {
-      this.cdf[k] = this.cdf[k - 1] + ((density[k - 1] + density[k]) / 2) * (x[k] - x[k - 1]);
+      this.cdf[k] = this.cdf[k - 1]! + ((density[k - 1]! + density[k]!) / 2) * (x[k]! - x[k - 1]!);
     }
   }
 
@@ -99,17 +99,17 @@ class Tabulated {
 }
 
 function interp(xs: Float64Array, ys: Float64Array, v: number): number {
-  if (v <= xs[0]) return ys[0];
-  if (v >= xs[xs.length - 1]) return ys[ys.length - 1];
+  if (v <= xs[0]!) return ys[0]!;
+  if (v >= xs[xs.length - 1]!) return ys[ys.length - 1]!;
   let lo = 0;
   let hi = xs.length - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (xs[mid] <= v) lo = mid;
+    if (xs[mid]! <= v) lo = mid;
     else hi = mid;
   }
-  const w = xs[hi] === xs[lo] ? 0 : (v - xs[lo]) / (xs[hi] - xs[lo]);
-  return ys[lo] + w * (ys[hi] - ys[lo]);
+  const w = xs[hi] === xs[lo] ? 0 : (v - xs[lo]!) / (xs[hi]! - xs[lo]!);
+  return ys[lo]! + w * (ys[hi]! - ys[lo]!);
 }
 
 export interface Galaxy {
@@ -183,23 +183,24 @@ export class GalaxyPopulation {
       return Math.min(M_FAINTEST, apparentLimit - this.distanceModulus(zz) - minOffset(zz));
     });
     const counts = this.populations.map((p, q) =>
-      d.z.map((z, k) => d.dVdz[k] * p.phiStar(z) * this.xSamplers[q].cumulative(this.mFaint[k] - p.mStar(z))),
+      d.z.map((z, k) => d.dVdz[k]! * p.phiStar(z) * this.xSamplers[q]!.cumulative(this.mFaint[k]! - p.mStar(z))),
     );
-    this.redShare = d.z.map((_, k) => counts[0][k] / (counts[0][k] + counts[1][k] || 1));
+    const [red, blue] = counts as [Float64Array, Float64Array];
+    this.redShare = d.z.map((_, k) => red[k]! / (red[k]! + blue[k]! || 1));
     // Number of galaxies per unit z (both populations, down to the faintest visible magnitude).
     this.zSampler = new Tabulated(
       d.z,
-      counts[0].map((c, k) => c + counts[1][k]),
+      red.map((c, k) => c + blue[k]!),
     );
   }
 
   draw(rng: Random): Galaxy {
     const z = Math.max(0.005, this.zSampler.sample(rng.uniform(), this.zMax));
     const k = Math.min(Math.round(z / 0.01), this.mFaint.length - 1);
-    const red = rng.uniform() < this.redShare[k];
+    const red = rng.uniform() < this.redShare[k]!;
     const q = red ? 0 : 1;
-    const p = this.populations[q];
-    const x = this.xSamplers[q].sample(rng.uniform(), this.mFaint[k] - p.mStar(z));
+    const p = this.populations[q]!;
+    const x = this.xSamplers[q]!.sample(rng.uniform(), this.mFaint[k]! - p.mStar(z));
     const absMag = p.mStar(z) + x;
     const u = rng.uniform();
     const n = rng.normal();
@@ -234,7 +235,7 @@ export class GalaxyPopulation {
     const k = Math.min(Math.floor(f), this.distances.z.length - 2);
     const w = f - k;
     const dm = this.distances.distanceModulus;
-    return k === 0 ? dm[1] + 5 * Math.log10(Math.max(f, 1e-3)) : (1 - w) * dm[k] + w * dm[k + 1];
+    return k === 0 ? dm[1]! + 5 * Math.log10(Math.max(f, 1e-3)) : (1 - w) * dm[k]! + w * dm[k + 1]!;
   }
 }
 

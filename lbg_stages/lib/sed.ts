@@ -93,9 +93,9 @@ export function typeAnchors(t: number): Float64Array {
   const f = Math.min(Math.max(t, 0), 1) * (TEMPLATES.length - 1);
   const k = Math.min(Math.floor(f), TEMPLATES.length - 2);
   const w = f - k;
-  const a = TEMPLATES[k].mags;
-  const b = TEMPLATES[k + 1].mags;
-  return Float64Array.from(a, (m, q) => (1 - w) * m + w * b[q]);
+  const a = TEMPLATES[k]!.mags;
+  const b = TEMPLATES[k + 1]!.mags;
+  return Float64Array.from(a, (m, q) => (1 - w) * m + w * b[q]!);
 }
 
 /** ln f_ν (arbitrary units) at rest wavelength e^lnLambda for anchor magnitudes `mags`; −∞ below 912 Å. */
@@ -103,10 +103,10 @@ function logSed(lnLambda: number, mags: Float64Array): number {
   if (lnLambda < LN_LYMAN_LIMIT) return -Infinity;
   const n = LN_ANCHORS.length;
   let q = 1;
-  while (q < n - 1 && LN_ANCHORS[q] < lnLambda) q++;
+  while (q < n - 1 && LN_ANCHORS[q]! < lnLambda) q++;
   // Linear in ln λ between anchors q−1 and q (extrapolated past the last anchor).
-  const w = (lnLambda - LN_ANCHORS[q - 1]) / (LN_ANCHORS[q] - LN_ANCHORS[q - 1]);
-  const m = (1 - w) * mags[q - 1] + w * mags[q];
+  const w = (lnLambda - LN_ANCHORS[q - 1]!) / (LN_ANCHORS[q]! - LN_ANCHORS[q - 1]!);
+  const m = (1 - w) * mags[q - 1]! + w * mags[q]!;
   return -0.4 * Math.LN10 * m;
 }
 

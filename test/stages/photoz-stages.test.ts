@@ -406,7 +406,7 @@ describe("building blocks", () => {
       const found = tree.nearest(query, 0, 15, idx, d2);
       const brute = Array.from({ length: n }, (_, i) => {
         let s = 0;
-        for (let c = 0; c < dim; c++) s += (points[i * dim + c] - query[c]) ** 2;
+        for (let c = 0; c < dim; c++) s += (points[i * dim + c]! - query[c]!) ** 2;
         return [s, i] as const;
       }).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       expect(found).toBe(15);
