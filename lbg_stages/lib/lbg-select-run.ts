@@ -68,7 +68,9 @@ export async function selectLbgs(
     }
     // TXPipe's lens selector names the bin count both ways (nbin; nbin_lens in its split catalogs).
     const attrs: Record<string, number | string> = { nbin: samples.length, nbin_lens: samples.length };
-    samples.forEach((s, k) => (attrs[`sample_${k}`] = s.name));
+    samples.forEach((s, k) => {
+      attrs[`sample_${k}`] = s.name;
+    });
     await out.close(attrs);
   } finally {
     out.abort();

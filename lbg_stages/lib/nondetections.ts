@@ -120,7 +120,9 @@ export function detectedMagnitudes(table: Table, limits: readonly number[], nond
 
 /** Adds one block's counts to running totals. */
 export function addCounts(total: number[], block: readonly number[]): void {
-  block.forEach((c, q) => (total[q] = (total[q] ?? 0) + c));
+  block.forEach((c, q) => {
+    total[q] = (total[q] ?? 0) + c;
+  });
 }
 
 /** The limits of mag_limits in BANDS order (checked by nondetectionProblems). */

@@ -37,7 +37,9 @@ export function scatterPlot(
         1,
       );
     }
-    o.groups.forEach((g, k) => plot.legend(k, g.label, colour(k)));
+    o.groups.forEach((g, k) => {
+      plot.legend(k, g.label, colour(k));
+    });
   }
   plot.polyline([0, zTop], [0, zTop], BLACK);
   // Outlier boundaries z_phot = z_true ± threshold · (1 + z_true).

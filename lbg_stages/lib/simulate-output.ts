@@ -41,8 +41,12 @@ export async function simulateCatalogs(
     dec[k] = (Math.asin(sky.between(s0, s1)) * 180) / Math.PI; // uniform on the sphere
   }
   const photometry: Table = {};
-  MAG_COLUMNS.forEach((c, q) => (photometry[c] = mock.mags[q]!));
-  MAG_ERR_COLUMNS.forEach((c, q) => (photometry[c] = mock.errs[q]!));
+  MAG_COLUMNS.forEach((c, q) => {
+    photometry[c] = mock.mags[q]!;
+  });
+  MAG_ERR_COLUMNS.forEach((c, q) => {
+    photometry[c] = mock.errs[q]!;
+  });
   const phot = mock.mags[BANDS.indexOf("i")]!;
   await writeTable(outputs.photometry_catalog!, "photometry", {
     id,

@@ -97,7 +97,10 @@ function segmentSampler(types: readonly StarType[]): (u: number) => number {
   const w = types.length === 1 ? [1] : types.slice(1).map((t, s) => (t.weight + types[s]!.weight) / 2);
   const cum: number[] = [];
   let acc = 0;
-  for (const x of w) cum.push((acc += x));
+  for (const x of w) {
+    acc += x;
+    cum.push(acc);
+  }
   return (u: number) => {
     const target = u * acc;
     const s = cum.findIndex((c) => c >= target);

@@ -51,7 +51,9 @@ function metrics(z: number[], e: Est, point: string, threshold: number, withPit:
   for (const [k, lo, hi] of INTERVALS) out[k] = mean(z.map((zt, i) => e[lo]![i]! <= zt && zt <= e[hi]![i]!));
   if (withPit) {
     const counts = new Array<number>(QUANTILES.length + 1).fill(0);
-    z.forEach((zt, i) => counts[QUANTILES.filter((q) => e[q]![i]! <= zt).length]!++);
+    z.forEach((zt, i) => {
+      counts[QUANTILES.filter((q) => e[q]![i]! <= zt).length]!++;
+    });
     out.pit = counts.map((c) => c / n);
   }
   return out;
