@@ -17,8 +17,9 @@ export default class SimulateCatalog extends Stage<SimulateConfig> {
     "redshift_true, object_type_true (0 galaxy, 1 star, 2 brown dwarf), sed_type_true, star_type_true, " +
     "ebv_true, size_true. A band below the object's 1σ noise holds its 1σ limiting magnitude and mag_err 99. " +
     "spec_catalog: the galaxies with a spectroscopic redshift (`redshift`; `spec_sample` 0 bright, 1 deep): " +
-    "every one with i < spec_bright_limit plus a targeted fraction down to spec_deep_limit whose success " +
-    "falls with magnitude and in the redshift desert.";
+    "every one with i < spec_bright_limit plus a targeted fraction down to spec_deep_limit (higher at z ≥ " +
+    "spec_highz_min, as photo-z preselected high-z surveys) whose success falls with magnitude and in the " +
+    "redshift desert.";
   static inputs = {};
   static outputs = { spec_catalog: "hdf5", photometry_catalog: "hdf5" } as const;
   static config = {
@@ -81,6 +82,12 @@ export default class SimulateCatalog extends Stage<SimulateConfig> {
       type: "float",
       default: 0.3,
       doc: "factor on the success rate of targets in the redshift desert",
+    },
+    spec_highz_min: { type: "float", default: 2.4, doc: "redshift from which deep targets are preselected (as VUDS)" },
+    spec_highz_fraction: {
+      type: "float",
+      default: 0.5,
+      doc: "fraction of galaxies at z ≥ spec_highz_min between the two limits targeted by the deep survey",
     },
   } as const;
 

@@ -27,6 +27,8 @@ export interface SimulateConfig {
   spec_success_width: number;
   spec_desert: number[];
   spec_desert_success: number;
+  spec_highz_min: number;
+  spec_highz_fraction: number;
 }
 
 /** Every range check of SimulateCatalog's options (an empty list when the config can run). */
@@ -55,6 +57,8 @@ export function simulateProblems(c: SimulateConfig): OptionProblem[] {
       spec_success_width: positive,
       spec_desert: increasingNumbers(2),
       spec_desert_success: between(0, 1),
+      spec_highz_min: finiteNumber,
+      spec_highz_fraction: between(0, 1),
     },
     { n_years: "LSST's baseline is 10 years; Y1 is 1", mag_limit: "e.g. 25.3, or auto to follow n_years" },
   );
@@ -101,5 +105,7 @@ export function specOptions(c: SimulateConfig): SpecSampleOptions {
     successWidth: c.spec_success_width,
     desert: [c.spec_desert[0] ?? 0, c.spec_desert[1] ?? 0],
     desertSuccess: c.spec_desert_success,
+    highzMin: c.spec_highz_min,
+    highzFraction: c.spec_highz_fraction,
   };
 }

@@ -11,7 +11,11 @@
 //     desert", 1.5 < z < 2.5 by default, where [OII] has left and Lyα not yet entered the 0.4–0.9 µm window
 //     of optical spectrographs (Steidel et al. 2004, ApJ 604, 534; Newman et al. 2015, §3.2). Failures are
 //     dropped, as surveys drop low-confidence redshifts: the deep set is incomplete in a way that depends on
-//     magnitude and redshift, which is what biases photo-z trained on it (Hartley et al. 2020, MNRAS 496, 4769).
+//     magnitude and redshift, which is what biases photo-z trained on it (Hartley et al. 2020, MNRAS 496, 4769);
+//   - high-z: deep surveys of the distant Universe preselect their targets by photo-z, as VUDS targeted
+//     z_phot > 2.4 galaxies to i ≈ 25 in COSMOS, ECDFS and VVDS-02h (Le Fèvre et al. 2015): galaxies at
+//     z ≥ highzMin between the two limits are targeted at the rate highzFraction instead of deepFraction (the
+//     mock's truth stands for the 30-band photo-z of those fields), with the same success curve.
 // Stars are never in the spectroscopic catalog (a spectrum identifies them).
 import type { Random } from "./random.ts";
 
@@ -24,6 +28,8 @@ export interface SpecSampleOptions {
   successWidth: number;
   desert: readonly [number, number];
   desertSuccess: number;
+  highzMin: number;
+  highzFraction: number;
 }
 
 /** Spectroscopic sample codes of the spec catalog's `spec_sample` column. */
@@ -65,7 +71,7 @@ export function selectSpecSample(
     if (i < o.brightLimit) {
       rows.push(r);
       sample.push(BRIGHT_SAMPLE);
-    } else if (i < o.deepLimit && target < o.deepFraction) {
+    } else if (i < o.deepLimit && target < (z[r]! >= o.highzMin ? o.highzFraction : o.deepFraction)) {
       targeted++;
       if (success < specSuccess(i, z[r]!, o)) {
         rows.push(r);

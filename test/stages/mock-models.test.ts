@@ -123,6 +123,8 @@ describe("stars and the spectroscopic sample", () => {
       successWidth: 0.4,
       desert: [1.5, 2.5] as const,
       desertSuccess: 0.3,
+      highzMin: 10,
+      highzFraction: 1,
     };
     expect(specSuccess(24, 1, o)).toBeCloseTo(0.45, 10);
     expect(specSuccess(23, 1, o)).toBeGreaterThan(specSuccess(24.5, 1, o));
