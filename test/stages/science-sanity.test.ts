@@ -75,7 +75,7 @@ describe("science of the example runs (real CLI, default options)", () => {
     // photoz_sim trained on the bright, complete spectroscopic sample alone: the comparison for the deep one.
     p.write(
       "configs/runs/photoz_sim_bright.yaml",
-      "pipelines: [simulate, photoz]\ninputs: {}\nconfig:\n  SimulateCatalog:\n    spec_deep_fraction: 0\n",
+      "pipelines: [simulate, photoz]\ninputs: {}\nconfig:\n  SimulateCatalog:\n    spec_deep_fraction: 0\n    spec_highz_fraction: 0\n",
     );
     for (const run of [...PHOTOZ_RUNS, ...LBG_RUNS]) {
       const r = p.build(run);
