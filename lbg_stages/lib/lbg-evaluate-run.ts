@@ -70,7 +70,6 @@ export async function evaluateLbgSelection(
   const edges = nzEdges(z, c.nz_bin_width);
   const o = {
     targetRedshifts: c.target_redshifts,
-    nzBinWidth: c.nz_bin_width,
     interloperZEdges: c.interloper_z_edges,
     magBins: c.mag_bins,
   };

@@ -16,7 +16,6 @@ export interface LbgTruth {
 
 export interface LbgEvaluationOptions {
   targetRedshifts: Record<string, number[]>;
-  nzBinWidth: number;
   interloperZEdges: number[];
   magBins: number[];
 }
