@@ -99,7 +99,6 @@ describe(`kill test (${RUN})`, () => {
     // The moments must actually spread over the build: some kills before any stage ended, some after.
     expect(Math.min(...killedAt)).toBe(0);
     expect(Math.max(...killedAt)).toBeGreaterThan(0);
-    // 40 builds of the photo-z example: ~2 minutes on a quiet machine, but over 5 with eight test runs
-    // sharing its two cores (it timed out at 300 s so, before and after the engineering changes alike).
+    // 60 builds of photoz_sim (~3 s each when the machine is quiet; several times that on a loaded CI box).
   }, 900_000);
 });

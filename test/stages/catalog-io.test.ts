@@ -43,7 +43,7 @@ function sampleTable(n: number): Table {
 function expectSameTable(actual: Table, expected: Table) {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
   for (const [name, col] of Object.entries(expected)) {
-    expect(actual[name].constructor, name).toBe(col.constructor);
+    expect(actual[name]!.constructor, name).toBe(col.constructor);
     expect(Array.from(actual[name] as ArrayLike<unknown>), name).toEqual(Array.from(col as ArrayLike<unknown>));
   }
 }
@@ -105,9 +105,9 @@ describe("HDF5 tables", () => {
     let rows = 0;
     for await (const c of iterateChunks(path, "photometry", ["id", "mag_i"], 1000)) {
       expect(c.start).toBe(rows);
-      expect(c.columns.id.length).toBe(c.end - c.start);
-      expect(c.columns.id.buffer.byteLength).toBe((c.end - c.start) * 8); // not a view of the whole column
-      expect(numbers(c.columns.mag_i)).toEqual(numbers(table.mag_i.subarray(c.start, c.end)));
+      expect(c.columns.id!.length).toBe(c.end - c.start);
+      expect(c.columns.id!.buffer.byteLength).toBe((c.end - c.start) * 8); // not a view of the whole column
+      expect(numbers(c.columns.mag_i)).toEqual(numbers(table.mag_i!.subarray(c.start, c.end)));
       seen.push(c.end - c.start);
       rows = c.end;
     }
@@ -149,7 +149,7 @@ async function writeStreamed(
   const schema = Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.constructor])) as TableSchema;
   const w = await openTableWriter(path, group, schema, { attrs: o.open, expectedRows: o.expectedRows });
   try {
-    const n = Object.values(table)[0].length;
+    const n = Object.values(table)[0]!.length;
     for (let start = 0; start < n; start += block) {
       await w.append(
         Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.slice(start, start + block)])) as Table,
@@ -256,8 +256,8 @@ describe("parquet tables", () => {
     expect(await rowCount(a, "")).toBe(70_000);
     let rows = 0;
     for await (const c of iterateChunks(a, "", ["u32", "ra"], 30_000)) {
-      expect(numbers(c.columns.u32)).toEqual(numbers(table.u32.subarray(c.start, c.end)));
-      rows += c.columns.ra.length;
+      expect(numbers(c.columns.u32)).toEqual(numbers(table.u32!.subarray(c.start, c.end)));
+      rows += c.columns.ra!.length;
     }
     expect(rows).toBe(70_000);
     await expect(writeTable(a, "x", table, { append: true })).rejects.toThrow(/one table/);
@@ -429,7 +429,7 @@ describe("h5py interchange", () => {
     execFileSync(PY, ["-c", script, path]);
     const t = await readColumns(path, "photometry");
     expect(Array.from(t.id as BigInt64Array)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i)));
-    expect(t.mag_r[9]).toBe(21);
+    expect(t.mag_r![9]).toBe(21);
     expect(t.redshift_true).toBeInstanceOf(Float32Array);
     expect(numbers(t.chunked)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const blocks: number[][] = [];
