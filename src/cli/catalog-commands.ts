@@ -8,6 +8,7 @@ import { pythonEnv } from "../stages/python-module-loader.ts";
 import { findRoot } from "../project/find-root.ts";
 import { pipelineStageModules, projectStageModules, type StageModules } from "../project/stage-modules.ts";
 import { optionRequired } from "../stages/effective-config.ts";
+import { showValue } from "../config/py-value.ts";
 
 async function registryOf(where: StageModules): Promise<StageRegistry> {
   const { root, modules, pythonPaths, sitePython } = where;
@@ -75,7 +76,7 @@ export async function describeCommand(
       ? "required"
       : o.default === undefined
         ? "optional"
-        : `default ${JSON.stringify(o.default)}`;
+        : `default ${showValue(o.default)}`;
     out(`  ${k} (${o.type}, ${dflt})${o.doc ? `: ${o.doc}` : ""}\n`);
   }
   return 0;

@@ -107,3 +107,11 @@ export function suggest(word: string, candidates: string[], what: string): strin
   const shown = candidates.slice(0, 12).join(", ");
   return `known ${what}: ${shown}${candidates.length > 12 ? ", ..." : ""}`;
 }
+
+/** Foreign text (another program's output or message) for an error line: its first `max` characters, and
+ *  where the rest is when there is more. Messages stay short however much a program printed. */
+export function clip(text: string, max = 300, restIn?: string): string {
+  const t = text.trim();
+  if (t.length <= max) return t;
+  return `${t.slice(0, max)}… (${t.length - max} more characters${restIn ? ` in ${restIn}` : ""})`;
+}

@@ -8,6 +8,7 @@ import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } fro
 import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
+import { yamlPyValue } from "./yaml-py-value.ts";
 
 const pyyamlBool: ScalarTag = {
   tag: "tag:yaml.org,2002:bool",
@@ -25,6 +26,12 @@ export function parseYamlValue(text: string): unknown {
   const cycle = text.includes("*") ? aliasCycle(doc) : undefined;
   if (cycle) throw new Error(`alias *${cycle.source} ${CYCLE}`);
   return doc.toJS({ maxAliasCount: 1000 });
+}
+
+/** A --set value as a Python stage gets it: as parseYamlValue, with integral floats as PyFloat (py-value.ts). */
+export function parseYamlPyValue(text: string): unknown {
+  const value = parseYamlValue(text);
+  return yamlPyValue(parseDocument(text, YAML_OPTIONS), (d) => d.toJS({ maxAliasCount: 1000 })) ?? value;
 }
 
 function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
@@ -129,6 +136,8 @@ export class YamlFile {
     private readonly text: string,
     readonly value: unknown,
     parsed?: { doc: Document.Parsed; lines: LineCounter },
+    /** The value as PyYAML loads it, where that differs (integral floats are PyFloat, yaml-py-value.ts). */
+    readonly pyValue: unknown = value,
   ) {
     this.parsed = parsed;
   }
@@ -159,7 +168,8 @@ export class YamlFile {
     const hit = readCacheEntry(cached);
     if (hit !== undefined) return new YamlFile(path, text, hit.value);
     const yf = YamlFile.parse(path, text);
-    if (jsonSafe(yf.value)) {
+    // Only values JSON keeps exactly are cached: also none whose Python value differs (2.0 would come back as 2).
+    if (jsonSafe(yf.value) && yf.pyValue === yf.value) {
       const json = JSON.stringify(yf.value);
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
@@ -182,12 +192,15 @@ export class YamlFile {
       );
     }
     let value: unknown;
+    let pyValue: unknown;
     try {
-      value = parsed.doc.toJS({ maxAliasCount: 1000 });
+      const toJS = (d: Document.Parsed) => d.toJS({ maxAliasCount: 1000 });
+      value = toJS(parsed.doc);
+      pyValue = yamlPyValue(parsed.doc, toJS) ?? value;
     } catch (e) {
       throw new LbgError(`YAML error: ${(e as Error).message}`, { file: path });
     }
-    return new YamlFile(path, text, value, parsed);
+    return new YamlFile(path, text, value, parsed, pyValue);
   }
 
   /**

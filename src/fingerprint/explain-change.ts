@@ -1,9 +1,11 @@
 // Staleness reasons: the named differences between a stored fingerprint and the current one.
+import { fromTaggedJson, showValue } from "../config/py-value.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import type { Fingerprint } from "./fingerprint.ts";
 
+/** A config value of a fingerprint (tagged JSON) as Python would show a float: 3.0, nan, inf. */
 function short(v: unknown): string {
-  const s = v === undefined ? "(unset)" : canonicalJson(v);
+  const s = v === undefined ? "(unset)" : showValue(fromTaggedJson(v));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 

@@ -6,6 +6,7 @@ import { isAbsolute, join } from "node:path";
 import { relativeTo } from "../fs/relative-to.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
+import { toTaggedJson } from "../config/py-value.ts";
 import { canonicalJson } from "./canonical-json.ts";
 
 export const FINGERPRINT_FORMAT = 1;
@@ -20,7 +21,8 @@ export interface Fingerprint {
    * content; for Python stages also `python-package:<top>` → the installed version of the stage's package.
    */
   code: Record<string, string>;
-  /** Effective config of every declared option (canonical JSON order when hashed). */
+  /** Effective config of every declared option (canonical JSON order when hashed), in tagged JSON
+   *  (src/config/py-value.ts): nan, ±inf, Python's 2.0 and opaque Python values survive the record's JSON. */
   config: Record<string, unknown>;
   /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash. */
   inputs: Record<string, { path: string; hash: string }>;
@@ -52,7 +54,7 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     format: FINGERPRINT_FORMAT,
     class: `${node.meta.module}:${node.meta.name}`,
     code,
-    config: node.config,
+    config: toTaggedJson(node.config) as Record<string, unknown>,
     inputs,
     outputs,
   };

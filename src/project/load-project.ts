@@ -9,7 +9,7 @@ import { runInputKind } from "./run-input-kind.ts";
 import type { RunModel } from "../config/run-model.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { runCacheDir } from "./run-cache-dir.ts";
-import { parseYamlValue } from "../config/yaml-file.ts";
+import { parseYamlPyValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { trimGraph } from "../graph/trim-graph.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
@@ -46,7 +46,7 @@ export async function loadProject(
   const registry = await loadRegistry(root, modules, hashes, python);
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
-  const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
+  const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlPyValue));
   checkSets(sets, metas);
   for (const [section] of run.stageConfig.sections) {
     if (!metas.has(section))

@@ -1,6 +1,11 @@
 // The effective value of each option of a stage instance: --set > stage section > global > default
-// (ceci's in-stage precedence, DESIGN.md §3), type-checked against the class's declarations.
+// (ceci's in-stage precedence, DESIGN.md §3), type-checked against the class's declarations. For a Python
+// stage the value is converted as ceci converts it (ceci-cast.ts), so lbg fingerprints and writes what the
+// stage will see, and refuses only what ceci refuses; a TypeScript stage gets plain JS values, checked by the
+// SDK's types.
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { plainValue, showValue } from "../config/py-value.ts";
+import { ceciCast } from "./ceci-cast.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
@@ -48,7 +53,12 @@ export function optionRequired(spec: OptionSpec): boolean {
 }
 
 function show(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  const s = showValue(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function article(type: string): string {
+  return type === "int" ? "an int" : `a ${type}`;
 }
 
 export function effectiveConfig(
@@ -116,14 +126,25 @@ export function effectiveConfig(
       if (spec.default !== undefined) values[key] = spec.default;
       continue;
     }
-    if (!typeOk(spec, chosen.value)) {
-      throw new LbgError(
-        `option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}`,
-        chosen.pos,
-        spec.doc || undefined,
-      );
+    if (meta.kind === "python") {
+      const cast = ceciCast(spec.type === "any" ? undefined : spec.type, chosen.value);
+      if (!cast.ok)
+        throw new LbgError(
+          `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}: ceci's ${spec.type}(${show(chosen.value)}) fails (${cast.error})`,
+          chosen.pos,
+          spec.doc || undefined,
+        );
+      values[key] = cast.value;
+    } else {
+      const value = plainValue(chosen.value);
+      if (!typeOk(spec, value))
+        throw new LbgError(
+          `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}, not ${show(value)}`,
+          chosen.pos,
+          spec.doc || undefined,
+        );
+      values[key] = value;
     }
-    values[key] = chosen.value;
     if (chosen.pos) origin[key] = chosen.pos;
   }
   return { values, origin, outputNames };

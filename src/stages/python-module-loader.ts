@@ -12,10 +12,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { clip, fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
 import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
+import { fromTaggedJson } from "../config/py-value.ts";
 import { INTROSPECT_PY } from "./python/introspect-script.ts";
 import type { PythonStageMeta } from "./stage-meta.ts";
 
@@ -99,6 +100,14 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   }
 }
 
+/** Option defaults arrive (and are cached) in tagged JSON (nan, 2.0, opaque values: py-value.ts). */
+function withPythonDefaults(c: PythonStageMeta): PythonStageMeta {
+  const options: Record<string, OptionSpec> = {};
+  for (const [k, o] of Object.entries(c.options))
+    options[k] = o.default === undefined ? o : { ...o, default: fromTaggedJson(o.default) };
+  return { ...c, options };
+}
+
 export function loadPythonModules(
   root: string,
   modules: { name: string; pos?: SourcePos }[],
@@ -109,7 +118,7 @@ export function loadPythonModules(
   const stale: { name: string; pos?: SourcePos }[] = [];
   for (const m of modules) {
     const e = readCache(root, m.name, env, hashes);
-    if (e) out.push(...e.classes);
+    if (e) out.push(...e.classes.map(withPythonDefaults));
     else stale.push(m);
   }
   if (stale.length === 0) return out;
@@ -132,12 +141,28 @@ export function loadPythonModules(
   try {
     doc = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
   } catch {
-    const why = (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `exit code ${r.status}`;
-    throw new LbgError(`reading Python module ${stale[0]!.name} failed: ${why}`, stale[0]!.pos);
+    // Whatever the interpreter printed goes to a file; the message quotes only the start of its last line.
+    const log = join(root, ".cache", "python", "introspection-failure.log");
+    let where: string | undefined;
+    try {
+      writeAtomic(
+        log,
+        `$ ${env.resolved} -c <lbg introspection helper> ${stale.map((m) => m.name).join(" ")}\n--- exit ${r.status ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`,
+      );
+      where = fromCwd(log);
+    } catch {
+      /* a read-only .cache: the message alone */
+    }
+    const last = (r.stderr || r.stdout).trim().split("\n").at(-1) || `exit code ${r.status ?? r.signal}`;
+    throw new LbgError(
+      `reading Python module ${stale[0]!.name} failed: ${clip(last, 300, where)}`,
+      stale[0]!.pos,
+      where ? `the interpreter's whole output is in ${where}` : undefined,
+    );
   }
   if (doc.error)
     throw new LbgError(
-      `${doc.error} (interpreter ${env.python})`,
+      `${clip(doc.error)} (interpreter ${env.python})`,
       stale[0]!.pos,
       "install ceci for this interpreter, or set LBG_PYTHON / python_paths",
     );
@@ -146,7 +171,7 @@ export function loadPythonModules(
     if (!m.ok) {
       const where = m.where ? `${fromCwd(m.where.file)}:${m.where.line}: ` : "";
       throw new LbgError(
-        `Python module '${m.module}' failed to import: ${where}${m.error}`,
+        `Python module '${m.module}' failed to import: ${where}${clip(m.error)}`,
         ref?.pos,
         "check the module name, python_paths and the interpreter (LBG_PYTHON)",
       );
@@ -177,7 +202,7 @@ export function loadPythonModules(
     }));
     const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, classes };
     writeAtomic(cachePath(root, m.module), JSON.stringify(entry));
-    out.push(...classes);
+    out.push(...classes.map(withPythonDefaults));
   }
   return out;
 }

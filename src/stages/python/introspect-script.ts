@@ -11,7 +11,7 @@
 // `sources`: the class's module file and the files of every module of its package (or the entry's) that the
 // class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
 export const INTROSPECT_PY = String.raw`
-import builtins, importlib, importlib.util, inspect, json, os, sys, traceback
+import builtins, importlib, importlib.util, inspect, json, math, os, sys, traceback
 
 # Who imports whom, from every import statement executed (also those answered from sys.modules, which a
 # before/after diff of sys.modules misses when an earlier module already loaded the shared one).
@@ -65,19 +65,50 @@ def local_files(modules, tops):
                 out.add(f)
     return out
 
-TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", dict: "dict"}
+TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", tuple: "list", dict: "dict"}
+SAFE_INT = 2 ** 53
+
+
+def opaque(v):
+    try:
+        r = repr(v)
+    except Exception:
+        r = "<%s object>" % type(v).__name__
+    return {"!!python": r if len(r) <= 200 else r[:197] + "..."}
 
 
 def jsonable(v):
-    if v is None or isinstance(v, (bool, int, float, str)):
+    """A value as lbg reads it (src/config/py-value.ts): JSON, with tags for what JSON or JS numbers cannot
+    hold: {"!!float": repr} for nan, inf and integral floats (2.0), {"!!python": repr} for any other value
+    (a type, a tuple, a numpy value, a dict with keys that are not strings); exact builtin types only, so that
+    what lbg writes back into a config file is what the stage would have had."""
+    t = type(v)
+    if v is None or t is bool or t is str:
         return v
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, type):
-        return TYPE_NAMES.get(v, v.__name__)
-    return repr(v)
+    if t is int:
+        return v if -SAFE_INT <= v <= SAFE_INT else opaque(v)
+    if t is float:
+        return v if math.isfinite(v) and not v.is_integer() else {"!!float": repr(v)}
+    if t is list:
+        items = [jsonable(x) for x in v]
+        return opaque(v) if any(isinstance(x, dict) and "!!python" in x and len(x) == 1 for x in items) else items
+    if t is dict and all(type(k) is str for k in v):
+        out = {k: jsonable(x) for k, x in v.items()}
+        if any(isinstance(x, dict) and "!!python" in x and len(x) == 1 for x in out.values()):
+            return opaque(v)
+        return {"!!map": out} if len(out) == 1 and next(iter(out)).startswith("!!") else out
+    return opaque(v)
+
+
+def cast(dtype, value):
+    """ceci's cast_value (ceci/config.py), which a stage applies to its defaults too; the raw default when
+    the conversion fails (the stage will then fail on it, and lbg reports that option when it is used)."""
+    if dtype is None or value is None or isinstance(value, dtype):
+        return value
+    try:
+        return dtype(value)
+    except Exception:
+        return value
 
 
 def option_spec(value):
@@ -92,14 +123,12 @@ def option_spec(value):
             required = default is None
         spec = {"type": TYPE_NAMES.get(dtype, "any"), "required": bool(required), "doc": str(getattr(value, "msg", "") or "")}
         if default is not None or not required:
-            spec["default"] = jsonable(default)
+            spec["default"] = jsonable(cast(dtype if isinstance(dtype, type) else None, default))
         return spec
     if isinstance(value, type):
         return {"type": TYPE_NAMES.get(value, "any"), "required": True, "doc": ""}
     if value is None:
         return {"type": "any", "required": True, "doc": ""}
-    if isinstance(value, list):
-        return {"type": "list", "default": jsonable(value), "required": False, "doc": ""}
     return {"type": TYPE_NAMES.get(type(value), "any"), "default": jsonable(value), "required": False, "doc": ""}
 
 
@@ -230,7 +259,7 @@ def main(modules):
             sources = sorted(set(sources) | set(metadata_files(ctop)))
             stages.append(stage)
         results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
-    print(json.dumps({"modules": results}))
+    print(json.dumps({"modules": results}, allow_nan=False))
     return 0
 
 
