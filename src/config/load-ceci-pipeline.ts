@@ -9,7 +9,7 @@ import { expectRecord, expectString, expectWords, isRecord, type Warn, warnUnkno
 import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { siteFromSections } from "./load-site.ts";
-import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
+import { NO_FILE_PATHS, type RunInput, type RunModel, type StageEntry, type TrimEnd } from "./run-model.ts";
 import { parseYamlValue, YamlFile } from "./yaml-file.ts";
 
 const CECI_KEYS = [
@@ -110,7 +110,9 @@ export function loadCeciPipeline(cwd: string, file: string, name: string, overri
     );
   for (const [tag, v] of Object.entries(expectRecord(yf, ["inputs"], doc.inputs ?? {}, "'inputs'"))) {
     if (v === null) continue;
-    inputs.set(tag, { path: at(expectString(yf, ["inputs", tag], v, `input '${tag}'`)), pos: yf.pos(["inputs", tag]) });
+    const path = expectString(yf, ["inputs", tag], v, `input '${tag}'`);
+    const pos = yf.pos(["inputs", tag]);
+    inputs.set(tag, NO_FILE_PATHS.includes(path) ? { path, pos, noFile: true } : { path: at(path), pos });
   }
   const stageConfig = emptyStageConfig();
   const configFiles = [yf.path];

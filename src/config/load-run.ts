@@ -14,7 +14,14 @@ import {
 import { expandDeep } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
-import type { ModuleRef, ResumeMode, RunInput, RunModel, StageEntry } from "./run-model.ts";
+import {
+  NO_FILE_PATHS,
+  type ModuleRef,
+  type ResumeMode,
+  type RunInput,
+  type RunModel,
+  type StageEntry,
+} from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 
 const RUN_KEYS = [
@@ -131,7 +138,11 @@ export function loadRun(opts: LoadOptions): RunModel {
     for (const [tag, p] of Object.entries(expectRecord(yf, ["inputs"], obj.inputs, "'inputs'"))) {
       if (p === null) continue; // ceci allows null inputs (optional files)
       const path = expectString(yf, ["inputs", tag], p, `input '${tag}'`);
-      inputs.set(tag, { path: projectPath(root, path), pos: yf.pos(["inputs", tag]) });
+      const pos = yf.pos(["inputs", tag]);
+      inputs.set(
+        tag,
+        NO_FILE_PATHS.includes(path) ? { path, pos, noFile: true } : { path: projectPath(root, path), pos },
+      );
     }
   }
 

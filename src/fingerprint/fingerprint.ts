@@ -11,6 +11,9 @@ import { canonicalJson } from "./canonical-json.ts";
 
 export const FINGERPRINT_FORMAT = 1;
 
+/** The "hash" of an input that is no file (`none`). */
+export const NO_FILE_HASH = "no file";
+
 export interface Fingerprint {
   /** Bumped when the meaning of any field changes; a record of another format is stale. */
   format: number;
@@ -24,7 +27,8 @@ export interface Fingerprint {
   /** Effective config of every declared option (canonical JSON order when hashed), in tagged JSON
    *  (src/config/py-value.ts): nan, ±inf, Python's 2.0 and opaque Python values survive the record's JSON. */
   config: Record<string, unknown>;
-  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash. */
+  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash;
+   *  an input given as `none` (no file) has that word as path and NO_FILE_HASH as hash. */
   inputs: Record<string, { path: string; hash: string }>;
   /** Output by class tag → its final path relative to the root. */
   outputs: Record<string, string>;
@@ -43,6 +47,10 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {
+    if (i.noFile) {
+      inputs[i.alias] = { path: i.path, hash: NO_FILE_HASH };
+      continue;
+    }
     const h = hashes.hash(i.path);
     if (!h) missing.push({ tag: i.alias, path: i.path });
     else inputs[i.alias] = { path: relativeTo(root, i.path), hash: h.hash };

@@ -21,6 +21,8 @@ export interface InputEdge {
   path: string;
   /** Instance producing it, or undefined for a run input. */
   producer?: string;
+  /** A run input given as `none` (NO_FILE_PATHS): no file, only the word passed to the stage. */
+  noFile?: boolean;
 }
 
 export interface OutputFile {
@@ -149,6 +151,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
 
   // A run input that is some stage's output file would be read with no edge to wait for its writer.
   for (const [tag, input] of run.inputs) {
+    if (input.noFile) continue;
     const owner = claims.owner(input.path);
     if (owner)
       throw new LbgError(
@@ -167,7 +170,8 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         const out = nodes.get(producer)!.outputs.find((o) => o.alias === alias)!;
         node.inputs.push({ tag, alias, type, path: out.path, producer });
       } else if (run.inputs.has(alias)) {
-        node.inputs.push({ tag, alias, type, path: run.inputs.get(alias)!.path });
+        const input = run.inputs.get(alias)!;
+        node.inputs.push({ tag, alias, type, path: input.path, ...(input.noFile ? { noFile: true } : {}) });
       } else {
         missing.set(alias, [...(missing.get(alias) ?? []), node.name]);
       }

@@ -79,7 +79,7 @@ export function checkRunInputs(p: LoadedProject): void {
   const seen = new Map<string, boolean>();
   for (const node of graph.nodes.values()) {
     for (const i of node.inputs) {
-      if (i.producer) continue;
+      if (i.producer || i.noFile) continue;
       const input = run.inputs.get(i.alias)!;
       const pos = input.pos;
       let isDir = seen.get(i.path);

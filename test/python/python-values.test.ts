@@ -127,6 +127,18 @@ describe.skipIf(!havePython)("option values of Python stages", () => {
     expect(d.stdout).toContain("edges (list, default [<class 'float'>])");
   });
 
+  it("an interpreter that prints megabytes and no answer: one short line, the whole output in a file", () => {
+    p.write("pylib/noisy_mod.py", 'import os, sys\nsys.stdout.write("x" * 3000000)\nsys.stdout.flush()\nos._exit(0)\n');
+    p.write(PIPE, pipeline.replace("modules: lbgtest_values", "modules: noisy_mod"));
+    const r = p.lbg(["dag", PIPE], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.length).toBeLessThan(700);
+    expect(r.stderr).toMatch(
+      /^lbg: error: typed\/pipeline\.yml:1:\d+: reading Python module noisy_mod failed: x{300}… \(2999700 more characters in \.cache\/python\/introspection-failure\.log\)/,
+    );
+    expect(p.read(".cache/python/introspection-failure.log")).toContain("x".repeat(3000000));
+  });
+
   for (const [value, message] of [
     [
       "count: abc",
