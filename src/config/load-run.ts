@@ -1,7 +1,7 @@
 // Loads `configs/runs/<run>.yaml` and everything it names into one RunModel, or throws a positioned LbgError.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError, suggest } from "./lbg-error.ts";
+import { LbgError, type SourcePos, suggest } from "./lbg-error.ts";
 import {
   expectPositiveInt,
   expectRecord,
@@ -266,9 +266,11 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
       "use letters, digits and _ (it becomes a log file name)",
     );
   const aliases: Record<string, string> = {};
+  const aliasPos: Record<string, SourcePos> = {};
   if (s.aliases !== undefined && s.aliases !== null) {
     for (const [from, to] of Object.entries(expectRecord(pf, [...path, "aliases"], s.aliases, "'aliases'"))) {
       aliases[from] = expectString(pf, [...path, "aliases", from], to, `alias of '${from}'`);
+      aliasPos[from] = pf.pos([...path, "aliases", from], true);
       // An empty tag would name an output `.txt` (a hidden file) and wire nothing anyone could name.
       if (!aliases[from].trim())
         throw pf.error(
@@ -286,6 +288,7 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
         ? undefined
         : expectString(pf, [...path, "module_name"], s.module_name, "'module_name'"),
     aliases,
+    aliasPos,
     nprocess: expectPositiveInt(pf, [...path, "nprocess"], s.nprocess, "'nprocess'", 1),
     nprocessPos: s.nprocess === undefined ? undefined : pf.pos([...path, "nprocess"]),
     threadsPerProcess: expectPositiveInt(

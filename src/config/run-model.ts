@@ -12,6 +12,8 @@ export interface StageEntry {
   moduleName?: string;
   /** `{class_tag: new_tag}`: renames input and output tags for wiring and output file names. */
   aliases: Record<string, string>;
+  /** Where each alias's key is written (for the warning about an alias of a tag the class lacks). */
+  aliasPos?: Record<string, SourcePos>;
   nprocess: number;
   /** Where `nprocess:` is written, when it is. */
   nprocessPos?: SourcePos;
