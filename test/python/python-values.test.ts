@@ -127,6 +127,32 @@ describe.skipIf(!havePython)("option values of Python stages", () => {
     expect(d.stdout).toContain("edges (list, default [<class 'float'>])");
   });
 
+  it("options declared through a shared StageConfig (RAIL's SHARED_PARAMS) read as ceci reads them", () => {
+    p.write(PIPE, pipeline.replace("  - name: PyTyped\n", "  - name: PyShared\n"));
+    p.write(CFG, "PyShared:\n  zmin: 1\n");
+    const d = p.lbg(["describe", "PyShared", "--pipeline", PIPE], { env });
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).toContain("  zmin (float, default 0.0): min z\n  nzbins (int, default 301): n bins\n");
+    // A function's repr without its address, which changes every run (the fingerprint must not).
+    expect(d.stdout).toContain("  marg_rules (dict, default {'flag': nan, 'f': <function PyShared.<lambda>>})\n");
+    const r = p.build(PIPE, [], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(p.read("typed/out/shared.txt")).toBe("zmin: 1.0\nnzbins: 301\n");
+  });
+
+  it("a class lbg cannot describe is an error naming it, at its definition", () => {
+    p.write(
+      "pylib/odd_stages.py",
+      "from ceci import PipelineStage, TextFile\n\n\nclass Odd(dict):\n    def items(self):\n        raise RuntimeError('no items')\n\n\nclass OddStage(PipelineStage):\n    inputs = []\n    outputs = [('o', TextFile)]\n    config_options = Odd(a=1)\n\n    def run(self):\n        pass\n",
+    );
+    p.write(PIPE, pipeline.replace("modules: lbgtest_values", "modules: odd_stages").replace("PyTyped", "OddStage"));
+    const r = p.lbg(["dag", PIPE], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      "lbg: error: typed/pipeline.yml:1:10: Python module 'odd_stages' failed to import: pylib/odd_stages.py:9: class odd_stages.OddStage: RuntimeError: no items (hint: check the module name, python_paths and the interpreter (LBG_PYTHON))",
+    );
+  });
+
   it("an interpreter that prints megabytes and no answer: one short line, the whole output in a file", () => {
     p.write("pylib/noisy_mod.py", 'import os, sys\nsys.stdout.write("x" * 3000000)\nsys.stdout.flush()\nos._exit(0)\n');
     p.write(PIPE, pipeline.replace("modules: lbgtest_values", "modules: noisy_mod"));

@@ -11,7 +11,7 @@
 // `sources`: the class's module file and the files of every module of its package (or the entry's) that the
 // class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
 export const INTROSPECT_PY = String.raw`
-import builtins, importlib, importlib.util, inspect, json, math, os, sys, traceback
+import builtins, importlib, importlib.util, inspect, json, math, os, re, sys, traceback
 
 # Who imports whom, from every import statement executed (also those answered from sys.modules, which a
 # before/after diff of sys.modules misses when an earlier module already loaded the shared one).
@@ -70,8 +70,10 @@ SAFE_INT = 2 ** 53
 
 
 def opaque(v):
+    """A value shown and fingerprinted by its repr, without the memory addresses (<function f at 0x7f...>)
+    that would make every introspection differ."""
     try:
-        r = repr(v)
+        r = re.sub(r" at 0x[0-9a-fA-F]+>", ">", repr(v))
     except Exception:
         r = "<%s object>" % type(v).__name__
     return {"!!python": r if len(r) <= 200 else r[:197] + "..."}
@@ -111,11 +113,24 @@ def cast(dtype, value):
         return value
 
 
-def option_spec(value):
-    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter.
+def ceci_config_classes():
+    """ceci's StageConfig and StageParameter (ceci.config), or None where ceci lacks them."""
+    try:
+        from ceci import config
+        return getattr(config, "StageConfig", None), getattr(config, "StageParameter", None)
+    except Exception:
+        return None, None
+
+
+def option_spec(key, value, StageConfig, StageParameter):
+    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter,
+    # or a StageConfig (RAIL's shared parameters), which stands for its parameter of the same name.
     # A required option's None "default" is no default: ceci raises "Missing configuration option" when no
     # value (or None) is given, so none is reported and lbg treats the option as missing.
-    if hasattr(value, "dtype") and hasattr(value, "default") and not isinstance(value, type):
+    if StageConfig is not None and isinstance(value, StageConfig):
+        value = dict.get(value, key)
+    if StageParameter is not None and isinstance(value, StageParameter) or (
+            not isinstance(value, (type, dict)) and hasattr(value, "dtype") and hasattr(value, "default")):
         dtype = getattr(value, "dtype", None)
         default = getattr(value, "default", None)
         required = getattr(value, "required", None)
@@ -212,8 +227,14 @@ def describe_stage(cls, sources):
     except TypeError:
         src = None
     options = {}
+    classes = ceci_config_classes()
     for key, value in (getattr(cls, "config_options", None) or {}).items():
-        options[str(key)] = option_spec(value)
+        try:
+            options[str(key)] = option_spec(key, value, *classes)
+        except Exception as e:
+            # A declaration lbg cannot read: the stage still loads, the option is taken as any value.
+            options[str(key)] = {"type": "any", "required": False,
+                                 "doc": "(lbg could not read this declaration: %s: %s)" % (type(e).__name__, e)}
     return {
         "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
         "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
@@ -223,6 +244,13 @@ def describe_stage(cls, sources):
         "doc": inspect.cleandoc(cls.__dict__.get("__doc__") or ""), "file": os.path.abspath(src) if src else None,
         "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
     }
+
+
+def class_location(cls):
+    try:
+        return {"file": os.path.abspath(inspect.getsourcefile(cls)), "line": inspect.getsourcelines(cls)[1]}
+    except Exception:
+        return None
 
 
 def main(modules):
@@ -249,16 +277,23 @@ def main(modules):
         # e.g. 'from extpkg import ExtCopy'), plus those defined in what it imports when an earlier entry
         # imported that first.
         stages = []
+        failed = None
         for key, cls in sorted(registry(PipelineStage).items()):
             mod = cls.__module__
             if known.get(key) == id(cls) and mod not in reached:
                 continue
             ctop = mod.split(".")[0]
-            stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
-            stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
+            try:
+                stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
+                stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
+            except Exception as e:
+                # One class lbg cannot describe: the module's error names that class, at its definition.
+                failed = {"module": name, "ok": False, "where": class_location(cls),
+                          "error": "class %s.%s: %s" % (mod, cls.__name__, traceback.format_exception_only(type(e), e)[-1].strip())}
+                break
             sources = sorted(set(sources) | set(metadata_files(ctop)))
             stages.append(stage)
-        results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
+        results.append(failed or {"module": name, "ok": True, "stages": stages, "sources": sources})
     print(json.dumps({"modules": results}, allow_nan=False))
     return 0
 
