@@ -8,6 +8,7 @@ import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } fro
 import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
+import { fromTaggedJson, plainValue, PyFloat, toTaggedJson } from "./py-value.ts";
 import { yamlPyValue } from "./yaml-py-value.ts";
 
 const pyyamlBool: ScalarTag = {
@@ -55,7 +56,7 @@ function sha1(text: string): string {
 }
 
 /** A cached value whose checksum holds (see YamlFile.read), else undefined. */
-function readCacheEntry(file: string): { value: unknown } | undefined {
+function readCacheEntry(file: string): { value: unknown; pyValue: unknown } | undefined {
   let t: string;
   try {
     t = readFileSync(file, "utf8");
@@ -65,7 +66,9 @@ function readCacheEntry(file: string): { value: unknown } | undefined {
   const json = t.slice(41);
   if (t[40] !== " " || sha1(json) !== t.slice(0, 40)) return undefined;
   try {
-    return { value: JSON.parse(json) };
+    // Tags only where the file has nan, inf or a float such as 2.0 (py-value.ts): most files skip the walk.
+    const pyValue = json.includes('"!!') ? fromTaggedJson(JSON.parse(json)) : JSON.parse(json);
+    return { value: plainValue(pyValue), pyValue };
   } catch {
     return undefined;
   }
@@ -94,9 +97,9 @@ function aliasCycle(doc: Document.Parsed): Alias | undefined {
 
 const CYCLE = "refers to a value that contains it (a cycle)";
 
-/** Values JSON keeps exactly (no .inf/.nan, no Dates): only those go to the parse cache. */
+/** Values tagged JSON (py-value.ts) keeps exactly (floats, nan and inf too; no Dates): only those are cached. */
 function jsonSafe(v: unknown): boolean {
-  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v === "number" || v instanceof PyFloat) return true;
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (Array.isArray(v)) return v.every(jsonSafe);
   if (typeof v === "object")
@@ -147,7 +150,8 @@ export class YamlFile {
    * pipeline with positions costs far more than reading it, and a no-op build must stay fast. Positions are
    * then computed only if an error or warning needs one.
    *
-   * On disk: `<cacheDir>/<sha1 of the YAML text>.json` holding `<sha1 of the JSON> <JSON of the value>`. An
+   * On disk: `<cacheDir>/<sha1 of the YAML text>.v2.json` holding `<sha1 of the JSON> <JSON of the value>`,
+   * the value as Python gets it in tagged JSON (py-value.ts: 2.0 and nan survive; the JS value follows). An
    * entry whose checksum does not match (damaged, edited, or of the old checksum-less format) is parsed anew
    * and rewritten: damage costs one parse, it is never taken for the config.
    */
@@ -164,13 +168,12 @@ export class YamlFile {
     }
     const text = decodeUtf8(path, what, bytes);
     if (!cacheDir) return YamlFile.parse(path, text);
-    const cached = join(cacheDir, `${sha1(text)}.json`);
+    const cached = join(cacheDir, `${sha1(text)}.v2.json`);
     const hit = readCacheEntry(cached);
-    if (hit !== undefined) return new YamlFile(path, text, hit.value);
+    if (hit !== undefined) return new YamlFile(path, text, hit.value, undefined, hit.pyValue);
     const yf = YamlFile.parse(path, text);
-    // Only values JSON keeps exactly are cached: also none whose Python value differs (2.0 would come back as 2).
-    if (jsonSafe(yf.value) && yf.pyValue === yf.value) {
-      const json = JSON.stringify(yf.value);
+    if (jsonSafe(yf.pyValue)) {
+      const json = JSON.stringify(toTaggedJson(yf.pyValue));
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
       } catch {

@@ -2,6 +2,10 @@
 // writes them, YAML that PyYAML reads back as the same values, and ceci's conversions. Checked against
 // Debian's python3 + PyYAML where they are, as pure logic otherwise.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { YamlFile } from "../../src/config/yaml-file.ts";
 import { describe, expect, it } from "vitest";
 import { dumpPyYaml } from "../../src/config/py-yaml-dump.ts";
 import { fromTaggedJson, PyFloat, PyOpaque, pyFloatRepr, pyRepr, toTaggedJson } from "../../src/config/py-value.ts";
@@ -111,6 +115,24 @@ describe("Python values", () => {
     expect(no("list", new PyFloat(5))).toBe("Value of type <class 'float'>, when <class 'list'> was expected.");
     expect(no("dict", "ab")).toBe("Value of type <class 'str'>, when <class 'dict'> was expected.");
     expect(no("dict", [[[1], 2]])).toBe("Value of type <class 'list'>, when <class 'dict'> was expected.");
+  });
+
+  it("YAML files read from the parse cache keep 2.0, nan and inf as Python has them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lbg-yaml-"));
+    try {
+      const file = join(dir, "c.yml");
+      writeFileSync(file, "S:\n  a: 2.0\n  b: [1, 1.0, .nan, -.inf]\n  c: 0.5\n  d: {'!!float': x}\n");
+      const cache = join(dir, "cache");
+      const first = YamlFile.read(file, "config", cache);
+      expect(readdirSync(cache)).toHaveLength(1);
+      const second = YamlFile.read(file, "config", cache);
+      for (const yf of [first, second]) {
+        expect(pyRepr(yf.pyValue)).toBe("{'S': {'a': 2.0, 'b': [1, 1.0, nan, -inf], 'c': 0.5, 'd': {'!!float': 'x'}}}");
+        expect(yf.value).toEqual({ S: { a: 2, b: [1, 1, NaN, -Infinity], c: 0.5, d: { "!!float": "x" } } });
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it("the YAML for Python keeps floats floats and strings strings", () => {
