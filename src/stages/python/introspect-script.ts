@@ -1,15 +1,19 @@
 // lbg's introspection helper for Python ceci stages, as Python source. lbg runs it as
 // `<python> -c <INTROSPECT_PY> MODULE...` (python_paths on PYTHONPATH), so the bundled CLI needs no file
 // beside it. It imports each module, takes the stages it added to ceci's registry and prints one JSON document:
-//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
+//   {"modules": [{"module", "ok": true, "files": [absolute paths], "stages": [...], "sources": [file indices]}
 //                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
 // A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-//           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
+//           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [file indices],
 //           packages: {top-level package: version of the distribution that installed it}} (no default:
 //           none). The packages are the module's and the class's (they differ when a module re-exports
 //           another package's stage). The module's `sources` also hold those distributions' METADATA files.
 // `sources`: the class's module file and the files of every module of its package (or the entry's) that the
-// class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
+// class's module or the entry imports, directly or not (its local imports). Paths are indices into the module's
+// `files`: TXPipe's 200 stages each import ~150 of its files, which as paths made a 3 MB answer.
+// Defaults and other values are tagged JSON (src/config/py-value.ts). Standard library only, besides ceci.
+// Everything but the imports themselves is memoized per module or package, so the helper costs little more
+// than importing the modules (what ceci does too).
 export const INTROSPECT_PY = String.raw`
 import builtins, importlib, importlib.util, inspect, json, math, os, re, sys, traceback
 
@@ -41,12 +45,13 @@ def _recording_import(name, globals=None, locals=None, fromlist=(), level=0):
 builtins.__import__ = _recording_import
 
 
-def closure(name):
-    """The module, what it imports (transitively), and the packages of each (their __init__ ran too)."""
+def closure(name, tops=None):
+    """The module, what it imports (transitively), and the packages of each (their __init__ ran too); with
+    'tops', only through modules of those top-level packages (what a stage's local imports are)."""
     seen, todo = set(), [name]
     while todo:
         m = todo.pop()
-        if m in seen or m not in sys.modules:
+        if m in seen or m not in sys.modules or (tops is not None and m.partition(".")[0] not in tops):
             continue
         seen.add(m)
         todo.extend(IMPORTS.get(m, ()))
@@ -59,11 +64,32 @@ def local_files(modules, tops):
     """Files of the modules that belong to one of the top-level packages 'tops' (the local imports)."""
     out = set()
     for m in modules:
-        if m.split(".")[0] in tops:
+        if m.partition(".")[0] in tops:
             f = file_of(sys.modules[m])
             if f:
                 out.add(f)
-    return out
+    return frozenset(out)
+
+
+_MODULE_FILES = {}
+
+
+def module_files(mod, tops):
+    """local_files(closure(mod, tops), tops), once per module and packages."""
+    key = (mod, tops)
+    if key not in _MODULE_FILES:
+        _MODULE_FILES[key] = local_files(closure(mod, tops), tops)
+    return _MODULE_FILES[key]
+
+
+def memoized(f):
+    cache = {}
+
+    def g(arg):
+        if arg not in cache:
+            cache[arg] = f(arg)
+        return cache[arg]
+    return g
 
 TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", tuple: "list", dict: "dict"}
 SAFE_INT = 2 ** 53
@@ -195,6 +221,7 @@ def distributions(top):
     return list(_DISTRIBUTIONS[0].get(top, [])) + [top]
 
 
+@memoized
 def package_version(top):
     from importlib import metadata
     for dist in distributions(top):
@@ -206,6 +233,7 @@ def package_version(top):
     return str(getattr(mod, "__version__", "")) if mod else ""
 
 
+@memoized
 def metadata_files(top):
     """The METADATA file of the distribution providing 'top': pip rewrites it on every install, so the
     cache keyed on it sees a new version even when no source file changed."""
@@ -216,11 +244,24 @@ def metadata_files(top):
         except Exception:
             continue
         if path and os.path.isfile(os.path.join(str(path), "METADATA")):
-            return [os.path.abspath(os.path.join(str(path), "METADATA"))]
-    return []
+                return (os.path.abspath(os.path.join(str(path), "METADATA")),)
+    return ()
 
 
-def describe_stage(cls, sources):
+_DESCRIBED = {}
+
+
+def describe_stage(cls, sources, index):
+    """The class as lbg sees it; all but its sources is worked out once, for every module that provides it."""
+    if cls not in _DESCRIBED:
+        _DESCRIBED[cls] = describe_class(cls)
+    stage = dict(_DESCRIBED[cls])
+    src = stage["file"]
+    stage["sources"] = [index(f) for f in sorted(sources | {src} if src else sources)]
+    return stage
+
+
+def describe_class(cls):
     mod = cls.__module__
     try:
         src = inspect.getsourcefile(cls)
@@ -242,7 +283,6 @@ def describe_stage(cls, sources):
         "options": options, "parallel": bool(getattr(cls, "parallel", True)),
         # The class's own docstring: inspect.getdoc would fall back to PipelineStage's for a class without one.
         "doc": inspect.cleandoc(cls.__dict__.get("__doc__") or ""), "file": os.path.abspath(src) if src else None,
-        "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
     }
 
 
@@ -272,7 +312,15 @@ def main(modules):
         top = name.split(".")[0]
         # Modules imported by other means (importlib.import_module) are only seen as new in sys.modules.
         reached = closure(name) | {m for m in set(sys.modules) - before if m.split(".")[0] == top}
-        sources = sorted(local_files(reached, {top}) | set(metadata_files(top)))
+        files, numbers = [], {}
+
+        def index(f):
+            if f not in numbers:
+                numbers[f] = len(files)
+                files.append(f)
+            return numbers[f]
+        reached_files = {}
+        sources = set(local_files(reached, frozenset([top]))) | set(metadata_files(top))
         # The module's stages are the registry's entries its import added (wherever the classes are defined,
         # e.g. 'from extpkg import ExtCopy'), plus those defined in what it imports when an earlier entry
         # imported that first.
@@ -283,17 +331,21 @@ def main(modules):
             if known.get(key) == id(cls) and mod not in reached:
                 continue
             ctop = mod.split(".")[0]
+            tops = frozenset([top, ctop])
             try:
-                stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
-                stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
+                if tops not in reached_files:
+                    reached_files[tops] = local_files(reached, tops)
+                stage = describe_stage(cls, reached_files[tops] | module_files(mod, tops), index)
+                stage["packages"] = {t: package_version(t) for t in sorted(tops)}
             except Exception as e:
                 # One class lbg cannot describe: the module's error names that class, at its definition.
                 failed = {"module": name, "ok": False, "where": class_location(cls),
                           "error": "class %s.%s: %s" % (mod, cls.__name__, traceback.format_exception_only(type(e), e)[-1].strip())}
                 break
-            sources = sorted(set(sources) | set(metadata_files(ctop)))
+            sources |= set(metadata_files(ctop))
             stages.append(stage)
-        results.append(failed or {"module": name, "ok": True, "stages": stages, "sources": sources})
+        results.append(failed or {"module": name, "ok": True, "stages": stages,
+                                  "sources": [index(f) for f in sorted(sources)], "files": files})
     print(json.dumps({"modules": results}, allow_nan=False))
     return 0
 
