@@ -2,6 +2,8 @@
 //   synthetic-vs-make.mjs   lbg beside GNU make and ninja on a 1,000-stage DAG (issue: the incremental engine)
 //   watch-latency.mjs       lbg watch: save → affected stage started (issue: terminal UI and watch)
 //   catalog-throughput.mjs  catalog reader and EstimatePhotoz at 10^6 objects, with peak memory (issue: real stages)
+//   ceci-introspection.mjs  lbg dag/status cold and warm beside ceci --dry-run on TXPipe's metadetect (issue 12);
+//                           needs LBG_BENCH_CECI_DIR (a folder where ceci --dry-run works), else says so
 // Pass --quick for small sizes (a smoke test of the scripts themselves).
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -13,6 +15,7 @@ const runs = [
   ["synthetic-vs-make.mjs", quick ? ["--n", "100", "--m", "10", "--repeat", "3"] : []],
   ["watch-latency.mjs", quick ? ["--edits", "5"] : []],
   ["catalog-throughput.mjs", quick ? ["--quick"] : []],
+  ["ceci-introspection.mjs", quick ? ["--repeat", "1"] : []],
 ];
 let failed = 0;
 for (const [script, args] of runs) {

@@ -1,6 +1,6 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
 import { join } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { likelySlip, LbgError, type SourcePos } from "../config/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
@@ -48,14 +48,32 @@ export async function loadProject(
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlPyValue));
   checkSets(sets, metas);
+  // A config file is often shared by several pipelines (TXPipe's are): a section for a stage this run lacks is
+  // only worth its own line when it looks like a slip for one of the run's stages; the others are named once
+  // per file, without a line number (which would cost parsing the file again for its positions).
+  const unmatched = new Map<string, string[]>();
   for (const [section] of run.stageConfig.sections) {
-    if (!metas.has(section))
+    if (metas.has(section)) continue;
+    const pos = run.stageConfig.sectionPos.get(section);
+    const close = likelySlip(section, metas.keys());
+    if (close)
       opts.warn(
         new LbgError(
           `config section '${section}' matches no stage of run '${runName}'`,
-          run.stageConfig.sectionPos.get(section),
+          pos,
+          `did you mean '${close}'?`,
         ),
       );
+    else if (pos) unmatched.set(pos.file, [...(unmatched.get(pos.file) ?? []), section]);
+  }
+  for (const [file, sections] of unmatched) {
+    const shown = sections.length > 8 ? `${sections.slice(0, 8).join(", ")}, ...` : sections.join(", ");
+    opts.warn(
+      new LbgError(
+        `${sections.length} config section${sections.length > 1 ? "s match" : " matches"} no stage of run '${runName}' and ${sections.length > 1 ? "are" : "is"} not used: ${shown}`,
+        { file },
+      ),
+    );
   }
   const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
   for (const [tag, input] of converted) run.inputs.set(tag, input);

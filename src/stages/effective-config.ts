@@ -3,7 +3,7 @@
 // stage the value is converted as ceci converts it (ceci-cast.ts), so lbg fingerprints and writes what the
 // stage will see, and refuses only what ceci refuses; a TypeScript stage gets plain JS values, checked by the
 // SDK's types.
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { likelySlip, LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import { plainValue, showValue } from "../config/py-value.ts";
 import { ceciCast } from "./ceci-cast.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
@@ -80,6 +80,20 @@ export function effectiveConfig(
       if (typeof cv.value !== "string" || !cv.value)
         throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
       outputNames[key] = { name: cv.value, pos: cv.pos };
+      continue;
+    }
+    if (meta.kind === "python") {
+      // ceci hands undeclared keys to the stage (StageConfig.set_config), and stages read some of them (TXPipe's
+      // and RAIL's configs are full of such keys): only a likely slip for a declared option is worth a word.
+      const close = likelySlip(key, optionNames);
+      if (close)
+        warn(
+          new LbgError(
+            `unknown option '${key}' for stage '${entry.name}' (class ${meta.name}): the class does not declare it (ceci passes it on as it is)`,
+            cv.keyPos ?? cv.pos,
+            `did you mean '${close}'?`,
+          ),
+        );
       continue;
     }
     warn(

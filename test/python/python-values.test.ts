@@ -78,6 +78,8 @@ describe.skipIf(!havePython)("option values of Python stages", () => {
     const r = p.build(PIPE, [], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(p.read("typed/out/typed.txt")).toBe(expected);
+    // Undeclared keys reach the stage (ceci passes them on): no warning unless one looks like a slip.
+    expect(r.stdout + r.stderr).not.toContain("warning");
     // The merged file as PyYAML reads it: what lbg fingerprinted, in Python's own types.
     const text = p.read(mergedConfig().replace(`${p.dir}/`, ""));
     expect(text).toContain("  ra_cent: .nan\n  max_mag: .inf\n  min_mag: -.inf\n  zmax: 3.0\n");
@@ -107,6 +109,22 @@ describe.skipIf(!havePython)("option values of Python stages", () => {
     p.write(CFG, config.replace("[0.0, 0.5, 1, 2.0]", "[0.0, 0.5, 1.0, 2.0]"));
     const r = p.build(PIPE, [], env);
     expect(r.reasons.PyTyped).toEqual(["config changed: PyTyped.edges [0.0, 0.5, 1, 2.0] → [0.0, 0.5, 1.0, 2.0]"]);
+  });
+
+  it("warnings only for likely slips: a near miss of a declared option or stage; other sections once per file", () => {
+    p.write(CFG, `${config}  sigmaa: 3\nPyTyppd:\n  a: 1\nOtherStage:\n  b: 2\nThirdStage: {}\n`);
+    const r = p.lbg(["status", PIPE], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("warning"));
+    expect(warnings).toEqual([
+      `warning: ${CFG}:14:1: config section 'PyTyppd' matches no stage of run '${/run '([^']+)'/.exec(r.stderr)![1]}' (hint: did you mean 'PyTyped'?)`,
+      expect.stringMatching(
+        new RegExp(
+          `^warning: ${CFG}: 2 config sections match no stage of run '[^']+' and are not used: OtherStage, ThirdStage$`,
+        ),
+      ),
+      `warning: ${CFG}:13:3: unknown option 'sigmaa' for stage 'PyTyped' (class PyTyped): the class does not declare it (ceci passes it on as it is) (hint: did you mean 'sigma'?)`,
+    ]);
   });
 
   it("--set values are converted the same way", () => {
