@@ -1,12 +1,13 @@
 // Python values as lbg carries them for ceci stages. A JS number cannot say whether Python has `2` or `2.0`,
 // and JSON cannot hold nan or ±inf, so:
-//   int          a JS number that is an integer
+//   int          a JS number that is an integer, or a bigint (beyond 2^53, where a YAML reader gives one)
 //   float        a JS number that is not an integer (also NaN, ±Infinity), or a PyFloat (integral: 2.0, -0.0)
 //   str, bool, None, list, dict (string keys)   string, boolean, null, array, plain object
 //   anything else (a default such as `[float]`, a tuple, a numpy value, a dict with int keys)   a PyOpaque:
 //                shown and fingerprinted by its repr, never written into a config file
 // In JSON (the introspection answer, fingerprints) the values JSON lacks are tagged objects:
-//   {"!!float": "<repr>"} for PyFloat and non-finite numbers, {"!!python": "<repr>"} for PyOpaque, and a user
+//   {"!!float": "<repr>"} for PyFloat and non-finite numbers, {"!!int": "<digits>"} for a bigint,
+//   {"!!python": "<repr>"} for PyOpaque, and a user
 //   mapping with a single key starting with "!!" is wrapped as {"!!map": {...}} so the encoding stays one-to-one.
 
 /** A Python float JS numbers cannot mark as one: an integral value (2.0, -0.0, 1e+20). */
@@ -31,13 +32,13 @@ export function isPyFloat(v: unknown): v is number | PyFloat {
   return v instanceof PyFloat || (typeof v === "number" && !Number.isInteger(v));
 }
 
-export function isPyInt(v: unknown): v is number {
-  return typeof v === "number" && Number.isInteger(v);
+export function isPyInt(v: unknown): v is number | bigint {
+  return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
 }
 
 /** The number inside a Python int or float. */
-export function pyNumber(v: number | PyFloat): number {
-  return v instanceof PyFloat ? v.value : v;
+export function pyNumber(v: number | bigint | PyFloat): number {
+  return v instanceof PyFloat ? v.value : Number(v);
 }
 
 /** The value with PyFloat replaced by plain numbers (what TypeScript stages get). */
@@ -114,6 +115,7 @@ export function pyRepr(v: unknown): string {
   if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (v instanceof PyOpaque) return v.repr;
   if (typeof v === "number") return Number.isInteger(v) ? pyIntRepr(v) : pyFloatRepr(v);
+  if (typeof v === "bigint") return v.toString();
   if (typeof v === "string") return pyStrRepr(v);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
   if (typeof v === "object")
@@ -134,6 +136,7 @@ export function pyTruthy(v: unknown): boolean {
   if (v === true) return true;
   if (v instanceof PyFloat) return v.value !== 0;
   if (typeof v === "number") return v !== 0; // NaN is true, as in Python
+  if (typeof v === "bigint") return v !== 0n;
   if (typeof v === "string" || Array.isArray(v)) return v.length > 0;
   if (isPlainObject(v)) return Object.keys(v).length > 0;
   return true;
@@ -151,13 +154,14 @@ export function pyTypeName(v: unknown): string {
   return "object";
 }
 
-const TAGS = ["!!float", "!!python", "!!map"];
+const TAGS = ["!!float", "!!int", "!!python", "!!map"];
 
 /** The value as JSON can hold it (see the head of this file). */
 export function toTaggedJson(v: unknown): unknown {
   if (v instanceof PyFloat) return { "!!float": pyFloatRepr(v.value) };
   if (v instanceof PyOpaque) return { "!!python": v.repr };
   if (typeof v === "number") return Number.isFinite(v) ? v : { "!!float": pyFloatRepr(v) };
+  if (typeof v === "bigint") return { "!!int": v.toString() };
   if (Array.isArray(v)) return v.map(toTaggedJson);
   if (typeof v === "object" && v !== null) {
     const out: Record<string, unknown> = {};
@@ -188,6 +192,7 @@ export function fromTaggedJson(v: unknown): unknown {
       const n = parseFloatRepr(x);
       return Number.isFinite(n) ? pyFloat(n) : n;
     }
+    if (k === "!!int" && typeof x === "string" && /^-?\d+$/.test(x)) return BigInt(x);
     if (k === "!!python" && typeof x === "string") return new PyOpaque(x);
     if (k === "!!map" && typeof x === "object" && x !== null)
       return Object.fromEntries(Object.entries(x).map(([kk, xx]) => [kk, fromTaggedJson(xx)]));
@@ -200,6 +205,7 @@ export function showValue(v: unknown): string {
   if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (v instanceof PyOpaque) return v.repr;
   if (typeof v === "number") return Number.isInteger(v) ? pyIntRepr(v) : pyFloatRepr(v);
+  if (typeof v === "bigint") return v.toString();
   if (v === undefined) return "(unset)";
   if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
   if (typeof v === "object" && v !== null)

@@ -39,6 +39,7 @@ export function pyYamlValue(v: unknown): string | undefined {
     if (!Number.isInteger(v)) return float(v);
     return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
   }
+  if (typeof v === "bigint") return v.toString();
   if (typeof v === "string") return str(v);
   if (Array.isArray(v)) {
     const items = v.map(pyYamlValue);

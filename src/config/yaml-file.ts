@@ -99,7 +99,7 @@ const CYCLE = "refers to a value that contains it (a cycle)";
 
 /** Values tagged JSON (py-value.ts) keeps exactly (floats, nan and inf too; no Dates): only those are cached. */
 function jsonSafe(v: unknown): boolean {
-  if (typeof v === "number" || v instanceof PyFloat) return true;
+  if (typeof v === "number" || typeof v === "bigint" || v instanceof PyFloat) return true;
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (Array.isArray(v)) return v.every(jsonSafe);
   if (typeof v === "object")

@@ -42,7 +42,7 @@ function toInt(v: unknown): CastResult {
     return { ok: true, value: Number(BigInt(t.replaceAll("_", ""))) };
   }
   if (isPyFloat(v)) {
-    const n = pyNumber(v);
+    const n = pyNumber(v as number | PyFloat);
     if (Number.isNaN(n)) return rejected(v, "int");
     // int(inf) raises OverflowError, which cast_value does not catch: the stage fails configuring.
     if (!Number.isFinite(n)) return { ok: false, error: "OverflowError: cannot convert float infinity to integer" };
@@ -53,7 +53,7 @@ function toInt(v: unknown): CastResult {
 
 function toFloat(v: unknown): CastResult {
   if (typeof v === "boolean") return { ok: true, value: new PyFloat(v ? 1 : 0) };
-  if (isPyInt(v)) return { ok: true, value: new PyFloat(v) };
+  if (isPyInt(v)) return { ok: true, value: pyFloat(Number(v)) };
   if (typeof v === "string") {
     const t = v.trim();
     const special = SPECIAL_FLOAT.exec(t);

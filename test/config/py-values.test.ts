@@ -76,6 +76,13 @@ describe("Python values", () => {
     expect(pyRepr(back.b)).toBe("[inf, -inf, 2.0, 0.5, 3]");
     expect(back.c).toBeInstanceOf(PyOpaque);
     expect(back.d).toEqual({ "!!float": "x" });
+    // An int beyond 2^53, as a YAML reader that keeps it exact gives it (a bigint): exact through JSON and YAML.
+    const big = 12345678901234567890n;
+    expect(fromTaggedJson(JSON.parse(JSON.stringify(toTaggedJson({ big }))))).toEqual({ big });
+    expect(dumpPyYaml({ s: { big } })).toBe("s:\n  big: 12345678901234567890\n");
+    expect(pyRepr(ceciCast("float", big).ok && (ceciCast("float", big) as { value: unknown }).value)).toBe(
+      "1.2345678901234567e+19",
+    );
   });
 
   it("ceci's cast_value: lax conversions accepted, the rest refused with ceci's message", () => {
