@@ -108,7 +108,7 @@ export async function describeCommand(
       ? "required"
       : o.default === undefined
         ? "optional"
-        : `default ${showValue(o.default)}`;
+        : `default ${c.kind === "python" ? showValue(o.default) : JSON.stringify(o.default)}`; // Python: nan, 2.0
     out(`  ${k} (${o.type}, ${dflt})${o.doc ? `: ${o.doc}` : ""}\n`);
   }
   out(instanceInputs(c, where, reg));
