@@ -119,7 +119,10 @@ function expandClasses(files: string[], classes: CachedClass[]): PythonStageMeta
   return classes.map((c) => {
     const key = c.sources.join(",");
     let sources = shared.get(key);
-    if (!sources) shared.set(key, (sources = c.sources.map((i) => files[i]!)));
+    if (!sources) {
+      sources = c.sources.map((i) => files[i]!);
+      shared.set(key, sources);
+    }
     const options: Record<string, OptionSpec> = {};
     for (const [k, o] of Object.entries(c.options))
       options[k] = o.default === undefined ? o : { ...o, default: fromTaggedJson(o.default) };
@@ -176,7 +179,7 @@ export function helperGroups<M extends { name: string }>(modules: M[], slots = i
   }
   const n = Math.max(1, Math.min(byTop.size, slots));
   const groups: M[][] = Array.from({ length: n }, () => []);
-  [...byTop.values()].forEach((g, i) => groups[i % n]!.push(...g));
+  for (const [i, g] of [...byTop.values()].entries()) groups[i % n]!.push(...g);
   return groups;
 }
 
