@@ -9,6 +9,40 @@ import { pythonEnv } from "../stages/python-module-loader.ts";
 import { findRoot } from "../project/find-root.ts";
 import { pipelineStageModules, projectStageModules, type StageModules } from "../project/stage-modules.ts";
 import { optionRequired } from "../stages/effective-config.ts";
+import { showValue } from "../config/py-value.ts";
+import { NO_FILE_PATHS } from "../config/run-model.ts";
+import type { StageMeta } from "../stages/stage-meta.ts";
+
+/** Where each instance of class `c` in the --pipeline file gets its inputs: a stage, a file, or no file
+ *  (`none`, which the stage is told as it is). */
+function instanceInputs(c: StageMeta, where: StageModules, reg: StageRegistry): string {
+  const pipe = where.pipeline;
+  const mine = pipe?.stages.filter((s) => s.classname === c.name) ?? [];
+  if (!pipe || mine.length === 0) return "";
+  const producer = (tag: string) =>
+    pipe.stages.find((s) => {
+      const outputs = reg.classes.get(s.classname)?.outputs ?? {};
+      return Object.keys(outputs).some((t) => (s.aliases[t] ?? t) === tag);
+    })?.name;
+  let text = `\nIn ${pipe.file}:\n`;
+  for (const s of mine) {
+    text += `  ${s.name}\n`;
+    for (const tag of Object.keys(c.inputs)) {
+      const alias = s.aliases[tag] ?? tag;
+      const given = pipe.inputs[alias];
+      const from =
+        typeof given === "string" && NO_FILE_PATHS.includes(given)
+          ? `${given} (no file)`
+          : alias in pipe.inputs
+            ? `${given === null ? "null" : String(given)} (input ${alias})`
+            : producer(alias)
+              ? `${alias} (from ${producer(alias)})`
+              : `${alias} (nothing provides it)`;
+      text += `    ${tag} ← ${from}\n`;
+    }
+  }
+  return text;
+}
 
 async function registryOf(where: StageModules): Promise<StageRegistry> {
   const { root, modules, pythonPaths, sitePython } = where;
@@ -46,11 +80,10 @@ export async function describeCommand(
 ): Promise<number> {
   if (!opts.pipeline && opts.templateParams?.length)
     throw new LbgError("-t: template parameters go with --pipeline <ceci pipeline file>", { file: "-t" });
-  const reg = await registryOf(
-    opts.pipeline
-      ? pipelineStageModules(process.cwd(), opts.pipeline, opts.templateParams)
-      : projectStageModules(findRoot()),
-  );
+  const where = opts.pipeline
+    ? pipelineStageModules(process.cwd(), opts.pipeline, opts.templateParams)
+    : projectStageModules(findRoot());
+  const reg = await registryOf(where);
   const c = reg.classes.get(name);
   if (!c)
     throw new LbgError(
@@ -80,8 +113,9 @@ export async function describeCommand(
       ? "required"
       : o.default === undefined
         ? "optional"
-        : `default ${JSON.stringify(o.default)}`;
+        : `default ${c.kind === "python" ? showValue(o.default) : JSON.stringify(o.default)}`; // Python: nan, 2.0
     out(`  ${k} (${o.type}, ${dflt})${o.doc ? `: ${o.doc}` : ""}\n`);
   }
+  out(instanceInputs(c, where, reg));
   return 0;
 }

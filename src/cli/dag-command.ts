@@ -11,6 +11,7 @@ export async function dagCommand(ref: RunRef, format: string, out: (s: string) =
   const runInputs = new Set<string>();
   for (const node of graph.nodes.values()) {
     for (const i of node.inputs) {
+      if (i.noFile) continue; // `none`: no file, so nothing flows into the stage
       if (i.producer) edges.push([i.producer, node.name, i.alias]);
       else {
         runInputs.add(i.alias);

@@ -33,7 +33,11 @@ export async function statusCommand(
   const records = RecordStore.open(p.cacheDir, p.hashes.h);
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);
-  const stages = predictRun(root, p.graph, records, p.hashes, forced);
+  // Inputs given as `none` (no file) are named, so nobody looks for a file the stage never reads.
+  const stages = predictRun(root, p.graph, records, p.hashes, forced).map((s) => {
+    const noFile = (p.graph.nodes.get(s.stage)?.inputs ?? []).filter((i) => i.noFile).map((i) => i.tag);
+    return noFile.length ? { ...s, noFile } : s;
+  });
   // A batch job from `lbg submit`: its Slurm state goes next to the stages' states.
   const submitted = readSubmittedJob(p.cacheDir);
   const { info, unknown } = submitted ? safeJobInfo(submitted.jobId) : {};
@@ -57,8 +61,10 @@ export async function statusCommand(
     out(`Slurm job ${slurmJob.id}: ${unknown ?? slurmJob.state} (${detail.filter(Boolean).join(", ")})\n`);
   }
   const width = Math.max(...stages.map((s) => s.stage.length), 5);
-  for (const s of stages)
-    out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${s.reasons.join("; ")}\n`.replace(/\s+\n$/, "\n"));
+  for (const s of stages) {
+    const notes = [...s.reasons, ...("noFile" in s ? s.noFile.map((t) => `${t}: no file`) : [])];
+    out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${notes.join("; ")}\n`.replace(/\s+\n$/, "\n"));
+  }
   const stale = stages.filter((s) => s.state === "stale").length;
   out(`${runName}: ${stages.length - stale} fresh, ${stale} stale\n`);
   return 0;

@@ -1,17 +1,22 @@
 // Small structural checks on YAML values that turn into positioned errors.
 import { LbgError } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
+import { PyFloat, pyFloatRepr } from "./py-value.ts";
 import type { YamlFile, YamlPath } from "./yaml-file.ts";
 
 export type Warn = (w: LbgError) => void;
 
+/** A YAML mapping: a plain object (not a list, nor a PyFloat standing for a float such as 2.0). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return "empty";
   if (Array.isArray(v)) return "a list";
+  if (v instanceof PyFloat) return `number ${pyFloatRepr(v.value)}`;
   if (typeof v === "object") return "a mapping";
   const text = JSON.stringify(v);
   return `${typeof v} ${text.length > 40 ? `${text.slice(0, 37)}..."` : text}`;

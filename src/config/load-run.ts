@@ -1,7 +1,7 @@
 // Loads `configs/runs/<run>.yaml` and everything it names into one RunModel, or throws a positioned LbgError.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError } from "../errors/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
 import {
   expectPositiveInt,
@@ -15,7 +15,14 @@ import {
 import { expandDeep } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
-import type { ModuleRef, ResumeMode, RunInput, RunModel, StageEntry } from "./run-model.ts";
+import {
+  NO_FILE_PATHS,
+  type ModuleRef,
+  type ResumeMode,
+  type RunInput,
+  type RunModel,
+  type StageEntry,
+} from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 
 const RUN_KEYS = [
@@ -132,7 +139,11 @@ export function loadRun(opts: LoadOptions): RunModel {
     for (const [tag, p] of Object.entries(expectRecord(yf, ["inputs"], obj.inputs, "'inputs'"))) {
       if (p === null) continue; // ceci allows null inputs (optional files)
       const path = expectString(yf, ["inputs", tag], p, `input '${tag}'`);
-      inputs.set(tag, { path: projectPath(root, path), pos: yf.pos(["inputs", tag]) });
+      const pos = yf.pos(["inputs", tag]);
+      inputs.set(
+        tag,
+        NO_FILE_PATHS.includes(path) ? { path, pos, noFile: true } : { path: projectPath(root, path), pos },
+      );
     }
   }
 
@@ -268,9 +279,11 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
       "use letters, digits and _ (it becomes a log file name)",
     );
   const aliases: Record<string, string> = {};
+  const aliasPos: Record<string, SourcePos> = {};
   if (s.aliases !== undefined && s.aliases !== null) {
     for (const [from, to] of Object.entries(expectRecord(pf, [...path, "aliases"], s.aliases, "'aliases'"))) {
       aliases[from] = expectString(pf, [...path, "aliases", from], to, `alias of '${from}'`);
+      aliasPos[from] = pf.pos([...path, "aliases", from], true);
       // An empty tag would name an output `.txt` (a hidden file) and wire nothing anyone could name.
       if (!aliases[from].trim())
         throw pf.error(
@@ -288,6 +301,7 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
         ? undefined
         : expectString(pf, [...path, "module_name"], s.module_name, "'module_name'"),
     aliases,
+    aliasPos,
     nprocess: expectPositiveInt(pf, [...path, "nprocess"], s.nprocess, "'nprocess'", 1),
     nprocessPos: s.nprocess === undefined ? undefined : pf.pos([...path, "nprocess"]),
     threadsPerProcess: expectPositiveInt(

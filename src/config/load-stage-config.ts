@@ -16,7 +16,12 @@ export function mergeStageConfig(
   path: (string | number)[],
 ): void {
   if (obj === null || obj === undefined) return;
-  const top = expectRecord(file, path, obj, "a stage config");
+  // Values as PyYAML gives them to a Python stage (2.0 stays a float: PyFloat); TS stages get plain numbers.
+  const py =
+    file.pyValue === file.value
+      ? obj
+      : path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | null | undefined)?.[k], file.pyValue);
+  const top = expectRecord(file, path, py, "a stage config");
   for (const [section, body] of Object.entries(top)) {
     const spath = [...path, section];
     if (body === null || body === undefined) continue;

@@ -12,6 +12,8 @@ export interface StageEntry {
   moduleName?: string;
   /** `{class_tag: new_tag}`: renames input and output tags for wiring and output file names. */
   aliases: Record<string, string>;
+  /** Where each alias's key is written (for the warning about an alias of a tag the class lacks). */
+  aliasPos?: Record<string, SourcePos>;
   nprocess: number;
   /** Where `nprocess:` is written, when it is. */
   nprocessPos?: SourcePos;
@@ -65,9 +67,15 @@ export interface SiteModel {
   raw: Record<string, unknown>;
 }
 
+/** Input paths that mean "no file" (TXPipe's stages test `get_input(tag) == "none"`): passed to the stage as
+ *  written, as ceci does, and never made absolute, hashed or checked. */
+export const NO_FILE_PATHS: readonly string[] = ["none", "None"];
+
 export interface RunInput {
   path: string;
   pos: SourcePos;
+  /** The path is one of NO_FILE_PATHS. */
+  noFile?: boolean;
   /** Set when the file is an output of a stage that `to`/`from` leave out: it must exist from a build. */
   producedBy?: string;
 }

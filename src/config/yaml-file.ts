@@ -8,6 +8,8 @@ import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } fro
 import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { fromTaggedJson, plainValue, PyFloat, toTaggedJson } from "./py-value.ts";
+import { yamlPyValue } from "./yaml-py-value.ts";
 
 const pyyamlBool: ScalarTag = {
   tag: "tag:yaml.org,2002:bool",
@@ -25,6 +27,12 @@ export function parseYamlValue(text: string): unknown {
   const cycle = text.includes("*") ? aliasCycle(doc) : undefined;
   if (cycle) throw new Error(`alias *${cycle.source} ${CYCLE}`);
   return doc.toJS({ maxAliasCount: 1000 });
+}
+
+/** A --set value as a Python stage gets it: as parseYamlValue, with integral floats as PyFloat (py-value.ts). */
+export function parseYamlPyValue(text: string): unknown {
+  const value = parseYamlValue(text);
+  return yamlPyValue(parseDocument(text, YAML_OPTIONS), (d) => d.toJS({ maxAliasCount: 1000 })) ?? value;
 }
 
 function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
@@ -48,7 +56,7 @@ function sha1(text: string): string {
 }
 
 /** A cached value whose checksum holds (see YamlFile.read), else undefined. */
-function readCacheEntry(file: string): { value: unknown } | undefined {
+function readCacheEntry(file: string): { value: unknown; pyValue: unknown } | undefined {
   let t: string;
   try {
     t = readFileSync(file, "utf8");
@@ -58,7 +66,9 @@ function readCacheEntry(file: string): { value: unknown } | undefined {
   const json = t.slice(41);
   if (t[40] !== " " || sha1(json) !== t.slice(0, 40)) return undefined;
   try {
-    return { value: JSON.parse(json) };
+    // Tags only where the file has nan, inf or a float such as 2.0 (py-value.ts): most files skip the walk.
+    const pyValue = json.includes('"!!') ? fromTaggedJson(JSON.parse(json)) : JSON.parse(json);
+    return { value: plainValue(pyValue), pyValue };
   } catch {
     return undefined;
   }
@@ -87,9 +97,9 @@ function aliasCycle(doc: Document.Parsed): Alias | undefined {
 
 const CYCLE = "refers to a value that contains it (a cycle)";
 
-/** Values JSON keeps exactly (no .inf/.nan, no Dates): only those go to the parse cache. */
+/** Values tagged JSON (py-value.ts) keeps exactly (floats, nan and inf too; no Dates): only those are cached. */
 function jsonSafe(v: unknown): boolean {
-  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v === "number" || typeof v === "bigint" || v instanceof PyFloat) return true;
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (Array.isArray(v)) return v.every(jsonSafe);
   if (typeof v === "object")
@@ -129,6 +139,8 @@ export class YamlFile {
     private readonly text: string,
     readonly value: unknown,
     parsed?: { doc: Document.Parsed; lines: LineCounter },
+    /** The value as PyYAML loads it, where that differs (integral floats are PyFloat, yaml-py-value.ts). */
+    readonly pyValue: unknown = value,
   ) {
     this.parsed = parsed;
   }
@@ -138,7 +150,8 @@ export class YamlFile {
    * pipeline with positions costs far more than reading it, and a no-op build must stay fast. Positions are
    * then computed only if an error or warning needs one.
    *
-   * On disk: `<cacheDir>/<sha1 of the YAML text>.json` holding `<sha1 of the JSON> <JSON of the value>`. An
+   * On disk: `<cacheDir>/<sha1 of the YAML text>.v2.json` holding `<sha1 of the JSON> <JSON of the value>`,
+   * the value as Python gets it in tagged JSON (py-value.ts: 2.0 and nan survive; the JS value follows). An
    * entry whose checksum does not match (damaged, edited, or of the old checksum-less format) is parsed anew
    * and rewritten: damage costs one parse, it is never taken for the config.
    */
@@ -155,12 +168,12 @@ export class YamlFile {
     }
     const text = decodeUtf8(path, what, bytes);
     if (!cacheDir) return YamlFile.parse(path, text);
-    const cached = join(cacheDir, `${sha1(text)}.json`);
+    const cached = join(cacheDir, `${sha1(text)}.v2.json`);
     const hit = readCacheEntry(cached);
-    if (hit !== undefined) return new YamlFile(path, text, hit.value);
+    if (hit !== undefined) return new YamlFile(path, text, hit.value, undefined, hit.pyValue);
     const yf = YamlFile.parse(path, text);
-    if (jsonSafe(yf.value)) {
-      const json = JSON.stringify(yf.value);
+    if (jsonSafe(yf.pyValue)) {
+      const json = JSON.stringify(toTaggedJson(yf.pyValue));
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
       } catch {
@@ -182,12 +195,15 @@ export class YamlFile {
       );
     }
     let value: unknown;
+    let pyValue: unknown;
     try {
-      value = parsed.doc.toJS({ maxAliasCount: 1000 });
+      const toJS = (d: Document.Parsed) => d.toJS({ maxAliasCount: 1000 });
+      value = toJS(parsed.doc);
+      pyValue = yamlPyValue(parsed.doc, toJS) ?? value;
     } catch (e) {
       throw new LbgError(`YAML error: ${(e as Error).message}`, { file: path });
     }
-    return new YamlFile(path, text, value, parsed);
+    return new YamlFile(path, text, value, parsed, pyValue);
   }
 
   /**

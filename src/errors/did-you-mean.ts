@@ -37,6 +37,24 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return best !== undefined && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** A candidate that `word` is almost surely a slip of (one or two letters off, in a word long enough for that
+ *  to be a slip): for names that are often meant as they are, where a did-you-mean on every near name would
+ *  be noise (TXPipe's shared config files hold sections and keys for other pipelines and stages). */
+export function likelySlip(word: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.min(2, Math.max(1, Math.floor(word.length / 4)));
+  let best: string | undefined;
+  let bestD = limit + 1;
+  for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > limit) continue;
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
 function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

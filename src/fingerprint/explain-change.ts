@@ -1,9 +1,11 @@
 // Staleness reasons: the named differences between a stored fingerprint and the current one.
+import { fromTaggedJson, showValue } from "../config/py-value.ts";
 import { canonicalJson } from "./canonical-json.ts";
-import type { Fingerprint } from "./fingerprint.ts";
+import { type Fingerprint, NO_FILE_HASH } from "./fingerprint.ts";
 
+/** A config value of a fingerprint (tagged JSON) as Python would show a float: 3.0, nan, inf. */
 function short(v: unknown): string {
-  const s = v === undefined ? "(unset)" : canonicalJson(v);
+  const s = v === undefined ? "(unset)" : showValue(fromTaggedJson(v));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
@@ -27,8 +29,10 @@ export function explainChange(stage: string, old: Fingerprint, cur: Fingerprint)
   for (const t of new Set([...Object.keys(old.inputs), ...Object.keys(cur.inputs)])) {
     const a = old.inputs[t],
       b = cur.inputs[t];
+    const shown = (x: { path: string; hash: string }) => (x.hash === NO_FILE_HASH ? "no file" : x.path);
     if (!a || !b) reasons.push(`input changed: ${t} (${!a ? "new" : "removed"})`);
-    else if (a.path !== b.path) reasons.push(`input path changed: ${t} ${a.path} → ${b.path}`);
+    else if (a.path !== b.path || (a.hash === NO_FILE_HASH) !== (b.hash === NO_FILE_HASH))
+      reasons.push(`input path changed: ${t} ${shown(a)} → ${shown(b)}`);
     else if (a.hash !== b.hash) reasons.push(`input changed: ${t}`);
   }
   for (const t of new Set([...Object.keys(old.outputs), ...Object.keys(cur.outputs)])) {

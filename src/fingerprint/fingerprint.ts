@@ -6,9 +6,13 @@ import { isAbsolute, join } from "node:path";
 import { relativeTo } from "../fs/relative-to.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
+import { toTaggedJson } from "../config/py-value.ts";
 import { canonicalJson } from "./canonical-json.ts";
 
 export const FINGERPRINT_FORMAT = 1;
+
+/** The "hash" of an input that is no file (`none`). */
+export const NO_FILE_HASH = "no file";
 
 export interface Fingerprint {
   /** Bumped when the meaning of any field changes; a record of another format is stale. */
@@ -21,9 +25,11 @@ export interface Fingerprint {
    * and for a stage in a container `container:image` → the image name, `container:volume` → the volume.
    */
   code: Record<string, string>;
-  /** Effective config of every declared option (canonical JSON order when hashed). */
+  /** Effective config of every declared option (canonical JSON order when hashed), in tagged JSON
+   *  (src/config/py-value.ts): nan, ±inf, Python's 2.0 and opaque Python values survive the record's JSON. */
   config: Record<string, unknown>;
-  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash. */
+  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash;
+   *  an input given as `none` (no file) has that word as path and NO_FILE_HASH as hash. */
   inputs: Record<string, { path: string; hash: string }>;
   /** Output by class tag → its final path relative to the root. */
   outputs: Record<string, string>;
@@ -48,6 +54,10 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {
+    if (i.noFile) {
+      inputs[i.alias] = { path: i.path, hash: NO_FILE_HASH };
+      continue;
+    }
     const h = hashes.hash(i.path);
     if (!h) missing.push({ tag: i.alias, path: i.path });
     else inputs[i.alias] = { path: relativeTo(root, i.path), hash: h.hash };
@@ -59,7 +69,7 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     format: FINGERPRINT_FORMAT,
     class: `${node.meta.module}:${node.meta.name}`,
     code,
-    config: node.config,
+    config: toTaggedJson(node.config) as Record<string, unknown>,
     inputs,
     outputs,
   };

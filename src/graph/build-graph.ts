@@ -1,8 +1,9 @@
 // Wires stage instances by their (aliased) tags into a DAG, and rejects what cannot be built:
 // cycles (named), two producers of one tag, inputs nobody provides, tags both produced and given as run
-// inputs, aliases to tags the class lacks, output paths that would leave output_dir or that two outputs share
+// inputs, output paths that would leave output_dir or that two outputs share
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
-// Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning.
+// Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning. An alias of a
+// tag the class lacks is ignored, as ceci ignores it, with a warning at the alias.
 import { isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
@@ -22,6 +23,8 @@ export interface InputEdge {
   path: string;
   /** Instance producing it, or undefined for a run input. */
   producer?: string;
+  /** A run input given as `none` (NO_FILE_PATHS): no file, only the word passed to the stage. */
+  noFile?: boolean;
 }
 
 export interface OutputFile {
@@ -73,15 +76,21 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   const nodes = new Map<string, StageNode>();
   const producers = new Map<string, string>();
   const claims = new OutputClaims(run.root, run.outputDir);
+  /** Per stage, the aliases ignored because the class has no such tag (named again if an input is missing). */
+  const ignored = new Map<string, string[]>();
 
   for (const entry of run.stages) {
     const meta = metas.get(entry.name)!;
     for (const [from, to] of Object.entries(entry.aliases)) {
       if (!(from in meta.inputs) && !(from in meta.outputs)) {
-        throw new LbgError(
-          `alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'`,
-          entry.pos,
-          suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags"),
+        const hint = suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags");
+        ignored.set(entry.name, [...(ignored.get(entry.name) ?? []), `'${from}: ${to}'${hint ? ` (${hint})` : ""}`]);
+        warn(
+          new LbgError(
+            `alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'; ignored, as ceci does`,
+            entry.aliasPos?.[from] ?? entry.pos,
+            hint,
+          ),
         );
       }
     }
@@ -159,6 +168,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
 
   // A run input that is some stage's output file would be read with no edge to wait for its writer.
   for (const [tag, input] of run.inputs) {
+    if (input.noFile) continue;
     const owner = claims.owner(input.path);
     if (owner)
       throw new LbgError(
@@ -177,7 +187,8 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         const out = nodes.get(producer)!.outputs.find((o) => o.alias === alias)!;
         node.inputs.push({ tag, alias, type, path: out.path, producer });
       } else if (run.inputs.has(alias)) {
-        node.inputs.push({ tag, alias, type, path: run.inputs.get(alias)!.path });
+        const input = run.inputs.get(alias)!;
+        node.inputs.push({ tag, alias, type, path: input.path, ...(input.noFile ? { noFile: true } : {}) });
       } else {
         missing.set(alias, [...(missing.get(alias) ?? []), node.name]);
       }
@@ -186,10 +197,13 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   if (missing.size > 0) {
     const [tag, needers] = [...missing.entries()][0]!;
     const more = missing.size > 1 ? ` (and ${missing.size - 1} more: ${[...missing.keys()].slice(1).join(", ")})` : "";
+    const slip = needers.find((n) => ignored.has(n));
     throw new LbgError(
       `input '${tag}' is needed by stage${needers.length > 1 ? "s" : ""} ${needers.join(", ")} but no stage produces it and the run does not list it${more}`,
       { file: run.file, line: undefined },
-      `add '${tag}: <path>' under 'inputs:' in ${relative(run.root, run.file)}, or add the stage that makes it`,
+      slip
+        ? `stage ${slip} has an alias of a tag its class lacks, which is ignored: ${ignored.get(slip)!.join(", ")}`
+        : `add '${tag}: <path>' under 'inputs:' in ${relative(run.root, run.file)}, or add the stage that makes it`,
     );
   }
 

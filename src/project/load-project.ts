@@ -2,6 +2,7 @@
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { likelySlip } from "../errors/did-you-mean.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
@@ -11,7 +12,7 @@ import type { RunModel } from "../config/run-model.ts";
 import { stageContainer } from "../config/stage-container.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { runCacheDir } from "./run-cache-dir.ts";
-import { parseYamlValue } from "../config/yaml-file.ts";
+import { parseYamlPyValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { trimGraph } from "../graph/trim-graph.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
@@ -49,16 +50,34 @@ export async function loadProject(
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
   setContainers(run, metas, opts.warn);
-  const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
+  const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlPyValue));
   checkSets(sets, metas);
+  // A config file is often shared by several pipelines (TXPipe's are): a section for a stage this run lacks is
+  // only worth its own line when it looks like a slip for one of the run's stages; the others are named once
+  // per file, without a line number (which would cost parsing the file again for its positions).
+  const unmatched = new Map<string, string[]>();
   for (const [section] of run.stageConfig.sections) {
-    if (!metas.has(section))
+    if (metas.has(section)) continue;
+    const pos = run.stageConfig.sectionPos.get(section);
+    const close = likelySlip(section, metas.keys());
+    if (close)
       opts.warn(
         new LbgError(
           `config section '${section}' matches no stage of run '${runName}'`,
-          run.stageConfig.sectionPos.get(section),
+          pos,
+          `did you mean '${close}'?`,
         ),
       );
+    else if (pos) unmatched.set(pos.file, [...(unmatched.get(pos.file) ?? []), section]);
+  }
+  for (const [file, sections] of unmatched) {
+    const shown = sections.length > 8 ? `${sections.slice(0, 8).join(", ")}, ...` : sections.join(", ");
+    opts.warn(
+      new LbgError(
+        `${sections.length} config section${sections.length > 1 ? "s match" : " matches"} no stage of run '${runName}' and ${sections.length > 1 ? "are" : "is"} not used: ${shown}`,
+        { file },
+      ),
+    );
   }
   const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
   for (const [tag, input] of converted) run.inputs.set(tag, input);
@@ -117,7 +136,7 @@ export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean 
   const seen = new Map<string, boolean>();
   for (const node of graph.nodes.values()) {
     for (const i of node.inputs) {
-      if (i.producer) continue;
+      if (i.producer || i.noFile) continue;
       const input = run.inputs.get(i.alias)!;
       const pos = input.pos;
       let isDir = seen.get(i.path);

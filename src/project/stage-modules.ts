@@ -16,6 +16,12 @@ export interface StageModules {
   modules: { name: string }[];
   pythonPaths: string[];
   sitePython?: string;
+  /** With --pipeline: the file's stage entries and overall inputs, for what `describe` says about instances. */
+  pipeline?: {
+    file: string;
+    stages: { name: string; classname: string; aliases: Record<string, string> }[];
+    inputs: Record<string, unknown>;
+  };
 }
 
 const words = (v: unknown) =>
@@ -64,10 +70,18 @@ export function pipelineStageModules(cwd: string, file: string, templateParams: 
     isRecord(doc.site) && doc.site.python !== undefined
       ? expectString(yf, ["site", "python"], doc.site.python, "site python")
       : undefined;
+  const stages = (Array.isArray(doc.stages) ? doc.stages : []).filter(isRecord).flatMap((s) => {
+    if (typeof s.name !== "string") return [];
+    const aliases = isRecord(s.aliases)
+      ? Object.fromEntries(Object.entries(s.aliases).filter((e): e is [string, string] => typeof e[1] === "string"))
+      : {};
+    return [{ name: s.name, classname: typeof s.classname === "string" ? s.classname : s.name, aliases }];
+  });
   return {
     root: cwd,
     modules: [...names].map((name) => ({ name })),
     pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
     sitePython: site,
+    pipeline: { file, stages, inputs: isRecord(doc.inputs) ? doc.inputs : {} },
   };
 }

@@ -94,6 +94,7 @@ export function finishStage(
     }
     const changed: string[] = [];
     for (const i of node.inputs) {
+      if (i.noFile) continue;
       hashes.invalidate(i.path);
       if (hashes.hash(i.path)?.hash !== fp.inputs[i.alias]?.hash) changed.push(i.alias);
     }

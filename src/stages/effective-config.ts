@@ -1,7 +1,12 @@
 // The effective value of each option of a stage instance: --set > stage section > global > default
-// (ceci's in-stage precedence, docs/architecture.md §4), type-checked against the class's declarations.
+// (ceci's in-stage precedence, docs/architecture.md §4), type-checked against the class's declarations. For a
+// Python stage the value is converted as ceci converts it (ceci-cast.ts), so lbg fingerprints and writes what the
+// stage will see, and refuses only what ceci refuses; a TypeScript stage gets plain JS values, checked by the
+// SDK's types.
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
-import { suggest } from "../errors/did-you-mean.ts";
+import { likelySlip, suggest } from "../errors/did-you-mean.ts";
+import { plainValue, showValue } from "../config/py-value.ts";
+import { ceciCast } from "./ceci-cast.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
@@ -48,7 +53,12 @@ export function optionRequired(spec: OptionSpec): boolean {
 }
 
 function show(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  const s = showValue(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function article(type: string): string {
+  return type === "int" ? "an int" : `a ${type}`;
 }
 
 export function effectiveConfig(
@@ -70,6 +80,20 @@ export function effectiveConfig(
       if (typeof cv.value !== "string" || !cv.value)
         throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
       outputNames[key] = { name: cv.value, pos: cv.pos };
+      continue;
+    }
+    if (meta.kind === "python") {
+      // ceci hands undeclared keys to the stage (StageConfig.set_config), and stages read some of them (TXPipe's
+      // and RAIL's configs are full of such keys): only a likely slip for a declared option is worth a word.
+      const close = likelySlip(key, optionNames);
+      if (close)
+        warn(
+          new LbgError(
+            `unknown option '${key}' for stage '${entry.name}' (class ${meta.name}): the class does not declare it (ceci passes it on as it is)`,
+            cv.keyPos ?? cv.pos,
+            `did you mean '${close}'?`,
+          ),
+        );
       continue;
     }
     warn(
@@ -117,14 +141,25 @@ export function effectiveConfig(
       if (spec.default !== undefined) values[key] = spec.default;
       continue;
     }
-    if (!typeOk(spec, chosen.value)) {
-      throw new LbgError(
-        `option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}`,
-        chosen.pos,
-        spec.doc || undefined,
-      );
+    if (meta.kind === "python") {
+      const cast = ceciCast(spec.type === "any" ? undefined : spec.type, chosen.value);
+      if (!cast.ok)
+        throw new LbgError(
+          `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}: ceci's ${spec.type}(${show(chosen.value)}) fails (${cast.error})`,
+          chosen.pos,
+          spec.doc || undefined,
+        );
+      values[key] = cast.value;
+    } else {
+      const value = plainValue(chosen.value);
+      if (!typeOk(spec, value))
+        throw new LbgError(
+          `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}, not ${show(value)}`,
+          chosen.pos,
+          spec.doc || undefined,
+        );
+      values[key] = value;
     }
-    values[key] = chosen.value;
     if (chosen.pos) origin[key] = chosen.pos;
   }
   return { values, origin, outputNames };

@@ -2,32 +2,40 @@
 // introspection helper (python/introspect.py) with the configured interpreter, once for all modules that
 // need it. Results are cached per module in `.cache/python/<module>.json`:
 //   { "helper": "<sha1 of the helper script>", "python": "<interpreter's path>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
-//     "classes": [PythonStageMeta...] }
+//     "files": [code files, relative to the root when inside it], "classes": [PythonStageMeta, with `sources` as
+//     indices into "files" and option defaults in tagged JSON (src/config/py-value.ts)] }
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
 // error quoting Python's message and the file:line where it failed, and is not cached: installing the
 // missing package fixes it.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fromCwd, LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { clip } from "../errors/clip.ts";
 import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
+import { fromTaggedJson } from "../config/py-value.ts";
 import INTROSPECT_PY from "./python/introspect.py";
 import type { PythonStageMeta } from "./stage-meta.ts";
 
 // A cache entry is only as good as the helper that wrote it: any change to the helper re-introspects.
 const HELPER = createHash("sha1").update(INTROSPECT_PY).digest("hex");
 
+/** A class as cached: its code files are indices into the entry's `files` (a package's classes share most). */
+type CachedClass = Omit<PythonStageMeta, "sources"> & { sources: number[] };
+
 interface CacheEntry {
   helper: string;
   python: string;
   paths: string[];
   sources: Record<string, string>;
-  classes: PythonStageMeta[];
+  files: string[];
+  classes: CachedClass[];
 }
 
 interface IntrospectedStage {
@@ -42,11 +50,12 @@ interface IntrospectedStage {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   options: Record<string, OptionSpec>;
-  sources: string[];
+  /** Indices into the module's `files`. */
+  sources: number[];
   packages: Record<string, string>;
 }
 type IntrospectedModule =
-  | { module: string; ok: true; stages: IntrospectedStage[]; sources: string[] }
+  | { module: string; ok: true; stages: IntrospectedStage[]; sources: number[]; files: string[] }
   | { module: string; ok: false; error: string; where: { file: string; line: number } | null };
 
 export interface PythonEnv {
@@ -92,6 +101,11 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
     const e = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
     if (e.helper !== HELPER || e.python !== env.resolved || JSON.stringify(e.paths) !== JSON.stringify(env.paths))
       return undefined;
+    // A damaged entry (valid JSON of another shape) costs an introspection, never a crash.
+    const n = Array.isArray(e.files) ? e.files.length : -1;
+    const wellFormed = (c: CachedClass) =>
+      Array.isArray(c.sources) && c.sources.every((i) => Number.isInteger(i) && i >= 0 && i < n);
+    if (!Array.isArray(e.classes) || !e.classes.every(wellFormed)) return undefined;
     for (const [p, h] of Object.entries(e.sources)) if (hashes.hash(p)?.hash !== h) return undefined;
     return e;
   } catch {
@@ -99,32 +113,90 @@ function readCache(root: string, module: string, env: PythonEnv, hashes: StatCac
   }
 }
 
-export function loadPythonModules(
-  root: string,
-  modules: { name: string; pos?: SourcePos }[],
-  env: PythonEnv,
-  hashes: StatCache,
-): PythonStageMeta[] {
-  const out: PythonStageMeta[] = [];
-  const stale: { name: string; pos?: SourcePos }[] = [];
-  for (const m of modules) {
-    const e = readCache(root, m.name, env, hashes);
-    if (e) out.push(...e.classes);
-    else stale.push(m);
-  }
-  if (stale.length === 0) return out;
-  const r = spawnSync(env.resolved, ["-c", INTROSPECT_PY, ...stale.map((m) => m.name)], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, PYTHONPATH: pythonPathEnv(env) },
+/** A cached class as lbg uses it: its code files as paths (one array for classes with the same files), and
+ *  option defaults from tagged JSON (nan, 2.0, opaque values: py-value.ts). */
+function expandClasses(files: string[], classes: CachedClass[]): PythonStageMeta[] {
+  const shared = new Map<string, string[]>();
+  return classes.map((c) => {
+    const key = c.sources.join(",");
+    let sources = shared.get(key);
+    if (!sources) {
+      sources = c.sources.map((i) => files[i]!);
+      shared.set(key, sources);
+    }
+    const options: Record<string, OptionSpec> = {};
+    for (const [k, o] of Object.entries(c.options))
+      options[k] = o.default === undefined ? o : { ...o, default: fromTaggedJson(o.default) };
+    return { ...c, sources, options };
   });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+}
+
+/** What the helper printed, however it ended. */
+interface HelperRun {
+  names: string[];
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the interpreter could not be started. */
+  spawnError?: NodeJS.ErrnoException;
+}
+
+function runHelper(root: string, env: PythonEnv, names: string[]): Promise<HelperRun> {
+  return new Promise((done) => {
+    execFile(
+      env.resolved,
+      ["-c", INTROSPECT_PY, ...names],
+      {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 300_000,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, PYTHONPATH: pythonPathEnv(env) },
+      },
+      (error, stdout, stderr) => {
+        const e = error as (NodeJS.ErrnoException & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
+        const spawnError =
+          e && typeof e.code === "string" && e.code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER" ? e : undefined;
+        const status = !e ? 0 : typeof e.code === "number" ? e.code : null;
+        done({ names, stdout, stderr, status, signal: e?.signal ?? null, spawnError });
+      },
+    );
+  });
+}
+
+/**
+ * The modules to introspect, in groups that run as separate interpreters at once: one per top-level package
+ * (txpipe's modules together, rail's together: they share most imports), at most as many as there are idle
+ * cores. Importing is nearly all of the cost, and TXPipe's and RAIL's imports take about as long each, so on
+ * idle cores this halves the wait; on a busy machine one interpreter does it all, as the extra one would only
+ * import numpy and friends a second time.
+ */
+export function helperGroups<M extends { name: string }>(modules: M[], slots = idleCores()): M[][] {
+  const byTop = new Map<string, M[]>();
+  for (const m of modules) {
+    const top = m.name.split(".")[0]!;
+    byTop.set(top, [...(byTop.get(top) ?? []), m]);
+  }
+  const n = Math.max(1, Math.min(byTop.size, slots));
+  const groups: M[][] = Array.from({ length: n }, () => []);
+  for (const [i, g] of [...byTop.values()].entries()) groups[i % n]!.push(...g);
+  return groups;
+}
+
+/** Cores not busy (by the last minute's load average), at least one. */
+function idleCores(): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(cores, Math.ceil(cores - loadavg()[0]!)));
+}
+
+/** The answer of one helper run, or the error that says why there is none. */
+function helperAnswer(root: string, env: PythonEnv, r: HelperRun, pos?: SourcePos): IntrospectedModule[] {
+  if (r.spawnError) {
+    const code = r.spawnError.code;
     throw new LbgError(
-      `cannot run Python '${env.python}' to read module ${stale[0]!.name}: ${code === "ENOENT" ? "not found" : r.error.message}`,
-      stale[0]!.pos,
+      `cannot run Python '${env.python}' to read module ${r.names[0]}: ${code === "ENOENT" ? "not found" : r.spawnError.message}`,
+      pos,
       "install Python 3 with ceci, or point LBG_PYTHON (or `python:` in the site file) at the interpreter that has it",
     );
   }
@@ -132,42 +204,99 @@ export function loadPythonModules(
   try {
     doc = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
   } catch {
-    const why = (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `exit code ${r.status}`;
-    throw new LbgError(`reading Python module ${stale[0]!.name} failed: ${why}`, stale[0]!.pos);
+    // Whatever the interpreter printed goes to a file; the message quotes only the start of its last line.
+    const log = join(root, ".cache", "python", "introspection-failure.log");
+    let where: string | undefined;
+    try {
+      writeAtomic(
+        log,
+        `$ ${env.resolved} -c <lbg introspection helper> ${r.names.join(" ")}\n--- exit ${r.status ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`,
+      );
+      where = fromCwd(log);
+    } catch {
+      /* a read-only .cache: the message alone */
+    }
+    const last = (r.stderr || r.stdout).trim().split("\n").at(-1) || `exit code ${r.status ?? r.signal}`;
+    throw new LbgError(
+      `reading Python module ${r.names[0]} failed: ${clip(last, 300, where)}`,
+      pos,
+      where ? `the interpreter's whole output is in ${where}` : undefined,
+    );
   }
   if (doc.error)
     throw new LbgError(
-      `${doc.error} (interpreter ${env.python})`,
-      stale[0]!.pos,
+      `${clip(doc.error)} (interpreter ${env.python})`,
+      pos,
       "install ceci for this interpreter, or set LBG_PYTHON / python_paths",
     );
-  for (const m of doc.modules ?? []) {
-    const ref = stale.find((s) => s.name === m.module);
+  return doc.modules ?? [];
+}
+
+export async function loadPythonModules(
+  root: string,
+  modules: { name: string; pos?: SourcePos }[],
+  env: PythonEnv,
+  hashes: StatCache,
+  /** How many interpreters may run at once (default: the idle cores). */
+  slots?: number,
+): Promise<PythonStageMeta[]> {
+  const out: PythonStageMeta[] = [];
+  const stale: { name: string; pos?: SourcePos }[] = [];
+  for (const m of modules) {
+    const e = readCache(root, m.name, env, hashes);
+    if (e) out.push(...expandClasses(e.files, e.classes));
+    else stale.push(m);
+  }
+  if (stale.length === 0) return out;
+  const groups = helperGroups(stale, slots);
+  const runs = await Promise.all(
+    groups.map((g) =>
+      runHelper(
+        root,
+        env,
+        g.map((m) => m.name),
+      ),
+    ),
+  );
+  const answers = new Map<string, IntrospectedModule>();
+  let failure: LbgError | undefined;
+  runs.forEach((r, i) => {
+    try {
+      for (const m of helperAnswer(root, env, r, groups[i]![0]!.pos)) answers.set(m.module, m);
+    } catch (e) {
+      failure ??= e as LbgError;
+    }
+  });
+  // Modules that were read are cached even when another failed: fixing that one re-reads it alone.
+  for (const ref of stale) {
+    const m = answers.get(ref.name);
+    if (!m) continue;
     if (!m.ok) {
       const where = m.where ? `${fromCwd(m.where.file)}:${m.where.line}: ` : "";
-      throw new LbgError(
-        `Python module '${m.module}' failed to import: ${where}${m.error}`,
-        ref?.pos,
+      failure ??= new LbgError(
+        `Python module '${m.module}' failed to import: ${where}${clip(m.error)}`,
+        ref.pos,
         "check the module name, python_paths and the interpreter (LBG_PYTHON)",
       );
+      continue;
     }
     const sources: Record<string, string> = {};
-    for (const f of new Set([...m.sources, ...m.stages.flatMap((s) => s.sources)])) {
-      const h = hashes.hash(f);
-      if (h) sources[f] = h.hash;
+    for (const i of new Set([...m.sources, ...m.stages.flatMap((s) => s.sources)])) {
+      const h = hashes.hash(m.files[i]!);
+      if (h) sources[m.files[i]!] = h.hash;
     }
     const extras = (s: IntrospectedStage) =>
       Object.fromEntries(Object.entries(s.packages).map(([k, v]) => [`python-package:${k}`, v || "unknown"]));
-    const classes: PythonStageMeta[] = m.stages.map((s) => ({
+    const classes: CachedClass[] = m.stages.map((s) => ({
       kind: "python",
       name: s.name,
       module: m.module,
-      file: projectRel(root, s.file ?? s.sources[0] ?? s.module),
+      file: projectRel(root, s.file ?? m.files[s.sources[0] ?? -1] ?? s.module),
       doc: s.doc,
       inputs: s.inputs,
       outputs: s.outputs,
       options: s.options,
-      sources: s.sources.map((f) => projectRel(root, f)),
+      sources: s.sources,
       codeExtras: extras(s),
       pyClass: s.class,
       pyModule: s.module,
@@ -175,9 +304,11 @@ export function loadPythonModules(
       namespace: s.namespace,
       parallel: s.parallel,
     }));
-    const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, classes };
+    const files = m.files.map((f) => projectRel(root, f));
+    const entry: CacheEntry = { helper: HELPER, python: env.resolved, paths: env.paths, sources, files, classes };
     writeAtomic(cachePath(root, m.module), JSON.stringify(entry));
-    out.push(...classes);
+    out.push(...expandClasses(files, classes));
   }
+  if (failure) throw failure;
   return out;
 }

@@ -58,7 +58,7 @@ export async function loadRegistry(
   }
   if (pythonModules.length > 0 && python) {
     const wanted = modules.filter((m) => pythonModules.includes(m.name));
-    for (const c of pythonClasses(root, wanted, python, hashes, lenient ? brokenFiles : undefined)) {
+    for (const c of await pythonClasses(root, wanted, python, hashes, lenient ? brokenFiles : undefined)) {
       const prev = classes.get(c.name);
       // The same Python class reached from two modules: entries is one class; anything else is two.
       if (prev && (prev.kind === "ts" || prev.pyModule !== c.pyModule || prev.pyClass !== c.pyClass)) {
@@ -75,19 +75,25 @@ export async function loadRegistry(
   return { classes, brokenFiles, pythonModules, providers };
 }
 
-function pythonClasses(
+async function pythonClasses(
   root: string,
   wanted: { name: string; pos?: SourcePos }[],
   python: PythonEnv,
   hashes: StatCache,
   broken?: string[],
-): PythonStageMeta[] {
-  const attempt = (ms: typeof wanted): PythonStageMeta[] => {
+): Promise<PythonStageMeta[]> {
+  const attempt = async (ms: typeof wanted): Promise<PythonStageMeta[]> => {
     try {
-      return loadPythonModules(root, ms, python, hashes);
+      return await loadPythonModules(root, ms, python, hashes);
     } catch (e) {
       if (!broken || !(e instanceof LbgError)) throw e;
-      if (ms.length > 1) return ms.flatMap((m) => attempt([m])); // one at a time, to keep those that load
+      // One at a time, to keep those that load (those already read are cached by now, so this re-runs only
+      // the ones that failed).
+      if (ms.length > 1) {
+        const out: PythonStageMeta[] = [];
+        for (const m of ms) out.push(...(await attempt([m])));
+        return out;
+      }
       broken.push(e.format(fromCwd));
       return [];
     }

@@ -182,7 +182,7 @@ export class WatchSession {
     const files = new Set<string>(p.run.configFiles);
     const newStageIn = new Set<string>();
     for (const node of p.graph.nodes.values()) {
-      for (const i of node.inputs) if (!i.producer) files.add(i.path);
+      for (const i of node.inputs) if (!i.producer && !i.noFile) files.add(i.path);
       for (const src of node.meta.sources) files.add(isAbsolute(src) ? src : join(p.run.root, src));
       // A TS stage folder, for a new stage file only (it may be the class a pipeline names).
       if (node.meta.kind === "ts") newStageIn.add(dirname(join(p.run.root, node.meta.file)));

@@ -203,10 +203,10 @@ const CASES: Case[] = [
       /pipeline\.yaml:\d+:\d+: (cannot import ceci|cannot run Python 'python3'|Python module 'other_stages' failed to import)/,
   },
   {
-    name: "alias of a tag the class lacks",
+    name: "alias of a tag the class lacks, so an input is missing",
     files: { [PIPE]: ["      text: numbers\n", "      txt: numbers\n"] },
     expect:
-      /pipeline\.yaml:\d+:\d+: alias 'txt: numbers' of stage 'CountNumbers': class CountLines has no tag 'txt'.*did you mean 'text'/,
+      /input 'text' is needed by stage CountNumbers .*\(hint: stage CountNumbers has an alias of a tag its class lacks, which is ignored: 'txt: numbers' \(did you mean 'text'\?\)\)$/,
   },
   {
     name: "alias that escapes output_dir",

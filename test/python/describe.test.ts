@@ -45,7 +45,7 @@ describe("lbg describe of Python stages", () => {
     expect(p.lbg(["describe", "PyScale"], { env }).stderr).toMatch(/not inside an lbg project/);
     const d = p.lbg(["describe", "PyScale", "--pipeline", "ceci/pipeline.yml"], { env });
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stdout).toContain("factor (float, default 2)");
+    expect(d.stdout).toContain("factor (float, default 2.0)");
     p.write("two.yml", "modules: twomods.a\npython_paths: pylib\n");
     const t = p.lbg(["describe", "TwoA", "--pipeline", "two.yml"], { env });
     expect(t.stdout, "a class without a docstring shows none, not PipelineStage's").toMatch(

@@ -43,7 +43,7 @@ describe("mixed TypeScript + Python ceci pipeline", () => {
     expect(log).toContain("scaling 5 values by 10");
     expect(p.read("results/mixed/logs/PyScale.out")).not.toContain("--name=");
     expect(p.read("results/mixed/config.yaml")).toContain(
-      "PyScaleTwice:\n  name: PyScaleTwice\n  factor: 10\n  note: from global",
+      "PyScaleTwice:\n  name: PyScaleTwice\n  factor: 10.0\n  note: from global",
     );
   });
 
@@ -58,13 +58,13 @@ describe("mixed TypeScript + Python ceci pipeline", () => {
     const cfg = p.read("configs/pipelines/py/config.yaml");
     writeFileSync(p.path("configs/pipelines/py/config.yaml"), cfg.replace("factor: 3", "factor: 4"));
     const r = p.build("mixed", [], env);
-    expect(r.reasons.PyScale).toEqual(["config changed: PyScale.factor 3 → 4"]);
+    expect(r.reasons.PyScale).toEqual(["config changed: PyScale.factor 3.0 → 4.0"]);
     expect(r.ran.sort()).toEqual(["CountJoined", "PyConcat", "PyScale", "PyScaleTwice"]);
     expect(p.read(`${OUT}/scaled_twice.txt`)).toBe("0\n40\n80\n120\n160\n");
     const set = p.build("mixed", ["--set", "PyScale.factor=5"], env);
-    expect(set.reasons.PyScale).toEqual(["config changed: PyScale.factor 4 → 5"]);
+    expect(set.reasons.PyScale).toEqual(["config changed: PyScale.factor 4.0 → 5.0"]);
     expect(p.read(`${OUT}/scaled.txt`)).toBe("0\n5\n10\n15\n20\n");
-    expect(p.build("mixed", [], env).reasons.PyScale).toEqual(["config changed: PyScale.factor 5 → 4"]);
+    expect(p.build("mixed", [], env).reasons.PyScale).toEqual(["config changed: PyScale.factor 5.0 → 4.0"]);
   });
 
   it("a change in a local module the Python stages import re-runs them, not the TS stage", () => {
@@ -105,7 +105,7 @@ describe("mixed TypeScript + Python ceci pipeline", () => {
   it("lbg describe shows a Python stage's introspected options", () => {
     const d = p.lbg(["describe", "PyScale"], { env });
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stdout).toContain("factor (float, default 2)");
+    expect(d.stdout).toContain("factor (float, default 2.0)");
     expect(d.stdout).toContain('note (str, default "none"): a free-text note');
     expect(d.stdout).toContain("numbers: txt");
   });

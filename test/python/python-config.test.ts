@@ -66,7 +66,7 @@ describe("config of Python stages", () => {
     expect(p.read("results/mixed/logs/PyScaleTwice.out")).toMatch(
       /--numbers=\S+\/results\/mixed\/outputs\/custom_scaled\.txt/,
     );
-    expect(p.read("results/mixed/config.yaml")).toMatch(/PyScale:\n  factor: 3\n  note: from global\n/);
+    expect(p.read("results/mixed/config.yaml")).toMatch(/PyScale:\n  factor: 3.0\n  note: from global\n/);
     expect(p.exists("inprogress_custom_scaled.txt") || p.exists("custom_scaled.txt")).toBe(false);
   });
 });

@@ -2,17 +2,20 @@
 # (python_paths on PYTHONPATH); esbuild bundles this file into lbg as a string (src/bin/lbg.mjs, loader
 # "text"), so the bundled CLI needs no file beside it. It imports each module, takes the stages it added to
 # ceci's registry and prints one JSON document:
-#   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
+#   {"modules": [{"module", "ok": true, "files": [absolute paths], "stages": [...], "sources": [file indices]}
 #                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
 # A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-#           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
+#           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [file indices],
 #           packages: {top-level package: version of the distribution that installed it}} (no default:
 #           none). The packages are the module's and the class's (they differ when a module re-exports
 #           another package's stage). The module's `sources` also hold those distributions' METADATA files.
 # `sources`: the class's module file and the files of every module of its package (or the entry's) that the
-# class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
-
-import builtins, importlib, importlib.util, inspect, json, os, sys, traceback
+# class's module or the entry imports, directly or not (its local imports). Paths are indices into the module's
+# `files`: TXPipe's 200 stages each import ~150 of its files, which as paths made a 3 MB answer.
+# Defaults and other values are tagged JSON (src/config/py-value.ts). Standard library only, besides ceci.
+# Everything but the imports themselves is memoized per module or package, so the helper costs little more
+# than importing the modules (what ceci does too).
+import builtins, importlib, importlib.util, inspect, json, math, os, re, sys, traceback
 
 # Who imports whom, from every import statement executed (also those answered from sys.modules, which a
 # before/after diff of sys.modules misses when an earlier module already loaded the shared one).
@@ -42,12 +45,13 @@ def _recording_import(name, globals=None, locals=None, fromlist=(), level=0):
 builtins.__import__ = _recording_import
 
 
-def closure(name):
-    """The module, what it imports (transitively), and the packages of each (their __init__ ran too)."""
+def closure(name, tops=None):
+    """The module, what it imports (transitively), and the packages of each (their __init__ ran too); with
+    'tops', only through modules of those top-level packages (what a stage's local imports are)."""
     seen, todo = set(), [name]
     while todo:
         m = todo.pop()
-        if m in seen or m not in sys.modules:
+        if m in seen or m not in sys.modules or (tops is not None and m.partition(".")[0] not in tops):
             continue
         seen.add(m)
         todo.extend(IMPORTS.get(m, ()))
@@ -60,32 +64,99 @@ def local_files(modules, tops):
     """Files of the modules that belong to one of the top-level packages 'tops' (the local imports)."""
     out = set()
     for m in modules:
-        if m.split(".")[0] in tops:
+        if m.partition(".")[0] in tops:
             f = file_of(sys.modules[m])
             if f:
                 out.add(f)
-    return out
+    return frozenset(out)
 
-TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", dict: "dict"}
+
+_MODULE_FILES = {}
+
+
+def module_files(mod, tops):
+    """local_files(closure(mod, tops), tops), once per module and packages."""
+    key = (mod, tops)
+    if key not in _MODULE_FILES:
+        _MODULE_FILES[key] = local_files(closure(mod, tops), tops)
+    return _MODULE_FILES[key]
+
+
+def memoized(f):
+    cache = {}
+
+    def g(arg):
+        if arg not in cache:
+            cache[arg] = f(arg)
+        return cache[arg]
+    return g
+
+TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", tuple: "list", dict: "dict"}
+SAFE_INT = 2 ** 53
+
+
+def opaque(v):
+    """A value shown and fingerprinted by its repr, without the memory addresses (<function f at 0x7f...>)
+    that would make every introspection differ."""
+    try:
+        r = re.sub(r" at 0x[0-9a-fA-F]+>", ">", repr(v))
+    except Exception:
+        r = "<%s object>" % type(v).__name__
+    return {"!!python": r if len(r) <= 200 else r[:197] + "..."}
 
 
 def jsonable(v):
-    if v is None or isinstance(v, (bool, int, float, str)):
+    """A value as lbg reads it (src/config/py-value.ts): JSON, with tags for what JSON or JS numbers cannot
+    hold: {"!!float": repr} for nan, inf and integral floats (2.0), {"!!python": repr} for any other value
+    (a type, a tuple, a numpy value, a dict with keys that are not strings); exact builtin types only, so that
+    what lbg writes back into a config file is what the stage would have had."""
+    t = type(v)
+    if v is None or t is bool or t is str:
         return v
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, type):
-        return TYPE_NAMES.get(v, v.__name__)
-    return repr(v)
+    if t is int:
+        return v if -SAFE_INT <= v <= SAFE_INT else opaque(v)
+    if t is float:
+        return v if math.isfinite(v) and not v.is_integer() else {"!!float": repr(v)}
+    if t is list:
+        items = [jsonable(x) for x in v]
+        return opaque(v) if any(isinstance(x, dict) and "!!python" in x and len(x) == 1 for x in items) else items
+    if t is dict and all(type(k) is str for k in v):
+        out = {k: jsonable(x) for k, x in v.items()}
+        if any(isinstance(x, dict) and "!!python" in x and len(x) == 1 for x in out.values()):
+            return opaque(v)
+        return {"!!map": out} if len(out) == 1 and next(iter(out)).startswith("!!") else out
+    return opaque(v)
 
 
-def option_spec(value):
-    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter.
+def cast(dtype, value):
+    """ceci's cast_value (ceci/config.py), which a stage applies to its defaults too; the raw default when
+    the conversion fails (the stage will then fail on it, and lbg reports that option when it is used)."""
+    if dtype is None or value is None or isinstance(value, dtype):
+        return value
+    try:
+        return dtype(value)
+    except Exception:
+        return value
+
+
+def ceci_config_classes():
+    """ceci's StageConfig and StageParameter (ceci.config), or None where ceci lacks them."""
+    try:
+        from ceci import config
+        return getattr(config, "StageConfig", None), getattr(config, "StageParameter", None)
+    except Exception:
+        return None, None
+
+
+def option_spec(key, value, StageConfig, StageParameter):
+    # ceci's config_options forms: a type (required), a value (its default), [type] (a list), None, StageParameter,
+    # or a StageConfig (RAIL's shared parameters), which stands for its parameter of the same name.
     # A required option's None "default" is no default: ceci raises "Missing configuration option" when no
     # value (or None) is given, so none is reported and lbg treats the option as missing.
-    if hasattr(value, "dtype") and hasattr(value, "default") and not isinstance(value, type):
+    if StageConfig is not None and isinstance(value, StageConfig):
+        value = dict.get(value, key)
+    if StageParameter is not None and isinstance(value, StageParameter) or (
+            not isinstance(value, (type, dict)) and hasattr(value, "dtype") and hasattr(value, "default")):
         dtype = getattr(value, "dtype", None)
         default = getattr(value, "default", None)
         required = getattr(value, "required", None)
@@ -93,14 +164,12 @@ def option_spec(value):
             required = default is None
         spec = {"type": TYPE_NAMES.get(dtype, "any"), "required": bool(required), "doc": str(getattr(value, "msg", "") or "")}
         if default is not None or not required:
-            spec["default"] = jsonable(default)
+            spec["default"] = jsonable(cast(dtype if isinstance(dtype, type) else None, default))
         return spec
     if isinstance(value, type):
         return {"type": TYPE_NAMES.get(value, "any"), "required": True, "doc": ""}
     if value is None:
         return {"type": "any", "required": True, "doc": ""}
-    if isinstance(value, list):
-        return {"type": "list", "default": jsonable(value), "required": False, "doc": ""}
     return {"type": TYPE_NAMES.get(type(value), "any"), "default": jsonable(value), "required": False, "doc": ""}
 
 
@@ -152,6 +221,7 @@ def distributions(top):
     return list(_DISTRIBUTIONS[0].get(top, [])) + [top]
 
 
+@memoized
 def package_version(top):
     from importlib import metadata
     for dist in distributions(top):
@@ -163,6 +233,7 @@ def package_version(top):
     return str(getattr(mod, "__version__", "")) if mod else ""
 
 
+@memoized
 def metadata_files(top):
     """The METADATA file of the distribution providing 'top': pip rewrites it on every install, so the
     cache keyed on it sees a new version even when no source file changed."""
@@ -173,19 +244,38 @@ def metadata_files(top):
         except Exception:
             continue
         if path and os.path.isfile(os.path.join(str(path), "METADATA")):
-            return [os.path.abspath(os.path.join(str(path), "METADATA"))]
-    return []
+                return (os.path.abspath(os.path.join(str(path), "METADATA")),)
+    return ()
 
 
-def describe_stage(cls, sources):
+_DESCRIBED = {}
+
+
+def describe_stage(cls, sources, index):
+    """The class as lbg sees it; all but its sources is worked out once, for every module that provides it."""
+    if cls not in _DESCRIBED:
+        _DESCRIBED[cls] = describe_class(cls)
+    stage = dict(_DESCRIBED[cls])
+    src = stage["file"]
+    stage["sources"] = [index(f) for f in sorted(sources | {src} if src else sources)]
+    return stage
+
+
+def describe_class(cls):
     mod = cls.__module__
     try:
         src = inspect.getsourcefile(cls)
     except TypeError:
         src = None
     options = {}
+    classes = ceci_config_classes()
     for key, value in (getattr(cls, "config_options", None) or {}).items():
-        options[str(key)] = option_spec(value)
+        try:
+            options[str(key)] = option_spec(key, value, *classes)
+        except Exception as e:
+            # A declaration lbg cannot read: the stage still loads, the option is taken as any value.
+            options[str(key)] = {"type": "any", "required": False,
+                                 "doc": "(lbg could not read this declaration: %s: %s)" % (type(e).__name__, e)}
     return {
         "name": cls.name, "class": cls.__name__, "module": mod, "top": mod.split(".")[0],
         "namespace": getattr(sys.modules.get(mod.split(".")[0]), "__file__", None) is None,
@@ -193,8 +283,14 @@ def describe_stage(cls, sources):
         "options": options, "parallel": bool(getattr(cls, "parallel", True)),
         # The class's own docstring: inspect.getdoc would fall back to PipelineStage's for a class without one.
         "doc": inspect.cleandoc(cls.__dict__.get("__doc__") or ""), "file": os.path.abspath(src) if src else None,
-        "sources": sorted(set(([os.path.abspath(src)] if src else []) + sources)),
     }
+
+
+def class_location(cls):
+    try:
+        return {"file": os.path.abspath(inspect.getsourcefile(cls)), "line": inspect.getsourcelines(cls)[1]}
+    except Exception:
+        return None
 
 
 def main(modules):
@@ -216,22 +312,41 @@ def main(modules):
         top = name.split(".")[0]
         # Modules imported by other means (importlib.import_module) are only seen as new in sys.modules.
         reached = closure(name) | {m for m in set(sys.modules) - before if m.split(".")[0] == top}
-        sources = sorted(local_files(reached, {top}) | set(metadata_files(top)))
+        files, numbers = [], {}
+
+        def index(f):
+            if f not in numbers:
+                numbers[f] = len(files)
+                files.append(f)
+            return numbers[f]
+        reached_files = {}
+        sources = set(local_files(reached, frozenset([top]))) | set(metadata_files(top))
         # The module's stages are the registry's entries its import added (wherever the classes are defined,
         # e.g. 'from extpkg import ExtCopy'), plus those defined in what it imports when an earlier entry
         # imported that first.
         stages = []
+        failed = None
         for key, cls in sorted(registry(PipelineStage).items()):
             mod = cls.__module__
             if known.get(key) == id(cls) and mod not in reached:
                 continue
             ctop = mod.split(".")[0]
-            stage = describe_stage(cls, sorted(local_files(reached | closure(mod), {top, ctop})))
-            stage["packages"] = {t: package_version(t) for t in sorted({top, ctop})}
-            sources = sorted(set(sources) | set(metadata_files(ctop)))
+            tops = frozenset([top, ctop])
+            try:
+                if tops not in reached_files:
+                    reached_files[tops] = local_files(reached, tops)
+                stage = describe_stage(cls, reached_files[tops] | module_files(mod, tops), index)
+                stage["packages"] = {t: package_version(t) for t in sorted(tops)}
+            except Exception as e:
+                # One class lbg cannot describe: the module's error names that class, at its definition.
+                failed = {"module": name, "ok": False, "where": class_location(cls),
+                          "error": "class %s.%s: %s" % (mod, cls.__name__, traceback.format_exception_only(type(e), e)[-1].strip())}
+                break
+            sources |= set(metadata_files(ctop))
             stages.append(stage)
-        results.append({"module": name, "ok": True, "stages": stages, "sources": sources})
-    print(json.dumps({"modules": results}))
+        results.append(failed or {"module": name, "ok": True, "stages": stages,
+                                  "sources": [index(f) for f in sorted(sources)], "files": files})
+    print(json.dumps({"modules": results}, allow_nan=False))
     return 0
 
 
