@@ -9,9 +9,10 @@ import {
   expectWords,
   isRecord,
   type Warn,
+  warnOnce,
   warnUnknownKeys,
 } from "./check-value.ts";
-import { expandDeep } from "./expand-vars.ts";
+import { expandDeep, expandRunFile } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
 import type { ModuleRef, ResumeMode, RunInput, RunModel, StageEntry } from "./run-model.ts";
@@ -103,7 +104,8 @@ function projectPath(root: string, p: string): string {
 }
 
 export function loadRun(opts: LoadOptions): RunModel {
-  const { root, run, warn } = opts;
+  const { root, run } = opts;
+  const warn = warnOnce(opts.warn);
   const env = opts.env ?? process.env;
   const file = findRunFile(root, run);
   const yamlCache = join(root, ".cache", "yaml");
@@ -112,9 +114,18 @@ export function loadRun(opts: LoadOptions): RunModel {
     throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
   const raw = expectRecord(yf, [], yf.value, "a run file");
   warnUnknownKeys(yf, [], raw, RUN_KEYS, "run file", warn);
-  const obj = expandDeep(raw, yf, [], run, env) as Record<string, unknown>;
+  const obj = expandRunFile(raw, yf, run, env);
 
   const pipelineNames = expectWords(yf, ["pipelines"], obj.pipelines, "'pipelines'");
+  pipelineNames.forEach((pname, i) => {
+    const first = pipelineNames.indexOf(pname);
+    if (first < i)
+      throw yf.error(
+        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
+        `pipeline '${pname}' is listed twice in 'pipelines' (entries ${first + 1} and ${i + 1})`,
+        "list each pipeline once",
+      );
+  });
   if (pipelineNames.length === 0)
     throw yf.error(
       ["pipelines"],
@@ -178,7 +189,7 @@ export function loadRun(opts: LoadOptions): RunModel {
         throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile, yamlCache);
+      readStageConfigFile(stageConfig, cfile, warn, yamlCache);
     }
     if (!Array.isArray(p.stages))
       throw pf.error(
@@ -207,7 +218,7 @@ export function loadRun(opts: LoadOptions): RunModel {
       const cfile = projectPath(root, obj.config);
       if (!existsSync(cfile)) throw yf.error(["config"], `stage config file not found: ${obj.config}`);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile, yamlCache);
+      readStageConfigFile(stageConfig, cfile, warn, yamlCache);
     } else {
       mergeStageConfig(stageConfig, yf, raw.config, ["config"]);
     }

@@ -1,6 +1,6 @@
 // Stage config files: a `global:` section plus one section per stage instance (DESIGN.md §3).
 import type { SourcePos } from "./lbg-error.ts";
-import { expectRecord, isRecord } from "./check-value.ts";
+import { expectRecord, isRecord, type Warn } from "./check-value.ts";
 import type { ConfigValue, StageConfigModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 
@@ -47,7 +47,8 @@ function getOrCreate(cfg: StageConfigModel, section: string, pos: SourcePos): Ma
   return m;
 }
 
-export function readStageConfigFile(into: StageConfigModel, path: string, cacheDir?: string): void {
-  const yf = YamlFile.read(path, "stage config file", cacheDir);
+/** Reads a stage config file: ceci's format, so a key written twice keeps the last value, with a warning. */
+export function readStageConfigFile(into: StageConfigModel, path: string, warn: Warn, cacheDir?: string): void {
+  const yf = YamlFile.read(path, "stage config file", cacheDir, { warn });
   mergeStageConfig(into, yf, yf.value ?? {}, []);
 }

@@ -1,46 +1,27 @@
 // A parsed YAML file that remembers where every value came from, so errors can name file:line:col.
-// PyYAML (what ceci uses) reads YAML 1.1 booleans: `yes/no/on/off` as well as `True/False` — but not `y/n`,
-// which the yaml library's own 1.1 schema would turn into booleans too (a stage option named `n` broke).
+// Every config file is read as PyYAML reads it (compose-yaml.ts): ceci and the Python stages read the same
+// files with `yaml.safe_load`, so `yes`, `1e3`, `017` or `1:30` must mean here what they mean there.
+// A key written twice in one mapping: in ceci-format files (stage config files, ceci pipeline files) the
+// later value wins with a warning naming both lines, as PyYAML keeps the last; lbg's own run, pipeline and
+// site files refuse it (see YamlFile.read).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
-import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
+import type { Warn } from "./check-value.ts";
+import { ComposeError, type Composed, composeYaml } from "./compose-yaml.ts";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
+import { LineTable } from "./line-table.ts";
 
-const pyyamlBool: ScalarTag = {
-  tag: "tag:yaml.org,2002:bool",
-  default: true,
-  test: /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/,
-  resolve: (s: string) => /^(?:yes|Yes|YES|on|On|ON)$/.test(s),
-};
-const YAML_OPTIONS = { customTags: [pyyamlBool], uniqueKeys: true };
-
-/** Parses one YAML value (a --set value) with the same rules as config files; throws on a syntax error. */
+/** Parses one YAML value (a --set value, a ceci `key=value` override) with the same rules as config files;
+ *  throws an Error whose message says what is wrong (the caller shows the value itself). */
 export function parseYamlValue(text: string): unknown {
-  const doc = parseDocument(text, YAML_OPTIONS);
-  // The library's message ends in " at line 1, column 3:" and a snippet; the caller shows the value itself.
-  if (doc.errors[0]) throw new Error(doc.errors[0].message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""));
-  const cycle = text.includes("*") ? aliasCycle(doc) : undefined;
-  if (cycle) throw new Error(`alias *${cycle.source} ${CYCLE}`);
-  return doc.toJS({ maxAliasCount: 1000 });
-}
-
-function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const lp = lines.linePos(err.pos[0]);
-    const msg = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new LbgError(
-      `YAML syntax error: ${msg}`,
-      { file: path, line: lp.line, col: lp.col },
-      "check indentation and quoting near this line",
-    );
+  try {
+    return composeYaml(text, "error").value;
+  } catch (e) {
+    if (!(e instanceof ComposeError)) throw e;
+    throw new Error(e.message.replace(/^YAML (syntax error: )?/, ""));
   }
-  return { doc, lines };
 }
 
 function sha1(text: string): string {
@@ -63,29 +44,6 @@ function readCacheEntry(file: string): { value: unknown } | undefined {
     return undefined;
   }
 }
-
-/**
- * An alias inside the very node its anchor names (`&a [*a]`, `&a {x: *a}`) makes a value that contains
- * itself: every walk over it (variable expansion, config checks, hashing) would recurse forever. Such a
- * cycle needs the alias to sit below its own anchor, so checking each alias against its ancestors finds all.
- * Returns the first such alias.
- */
-function aliasCycle(doc: Document.Parsed): Alias | undefined {
-  let found: Alias | undefined;
-  visit(doc, {
-    Alias(_key, alias, ancestors) {
-      const target = alias.resolve(doc);
-      if (target && ancestors.includes(target)) {
-        found = alias;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
-const CYCLE = "refers to a value that contains it (a cycle)";
 
 /** Values JSON keeps exactly (no .inf/.nan, no Dates): only those go to the parse cache. */
 function jsonSafe(v: unknown): boolean {
@@ -120,29 +78,40 @@ function decodeUtf8(path: string, what: string, bytes: Buffer): string {
 
 export type YamlPath = (string | number)[];
 
+/** How a key written twice in one mapping is handled: refused, or the later value kept with a warning. */
+export type DuplicateKeys = "error" | { warn: Warn };
+
 export class YamlFile {
-  /** The parsed document with positions; parsed on first use when the value came from the parse cache. */
-  private parsed?: { doc: Document.Parsed; lines: LineCounter };
+  /** The composed text with positions; composed on first use when the value came from the parse cache. */
+  private composed?: Composed;
+  private lineTable?: LineTable;
+  /** ceci `key=value` overrides applied over the file's value: positions inside them name the override. */
+  private readonly overrides: { keys: string[]; pos: SourcePos }[] = [];
 
   private constructor(
     readonly path: string,
     private readonly text: string,
     readonly value: unknown,
-    parsed?: { doc: Document.Parsed; lines: LineCounter },
+    composed?: Composed,
   ) {
-    this.parsed = parsed;
+    this.composed = composed;
   }
 
   /**
-   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash: parsing a 1,000-stage
-   * pipeline with positions costs far more than reading it, and a no-op build must stay fast. Positions are
-   * then computed only if an error or warning needs one.
+   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash: a no-op build must
+   * stay fast. Positions are then computed only if an error or warning needs one.
    *
-   * On disk: `<cacheDir>/<sha1 of the YAML text>.json` holding `<sha1 of the JSON> <JSON of the value>`. An
-   * entry whose checksum does not match (damaged, edited, or of the old checksum-less format) is parsed anew
-   * and rewritten: damage costs one parse, it is never taken for the config.
+   * On disk: `<cacheDir>/<sha1 of the YAML text>.pyyaml.json` holding `<sha1 of the JSON> <JSON of the
+   * value>` (`.pyyaml`: values as PyYAML reads them; entries of the older YAML 1.2 reading are never hit).
+   * An entry whose checksum does not match (damaged, edited) is parsed anew and rewritten: damage costs one
+   * parse, it is never taken for the config. A file with a repeated key is never cached, so its warning is
+   * given every time.
+   *
+   * `duplicates`: lbg's own files (run, pipeline, site) refuse a repeated key — nothing in their format needs
+   * one, and the repeat silently drops half a section (`inputs:` written twice). Stage config files and ceci
+   * pipeline files are ceci's format, which PyYAML reads keeping the last value: lbg does the same and warns.
    */
-  static read(path: string, what: string, cacheDir?: string): YamlFile {
+  static read(path: string, what: string, cacheDir?: string, duplicates: DuplicateKeys = "error"): YamlFile {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -154,12 +123,12 @@ export class YamlFile {
       );
     }
     const text = decodeUtf8(path, what, bytes);
-    if (!cacheDir) return YamlFile.parse(path, text);
-    const cached = join(cacheDir, `${sha1(text)}.json`);
+    if (!cacheDir) return YamlFile.parse(path, text, duplicates);
+    const cached = join(cacheDir, `${sha1(text)}.pyyaml.json`);
     const hit = readCacheEntry(cached);
     if (hit !== undefined) return new YamlFile(path, text, hit.value);
-    const yf = YamlFile.parse(path, text);
-    if (jsonSafe(yf.value)) {
+    const yf = YamlFile.parse(path, text, duplicates);
+    if (yf.composed?.duplicates.length === 0 && jsonSafe(yf.value)) {
       const json = JSON.stringify(yf.value);
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
@@ -170,24 +139,41 @@ export class YamlFile {
     return yf;
   }
 
-  static parse(path: string, text: string): YamlFile {
-    const parsed = parseWithPositions(path, text);
-    const cycle = text.includes("*") ? aliasCycle(parsed.doc) : undefined;
-    if (cycle) {
-      const lp = parsed.lines.linePos(cycle.range![0]);
+  static parse(path: string, text: string, duplicates: DuplicateKeys = "error"): YamlFile {
+    let composed: Composed;
+    const lines = new LineTable(text);
+    try {
+      composed = composeYaml(text, duplicates === "error" ? "error" : "last");
+    } catch (e) {
+      if (!(e instanceof ComposeError)) throw e;
+      const at = e.line !== undefined ? { line: e.line, col: e.col ?? 1 } : lines.pos(e.offset);
+      const first = e.first === undefined ? "" : ` (first at line ${lines.pos(e.first).line})`;
+      const tab = /^YAML syntax error/.test(e.message) && /\t/.test(text.split("\n")[at.line - 1] ?? "");
       throw new LbgError(
-        `YAML alias *${cycle.source} ${CYCLE}`,
-        { file: path, line: lp.line, col: lp.col },
-        "an alias may only repeat a value defined before it, outside itself",
+        `${e.message}${first}`,
+        { file: path, ...at },
+        tab ? "YAML indents with spaces, not tabs" : e.hint,
       );
     }
-    let value: unknown;
-    try {
-      value = parsed.doc.toJS({ maxAliasCount: 1000 });
-    } catch (e) {
-      throw new LbgError(`YAML error: ${(e as Error).message}`, { file: path });
-    }
-    return new YamlFile(path, text, value, parsed);
+    const yf = new YamlFile(path, text, composed.value, composed);
+    yf.lineTable = lines;
+    if (duplicates !== "error")
+      for (const d of composed.duplicates) {
+        const first = lines.pos(d.first);
+        duplicates.warn(
+          new LbgError(
+            `duplicate key '${d.key}' (also at line ${first.line}): the later value is used, as ceci's PyYAML does`,
+            { file: path, ...lines.pos(d.second) },
+            "remove one of them",
+          ),
+        );
+      }
+    return yf;
+  }
+
+  /** Records a ceci `key=value` override applied to `value`: positions at or below `keys` are `pos`. */
+  addOverride(keys: string[], pos: SourcePos): void {
+    this.overrides.push({ keys, pos });
   }
 
   /**
@@ -195,6 +181,10 @@ export class YamlFile {
    * Lazy: line and column are worked out when first read, so positions kept for messages cost nothing.
    */
   pos(path: YamlPath = [], key = false): SourcePos {
+    for (let i = this.overrides.length - 1; i >= 0; i--) {
+      const o = this.overrides[i]!;
+      if (o.keys.length <= path.length && o.keys.every((k, j) => String(path[j]) === k)) return o.pos;
+    }
     let resolved: { line: number; col: number } | undefined;
     const get = () => (resolved ??= this.resolvePos(path, key));
     const at = (sub: YamlPath) => this.pos([...path, ...sub], key && sub.length === 0);
@@ -211,26 +201,19 @@ export class YamlFile {
   }
 
   private resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {
-    this.parsed ??= parseWithPositions(this.path, this.text);
-    const { doc, lines } = this.parsed;
-    let node: unknown = doc.contents;
-    let keyNode: unknown;
-    let best: unknown = node;
+    // A value from the parse cache had no duplicate key, so composing again cannot warn or fail.
+    this.composed ??= composeYaml(this.text, "last");
+    this.lineTable ??= new LineTable(this.text);
+    const { index } = this.composed;
+    let node: unknown = this.composed.value;
+    let best = this.composed.rootOffset;
     for (const seg of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        keyNode = pair.key;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === "number") {
-        keyNode = undefined;
-        node = node.items[seg];
-      } else break;
-      best = key && keyNode ? keyNode : (node ?? keyNode);
+      const entry = index.entry(node, seg);
+      if (!entry) break;
+      best = key && entry.key !== undefined ? entry.key : entry.value;
+      node = (node as Record<string | number, unknown>)[seg];
     }
-    const range = (best as Node | undefined)?.range;
-    if (!range) return { line: 1, col: 1 };
-    return lines.linePos(range[0]);
+    return this.lineTable.pos(best);
   }
 
   error(path: YamlPath, message: string, hint?: string, key = false): LbgError {

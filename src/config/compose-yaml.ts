@@ -1,0 +1,479 @@
+// YAML text → a plain value, exactly as PyYAML's `yaml.safe_load` builds it (what ceci and every Python
+// stage see), plus where each value came from. js-yaml's event parser does the syntax (a flat list of
+// events with source offsets, no recursion, linear time); this file builds the value from the events the
+// way PyYAML's composer and SafeConstructor do:
+// - scalars are resolved by PyYAML's YAML 1.1 rules (pyyaml-scalar.ts);
+// - merge keys `<<: *a` and `<<: [*a, *b]`: the merged pairs come first, an earlier mapping in the list
+//   wins over a later one, a later `<<` over an earlier one, and the mapping's own keys over all of them;
+// - a key written twice: PyYAML keeps the last value. Reported (`duplicates`) or refused (`"error"`);
+// - refused as PyYAML refuses them: a list or mapping as a key, a second document, an anchor defined twice,
+//   an alias with no anchor before it, a tag PyYAML's safe loader has no constructor for;
+// - refused by lbg, where PyYAML would build something no config walk survives: an alias inside the value
+//   it names (a cycle), nesting deeper than MAX_DEPTH (PyYAML itself stops near 500 with a RecursionError),
+//   aliases that expand to more than ALIAS_BUDGET values (the "billion laughs").
+// Positions are offsets kept per list and mapping in a PositionIndex, so finding the line of any value is a
+// walk down its path, never a search.
+import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event } from "js-yaml";
+import { construct, implicitTag, noConstructor, ScalarError, YAML_TAG } from "./pyyaml-scalar.ts";
+
+/** Deepest nesting of lists and mappings accepted, aliases included. */
+export const MAX_DEPTH = 500;
+/** Values that aliases may add beyond those written out (each alias counts its whole value). */
+const ALIAS_BUDGET = 1_000_000;
+
+/** A problem at `offset` in the text; `first` is an earlier offset it refers to (a first definition). */
+export class ComposeError extends Error {
+  first?: number;
+
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly hint?: string,
+    readonly line?: number,
+    readonly col?: number,
+  ) {
+    super(message);
+  }
+
+  withFirst(offset: number): this {
+    this.first = offset;
+    return this;
+  }
+}
+
+export interface DuplicateKey {
+  key: string;
+  /** Offsets of the first and of the later (winning) key. */
+  first: number;
+  second: number;
+}
+
+interface MapSlots {
+  /** key → slot; offs[2 * slot] is the key's offset, offs[2 * slot + 1] the value's. */
+  slots: Map<string, number>;
+  offs: number[];
+}
+
+/** Offsets of the entries of every list and mapping built from one text, by the value object itself. */
+export class PositionIndex {
+  private readonly maps = new WeakMap<object, MapSlots>();
+  private readonly seqs = new WeakMap<object, number[]>();
+
+  setMap(value: object, slots: MapSlots): void {
+    this.maps.set(value, slots);
+  }
+
+  setSeq(value: object, offs: number[]): void {
+    this.seqs.set(value, offs);
+  }
+
+  /** Where the entry `seg` of `container` was written: its key's and its value's offsets. */
+  entry(container: unknown, seg: string | number): { key?: number; value: number } | undefined {
+    if (typeof container !== "object" || container === null) return undefined;
+    if (Array.isArray(container)) {
+      const off = typeof seg === "number" ? this.seqs.get(container)?.[seg] : undefined;
+      return off === undefined ? undefined : { value: off };
+    }
+    const m = this.maps.get(container);
+    const slot = m?.slots.get(String(seg));
+    return slot === undefined ? undefined : { key: m!.offs[2 * slot]!, value: m!.offs[2 * slot + 1]! };
+  }
+}
+
+export interface Composed {
+  value: unknown;
+  rootOffset: number;
+  index: PositionIndex;
+  duplicates: DuplicateKey[];
+}
+
+interface Built {
+  value: unknown;
+  offset: number;
+  height: number;
+  size: number;
+  /** For scalars: the text, to name a key that is not a string (a date) as written. */
+  text?: string;
+  collection: boolean;
+  /** A plain `<<` (or `!!merge`) is a merge key, a plain `=` PyYAML's "value" key: both only as keys. */
+  special?: "merge" | "value";
+}
+
+interface SeqFrame {
+  kind: "seq";
+  value: unknown[];
+  offs: number[];
+  start: number;
+  anchor?: string;
+  anchorOffset: number;
+  height: number;
+  size: number;
+}
+
+interface MapFrame {
+  kind: "map";
+  value: Record<string, unknown>;
+  own: MapSlots;
+  start: number;
+  anchor?: string;
+  anchorOffset: number;
+  height: number;
+  size: number;
+  /** The key waiting for its value: a name, or a merge key. */
+  pending?: { key: string; offset: number } | { merge: true; offset: number };
+  merges?: { value: unknown; offset: number }[];
+}
+
+type Frame = SeqFrame | MapFrame;
+
+function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  // `__proto__` assigned plainly would replace the prototype instead of making a key.
+  if (key === "__proto__")
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+/** Tag text as written (`!!int`, `!e!x`, `!<tag:…>`) → the full tag, with the document's %TAG handles. */
+function resolveTag(raw: string, handles: Map<string, string>): string {
+  if (raw.startsWith("!<")) return raw.slice(2, -1);
+  const m = /^(!(?:[A-Za-z0-9-]*!)?)(.*)$/.exec(raw)!;
+  const [, handle, suffix] = m as unknown as [string, string, string];
+  const prefix = handles.get(handle) ?? (handle === "!!" ? YAML_TAG : handle);
+  let decoded = suffix;
+  try {
+    decoded = decodeURIComponent(suffix);
+  } catch {
+    /* keep it as written */
+  }
+  return prefix + decoded;
+}
+
+function tagName(tag: string): string {
+  return tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag;
+}
+
+/**
+ * Builds the value of a one-document YAML text. `duplicates: "error"` refuses a key written twice in one
+ * mapping; `"last"` keeps the later value (PyYAML's behaviour) and lists the pair in the result.
+ */
+export function composeYaml(text: string, duplicates: "error" | "last"): Composed {
+  let events: Event[];
+  try {
+    events = parseEvents(text, { maxDepth: MAX_DEPTH });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    const deep = /maxDepth/.test(e.reason);
+    throw new ComposeError(
+      deep
+        ? `YAML nested too deeply (more than ${MAX_DEPTH} levels of lists and mappings)`
+        : `YAML syntax error: ${e.reason}`,
+      e.mark?.position ?? 0,
+      deep
+        ? "PyYAML (ceci) cannot read such a file either; flatten the structure"
+        : "check indentation and quoting near this line",
+      e.mark ? e.mark.line + 1 : undefined,
+      e.mark ? e.mark.column + 1 : undefined,
+    );
+  }
+  const index = new PositionIndex();
+  const dups: DuplicateKey[] = [];
+  const anchors = new Map<string, Built & { anchorOffset: number }>();
+  const open = new Map<string, number>(); // anchors of lists and mappings not closed yet → their offsets
+  const stack: Frame[] = [];
+  let handles = new Map<string, string>();
+  let root: Built | undefined;
+  let documents = 0;
+  let written = 0; // values written out (not through aliases)
+  let total = 0; // values including what aliases repeat
+
+  const checkAnchor = (name: string, offset: number) => {
+    const first = anchors.get(name)?.anchorOffset ?? open.get(name);
+    if (first !== undefined)
+      throw new ComposeError(
+        `YAML anchor &${name} is defined twice`,
+        offset,
+        "give the second one another name",
+      ).withFirst(first);
+  };
+
+  const deliver = (b: Built): void => {
+    const top = stack.at(-1);
+    if (top && stack.length + b.height > MAX_DEPTH)
+      throw new ComposeError(
+        `YAML nested too deeply (more than ${MAX_DEPTH} levels of lists and mappings, through aliases)`,
+        b.offset,
+        "PyYAML (ceci) cannot read such a file either; flatten the structure",
+      );
+    if (b.special && !(top?.kind === "map" && !top.pending)) {
+      // Only a key may be `<<` or `=`; as a value PyYAML has no constructor for their tags.
+      try {
+        construct(b.special, String(b.value));
+      } catch (err) {
+        if (err instanceof ScalarError) throw new ComposeError(err.message, b.offset, err.hint);
+        throw err;
+      }
+    }
+    if (!top) {
+      root = b;
+      return;
+    }
+    top.height = Math.max(top.height, b.height + 1);
+    top.size += b.size;
+    if (top.kind === "seq") {
+      top.value.push(b.value);
+      top.offs.push(b.offset >= 0 ? b.offset : (top.offs.at(-1) ?? top.start));
+      return;
+    }
+    const p = top.pending;
+    if (!p) {
+      // A key.
+      if (b.collection)
+        throw new ComposeError(
+          "a YAML list or mapping cannot be a key",
+          b.offset,
+          "PyYAML (ceci) refuses it too (unhashable key); use a string key",
+        );
+      if (b.special === "merge") top.pending = { merge: true, offset: b.offset };
+      else {
+        const v = b.value;
+        const key = typeof v === "string" ? v : v instanceof Date ? (b.text ?? v.toISOString()) : String(v);
+        top.pending = { key, offset: b.offset };
+      }
+      return;
+    }
+    top.pending = undefined;
+    const valueOffset = b.offset >= 0 ? b.offset : p.offset;
+    if ("merge" in p) {
+      checkMergeSource(b.value, valueOffset, index);
+      (top.merges ??= []).push({ value: b.value, offset: valueOffset });
+      return;
+    }
+    const slot = top.own.slots.get(p.key);
+    if (slot !== undefined) {
+      const first = top.own.offs[2 * slot]!;
+      if (duplicates === "error")
+        throw new ComposeError(`duplicate key '${p.key}'`, p.offset, "remove one of the two").withFirst(first);
+      dups.push({ key: p.key, first, second: p.offset });
+      top.own.offs[2 * slot] = p.offset;
+      top.own.offs[2 * slot + 1] = valueOffset;
+    } else {
+      top.own.slots.set(p.key, top.own.offs.length / 2);
+      top.own.offs.push(p.offset, valueOffset);
+    }
+    setKey(top.value, p.key, b.value);
+  };
+
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    switch (e.type) {
+      case EVENT_ID.DOCUMENT: {
+        documents++;
+        if (documents > 1) throw secondDocument(text, events, i, e.explicitStart);
+        handles = new Map(e.directives.flatMap((d) => (d.kind === "tag" ? [[d.handle, d.prefix] as const] : [])));
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        written++;
+        total++;
+        const styled = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
+        // A tagged value starts at its tag (where a tag error points, too).
+        const offset =
+          e.tagStart >= 0
+            ? e.tagStart
+            : e.valueStart >= 0
+              ? styled
+                ? e.valueStart - 1
+                : e.valueStart
+              : e.anchorStart - 1;
+        const raw = e.valueStart >= 0 ? getScalarValue(text, e) : "";
+        const tag = e.tagStart >= 0 ? resolveTag(text.slice(e.tagStart, e.tagEnd), handles) : undefined;
+        let value: unknown;
+        let special: Built["special"];
+        try {
+          let name: string;
+          if (tag === undefined || tag === "!") {
+            // PyYAML resolves `! "12"` like a plain scalar, too.
+            name = e.style === SCALAR_STYLE.PLAIN || tag === "!" ? implicitTag(raw) : "str";
+          } else if (tag.startsWith(YAML_TAG)) {
+            name = tag.slice(YAML_TAG.length);
+            if (name === "seq" || name === "map")
+              throw new ScalarError(
+                `YAML tag !!${name} on a single value (a ${name === "seq" ? "list" : "mapping"} was expected)`,
+              );
+          } else throw unknownTag(tag);
+          if (name === "merge" || name === "value") {
+            special = name;
+            value = raw;
+          } else value = construct(name, raw);
+        } catch (err) {
+          if (err instanceof ScalarError) throw new ComposeError(err.message, offset, err.hint);
+          throw err;
+        }
+        const b: Built = { value, offset, height: 0, size: 1, text: raw, collection: false, special };
+        if (e.anchorStart >= 0) {
+          const name = text.slice(e.anchorStart, e.anchorEnd);
+          checkAnchor(name, e.anchorStart - 1);
+          anchors.set(name, { ...b, anchorOffset: e.anchorStart - 1 });
+        }
+        deliver(b);
+        break;
+      }
+      case EVENT_ID.SEQUENCE:
+      case EVENT_ID.MAPPING: {
+        written++;
+        const seq = e.type === EVENT_ID.SEQUENCE;
+        if (e.tagStart >= 0) {
+          const tag = resolveTag(text.slice(e.tagStart, e.tagEnd), handles);
+          if (tag !== "!" && tag !== `${YAML_TAG}${seq ? "seq" : "map"}`) {
+            const name = tag.startsWith(YAML_TAG) ? tag.slice(YAML_TAG.length) : undefined;
+            const kinds = ["str", "int", "float", "bool", "null", "timestamp", "seq", "map"];
+            let err: ScalarError = noConstructor(tagName(tag));
+            if (name !== undefined && kinds.includes(name))
+              err = new ScalarError(`YAML tag !!${name} on a ${seq ? "list" : "mapping"}`, "remove the tag");
+            else if (name !== undefined)
+              try {
+                construct(name, ""); // throws: !!set, !!omap... are not supported, other names are unknown
+              } catch (x) {
+                if (x instanceof ScalarError) err = x;
+              }
+            throw new ComposeError(err.message, e.tagStart, err.hint);
+          }
+        }
+        let anchor: string | undefined;
+        const anchorOffset = e.anchorStart - 1;
+        if (e.anchorStart >= 0) {
+          anchor = text.slice(e.anchorStart, e.anchorEnd);
+          checkAnchor(anchor, anchorOffset);
+          open.set(anchor, anchorOffset);
+        }
+        const base = { start: e.start, anchor, anchorOffset, height: 0, size: 1 };
+        stack.push(
+          seq
+            ? { kind: "seq", value: [], offs: [], ...base }
+            : { kind: "map", value: {}, own: { slots: new Map(), offs: [] }, ...base },
+        );
+        break;
+      }
+      case EVENT_ID.POP: {
+        const f = stack.pop();
+        if (!f) break; // the end of a document
+        let value: unknown = f.value;
+        if (f.kind === "seq") index.setSeq(f.value, f.offs);
+        else if (f.merges) value = applyMerges(f, index);
+        else index.setMap(f.value, f.own);
+        const b: Built = { value, offset: f.start, height: f.height, size: f.size, collection: true };
+        if (f.anchor !== undefined) {
+          open.delete(f.anchor);
+          anchors.set(f.anchor, { ...b, anchorOffset: f.anchorOffset });
+        }
+        total++;
+        deliver(b);
+        break;
+      }
+      case EVENT_ID.ALIAS: {
+        const name = text.slice(e.anchorStart, e.anchorEnd);
+        const offset = e.anchorStart - 1;
+        if (open.has(name))
+          throw new ComposeError(
+            `YAML alias *${name} refers to a value that contains it (a cycle)`,
+            offset,
+            "an alias may only repeat a value defined before it, outside itself",
+          );
+        const a = anchors.get(name);
+        if (!a)
+          throw new ComposeError(`YAML alias *${name} has no anchor &${name} before it`, offset, "define &name first");
+        total += a.size;
+        if (total - written > ALIAS_BUDGET)
+          throw new ComposeError(
+            `YAML aliases repeat more than ${ALIAS_BUDGET.toLocaleString("en")} values`,
+            offset,
+            "an alias of an alias of an alias... grows exponentially; write the values out",
+          );
+        deliver({ ...a, offset });
+        break;
+      }
+    }
+  }
+  return { value: root?.value ?? null, rootOffset: root?.offset ?? 0, index, duplicates: dups };
+}
+
+/** PyYAML merges a mapping, or a list of mappings; anything else is its "expected a mapping" error. */
+function checkMergeSource(v: unknown, offset: number, index: PositionIndex): void {
+  const hint = "`<<:` takes a mapping (`<<: *defaults`) or a list of them (`<<: [*a, *b]`)";
+  if (isMapping(v)) return;
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => {
+      if (!isMapping(item))
+        throw new ComposeError(
+          "a merge list (`<<: [...]`) may only hold mappings",
+          index.entry(v, i)?.value ?? offset,
+          hint,
+        );
+    });
+    return;
+  }
+  throw new ComposeError("a merge key `<<` needs a mapping or a list of mappings", offset, hint);
+}
+
+/**
+ * The mapping with its merges, as PyYAML's flatten_mapping orders the pairs: the pairs of every `<<` in
+ * order (for a list, its last mapping's first), then the mapping's own; a later pair wins.
+ */
+function applyMerges(f: MapFrame, index: PositionIndex): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  const slots: MapSlots = { slots: new Map(), offs: [] };
+  const put = (k: string, v: unknown, keyOff: number, valueOff: number) => {
+    setKey(value, k, v);
+    const s = slots.slots.get(k);
+    if (s === undefined) {
+      slots.slots.set(k, slots.offs.length / 2);
+      slots.offs.push(keyOff, valueOff);
+    } else {
+      slots.offs[2 * s] = keyOff;
+      slots.offs[2 * s + 1] = valueOff;
+    }
+  };
+  for (const m of f.merges!) {
+    const sources = Array.isArray(m.value) ? [...m.value].reverse() : [m.value];
+    for (const src of sources as Record<string, unknown>[])
+      for (const k of Object.keys(src)) {
+        const at = index.entry(src, k);
+        put(k, src[k], at?.key ?? m.offset, at?.value ?? m.offset);
+      }
+  }
+  for (const [k, s] of f.own.slots) put(k, f.value[k], f.own.offs[2 * s]!, f.own.offs[2 * s + 1]!);
+  index.setMap(value, slots);
+  return value;
+}
+
+function unknownTag(tag: string): ScalarError {
+  return noConstructor(tagName(tag));
+}
+
+/** PyYAML reads one document ("expected a single document in the stream"): name where the second starts. */
+function secondDocument(text: string, events: Event[], i: number, explicit: boolean): ComposeError {
+  let offset = -1;
+  if (explicit) {
+    const marks = [...text.matchAll(/^---(?=[ \t\r\n]|$)/gm)].map((m) => m.index);
+    // The first document may have started with its own `---`.
+    offset = marks.find((m) => m > firstOffset(events, 0, i)) ?? marks.at(-1) ?? -1;
+  }
+  if (offset < 0) offset = firstOffset(events, i, events.length);
+  return new ComposeError(
+    "a second YAML document (after ---): ceci's yaml.safe_load reads exactly one",
+    Math.max(0, offset),
+    "put everything in one document, or split the file",
+  );
+}
+
+function firstOffset(events: Event[], from: number, to: number): number {
+  for (let j = from; j < to; j++) {
+    const e = events[j]!;
+    if (e.type === EVENT_ID.SCALAR && e.valueStart >= 0) return e.valueStart;
+    if (e.type === EVENT_ID.SEQUENCE || e.type === EVENT_ID.MAPPING) return e.start;
+  }
+  return -1;
+}

@@ -1,0 +1,267 @@
+// lbg reads config files as PyYAML's yaml.safe_load does (ceci and the Python stages read the same files):
+// a table of tricky scalars and structures with the values PyYAML 6 gives (always runs), and the same table
+// checked against Debian's real PyYAML where /usr/bin/python3 has it.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { ComposeError, composeYaml } from "../../src/config/compose-yaml.ts";
+import { implicitTag } from "../../src/config/pyyaml-scalar.ts";
+import { havePython, PY } from "../helpers/debian-python.ts";
+
+type Kind = "int" | "float" | "bool" | "null" | "str" | "timestamp" | "error";
+
+/** A scalar written after `v: `, the kind PyYAML gives it and the value (timestamps as epoch ms, UTC). */
+const SCALARS: [string, Kind, unknown?][] = [
+  ["yes", "bool", true],
+  ["Yes", "bool", true],
+  ["YES", "bool", true],
+  ["no", "bool", false],
+  ["NO", "bool", false],
+  ["on", "bool", true],
+  ["On", "bool", true],
+  ["off", "bool", false],
+  ["OFF", "bool", false],
+  ["True", "bool", true],
+  ["FALSE", "bool", false],
+  ["yES", "str", "yES"],
+  ["y", "str", "y"],
+  ["n", "str", "n"],
+  ["N", "str", "N"],
+  ["1e3", "str", "1e3"],
+  ["1E3", "str", "1E3"],
+  ["1e+3", "str", "1e+3"],
+  ["1.0e3", "str", "1.0e3"],
+  ["1.0e+3", "float", 1000],
+  ["1.0E-3", "float", 0.001],
+  ["1.e+3", "float", 1000],
+  ["1.5e+10", "float", 1.5e10],
+  [".5", "float", 0.5],
+  ["-.5", "str", "-.5"],
+  ["+.5", "str", "+.5"],
+  ["1.", "float", 1],
+  ["-1.", "float", -1],
+  ["0.", "float", 0],
+  ["-0.0", "float", -0],
+  ["3.14159265358979323846", "float", Math.PI],
+  ["0.1", "float", 0.1],
+  ["1.0e+400", "float", Number.POSITIVE_INFINITY],
+  ["1_000", "int", 1000],
+  ["1__0", "int", 10],
+  ["1_000.5", "float", 1000.5],
+  ["+1_0", "int", 10],
+  ["0o17", "str", "0o17"],
+  ["017", "int", 15],
+  ["-017", "int", -15],
+  ["0_7", "int", 7],
+  ["08", "str", "08"],
+  ["09", "str", "09"],
+  ["00", "int", 0],
+  ["0", "int", 0],
+  ["-0", "int", 0],
+  ["+0", "int", 0],
+  ["0x1F", "int", 31],
+  ["0x_1F", "int", 31],
+  ["-0x1f", "int", -31],
+  ["0X1F", "str", "0X1F"],
+  ["0b101", "int", 5],
+  ["-0b11", "int", -3],
+  ["0b", "str", "0b"],
+  ["0b_", "error"],
+  ["0x", "str", "0x"],
+  ["0b2", "str", "0b2"],
+  ["1:30", "int", 90],
+  ["-1:30", "int", -90],
+  ["190:20:30", "int", 685230],
+  ["1:5", "int", 65],
+  ["1:60", "str", "1:60"],
+  ["1:30.5", "float", 90.5],
+  ["12:30:45.5", "float", 45045.5],
+  ["0:30", "str", "0:30"],
+  ["123456789012345", "int", 123456789012345],
+  ["12345678901234567890", "error"],
+  [".nan", "float", Number.NaN],
+  [".NaN", "float", Number.NaN],
+  [".NAN", "float", Number.NaN],
+  [".Nan", "str", ".Nan"],
+  ["nan", "str", "nan"],
+  [".inf", "float", Number.POSITIVE_INFINITY],
+  ["-.inf", "float", Number.NEGATIVE_INFINITY],
+  ["+.INF", "float", Number.POSITIVE_INFINITY],
+  ["inf", "str", "inf"],
+  ["~", "null", null],
+  ["null", "null", null],
+  ["Null", "null", null],
+  ["NULL", "null", null],
+  ["nULL", "str", "nULL"],
+  ["", "null", null],
+  ["2002-12-14", "timestamp", Date.UTC(2002, 11, 14)],
+  ["2002-1-14", "str", "2002-1-14"],
+  ["2001-12-14t21:59:43.10-05:00", "timestamp", Date.UTC(2001, 11, 15, 2, 59, 43, 100)],
+  ["2001-12-14 21:59:43.10 -5", "timestamp", Date.UTC(2001, 11, 15, 2, 59, 43, 100)],
+  ["2001-12-15T02:59:43.1Z", "timestamp", Date.UTC(2001, 11, 15, 2, 59, 43, 100)],
+  ["2001-12-14 21:59:43", "timestamp", Date.UTC(2001, 11, 14, 21, 59, 43)],
+  ["2002-13-14", "error"],
+  ["2002-02-30", "error"],
+  ["=", "error"],
+  ["<<", "error"],
+  ["1.2.3", "str", "1.2.3"],
+  ["1-2", "str", "1-2"],
+  ["Yes please", "str", "Yes please"],
+  ["on-call", "str", "on-call"],
+  ["'yes'", "str", "yes"],
+  ['"1e3"', "str", "1e3"],
+  ["'017'", "str", "017"],
+  ["!!str 1.5", "str", "1.5"],
+  ["!!int '0x1F'", "int", 31],
+  ["!!float 1", "float", 1],
+  ["!!float '1e3'", "float", 1000],
+  ["!!bool 'yes'", "bool", true],
+  ["!!null x", "null", null],
+  ["! 12", "int", 12],
+  ["!!int 1.5", "error"],
+  ["!!python/tuple [1]", "error"],
+  ["!local x", "error"],
+];
+
+/** Whole documents: [text, PyYAML's value as JSON], or "error" where PyYAML (or lbg, see the note) refuses. */
+const DOCUMENTS: [string, unknown][] = [
+  // Merge keys: earlier mappings in a list win, a later `<<` wins over an earlier one, own keys over all.
+  ["a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n  w: 3\n", { c: { x: 1, z: 2, y: 1, w: 3 } }],
+  ["a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: *a\n  <<: *b\n  y: 5\n", { c: { x: 2, y: 5, z: 2 } }],
+  ["a: &a {x: 1}\nc:\n  x: 0\n  <<: *a\n", { c: { x: 0 } }],
+  ["c:\n  <<: {x: 1}\n  y: 2\n", { c: { x: 1, y: 2 } }],
+  ["d: &d {a: 1}\ne: &e\n  <<: *d\n  b: 2\nf:\n  <<: *e\n  c: 3\n", { f: { a: 1, b: 2, c: 3 } }],
+  ["c:\n  '<<': {x: 1}\n", { c: { "<<": { x: 1 } } }],
+  ["a: &a 1\nc:\n  <<: *a\n", "error"],
+  ["c:\n  <<: [{x: 1}, 2]\n", "error"],
+  // Keys written twice: the last value, in the first one's place.
+  ["a: 1\nb: 2\na: 3\n", { a: 3, b: 2 }],
+  ["s:\n  n: 1\n  m: 2\n  n: 5\n", { s: { n: 5, m: 2 } }],
+  ["True: a\ntrue: b\n", { true: "b" }],
+  // Refused by PyYAML: a list as a key, a second document, an anchor defined twice, an unknown alias.
+  ["? [a, b]\n: 1\n", "error"],
+  ["a: &a [1]\nb: {*a : 2}\n", "error"],
+  ["a: 1\n---\nb: 2\n", "error"],
+  ["a: &x 1\nb: &x 2\n", "error"],
+  ["a: *nowhere\n", "error"],
+  // One document with its markers is fine; so is an alias of a scalar as a key.
+  ["---\na: 1\n...\n", { a: 1 }],
+  ["%YAML 1.1\n---\na: 1\n", { a: 1 }],
+  ["b: {&k x: 1, *k : 2}\n", { b: { x: 2 } }],
+  ["\ufeffa: 1\n", { a: 1 }],
+  ["{=: 1}\n", { "=": 1 }],
+];
+
+function lbgScalar(text: string): { kind: Kind; value?: unknown } {
+  try {
+    const v = (composeYaml(`v: ${text}\n`, "error").value as { v: unknown }).v;
+    const bare = text.replace(/^!\S*\s+/, "");
+    const tag = /^!!(\w+)/.exec(text)?.[1];
+    const kind = (tag ??
+      (/^['"]/.test(bare) ? "str" : text.startsWith("! ") ? implicitTag(bare) : implicitTag(text))) as Kind;
+    return { kind, value: v instanceof Date ? v.getTime() : v };
+  } catch (e) {
+    if (e instanceof ComposeError) return { kind: "error" };
+    throw e;
+  }
+}
+
+function lbgDocument(text: string): unknown {
+  try {
+    return composeYaml(text, "last").value;
+  } catch (e) {
+    if (e instanceof ComposeError) return "error";
+    throw e;
+  }
+}
+
+/** Both sides as comparable JSON: numbers by value (NaN and ±inf spelled out, -0 kept), keys in order. */
+function canon(v: unknown): unknown {
+  if (typeof v === "number")
+    return Number.isNaN(v) ? "NaN" : !Number.isFinite(v) ? (v > 0 ? "inf" : "-inf") : Object.is(v, -0) ? "-0" : v;
+  if (Array.isArray(v)) return v.map(canon);
+  if (v && typeof v === "object") return Object.entries(v).map(([k, x]) => [k, canon(x)]);
+  return v;
+}
+
+describe("YAML as PyYAML reads it", () => {
+  it.each(SCALARS)("v: %s", (text, kind, value) => {
+    const got = lbgScalar(text);
+    expect(got.kind).toBe(kind);
+    if (kind !== "error") expect(canon(got.value)).toEqual(canon(value));
+  });
+
+  it.each(DOCUMENTS)("document %j", (text, value) => {
+    const got = lbgDocument(text);
+    if (value === "error") expect(got).toBe("error");
+    else expect(contains(canon(got), canon(value)), JSON.stringify(canon(got))).toBe(true);
+  });
+});
+
+// Prints, for every scalar and document, what Debian's PyYAML gives: kind and value, or an error.
+const PYTHON = String.raw`
+import calendar, datetime, json, math, sys, yaml
+def val(v):
+    if isinstance(v, bool): return v
+    if isinstance(v, float): return "NaN" if math.isnan(v) else str(v) if math.isinf(v) else "-0" if v == 0 and math.copysign(1, v) < 0 else v
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is not None: v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return calendar.timegm(v.timetuple()) * 1000 + v.microsecond // 1000
+    if isinstance(v, datetime.date): return calendar.timegm(v.timetuple()) * 1000
+    if isinstance(v, list): return [val(x) for x in v]
+    if isinstance(v, dict): return [[str(k).lower() if isinstance(k, bool) else str(k), val(x)] for k, x in v.items()]
+    return v
+def kind(v):
+    if v is None: return "null"
+    if isinstance(v, bool): return "bool"
+    if isinstance(v, int): return "int" if abs(v) <= 2**53 - 1 else "error"
+    if isinstance(v, (datetime.date, datetime.datetime)): return "timestamp"
+    return {float: "float", str: "str"}.get(type(v), type(v).__name__)
+cases = json.load(sys.stdin)
+out = {"scalars": [], "documents": []}
+for t in cases["scalars"]:
+    try:
+        v = yaml.safe_load("v: " + t + "\n")["v"]
+        out["scalars"].append([kind(v), val(v) if kind(v) != "error" else None])
+    except Exception as e:
+        out["scalars"].append(["error", type(e).__name__])
+for t in cases["documents"]:
+    try: out["documents"].append(val(yaml.safe_load(t)))
+    except Exception as e: out["documents"].append("error")
+print(json.dumps(out))
+`;
+
+describe.skipIf(!havePython)(`the table agrees with Debian's PyYAML (${PY})`, () => {
+  it("every scalar and document", () => {
+    const r = spawnSync(PY, ["-c", PYTHON], {
+      input: JSON.stringify({ scalars: SCALARS.map((s) => s[0]), documents: DOCUMENTS.map((d) => d[0]) }),
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const py = JSON.parse(r.stdout) as { scalars: [Kind, unknown][]; documents: unknown[] };
+    const mismatches: string[] = [];
+    SCALARS.forEach(([text, kind, value], i) => {
+      const [pk, pv] = py.scalars[i]!;
+      if (pk !== kind || (kind !== "error" && JSON.stringify(pv) !== JSON.stringify(canon(value))))
+        mismatches.push(
+          `v: ${text} → PyYAML ${pk} ${JSON.stringify(pv)}, table ${kind} ${JSON.stringify(canon(value))}`,
+        );
+    });
+    DOCUMENTS.forEach(([text, value], i) => {
+      const pv = py.documents[i];
+      const want = value === "error" ? "error" : canon(value);
+      // PyYAML's full document may hold more (the anchors' own keys); the table lists what matters.
+      const ok = value === "error" ? pv === "error" : pv !== "error" && contains(pv, want);
+      if (!ok) mismatches.push(`${JSON.stringify(text)} → PyYAML ${JSON.stringify(pv)}, table ${JSON.stringify(want)}`);
+    });
+    expect(mismatches).toEqual([]);
+  });
+});
+
+/** Whether canonical `big` (pairs) holds every pair of `small`, recursively, in the same order. */
+function contains(big: unknown, small: unknown): boolean {
+  if (!Array.isArray(small) || !Array.isArray(big)) return JSON.stringify(big) === JSON.stringify(small);
+  const isPairs = (a: unknown[]) => a.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string");
+  if (!isPairs(small) || !isPairs(big)) return JSON.stringify(big) === JSON.stringify(small);
+  const bigMap = new Map(big as [string, unknown][]);
+  return (small as [string, unknown][]).every(([k, v]) => bigMap.has(k) && contains(bigMap.get(k), v));
+}
