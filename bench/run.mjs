@@ -2,6 +2,7 @@
 //   synthetic-vs-make.mjs   lbg beside GNU make and ninja on a 1,000-stage DAG (issue: the incremental engine)
 //   watch-latency.mjs       lbg watch: save → affected stage started (issue: terminal UI and watch)
 //   catalog-throughput.mjs  catalog reader and EstimatePhotoz at 10^6 objects, with peak memory (issue: real stages)
+//   config-size.mjs         loading a 10 MB stage config (sections or one big list), time and peak memory
 // Pass --quick for small sizes (a smoke test of the scripts themselves).
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -13,6 +14,7 @@ const runs = [
   ["synthetic-vs-make.mjs", quick ? ["--n", "100", "--m", "10", "--repeat", "3"] : []],
   ["watch-latency.mjs", quick ? ["--edits", "5"] : []],
   ["catalog-throughput.mjs", quick ? ["--quick"] : []],
+  ["config-size.mjs", quick ? ["--mb", "1"] : []],
 ];
 let failed = 0;
 for (const [script, args] of runs) {

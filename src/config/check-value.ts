@@ -4,18 +4,6 @@ import type { YamlFile, YamlPath } from "./yaml-file.ts";
 
 export type Warn = (w: LbgError) => void;
 
-/** A Warn that passes each distinct warning (same place, same words) on once: a config file that two
- *  pipelines name is read twice, but its repeated key is one mistake. */
-export function warnOnce(warn: Warn): Warn {
-  const seen = new Set<string>();
-  return (w) => {
-    const k = w.format();
-    if (seen.has(k)) return;
-    seen.add(k);
-    warn(w);
-  };
-}
-
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

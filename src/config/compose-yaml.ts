@@ -11,7 +11,7 @@
 // - refused by lbg, where PyYAML would build something no config walk survives: an alias inside the value
 //   it names (a cycle), nesting deeper than MAX_DEPTH (PyYAML itself stops near 500 with a RecursionError),
 //   aliases that expand to more than ALIAS_BUDGET values (the "billion laughs").
-// Positions are offsets kept per list and mapping in a PositionIndex, so finding the line of any value is a
+// Positions are offsets kept in a tree beside the value (Positions), so finding the line of any value is a
 // walk down its path, never a search.
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event } from "js-yaml";
 import { construct, implicitTag, noConstructor, ScalarError, YAML_TAG } from "./pyyaml-scalar.ts";
@@ -48,42 +48,94 @@ export interface DuplicateKey {
   second: number;
 }
 
-interface MapSlots {
-  /** key → slot; offs[2 * slot] is the key's offset, offs[2 * slot + 1] the value's. */
-  slots: Map<string, number>;
-  offs: number[];
+/**
+ * Where the entries of one mapping were written: its keys in order, each key's and value's offsets
+ * (`offs[2 * i]`, `offs[2 * i + 1]`) and the positions inside each value (`children[i]`). A key is found by
+ * a scan while the mapping is small and through a Map once it is large: a config of 100,000 sections is
+ * looked up once per section, and most mappings hold a few keys.
+ */
+class MapSlots {
+  keys: string[] = [];
+  offs: number[] = [];
+  /** Made when an entry is a list or mapping (a mapping of single values needs none). */
+  children?: (Positions | undefined)[];
+  private byKey?: Map<string, number>;
+
+  find(key: string): number | undefined {
+    if (this.keys.length <= 16) {
+      const i = this.keys.indexOf(key);
+      return i < 0 ? undefined : i;
+    }
+    if (!this.byKey) {
+      this.byKey = new Map();
+      this.keys.forEach((k, i) => this.byKey!.set(k, i));
+    }
+    return this.byKey.get(key);
+  }
+
+  /** Sets a key's offsets; returns the earlier key offset when the key was there already. */
+  set(key: string, keyOff: number, valueOff: number, child: Positions | undefined): number | undefined {
+    let i = this.find(key);
+    let before: number | undefined;
+    if (i === undefined) {
+      i = this.keys.length;
+      this.keys.push(key);
+      this.offs.push(keyOff, valueOff);
+      this.byKey?.set(key, i);
+    } else {
+      before = this.offs[2 * i]!;
+      this.offs[2 * i] = keyOff;
+      this.offs[2 * i + 1] = valueOff;
+    }
+    if (child || this.children) (this.children ??= [])[i] = child;
+    return before;
+  }
+
+  /** Drops the spare room the arrays grew with (a big config has a hundred thousand small mappings). */
+  compact(): void {
+    this.keys = this.keys.slice();
+    this.offs = this.offs.slice();
+    if (this.children) this.children = this.children.slice();
+  }
 }
 
-/** Offsets of the entries of every list and mapping built from one text, by the value object itself. */
-export class PositionIndex {
-  private readonly maps = new WeakMap<object, MapSlots>();
-  private readonly seqs = new WeakMap<object, number[]>();
+/** Where the items of one list were written, and the positions inside each. */
+class SeqSlots {
+  offs: number[] = [];
+  children?: (Positions | undefined)[];
 
-  setMap(value: object, slots: MapSlots): void {
-    this.maps.set(value, slots);
+  add(offset: number, child: Positions | undefined): void {
+    if (child || this.children) (this.children ??= [])[this.offs.length] = child;
+    this.offs.push(offset);
   }
 
-  setSeq(value: object, offs: number[]): void {
-    this.seqs.set(value, offs);
+  compact(): void {
+    this.offs = this.offs.slice();
+    if (this.children) this.children = this.children.slice();
   }
+}
 
-  /** Where the entry `seg` of `container` was written: its key's and its value's offsets. */
-  entry(container: unknown, seg: string | number): { key?: number; value: number } | undefined {
-    if (typeof container !== "object" || container === null) return undefined;
-    if (Array.isArray(container)) {
-      const off = typeof seg === "number" ? this.seqs.get(container)?.[seg] : undefined;
-      return off === undefined ? undefined : { value: off };
-    }
-    const m = this.maps.get(container);
-    const slot = m?.slots.get(String(seg));
-    return slot === undefined ? undefined : { key: m!.offs[2 * slot]!, value: m!.offs[2 * slot + 1]! };
+/** The positions of a list's or mapping's entries: a tree beside the value, walked by the same path. */
+export type Positions = MapSlots | SeqSlots;
+
+/** Where the entry `seg` of the list or mapping whose positions are `at` was written. */
+export function entryAt(
+  at: Positions | undefined,
+  seg: string | number,
+): { key?: number; value: number; child?: Positions } | undefined {
+  if (at instanceof SeqSlots) {
+    const off = typeof seg === "number" ? at.offs[seg] : undefined;
+    return off === undefined ? undefined : { value: off, child: at.children?.[seg as number] };
   }
+  const i = at?.find(String(seg));
+  return i === undefined ? undefined : { key: at!.offs[2 * i]!, value: at!.offs[2 * i + 1]!, child: at!.children?.[i] };
 }
 
 export interface Composed {
   value: unknown;
   rootOffset: number;
-  index: PositionIndex;
+  /** Positions inside the value (when it is a list or mapping). */
+  positions?: Positions;
   duplicates: DuplicateKey[];
 }
 
@@ -97,12 +149,13 @@ interface Built {
   collection: boolean;
   /** A plain `<<` (or `!!merge`) is a merge key, a plain `=` PyYAML's "value" key: both only as keys. */
   special?: "merge" | "value";
+  positions?: Positions;
 }
 
 interface SeqFrame {
   kind: "seq";
   value: unknown[];
-  offs: number[];
+  own: SeqSlots;
   start: number;
   anchor?: string;
   anchorOffset: number;
@@ -119,9 +172,12 @@ interface MapFrame {
   anchorOffset: number;
   height: number;
   size: number;
-  /** The key waiting for its value: a name, or a merge key. */
-  pending?: { key: string; offset: number } | { merge: true; offset: number };
-  merges?: { value: unknown; offset: number }[];
+  /** Whether a key waits for its value, and which: a name, or a merge key (`pendingMerge`). */
+  pending: boolean;
+  pendingKey: string;
+  pendingMerge: boolean;
+  pendingOffset: number;
+  merges?: { value: unknown; offset: number; positions?: Positions }[];
 }
 
 type Frame = SeqFrame | MapFrame;
@@ -178,13 +234,13 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
       e.mark ? e.mark.column + 1 : undefined,
     );
   }
-  const index = new PositionIndex();
   const dups: DuplicateKey[] = [];
   const anchors = new Map<string, Built & { anchorOffset: number }>();
   const open = new Map<string, number>(); // anchors of lists and mappings not closed yet → their offsets
   const stack: Frame[] = [];
   let handles = new Map<string, string>();
   let root: Built | undefined;
+  const scalar: Built = { value: null, offset: 0, height: 0, size: 1, collection: false };
   let documents = 0;
   let written = 0; // values written out (not through aliases)
   let total = 0; // values including what aliases repeat
@@ -217,18 +273,17 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
       }
     }
     if (!top) {
-      root = b;
+      root = { ...b };
       return;
     }
-    top.height = Math.max(top.height, b.height + 1);
+    if (b.height + 1 > top.height) top.height = b.height + 1;
     top.size += b.size;
     if (top.kind === "seq") {
       top.value.push(b.value);
-      top.offs.push(b.offset >= 0 ? b.offset : (top.offs.at(-1) ?? top.start));
+      top.own.add(b.offset >= 0 ? b.offset : (top.own.offs.at(-1) ?? top.start), b.positions);
       return;
     }
-    const p = top.pending;
-    if (!p) {
+    if (!top.pending) {
       // A key.
       if (b.collection)
         throw new ComposeError(
@@ -236,42 +291,43 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
           b.offset,
           "PyYAML (ceci) refuses it too (unhashable key); use a string key",
         );
-      if (b.special === "merge") top.pending = { merge: true, offset: b.offset };
-      else {
-        const v = b.value;
-        const key = typeof v === "string" ? v : v instanceof Date ? (b.text ?? v.toISOString()) : String(v);
-        top.pending = { key, offset: b.offset };
-      }
+      const v = b.value;
+      top.pending = true;
+      top.pendingMerge = b.special === "merge";
+      top.pendingKey = typeof v === "string" ? v : v instanceof Date ? (b.text ?? v.toISOString()) : String(v);
+      top.pendingOffset = b.offset;
       return;
     }
-    top.pending = undefined;
-    const valueOffset = b.offset >= 0 ? b.offset : p.offset;
-    if ("merge" in p) {
-      checkMergeSource(b.value, valueOffset, index);
-      (top.merges ??= []).push({ value: b.value, offset: valueOffset });
+    top.pending = false;
+    const valueOffset = b.offset >= 0 ? b.offset : top.pendingOffset;
+    if (top.pendingMerge) {
+      checkMergeSource(b.value, valueOffset, b.positions);
+      (top.merges ??= []).push({ value: b.value, offset: valueOffset, positions: b.positions });
       return;
     }
-    const slot = top.own.slots.get(p.key);
-    if (slot !== undefined) {
-      const first = top.own.offs[2 * slot]!;
+    const key = top.pendingKey;
+    const first = top.own.set(key, top.pendingOffset, valueOffset, b.positions);
+    if (first !== undefined) {
       if (duplicates === "error")
-        throw new ComposeError(`duplicate key '${p.key}'`, p.offset, "remove one of the two").withFirst(first);
-      dups.push({ key: p.key, first, second: p.offset });
-      top.own.offs[2 * slot] = p.offset;
-      top.own.offs[2 * slot + 1] = valueOffset;
-    } else {
-      top.own.slots.set(p.key, top.own.offs.length / 2);
-      top.own.offs.push(p.offset, valueOffset);
+        throw new ComposeError(`duplicate key '${key}'`, top.pendingOffset, "remove one of the two").withFirst(first);
+      dups.push({ key, first, second: top.pendingOffset });
     }
-    setKey(top.value, p.key, b.value);
+    setKey(top.value, key, b.value);
   };
 
+  let firstNode = -1; // offset of the first document's first node, to find where the second one starts
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
+    // Each event is read once: letting it go now keeps the peak at about the events or the value, not both.
+    (events as unknown[])[i] = undefined;
+    if (firstNode < 0 && documents === 1) {
+      if (e.type === EVENT_ID.SCALAR && e.valueStart >= 0) firstNode = e.valueStart;
+      else if (e.type === EVENT_ID.SEQUENCE || e.type === EVENT_ID.MAPPING) firstNode = e.start;
+    }
     switch (e.type) {
       case EVENT_ID.DOCUMENT: {
         documents++;
-        if (documents > 1) throw secondDocument(text, events, i, e.explicitStart);
+        if (documents > 1) throw secondDocument(text, events, i, e.explicitStart, firstNode);
         handles = new Map(e.directives.flatMap((d) => (d.kind === "tag" ? [[d.handle, d.prefix] as const] : [])));
         break;
       }
@@ -312,7 +368,12 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
           if (err instanceof ScalarError) throw new ComposeError(err.message, offset, err.hint);
           throw err;
         }
-        const b: Built = { value, offset, height: 0, size: 1, text: raw, collection: false, special };
+        // One object reused for every scalar (deliver copies what it keeps): a 10 MB config has millions.
+        const b = scalar;
+        b.value = value;
+        b.offset = offset;
+        b.text = raw;
+        b.special = special;
         if (e.anchorStart >= 0) {
           const name = text.slice(e.anchorStart, e.anchorEnd);
           checkAnchor(name, e.anchorStart - 1);
@@ -352,19 +413,28 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
         const base = { start: e.start, anchor, anchorOffset, height: 0, size: 1 };
         stack.push(
           seq
-            ? { kind: "seq", value: [], offs: [], ...base }
-            : { kind: "map", value: {}, own: { slots: new Map(), offs: [] }, ...base },
+            ? { kind: "seq", value: [], own: new SeqSlots(), ...base }
+            : {
+                kind: "map",
+                value: {},
+                own: new MapSlots(),
+                ...base,
+                pending: false,
+                pendingKey: "",
+                pendingMerge: false,
+                pendingOffset: 0,
+              },
         );
         break;
       }
       case EVENT_ID.POP: {
         const f = stack.pop();
         if (!f) break; // the end of a document
-        let value: unknown = f.value;
-        if (f.kind === "seq") index.setSeq(f.value, f.offs);
-        else if (f.merges) value = applyMerges(f, index);
-        else index.setMap(f.value, f.own);
-        const b: Built = { value, offset: f.start, height: f.height, size: f.size, collection: true };
+        let value: unknown = f.kind === "seq" ? f.value.slice() : f.value; // without the room it grew with
+        let positions: Positions = f.own;
+        if (f.kind === "map" && f.merges) [value, positions] = applyMerges(f);
+        positions.compact();
+        const b: Built = { value, offset: f.start, height: f.height, size: f.size, collection: true, positions };
         if (f.anchor !== undefined) {
           open.delete(f.anchor);
           anchors.set(f.anchor, { ...b, anchorOffset: f.anchorOffset });
@@ -397,11 +467,11 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
       }
     }
   }
-  return { value: root?.value ?? null, rootOffset: root?.offset ?? 0, index, duplicates: dups };
+  return { value: root?.value ?? null, rootOffset: root?.offset ?? 0, positions: root?.positions, duplicates: dups };
 }
 
 /** PyYAML merges a mapping, or a list of mappings; anything else is its "expected a mapping" error. */
-function checkMergeSource(v: unknown, offset: number, index: PositionIndex): void {
+function checkMergeSource(v: unknown, offset: number, positions: Positions | undefined): void {
   const hint = "`<<:` takes a mapping (`<<: *defaults`) or a list of them (`<<: [*a, *b]`)";
   if (isMapping(v)) return;
   if (Array.isArray(v)) {
@@ -409,7 +479,7 @@ function checkMergeSource(v: unknown, offset: number, index: PositionIndex): voi
       if (!isMapping(item))
         throw new ComposeError(
           "a merge list (`<<: [...]`) may only hold mappings",
-          index.entry(v, i)?.value ?? offset,
+          entryAt(positions, i)?.value ?? offset,
           hint,
         );
     });
@@ -422,31 +492,27 @@ function checkMergeSource(v: unknown, offset: number, index: PositionIndex): voi
  * The mapping with its merges, as PyYAML's flatten_mapping orders the pairs: the pairs of every `<<` in
  * order (for a list, its last mapping's first), then the mapping's own; a later pair wins.
  */
-function applyMerges(f: MapFrame, index: PositionIndex): Record<string, unknown> {
+function applyMerges(f: MapFrame): [Record<string, unknown>, MapSlots] {
   const value: Record<string, unknown> = {};
-  const slots: MapSlots = { slots: new Map(), offs: [] };
-  const put = (k: string, v: unknown, keyOff: number, valueOff: number) => {
+  const slots = new MapSlots();
+  const put = (k: string, v: unknown, keyOff: number, valueOff: number, child: Positions | undefined) => {
     setKey(value, k, v);
-    const s = slots.slots.get(k);
-    if (s === undefined) {
-      slots.slots.set(k, slots.offs.length / 2);
-      slots.offs.push(keyOff, valueOff);
-    } else {
-      slots.offs[2 * s] = keyOff;
-      slots.offs[2 * s + 1] = valueOff;
-    }
+    slots.set(k, keyOff, valueOff, child);
   };
   for (const m of f.merges!) {
-    const sources = Array.isArray(m.value) ? [...m.value].reverse() : [m.value];
-    for (const src of sources as Record<string, unknown>[])
+    const list = Array.isArray(m.value);
+    const sources = (list ? (m.value as unknown[]) : [m.value]).map((src, i) => ({
+      src: src as Record<string, unknown>,
+      at: list ? entryAt(m.positions, i)?.child : m.positions,
+    }));
+    for (const { src, at } of sources.reverse())
       for (const k of Object.keys(src)) {
-        const at = index.entry(src, k);
-        put(k, src[k], at?.key ?? m.offset, at?.value ?? m.offset);
+        const e = entryAt(at, k);
+        put(k, src[k], e?.key ?? m.offset, e?.value ?? m.offset, e?.child);
       }
   }
-  for (const [k, s] of f.own.slots) put(k, f.value[k], f.own.offs[2 * s]!, f.own.offs[2 * s + 1]!);
-  index.setMap(value, slots);
-  return value;
+  f.own.keys.forEach((k, i) => put(k, f.value[k], f.own.offs[2 * i]!, f.own.offs[2 * i + 1]!, f.own.children?.[i]));
+  return [value, slots];
 }
 
 function unknownTag(tag: string): ScalarError {
@@ -454,12 +520,12 @@ function unknownTag(tag: string): ScalarError {
 }
 
 /** PyYAML reads one document ("expected a single document in the stream"): name where the second starts. */
-function secondDocument(text: string, events: Event[], i: number, explicit: boolean): ComposeError {
+function secondDocument(text: string, events: Event[], i: number, explicit: boolean, firstNode: number): ComposeError {
   let offset = -1;
   if (explicit) {
     const marks = [...text.matchAll(/^---(?=[ \t\r\n]|$)/gm)].map((m) => m.index);
     // The first document may have started with its own `---`.
-    offset = marks.find((m) => m > firstOffset(events, 0, i)) ?? marks.at(-1) ?? -1;
+    offset = marks.find((m) => m > firstNode) ?? marks.at(-1) ?? -1;
   }
   if (offset < 0) offset = firstOffset(events, i, events.length);
   return new ComposeError(
@@ -471,9 +537,9 @@ function secondDocument(text: string, events: Event[], i: number, explicit: bool
 
 function firstOffset(events: Event[], from: number, to: number): number {
   for (let j = from; j < to; j++) {
-    const e = events[j]!;
-    if (e.type === EVENT_ID.SCALAR && e.valueStart >= 0) return e.valueStart;
-    if (e.type === EVENT_ID.SEQUENCE || e.type === EVENT_ID.MAPPING) return e.start;
+    const e = events[j];
+    if (e?.type === EVENT_ID.SCALAR && e.valueStart >= 0) return e.valueStart;
+    if (e?.type === EVENT_ID.SEQUENCE || e?.type === EVENT_ID.MAPPING) return e.start;
   }
   return -1;
 }

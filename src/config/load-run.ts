@@ -9,7 +9,6 @@ import {
   expectWords,
   isRecord,
   type Warn,
-  warnOnce,
   warnUnknownKeys,
 } from "./check-value.ts";
 import { expandDeep, expandRunFile } from "./expand-vars.ts";
@@ -104,8 +103,7 @@ function projectPath(root: string, p: string): string {
 }
 
 export function loadRun(opts: LoadOptions): RunModel {
-  const { root, run } = opts;
-  const warn = warnOnce(opts.warn);
+  const { root, run, warn } = opts;
   const env = opts.env ?? process.env;
   const file = findRunFile(root, run);
   const yamlCache = join(root, ".cache", "yaml");
@@ -188,8 +186,9 @@ export function loadRun(opts: LoadOptions): RunModel {
       if (!cfile)
         throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
+      // A config file that two pipelines name is merged again (later files win), but warned about once.
+      readStageConfigFile(stageConfig, cfile, configFiles.includes(cfile) ? () => {} : warn, yamlCache);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile, warn, yamlCache);
     }
     if (!Array.isArray(p.stages))
       throw pf.error(
@@ -217,8 +216,8 @@ export function loadRun(opts: LoadOptions): RunModel {
     if (typeof obj.config === "string") {
       const cfile = projectPath(root, obj.config);
       if (!existsSync(cfile)) throw yf.error(["config"], `stage config file not found: ${obj.config}`);
+      readStageConfigFile(stageConfig, cfile, configFiles.includes(cfile) ? () => {} : warn, yamlCache);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile, warn, yamlCache);
     } else {
       mergeStageConfig(stageConfig, yf, raw.config, ["config"]);
     }

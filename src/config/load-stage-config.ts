@@ -2,7 +2,29 @@
 import type { SourcePos } from "./lbg-error.ts";
 import { expectRecord, isRecord, type Warn } from "./check-value.ts";
 import type { ConfigValue, StageConfigModel } from "./run-model.ts";
-import { YamlFile } from "./yaml-file.ts";
+import { YamlFile, type YamlPath } from "./yaml-file.ts";
+
+/**
+ * A value from a config file, its positions made when a message needs them: a config with a section per
+ * stage of a huge pipeline holds hundreds of thousands of values, and two position objects each were a
+ * third of its memory.
+ */
+class FileConfigValue implements ConfigValue {
+  constructor(
+    readonly value: unknown,
+    private readonly file: YamlFile,
+    private readonly section: YamlPath,
+    private readonly key: string,
+  ) {}
+
+  get pos(): SourcePos {
+    return this.file.pos([...this.section, this.key]);
+  }
+
+  get keyPos(): SourcePos {
+    return this.file.pos([...this.section, this.key], true);
+  }
+}
 
 export function emptyStageConfig(): StageConfigModel {
   return { global: new Map(), sections: new Map(), sectionPos: new Map() };
@@ -27,13 +49,7 @@ export function mergeStageConfig(
         "each stage's options go under a key named after the stage instance",
       );
     const target = section === "global" ? into.global : getOrCreate(into, section, file.pos(spath, true));
-    for (const [key, value] of Object.entries(body)) {
-      target.set(key, {
-        value,
-        pos: file.pos([...spath, key]),
-        keyPos: file.pos([...spath, key], true),
-      } satisfies ConfigValue);
-    }
+    for (const [key, value] of Object.entries(body)) target.set(key, new FileConfigValue(value, file, spath, key));
   }
 }
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { Warn } from "./check-value.ts";
-import { ComposeError, type Composed, composeYaml } from "./compose-yaml.ts";
+import { ComposeError, type Composed, composeYaml, entryAt } from "./compose-yaml.ts";
 import { LbgError, type SourcePos } from "./lbg-error.ts";
 import { LineTable } from "./line-table.ts";
 
@@ -82,9 +82,10 @@ export type YamlPath = (string | number)[];
 export type DuplicateKeys = "error" | { warn: Warn };
 
 export class YamlFile {
-  /** The composed text with positions; composed on first use when the value came from the parse cache. */
-  private composed?: Composed;
+  /** Where the values are in the text; worked out on first use when the value came from the parse cache. */
+  private located?: Pick<Composed, "positions" | "rootOffset">;
   private lineTable?: LineTable;
+  private hadDuplicates = false;
   /** ceci `key=value` overrides applied over the file's value: positions inside them name the override. */
   private readonly overrides: { keys: string[]; pos: SourcePos }[] = [];
 
@@ -92,9 +93,9 @@ export class YamlFile {
     readonly path: string,
     private readonly text: string,
     readonly value: unknown,
-    composed?: Composed,
+    located?: Pick<Composed, "positions" | "rootOffset">,
   ) {
-    this.composed = composed;
+    this.located = located;
   }
 
   /**
@@ -128,7 +129,7 @@ export class YamlFile {
     const hit = readCacheEntry(cached);
     if (hit !== undefined) return new YamlFile(path, text, hit.value);
     const yf = YamlFile.parse(path, text, duplicates);
-    if (yf.composed?.duplicates.length === 0 && jsonSafe(yf.value)) {
+    if (!yf.hadDuplicates && jsonSafe(yf.value)) {
       const json = JSON.stringify(yf.value);
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
@@ -157,6 +158,7 @@ export class YamlFile {
     }
     const yf = new YamlFile(path, text, composed.value, composed);
     yf.lineTable = lines;
+    yf.hadDuplicates = composed.duplicates.length > 0;
     if (duplicates !== "error")
       for (const d of composed.duplicates) {
         const first = lines.pos(d.first);
@@ -185,38 +187,67 @@ export class YamlFile {
       const o = this.overrides[i]!;
       if (o.keys.length <= path.length && o.keys.every((k, j) => String(path[j]) === k)) return o.pos;
     }
-    let resolved: { line: number; col: number } | undefined;
-    const get = () => (resolved ??= this.resolvePos(path, key));
-    const at = (sub: YamlPath) => this.pos([...path, ...sub], key && sub.length === 0);
-    return {
-      file: this.path,
-      get line() {
-        return get().line;
-      },
-      get col() {
-        return get().col;
-      },
-      at,
-    };
+    return new YamlPos(this, path, key);
   }
 
-  private resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {
-    // A value from the parse cache had no duplicate key, so composing again cannot warn or fail.
-    this.composed ??= composeYaml(this.text, "last");
+  /** Line and column of `path` (used by YamlPos when a message first needs them). */
+  resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {
+    // A value from the parse cache had no duplicate key, so composing again cannot warn or fail. Only the
+    // positions are kept: the value composed again would double the memory of a big config.
+    if (!this.located) {
+      const { positions, rootOffset } = composeYaml(this.text, "last");
+      this.located = { positions, rootOffset };
+    }
     this.lineTable ??= new LineTable(this.text);
-    const { index } = this.composed;
-    let node: unknown = this.composed.value;
-    let best = this.composed.rootOffset;
+    let at = this.located.positions;
+    let best = this.located.rootOffset;
     for (const seg of path) {
-      const entry = index.entry(node, seg);
+      const entry = entryAt(at, seg);
       if (!entry) break;
       best = key && entry.key !== undefined ? entry.key : entry.value;
-      node = (node as Record<string | number, unknown>)[seg];
+      at = entry.child;
     }
     return this.lineTable.pos(best);
   }
 
   error(path: YamlPath, message: string, hint?: string, key = false): LbgError {
     return new LbgError(message, this.pos(path, key), hint);
+  }
+}
+
+/**
+ * A position in a YamlFile, its line and column worked out on first read. A class, not an object with
+ * closures: a stage config of 100,000 options keeps 200,000 of them (value and key of each).
+ */
+class YamlPos implements SourcePos {
+  private resolved?: { line: number; col: number };
+
+  constructor(
+    private readonly yf: YamlFile,
+    private readonly path: YamlPath,
+    private readonly key: boolean,
+  ) {}
+
+  get file(): string {
+    return this.yf.path;
+  }
+
+  get line(): number {
+    this.resolved ??= this.yf.resolvePos(this.path, this.key);
+    return this.resolved.line;
+  }
+
+  get col(): number {
+    this.resolved ??= this.yf.resolvePos(this.path, this.key);
+    return this.resolved.col;
+  }
+
+  at(sub: YamlPath): SourcePos {
+    return this.yf.pos([...this.path, ...sub], this.key && sub.length === 0);
+  }
+
+  /** What a plain position object would serialize to (never the file's text). */
+  toJSON(): { file: string; line: number; col: number } {
+    return { file: this.file, line: this.line, col: this.col };
   }
 }
