@@ -5,8 +5,8 @@
 //   (`for f in data/*; do echo $f; done`).
 // - ceci files: ceci ≥ 2.3 expands nothing in its pipeline or config files, but it runs every stage through
 //   /bin/sh, which expands `$VAR` in the paths on the stage's command line. lbg runs stages without a shell,
-//   so it expands exactly those paths itself (expandCeciCommandPaths); an unset variable there is an error,
-//   where sh would silently make it empty.
+//   so it expands exactly those paths itself (expandCeciCommandPaths): the stage gets the files ceci's would.
+//   An unset variable there is an error, where sh would silently make it empty.
 import type { YamlFile, YamlPath } from "./yaml-file.ts";
 
 const VAR = /\$\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
@@ -73,8 +73,7 @@ export function referencedVars(text: string): string[] {
 }
 
 /** The keys of a ceci pipeline file whose strings ceci puts on a stage's shell command line. */
-const CECI_COMMAND_PATHS: YamlPath[] = [["output_dir"], ["log_dir"], ["config"], ["python_paths"], ["inputs"]];
-const CECI_SITE_COMMAND_KEYS = ["mpi_command", "image", "volume"];
+const CECI_COMMAND_PATHS = ["output_dir", "log_dir", "config", "python_paths", "inputs"];
 
 function expandShellWord(text: string, file: YamlFile, path: YamlPath, env: NodeJS.ProcessEnv): string {
   return text.includes("$")
@@ -85,10 +84,11 @@ function expandShellWord(text: string, file: YamlFile, path: YamlPath, env: Node
 }
 
 /**
- * A ceci pipeline's value with `$VAR` expanded where ceci's /bin/sh expands it: the input paths,
- * `output_dir` (the output paths), `config`, `python_paths` and the site's `mpi_command`, `image` and
- * `volume`. `log_dir` too, which ceci opens itself (it would make a folder literally named `$X`). Nothing
- * else: stage options and other strings reach the stage as written, as with ceci.
+ * A ceci pipeline's value with `$VAR` expanded in the file paths ceci's /bin/sh expands: the input paths,
+ * `output_dir` (the output paths), `config` and `python_paths`; `log_dir` too, which ceci opens itself (it
+ * would make a folder literally named `$X`). Nothing else: stage options and other strings reach the stage
+ * as written, as with ceci. (A container's `image`/`volume` and the site's `mpi_command` are command text,
+ * not paths lbg reads: they stay as written, for the shell that runs the container command.)
  */
 export function expandCeciCommandPaths(
   doc: Record<string, unknown>,
@@ -102,17 +102,11 @@ export function expandCeciCommandPaths(
       : Array.isArray(v)
         ? v.map((x, i) => words(x, [...path, i]))
         : v;
-  for (const [key] of CECI_COMMAND_PATHS as [string][]) {
+  for (const key of CECI_COMMAND_PATHS) {
     const v = out[key];
-    if (key === "inputs" && v && typeof v === "object" && !Array.isArray(v))
+    if (key !== "inputs") out[key] = words(v, [key]);
+    else if (v && typeof v === "object" && !Array.isArray(v))
       out.inputs = Object.fromEntries(Object.entries(v).map(([tag, p]) => [tag, words(p, ["inputs", tag])]));
-    else if (key !== "inputs") out[key] = words(v, [key]);
-  }
-  const site = out.site;
-  if (site && typeof site === "object" && !Array.isArray(site)) {
-    const s = { ...(site as Record<string, unknown>) };
-    for (const k of CECI_SITE_COMMAND_KEYS) if (k in s) s[k] = words(s[k], ["site", k]);
-    out.site = s;
   }
   return out;
 }
