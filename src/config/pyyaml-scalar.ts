@@ -151,8 +151,30 @@ function constructFloat(text: string): number {
   return sign * Number(t);
 }
 
+/**
+ * A YAML timestamp: a Date (UTC for a date, and for a date and time that names no zone) that remembers which
+ * Python value PyYAML made of it — a `date`, a naive `datetime` or one with a zone — so a writer can give a
+ * Python stage the same value back (`yamlText`), where a plain Date would be written as an aware datetime.
+ */
+export class YamlTimestamp extends Date {
+  constructor(
+    time: number,
+    readonly pythonType: "date" | "datetime" | "datetime-tz",
+  ) {
+    super(time);
+  }
+
+  /** The value as YAML that PyYAML reads back as the same Python value (an aware one in UTC). */
+  yamlText(): string {
+    const iso = this.toISOString();
+    if (this.pythonType === "date") return iso.slice(0, 10);
+    const t = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+    return this.pythonType === "datetime" ? t : `${t}Z`;
+  }
+}
+
 /** `2002-12-14` (a Python date) or a date and time (a datetime; UTC unless it names a zone), as a Date. */
-function constructTimestamp(text: string): Date {
+function constructTimestamp(text: string): YamlTimestamp {
   const m = TIMESTAMP_PARTS.exec(text);
   if (!m) throw new ScalarError(`'${text}' is not a YAML timestamp`, "e.g. 2002-12-14 or 2001-12-14 21:59:43.10 -5");
   const [, y, mo, d, h, mi, s, frac, tz, tzSign, tzH, tzM] = m;
@@ -166,7 +188,7 @@ function constructTimestamp(text: string): Date {
   if (year < 1) throw invalid("year 0");
   if (month < 1 || month > 12) throw invalid("month must be in 1..12");
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) throw invalid("no such day in that month");
-  if (h === undefined) return date;
+  if (h === undefined) return new YamlTimestamp(date.getTime(), "date");
   const [hour, minute, second] = [Number(h), Number(mi), Number(s)];
   if (hour > 23 || minute > 59 || second > 59) throw invalid("time out of range");
   const ms = frac ? Number(`0.${frac.slice(0, 6)}`) * 1000 : 0;
@@ -175,7 +197,7 @@ function constructTimestamp(text: string): Date {
     const offset = (Number(tzH) * 60 + Number(tzM ?? 0)) * (tzSign === "-" ? -1 : 1);
     date.setTime(date.getTime() - offset * 60_000);
   }
-  return date;
+  return new YamlTimestamp(date.getTime(), tz ? "datetime-tz" : "datetime");
 }
 
 /** A tag PyYAML's safe loader has no constructor for (`!!python/tuple`, `!local`): yaml.safe_load fails. */

@@ -4,7 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ComposeError, composeYaml } from "../../src/config/compose-yaml.ts";
-import { implicitTag } from "../../src/config/pyyaml-scalar.ts";
+import { implicitTag, YamlTimestamp } from "../../src/config/pyyaml-scalar.ts";
+import { canonicalJson } from "../../src/fingerprint/canonical-json.ts";
 import { havePython, PY } from "../helpers/debian-python.ts";
 
 type Kind = "int" | "float" | "bool" | "null" | "str" | "timestamp" | "error";
@@ -190,6 +191,19 @@ describe("YAML as PyYAML reads it", () => {
     if (kind !== "error") expect(canon(got.value)).toEqual(canon(value));
   });
 
+  it.each(SCALARS.filter((s) => s[1] === "timestamp"))("v: %s written back reads as the same Python value", (text) => {
+    const v = (composeYaml(`v: ${text}\n`, "error").value as { v: YamlTimestamp }).v;
+    expect(v).toBeInstanceOf(YamlTimestamp);
+    const again = (composeYaml(`v: ${v.yamlText()}\n`, "error").value as { v: YamlTimestamp }).v;
+    expect([again.getTime(), again.pythonType]).toEqual([v.getTime(), v.pythonType]);
+  });
+
+  it("a timestamp is part of a config's fingerprint (a Date has no keys to hash)", () => {
+    const a = composeYaml("v: 2002-12-14\n", "error").value;
+    const b = composeYaml("v: 2002-12-15\n", "error").value;
+    expect(canonicalJson(a)).not.toBe(canonicalJson(b));
+  });
+
   it.each(DOCUMENTS)("document %j", (text, value) => {
     const got = lbgDocument(text);
     if (value === "error") expect(got).toBe("error");
@@ -224,6 +238,9 @@ for t in cases["scalars"]:
         out["scalars"].append([kind(v), val(v) if kind(v) != "error" else None])
     except Exception as e:
         out["scalars"].append(["error", type(e).__name__])
+out["rewritten"] = []
+for t, w in cases["rewritten"]:
+    out["rewritten"].append(val(yaml.safe_load("v: " + t)["v"]) == val(yaml.safe_load("v: " + w)["v"]) and type(yaml.safe_load("v: " + t)["v"]) is type(yaml.safe_load("v: " + w)["v"]))
 for t in cases["documents"]:
     try: out["documents"].append(val(yaml.safe_load(t)))
     except Exception as e: out["documents"].append("error")
@@ -233,11 +250,20 @@ print(json.dumps(out))
 describe.skipIf(!havePython)(`the table agrees with Debian's PyYAML (${PY})`, () => {
   it("every scalar and document", () => {
     const r = spawnSync(PY, ["-c", PYTHON], {
-      input: JSON.stringify({ scalars: SCALARS.map((s) => s[0]), documents: DOCUMENTS.map((d) => d[0]) }),
+      input: JSON.stringify({
+        scalars: SCALARS.map((s) => s[0]),
+        documents: DOCUMENTS.map((d) => d[0]),
+        rewritten: SCALARS.filter((s) => s[1] === "timestamp").map(([t]) => [
+          t,
+          ((composeYaml(`v: ${t}\n`, "error").value as { v: YamlTimestamp }).v as YamlTimestamp).yamlText(),
+        ]),
+      }),
       encoding: "utf8",
     });
     expect(r.status, r.stderr).toBe(0);
-    const py = JSON.parse(r.stdout) as { scalars: [Kind, unknown][]; documents: unknown[] };
+    const py = JSON.parse(r.stdout) as { scalars: [Kind, unknown][]; documents: unknown[]; rewritten: boolean[] };
+    // A timestamp lbg writes back (YamlTimestamp.yamlText) is the same Python date or datetime.
+    expect(py.rewritten).toEqual(py.rewritten.map(() => true));
     const mismatches: string[] = [];
     SCALARS.forEach(([text, kind, value], i) => {
       const [pk, pv] = py.scalars[i]!;
