@@ -146,6 +146,8 @@ interface Built {
   size: number;
   /** For scalars: the text, to name a key that is not a string (a date) as written. */
   text?: string;
+  /** For a scalar made into something else than a number by ComposeOptions.integralFloat: its key text. */
+  keyText?: string;
   collection: boolean;
   /** A plain `<<` (or `!!merge`) is a merge key, a plain `=` PyYAML's "value" key: both only as keys. */
   special?: "merge" | "value";
@@ -211,11 +213,20 @@ function tagName(tag: string): string {
   return tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag;
 }
 
+export interface ComposeOptions {
+  /**
+   * What a float with an integral value (`2.0`, `-0.0`, `1.0e+3`, `!!float 2`) becomes, where a JS number
+   * cannot tell Python's 2.0 from 2: e.g. a wrapper a writer gives back to Python as a float. Default: the
+   * number. Mapping keys always get the number (as a string).
+   */
+  integralFloat?: (n: number) => unknown;
+}
+
 /**
  * Builds the value of a one-document YAML text. `duplicates: "error"` refuses a key written twice in one
  * mapping; `"last"` keeps the later value (PyYAML's behaviour) and lists the pair in the result.
  */
-export function composeYaml(text: string, duplicates: "error" | "last"): Composed {
+export function composeYaml(text: string, duplicates: "error" | "last", opts: ComposeOptions = {}): Composed {
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth: MAX_DEPTH });
@@ -294,7 +305,8 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
       const v = b.value;
       top.pending = true;
       top.pendingMerge = b.special === "merge";
-      top.pendingKey = typeof v === "string" ? v : v instanceof Date ? (b.text ?? v.toISOString()) : String(v);
+      top.pendingKey =
+        b.keyText ?? (typeof v === "string" ? v : v instanceof Date ? (b.text ?? v.toISOString()) : String(v));
       top.pendingOffset = b.offset;
       return;
     }
@@ -348,6 +360,7 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
         const tag = e.tagStart >= 0 ? resolveTag(text.slice(e.tagStart, e.tagEnd), handles) : undefined;
         let value: unknown;
         let special: Built["special"];
+        let keyText: string | undefined;
         try {
           let name: string;
           if (tag === undefined || tag === "!") {
@@ -363,7 +376,13 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
           if (name === "merge" || name === "value") {
             special = name;
             value = raw;
-          } else value = construct(name, raw);
+          } else {
+            value = construct(name, raw);
+            if (name === "float" && opts.integralFloat && Number.isInteger(value)) {
+              keyText = String(value);
+              value = opts.integralFloat(value as number);
+            }
+          }
         } catch (err) {
           if (err instanceof ScalarError) throw new ComposeError(err.message, offset, err.hint);
           throw err;
@@ -374,6 +393,7 @@ export function composeYaml(text: string, duplicates: "error" | "last"): Compose
         b.offset = offset;
         b.text = raw;
         b.special = special;
+        b.keyText = keyText;
         if (e.anchorStart >= 0) {
           const name = text.slice(e.anchorStart, e.anchorEnd);
           checkAnchor(name, e.anchorStart - 1);

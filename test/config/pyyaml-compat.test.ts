@@ -198,6 +198,26 @@ describe("YAML as PyYAML reads it", () => {
     expect([again.getTime(), again.pythonType]).toEqual([v.getTime(), v.pythonType]);
   });
 
+  it("floats with an integral value can be told from ints (ComposeOptions.integralFloat)", () => {
+    class F {
+      constructor(readonly n: number) {}
+    }
+    const { value } = composeYaml(
+      "a: 2.0\nb: 2\nc: [1.0, 1, -0.0, 1.0e+3, 1e3, 1.5, .inf]\nd: !!float 3\n2.0: key\ne: &x 4.0\nf: *x\n",
+      "error",
+      { integralFloat: (n) => new F(n) },
+    );
+    expect(value).toEqual({
+      a: new F(2),
+      b: 2,
+      c: [new F(1), 1, new F(-0), new F(1000), "1e3", 1.5, Number.POSITIVE_INFINITY],
+      d: new F(3),
+      "2": "key",
+      e: new F(4),
+      f: new F(4),
+    });
+  });
+
   it("a timestamp is part of a config's fingerprint (a Date has no keys to hash)", () => {
     const a = composeYaml("v: 2002-12-14\n", "error").value;
     const b = composeYaml("v: 2002-12-15\n", "error").value;
