@@ -137,6 +137,8 @@ export interface Composed {
   /** Positions inside the value (when it is a list or mapping). */
   positions?: Positions;
   duplicates: DuplicateKey[];
+  /** Offsets in `positions` are in a text with spaces added (see lenientParse): this maps them back. */
+  toOriginal?: (offset: number) => number;
 }
 
 interface Built {
@@ -228,10 +230,21 @@ export interface ComposeOptions {
  */
 export function composeYaml(text: string, duplicates: "error" | "last", opts: ComposeOptions = {}): Composed {
   let events: Event[];
+  const shifts: { at: number; by: number }[] = []; // spaces lenientParse put at padded offset `at`
+  // Offsets below are in `text` (padded by lenientParse, if it had to); toOriginal maps them back.
+  const toOriginal = (o: number): number => {
+    let by = 0;
+    for (const sh of shifts) if (sh.at <= o) by += Math.min(sh.by, o - sh.at);
+    return o - by;
+  };
   try {
-    events = parseEvents(text, { maxDepth: MAX_DEPTH });
+    ({ events, text } = lenientParse(text, shifts));
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
+    if (shifts.length && e.mark) {
+      e.mark.position = toOriginal(e.mark.position);
+      e.mark.line = Number.NaN; // worked out from the original text
+    }
     const deep = /maxDepth/.test(e.reason);
     throw new ComposeError(
       deep
@@ -241,8 +254,8 @@ export function composeYaml(text: string, duplicates: "error" | "last", opts: Co
       deep
         ? "PyYAML (ceci) cannot read such a file either; flatten the structure"
         : "check indentation and quoting near this line",
-      e.mark ? e.mark.line + 1 : undefined,
-      e.mark ? e.mark.column + 1 : undefined,
+      e.mark && !Number.isNaN(e.mark.line) ? e.mark.line + 1 : undefined,
+      e.mark && !Number.isNaN(e.mark.line) ? e.mark.column + 1 : undefined,
     );
   }
   const dups: DuplicateKey[] = [];
@@ -327,167 +340,219 @@ export function composeYaml(text: string, duplicates: "error" | "last", opts: Co
     setKey(top.value, key, b.value);
   };
 
-  let firstNode = -1; // offset of the first document's first node, to find where the second one starts
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    // Each event is read once: letting it go now keeps the peak at about the events or the value, not both.
-    (events as unknown[])[i] = undefined;
-    if (firstNode < 0 && documents === 1) {
-      if (e.type === EVENT_ID.SCALAR && e.valueStart >= 0) firstNode = e.valueStart;
-      else if (e.type === EVENT_ID.SEQUENCE || e.type === EVENT_ID.MAPPING) firstNode = e.start;
-    }
-    switch (e.type) {
-      case EVENT_ID.DOCUMENT: {
-        documents++;
-        if (documents > 1) throw secondDocument(text, events, i, e.explicitStart, firstNode);
-        handles = new Map(e.directives.flatMap((d) => (d.kind === "tag" ? [[d.handle, d.prefix] as const] : [])));
-        break;
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof ComposeError) || shifts.length === 0) throw e;
+    const moved = new ComposeError(e.message, toOriginal(e.offset), e.hint, e.line, e.col);
+    if (e.first !== undefined) moved.withFirst(toOriginal(e.first));
+    throw moved;
+  }
+
+  function build(): Composed {
+    let firstNode = -1; // offset of the first document's first node, to find where the second one starts
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      // Each event is read once: letting it go now keeps the peak at about the events or the value, not both.
+      (events as unknown[])[i] = undefined;
+      if (firstNode < 0 && documents === 1) {
+        if (e.type === EVENT_ID.SCALAR && e.valueStart >= 0) firstNode = e.valueStart;
+        else if (e.type === EVENT_ID.SEQUENCE || e.type === EVENT_ID.MAPPING) firstNode = e.start;
       }
-      case EVENT_ID.SCALAR: {
-        written++;
-        total++;
-        const styled = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
-        // A tagged value starts at its tag (where a tag error points, too).
-        const offset =
-          e.tagStart >= 0
-            ? e.tagStart
-            : e.valueStart >= 0
-              ? styled
-                ? e.valueStart - 1
-                : e.valueStart
-              : e.anchorStart - 1;
-        const raw = e.valueStart >= 0 ? getScalarValue(text, e) : "";
-        const tag = e.tagStart >= 0 ? resolveTag(text.slice(e.tagStart, e.tagEnd), handles) : undefined;
-        let value: unknown;
-        let special: Built["special"];
-        let keyText: string | undefined;
-        try {
-          let name: string;
-          if (tag === undefined || tag === "!") {
-            // PyYAML resolves `! "12"` like a plain scalar, too.
-            name = e.style === SCALAR_STYLE.PLAIN || tag === "!" ? implicitTag(raw) : "str";
-          } else if (tag.startsWith(YAML_TAG)) {
-            name = tag.slice(YAML_TAG.length);
-            if (name === "seq" || name === "map")
-              throw new ScalarError(
-                `YAML tag !!${name} on a single value (a ${name === "seq" ? "list" : "mapping"} was expected)`,
-              );
-          } else throw unknownTag(tag);
-          if (name === "merge" || name === "value") {
-            special = name;
-            value = raw;
-          } else {
-            value = construct(name, raw);
-            if (name === "float" && opts.integralFloat && Number.isInteger(value)) {
-              keyText = String(value);
-              value = opts.integralFloat(value as number);
+      switch (e.type) {
+        case EVENT_ID.DOCUMENT: {
+          documents++;
+          if (documents > 1) throw secondDocument(text, events, i, e.explicitStart, firstNode);
+          handles = new Map(e.directives.flatMap((d) => (d.kind === "tag" ? [[d.handle, d.prefix] as const] : [])));
+          break;
+        }
+        case EVENT_ID.SCALAR: {
+          written++;
+          total++;
+          const styled = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
+          // A tagged value starts at its tag (where a tag error points, too).
+          const offset =
+            e.tagStart >= 0
+              ? e.tagStart
+              : e.valueStart >= 0
+                ? styled
+                  ? e.valueStart - 1
+                  : e.valueStart
+                : e.anchorStart - 1;
+          const raw = e.valueStart >= 0 ? getScalarValue(text, e) : "";
+          const tag = e.tagStart >= 0 ? resolveTag(text.slice(e.tagStart, e.tagEnd), handles) : undefined;
+          let value: unknown;
+          let special: Built["special"];
+          let keyText: string | undefined;
+          try {
+            let name: string;
+            if (tag === undefined || tag === "!") {
+              // PyYAML resolves `! "12"` like a plain scalar, too.
+              name = e.style === SCALAR_STYLE.PLAIN || tag === "!" ? implicitTag(raw) : "str";
+            } else if (tag.startsWith(YAML_TAG)) {
+              name = tag.slice(YAML_TAG.length);
+              if (name === "seq" || name === "map")
+                throw new ScalarError(
+                  `YAML tag !!${name} on a single value (a ${name === "seq" ? "list" : "mapping"} was expected)`,
+                );
+            } else throw unknownTag(tag);
+            if (name === "merge" || name === "value") {
+              special = name;
+              value = raw;
+            } else {
+              value = construct(name, raw);
+              if (name === "float" && opts.integralFloat && Number.isInteger(value)) {
+                keyText = String(value);
+                value = opts.integralFloat(value as number);
+              }
+            }
+          } catch (err) {
+            if (err instanceof ScalarError) throw new ComposeError(err.message, offset, err.hint);
+            throw err;
+          }
+          // One object reused for every scalar (deliver copies what it keeps): a 10 MB config has millions.
+          const b = scalar;
+          b.value = value;
+          b.offset = offset;
+          b.text = raw;
+          b.special = special;
+          b.keyText = keyText;
+          if (e.anchorStart >= 0) {
+            const name = text.slice(e.anchorStart, e.anchorEnd);
+            checkAnchor(name, e.anchorStart - 1);
+            anchors.set(name, { ...b, anchorOffset: e.anchorStart - 1 });
+          }
+          deliver(b);
+          break;
+        }
+        case EVENT_ID.SEQUENCE:
+        case EVENT_ID.MAPPING: {
+          written++;
+          const seq = e.type === EVENT_ID.SEQUENCE;
+          if (e.tagStart >= 0) {
+            const tag = resolveTag(text.slice(e.tagStart, e.tagEnd), handles);
+            if (tag !== "!" && tag !== `${YAML_TAG}${seq ? "seq" : "map"}`) {
+              const name = tag.startsWith(YAML_TAG) ? tag.slice(YAML_TAG.length) : undefined;
+              const kinds = ["str", "int", "float", "bool", "null", "timestamp", "seq", "map"];
+              let err: ScalarError = noConstructor(tagName(tag));
+              if (name !== undefined && kinds.includes(name))
+                err = new ScalarError(`YAML tag !!${name} on a ${seq ? "list" : "mapping"}`, "remove the tag");
+              else if (name !== undefined)
+                try {
+                  construct(name, ""); // throws: !!set, !!omap... are not supported, other names are unknown
+                } catch (x) {
+                  if (x instanceof ScalarError) err = x;
+                }
+              throw new ComposeError(err.message, e.tagStart, err.hint);
             }
           }
-        } catch (err) {
-          if (err instanceof ScalarError) throw new ComposeError(err.message, offset, err.hint);
-          throw err;
-        }
-        // One object reused for every scalar (deliver copies what it keeps): a 10 MB config has millions.
-        const b = scalar;
-        b.value = value;
-        b.offset = offset;
-        b.text = raw;
-        b.special = special;
-        b.keyText = keyText;
-        if (e.anchorStart >= 0) {
-          const name = text.slice(e.anchorStart, e.anchorEnd);
-          checkAnchor(name, e.anchorStart - 1);
-          anchors.set(name, { ...b, anchorOffset: e.anchorStart - 1 });
-        }
-        deliver(b);
-        break;
-      }
-      case EVENT_ID.SEQUENCE:
-      case EVENT_ID.MAPPING: {
-        written++;
-        const seq = e.type === EVENT_ID.SEQUENCE;
-        if (e.tagStart >= 0) {
-          const tag = resolveTag(text.slice(e.tagStart, e.tagEnd), handles);
-          if (tag !== "!" && tag !== `${YAML_TAG}${seq ? "seq" : "map"}`) {
-            const name = tag.startsWith(YAML_TAG) ? tag.slice(YAML_TAG.length) : undefined;
-            const kinds = ["str", "int", "float", "bool", "null", "timestamp", "seq", "map"];
-            let err: ScalarError = noConstructor(tagName(tag));
-            if (name !== undefined && kinds.includes(name))
-              err = new ScalarError(`YAML tag !!${name} on a ${seq ? "list" : "mapping"}`, "remove the tag");
-            else if (name !== undefined)
-              try {
-                construct(name, ""); // throws: !!set, !!omap... are not supported, other names are unknown
-              } catch (x) {
-                if (x instanceof ScalarError) err = x;
-              }
-            throw new ComposeError(err.message, e.tagStart, err.hint);
+          let anchor: string | undefined;
+          const anchorOffset = e.anchorStart - 1;
+          if (e.anchorStart >= 0) {
+            anchor = text.slice(e.anchorStart, e.anchorEnd);
+            checkAnchor(anchor, anchorOffset);
+            open.set(anchor, anchorOffset);
           }
-        }
-        let anchor: string | undefined;
-        const anchorOffset = e.anchorStart - 1;
-        if (e.anchorStart >= 0) {
-          anchor = text.slice(e.anchorStart, e.anchorEnd);
-          checkAnchor(anchor, anchorOffset);
-          open.set(anchor, anchorOffset);
-        }
-        const base = { start: e.start, anchor, anchorOffset, height: 0, size: 1 };
-        stack.push(
-          seq
-            ? { kind: "seq", value: [], own: new SeqSlots(), ...base }
-            : {
-                kind: "map",
-                value: {},
-                own: new MapSlots(),
-                ...base,
-                pending: false,
-                pendingKey: "",
-                pendingMerge: false,
-                pendingOffset: 0,
-              },
-        );
-        break;
-      }
-      case EVENT_ID.POP: {
-        const f = stack.pop();
-        if (!f) break; // the end of a document
-        let value: unknown = f.kind === "seq" ? f.value.slice() : f.value; // without the room it grew with
-        let positions: Positions = f.own;
-        if (f.kind === "map" && f.merges) [value, positions] = applyMerges(f);
-        positions.compact();
-        const b: Built = { value, offset: f.start, height: f.height, size: f.size, collection: true, positions };
-        if (f.anchor !== undefined) {
-          open.delete(f.anchor);
-          anchors.set(f.anchor, { ...b, anchorOffset: f.anchorOffset });
-        }
-        total++;
-        deliver(b);
-        break;
-      }
-      case EVENT_ID.ALIAS: {
-        const name = text.slice(e.anchorStart, e.anchorEnd);
-        const offset = e.anchorStart - 1;
-        if (open.has(name))
-          throw new ComposeError(
-            `YAML alias *${name} refers to a value that contains it (a cycle)`,
-            offset,
-            "an alias may only repeat a value defined before it, outside itself",
+          const base = { start: e.start, anchor, anchorOffset, height: 0, size: 1 };
+          stack.push(
+            seq
+              ? { kind: "seq", value: [], own: new SeqSlots(), ...base }
+              : {
+                  kind: "map",
+                  value: {},
+                  own: new MapSlots(),
+                  ...base,
+                  pending: false,
+                  pendingKey: "",
+                  pendingMerge: false,
+                  pendingOffset: 0,
+                },
           );
-        const a = anchors.get(name);
-        if (!a)
-          throw new ComposeError(`YAML alias *${name} has no anchor &${name} before it`, offset, "define &name first");
-        total += a.size;
-        if (total - written > ALIAS_BUDGET)
-          throw new ComposeError(
-            `YAML aliases repeat more than ${ALIAS_BUDGET.toLocaleString("en")} values`,
-            offset,
-            "an alias of an alias of an alias... grows exponentially; write the values out",
-          );
-        deliver({ ...a, offset });
-        break;
+          break;
+        }
+        case EVENT_ID.POP: {
+          const f = stack.pop();
+          if (!f) break; // the end of a document
+          let value: unknown = f.kind === "seq" ? f.value.slice() : f.value; // without the room it grew with
+          let positions: Positions = f.own;
+          if (f.kind === "map" && f.merges) [value, positions] = applyMerges(f);
+          positions.compact();
+          const b: Built = { value, offset: f.start, height: f.height, size: f.size, collection: true, positions };
+          if (f.anchor !== undefined) {
+            open.delete(f.anchor);
+            anchors.set(f.anchor, { ...b, anchorOffset: f.anchorOffset });
+          }
+          total++;
+          deliver(b);
+          break;
+        }
+        case EVENT_ID.ALIAS: {
+          const name = text.slice(e.anchorStart, e.anchorEnd);
+          const offset = e.anchorStart - 1;
+          if (open.has(name))
+            throw new ComposeError(
+              `YAML alias *${name} refers to a value that contains it (a cycle)`,
+              offset,
+              "an alias may only repeat a value defined before it, outside itself",
+            );
+          const a = anchors.get(name);
+          if (!a)
+            throw new ComposeError(
+              `YAML alias *${name} has no anchor &${name} before it`,
+              offset,
+              "define &name first",
+            );
+          total += a.size;
+          if (total - written > ALIAS_BUDGET)
+            throw new ComposeError(
+              `YAML aliases repeat more than ${ALIAS_BUDGET.toLocaleString("en")} values`,
+              offset,
+              "an alias of an alias of an alias... grows exponentially; write the values out",
+            );
+          deliver({ ...a, offset });
+          break;
+        }
       }
     }
+    return {
+      value: root?.value ?? null,
+      rootOffset: root?.offset ?? 0,
+      positions: root?.positions,
+      duplicates: dups.map((d) => ({ ...d, first: toOriginal(d.first), second: toOriginal(d.second) })),
+      toOriginal: shifts.length ? toOriginal : undefined,
+    };
   }
-  return { value: root?.value ?? null, rootOffset: root?.offset ?? 0, positions: root?.positions, duplicates: dups };
+}
+
+/**
+ * js-yaml's events, for a text PyYAML reads. PyYAML ignores indentation inside flow collections and in the
+ * continuation lines of quoted scalars (`key: [` … a closing `]` under `key`), where js-yaml applies YAML
+ * 1.2's rule ("deficient indentation"). Indenting such a line more changes no value there (leading spaces
+ * of those lines are folded away), so the line is indented (like its previous line, at least by one) and the
+ * text parsed again; `shifts` records the spaces added, for positions.
+ */
+function lenientParse(text: string, shifts: { at: number; by: number }[]): { events: Event[]; text: string } {
+  for (;;) {
+    try {
+      return { events: parseEvents(text, { maxDepth: MAX_DEPTH }), text };
+    } catch (e) {
+      if (
+        !(e instanceof YAMLException) ||
+        !/^deficient indentation/.test(e.reason) ||
+        !e.mark ||
+        shifts.length > 10_000
+      )
+        throw e;
+      const lineStart = text.lastIndexOf("\n", e.mark.position - 1) + 1;
+      const indent = /^ */.exec(text.slice(lineStart))![0].length;
+      const prevEnd = text.lastIndexOf("\n", lineStart - 2) + 1;
+      const prevIndent = lineStart > 0 ? /^ */.exec(text.slice(prevEnd, lineStart))![0].length : 0;
+      const by = Math.max(1, prevIndent - indent);
+      text = `${text.slice(0, lineStart)}${" ".repeat(by)}${text.slice(lineStart)}`;
+      for (const sh of shifts) if (sh.at >= lineStart) sh.at += by;
+      shifts.push({ at: lineStart, by });
+    }
+  }
 }
 
 /** PyYAML merges a mapping, or a list of mappings; anything else is its "expected a mapping" error. */

@@ -83,7 +83,7 @@ export type DuplicateKeys = "error" | { warn: Warn };
 
 export class YamlFile {
   /** Where the values are in the text; worked out on first use when the value came from the parse cache. */
-  private located?: Pick<Composed, "positions" | "rootOffset">;
+  private located?: Pick<Composed, "positions" | "rootOffset" | "toOriginal">;
   private lineTable?: LineTable;
   private hadDuplicates = false;
   /** ceci `key=value` overrides applied over the file's value: positions inside them name the override. */
@@ -93,7 +93,7 @@ export class YamlFile {
     readonly path: string,
     private readonly text: string,
     readonly value: unknown,
-    located?: Pick<Composed, "positions" | "rootOffset">,
+    located?: Pick<Composed, "positions" | "rootOffset" | "toOriginal">,
   ) {
     this.located = located;
   }
@@ -195,8 +195,8 @@ export class YamlFile {
     // A value from the parse cache had no duplicate key, so composing again cannot warn or fail. Only the
     // positions are kept: the value composed again would double the memory of a big config.
     if (!this.located) {
-      const { positions, rootOffset } = composeYaml(this.text, "last");
-      this.located = { positions, rootOffset };
+      const { positions, rootOffset, toOriginal } = composeYaml(this.text, "last");
+      this.located = { positions, rootOffset, toOriginal };
     }
     this.lineTable ??= new LineTable(this.text);
     let at = this.located.positions;
@@ -207,7 +207,7 @@ export class YamlFile {
       best = key && entry.key !== undefined ? entry.key : entry.value;
       at = entry.child;
     }
-    return this.lineTable.pos(best);
+    return this.lineTable.pos(this.located.toOriginal?.(best) ?? best);
   }
 
   error(path: YamlPath, message: string, hint?: string, key = false): LbgError {

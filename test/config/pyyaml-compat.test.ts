@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ComposeError, composeYaml } from "../../src/config/compose-yaml.ts";
 import { implicitTag, YamlTimestamp } from "../../src/config/pyyaml-scalar.ts";
+import { YamlFile } from "../../src/config/yaml-file.ts";
 import { canonicalJson } from "../../src/fingerprint/canonical-json.ts";
 import { havePython, PY } from "../helpers/debian-python.ts";
 
@@ -150,6 +151,10 @@ const DOCUMENTS: [string, unknown][] = [
   ["b: {&k x: 1, *k : 2}\n", { b: { x: 2 } }],
   ["\ufeffa: 1\n", { a: 1 }],
   ["{=: 1}\n", { "=": 1 }],
+  // PyYAML ignores indentation inside flow collections and quoted scalars (YAML 1.2 parsers do not).
+  ["s:\n    k: [\n        x,\n        y\n    ]\n    f: 0.1\n", { s: { k: ["x", "y"], f: 0.1 } }],
+  ["a: [\n1, 2\n]\nb: {x: 1,\ny: 2}\n", { a: [1, 2], b: { x: 1, y: 2 } }],
+  ['c: "multi\nline"\n', { c: "multi line" }],
 ];
 
 function lbgScalar(text: string): { kind: Kind; value?: unknown } {
@@ -216,6 +221,21 @@ describe("YAML as PyYAML reads it", () => {
       e: new F(4),
       f: new F(4),
     });
+  });
+
+  it("positions after a line re-indented for the parser are those of the file as written", () => {
+    const warnings: string[] = [];
+    const yf = YamlFile.parse("c.yml", "s:\n    k: [\n  x,\n    ]\n    k: 2\n    m: [\n1]\n", {
+      warn: (w) => warnings.push(w.format()),
+    });
+    expect(warnings).toEqual([
+      "c.yml:5:5: duplicate key 'k' (also at line 2): the later value is used, as ceci's PyYAML does (hint: remove one of them)",
+    ]);
+    expect([yf.pos(["s", "m"]).line, yf.pos(["s", "m"]).col]).toEqual([6, 8]);
+    expect([yf.pos(["s", "m", 0]).line, yf.pos(["s", "m", 0]).col]).toEqual([7, 1]);
+    expect(() => YamlFile.parse("d.yml", "a: [\n1,\n]\nb: &x 1\nc: &x 2\n")).toThrow(
+      expect.objectContaining({ pos: { file: "d.yml", line: 5, col: 4 } }),
+    );
   });
 
   it("a timestamp is part of a config's fingerprint (a Date has no keys to hash)", () => {
