@@ -228,7 +228,92 @@ export interface ComposeOptions {
  * Builds the value of a one-document YAML text. `duplicates: "error"` refuses a key written twice in one
  * mapping; `"last"` keeps the later value (PyYAML's behaviour) and lists the pair in the result.
  */
-export function composeYaml(text: string, duplicates: "error" | "last", opts: ComposeOptions = {}): Composed {
+export function composeYaml(
+  text: string,
+  duplicates: "error" | "last",
+  opts: ComposeOptions = {},
+  chunkBytes = CHUNK_BYTES,
+): Composed {
+  return (
+    (text.length > chunkBytes && composeInChunks(text, duplicates, opts, chunkBytes)) ||
+    composeWhole(text, duplicates, opts)
+  );
+}
+
+/** Texts longer than this are read a piece at a time where they can be (see composeInChunks). */
+export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A big config read a piece at a time: the parser's events for a whole 10 MB file are 150 MB, and most big
+ * configs are one top-level mapping of many sections. When the text has no anchors or aliases (which may
+ * reach across pieces), directives or document markers, it is cut before lines that start a top-level key,
+ * into pieces of about `chunkBytes`; each piece is composed alone and the top-level mappings are joined, with
+ * positions moved to the whole text. Anything unusual — a piece that does not parse alone (a flow list
+ * running across a cut), is not a mapping, needed re-indenting, or any error — and the whole text is
+ * composed at once instead, which gives the same value, or the error at its true place.
+ */
+function composeInChunks(
+  text: string,
+  duplicates: "error" | "last",
+  opts: ComposeOptions,
+  chunkBytes: number,
+): Composed | undefined {
+  if (/[&*]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  const cuts = [0];
+  const keyLine = /^[^\s#\-[\]{}?:,|>'"!@`%]/gm;
+  for (let m = keyLine.exec(text); m; m = keyLine.exec(text)) {
+    if (m.index - cuts.at(-1)! >= chunkBytes) cuts.push(m.index);
+    keyLine.lastIndex = Math.max(keyLine.lastIndex, m.index + 1);
+  }
+  if (cuts.length < 2) return undefined;
+  cuts.push(text.length);
+  const value: Record<string, unknown> = {};
+  const slots = new MapSlots();
+  const dups: DuplicateKey[] = [];
+  let rootOffset = -1;
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const base = cuts[i]!;
+    let c: Composed;
+    try {
+      c = composeWhole(text.slice(base, cuts[i + 1]), duplicates, opts);
+    } catch (e) {
+      if (e instanceof ComposeError) return undefined;
+      throw e;
+    }
+    if (c.toOriginal || (c.value !== null && !(c.positions instanceof MapSlots))) return undefined;
+    if (c.value === null) continue;
+    if (rootOffset < 0) rootOffset = c.rootOffset + base;
+    shiftPositions(c.positions, base);
+    for (const d of c.duplicates) dups.push({ key: d.key, first: d.first + base, second: d.second + base });
+    const own = c.positions as MapSlots;
+    const chunkValue = c.value as Record<string, unknown>;
+    for (let k = 0; k < own.keys.length; k++) {
+      const key = own.keys[k]!;
+      const first = slots.set(key, own.offs[2 * k]!, own.offs[2 * k + 1]!, own.children?.[k]);
+      if (first !== undefined) {
+        if (duplicates === "error") return undefined; // the whole text names both places
+        dups.push({ key, first, second: own.offs[2 * k]! });
+      }
+      setKey(value, key, chunkValue[key]);
+    }
+  }
+  if (rootOffset < 0) return undefined;
+  slots.compact();
+  return { value, rootOffset, positions: slots, duplicates: dups };
+}
+
+/** Moves every offset of a positions tree by `base` (a tree of one piece has no shared subtrees: no aliases). */
+function shiftPositions(p: Positions | undefined, base: number): void {
+  const stack: (Positions | undefined)[] = [p];
+  while (stack.length) {
+    const at = stack.pop();
+    if (!at) continue;
+    for (let i = 0; i < at.offs.length; i++) at.offs[i]! += base;
+    if (at.children) stack.push(...at.children);
+  }
+}
+
+function composeWhole(text: string, duplicates: "error" | "last", opts: ComposeOptions): Composed {
   let events: Event[];
   const shifts: { at: number; by: number }[] = []; // spaces lenientParse put at padded offset `at`
   // Offsets below are in `text` (padded by lenientParse, if it had to); toOriginal maps them back.

@@ -3,7 +3,7 @@
 // checked against Debian's real PyYAML where /usr/bin/python3 has it.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ComposeError, composeYaml } from "../../src/config/compose-yaml.ts";
+import { ComposeError, composeYaml, entryAt, type Composed, type Positions } from "../../src/config/compose-yaml.ts";
 import { implicitTag, YamlTimestamp } from "../../src/config/pyyaml-scalar.ts";
 import { YamlFile } from "../../src/config/yaml-file.ts";
 import { canonicalJson } from "../../src/fingerprint/canonical-json.ts";
@@ -408,3 +408,57 @@ for t in json.load(sys.stdin):
     except Exception: out.append("error")
 print(json.dumps(out))
 `;
+
+/** Every path of a composed value with the offsets its positions give (key, value), in order. */
+function offsetsOf(c: Composed): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, at: Positions | undefined, path: string) => {
+    if (v === null || typeof v !== "object" || v instanceof Date) return;
+    for (const k of Array.isArray(v) ? v.keys() : Object.keys(v)) {
+      const e = entryAt(at, k);
+      out.push(`${path}/${k}@${e?.key ?? ""}:${e?.value ?? "?"}`);
+      walk((v as Record<string | number, unknown>)[k], e?.child, `${path}/${k}`);
+    }
+  };
+  walk(c.value, c.positions, "");
+  return [`root@${c.rootOffset}`, ...out];
+}
+
+describe("a big config read a piece at a time gives what reading it whole gives", () => {
+  const section = (i: number) =>
+    `Stage_${i}:\n  n: ${i}\n  edges: [0.1, 0.5,\n    2.0]\n  name: "s ${i}"\n  deep:\n    - {a: 1}\n    - - x\n# a comment\n`;
+  const texts = [
+    Array.from({ length: 40 }, (_, i) => section(i)).join(""),
+    `global:\n  x: 1\n${Array.from({ length: 30 }, (_, i) => section(i % 7)).join("")}`, // repeated sections
+    `a: [\n1, 2\n]\n${section(1)}b: "two\nlines"\n${section(2)}`, // pieces that need the whole text
+    ...DOCUMENTS.map(([t]) => t),
+    ...randomDocuments(300),
+  ];
+  it.each(texts.map((t, i) => [i, t]))("text %i", (_i, text) => {
+    for (const mode of ["last", "error"] as const) {
+      const whole = (() => {
+        try {
+          return composeYaml(text, mode, {}, Number.POSITIVE_INFINITY);
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
+      const pieces = (() => {
+        try {
+          return composeYaml(text, mode, {}, 16);
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
+      if (typeof whole === "string") expect(pieces).toBe(whole);
+      else {
+        expect(typeof pieces).toBe("object");
+        const p = pieces as Composed;
+        expect(JSON.stringify(sorted(p.value))).toBe(JSON.stringify(sorted(whole.value)));
+        expect(Object.keys(p.value ?? {})).toEqual(Object.keys(whole.value ?? {}));
+        expect(offsetsOf(p)).toEqual(offsetsOf(whole));
+        expect(p.duplicates).toEqual(whole.duplicates);
+      }
+    }
+  });
+});
