@@ -4,6 +4,7 @@
 //   catalog-throughput.mjs  catalog reader and EstimatePhotoz at 10^6 objects, with peak memory (issue: real stages)
 //   ceci-pipelines.mjs      lbg dag/status on TXPipe's metadetect beside ceci --dry-run, cold and warm (issue: real
 //                           ceci pipelines); skipped unless LBG_BENCH_CECI, LBG_BENCH_TXPIPE, LBG_BENCH_PYTHONPATH are set
+//   config-size.mjs         loading a 10 MB stage config (sections or one big list), time and peak memory
 // Pass --quick for small sizes (a smoke test of the scripts themselves).
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -17,6 +18,7 @@ const runs = [
   ["watch-latency.mjs", quick ? ["--edits", "5"] : []],
   ["catalog-throughput.mjs", quick ? ["--quick"] : []],
   ["ceci-pipelines.mjs", quick ? ["--quick"] : []],
+  ["config-size.mjs", quick ? ["--mb", "1"] : []],
 ];
 let failed = 0;
 for (const [script, args] of runs) {

@@ -5,12 +5,14 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
-import { expectRecord, expectString, expectWords, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
+import { expectRecord, expectString, expectWords, type Warn, warnUnknownKeys } from "./check-value.ts";
 import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
-import { siteFromSections } from "./load-site.ts";
+import { SITE_KEYS, siteFromSections } from "./load-site.ts";
+import { applyOverrides } from "./ceci-overrides.ts";
+import { expandCeciCommandPaths } from "./expand-vars.ts";
 import { NO_FILE_PATHS, type RunInput, type RunModel, type StageEntry, type TrimEnd } from "./run-model.ts";
-import { parseYamlValue, type YamlFile } from "./yaml-file.ts";
+import type { YamlFile } from "./yaml-file.ts";
 import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
 
 const CECI_KEYS = [
@@ -30,43 +32,13 @@ const CECI_KEYS = [
   "pre_script",
   "post_script",
 ];
-
-/** Applies `a.b.c=value` overrides to a parsed pipeline, creating missing mappings (ceci's behaviour). */
-export function applyOverrides(doc: Record<string, unknown>, overrides: string[]): void {
-  for (const o of overrides) {
-    const eq = o.indexOf("=");
-    if (eq <= 0)
-      throw new LbgError(`override '${o}': expected key=value, e.g. resume=True or site.max_threads=4`, {
-        file: "command line",
-      });
-    const keys = o.slice(0, eq).split(".");
-    let value: unknown;
-    try {
-      value = parseYamlValue(o.slice(eq + 1));
-    } catch (e) {
-      throw new LbgError(`override '${o}': value is not valid YAML: ${(e as Error).message.split("\n")[0]}`, {
-        file: "command line",
-      });
-    }
-    let target = doc;
-    for (const k of keys.slice(0, -1)) {
-      if (!isRecord(target[k])) target[k] = {};
-      target = target[k] as Record<string, unknown>;
-    }
-    target[keys.at(-1)!] = value;
-  }
-}
+const REGISTRY_KEYS = ["config", "owner_type", "owner", "root_dir"];
 
 /** `to:` / `from:` — a stage name or tag, or a list of them (ceci does not split a string on spaces). */
-function trimEnd(
-  yf: YamlFile,
-  doc: Record<string, unknown>,
-  key: "to" | "from",
-  overrides: string[],
-): TrimEnd | undefined {
+function trimEnd(yf: YamlFile, doc: Record<string, unknown>, key: "to" | "from"): TrimEnd | undefined {
   const v = doc[key];
   if (v === undefined || v === null) return undefined;
-  const pos = overrides.some((o) => o.startsWith(`${key}=`)) ? { file: "command line" } : yf.pos([key]);
+  const pos = yf.pos([key]);
   const names =
     typeof v === "string"
       ? [v]
@@ -86,12 +58,15 @@ export function loadCeciPipeline(
   warn: Warn,
   templateParams: string[] = [],
 ): RunModel {
-  // Parsed values are cached like a project's (TXPipe's config files take ~0.5 s to parse with positions).
-  const yamlCache = join(cwd, ".cache", "yaml");
-  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams);
+  // A key written twice is kept last with a warning, as PyYAML keeps it (TXPipe's configs have such keys).
+  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams, warn);
   const doc = { ...expectRecord(yf, [], yf.value ?? {}, "a ceci pipeline file") };
   warnUnknownKeys(yf, [], doc, CECI_KEYS, "pipeline file", warn);
-  applyOverrides(doc, overrides);
+  applyOverrides(yf, doc, overrides, {
+    top: CECI_KEYS,
+    nested: { inputs: "any", site: SITE_KEYS, launcher: ["name", "interval", "log"], registry: REGISTRY_KEYS },
+  });
+  Object.assign(doc, expandCeciCommandPaths(doc, yf, process.env));
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   if (doc.modules === undefined)
     throw yf.error(
@@ -130,7 +105,8 @@ export function loadCeciPipeline(
     const c = at(expectString(yf, ["config"], doc.config, "'config'"));
     if (!existsSync(c) || statSync(c).isDirectory())
       throw yf.error(["config"], `stage config file not found: ${String(doc.config)}`);
-    readStageConfigFile(stageConfig, c, yamlCache);
+    // Parsed values are cached like a project's (TXPipe's config files take ~0.5 s to parse with positions).
+    readStageConfigFile(stageConfig, c, warn, join(cwd, ".cache", "yaml"));
     configFiles.push(c);
   }
   const str = (k: string, d: string) =>
@@ -153,6 +129,6 @@ export function loadCeciPipeline(
     site: siteFromSections(yf, doc, ["site"], "local", warn),
     pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
     mergedConfigFile: join(cwd, ".cache", "runs", name, "config.yaml"),
-    trim: { to: trimEnd(yf, doc, "to", overrides), from: trimEnd(yf, doc, "from", overrides) },
+    trim: { to: trimEnd(yf, doc, "to"), from: trimEnd(yf, doc, "from") },
   };
 }

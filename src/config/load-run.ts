@@ -12,7 +12,7 @@ import {
   type Warn,
   warnUnknownKeys,
 } from "./check-value.ts";
-import { expandDeep } from "./expand-vars.ts";
+import { expandDeep, expandRunFile } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
 import {
@@ -120,9 +120,18 @@ export function loadRun(opts: LoadOptions): RunModel {
     throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
   const raw = expectRecord(yf, [], yf.value, "a run file");
   warnUnknownKeys(yf, [], raw, RUN_KEYS, "run file", warn);
-  const obj = expandDeep(raw, yf, [], run, env) as Record<string, unknown>;
+  const obj = expandRunFile(raw, yf, run, env);
 
   const pipelineNames = expectWords(yf, ["pipelines"], obj.pipelines, "'pipelines'");
+  pipelineNames.forEach((pname, i) => {
+    const first = pipelineNames.indexOf(pname);
+    if (first < i)
+      throw yf.error(
+        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
+        `pipeline '${pname}' is listed twice in 'pipelines' (entries ${first + 1} and ${i + 1})`,
+        "list each pipeline once",
+      );
+  });
   if (pipelineNames.length === 0)
     throw yf.error(
       ["pipelines"],
@@ -189,8 +198,9 @@ export function loadRun(opts: LoadOptions): RunModel {
       if (!cfile)
         throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
+      // A config file that two pipelines name is merged again (later files win), but warned about once.
+      readStageConfigFile(stageConfig, cfile, configFiles.includes(cfile) ? () => {} : warn, yamlCache);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile, yamlCache);
     }
     if (!Array.isArray(p.stages))
       throw pf.error(
@@ -218,10 +228,10 @@ export function loadRun(opts: LoadOptions): RunModel {
     if (typeof obj.config === "string") {
       const cfile = projectPath(root, obj.config);
       if (!existsSync(cfile)) throw yf.error(["config"], `stage config file not found: ${obj.config}`);
+      readStageConfigFile(stageConfig, cfile, configFiles.includes(cfile) ? () => {} : warn, yamlCache);
       configFiles.push(cfile);
-      readStageConfigFile(stageConfig, cfile, yamlCache);
     } else {
-      mergeStageConfig(stageConfig, yf, raw.config, ["config"]);
+      mergeStageConfig(stageConfig, yf, ["config"]);
     }
   }
 

@@ -9,7 +9,7 @@ import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 import { expandDeep } from "./expand-vars.ts";
 
-const SITE_KEYS = [
+export const SITE_KEYS = [
   "name",
   "max_threads",
   "max_processes",

@@ -1,27 +1,44 @@
 // Stage config files: a `global:` section plus one section per stage instance (README, "Stage config").
 import type { SourcePos } from "../errors/lbg-error.ts";
-import { expectRecord, isRecord } from "./check-value.ts";
+import { expectRecord, isRecord, type Warn } from "./check-value.ts";
 import type { ConfigValue, StageConfigModel } from "./run-model.ts";
-import { YamlFile } from "./yaml-file.ts";
+import { YamlFile, type YamlPath } from "./yaml-file.ts";
+
+/**
+ * A value from a config file, its positions made when a message needs them: a config with a section per
+ * stage of a huge pipeline holds hundreds of thousands of values, and two position objects each were a
+ * third of its memory.
+ */
+class FileConfigValue implements ConfigValue {
+  constructor(
+    readonly value: unknown,
+    private readonly file: YamlFile,
+    private readonly section: YamlPath,
+    private readonly key: string,
+  ) {}
+
+  get pos(): SourcePos {
+    return this.file.pos([...this.section, this.key]);
+  }
+
+  get keyPos(): SourcePos {
+    return this.file.pos([...this.section, this.key], true);
+  }
+}
 
 export function emptyStageConfig(): StageConfigModel {
   return { global: new Map(), sections: new Map(), sectionPos: new Map() };
 }
 
-/** Merges one config mapping into `into` (later calls win per key). `path` is where the mapping sits in `file`. */
-export function mergeStageConfig(
-  into: StageConfigModel,
-  file: YamlFile,
-  obj: unknown,
-  path: (string | number)[],
-): void {
+/**
+ * Merges the config mapping at `path` in `file` into `into` (later calls win per key). Values are as PyYAML
+ * gives them to a Python stage (2.0 stays a float: PyFloat, py-value.ts); TypeScript stages get plain values.
+ */
+export function mergeStageConfig(into: StageConfigModel, file: YamlFile, path: YamlPath): void {
+  let obj = file.pyValue;
+  for (const k of path) obj = isRecord(obj) || Array.isArray(obj) ? (obj as Record<string, unknown>)[k] : undefined;
   if (obj === null || obj === undefined) return;
-  // Values as PyYAML gives them to a Python stage (2.0 stays a float: PyFloat); TS stages get plain numbers.
-  const py =
-    file.pyValue === file.value
-      ? obj
-      : path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | null | undefined)?.[k], file.pyValue);
-  const top = expectRecord(file, path, py, "a stage config");
+  const top = expectRecord(file, path, obj, "a stage config");
   for (const [section, body] of Object.entries(top)) {
     const spath = [...path, section];
     if (body === null || body === undefined) continue;
@@ -32,13 +49,7 @@ export function mergeStageConfig(
         "each stage's options go under a key named after the stage instance",
       );
     const target = section === "global" ? into.global : getOrCreate(into, section, file.pos(spath, true));
-    for (const [key, value] of Object.entries(body)) {
-      target.set(key, {
-        value,
-        pos: file.pos([...spath, key]),
-        keyPos: file.pos([...spath, key], true),
-      } satisfies ConfigValue);
-    }
+    for (const [key, value] of Object.entries(body)) target.set(key, new FileConfigValue(value, file, spath, key));
   }
 }
 
@@ -52,7 +63,8 @@ function getOrCreate(cfg: StageConfigModel, section: string, pos: SourcePos): Ma
   return m;
 }
 
-export function readStageConfigFile(into: StageConfigModel, path: string, cacheDir?: string): void {
-  const yf = YamlFile.read(path, "stage config file", cacheDir);
-  mergeStageConfig(into, yf, yf.value ?? {}, []);
+/** Reads a stage config file: ceci's format, so a key written twice keeps the last value, with a warning. */
+export function readStageConfigFile(into: StageConfigModel, path: string, warn: Warn, cacheDir?: string): void {
+  const yf = YamlFile.read(path, "stage config file", cacheDir, { warn });
+  mergeStageConfig(into, yf, []);
 }

@@ -3,12 +3,15 @@
 //   int          a JS number that is an integer, or a bigint (beyond 2^53, where a YAML reader gives one)
 //   float        a JS number that is not an integer (also NaN, ±Infinity), or a PyFloat (integral: 2.0, -0.0)
 //   str, bool, None, list, dict (string keys)   string, boolean, null, array, plain object
+//   date, datetime  a YamlTimestamp (pyyaml-scalar.ts: a Date that knows which, with microseconds and zone)
 //   anything else (a default such as `[float]`, a tuple, a numpy value, a dict with int keys)   a PyOpaque:
 //                shown and fingerprinted by its repr, never written into a config file
 // In JSON (the introspection answer, fingerprints) the values JSON lacks are tagged objects:
 //   {"!!float": "<repr>"} for PyFloat and non-finite numbers, {"!!int": "<digits>"} for a bigint,
-//   {"!!python": "<repr>"} for PyOpaque, and a user
+//   {"!!timestamp": "<YAML text>"} for a YamlTimestamp, {"!!python": "<repr>"} for PyOpaque, and a user
 //   mapping with a single key starting with "!!" is wrapped as {"!!map": {...}} so the encoding stays one-to-one.
+
+import { construct, YamlTimestamp } from "./pyyaml-scalar.ts";
 
 /** A Python float JS numbers cannot mark as one: an integral value (2.0, -0.0, 1e+20). */
 export class PyFloat {
@@ -114,6 +117,7 @@ export function pyRepr(v: unknown): string {
   if (v === false) return "False";
   if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (v instanceof PyOpaque) return v.repr;
+  if (v instanceof YamlTimestamp) return v.pythonRepr();
   if (typeof v === "number") return Number.isInteger(v) ? pyIntRepr(v) : pyFloatRepr(v);
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "string") return pyStrRepr(v);
@@ -127,6 +131,7 @@ export function pyRepr(v: unknown): string {
 
 /** Python's str() of a value. */
 export function pyStr(v: unknown): string {
+  if (v instanceof YamlTimestamp) return v.pythonStr();
   return typeof v === "string" ? v : pyRepr(v);
 }
 
@@ -151,10 +156,11 @@ export function pyTypeName(v: unknown): string {
   if (typeof v === "string") return "str";
   if (Array.isArray(v)) return "list";
   if (isPlainObject(v)) return "dict";
+  if (v instanceof YamlTimestamp) return v.pythonType === "date" ? "date" : "datetime";
   return "object";
 }
 
-const TAGS = ["!!float", "!!int", "!!python", "!!map"];
+const TAGS = ["!!float", "!!int", "!!timestamp", "!!python", "!!map"];
 
 /** The value as JSON can hold it (see the head of this file). */
 export function toTaggedJson(v: unknown): unknown {
@@ -162,6 +168,7 @@ export function toTaggedJson(v: unknown): unknown {
   if (v instanceof PyOpaque) return { "!!python": v.repr };
   if (typeof v === "number") return Number.isFinite(v) ? v : { "!!float": pyFloatRepr(v) };
   if (typeof v === "bigint") return { "!!int": v.toString() };
+  if (v instanceof YamlTimestamp) return { "!!timestamp": v.yamlText() };
   if (Array.isArray(v)) return v.map(toTaggedJson);
   if (typeof v === "object" && v !== null) {
     const out: Record<string, unknown> = {};
@@ -193,6 +200,13 @@ export function fromTaggedJson(v: unknown): unknown {
       return Number.isFinite(n) ? pyFloat(n) : n;
     }
     if (k === "!!int" && typeof x === "string" && /^-?\d+$/.test(x)) return BigInt(x);
+    if (k === "!!timestamp" && typeof x === "string") {
+      try {
+        return construct("timestamp", x);
+      } catch {
+        /* not one of lbg's own: left as the mapping it is */
+      }
+    }
     if (k === "!!python" && typeof x === "string") return new PyOpaque(x);
     if (k === "!!map" && typeof x === "object" && x !== null)
       return Object.fromEntries(Object.entries(x).map(([kk, xx]) => [kk, fromTaggedJson(xx)]));
@@ -206,6 +220,7 @@ export function showValue(v: unknown): string {
   if (v instanceof PyOpaque) return v.repr;
   if (typeof v === "number") return Number.isInteger(v) ? pyIntRepr(v) : pyFloatRepr(v);
   if (typeof v === "bigint") return v.toString();
+  if (v instanceof YamlTimestamp) return v.yamlText();
   if (v === undefined) return "(unset)";
   if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
   if (typeof v === "object" && v !== null)

@@ -1,9 +1,10 @@
 // YAML text that PyYAML (yaml.safe_load, what ceci stages read their config with) loads back as exactly the
 // given Python values (py-value.ts): floats always with a dot (`2.0`, `1.0e+20`, `.nan`, `.inf`, `-.inf`), ints
 // without, and every string that PyYAML's YAML 1.1 rules could read as something else (`yes`, `off`, `1_000`,
-// `1:30`, `2024-01-01`, `~`, `1e3`, `.5`) double-quoted. Mappings of sections at the top in block style, values
+// `1:30`, `2024-01-01`, `~`, `1e3`, `.5`) double-quoted; dates and datetimes as timestamps PyYAML reads back. Mappings of sections at the top in block style, values
 // in flow style. A general YAML writer quotes for YAML 1.2 and writes 2.0 as `2`, which PyYAML reads as an int.
 import { isPlainObject, PyFloat, PyOpaque, pyFloatRepr } from "./py-value.ts";
+import { YamlTimestamp } from "./pyyaml-scalar.ts";
 
 // Plain (unquoted) only for text that cannot be anything but a string in YAML 1.1: it starts with a letter,
 // `_` or `/`, holds no flow or comment characters, and is not one of the words PyYAML reads as bool or null.
@@ -40,6 +41,7 @@ export function pyYamlValue(v: unknown): string | undefined {
     return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
   }
   if (typeof v === "bigint") return v.toString();
+  if (v instanceof YamlTimestamp) return v.yamlText(); // a date or datetime read from a config, given back as one
   if (typeof v === "string") return str(v);
   if (Array.isArray(v)) {
     const items = v.map(pyYamlValue);

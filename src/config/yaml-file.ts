@@ -1,54 +1,40 @@
 // A parsed YAML file that remembers where every value came from, so errors can name file:line:col.
-// PyYAML (what ceci uses) reads YAML 1.1 booleans: `yes/no/on/off` as well as `True/False` — but not `y/n`,
-// which the yaml library's own 1.1 schema would turn into booleans too (a stage option named `n` broke).
+// Every config file is read as PyYAML reads it (compose-yaml.ts): ceci and the Python stages read the same
+// files with `yaml.safe_load`, so `yes`, `1e3`, `017` or `1:30` must mean here what they mean there.
+// A key written twice in one mapping: in ceci-format files (stage config files, ceci pipeline files) the
+// later value wins with a warning naming both lines, as PyYAML keeps the last; lbg's own run, pipeline and
+// site files refuse it (see YamlFile.read).
+// Each file has two values: `pyValue`, what a Python stage gets (a float such as 2.0 is a PyFloat, an int beyond
+// 2^53 a bigint: py-value.ts), and `value`, the same with plain JS numbers, for everything else.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
-import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
+import type { Warn } from "./check-value.ts";
+import { ComposeError, type ComposeOptions, type Composed, composeYaml, entryAt } from "./compose-yaml.ts";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { LineTable } from "./line-table.ts";
 import { fromTaggedJson, plainValue, PyFloat, toTaggedJson } from "./py-value.ts";
-import { yamlPyValue } from "./yaml-py-value.ts";
+import { YamlTimestamp } from "./pyyaml-scalar.ts";
 
-const pyyamlBool: ScalarTag = {
-  tag: "tag:yaml.org,2002:bool",
-  default: true,
-  test: /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/,
-  resolve: (s: string) => /^(?:yes|Yes|YES|on|On|ON)$/.test(s),
-};
-const YAML_OPTIONS = { customTags: [pyyamlBool], uniqueKeys: true };
+/** How values are built for Python: 2.0 stays a float, a big int stays exact (PyYAML gives Python both). */
+const PY_VALUES: ComposeOptions = { integralFloat: (n) => new PyFloat(n), bigInt: (n) => n };
 
-/** Parses one YAML value (a --set value) with the same rules as config files; throws on a syntax error. */
-export function parseYamlValue(text: string): unknown {
-  const doc = parseDocument(text, YAML_OPTIONS);
-  // The library's message ends in " at line 1, column 3:" and a snippet; the caller shows the value itself.
-  if (doc.errors[0]) throw new Error(doc.errors[0].message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""));
-  const cycle = text.includes("*") ? aliasCycle(doc) : undefined;
-  if (cycle) throw new Error(`alias *${cycle.source} ${CYCLE}`);
-  return doc.toJS({ maxAliasCount: 1000 });
-}
-
-/** A --set value as a Python stage gets it: as parseYamlValue, with integral floats as PyFloat (py-value.ts). */
+/** Parses one YAML value (a --set value, a ceci `key=value` override) with the same rules as config files, as
+ *  a Python stage gets it (py-value.ts); throws an Error whose message says what is wrong (the caller shows the
+ *  value itself). */
 export function parseYamlPyValue(text: string): unknown {
-  const value = parseYamlValue(text);
-  return yamlPyValue(parseDocument(text, YAML_OPTIONS), (d) => d.toJS({ maxAliasCount: 1000 })) ?? value;
+  try {
+    return composeYaml(text, "error", PY_VALUES).value;
+  } catch (e) {
+    if (!(e instanceof ComposeError)) throw e;
+    throw new Error(e.message.replace(/^YAML (syntax error: )?/, ""));
+  }
 }
 
-function parseWithPositions(path: string, text: string): { doc: Document.Parsed; lines: LineCounter } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const lp = lines.linePos(err.pos[0]);
-    const msg = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new LbgError(
-      `YAML syntax error: ${msg}`,
-      { file: path, line: lp.line, col: lp.col },
-      "check indentation and quoting near this line",
-    );
-  }
-  return { doc, lines };
+/** parseYamlPyValue with plain JS numbers. */
+export function parseYamlValue(text: string): unknown {
+  return plainValue(parseYamlPyValue(text));
 }
 
 function sha1(text: string): string {
@@ -56,7 +42,7 @@ function sha1(text: string): string {
 }
 
 /** A cached value whose checksum holds (see YamlFile.read), else undefined. */
-function readCacheEntry(file: string): { value: unknown; pyValue: unknown } | undefined {
+function readCacheEntry(file: string): { pyValue: unknown } | undefined {
   let t: string;
   try {
     t = readFileSync(file, "utf8");
@@ -66,40 +52,16 @@ function readCacheEntry(file: string): { value: unknown; pyValue: unknown } | un
   const json = t.slice(41);
   if (t[40] !== " " || sha1(json) !== t.slice(0, 40)) return undefined;
   try {
-    // Tags only where the file has nan, inf or a float such as 2.0 (py-value.ts): most files skip the walk.
-    const pyValue = json.includes('"!!') ? fromTaggedJson(JSON.parse(json)) : JSON.parse(json);
-    return { value: plainValue(pyValue), pyValue };
+    // Tags only where the file has nan, inf, a float such as 2.0 or a date (py-value.ts): most files skip the walk.
+    return { pyValue: json.includes('"!!') ? fromTaggedJson(JSON.parse(json)) : JSON.parse(json) };
   } catch {
     return undefined;
   }
 }
 
-/**
- * An alias inside the very node its anchor names (`&a [*a]`, `&a {x: *a}`) makes a value that contains
- * itself: every walk over it (variable expansion, config checks, hashing) would recurse forever. Such a
- * cycle needs the alias to sit below its own anchor, so checking each alias against its ancestors finds all.
- * Returns the first such alias.
- */
-function aliasCycle(doc: Document.Parsed): Alias | undefined {
-  let found: Alias | undefined;
-  visit(doc, {
-    Alias(_key, alias, ancestors) {
-      const target = alias.resolve(doc);
-      if (target && ancestors.includes(target)) {
-        found = alias;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
-const CYCLE = "refers to a value that contains it (a cycle)";
-
-/** Values tagged JSON (py-value.ts) keeps exactly (floats, nan and inf too; no Dates): only those are cached. */
+/** Values tagged JSON (py-value.ts) keeps exactly: only those go to the parse cache. */
 function jsonSafe(v: unknown): boolean {
-  if (typeof v === "number" || typeof v === "bigint" || v instanceof PyFloat) return true;
+  if (typeof v === "number" || typeof v === "bigint" || v instanceof PyFloat || v instanceof YamlTimestamp) return true;
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (Array.isArray(v)) return v.every(jsonSafe);
   if (typeof v === "object")
@@ -130,32 +92,47 @@ function decodeUtf8(path: string, what: string, bytes: Buffer): string {
 
 export type YamlPath = (string | number)[];
 
+/** How a key written twice in one mapping is handled: refused, or the later value kept with a warning. */
+export type DuplicateKeys = "error" | { warn: Warn };
+
 export class YamlFile {
-  /** The parsed document with positions; parsed on first use when the value came from the parse cache. */
-  private parsed?: { doc: Document.Parsed; lines: LineCounter };
+  /** Where the values are in the text; worked out on first use when the value came from the parse cache. */
+  private located?: Pick<Composed, "positions" | "rootOffset" | "toOriginal">;
+  private lineTable?: LineTable;
+  private hadDuplicates = false;
+  /** ceci `key=value` overrides applied over the file's value: positions inside them name the override. */
+  private readonly overrides: { keys: string[]; pos: SourcePos }[] = [];
+
+  /** The value with plain JS numbers (lbg's own settings, TypeScript stages). */
+  readonly value: unknown;
 
   private constructor(
     readonly path: string,
     private readonly text: string,
-    readonly value: unknown,
-    parsed?: { doc: Document.Parsed; lines: LineCounter },
-    /** The value as PyYAML loads it, where that differs (integral floats are PyFloat, yaml-py-value.ts). */
-    readonly pyValue: unknown = value,
+    /** The value as PyYAML gives it to a Python stage (py-value.ts). */
+    readonly pyValue: unknown,
+    located?: Pick<Composed, "positions" | "rootOffset" | "toOriginal">,
   ) {
-    this.parsed = parsed;
+    this.value = plainValue(pyValue);
+    this.located = located;
   }
 
   /**
-   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash: parsing a 1,000-stage
-   * pipeline with positions costs far more than reading it, and a no-op build must stay fast. Positions are
-   * then computed only if an error or warning needs one.
+   * Reads and parses a YAML file. With `cacheDir`, values are cached by content hash: a no-op build must
+   * stay fast. Positions are then computed only if an error or warning needs one.
    *
-   * On disk: `<cacheDir>/<sha1 of the YAML text>.v2.json` holding `<sha1 of the JSON> <JSON of the value>`,
-   * the value as Python gets it in tagged JSON (py-value.ts: 2.0 and nan survive; the JS value follows). An
-   * entry whose checksum does not match (damaged, edited, or of the old checksum-less format) is parsed anew
-   * and rewritten: damage costs one parse, it is never taken for the config.
+   * On disk: `<cacheDir>/<sha1 of the YAML text>.pyvalue.json` holding `<sha1 of the JSON> <tagged JSON of the
+   * value>`: the value as PyYAML reads it, in py-value.ts's tagged JSON (2.0, nan, big ints and dates survive);
+   * entries of older readings (`.json`, `.v2.json`, `.pyyaml.json`) are never hit.
+   * An entry whose checksum does not match (damaged, edited) is parsed anew and rewritten: damage costs one
+   * parse, it is never taken for the config. A file with a repeated key is never cached, so its warning is
+   * given every time.
+   *
+   * `duplicates`: lbg's own files (run, pipeline, site) refuse a repeated key — nothing in their format needs
+   * one, and the repeat silently drops half a section (`inputs:` written twice). Stage config files and ceci
+   * pipeline files are ceci's format, which PyYAML reads keeping the last value: lbg does the same and warns.
    */
-  static read(path: string, what: string, cacheDir?: string): YamlFile {
+  static read(path: string, what: string, cacheDir?: string, duplicates: DuplicateKeys = "error"): YamlFile {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -167,12 +144,12 @@ export class YamlFile {
       );
     }
     const text = decodeUtf8(path, what, bytes);
-    if (!cacheDir) return YamlFile.parse(path, text);
-    const cached = join(cacheDir, `${sha1(text)}.v2.json`);
+    if (!cacheDir) return YamlFile.parse(path, text, duplicates);
+    const cached = join(cacheDir, `${sha1(text)}.pyvalue.json`);
     const hit = readCacheEntry(cached);
-    if (hit !== undefined) return new YamlFile(path, text, hit.value, undefined, hit.pyValue);
-    const yf = YamlFile.parse(path, text);
-    if (jsonSafe(yf.pyValue)) {
+    if (hit !== undefined) return new YamlFile(path, text, hit.pyValue);
+    const yf = YamlFile.parse(path, text, duplicates);
+    if (!yf.hadDuplicates && jsonSafe(yf.pyValue)) {
       const json = JSON.stringify(toTaggedJson(yf.pyValue));
       try {
         writeAtomic(cached, `${sha1(json)} ${json}`);
@@ -183,27 +160,42 @@ export class YamlFile {
     return yf;
   }
 
-  static parse(path: string, text: string): YamlFile {
-    const parsed = parseWithPositions(path, text);
-    const cycle = text.includes("*") ? aliasCycle(parsed.doc) : undefined;
-    if (cycle) {
-      const lp = parsed.lines.linePos(cycle.range![0]);
+  static parse(path: string, text: string, duplicates: DuplicateKeys = "error"): YamlFile {
+    let composed: Composed;
+    const lines = new LineTable(text);
+    try {
+      composed = composeYaml(text, duplicates === "error" ? "error" : "last", PY_VALUES);
+    } catch (e) {
+      if (!(e instanceof ComposeError)) throw e;
+      const at = e.line !== undefined ? { line: e.line, col: e.col ?? 1 } : lines.pos(e.offset);
+      const first = e.first === undefined ? "" : ` (first at line ${lines.pos(e.first).line})`;
+      const tab = /^YAML syntax error/.test(e.message) && /\t/.test(text.split("\n")[at.line - 1] ?? "");
       throw new LbgError(
-        `YAML alias *${cycle.source} ${CYCLE}`,
-        { file: path, line: lp.line, col: lp.col },
-        "an alias may only repeat a value defined before it, outside itself",
+        `${e.message}${first}`,
+        { file: path, ...at },
+        tab ? "YAML indents with spaces, not tabs" : e.hint,
       );
     }
-    let value: unknown;
-    let pyValue: unknown;
-    try {
-      const toJS = (d: Document.Parsed) => d.toJS({ maxAliasCount: 1000 });
-      value = toJS(parsed.doc);
-      pyValue = yamlPyValue(parsed.doc, toJS) ?? value;
-    } catch (e) {
-      throw new LbgError(`YAML error: ${(e as Error).message}`, { file: path });
-    }
-    return new YamlFile(path, text, value, parsed, pyValue);
+    const yf = new YamlFile(path, text, composed.value, composed);
+    yf.lineTable = lines;
+    yf.hadDuplicates = composed.duplicates.length > 0;
+    if (duplicates !== "error")
+      for (const d of composed.duplicates) {
+        const first = lines.pos(d.first);
+        duplicates.warn(
+          new LbgError(
+            `duplicate key '${d.key}' (also at line ${first.line}): the later value is used, as ceci's PyYAML does`,
+            { file: path, ...lines.pos(d.second) },
+            "remove one of them",
+          ),
+        );
+      }
+    return yf;
+  }
+
+  /** Records a ceci `key=value` override applied to `value`: positions at or below `keys` are `pos`. */
+  addOverride(keys: string[], pos: SourcePos): void {
+    this.overrides.push({ keys, pos });
   }
 
   /**
@@ -211,45 +203,71 @@ export class YamlFile {
    * Lazy: line and column are worked out when first read, so positions kept for messages cost nothing.
    */
   pos(path: YamlPath = [], key = false): SourcePos {
-    let resolved: { line: number; col: number } | undefined;
-    const get = () => (resolved ??= this.resolvePos(path, key));
-    const at = (sub: YamlPath) => this.pos([...path, ...sub], key && sub.length === 0);
-    return {
-      file: this.path,
-      get line() {
-        return get().line;
-      },
-      get col() {
-        return get().col;
-      },
-      at,
-    };
+    for (let i = this.overrides.length - 1; i >= 0; i--) {
+      const o = this.overrides[i]!;
+      if (o.keys.length <= path.length && o.keys.every((k, j) => String(path[j]) === k)) return o.pos;
+    }
+    return new YamlPos(this, path, key);
   }
 
-  private resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {
-    this.parsed ??= parseWithPositions(this.path, this.text);
-    const { doc, lines } = this.parsed;
-    let node: unknown = doc.contents;
-    let keyNode: unknown;
-    let best: unknown = node;
-    for (const seg of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        keyNode = pair.key;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === "number") {
-        keyNode = undefined;
-        node = node.items[seg];
-      } else break;
-      best = key && keyNode ? keyNode : (node ?? keyNode);
+  /** Line and column of `path` (used by YamlPos when a message first needs them). */
+  resolvePos(path: YamlPath, key: boolean): { line: number; col: number } {
+    // A value from the parse cache had no duplicate key, so composing again cannot warn or fail. Only the
+    // positions are kept: the value composed again would double the memory of a big config.
+    if (!this.located) {
+      const { positions, rootOffset, toOriginal } = composeYaml(this.text, "last", PY_VALUES);
+      this.located = { positions, rootOffset, toOriginal };
     }
-    const range = (best as Node | undefined)?.range;
-    if (!range) return { line: 1, col: 1 };
-    return lines.linePos(range[0]);
+    this.lineTable ??= new LineTable(this.text);
+    let at = this.located.positions;
+    let best = this.located.rootOffset;
+    for (const seg of path) {
+      const entry = entryAt(at, seg);
+      if (!entry) break;
+      best = key && entry.key !== undefined ? entry.key : entry.value;
+      at = entry.child;
+    }
+    return this.lineTable.pos(this.located.toOriginal?.(best) ?? best);
   }
 
   error(path: YamlPath, message: string, hint?: string, key = false): LbgError {
     return new LbgError(message, this.pos(path, key), hint);
+  }
+}
+
+/**
+ * A position in a YamlFile, its line and column worked out on first read. A class, not an object with
+ * closures: a stage config of 100,000 options keeps 200,000 of them (value and key of each).
+ */
+class YamlPos implements SourcePos {
+  private resolved?: { line: number; col: number };
+
+  constructor(
+    private readonly yf: YamlFile,
+    private readonly path: YamlPath,
+    private readonly key: boolean,
+  ) {}
+
+  get file(): string {
+    return this.yf.path;
+  }
+
+  get line(): number {
+    this.resolved ??= this.yf.resolvePos(this.path, this.key);
+    return this.resolved.line;
+  }
+
+  get col(): number {
+    this.resolved ??= this.yf.resolvePos(this.path, this.key);
+    return this.resolved.col;
+  }
+
+  at(sub: YamlPath): SourcePos {
+    return this.yf.pos([...this.path, ...sub], this.key && sub.length === 0);
+  }
+
+  /** What a plain position object would serialize to (never the file's text). */
+  toJSON(): { file: string; line: number; col: number } {
+    return { file: this.file, line: this.line, col: this.col };
   }
 }

@@ -13,15 +13,22 @@ export interface SourcePos {
 }
 
 export class LbgError extends Error {
-  constructor(
-    message: string,
-    readonly pos?: SourcePos,
-    readonly hint?: string,
-    /** Process exit code: 2 for bad input (the default), 1 for failures of the work itself. */
-    readonly exitCode = 2,
-  ) {
+  readonly pos?: SourcePos;
+  readonly hint?: string;
+  /** Process exit code: 2 for bad input (the default), 1 for failures of the work itself. */
+  readonly exitCode: number;
+
+  constructor(message: string, pos?: SourcePos, hint?: string, exitCode = 2) {
+    // Printed as one line, never with a stack (unless LBG_DEBUG is set): capturing one for each of 100,000
+    // warnings (a config with a section per stage of a huge pipeline) took a tenth of loading it.
+    const limit = Error.stackTraceLimit;
+    if (!process.env.LBG_DEBUG) Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "LbgError";
+    this.pos = pos;
+    this.hint = hint;
+    this.exitCode = exitCode;
   }
 
   /** One line: `file:line:col: message (hint: ...)`. A flag or command standing where a file would is not

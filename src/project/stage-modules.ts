@@ -4,11 +4,11 @@
 // pipeline file), relative to the current directory as for ceci.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { expectRecord, expectString, expectWords, isRecord } from "../config/check-value.ts";
 import { listNames } from "../config/load-run.ts";
 import { loadSite } from "../config/load-site.ts";
 import { readCeciPipelineFile } from "../config/read-ceci-pipeline-file.ts";
+import { YamlFile } from "../config/yaml-file.ts";
 import { tsModuleDir } from "../stages/ts-module-loader.ts";
 
 export interface StageModules {
@@ -36,7 +36,10 @@ export function projectStageModules(root: string): StageModules {
       const file = join(root, "configs", "pipelines", p, f);
       if (!existsSync(file)) continue;
       try {
-        const doc = parseYaml(readFileSync(file, "utf8")) as { modules?: unknown; python_paths?: unknown } | null;
+        const doc = YamlFile.parse(file, readFileSync(file, "utf8"), { warn: () => {} }).value as {
+          modules?: unknown;
+          python_paths?: unknown;
+        } | null;
         for (const w of words(doc?.modules)) names.add(w);
         for (const w of words(doc?.python_paths)) paths.add(w);
       } catch {
@@ -55,7 +58,8 @@ export function projectStageModules(root: string): StageModules {
 /** The modules one pipeline file names (rendered first, as a ceci pipeline file is, with its template
  *  parameters); its errors are positioned like any config error. */
 export function pipelineStageModules(cwd: string, file: string, templateParams: string[] = []): StageModules {
-  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams);
+  // Either format; a repeated key (which a ceci file may have) is reported by the commands that build.
+  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams, () => {});
   const doc = expectRecord(yf, [], yf.value ?? {}, "a pipeline file");
   if (doc.modules === undefined)
     throw yf.error([], "pipeline has no 'modules'", "`modules:` names the modules that define the stages");

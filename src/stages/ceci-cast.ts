@@ -35,11 +35,15 @@ const INT_TEXT = new RegExp(`^[+-]?${DIGITS}$`);
 const FLOAT_TEXT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`);
 const SPECIAL_FLOAT = /^([+-]?)(inf|infinity|nan)$/i;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function toInt(v: unknown): CastResult {
   if (typeof v === "string") {
     const t = v.trim();
     if (!INT_TEXT.test(t)) return rejected(v, "int");
-    return { ok: true, value: Number(BigInt(t.replaceAll("_", ""))) };
+    const n = BigInt(t.replaceAll("_", ""));
+    // Python's int is exact at any size: beyond 2^53 lbg keeps it as a bigint (py-value.ts).
+    return { ok: true, value: n >= -MAX_SAFE && n <= MAX_SAFE ? Number(n) : n };
   }
   if (isPyFloat(v)) {
     const n = pyNumber(v as number | PyFloat);

@@ -47,6 +47,17 @@ function typeOk(spec: OptionSpec, v: unknown): boolean {
   }
 }
 
+/** An int beyond 2^53 in the value (YAML gives Python such ints exactly; JS numbers cannot hold them). */
+function bigIntIn(v: unknown): bigint | undefined {
+  if (typeof v === "bigint") return v;
+  if (Array.isArray(v) || (typeof v === "object" && v !== null && !(v instanceof Date)))
+    for (const x of Object.values(v)) {
+      const b = bigIntIn(x);
+      if (b !== undefined) return b;
+    }
+  return undefined;
+}
+
 /** Required unless it says otherwise or has a default (the SDK's rule; ceci's `required` for Python stages). */
 export function optionRequired(spec: OptionSpec): boolean {
   return spec.required ?? spec.default === undefined;
@@ -152,6 +163,13 @@ export function effectiveConfig(
       values[key] = cast.value;
     } else {
       const value = plainValue(chosen.value);
+      const big = bigIntIn(value);
+      if (big !== undefined)
+        throw new LbgError(
+          `integer ${big} is too large to keep exactly (beyond 2^53) for option '${key}' of TypeScript stage '${entry.name}'`,
+          chosen.pos,
+          "quote it if it is an identifier, or write it as a float",
+        );
       if (!typeOk(spec, value))
         throw new LbgError(
           `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}, not ${show(value)}`,

@@ -25,6 +25,18 @@ interface Case {
   expect: RegExp;
 }
 
+/** A single-file ceci pipeline over the mini project's TypeScript stages. */
+const CECI = `modules: lbg_stages
+config: configs/pipelines/numbers/config.yaml
+output_dir: ceci-out
+log_dir: ceci-out/logs
+inputs:
+  notes: data/notes.txt
+stages:
+  - name: MakeNumbers
+  - name: SumNumbers
+`;
+
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
@@ -48,9 +60,100 @@ const CASES: Case[] = [
     expect: /config\.yaml:\d+:\d+: YAML syntax error/,
   },
   {
-    name: "duplicate key in YAML",
-    files: { [CFG]: "MakeNumbers:\n  n: 1\n  n: 2\n" },
-    expect: /config\.yaml:3:\d+: YAML syntax error: .*unique/i,
+    // lbg's own files refuse a repeated key (a stage config keeps the last, as PyYAML: see ceci-yaml.test.ts).
+    name: "duplicate key in the run file",
+    files: { [RUN]: ["resume: True\n", "resume: True\ninputs: {}\nresume: False\n"] },
+    expect: /numbers\.yaml:3:1: duplicate key 'resume' \(first at line 1\)/,
+  },
+  {
+    name: "a pipeline listed twice in the run file",
+    files: { [RUN]: ["pipelines: numbers", "pipelines: [numbers, numbers]"] },
+    expect: /numbers\.yaml:2:22: pipeline 'numbers' is listed twice in 'pipelines' \(entries 1 and 2\)/,
+  },
+  {
+    name: "flow nesting 2,000 deep",
+    files: { [CFG]: `MakeNumbers:\n  n: 3\n  deep: ${"[".repeat(2000)}${"]".repeat(2000)}\n` },
+    expect: /config\.yaml:3:\d+: YAML nested too deeply \(more than 500 levels/,
+  },
+  {
+    name: "block nesting 2,000 deep",
+    files: {
+      [CFG]: `MakeNumbers:\n${Array.from({ length: 2000 }, (_, i) => `${" ".repeat(2 * i + 2)}k:\n`).join("")}`,
+    },
+    expect: /config\.yaml:\d+:\d+: YAML nested too deeply \(more than 500 levels/,
+  },
+  {
+    name: "aliases nesting 2,000 deep",
+    files: {
+      [CFG]: `a: &a ${"[".repeat(400)}${"]".repeat(400)}\nb: &b ${"[".repeat(400)}*a${"]".repeat(400)}\nMakeNumbers: {n: 3}\n`,
+    },
+    expect: /config\.yaml:2:\d+: YAML nested too deeply .*through aliases/,
+  },
+  {
+    name: "YAML merge key of a single value",
+    files: { [CFG]: "n: &n 4\nMakeNumbers:\n  <<: *n\n" },
+    expect: /config\.yaml:3:7: a merge key `<<` needs a mapping or a list of mappings/,
+  },
+  {
+    name: "a second YAML document",
+    files: { [CFG]: "MakeNumbers:\n  n: 1\n---\nSumNumbers: {}\n" },
+    expect: /config\.yaml:3:1: a second YAML document/,
+  },
+  {
+    name: "a list as a YAML key",
+    files: { [CFG]: "MakeNumbers:\n  ? [a, b]\n  : 1\n" },
+    expect: /config\.yaml:2:5: a YAML list or mapping cannot be a key/,
+  },
+  {
+    name: "a YAML anchor defined twice",
+    files: { [CFG]: "global: &g {fail: false}\nMakeNumbers: &g {n: 1}\n" },
+    expect: /config\.yaml:2:14: YAML anchor &g is defined twice \(first at line 1\)/,
+  },
+  {
+    name: "a YAML tag PyYAML's safe loader refuses",
+    files: { [CFG]: "MakeNumbers:\n  n: !!python/int 3\n" },
+    expect: /config\.yaml:2:6: YAML tag !!python\/int: PyYAML's safe loader .* has no constructor/,
+  },
+  {
+    name: "an integer JavaScript cannot hold exactly",
+    files: { [CFG]: "MakeNumbers:\n  n: 12345678901234567890\n" },
+    expect: /config\.yaml:2:6: integer 12345678901234567890 is too large to keep exactly/,
+  },
+  {
+    name: "a date that does not exist",
+    files: { [CFG]: "MakeNumbers:\n  n: 2021-02-29\n" },
+    expect: /config\.yaml:2:6: '2021-02-29' is not a valid date/,
+  },
+  {
+    name: "unset variable in a ceci pipeline's input path",
+    files: { "ceci.yml": CECI.replace("data/notes.txt", "$NOPE_UNSET/notes.txt") },
+    args: ["build", "ceci.yml"],
+    expect: /^lbg: error: ceci\.yml:6:10: environment variable \$NOPE_UNSET is not set/,
+  },
+  {
+    name: "ceci override with a typo",
+    files: { "ceci.yml": CECI },
+    args: ["build", "ceci.yml", "reume=False"],
+    expect: /^lbg: error: override 'reume=False': unknown pipeline key 'reume' \(hint: did you mean 'resume'\?\)/,
+  },
+  {
+    name: "ceci override of an unknown site key",
+    files: { "ceci.yml": CECI },
+    args: ["build", "ceci.yml", "site.max_thread=4"],
+    expect:
+      /^lbg: error: override 'site\.max_thread=4': unknown key 'max_thread' in 'site'.*did you mean 'max_threads'/,
+  },
+  {
+    name: "ceci override with a bad value names the override",
+    files: { "ceci.yml": CECI },
+    args: ["build", "ceci.yml", "resume=maybe"],
+    expect: /^lbg: error: override 'resume=maybe': resume must be True, False, resume, restart or refuse/,
+  },
+  {
+    name: "ceci override inside a value that is not a mapping",
+    files: { "ceci.yml": CECI },
+    args: ["build", "ceci.yml", "config.x=1"],
+    expect: /^lbg: error: override 'config\.x=1': 'config' is not a mapping: give it whole \(config=\.\.\.\)/,
   },
   {
     name: "tab indentation",

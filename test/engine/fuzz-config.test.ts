@@ -116,8 +116,52 @@ function mutateValue(v: unknown, r: () => number, depth = 0): unknown {
   return pick(WEIRD);
 }
 
-/** Anchor/alias texts, some of them values that contain themselves. */
-const ALIASED = ["&a [*a]", "&a {x: *a}", "&a [1, [*a]]", "&b {c: &a [*b]}", "&a [1]", "*a", "&a x", "*zz"];
+/** Anchor/alias texts, some of them values that contain themselves, and merge keys of all kinds. */
+const ALIASED = [
+  "&a [*a]",
+  "&a {x: *a}",
+  "&a [1, [*a]]",
+  "&b {c: &a [*b]}",
+  "&a [1]",
+  "*a",
+  "&a x",
+  "*zz",
+  "&a {n: 3}",
+  "{<<: *a, n: 4}",
+  "{<<: [*a, {x: 1}], y: 2}",
+  "{<<: [*a, 1]}",
+  "{<<: 3}",
+  "&a {<<: *a}",
+];
+
+/** YAML 1.1 and PyYAML corners: odd scalars, tags PyYAML refuses, keys that are lists, extra documents,
+ *  nesting far deeper than PyYAML (or a recursive parser) can take. */
+const YAML_CORNERS = [
+  "<<: ",
+  "\n---\n",
+  "\n...\n",
+  "? [a, b]\n: ",
+  "!!python/tuple ",
+  "!local ",
+  "!!set ",
+  "!!binary ",
+  "!!float ",
+  "! ",
+  "1:30",
+  "0o17",
+  "017",
+  "1e3",
+  "=",
+  "~",
+  "0b_",
+  "2020-13-01",
+  "2001-12-14 21:59:43.10 -5",
+  "12345678901234567890",
+  ".nan",
+  `${"[".repeat(2000)}${"]".repeat(2000)}`,
+  `${"{a: ".repeat(1200)}1${"}".repeat(1200)}`,
+  `${"- ".repeat(700)}x`,
+];
 
 function mutateText(t: string, r: () => number): string {
   const pos = Math.floor(r() * (t.length + 1));
@@ -135,9 +179,11 @@ function mutateText(t: string, r: () => number): string {
   if (op < 0.7)
     return (
       t.slice(0, pos) +
-      [":", "-", "[", "]", "{", "}", "\t", " ", "\n", "'", '"', "&a", "*a", "!!int ", "#", "|", ">", "%"][
-        Math.floor(r() * 18)
-      ] +
+      (r() < 0.7
+        ? [":", "-", "[", "]", "{", "}", "\t", " ", "\n", "'", '"', "&a", "*a", "!!int ", "#", "|", ">", "%"][
+            Math.floor(r() * 18)
+          ]
+        : YAML_CORNERS[Math.floor(r() * YAML_CORNERS.length)]) +
       t.slice(pos)
     );
   const lines = t.split("\n");
@@ -204,7 +250,9 @@ describe("config fuzzing", () => {
       writeFileSync(p.path(target), text);
       const sets = r() < 0.2 ? [mutateSet(r)] : [];
       try {
-        const proj = await loadProject({ root: p.dir, name: "numbers", overrides: [] }, { sets, warn: () => {} });
+        // Warnings are formatted, so every position they name is worked out (from the YAML cache, too).
+        const warn = (w: LbgError) => expect(w.format()).not.toContain("\n");
+        const proj = await loadProject({ root: p.dir, name: "numbers", overrides: [] }, { sets, warn });
         checkRunInputs(proj);
         predictRun(p.dir, proj.graph, RecordStore.open(proj.cacheDir, proj.hashes.h), proj.hashes, () => undefined);
         outcomes.loaded++;

@@ -127,6 +127,36 @@ describe("option values of Python stages", () => {
     ]);
   });
 
+  it("ints beyond 2^53, dates and zoned datetimes, YAML 1.1 numbers: the stage gets PyYAML's values exactly", () => {
+    p.write(
+      CFG,
+      config.replace("  label: 2.0\n", "  label: 2020-01-02\n") +
+        "  extra_big: 12345678901234567890\n  extra_neg_big: -98765432109876543210\n  extra_date: 2001-12-14\n" +
+        "  extra_when: 2001-12-14 21:59:43.10 -5\n  extra_naive: 2001-12-14 21:59:43.000001\n" +
+        "  extra_sexa: 1:20\n  extra_octal: 017\n  extra_exp: 1e-5\n",
+    );
+    const r = p.build(PIPE, [], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const seen = p.read("typed/out/typed.txt");
+    expect(seen).toContain("label: '2020-01-02' str\n"); // ceci's str(date)
+    expect(seen).toContain(
+      [
+        "extra_big: 12345678901234567890 int",
+        "extra_date: datetime.date(2001, 12, 14) date",
+        "extra_exp: '1e-5' str",
+        "extra_float: 2.0 float",
+        "extra_list: [1.0, 2, -0.0, 1e+20, 0.1] list",
+        "extra_naive: datetime.datetime(2001, 12, 14, 21, 59, 43, 1) datetime",
+        "extra_neg_big: -98765432109876543210 int",
+        "extra_octal: 15 int",
+        "extra_sexa: 80 int",
+        "extra_when: datetime.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400))) datetime",
+      ].join("\n"),
+    );
+    // Still fresh: the values (dates included) survive the YAML cache and the fingerprint's JSON record.
+    expect(JSON.parse(p.lbg(["status", PIPE, "--json"], { env }).stdout).stages[0].state).toBe("fresh");
+  });
+
   it("--set values are converted the same way", () => {
     const r = p.build(PIPE, ["--set", "PyTyped.sigma=3", "--set", "PyTyped.edges=[1, 2.0, .nan]"], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);

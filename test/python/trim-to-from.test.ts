@@ -63,7 +63,7 @@ describe("to and from", () => {
     const r = p.lbg(["build", FILE, "from=PyScaleTwice"], { env });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(
-      /^lbg: error: command line: input 'scaled' \(needed by PyScaleTwice\) does not exist: ceci\/trim-out\/scaled\.txt \(hint: stage PyScale makes it, and 'to'\/'from' leave that stage out: build it first\)$/,
+      /^lbg: error: override 'from=PyScaleTwice': input 'scaled' \(needed by PyScaleTwice\) does not exist: ceci\/trim-out\/scaled\.txt \(hint: stage PyScale makes it, and 'to'\/'from' leave that stage out: build it first\)$/,
     );
   });
 
@@ -81,7 +81,7 @@ describe("to and from", () => {
     const r = p.lbg(["status", FILE, "to=PyScal"], { env });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      "lbg: error: command line: to: 'PyScal' is neither a stage nor a file tag of this pipeline (hint: did you mean 'PyScale'?)",
+      "lbg: error: override 'to=PyScal': to: 'PyScal' is neither a stage nor a file tag of this pipeline (hint: did you mean 'PyScale'?)",
     );
     p.write(FILE, `${PIPELINE}from: PyTotal\nto: PyConcat\n`);
     const e = p.lbg(["status", FILE], { env });
