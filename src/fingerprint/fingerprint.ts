@@ -25,7 +25,8 @@ export interface Fingerprint {
    * and for a stage in a container `container:image` → the image name, `container:volume` → the volume.
    */
   code: Record<string, string>;
-  /** Effective config of every declared option (canonical JSON order when hashed), in tagged JSON
+  /** Effective config of every declared option, and for a Python stage every other key of `global:` and of its
+   *  section (ceci hands them on), canonical JSON order when hashed, in tagged JSON
    *  (src/config/py-value.ts): nan, ±inf, Python's 2.0 and opaque Python values survive the record's JSON. */
   config: Record<string, unknown>;
   /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash;

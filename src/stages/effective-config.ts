@@ -180,6 +180,16 @@ export function effectiveConfig(
     }
     if (chosen.pos) origin[key] = chosen.pos;
   }
+  if (meta.kind === "python") {
+    // ceci hands a Python stage every other key of `global:` and of its own section too (StageConfig.set_config),
+    // unconverted, and stages read them (`self.config.get(...)`): they are part of what the stage sees, so of
+    // its fingerprint and its merged config.
+    for (const [key, cv] of [...cfg.global, ...section]) {
+      if (key in meta.options || key === "name" || key in meta.outputs) continue;
+      values[key] = cv.value;
+      origin[key] = cv.pos;
+    }
+  }
   return { values, origin, outputNames };
 }
 

@@ -155,6 +155,16 @@ describe("option values of Python stages", () => {
     );
     // Still fresh: the values (dates included) survive the YAML cache and the fingerprint's JSON record.
     expect(JSON.parse(p.lbg(["status", PIPE, "--json"], { env }).stdout).stages[0].state).toBe("fresh");
+    // Another date is another config.
+    p.write(CFG, p.read(CFG).replace("extra_date: 2001-12-14", "extra_date: 2001-12-15"));
+    const s = JSON.parse(p.lbg(["status", PIPE, "--json"], { env }).stdout).stages[0];
+    expect(s.reasons).toEqual(["config changed: PyTyped.extra_date 2001-12-14 → 2001-12-15"]);
+    // ceci hands the stage the undeclared keys of global: too, so they are part of its config.
+    expect(p.build(PIPE, [], env).code).toBe(0);
+    p.write(CFG, p.read(CFG).replace("global:\n", "global:\n  extra_glob: 1\n"));
+    const g = p.build(PIPE, [], env);
+    expect(g.reasons.PyTyped).toEqual(["config changed: PyTyped.extra_glob (unset) → 1"]);
+    expect(p.read("typed/out/typed.txt")).toContain("extra_glob: 1 int\n");
   });
 
   it("--set values are converted the same way", () => {
