@@ -27,6 +27,7 @@ const commands = {
   status: () => import("./status-command.ts"),
   submit: () => import("./submit-command.ts"),
   watch: () => import("./watch-command.ts"),
+  why: () => import("./why-command.ts"),
 };
 
 // A reader that goes away (`lbg build x | head`) must not crash a build: stop printing, keep building.
@@ -304,6 +305,14 @@ function program(setCode: (c: number) => void): Command {
     .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
     .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
       setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
+    );
+
+  p.command("why <file>")
+    .description("which stage made a file: its code, config (and where each value came from), inputs, host, time")
+    .option("--deep", "also every stage upstream, down to the run inputs")
+    .option("--json", "print the answer as one JSON object")
+    .action(async (file: string, o: { deep?: boolean; json?: boolean }) =>
+      setCode(await (await commands.why()).whyCommand(file, o, out, err)),
     );
 
   return p;

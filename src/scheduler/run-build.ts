@@ -17,6 +17,7 @@ import type { RecordStore } from "../store/record-store.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
 import type { PythonEnv } from "../stages/python-module-loader.ts";
 import { stageJobFor } from "./stage-job-for.ts";
+import { recordProvenance } from "./record-provenance.ts";
 import { criticalPaths } from "./critical-path.ts";
 
 export interface BuildOptions {
@@ -157,13 +158,8 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
     freeSlots -= slots;
     const log = logPath(run, node.name);
     const job = stageJobFor(node, log, o);
-    emit({
-      event: "stage-start",
-      stage: node.name,
-      reasons: item.reasons,
-      log: relative(root, log),
-      command: o.executor.commandLine(job),
-    });
+    const command = o.executor.commandLine(job);
+    emit({ event: "stage-start", stage: node.name, reasons: item.reasons, log: relative(root, log), command });
     const started = Date.now();
     try {
       mkdirSync(dirname(log), { recursive: true });
@@ -216,7 +212,8 @@ export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
       let result = outcome;
       if (outcome.status === "succeeded") {
         try {
-          const f = finishStage(root, node, fingerprint, hash, started, hashes, o.records);
+          const made = recordProvenance(root, run.name, node, { reasons: item.reasons, startedAt: started, command });
+          const f = finishStage(root, node, fingerprint, hash, started, hashes, o.records, made);
           if (!f.ok) result = { status: "failed", error: f.error };
           else for (const w of f.warnings) emit({ event: "warning", message: w });
         } catch (e) {

@@ -80,6 +80,12 @@ export abstract class Stage<C = Record<string, unknown>> {
   static outputs: Record<string, FileType> = {};
   static config: Record<string, OptionSpec> = {};
   /**
+   * Output tags that are metrics: `yml` outputs of numbers (nested mappings and lists are flattened to
+   * `tag.key.sub`), shown by `lbg metrics`, compared after every build and in `lbg report`. A pipeline entry
+   * can add more with `metrics: [tag]`.
+   */
+  static metrics: readonly string[] = [];
+  /**
    * Optional check of the effective config, run by lbg when a run loads (`build`, `status`, `dag`, ...),
    * before any stage runs: return the problems (or throw an OptionError). Declared types are already
    * checked; this is for what a type cannot say (a cut expression that does not parse, a range). Runs in a
@@ -99,6 +105,7 @@ export interface StageClass {
   inputs: Record<string, FileType>;
   outputs: Record<string, FileType>;
   config: Record<string, OptionSpec>;
+  metrics?: readonly string[];
   validate?: (config: any) => OptionProblem[] | void;
 }
 

@@ -14,13 +14,12 @@ export interface IntrospectResult {
     inputs: unknown;
     outputs: unknown;
     options: unknown;
+    metrics: unknown;
     validates: boolean;
   }[];
 }
 
-function looksLikeStage(
-  v: unknown,
-): v is {
+function looksLikeStage(v: unknown): v is {
   name: string;
   stageName?: string;
   doc?: string;
@@ -51,6 +50,7 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
             inputs?: unknown;
             outputs?: unknown;
             config?: unknown;
+            metrics?: unknown;
             validate?: unknown;
           };
           return {
@@ -60,6 +60,7 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
             inputs: c.inputs ?? {},
             outputs: c.outputs ?? {},
             options: c.config ?? {},
+            metrics: c.metrics ?? [],
             validates: typeof c.validate === "function",
           };
         });

@@ -16,6 +16,8 @@ interface StageMetaBase {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   options: Record<string, OptionSpec>;
+  /** Output tags the class declares as metrics (a TypeScript stage's `static metrics`; YAML outputs only). */
+  metrics?: string[];
   /** Source files whose content defines the stage's code fingerprint (relative to the root when inside it). */
   sources: string[];
   /** Further code-fingerprint entries that are not files, e.g. `python-package:rail` → its installed version. */
@@ -48,6 +50,11 @@ export type StageMeta = TsStageMeta | PythonStageMeta;
 /** Output file name for a tag of a given type: `<tag>.<suffix>`, or the bare tag (directories, no suffix). */
 export function fileNameFor(tag: string, type: string): string {
   return type === "directory" || type === "" ? tag : `${tag}.${type}`;
+}
+
+/** Whether an output of this type can be a metrics file: YAML (`yml`, a Python class's `yml`/`yaml`) or JSON. */
+export function isMetricsType(type: string): boolean {
+  return type === "yml" || type === "yaml" || type === "json";
 }
 
 /** Whether a file type names a directory (TS `directory`) or may be one (a Python suffix-less type). */
