@@ -27,6 +27,7 @@ export default class EvaluateLBGSelection extends Stage<Config> {
     "redshift histograms of the samples.";
   static inputs = { photometry_catalog: "hdf5", tomography_catalog: "hdf5" } as const;
   static outputs = { lbg_selection_metrics: "yml", lbg_selection_plot: "png" } as const;
+  static metrics = ["lbg_selection_metrics"] as const;
   static config = {
     target_redshifts: {
       type: "dict",

@@ -27,6 +27,7 @@ const commands = {
   status: () => import("./status-command.ts"),
   submit: () => import("./submit-command.ts"),
   watch: () => import("./watch-command.ts"),
+  metrics: () => import("./metrics-command.ts"),
   why: () => import("./why-command.ts"),
 };
 
@@ -305,6 +306,35 @@ function program(setCode: (c: number) => void): Command {
     .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
     .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
       setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
+    );
+
+  p.command("metrics <run> [overrides...]")
+    .description("show a run's metrics, flattened; --diff another run or --previous: what changed")
+    .option("--diff <other-run>", "compare with another run's metrics")
+    .option("--previous", "compare with the metrics before the last build that changed them")
+    .option("--all", "with --diff/--previous: list unchanged metrics too")
+    .option("--json", "print one JSON object")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: {
+          diff?: string;
+          previous?: boolean;
+          all?: boolean;
+          json?: boolean;
+          templateParameters?: string[] | boolean;
+        },
+      ) =>
+        setCode(
+          await (await commands.metrics()).metricsCommand(
+            resolveRunRef(run, overrides, undefined, templateParams(o)),
+            { ...o, templateParams: templateParams(o) },
+            out,
+            err,
+          ),
+        ),
     );
 
   p.command("why <file>")

@@ -4,6 +4,8 @@
 // `--json` prints each event as one JSON object per line on stdout (and nothing else there). Fields are
 // stable; paths are relative to the project root; times are seconds.
 
+import type { MetricChange } from "../metrics/diff-metrics.ts";
+
 export type StageStatus = "succeeded" | "failed" | "cancelled";
 
 export type BuildEvent =
@@ -55,6 +57,13 @@ export type BuildEvent =
       log: string;
       logTail?: string[];
     }
+  /**
+   * Just before build-end of a build (not a dry run) after which some metrics file differs from the newest
+   * entry of the run's metrics history: each metric that changed, old → new (`old` absent: new; `new` absent:
+   * gone; `change` = new − old for numbers). `since`: when the build that last changed them ended (absent the
+   * first time). The full list; reporters show the first few.
+   */
+  | { event: "metrics-changed"; changes: MetricChange[]; since?: string }
   /** Last event. `filesHashed` counts files whose contents were read to hash them (0 on a true no-op). */
   /** `lbg watch`: waiting for changes to `files` watched paths; `lastBuild` summarises the previous build. */
   | { event: "watch-idle"; files: number; lastBuild: WatchLastBuild | null }

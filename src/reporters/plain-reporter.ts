@@ -1,6 +1,7 @@
 // Plain lines for pipes and CI: one line per stage start, end or fresh, with reasons and durations, the log
 // tail of a failed stage, and a summary line.
 import type { BuildEnd, BuildEvent, WatchLastBuild } from "../events/build-event.ts";
+import { metricsChangeLines } from "./metrics-lines.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
@@ -59,10 +60,12 @@ export function plainReporter(
   // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
   let dryRun = false;
   let wouldRun = 0;
+  let run: string | undefined;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
+        run = e.run;
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
@@ -112,6 +115,13 @@ export function plainReporter(
         );
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
+      case "metrics-changed": {
+        const m = metricsChangeLines(e, run);
+        write(`${m.head}\n`);
+        for (const l of m.lines) write(`  ${l}\n`);
+        if (m.more) write(`  ${m.more}\n`);
+        return;
+      }
       case "build-end": {
         write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
         return;

@@ -14,6 +14,7 @@ import { runBuild, tail, type BuildControl, type BuildSummary } from "./run-buil
 import { runScript } from "./run-script.ts";
 import { stageJobFor } from "./stage-job-for.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
+import { reportMetrics } from "./report-metrics.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -105,6 +106,7 @@ export async function buildOnce(
     const seconds = (Date.now() - t0) / 1000;
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
+    if (!flags.dryRun) reportMetrics(p, emit);
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
     emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
