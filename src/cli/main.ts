@@ -28,6 +28,7 @@ const commands = {
   submit: () => import("./submit-command.ts"),
   watch: () => import("./watch-command.ts"),
   metrics: () => import("./metrics-command.ts"),
+  report: () => import("./report-command.ts"),
   why: () => import("./why-command.ts"),
 };
 
@@ -335,6 +336,21 @@ function program(setCode: (c: number) => void): Command {
             err,
           ),
         ),
+    );
+
+  p.command("report <run> [overrides...]")
+    .description("write one self-contained HTML file about a run: graph, stages, plots, metrics, provenance")
+    .option("-o, --output <file>", "where to write it (default: beside the run's output folder, report.html)")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, overrides: string[], o: { output?: string; templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.report()).reportCommand(
+          resolveRunRef(run, overrides, undefined, templateParams(o)),
+          o,
+          out,
+          err,
+        ),
+      ),
     );
 
   p.command("why <file>")

@@ -15,6 +15,8 @@ import { runScript } from "./run-script.ts";
 import { stageJobFor } from "./stage-job-for.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
 import { reportMetrics } from "./report-metrics.ts";
+import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
+import { errorReason } from "../fs/error-reason.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -51,7 +53,12 @@ export async function buildOnce(
 ): Promise<BuildOutcome> {
   const t0 = Date.now();
   const { run, graph, hashes } = p;
-  const { emit } = deps;
+  // How each stage ends is kept for `lbg report` (src/store/last-build.ts).
+  const outcomes = new LastBuildRecorder();
+  const emit: EventSink = (e) => {
+    outcomes.see(e);
+    deps.emit(e);
+  };
   const root = run.root;
   const forceAll = flags.force === true || (Array.isArray(flags.force) && flags.force.length === 0);
   const forceSet = new Set(Array.isArray(flags.force) ? flags.force : []);
@@ -106,7 +113,17 @@ export async function buildOnce(
     const seconds = (Date.now() - t0) / 1000;
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
-    if (!flags.dryRun) reportMetrics(p, emit);
+    if (!flags.dryRun) {
+      reportMetrics(p, emit);
+      try {
+        writeLastBuild(join(p.cacheDir, "last-build.json"), outcomes.result(ok && !error, seconds));
+      } catch (e) {
+        emit({
+          event: "warning",
+          message: `could not write ${relative(root, join(p.cacheDir, "last-build.json"))}: ${errorReason(e)}`,
+        });
+      }
+    }
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
     emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
