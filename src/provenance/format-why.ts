@@ -91,6 +91,8 @@ export function formatWhy(a: WhyAnswer): string {
     for (const s of a.sameContentAs ?? [])
       out += `  same content as ${s.path}, output ${s.tag} of ${s.stage} in run ${s.run}\n`;
     for (const r of a.readBy ?? []) out += `  a run input: read as '${r.tag}' by ${r.stage} in run ${r.run}\n`;
+    if (a.inside)
+      out += `  inside ${a.inside.path}, output '${a.inside.tag}' of ${a.inside.stage} in run ${a.inside.run}: lbg records a directory output as a whole (lbg why ${a.inside.path})\n`;
     return out;
   }
   const m = a.made!;

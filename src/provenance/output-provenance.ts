@@ -9,6 +9,7 @@
 //     "made": StageProvenance,            // the record that claims the path (absent for not-made)
 //     "sameContentAs": [{ "run", "stage", "tag", "path" }],   // not-made: lbg outputs with the same content
 //     "readBy": [{ "run", "stage", "tag" }],                    // not-made: stages that read it as a run input
+//     "inside": { "run", "stage", "tag", "path" },              // not-made: a file inside a directory output
 //     "upstream": [StageProvenance],      // --deep: every stage upstream, nearest first, each once
 //     "runInputs": [{ "tag", "path", "hash", "now": "unchanged" | "changed" | "missing", "readBy": ["<stage>"] }], // --deep
 //     "gaps": ["<what could not be traced, and why>"] }                                                              // --deep
@@ -53,6 +54,7 @@ export interface WhyAnswer {
   made?: StageProvenance;
   sameContentAs?: { run: string; stage: string; tag: string; path: string }[];
   readBy?: { run: string; stage: string; tag: string }[];
+  inside?: { run: string; stage: string; tag: string; path: string };
   upstream?: StageProvenance[];
   runInputs?: { tag: string; path: string; hash: string; now: "unchanged" | "changed" | "missing"; readBy: string[] }[];
   gaps?: string[];
@@ -127,12 +129,14 @@ export function explainOutput(
           .map((c) => ({ run: c.run, stage: c.record.stage, tag: c.tag, path: c.record.outputs[c.tag]!.path }))
       : [];
     const readBy = index.readersOf(path);
+    const inside = enclosingOutput(index, path);
     return {
       file: path,
       state: "not-made",
       hash,
       ...(same.length ? { sameContentAs: same } : {}),
       ...(readBy.length ? { readBy } : {}),
+      ...(inside ? { inside } : {}),
     };
   }
   const recorded = claim.rec.record.outputs[claim.tag]!.hash;
@@ -144,6 +148,16 @@ export function explainOutput(
   };
   if (deep) Object.assign(answer, walkUpstream(index, claim.rec, hashNow));
   return answer;
+}
+
+/** The directory output (of any run) that `path` lies in: lbg records such an output as a whole. */
+function enclosingOutput(index: RecordIndex, path: string): WhyAnswer["inside"] {
+  for (let dir = path; dir.includes("/"); ) {
+    dir = dir.slice(0, dir.lastIndexOf("/"));
+    const c = index.byPath(dir)[0];
+    if (c) return { run: c.run, stage: c.record.stage, tag: c.tag, path: dir };
+  }
+  return undefined;
 }
 
 function walkUpstream(

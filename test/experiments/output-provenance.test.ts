@@ -1,0 +1,59 @@
+// explainOutput on hand-made records: what `lbg why` says about files inside a directory output and about
+// records written before lbg kept provenance.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getHasher } from "../../src/fs/hash-file.ts";
+import { explainOutput } from "../../src/provenance/output-provenance.ts";
+import { RecordIndex } from "../../src/provenance/record-index.ts";
+import { RecordStore } from "../../src/store/record-store.ts";
+import type { StageRecord } from "../../src/store/stage-record.ts";
+
+function record(stage: string, inputs: Record<string, string>, outputs: Record<string, string>): StageRecord {
+  return {
+    v: 1,
+    stage,
+    fingerprint: {
+      format: 1,
+      class: `lbg_stages:${stage}`,
+      code: { [`lbg_stages/${stage}.ts`]: "c0de" },
+      config: { k: 1 },
+      inputs: Object.fromEntries(Object.entries(inputs).map(([t, h]) => [t, { path: `out/${t}`, hash: h }])),
+      outputs: Object.fromEntries(Object.keys(outputs).map((t) => [t, `out/${t}`])),
+    },
+    fingerprintHash: `fp-${stage}`,
+    outputs: Object.fromEntries(Object.entries(outputs).map(([t, h]) => [t, { path: `out/${t}`, hash: h }])),
+    finishedAt: "2026-01-01T00:00:00.000Z",
+    seconds: 1,
+  };
+}
+
+describe("explainOutput", () => {
+  let root: string;
+  let index: RecordIndex;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "lbg-why-"));
+    const h = await getHasher();
+    const store = new RecordStore(join(root, ".cache/runs/old/records.jsonl"), (s) => h.h64ToString(s)).load();
+    // Records of an lbg without provenance: A made `a` (now a1), B read `a` as a0 (A re-ran since), and `plots`.
+    store.append(record("A", {}, { a: "a1" }));
+    store.append(record("B", { a: "a0" }, { b: "b0", plots: "p0" }));
+    index = RecordIndex.load(root, (s) => h.h64ToString(s));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("a file inside a directory output names that output", () => {
+    const a = explainOutput(index, "out/plots/z.png", () => "x", false);
+    expect(a).toMatchObject({ state: "not-made", inside: { run: "old", stage: "B", tag: "plots", path: "out/plots" } });
+  });
+
+  it("a record without provenance is marked so; its inputs are not mistaken for run inputs", () => {
+    const a = explainOutput(index, "out/b", (p) => (p === "out/b" ? "b0" : "a1"), true);
+    expect(a.state).toBe("made");
+    expect(a.made).toMatchObject({ stage: "B", noProvenance: true, config: { k: { value: 1 } } });
+    expect(a.made!.inputs.a).toEqual({ path: "out/a", hash: "a0" }); // maker unknown: no madeBy at all
+    expect(a.runInputs).toEqual([]);
+    expect(a.gaps).toEqual([expect.stringContaining("made by A, which has been re-run since")]);
+  });
+});
