@@ -17,7 +17,7 @@ function scalar(v: unknown): MetricValue {
 }
 
 export function flattenMetrics(prefix: string, value: unknown, into: FlatMetrics = {}): FlatMetrics {
-  if (Array.isArray(value)) value.forEach((v, i) => flattenMetrics(`${prefix}.${i}`, v, into));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) flattenMetrics(`${prefix}.${i}`, v, into);
   else if (value instanceof Map) for (const [k, v] of value) flattenMetrics(`${prefix}.${String(k)}`, v, into);
   else if (typeof value === "object" && value !== null && !(value instanceof Date))
     for (const [k, v] of Object.entries(value)) flattenMetrics(`${prefix}.${k}`, v, into);

@@ -14,7 +14,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeAtomic } from "../fs/write-atomic.ts";
-import { type FlatMetrics } from "./flatten-metrics.ts";
+import type { FlatMetrics } from "./flatten-metrics.ts";
 import type { MetricsFile } from "./read-metrics.ts";
 
 export interface MetricsEntry {
