@@ -166,9 +166,13 @@ ${s.log ? `<h4>Log <span class="meta mono">${esc(s.log.path)}</span> (last lines
 function metricsSection(d: ReportData): string {
   const m = d.metrics;
   const names = Object.keys(m.values);
-  const problems = m.problems.map((p) => `<p class="warn">${esc(p)}</p>`).join("");
-  if (names.length === 0 && m.changes.length === 0)
-    return `<p class="meta">No metrics: mark YAML outputs as metrics (a stage's <code>static metrics</code>, or <code>metrics: [tag]</code> on a pipeline entry).</p>${problems}`;
+  const problems = [
+    ...m.problems.map((p) => `<p class="warn">${esc(p)}</p>`),
+    ...m.notBuilt.map((p) => `<p class="meta">${esc(p)}: not built yet</p>`),
+  ].join("");
+  if (m.declared === 0)
+    return `<p class="meta">No metrics: mark YAML outputs as metrics (a stage's <code>static metrics</code>, or <code>metrics: [tag]</code> on a pipeline entry).</p>`;
+  if (names.length === 0 && m.changes.length === 0) return problems;
   if (!m.previousAt)
     return `${problems}<p class="meta">No earlier build recorded other metrics.</p>${table(
       ["metric", "value"],

@@ -60,7 +60,11 @@ export interface ReportData {
     /** Against the newest history entry that differs from now (absent: none recorded). */
     previousAt?: string;
     changes: MetricChange[];
+    /** Metrics files that could not be read (not YAML, too large). */
     problems: string[];
+    /** Declared metrics files with no content yet. */
+    notBuilt: string[];
+    declared: number;
   };
 }
 
@@ -173,7 +177,9 @@ export function gatherReport(p: LoadedProject, lbgVersion: string): ReportData {
       values,
       ...(prev ? { previousAt: prev.at } : {}),
       changes: diffMetrics(entryValues(prev), values, { all: true }),
-      problems: files.filter((f) => f.error).map((f) => `${f.tag} (${f.path}): ${f.error}`),
+      problems: files.filter((f) => f.error && f.hash).map((f) => `${f.tag} (${f.path}): ${f.error}`),
+      notBuilt: files.filter((f) => !f.hash).map((f) => f.path),
+      declared: files.length,
     },
   };
 }
