@@ -43,7 +43,10 @@ function table(rows: string[][]): string[] {
 
 export function formatStage(p: StageProvenance, indent = "  "): string {
   const rows: [string, string[]][] = [];
-  rows.push(["stage", [`${p.stage} (${p.class}) in run ${p.run}`]]);
+  rows.push([
+    "stage",
+    [`${p.stage} (${p.class}) in run ${p.run}${p.builtInRun ? ` (built by run ${p.builtInRun})` : ""}`],
+  ]);
   const built = p.accepted
     ? `accepted by lbg accept at ${when(p.startedAt ?? p.finishedAt)} (no stage ran: the outputs on disk were recorded)`
     : `${when(p.startedAt ?? p.finishedAt)}${p.host ? ` on ${p.host}` : ""}${p.user ? ` by ${p.user}` : ""}, took ${seconds(p.seconds)}${p.lbgVersion ? `, lbg ${p.lbgVersion}` : ""}`;

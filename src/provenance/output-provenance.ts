@@ -41,6 +41,9 @@ export interface StageProvenance {
   command?: string;
   /** Written by `lbg accept`: no stage ran, the outputs on disk were recorded as they were. */
   accepted?: true;
+  /** The run whose build made the outputs, when not `run` (a record whose outputs came from another run's
+   *  build, e.g. restored from a run cache with the provenance of the build that made them). */
+  builtInRun?: string;
   /** Fields the record carries beyond these, shown as they are (e.g. a run cache's restore, resources). */
   extra?: Record<string, unknown>;
   /** The record predates provenance (lbg < 0.2): host, times of start, config sources and producers unknown. */
@@ -90,6 +93,7 @@ export function stageProvenance({ run, record }: IndexedRecord): StageProvenance
           reasons: made.reasons,
           ...(made.command ? { command: made.command } : {}),
           ...(made.accepted ? { accepted: true as const } : {}),
+          ...(made.run && made.run !== run ? { builtInRun: made.run } : {}),
         }
       : { noProvenance: true as const }),
     ...(Object.keys(extra).length ? { extra } : {}),

@@ -77,6 +77,7 @@ function provenance(m: StageProvenance): string {
     facts.push(["started", esc(when(m.startedAt ?? m.finishedAt))]);
     facts.push(["took", esc(secs(m.seconds))]);
     if (m.host) facts.push(["host", esc(`${m.host}${m.user ? ` (user ${m.user})` : ""}`)]);
+    if (m.builtInRun) facts.push(["built by run", esc(m.builtInRun)]);
   }
   if (m.lbgVersion) facts.push(["lbg", esc(m.lbgVersion)]);
   if (m.reasons?.length) facts.push([m.accepted ? "was stale" : "ran because", m.reasons.map(esc).join("<br>")]);

@@ -39,6 +39,20 @@ describe("explainOutput", () => {
     // Records of an lbg without provenance: A made `a` (now a1), B read `a` as a0 (A re-ran since), and `plots`.
     store.append(record("A", {}, { a: "a1" }));
     store.append(record("B", { a: "a0" }, { b: "b0", plots: "p0" }));
+    // A record in run `copy` whose outputs a build of run `old` made (as a run cache's restore would write it).
+    const copy = new RecordStore(join(root, ".cache/runs/copy/records.jsonl"), (s) => h.h64ToString(s)).load();
+    copy.append({
+      ...record("C", {}, { c: "c0" }),
+      made: {
+        run: "old",
+        host: "h",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        lbgVersion: "0.1.0",
+        reasons: ["never built"],
+        config: { k: { from: "default" } },
+        producers: {},
+      },
+    });
     index = RecordIndex.load(root, (s) => h.h64ToString(s));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -46,6 +60,11 @@ describe("explainOutput", () => {
   it("a file inside a directory output names that output", () => {
     const a = explainOutput(index, "out/plots/z.png", () => "x", false);
     expect(a).toMatchObject({ state: "not-made", inside: { run: "old", stage: "B", tag: "plots", path: "out/plots" } });
+  });
+
+  it("a record whose outputs another run's build made names that run", () => {
+    const a = explainOutput(index, "out/c", () => "c0", false);
+    expect(a.made).toMatchObject({ run: "copy", builtInRun: "old", config: { k: { value: 1, from: "default" } } });
   });
 
   it("a record without provenance is marked so; its inputs are not mistaken for run inputs", () => {
