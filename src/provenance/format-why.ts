@@ -1,6 +1,7 @@
 // `lbg why` in words: a block per stage (the one that made the file, then with --deep each stage upstream),
 // labelled lines, one fact per line.
 import type { StageProvenance, WhyAnswer } from "./output-provenance.ts";
+import { resourcesWords, restoredWords } from "./provenance-words.ts";
 
 function show(v: unknown, max = 80): string {
   const s = JSON.stringify(v) ?? String(v);
@@ -47,10 +48,17 @@ export function formatStage(p: StageProvenance, indent = "  "): string {
     "stage",
     [`${p.stage} (${p.class}) in run ${p.run}${p.builtInRun ? ` (built by run ${p.builtInRun})` : ""}`],
   ]);
-  const built = p.accepted
-    ? `accepted by lbg accept at ${when(p.startedAt ?? p.finishedAt)} (no stage ran: the outputs on disk were recorded)`
-    : `${when(p.startedAt ?? p.finishedAt)}${p.host ? ` on ${p.host}` : ""}${p.user ? ` by ${p.user}` : ""}, took ${seconds(p.seconds)}${p.lbgVersion ? `, lbg ${p.lbgVersion}` : ""}`;
-  rows.push([p.startedAt ? "built" : "finished", [built]]);
+  if (p.restored && !p.startedAt) {
+    // Restored without the building run's provenance: the restore, then who built the outputs.
+    rows.push(["restored", [`${when(p.finishedAt)}, took ${seconds(p.seconds)}`, restoredWords(p.restored)]]);
+  } else {
+    const built = p.accepted
+      ? `accepted by lbg accept at ${when(p.startedAt ?? p.finishedAt)} (no stage ran: the outputs on disk were recorded)`
+      : `${when(p.startedAt ?? p.finishedAt)}${p.host ? ` on ${p.host}` : ""}${p.user ? ` by ${p.user}` : ""}, took ${seconds(p.seconds)}${p.lbgVersion ? `, lbg ${p.lbgVersion}` : ""}`;
+    rows.push([p.startedAt ? "built" : "finished", [built]]);
+    if (p.restored) rows.push(["restored", [restoredWords(p.restored)]]);
+  }
+  if (p.resources) rows.push(["resources", [resourcesWords(p.resources)]]);
   if (p.noProvenance)
     rows.push(["note", ["recorded by an lbg without provenance: host, config sources and producers unknown"]]);
   if (p.reasons?.length) rows.push([p.accepted ? "was stale" : "ran because", p.reasons]);

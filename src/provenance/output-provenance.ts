@@ -16,6 +16,16 @@
 import type { ConfigProvenance, StageRecord } from "../store/stage-record.ts";
 import type { IndexedRecord, RecordIndex } from "./record-index.ts";
 
+/**
+ * What a run cache's restore and the per-stage resource measurement add to a record (`restored`, `resources`
+ * on StageRecord, documented in src/store/stage-record.ts where they are declared). Read here through this
+ * structural view, so provenance shows them whenever a record carries them.
+ */
+export interface RecordCacheFields {
+  restored?: { run: string; builtAt: string; host: string; user?: string; cache: string; key: string };
+  resources?: { wallSeconds: number; cpuSeconds?: number; maxRssBytes?: number; measuredBy: string };
+}
+
 /** One stage run as recorded. Times are ISO strings, `seconds` its wall time. */
 export interface StageProvenance {
   run: string;
@@ -44,7 +54,11 @@ export interface StageProvenance {
   /** The run whose build made the outputs, when not `run` (a record whose outputs came from another run's
    *  build, e.g. restored from a run cache with the provenance of the build that made them). */
   builtInRun?: string;
-  /** Fields the record carries beyond these, shown as they are (e.g. a run cache's restore, resources). */
+  /** The outputs were restored from a run cache, made by that earlier build (no stage ran). */
+  restored?: NonNullable<RecordCacheFields["restored"]>;
+  /** What making the outputs cost: wall and CPU seconds, peak memory in bytes (for a restore: the build's). */
+  resources?: NonNullable<RecordCacheFields["resources"]>;
+  /** Fields the record carries beyond these, shown as they are. */
   extra?: Record<string, unknown>;
   /** The record predates provenance (lbg < 0.2): host, times of start, config sources and producers unknown. */
   noProvenance?: true;
@@ -63,7 +77,18 @@ export interface WhyAnswer {
   gaps?: string[];
 }
 
-const KNOWN = new Set(["v", "stage", "fingerprint", "fingerprintHash", "outputs", "finishedAt", "seconds", "made"]);
+const KNOWN = new Set([
+  "v",
+  "stage",
+  "fingerprint",
+  "fingerprintHash",
+  "outputs",
+  "finishedAt",
+  "seconds",
+  "made",
+  "restored",
+  "resources",
+]);
 
 export function stageProvenance({ run, record }: IndexedRecord): StageProvenance {
   const fp = record.fingerprint;
@@ -74,6 +99,7 @@ export function stageProvenance({ run, record }: IndexedRecord): StageProvenance
   for (const [tag, i] of Object.entries(fp.inputs ?? {}))
     inputs[tag] = { path: i.path, hash: i.hash, ...(made ? { madeBy: made.producers?.[tag] ?? null } : {}) };
   const extra = Object.fromEntries(Object.entries(record).filter(([k]) => !KNOWN.has(k)));
+  const { restored, resources } = record as StageRecord & RecordCacheFields;
   return {
     run,
     stage: record.stage,
@@ -95,7 +121,16 @@ export function stageProvenance({ run, record }: IndexedRecord): StageProvenance
           ...(made.accepted ? { accepted: true as const } : {}),
           ...(made.run && made.run !== run ? { builtInRun: made.run } : {}),
         }
-      : { noProvenance: true as const }),
+      : restored
+        ? // A restore without the building run's provenance: who built it is still known.
+          {
+            host: restored.host,
+            ...(restored.user ? { user: restored.user } : {}),
+            ...(restored.run !== run ? { builtInRun: restored.run } : {}),
+          }
+        : { noProvenance: true as const }),
+    ...(restored && typeof restored === "object" ? { restored } : {}),
+    ...(resources && typeof resources === "object" ? { resources } : {}),
     ...(Object.keys(extra).length ? { extra } : {}),
   };
 }

@@ -3,6 +3,7 @@
 // Links between stages are plain anchors (`#stage-<name>`), from the graph, the inputs and the dependants.
 import { showChange, showMetric } from "../metrics/diff-metrics.ts";
 import type { StageProvenance } from "../provenance/output-provenance.ts";
+import { resourcesWords, restoredWords } from "../provenance/provenance-words.ts";
 import { STATE_COLOURS } from "./dag-svg.ts";
 import type { ReportData, ReportOutput, ReportStage } from "./report-data.ts";
 
@@ -73,12 +74,19 @@ function outputState(o: ReportOutput): string {
 function provenance(m: StageProvenance): string {
   const facts: string[][] = [];
   if (m.accepted) facts.push(["recorded", `by <code>lbg accept</code> at ${esc(when(m.startedAt))}: no stage ran`]);
-  else {
+  else if (m.restored && !m.startedAt) {
+    facts.push([
+      "restored",
+      `${esc(when(m.finishedAt))} in ${esc(secs(m.seconds))}, ${esc(restoredWords(m.restored))}`,
+    ]);
+  } else {
     facts.push(["started", esc(when(m.startedAt ?? m.finishedAt))]);
     facts.push(["took", esc(secs(m.seconds))]);
     if (m.host) facts.push(["host", esc(`${m.host}${m.user ? ` (user ${m.user})` : ""}`)]);
     if (m.builtInRun) facts.push(["built by run", esc(m.builtInRun)]);
+    if (m.restored) facts.push(["restored", esc(restoredWords(m.restored))]);
   }
+  if (m.resources) facts.push(["resources", esc(resourcesWords(m.resources))]);
   if (m.lbgVersion) facts.push(["lbg", esc(m.lbgVersion)]);
   if (m.reasons?.length) facts.push([m.accepted ? "was stale" : "ran because", m.reasons.map(esc).join("<br>")]);
   for (const [k, v] of Object.entries(m.extra ?? {})) facts.push([esc(k), `<code>${esc(JSON.stringify(v))}</code>`]);
@@ -124,7 +132,7 @@ function stageSection(s: ReportStage): string {
         : esc(c.words);
   const last = s.lastOutcome;
   const lastLine = last
-    ? `${esc(last.status)}${last.seconds !== undefined && last.status !== "fresh" ? ` in ${esc(secs(last.seconds))}` : ""}${last.error ? ` — <span class="warn">${esc(last.error)}</span>` : ""}${last.by ? ` (not run: ${stageLink(last.by)})` : ""}`
+    ? `${esc(last.restored ? "restored from the run cache" : last.status)}${last.seconds !== undefined && last.status !== "fresh" ? ` in ${esc(secs(last.seconds))}` : ""}${last.error ? ` — <span class="warn">${esc(last.error)}</span>` : ""}${last.by ? ` (not run: ${stageLink(last.by)})` : ""}`
     : "";
   const inputs = s.inputs.map((i) => [
     esc(i.tag),

@@ -4,7 +4,9 @@
 // On disk: `.cache/runs/<run>/last-build.json`, rewritten atomically at the end of every build:
 //   { "v": 1, "at": "<ISO time the build ended>", "ok": true, "seconds": 12.3,
 //     "stages": { "<stage>": { "status": "succeeded" | "failed" | "cancelled" | "blocked" | "fresh",
-//                              "reasons"?: ["why it ran"], "seconds"?: 1.2, "error"?: "…", "by"?: "<stage that blocked it>" } } }
+//                              "reasons"?: ["why it ran"], "seconds"?: 1.2, "error"?: "…", "by"?: "<stage that blocked it>",
+//                              "restored"?: true } } }
+// `restored`: it succeeded by restoring its outputs from a run cache (its stage-end said `restored: true`).
 // Stages a build did not reach (interrupted before it checked them) are absent. Unreadable or of another `v`:
 // treated as absent.
 import { existsSync, readFileSync } from "node:fs";
@@ -17,6 +19,7 @@ export interface StageOutcome {
   seconds?: number;
   error?: string;
   by?: string;
+  restored?: true;
 }
 
 export interface LastBuild {
@@ -46,6 +49,8 @@ export class LastBuildRecorder {
         ...(reasons ? { reasons } : {}),
         seconds: e.seconds,
         ...(e.error ? { error: e.error } : {}),
+        // Read structurally: a run cache's stage-end carries `restored` (src/events/build-event.ts).
+        ...((e as { restored?: boolean }).restored === true ? { restored: true as const } : {}),
       };
     }
   }

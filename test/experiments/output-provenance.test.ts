@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getHasher } from "../../src/fs/hash-file.ts";
+import { formatWhy } from "../../src/provenance/format-why.ts";
 import { explainOutput } from "../../src/provenance/output-provenance.ts";
+import { renderReport } from "../../src/report/render-report.ts";
 import { RecordIndex } from "../../src/provenance/record-index.ts";
 import { RecordStore } from "../../src/store/record-store.ts";
 import type { StageRecord } from "../../src/store/stage-record.ts";
@@ -53,6 +55,16 @@ describe("explainOutput", () => {
         producers: {},
       },
     });
+    // A record of outputs restored from a run cache, with the resources of the build that made them, as the
+    // run cache writes it (restored, resources on StageRecord), without lbg's own provenance.
+    const restored = new RecordStore(join(root, ".cache/runs/later/records.jsonl"), (s) => h.h64ToString(s)).load();
+    restored.append({
+      ...record("D", {}, { d: "d0" }),
+      finishedAt: "2026-03-01T00:00:00.000Z",
+      seconds: 0.05,
+      restored: { run: "old", builtAt: "2026-02-01T09:00:00.000Z", host: "login01", cache: "/c", key: "k".repeat(64) },
+      resources: { wallSeconds: 12.4, cpuSeconds: 11.9, maxRssBytes: 221_184_000, measuredBy: "worker" },
+    } as StageRecord);
     index = RecordIndex.load(root, (s) => h.h64ToString(s));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,6 +77,50 @@ describe("explainOutput", () => {
   it("a record whose outputs another run's build made names that run", () => {
     const a = explainOutput(index, "out/c", () => "c0", false);
     expect(a.made).toMatchObject({ run: "copy", builtInRun: "old", config: { k: { value: 1, from: "default" } } });
+  });
+
+  it("restored outputs: who built them, and the resources of that build (why and the report)", () => {
+    const a = explainOutput(index, "out/d", () => "d0", false);
+    expect(a).toMatchObject({
+      state: "made",
+      made: {
+        run: "later",
+        builtInRun: "old",
+        host: "login01",
+        restored: { run: "old" },
+        resources: { cpuSeconds: 11.9 },
+      },
+    });
+    expect(a.made!.noProvenance).toBeUndefined();
+    const text = formatWhy(a);
+    expect(text).toContain("from the run cache: built 2026-02-01 09:00:00 UTC by run old on login01");
+    expect(text).toContain("wall 12.4s, CPU 11.9s, peak memory 221 MB (measured by worker)");
+    const html = renderReport(
+      {
+        run: "later",
+        pipelines: ["p"],
+        generatedAt: "2026-03-01T00:00:00.000Z",
+        lbgVersion: "0.1.0",
+        stages: [
+          {
+            name: "D",
+            class: "lbg_stages:D",
+            state: "fresh",
+            reasons: [],
+            made: a.made!,
+            inputs: [],
+            outputs: [],
+            dependants: [],
+            log: undefined,
+          },
+        ],
+        runInputs: [],
+        metrics: { values: {}, changes: [], problems: [], notBuilt: [], declared: 0 },
+      },
+      "<svg></svg>",
+    );
+    expect(html).toContain("peak memory 221 MB");
+    expect(html).toContain("from the run cache: built 2026-02-01 09:00:00 UTC by run old on login01");
   });
 
   it("a record without provenance is marked so; its inputs are not mistaken for run inputs", () => {
