@@ -1,15 +1,14 @@
 // The report as one self-contained HTML file: inline CSS, the graph as inline SVG, plots as data: URIs, no
 // script and no external resource, so it opens from a file (mail it, attach it) with no server or network.
 // Links between stages are plain anchors (`#stage-<name>`), from the graph, the inputs and the dependants.
+import type { MetricChange } from "../events/build-event.ts";
 import { showChange, showMetric } from "../events/metric-words.ts";
 import type { StageProvenance } from "../provenance/output-provenance.ts";
 import { resourcesWords, restoredWords } from "../provenance/provenance-words.ts";
 import { STATE_COLOURS } from "./dag-svg.ts";
+import { esc } from "./escape-html.ts";
+import { foldMetrics } from "./fold-metrics.ts";
 import type { ReportData, ReportOutput, ReportStage } from "./report-data.ts";
-
-export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function when(iso: string | undefined): string {
   return iso ? iso.replace("T", " ").replace(/\.\d+Z$/, " UTC") : "";
@@ -49,7 +48,9 @@ article.stage { border: 1px solid var(--line); border-left: 6px solid; border-ra
 article.stage:target { box-shadow: 0 0 0 3px #90caf9; }
 .badge { font-size: 12px; font-weight: 600; padding: .05rem .5rem; border-radius: 9px; border: 1px solid; margin-left: .4rem; vertical-align: middle; }
 .changed td { background: #fffde7; } .warn { color: #c62828; font-weight: 600; }
-figure { margin: .5rem 0; display: inline-block; } figure img { max-width: 100%; border: 1px solid var(--line); } figcaption { color: var(--muted); font-size: 12px; }
+.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: .5rem 1rem; }
+figure { margin: .5rem 0; } figure img { max-width: 100%; border: 1px solid var(--line); } figcaption { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
+details.fold { margin-left: 1rem; } details.fold > summary { color: var(--fg); }
 details > summary { cursor: pointer; color: #1565c0; margin: .3rem 0; }
 `;
 
@@ -166,7 +167,7 @@ ${table(
 )}
 ${inputs.length ? `<h4>Inputs</h4>${table(["tag", "path", "made by"], inputs)}` : ""}
 <h4>Outputs</h4>${table(["tag", "path", "content hash", "state"], outputs)}
-${plots ? `<h4>Plots</h4>${plots}` : ""}
+${plots ? `<h4>Plots</h4><div class="plots">${plots}</div>` : ""}
 ${s.made ? provenance(s.made) : ""}
 ${s.log ? `<h4>Log <span class="meta mono">${esc(s.log.path)}</span> (last lines)</h4><pre>${esc(s.log.tail.join("\n"))}</pre>` : ""}
 </article>`;
@@ -182,21 +183,28 @@ function metricsSection(d: ReportData): string {
   if (m.declared === 0)
     return `<p class="meta">No metrics: mark YAML outputs as metrics (a stage's <code>static metrics</code>, or <code>metrics: [tag]</code> on a pipeline entry).</p>`;
   if (names.length === 0 && m.changes.length === 0) return problems;
+  const count = (n: number) => `${n} metric${n === 1 ? "" : "s"}`;
   if (!m.previousAt)
-    return `${problems}<p class="meta">No earlier build recorded other metrics.</p>${table(
-      ["metric", "value"],
-      names.map((k) => [`<code>${esc(k)}</code>`, `<span class="num">${esc(showMetric(m.values[k]))}</span>`]),
+    return `${problems}<p class="meta">No earlier build recorded other metrics.</p>${foldMetrics(
+      names,
+      "<thead><tr><th>metric</th><th>value</th></tr></thead>",
+      (k) => `<tr><td><code>${esc(k)}</code></td><td class="num">${esc(showMetric(m.values[k]))}</td></tr>`,
+      count,
     )}`;
-  // Changed metrics first, in a table of their own; the unchanged ones folded away below.
-  const differs = (c: (typeof m.changes)[number]) => c.old !== c.new;
-  const row = (c: (typeof m.changes)[number]) =>
-    `<tr${differs(c) ? ' class="changed"' : ""}><td><code>${esc(c.metric)}</code></td><td class="num">${esc(showMetric(c.old))}</td><td class="num">${esc(showMetric(c.new))}</td><td class="num">${differs(c) ? esc(showChange(c)) : ""}</td></tr>`;
+  // Changed metrics first; the unchanged ones folded away below. Hundreds of them (per-bin tables) are folded
+  // by prefix (fold-metrics.ts), so the headline numbers come first.
+  const byName = new Map(m.changes.map((c) => [c.metric, c]));
+  const differs = (c: MetricChange) => c.old !== c.new;
+  const row = (name: string) => {
+    const c = byName.get(name)!;
+    return `<tr${differs(c) ? ' class="changed"' : ""}><td><code>${esc(c.metric)}</code></td><td class="num">${esc(showMetric(c.old))}</td><td class="num">${esc(showMetric(c.new))}</td><td class="num">${differs(c) ? esc(showChange(c)) : ""}</td></tr>`;
+  };
   const head = "<thead><tr><th>metric</th><th>previous</th><th>now</th><th>change</th></tr></thead>";
-  const changed = m.changes.filter(differs);
-  const same = m.changes.filter((c) => !differs(c));
+  const changed = m.changes.filter(differs).map((c) => c.metric);
+  const same = m.changes.filter((c) => !differs(c)).map((c) => c.metric);
   return `${problems}<p>${changed.length} of ${m.changes.length} changed since the build of ${esc(when(m.previousAt))}.</p>
-${changed.length ? `<table id="metrics-changed">${head}<tbody>${changed.map(row).join("")}</tbody></table>` : ""}
-${same.length ? `<details><summary>${same.length} unchanged</summary><table>${head}<tbody>${same.map(row).join("")}</tbody></table></details>` : ""}`;
+${changed.length ? `<div id="metrics-changed">${foldMetrics(changed, head, row, (n) => `${n} changed`)}</div>` : ""}
+${same.length ? `<details><summary>${same.length} unchanged</summary>${foldMetrics(same, head, row, (n) => `${n} unchanged`)}</details>` : ""}`;
 }
 
 export function renderReport(d: ReportData, svg: string): string {
