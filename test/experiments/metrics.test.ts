@@ -39,6 +39,13 @@ describe("lbg metrics", () => {
   });
   afterAll(() => p.remove());
 
+  it("lbg describe marks a class's metrics outputs", () => {
+    const d = p.lbg(["describe", "Summarize"]);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).toMatch(/^ {2}summary: yml \(metrics\)$/m);
+    expect(d.stdout).toMatch(/^ {2}details: yml$/m); // a metrics file by its pipeline entry only
+  });
+
   it("the first build reports its metrics; lbg metrics shows them flattened (class and pipeline-entry metrics)", () => {
     expect(first.code).toBe(0);
     const m = first.events.find((e) => e.event === "metrics-changed")!;
