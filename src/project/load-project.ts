@@ -15,6 +15,7 @@ import { runCacheDir } from "./run-cache-dir.ts";
 import { parseYamlPyValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { trimGraph } from "../graph/trim-graph.ts";
+import { ceciOrder } from "../graph/ceci-order.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
@@ -30,6 +31,8 @@ export interface LoadedProject {
   python: PythonEnv;
   /** The pipelines' `modules:` plus every stage's `module_name`, each once: where stage classes came from. */
   modules: { name: string; pos?: SourcePos }[];
+  /** The stages as `ceci --dry-run` lists them (graph/ceci-order.ts): the order of `lbg build -n`. */
+  ceciOrder: string[];
 }
 
 export async function loadProject(
@@ -79,7 +82,9 @@ export async function loadProject(
       ),
     );
   }
-  const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
+  const full = buildGraph(run, metas, sets, opts.warn);
+  const { graph, converted } = trimGraph(full, run.trim ?? {});
+  const order = ceciOrder(full, run.inputs.keys(), new Set(graph.nodes.keys()));
   for (const [tag, input] of converted) run.inputs.set(tag, input);
   // After the declared types are checked (in buildGraph), what only the stage's own hook can tell.
   const instances = [...graph.nodes.values()].map((n) => ({
@@ -90,7 +95,7 @@ export async function loadProject(
     pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
   }));
   validateStageConfigs(root, instances, hashes.h);
-  return { run, graph, hashes, cacheDir, python, modules };
+  return { run, graph, hashes, cacheDir, python, modules, ceciOrder: order };
 }
 
 /** The container of each Python stage (its entry's `image:`, else the site's); TypeScript stages run in lbg's

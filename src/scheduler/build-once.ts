@@ -204,7 +204,11 @@ function dryRun(
   executor: Executor,
 ): BuildSummary {
   const { root, logDir, site, mergedConfigFile } = p.run;
-  const predicted = predictRun(root, p.graph, records, p.hashes, forced);
+  // Listed in ceci's order, so that `lbg build -n` and `ceci --dry-run` can be compared line by line.
+  const rank = new Map(p.ceciOrder.map((s, i) => [s, i]));
+  const predicted = predictRun(root, p.graph, records, p.hashes, forced).sort(
+    (a, b) => (rank.get(a.stage) ?? 0) - (rank.get(b.stage) ?? 0),
+  );
   const setting: JobSetting = {
     root,
     mpiCommand: site.mpiCommand,

@@ -49,6 +49,43 @@ describe("dry runs list commands", () => {
     expect(header(p, "ceci/logs/PyScaleTwice.out")).toBe(planned.PyScaleTwice);
   });
 
+  it("stages are listed in ceci's order (networkx's generations), not lbg's depth-first one; to/from too", () => {
+    // C is listed before B, which makes C's input: lbg's own order would be A, B, C, D; ceci --dry-run lists
+    // A and D (both read the overall input), then B, then C.
+    const pipeline = (extra: string) => `modules: lbgtest_stages
+python_paths: pylib
+stages:
+  - name: A
+    classname: PyScale
+    aliases: {scaled: a}
+  - name: C
+    classname: PyScale
+    aliases: {numbers: b, scaled: c}
+  - name: B
+    classname: PyScale
+    aliases: {numbers: a, scaled: b}
+  - name: D
+    classname: PyScale
+    aliases: {scaled: d}
+inputs:
+  numbers: ./data/numbers.txt
+config: ./ceci/config.yml
+output_dir: ./ceci/order-out
+log_dir: ./ceci/order-logs
+${extra}`;
+    const listed = (file: string) =>
+      p
+        .lbg(["build", file, "-n", "--json"], { env })
+        .events.filter((e) => e.event === "stage-start")
+        .map((e) => e.stage);
+    p.write("ceci/order.yml", pipeline(""));
+    expect(listed("ceci/order.yml")).toEqual(["A", "D", "B", "C"]);
+    // from: [b, D] keeps C and D, and ceci orders the subgraph: the overall input and b (its maker B left out)
+    // come first, in the order of ceci's graph, so D (found from the input) before C (found from b).
+    p.write("ceci/order-trim.yml", pipeline("from: [b, D]\n"));
+    expect(listed("ceci/order-trim.yml")).toEqual(["D", "C"]);
+  });
+
   it("an lbg run: TypeScript stages name their worker call, an MPI stage its launcher", () => {
     p.write(
       "configs/pipelines/py/pipeline.yaml",
