@@ -40,13 +40,18 @@ export type StageEndReason =
   | { kind: "cancelled"; by: "interrupt" | "edit" };
 
 export type BuildEvent =
-  /** First event of a build. `stages`: how many the run has; `jobs`: slots; `resume`: the run's resume mode
-   *  (`resume`, `restart` or `refuse`); `dryRun`: nothing will run (`-n`). */
+  /** First event of a build. `stages`: how many the build covers (the run's, or those a selection keeps);
+   *  `jobs`: slots; `resume`: the run's resume mode (`resume`, `restart` or `refuse`); `dryRun`: nothing will
+   *  run (`-n`). */
   | {
       event: "build-start";
       run: string;
       pipelines: string[];
       stages: number;
+      /** When targets, `--until`/`--from` or a ceci file's `to`/`from` keep only part of the run: how many
+       *  stages the run has, and the selection in words (`until TrainPhotoz`, `from SplitCatalog`). */
+      of?: number;
+      selection?: string;
       jobs: number;
       resume: string;
       dryRun: boolean;

@@ -1,7 +1,7 @@
 // The words both printers of events use — the plain reporter (pipes, CI) and the terminal UI — so that a
 // build reads the same in either: durations, the end-of-build line, why a stage was not run, what changed.
 // Layout (columns, colours, symbols) stays with each printer; only the wording lives here.
-import type { BuildEnd } from "./build-event.ts";
+import type { BuildEnd, BuildEvent } from "./build-event.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
@@ -69,4 +69,11 @@ export function changedWords(paths: string[]): string {
 /** A restart-all event: why every stage re-runs. */
 export function restartAllWords(reason: string): string {
   return `${reason}: every stage re-runs`;
+}
+
+/** How many stages a build covers: `6 stages`, or with a selection `3 of 6 stages (until TrainPhotoz)`. */
+export function stageCountWords(e: Extract<BuildEvent, { event: "build-start" }>): string {
+  const of = e.of !== undefined && e.of !== e.stages ? ` of ${e.of}` : "";
+  const n = `${e.stages}${of} stage${(e.of ?? e.stages) === 1 ? "" : "s"}`;
+  return e.selection ? `${n} (${e.selection})` : n;
 }

@@ -14,6 +14,7 @@ import { runCacheDir } from "./run-cache-dir.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { trimGraph } from "../graph/trim-graph.ts";
+import { selectionTrim, selectionWords } from "../graph/select-stages.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
@@ -29,6 +30,10 @@ export interface LoadedProject {
   python: PythonEnv;
   /** The pipelines' `modules:` plus every stage's `module_name`, each once: where stage classes came from. */
   modules: { name: string; pos?: SourcePos }[];
+  /** Every stage instance of the run, also those `to`/`from` or the command line's selection leave out. */
+  allStages: string[];
+  /** When only part of the run is built: which part, in words (`until TrainPhotoz`). */
+  selection?: string;
 }
 
 export async function loadProject(
@@ -60,7 +65,9 @@ export async function loadProject(
         ),
       );
   }
-  const { graph, converted } = trimGraph(buildGraph(run, metas, sets, opts.warn), run.trim ?? {});
+  const whole = buildGraph(run, metas, sets, opts.warn);
+  const trim = selectionTrim(whole, run.trim, ref.select, root);
+  const { graph, converted } = trimGraph(whole, trim);
   for (const [tag, input] of converted) run.inputs.set(tag, input);
   // After the declared types are checked (in buildGraph), what only the stage's own hook can tell.
   const instances = [...graph.nodes.values()].map((n) => ({
@@ -71,7 +78,16 @@ export async function loadProject(
     pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
   }));
   validateStageConfigs(root, instances, hashes.h);
-  return { run, graph, hashes, cacheDir, python, modules };
+  return {
+    run,
+    graph,
+    hashes,
+    cacheDir,
+    python,
+    modules,
+    allStages: [...whole.order],
+    selection: selectionWords(trim),
+  };
 }
 
 /** The container of each Python stage (its entry's `image:`, else the site's); TypeScript stages run in lbg's
@@ -124,7 +140,9 @@ export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean 
       if (isDir === undefined && opts.allowMissing && absent(i.path)) continue;
       if (isDir === undefined) {
         const hint = input.producedBy
-          ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`
+          ? input.leftOutBy
+            ? `stage ${input.producedBy} makes it, and ${input.leftOutBy} leaves that stage out: build it first (name ${input.producedBy} as a target)`
+            : `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`
           : undefined;
         isDir = runInputKind(i.path, i.alias, node.name, pos, hint) === "directory";
         seen.set(i.path, isDir);

@@ -9,6 +9,7 @@ import {
   formatSeconds,
   lastBuildWord,
   restartAllWords,
+  stageCountWords,
   SUPERSEDED_WORDS,
 } from "../events/event-words.ts";
 
@@ -28,7 +29,7 @@ export function plainReporter(
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
-          `lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`,
+          `lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${stageCountWords(e)}, -j ${e.jobs}\n`,
         );
         return;
       case "warning":

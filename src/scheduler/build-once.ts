@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
@@ -20,6 +21,7 @@ import { writeStageConfig } from "./write-stage-config.ts";
 export interface BuildFlags {
   jobs?: number;
   dryRun?: boolean;
+  /** `true` (`--force`): every stage the build selects; a list (`--force-stage S`, `--force=S`): those. */
   force?: string[] | boolean;
   keepGoing?: boolean;
   site?: string;
@@ -33,9 +35,20 @@ export interface BuildFlags {
 /** Checks done before taking the lock, so bad flags and missing inputs fail fast with exit code 2. */
 export function validateBuild(p: LoadedProject, flags: BuildFlags): void {
   const forceSet = Array.isArray(flags.force) ? flags.force : [];
-  for (const f of forceSet)
-    if (!p.graph.nodes.has(f))
-      throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
+  for (const f of forceSet) {
+    if (p.graph.nodes.has(f)) continue;
+    if (p.allStages.includes(f))
+      throw new LbgError(
+        `--force-stage ${f}: stage '${f}' is not among the stages this build selects (${p.selection})`,
+        { file: "--force-stage" },
+        "name it as a target as well, or leave out --until/--from",
+      );
+    throw new LbgError(
+      `--force-stage ${f}: no stage '${f}' in run '${p.run.name}'`,
+      { file: "--force-stage" },
+      suggest(f, p.allStages, "stages"),
+    );
+  }
   checkRunInputs(p, { allowMissing: flags.dryRun });
 }
 
@@ -158,6 +171,7 @@ function announce(
     run: run.name,
     pipelines: run.pipelines.map((x) => x.name),
     stages: graph.nodes.size,
+    ...(p.selection ? { of: p.allStages.length, selection: p.selection } : {}),
     jobs: b.jobs,
     resume: b.resume,
     dryRun: !!flags.dryRun,

@@ -65,8 +65,10 @@ export type Printed =
 export interface CurrentBuild {
   run: string;
   pipelines: string[];
-  /** Number of stages in the run. */
+  /** Number of stages the build covers (all of the run's, or those a selection keeps). */
   total: number;
+  /** Only part of the run is built: which (`until TrainPhotoz`). */
+  selection?: string;
   jobs: number;
   dryRun: boolean;
   /** Stage → seconds of its last successful run. */

@@ -49,6 +49,7 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
           run: e.run,
           pipelines: e.pipelines,
           total: e.stages,
+          ...(e.selection ? { selection: e.selection } : {}),
           jobs: Math.max(1, e.jobs),
           dryRun: e.dryRun,
           estimates: e.estimates ?? {},

@@ -396,7 +396,11 @@ const CASES: Case[] = [
     expect: /^lbg: error: --set MakeNumbers\.n=abc: option 'n' of stage 'MakeNumbers' must be an int/,
   },
   { name: "unknown flag", args: ["build", "numbers", "--frce"], expect: /unknown option '--frce'.*--force/ },
-  { name: "missing run argument", args: ["build"], expect: /missing required argument 'run'/ },
+  {
+    name: "missing run argument",
+    args: ["build"],
+    expect: /^lbg: error: lbg build needs a run: numbers \(hint: lbg build numbers \[target...\]\)$/,
+  },
   { name: "unknown command", args: ["bild", "numbers"], expect: /unknown command 'bild'.*build/ },
   { name: "-j 0", args: ["build", "numbers", "-j", "0"], expect: /^lbg: error: -j 0: expected a positive integer/ },
   {
@@ -406,8 +410,8 @@ const CASES: Case[] = [
   },
   {
     name: "--force of an unknown stage",
-    args: ["build", "numbers", "--force", "Nope"],
-    expect: /^lbg: error: --force Nope: no stage 'Nope'/,
+    args: ["build", "numbers", "--force=Nope"],
+    expect: /^lbg: error: --force-stage Nope: no stage 'Nope'/,
   },
   {
     name: "dag with an unknown format",
