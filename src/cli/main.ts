@@ -278,16 +278,33 @@ function program(setCode: (c: number) => void): Command {
   );
 
   p.command("clean [run] [overrides...]")
-    .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
+    .description(
+      "remove what lbg made for a run (or, with --all, every run): recorded outputs, in-progress files, logs, records",
+    )
     .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
     .option("-n, --dry-run", "list what would be removed")
+    .option("--all", "with no run: clean every run without asking (on a terminal lbg clean asks first)")
+    .option("-y, --yes", "the same as --all")
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .action(
       async (
         run: string | undefined,
         overrides: string[],
-        o: { cache?: boolean; dryRun?: boolean; templateParameters?: string[] | boolean },
+        flags: {
+          cache?: boolean;
+          dryRun?: boolean;
+          all?: boolean;
+          yes?: boolean;
+          templateParameters?: string[] | boolean;
+        },
       ) => {
+        const o = { ...flags, all: flags.all || flags.yes };
+        if (run !== undefined && o.all)
+          throw new LbgError(
+            `--all: lbg clean ${run} cleans that run only`,
+            { file: "--all" },
+            "drop --all, or the run",
+          );
         const ref = run === undefined ? undefined : resolveRunRef(run, overrides, undefined, templateParams(o));
         setCode(await (await commands.clean()).cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
       },

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
 import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
+import { syntaxErrorAt } from "./yaml-error-position.ts";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 
 const pyyamlBool: ScalarTag = {
@@ -32,12 +33,16 @@ function parseWithPositions(path: string, text: string): { doc: Document.Parsed;
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
-    const lp = lines.linePos(err.pos[0]);
     const msg = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    // An unclosed `[`, `{` or quote is reported where the parser gave up (lines later): name the opening.
+    const at = syntaxErrorAt(text, err.pos[0], err.code, msg);
+    const lp = lines.linePos(at.offset);
     throw new LbgError(
-      `YAML syntax error: ${msg}`,
+      `YAML syntax error: ${at.message ?? msg}`,
       { file: path, line: lp.line, col: lp.col },
-      "check indentation and quoting near this line",
+      at.message
+        ? "close it on the same line, or use a block list/mapping"
+        : "check indentation and quoting near this line",
     );
   }
   return { doc, lines };

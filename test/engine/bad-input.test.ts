@@ -35,7 +35,7 @@ const CASES: Case[] = [
   {
     name: "YAML syntax error in the run file",
     files: { [RUN]: "resume: True\npipelines: [numbers\noutput_dir: x\n" },
-    expect: /configs\/runs\/numbers\.yaml:\d+:\d+: YAML syntax error/,
+    expect: /configs\/runs\/numbers\.yaml:2:12: YAML syntax error: this '\[' is never closed/,
   },
   {
     name: "YAML syntax error in a pipeline file",
@@ -45,7 +45,18 @@ const CASES: Case[] = [
   {
     name: "YAML syntax error in the stage config",
     files: { [CFG]: "MakeNumbers:\n  n: [1, 2\n" },
-    expect: /config\.yaml:\d+:\d+: YAML syntax error/,
+    expect: /config\.yaml:2:6: YAML syntax error: this '\[' is never closed/,
+  },
+  {
+    name: "an unclosed flow list is named at its opening line, not where the parser gave up",
+    files: { [CFG]: "# options\n\nglobal:\n  fail: false\n  seed: [7\n\nMakeNumbers:\n  n: 10\n" },
+    expect:
+      /^lbg: error: configs\/pipelines\/numbers\/config\.yaml:5:9: YAML syntax error: this '\[' is never closed \(a flow sequence needs its '\]'\) \(hint: close it on the same line, or use a block list\/mapping\)$/,
+  },
+  {
+    name: "an unclosed quote is named at its opening",
+    files: { [CFG]: 'MakeNumbers:\n  label: "ten\n  n: 10\n' },
+    expect: /config\.yaml:2:10: YAML syntax error: this " quote is never closed/,
   },
   {
     name: "duplicate key in YAML",
