@@ -342,7 +342,7 @@ const CASES: Case[] = [
       [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Broken\n"],
     },
     expect:
-      /pipeline\.yaml:\d+:\d+: unknown stage class 'Broken'.*a stage file failed to load: lbg_stages\/broken\.ts:\d+:\d+/,
+      /^lbg: error: lbg_stages\/broken\.ts:\d+:\d+: .* \(hint: class Broken, used by stage 'Broken' \(configs\/pipelines\/numbers\/pipeline\.yaml:\d+\), did not load from that file\)$/,
   },
   {
     name: "stage file that throws at import",
@@ -350,7 +350,7 @@ const CASES: Case[] = [
       "lbg_stages/throws.ts": 'throw new Error("boom at import");\nexport {};\n',
       [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Throws\n"],
     },
-    expect: /unknown stage class 'Throws'.*lbg_stages\/throws\.ts: failed to load: Error: boom at import/,
+    expect: /^lbg: error: lbg_stages\/throws\.ts: failed to load: Error: boom at import/,
   },
   {
     name: "stage declaring an unknown file type",
@@ -358,7 +358,35 @@ const CASES: Case[] = [
       "lbg_stages/weird.ts": stage("Weird", '  static outputs = { w: "csv" } as const;'),
       [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Weird\n"],
     },
-    expect: /lbg_stages\/weird\.ts: Weird\.outputs\.w: unknown file type 'csv'/,
+    expect:
+      /^lbg: error: lbg_stages\/weird\.ts: class Weird, output 'w': unknown file type 'csv' \(file types: hdf5 fits txt yml png pkl pq directory\) \(hint: class Weird, used by stage 'Weird'/,
+  },
+  {
+    name: "stage declaring file type yaml: the headline is the file type, with a did-you-mean",
+    files: {
+      "lbg_stages/summary.ts": stage("Summary", '  static outputs = { summary: "yaml" } as const;'),
+      [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Summary\n"],
+    },
+    expect:
+      /^lbg: error: lbg_stages\/summary\.ts: class Summary, output 'summary': unknown file type 'yaml' \(did you mean yml\? file types: .*\) \(hint: class Summary, used by stage 'Summary' \(configs\/pipelines\/numbers\/pipeline\.yaml:\d+\), did not load from that file\)$/,
+  },
+  {
+    name: "an input some stage makes under an alias: the hint is the aliases line",
+    files: {
+      "lbg_stages/reads_count.ts": stage("ReadsCount", '  static inputs = { count: "txt" } as const;'),
+      [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: ReadsCount\n"],
+    },
+    expect:
+      /^lbg: error: configs\/pipelines\/numbers\/pipeline\.yaml:\d+:\d+: input 'count' of stage ReadsCount is made by no stage under that name: CountNumbers makes it as 'numbers_count', CountNotes as 'notes_count' \(hint: to read one of them, add to the entry of ReadsCount: aliases: \{count: notes_count\}\)$/,
+  },
+  {
+    name: "an input whose tag is one letter off a produced tag: did you mean, as an alias",
+    files: {
+      "lbg_stages/reads_totl.ts": stage("ReadsTotl", '  static inputs = { totl: "txt" } as const;'),
+      [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: ReadsTotl\n"],
+    },
+    expect:
+      /^lbg: error: configs\/pipelines\/numbers\/pipeline\.yaml:\d+:\d+: input 'totl' of stage ReadsTotl is made by no stage and the run does not list it \(hint: stage SumNumbers makes 'total': if that is the file, add to the entry of ReadsTotl: aliases: \{totl: total\}\)$/,
   },
   {
     name: "unknown site",
