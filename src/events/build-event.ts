@@ -52,6 +52,10 @@ export type BuildEvent =
        *  stages the run has, and the selection in words (`until TrainPhotoz`, `from SplitCatalog`). */
       of?: number;
       selection?: string;
+      /** Where the run's outputs go (`output_dir`, relative to the root), and the yml outputs of the stages the
+       *  build covers (metrics and summaries): what the end of a successful build points to. */
+      outputDir?: string;
+      summaries?: string[];
       jobs: number;
       resume: string;
       dryRun: boolean;
@@ -107,8 +111,10 @@ export type BuildEvent =
   | { event: "watch-change"; paths: string[] }
   /** `lbg watch`: the project no longer loads (bad YAML, a stage that throws at import): shown, still watching. */
   | { event: "watch-error"; message: string }
-  /** `lbg watch`: an answer to a key that did nothing (`f` with no failed stage to force). */
+  /** `lbg watch`: an answer to a key (`r` re-checks; `f` with no failed stage to force does nothing). */
   | { event: "watch-notice"; message: string }
+  /** `lbg watch`: the session ends (q, Ctrl-C, SIGTERM); nothing is watched any more. Last event of a session. */
+  | { event: "watch-stop" }
   /** Last event of a build: how many stages ended how. `filesHashed`: files whose contents were read to hash
    *  them (0 on a true no-op). `error`: why the build failed beyond its stages (`pre_script failed`,
    *  `post_script failed`, `interrupted`). `superseded`: how many of the `cancelled` stages an edit superseded

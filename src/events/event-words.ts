@@ -14,9 +14,13 @@ export const SUPERSEDED_WORDS = "superseded by an edit";
 
 /**
  * How a build's end is put in words. A build whose only casualties are stages an edit superseded (lbg watch
- * restarts them at once) is not a failure.
+ * restarts them at once) is not a failure, nor is one the user interrupted.
  */
-export function buildEndWords(e: BuildEnd): { head: string; counts: string; outcome: "ok" | "superseded" | "failed" } {
+export function buildEndWords(e: BuildEnd): {
+  head: string;
+  counts: string;
+  outcome: "ok" | "superseded" | "interrupted" | "failed";
+} {
   const superseded = e.superseded ?? 0;
   const cancelled = e.cancelled - superseded;
   const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
@@ -33,6 +37,9 @@ export function buildEndWords(e: BuildEnd): { head: string; counts: string; outc
     };
   if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error)
     return { head: `build ${SUPERSEDED_WORDS}, restarting`, counts, outcome: "superseded" };
+  // Ctrl-C (or q, SIGTERM) is the user's choice, not a failure of the build: said as such (the counts still
+  // show a stage that failed before it).
+  if (e.error === "interrupted") return { head: "build interrupted", counts, outcome: "interrupted" };
   return { head: `build FAILED${e.error ? `: ${e.error}` : ""}`, counts, outcome: "failed" };
 }
 
@@ -76,4 +83,14 @@ export function stageCountWords(e: Extract<BuildEvent, { event: "build-start" }>
   const of = e.of !== undefined && e.of !== e.stages ? ` of ${e.of}` : "";
   const n = `${e.stages}${of} stage${(e.of ?? e.stages) === 1 ? "" : "s"}`;
   return e.selection ? `${n} (${e.selection})` : n;
+}
+
+/** After a successful build: where its outputs are, with the yml summaries (metrics) by name when they are in
+ *  that folder. Undefined when the build-start said nothing about outputs. */
+export function outputsWords(start: { outputDir?: string; summaries?: string[] }): string | undefined {
+  if (!start.outputDir) return undefined;
+  const dir = start.outputDir === "." ? "./" : `${start.outputDir.replace(/\/$/, "")}/`;
+  const names = (start.summaries ?? []).map((s) => (s.startsWith(dir) ? s.slice(dir.length) : s));
+  const shown = names.length > 4 ? [...names.slice(0, 4), `… (${names.length} in all)`] : names;
+  return `outputs in ${dir}${shown.length ? ` · summaries: ${shown.join(", ")}` : ""}`;
 }

@@ -8,6 +8,7 @@ import {
   type EndedHow,
   formatSeconds,
   lastBuildWord,
+  outputsWords,
   restartAllWords,
   stageCountWords,
   SUPERSEDED_WORDS,
@@ -22,10 +23,13 @@ export function plainReporter(
   // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
   let dryRun = false;
   let wouldRun = 0;
+  /** Where a successful build's outputs are, said after its summary line. */
+  let outputs: string | undefined;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
+        outputs = outputsWords(e);
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
@@ -75,6 +79,7 @@ export function plainReporter(
         return;
       case "build-end": {
         write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
+        if (e.ok && !dryRun && outputs) write(`lbg: ${outputs}\n`);
         return;
       }
       case "watch-idle":
@@ -89,6 +94,9 @@ export function plainReporter(
         return;
       case "watch-error":
         write(`lbg watch: error: ${e.message}\n`);
+        return;
+      case "watch-stop":
+        write("lbg watch: stopped watching\n");
         return;
       case "watch-notice":
         write(`lbg watch: ${e.message}\n`);

@@ -172,6 +172,7 @@ function announce(
     pipelines: run.pipelines.map((x) => x.name),
     stages: graph.nodes.size,
     ...(p.selection ? { of: p.allStages.length, selection: p.selection } : {}),
+    ...whereOutputsGo(p),
     jobs: b.jobs,
     resume: b.resume,
     dryRun: !!flags.dryRun,
@@ -187,6 +188,17 @@ function announce(
           ? "--no-resume"
           : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(run.root, run.file)}`,
     });
+}
+
+/** build-start's outputDir and summaries: the output folder, and the yml outputs (metrics, summaries) of the
+ *  stages built — what the end of a build points to. */
+function whereOutputsGo(p: LoadedProject): { outputDir: string; summaries?: string[] } {
+  const root = p.run.root;
+  const summaries = [...p.graph.nodes.values()]
+    .flatMap((n) => n.outputs)
+    .filter((o) => o.type === "yml")
+    .map((o) => relative(root, o.path));
+  return { outputDir: relative(root, p.run.outputDir) || ".", ...(summaries.length ? { summaries } : {}) };
 }
 
 /** --dry-run: what would run and why, as events, and nothing else. */

@@ -1,6 +1,6 @@
 // A row in its final state, printed once above the live area: symbol, name, time and why it ran — and for a
 // failure, where its log is and the log's last lines, so nobody has to go looking.
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import { formatSeconds, SUPERSEDED_WORDS } from "../events/event-words.ts";
 import type { StageRow } from "./build-state.ts";
 import { cleanLine } from "./read-last-line.ts";
@@ -29,26 +29,34 @@ function detail(row: StageRow): string {
   }
 }
 
-export function FinishedRow({ row, nameWidth }: { row: StageRow; nameWidth: number }) {
+export function FinishedRow({ row, nameWidth, width }: { row: StageRow; nameWidth: number; width?: number }) {
+  const { stdout } = useStdout();
   const style = ROW_STYLE[row.state === "running" ? "pending" : row.state];
   const time = row.seconds === undefined ? "" : formatSeconds(row.seconds);
   const tail = row.state === "failed" ? (row.logTail ?? []).slice(-FAILED_TAIL_LINES) : [];
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">
-        <Text color={style.color} dimColor={style.dim}>
-          {style.symbol}
-        </Text>{" "}
-        <Text dimColor={style.dim} bold={row.state === "failed"}>
-          {row.name.padEnd(nameWidth)}
-        </Text>
-        {"  "}
-        <Text dimColor>{time.padStart(TIME_WIDTH)}</Text>
-        {"  "}
-        <Text color={row.state === "failed" ? "red" : undefined} dimColor={row.state !== "failed"}>
+      {/* The detail wraps in its own column (a narrow terminal never cuts a reason mid-number); the rest of
+          the row keeps its width. */}
+      {/* Printed rows live in Ink's <Static>, laid out without the terminal's width: give it to the row. */}
+      <Box width={width ?? stdout.columns ?? 80}>
+        <Box flexShrink={0}>
+          <Text wrap="truncate-end">
+            <Text color={style.color} dimColor={style.dim}>
+              {style.symbol}
+            </Text>{" "}
+            <Text dimColor={style.dim} bold={row.state === "failed"}>
+              {row.name.padEnd(nameWidth)}
+            </Text>
+            {"  "}
+            <Text dimColor>{time.padStart(TIME_WIDTH)}</Text>
+            {"  "}
+          </Text>
+        </Box>
+        <Text wrap="wrap" color={row.state === "failed" ? "red" : undefined} dimColor={row.state !== "failed"}>
           {detail(row)}
         </Text>
-      </Text>
+      </Box>
       {row.state === "failed" && row.log ? (
         <Text wrap="truncate-end" dimColor>{`    log: ${row.log}${tail.length ? " (last lines)" : ""}`}</Text>
       ) : null}

@@ -50,7 +50,7 @@ describe("plainReporter", () => {
     ).toEqual([
       "cancel   A  0.30s",
       "blocked  B  (not run: A was cancelled)",
-      "lbg: build FAILED: interrupted — 0 ran, 0 fresh, 1 not run, 1 cancelled in 1.50s",
+      "lbg: build interrupted — 0 ran, 0 fresh, 1 not run, 1 cancelled in 1.50s",
     ]);
   });
 
