@@ -85,12 +85,14 @@ export function stageCountWords(e: Extract<BuildEvent, { event: "build-start" }>
   return e.selection ? `${n} (${e.selection})` : n;
 }
 
-/** After a successful build: where its outputs are, with the yml summaries (metrics) by name when they are in
- *  that folder. Undefined when the build-start said nothing about outputs. */
-export function outputsWords(start: { outputDir?: string; summaries?: string[] }): string | undefined {
+/** After a successful build: where its outputs are, and its metrics files by name (inside that folder) with
+ *  the command that shows them (their changes are shown by metrics-changed, just above). Undefined when the
+ *  build-start said nothing about outputs. */
+export function outputsWords(start: { run: string; outputDir?: string; metrics?: string[] }): string | undefined {
   if (!start.outputDir) return undefined;
   const dir = start.outputDir === "." ? "./" : `${start.outputDir.replace(/\/$/, "")}/`;
-  const names = (start.summaries ?? []).map((s) => (s.startsWith(dir) ? s.slice(dir.length) : s));
-  const shown = names.length > 4 ? [...names.slice(0, 4), `… (${names.length} in all)`] : names;
-  return `outputs in ${dir}${shown.length ? ` · summaries: ${shown.join(", ")}` : ""}`;
+  const names = (start.metrics ?? []).map((s) => (s.startsWith(dir) ? s.slice(dir.length) : s));
+  const shown = names.length > 3 ? [...names.slice(0, 3), `… ${names.length} in all`] : names;
+  const metrics = shown.length ? ` · metrics: ${shown.join(", ")} (lbg metrics ${start.run})` : "";
+  return `outputs in ${dir}${metrics}`;
 }

@@ -13,6 +13,7 @@ import {
   stageCountWords,
   SUPERSEDED_WORDS,
 } from "../events/event-words.ts";
+import { metricsChangeLines } from "../events/metric-words.ts";
 
 export function plainReporter(
   write: (s: string) => void = (s) => process.stdout.write(s),
@@ -25,11 +26,13 @@ export function plainReporter(
   let wouldRun = 0;
   /** Where a successful build's outputs are, said after its summary line. */
   let outputs: string | undefined;
+  let run: string | undefined;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
         outputs = outputsWords(e);
+        run = e.run;
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
@@ -77,6 +80,13 @@ export function plainReporter(
         );
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
+      case "metrics-changed": {
+        const m = metricsChangeLines(e, run);
+        write(`${m.head}\n`);
+        for (const l of m.lines) write(`  ${l}\n`);
+        if (m.more) write(`  ${m.more}\n`);
+        return;
+      }
       case "build-end": {
         write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
         if (e.ok && !dryRun && outputs) write(`lbg: ${outputs}\n`);

@@ -3,7 +3,7 @@
 // caller owns the run lock, the executor and the interrupt signal.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
@@ -17,6 +17,9 @@ import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
+import { reportMetrics } from "./report-metrics.ts";
+import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
+import { errorReason } from "../fs/error-reason.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -66,10 +69,16 @@ export interface BuildDeps {
   control?: BuildControl;
 }
 
-export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: BuildDeps): Promise<BuildOutcome> {
+export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps: BuildDeps): Promise<BuildOutcome> {
   const t0 = Date.now();
   const { run, hashes } = p;
-  const { emit } = deps;
+  // How each stage ends is kept for `lbg report` (src/store/last-build.ts): it sees every event of the build.
+  const outcomes = new LastBuildRecorder();
+  const emit: EventSink = (e) => {
+    outcomes.see(e);
+    callerDeps.emit(e);
+  };
+  const deps: BuildDeps = { ...callerDeps, emit };
   const resume = resumeMode(run, flags);
   const forced = forcedReason(flags, resume);
   if (resume === "refuse") refuseExistingOutputs(p);
@@ -82,6 +91,17 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
     const seconds = (Date.now() - t0) / 1000;
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
+    if (!flags.dryRun) {
+      reportMetrics(p, emit);
+      try {
+        writeLastBuild(join(p.cacheDir, "last-build.json"), outcomes.result(ok && !error, seconds));
+      } catch (e) {
+        emit({
+          event: "warning",
+          message: `could not write ${relative(run.root, join(p.cacheDir, "last-build.json"))}: ${errorReason(e)}`,
+        });
+      }
+    }
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
     emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
@@ -190,15 +210,19 @@ function announce(
     });
 }
 
-/** build-start's outputDir and summaries: the output folder, and the yml outputs (metrics, summaries) of the
- *  stages built — what the end of a build points to. */
-function whereOutputsGo(p: LoadedProject): { outputDir: string; summaries?: string[] } {
-  const root = p.run.root;
-  const summaries = [...p.graph.nodes.values()]
+/** build-start's outputDir and metrics: the output folder and the metrics files of the stages built (a class's
+ *  `static metrics`, an entry's `metrics:`) — what the end of a build points to. Relative to the project when
+ *  inside it (`results/x/outputs`), absolute otherwise (a shared `output_dir` on a site). */
+function whereOutputsGo(p: LoadedProject): { outputDir: string; metrics?: string[] } {
+  const shown = (path: string) => {
+    const r = relative(p.run.root, path);
+    return r.startsWith("..") || isAbsolute(r) ? path : r || ".";
+  };
+  const metrics = [...p.graph.nodes.values()]
     .flatMap((n) => n.outputs)
-    .filter((o) => o.type === "yml")
-    .map((o) => relative(root, o.path));
-  return { outputDir: relative(root, p.run.outputDir) || ".", ...(summaries.length ? { summaries } : {}) };
+    .filter((o) => o.metrics)
+    .map((o) => shown(o.path));
+  return { outputDir: shown(p.run.outputDir), ...(metrics.length ? { metrics } : {}) };
 }
 
 /** --dry-run: what would run and why, as events, and nothing else. */

@@ -27,7 +27,7 @@ import { stageJobFor } from "./stage-job-for.ts";
 import { logPath } from "./stage-log.ts";
 
 export interface BuildOptions {
-  run: Pick<RunModel, "root" | "logDir"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
+  run: Pick<RunModel, "root" | "logDir" | "name"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
   graph: StageGraph;
   records: RecordStore;
   hashes: StatCache;
@@ -102,6 +102,7 @@ class BuildScheduler {
     };
     this.env = {
       root: o.run.root,
+      run: o.run.name,
       records: o.records,
       hashes: o.hashes,
       executor: o.executor,

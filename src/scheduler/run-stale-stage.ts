@@ -11,11 +11,15 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
+import type { RecordProvenance } from "../store/stage-record.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
+import { recordProvenance } from "./record-provenance.ts";
 import { tail } from "./stage-log.ts";
 
 export interface StageRunEnv {
   root: string;
+  /** The run's name, recorded as the provenance of what its stages make (`lbg why`). */
+  run: string;
   records: RecordStore;
   hashes: StatCache;
   executor: Executor;
@@ -53,9 +57,16 @@ export async function runStaleStage(
     // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
     return { status: "failed", seconds: 0, error: (e as Error).message, reason: { kind: "io-error" } };
   }
-  const outcome = await env.executor.run(env.job(node, log), signal);
+  const job = env.job(node, log);
+  // How the outputs came to be, kept in the stage's record beside its fingerprint (`lbg why`, `lbg report`).
+  const made = recordProvenance(env.root, env.run, node, {
+    reasons: plan.reasons,
+    startedAt: started,
+    command: env.executor.commandLine(job),
+  });
+  const outcome = await env.executor.run(job, signal);
   const seconds = (Date.now() - started) / 1000;
-  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started) : outcome;
+  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, made) : outcome;
   if (result.status === "succeeded") return { status: "succeeded", seconds };
   removeInprogress(node);
   if (node.meta.kind === "python") restorePrevious(node); // on success finishStage has dropped what it set aside
@@ -73,9 +84,15 @@ function prepare(node: StageNode, log: string): void {
 }
 
 /** After the executor succeeded: outputs checked, renamed into place and recorded, or the stage failed. */
-function putInPlace(env: StageRunEnv, node: StageNode, plan: StalePlan, started: number): JobOutcome {
+function putInPlace(
+  env: StageRunEnv,
+  node: StageNode,
+  plan: StalePlan,
+  started: number,
+  made: RecordProvenance,
+): JobOutcome {
   try {
-    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records);
+    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, made);
     if (!f.ok) return { status: "failed", error: f.error, reason: f.reason };
     for (const w of f.warnings) env.emit({ event: "warning", message: w });
     return { status: "succeeded" };

@@ -14,6 +14,7 @@ export interface IntrospectResult {
     inputs: unknown;
     outputs: unknown;
     options: unknown;
+    metrics: unknown;
     validates: boolean;
   }[];
 }
@@ -26,6 +27,7 @@ interface StageClassShape {
   inputs?: unknown;
   outputs?: unknown;
   config?: unknown;
+  metrics?: unknown;
   validate?: unknown;
   prototype: { run?: unknown };
 }
@@ -53,6 +55,7 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
                 inputs: c.inputs ?? {},
                 outputs: c.outputs ?? {},
                 options: c.config ?? {},
+                metrics: c.metrics ?? [],
                 validates: typeof c.validate === "function",
               },
             ]

@@ -23,10 +23,11 @@ import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
-import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
+import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
-const FORMAT = 4;
+// 5: StageMeta has `metrics` (the class's `static metrics`).
+const FORMAT = 5;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
@@ -292,6 +293,17 @@ function validateClass(
     const odd = Object.keys(o).find((key) => !SPEC_KEYS.includes(key));
     if (odd) throw new Error(`${c.name}.config.${k}: unknown key '${odd}' (${suggest(odd, SPEC_KEYS, "keys")})`);
   }
+  const outputs = tags(c.outputs, "outputs");
+  if (!Array.isArray(c.metrics) || c.metrics.some((m) => typeof m !== "string"))
+    throw new Error(`${c.name}.metrics must be a list of output tags`);
+  for (const m of c.metrics as string[]) {
+    if (!(m in outputs))
+      throw new Error(
+        `${c.name}.metrics: '${m}' is not one of its outputs (${suggest(m, Object.keys(outputs), "outputs")})`,
+      );
+    if (!isMetricsType(outputs[m]!))
+      throw new Error(`${c.name}.metrics: output '${m}' is ${outputs[m]}; a metrics output must be yml`);
+  }
   return {
     name: c.name,
     kind: "ts",
@@ -300,8 +312,9 @@ function validateClass(
     exportName: c.exportName,
     doc: String(c.doc ?? ""),
     inputs: tags(c.inputs, "inputs"),
-    outputs: tags(c.outputs, "outputs"),
+    outputs,
     options,
+    metrics: c.metrics as string[],
     bundle,
     sources,
     validates: c.validates === true,

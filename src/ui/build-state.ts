@@ -53,7 +53,7 @@ export interface Summary {
   end: BuildEnd;
   dryRun: boolean;
   wouldRun: number;
-  /** `outputs in results/x/outputs/ · summaries: …` (event-words.ts outputsWords). */
+  /** `outputs in results/x/outputs/ · metrics: … (lbg metrics x)` (event-words.ts outputsWords). */
   outputs?: string;
 }
 
@@ -62,6 +62,8 @@ export type Printed =
   | { id: number; kind: "row"; row: StageRow; nameWidth: number }
   | { id: number; kind: "warning"; message: string }
   | { id: number; kind: "notice"; text: string }
+  /** What a build changed in the run's metrics (metrics-changed). */
+  | { id: number; kind: "metrics"; head: string; lines: string[]; more?: string }
   | ({ id: number; kind: "summary" } & Summary);
 
 export interface CurrentBuild {

@@ -35,6 +35,16 @@ export function PrintedLine({ item }: { item: Printed }) {
       return <Text dimColor>{`» ${item.text}`}</Text>;
     case "summary":
       return <SummaryLine summary={item} />;
+    case "metrics":
+      return (
+        <Box flexDirection="column">
+          <Text color="cyan">{item.head}</Text>
+          {item.lines.map((l) => (
+            <Text key={l}>{`  ${l}`}</Text>
+          ))}
+          {item.more ? <Text dimColor>{`  ${item.more}`}</Text> : null}
+        </Box>
+      );
     default: {
       const never: never = item;
       return never;
