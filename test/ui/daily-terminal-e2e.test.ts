@@ -1,5 +1,6 @@
 // Issue 16 items 6 and 7 in a real terminal (tmux): at 80 columns a finished row wraps its reasons under the
-// reason column instead of cutting them; the end of a build says where the outputs are; in lbg watch, `r`
+// reason column instead of cutting them; the end of a build says where the outputs are and which files hold
+// the run's metrics (shown themselves when a build changes them); in lbg watch, `r`
 // says it re-checks, the summary and the footer give one build time, and after `q` the footer no longer says
 // "watching" nor shows the keys; `lbg clean` with no run asks first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,6 +42,26 @@ describe("the daily loop in a terminal", () => {
     expect(at, scr).toBeGreaterThanOrEqual(0);
     expect(lines[at + 1]).toMatch(/^ {33}sleep 0 → 0\.5$/);
     expect(scr).toMatch(/^numbers: build succeeded — .*\n {2}outputs in results\/numbers\/outputs\/\nEXIT=0$/m);
+  });
+
+  it("a run with metrics: the first build shows them, the end names the files and the command; a no-op too", async () => {
+    const m = new TempProject(["mini", "experiments"]);
+    try {
+      const s = tmux.start(m.dir, `${LBG} build numbers`);
+      const scr = await tmux.waitFor(s, (x) => x.includes("EXIT="));
+      expect(scr).toMatch(/^metrics \(the first recorded for this run\):\n {2}summary\.count 10 \(new\)$/m);
+      expect(scr).toMatch(
+        /^numbers: build succeeded — 5 ran, 0 fresh in \S+\n {2}outputs in results\/numbers\/outputs\/ · metrics: summary\.yml, details\.yml \(lbg metrics numbers\)\nEXIT=0$/m,
+      );
+      const again = tmux.start(m.dir, `${LBG} build numbers`);
+      const noop = await tmux.waitFor(again, (x) => x.includes("EXIT="));
+      expect(noop).not.toContain("metrics (the first");
+      expect(noop).toMatch(
+        /nothing to do, every stage is fresh .*\nlbg: outputs in results\/numbers\/outputs\/ · metrics: /,
+      );
+    } finally {
+      m.remove();
+    }
   });
 
   it("watch: r says it re-checks, one build time in summary and footer, and q leaves no 'watching' behind", async () => {
