@@ -66,4 +66,17 @@ describe("plainReporter", () => {
       ]),
     ).toEqual(["lbg watch: watching 3 files — last build FAILED at 10:42:07", "lbg watch: no failed stages to force"]);
   });
+
+  it("after a successful build, where the outputs and metrics are; not after a failed or dry one; watch-stop", () => {
+    const at = { outputDir: "results/numbers/outputs", metrics: ["results/numbers/outputs/summary.yml", "/abs/m.yml"] };
+    expect(lines([start(at), end({ ok: true, succeeded: 1, seconds: 0.5 }), { event: "watch-stop" }]).slice(1)).toEqual(
+      [
+        "lbg: build succeeded — 1 ran, 0 fresh in 0.50s",
+        "lbg: outputs in results/numbers/outputs/ · metrics: summary.yml, /abs/m.yml (lbg metrics numbers)",
+        "lbg watch: stopped watching",
+      ],
+    );
+    expect(lines([start(at), end({ ok: false, failed: 1, seconds: 0.5 })]).join("\n")).not.toContain("outputs in");
+    expect(lines([start({ ...at, dryRun: true }), end({ ok: true })]).join("\n")).not.toContain("outputs in");
+  });
 });
