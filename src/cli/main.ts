@@ -11,7 +11,7 @@ import { salloc } from "../slurm/slurm-cli.ts";
 import type { WatchSession } from "../watch/watch-session.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { findRoot } from "../project/find-root.ts";
-import { resolveRunRef, type RunRef } from "../project/run-ref.ts";
+import { isPipelineFileArg, resolveRunRef, type RunRef } from "../project/run-ref.ts";
 import { tryNoopShortcut } from "./noop-shortcut.ts";
 import { noRunError, normalizeForce, selectionOf, splitRunWords } from "./run-args.ts";
 
@@ -86,7 +86,7 @@ interface SelectFlags {
  *  that lists the project's runs. */
 function runRef(command: string, usage: string, run: string | undefined, words: string[], o: SelectFlags): RunRef {
   if (run === undefined) throw noRunError(command, usage);
-  const { overrides, targets } = splitRunWords(words);
+  const { overrides, targets } = splitRunWords(words, isPipelineFileArg(run));
   const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
   const select = selectionOf(targets, o);
   return select ? { ...ref, select } : ref;

@@ -2,15 +2,18 @@
 // (stage names, output tags or output paths), plus `--until` / `--from`; and what a command given no run says.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { CECI_KEYS } from "../config/ceci-keys.ts";
 import { LbgError } from "../errors/lbg-error.ts";
 import type { Selection } from "../graph/select-stages.ts";
 import { findRoot } from "../project/find-root.ts";
 
-/** `key=value` words are ceci overrides; every other word is a target. */
-export function splitRunWords(words: string[]): { overrides: string[]; targets: string[] } {
+/** `key=value` words are ceci overrides; every other word is a target — except, after a ceci pipeline file,
+ *  a bare pipeline key (`resume`, `site.max_threads`): an override missing its value, said as such. */
+export function splitRunWords(words: string[], ceciFile = false): { overrides: string[]; targets: string[] } {
   const overrides: string[] = [];
   const targets: string[] = [];
-  for (const w of words) (/^[A-Za-z_][\w.-]*=/.test(w) ? overrides : targets).push(w);
+  const bareKey = (w: string) => ceciFile && (CECI_KEYS as readonly string[]).includes(w.split(".")[0] ?? "");
+  for (const w of words) (/^[A-Za-z_][\w.-]*=/.test(w) || bareKey(w) ? overrides : targets).push(w);
   return { overrides, targets };
 }
 

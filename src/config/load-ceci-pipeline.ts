@@ -12,24 +12,7 @@ import { siteFromSections } from "./load-site.ts";
 import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
 import { parseYamlValue, type YamlFile } from "./yaml-file.ts";
 import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
-
-const CECI_KEYS = [
-  "modules",
-  "stages",
-  "inputs",
-  "config",
-  "resume",
-  "output_dir",
-  "log_dir",
-  "launcher",
-  "site",
-  "python_paths",
-  "registry",
-  "to",
-  "from",
-  "pre_script",
-  "post_script",
-];
+import { CECI_KEYS } from "./ceci-keys.ts";
 
 /** Applies `a.b.c=value` overrides to a parsed pipeline, creating missing mappings (ceci's behaviour). */
 export function applyOverrides(doc: Record<string, unknown>, overrides: string[]): void {

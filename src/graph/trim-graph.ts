@@ -47,7 +47,7 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
           ? `${end.label} '${n}' is neither a stage, an output tag nor an output file of this run`
           : `${end.key}: '${n}' is neither a stage nor a file tag of this pipeline`,
         end.pos,
-        suggest(n, [...graph.nodes.keys(), ...producers.keys(), ...consumers.keys()], "stages and tags"),
+        suggest(n, [...new Set([...graph.nodes.keys(), ...producers.keys(), ...consumers.keys()])], "stages and tags"),
       );
     }
   };
