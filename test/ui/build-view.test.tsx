@@ -252,6 +252,23 @@ describe("<BuildView> progress, summary and watch", () => {
     );
   });
 
+  it("after watch-stop the footer says watching stopped and shows no keys; a summary says where outputs are", () => {
+    const at = "2025-03-01T10:42:07.000Z";
+    const s = replay([
+      start({ outputDir: "results/numbers/outputs" }),
+      fresh("A"),
+      end({ fresh: 1 }),
+      { event: "watch-idle", files: 12, lastBuild: { ok: true, at, seconds: 2.31 } },
+      { event: "watch-stop" },
+    ]);
+    const f = show(s, { watch: true }).frame();
+    expect(f).toContain(
+      `  outputs in results/numbers/outputs/\n◼ stopped watching — last build: succeeded at ${clockTime(at)} in 2.31s`,
+    );
+    expect(f).not.toContain("q quit");
+    expect(f).not.toMatch(/[◉◎] watching/);
+  });
+
   it("watch footer during the first build: what is watched, and no build yet", () => {
     const { frame } = show(replay([{ event: "watch-building", files: 4 }, start(), run("MakeNumbers")]), {
       watch: true,
@@ -311,7 +328,7 @@ describe("<BuildView> progress, summary and watch", () => {
     );
   });
 
-  it("watch keys call the callbacks: q quits, r rebuilds, f forces the failed stages", async () => {
+  it("watch keys call the callbacks: q quits, r re-checks, f forces the failed stages", async () => {
     const calls: string[] = [];
     const r = show(replay([{ event: "watch-idle", files: 1, lastBuild: null }]), {
       watch: true,
