@@ -4,6 +4,7 @@
 // against the outputs as they are now.
 import { join, relative } from "node:path";
 import { LbgError, fromCwd } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
@@ -20,7 +21,12 @@ export async function acceptCommand(
   const { root, name: runName } = ref;
   const p = await loadProject(ref, { warn: (w) => err(`warning: ${w.format(fromCwd)}\n`) });
   for (const s of stages)
-    if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
+    if (!p.graph.nodes.has(s))
+      throw new LbgError(
+        `no stage '${s}' in run '${runName}'`,
+        { file: "accept" },
+        suggest(s, p.graph.order, "stages"),
+      );
   const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
   try {
     const records = RecordStore.open(p.cacheDir, p.hashes.h);

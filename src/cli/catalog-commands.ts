@@ -43,6 +43,9 @@ function instanceInputs(c: StageMeta, where: StageModules, reg: StageRegistry): 
   }
   return text;
 }
+import { firstSentence, outputWidth, wrapShort } from "./wrap-text.ts";
+
+const LIST_KINDS = ["runs", "pipelines", "stages"] as const;
 
 async function registryOf(where: StageModules): Promise<StageRegistry> {
   const { root, modules, pythonPaths, sitePython } = where;
@@ -59,16 +62,28 @@ export async function listCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  if (what === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
-  else if (what === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
-  else if (what === "stages") {
+  // `lbg list stage` reads as well as `lbg list stages`: either is accepted.
+  const kind = LIST_KINDS.find((k) => what === k || what === k.slice(0, -1));
+  if (kind === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
+  else if (kind === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
+  else if (kind === "stages") {
     const reg = await registryOf(projectStageModules(root));
     const classes = [...reg.classes.values()].sort((a, b) => a.name.localeCompare(b.name));
     const w = Math.max(0, ...classes.map((c) => c.name.length));
-    for (const c of classes)
-      out(`${c.name.padEnd(w)}  ${c.file}  ${c.doc.split("\n")[0] ?? ""}\n`.replace(/\s+\n$/, "\n"));
+    const width = outputWidth();
+    // The class and its file on one line, the first sentence of its doc wrapped under it, three lines at
+    // most (`lbg describe` has the rest): no line runs past the terminal, however long a doc is.
+    for (const c of classes) {
+      out(`${c.name.padEnd(w)}  ${c.file}\n`);
+      for (const l of wrapShort(firstSentence(c.doc), width, "    ", 3)) out(`${l}\n`);
+    }
     for (const b of reg.brokenFiles) err(`warning: ${b}\n`);
-  } else throw new LbgError(`lbg list ${what}: expected stages, pipelines or runs`, { file: "list" });
+  } else
+    throw new LbgError(
+      `lbg list ${what}: expected stages, pipelines or runs`,
+      { file: "list" },
+      suggest(what, [...LIST_KINDS], "lists"),
+    );
   return 0;
 }
 

@@ -12,6 +12,7 @@ import type { RunRef } from "../project/run-ref.ts";
 import { previousPath } from "../scheduler/finish-stage.ts";
 import { findRunFile } from "../config/load-run.ts";
 import { getHasher } from "../fs/hash-file.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 
 function inside(dir: string, p: string): boolean {
   const rel = relative(dir, p);
@@ -32,10 +33,35 @@ function safe(p: string, dirs: string[]): boolean {
   });
 }
 
+/**
+ * `lbg clean` with no run removes what lbg made for every run: on a terminal it asks first; elsewhere (a
+ * script, CI) it needs `--all` (or `-y`), so that a forgotten run name never empties every run unasked.
+ * Returns whether to go on.
+ */
+async function confirmAll(runs: string[], err: (s: string) => void): Promise<boolean> {
+  const shown = `${runs.length} run${runs.length === 1 ? "" : "s"}: ${runs.slice(0, 8).join(", ")}${runs.length > 8 ? ", …" : ""}`;
+  if (!process.stdin.isTTY || !process.stderr.isTTY)
+    throw new LbgError(
+      `lbg clean with no run removes what lbg made for every run (${shown})`,
+      { file: "clean" },
+      "name the run to clean, or add --all (or -y) to clean every run",
+    );
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Remove the outputs, logs and records of every run (${shown})? [y/N] `);
+    if (/^y(es)?$/i.test(answer.trim())) return true;
+    err("lbg clean: nothing removed\n");
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
 export async function cleanCommand(
   root: string,
   ref: RunRef | undefined,
-  flags: { cache?: boolean; dryRun?: boolean },
+  flags: { cache?: boolean; dryRun?: boolean; all?: boolean },
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
@@ -46,6 +72,17 @@ export async function cleanCommand(
     : existsSync(runsDir)
       ? readdirSync(runsDir).map((name) => ({ root, name, overrides: [] }))
       : [];
+  if (
+    !ref &&
+    !flags.dryRun &&
+    !flags.all &&
+    refs.length > 0 &&
+    !(await confirmAll(
+      refs.map((r) => r.name),
+      err,
+    ))
+  )
+    return 1;
   let count = 0;
   for (const r of refs) count += await cleanRun(r, flags, out, err);
   if (!ref && flags.cache) {

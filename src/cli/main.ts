@@ -11,8 +11,9 @@ import { salloc } from "../slurm/slurm-cli.ts";
 import type { WatchSession } from "../watch/watch-session.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { findRoot } from "../project/find-root.ts";
-import { resolveRunRef } from "../project/run-ref.ts";
+import { isPipelineFileArg, resolveRunRef, type RunRef } from "../project/run-ref.ts";
 import { tryNoopShortcut } from "./noop-shortcut.ts";
+import { noRunError, normalizeForce, selectionOf, splitRunWords } from "./run-args.ts";
 
 // Each command's module is imported when that command runs (a chunk of its own in the bundle): a no-op
 // build answered by its stamp, `--help` or `--version` then compile only this file, commander and the
@@ -62,11 +63,45 @@ function parseJobs(v: string): number {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** `--force` alone forces every selected stage; `--force-stage S` (repeatable, or `--force=S`) those named. */
+function buildForce(o: { force?: boolean; forceStage?: string[] }): BuildFlags["force"] {
+  if (o.force) return true;
+  return o.forceStage?.length ? o.forceStage : undefined;
+}
+
 /** ceci's `-t/--template-parameters key=value ...` (as in ceci, it takes every key=value after it). */
 const TEMPLATE_FLAGS = "-t, --template-parameters [key=value...]";
 const TEMPLATE_HELP = "template parameters of a ceci pipeline file (Jinja2), e.g. -t field=ecdfs";
 const templateParams = (o: { templateParameters?: string[] | boolean }) =>
   Array.isArray(o.templateParameters) ? o.templateParameters : [];
+
+/** Options every command that takes `<run> [targets...]` has: part of the run, and ceci's `-t`. */
+interface SelectFlags {
+  until?: string[];
+  from?: string[];
+  templateParameters?: string[] | boolean;
+}
+
+/** `<run> [targets or key=value...]` → the run, with ceci's overrides and the selection. With no run, an error
+ *  that lists the project's runs. */
+function runRef(command: string, usage: string, run: string | undefined, words: string[], o: SelectFlags): RunRef {
+  if (run === undefined) throw noRunError(command, usage);
+  const { overrides, targets } = splitRunWords(words, isPipelineFileArg(run));
+  const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
+  const select = selectionOf(targets, o);
+  return select ? { ...ref, select } : ref;
+}
+
+/** `--until` / `--from`: the same for build, watch, status and dag. */
+function selectOptions(c: Command): Command {
+  return c
+    .option("--until <stage>", "build only this stage (or output tag/file) and what it needs (repeatable)", collect)
+    .option(
+      "--from <stage>",
+      "build only this stage (or what reads this tag/file) and what follows (repeatable)",
+      collect,
+    );
+}
 
 /** `lbg build --salloc`: the same build (argv minus --salloc) inside a fresh allocation. */
 function buildInAllocation(args: string[], o: { nodes?: string; time?: string; qos?: string }): number {
@@ -113,13 +148,17 @@ function program(setCode: (c: number) => void): Command {
       outputError: (str, write) => write(`lbg: ${str.trim().replace(/\s*\n\s*/g, " ")}\n`),
     });
 
-  p.command("build <run> [overrides...]")
-    .description("build a run: run every stale stage, in parallel where the graph allows")
+  const build = p
+    .command("build [run] [targets...]")
+    .description(
+      "build a run: run every stale stage, in parallel where the graph allows; with targets (stage names, output tags or output files), only those and what they need",
+    )
     .option("-j, --jobs <n>", "stage slots (default: site max_threads, else cores)", parseJobs)
     .option("-n, --dry-run", "show what would run and why; run nothing")
     .option("--json", "print events as JSON lines on stdout")
     .option("--plain", "print plain lines even in a terminal (no live view)")
-    .option("--force [stages...]", "re-run these stages (all when none named) even if fresh")
+    .option("--force", "re-run every stage the build selects, even if fresh")
+    .option("--force-stage <stage>", "re-run this stage even if fresh (repeatable; also --force=<stage>)", collect)
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
     .option("--site <site>", "site file configs/sites/<site>.yaml (default: the run's, else local)")
     .option("--set <Stage.option=value>", "override a config option (repeatable; value in YAML syntax)", collect)
@@ -131,13 +170,15 @@ function program(setCode: (c: number) => void): Command {
     .option("--salloc", "request a Slurm allocation (with --nodes/--time/--qos), build inside it, release it")
     .option("--nodes <n>", "with --salloc: nodes")
     .option("--time <time>", "with --salloc: time limit")
-    .option("--qos <qos>", "with --salloc: QOS, e.g. debug")
-    .action(
-      async (
-        run: string,
-        overrides: string[],
-        o: BuildFlags & {
-          templateParameters?: string[] | boolean;
+    .option("--qos <qos>", "with --salloc: QOS, e.g. debug");
+  selectOptions(build).action(
+    async (
+      run: string | undefined,
+      words: string[],
+      flags: Omit<BuildFlags, "force"> &
+        SelectFlags & {
+          force?: boolean;
+          forceStage?: string[];
           json?: boolean;
           plain?: boolean;
           salloc?: boolean;
@@ -145,28 +186,30 @@ function program(setCode: (c: number) => void): Command {
           time?: string;
           qos?: string;
         },
-      ) => {
-        jsonMode = !!o.json;
-        const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
-        if (o.salloc) {
-          setCode(buildInAllocation(process.argv.slice(2), o));
-          return;
-        }
-        const sink = buildSink(ref.root, o);
-        try {
-          setCode(
-            (await tryNoopShortcut(ref, o, sink.emit)) ??
-              (await (await commands.build()).buildCommand(ref, o, sink.emit)),
-          );
-        } finally {
-          await sink.close();
-        }
-      },
-    );
+    ) => {
+      jsonMode = !!flags.json;
+      const ref = runRef("build", "<run> [target...]", run, words, flags);
+      const o = { ...flags, force: buildForce(flags) };
+      if (o.salloc) {
+        setCode(buildInAllocation(process.argv.slice(2), o));
+        return;
+      }
+      const sink = buildSink(ref.root, o);
+      try {
+        setCode(
+          (await tryNoopShortcut(ref, o, sink.emit)) ??
+            (await (await commands.build()).buildCommand(ref, o, sink.emit)),
+        );
+      } finally {
+        await sink.close();
+      }
+    },
+  );
 
-  p.command("watch <run> [overrides...]")
+  const watch = p
+    .command("watch [run] [targets...]")
     .description(
-      "build, then re-run exactly the affected stages whenever the run's configs, inputs or stage code change",
+      "build, then re-run exactly the affected stages whenever the run's configs, inputs or stage code change (with targets: only those and what they need)",
     )
     .option("-j, --jobs <n>", "stage slots", parseJobs)
     .option("--json", "print events as JSON lines on stdout")
@@ -175,75 +218,96 @@ function program(setCode: (c: number) => void): Command {
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .option("--wait", "if another lbg builds this run, wait for it")
-    .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
-    .action(
-      async (
-        run: string,
-        overrides: string[],
-        o: BuildFlags & { json?: boolean; plain?: boolean; templateParameters?: string[] | boolean },
-      ) => {
-        jsonMode = !!o.json;
-        const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
-        if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
-          setCode(await (await commands.watch()).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
-          return;
-        }
-        // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
-        const hooks: { session?: WatchSession; quit?: () => void } = {};
-        const { startInkUi } = await import("../ui/start-ink-ui.tsx");
-        const ui = startInkUi({
-          root: ref.root,
-          watch: true,
-          onQuit: () => hooks.quit?.(),
-          onRebuild: () => hooks.session?.rebuild(),
-          onForceFailed: () => hooks.session?.forceFailed(),
-        });
-        try {
-          setCode(
-            await (await commands.watch()).watchCommand(ref, o, ui.emit, {
-              onSession: (session, quit) => Object.assign(hooks, { session, quit }),
-            }),
-          );
-        } finally {
-          await ui.close();
-        }
-      },
-    );
+    .option("--plain", "print plain lines even in a terminal (no live view, no keys)");
+  selectOptions(watch).action(
+    async (
+      run: string | undefined,
+      words: string[],
+      o: BuildFlags & SelectFlags & { json?: boolean; plain?: boolean },
+    ) => {
+      jsonMode = !!o.json;
+      const ref = runRef("watch", "<run> [target...]", run, words, o);
+      if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
+        setCode(await (await commands.watch()).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
+        return;
+      }
+      // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
+      const hooks: { session?: WatchSession; quit?: () => void } = {};
+      const { startInkUi } = await import("../ui/start-ink-ui.tsx");
+      const ui = startInkUi({
+        root: ref.root,
+        watch: true,
+        onQuit: () => hooks.quit?.(),
+        onRebuild: () => hooks.session?.rebuild(),
+        onForceFailed: () => hooks.session?.forceFailed(),
+      });
+      try {
+        setCode(
+          await (await commands.watch()).watchCommand(ref, o, ui.emit, {
+            onSession: (session, quit) => Object.assign(hooks, { session, quit }),
+          }),
+        );
+      } finally {
+        await ui.close();
+      }
+    },
+  );
 
-  p.command("status <run> [overrides...]")
-    .description("show which stages are fresh or stale, and why; runs nothing")
+  const status = p
+    .command("status [run] [targets...]")
+    .description(
+      "show which stages are fresh or stale, and why; runs nothing (with targets: only those and what they need)",
+    )
     .option("--json", 'print {"stages":[{stage,state,reasons}]}')
+    .option("--check", "exit status as make -q: 0 every stage fresh, 1 some stage stale, 2 an error")
     .option("--explain", "show every reason (the default output already does)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
-    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
-    .action(
-      async (
-        run: string,
-        overrides: string[],
-        o: { json?: boolean; site?: string; set?: string[]; templateParameters?: string[] | boolean },
-      ) =>
-        setCode(
-          await (await commands.status()).statusCommand(
-            resolveRunRef(run, overrides, undefined, templateParams(o)),
-            o,
-            out,
-            err,
-          ),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP);
+  selectOptions(status).action(
+    async (
+      run: string | undefined,
+      words: string[],
+      o: SelectFlags & { json?: boolean; check?: boolean; site?: string; set?: string[] },
+    ) =>
+      setCode(
+        await (await commands.status()).statusCommand(
+          runRef("status", "<run> [target...]", run, words, o),
+          o,
+          out,
+          err,
         ),
-    );
+      ),
+  );
 
   p.command("clean [run] [overrides...]")
-    .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
+    .description(
+      "remove what lbg made for a run (or, with --all, every run): recorded outputs, in-progress files, logs, records",
+    )
     .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
     .option("-n, --dry-run", "list what would be removed")
+    .option("--all", "with no run: clean every run without asking (on a terminal lbg clean asks first)")
+    .option("-y, --yes", "the same as --all")
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .action(
       async (
         run: string | undefined,
         overrides: string[],
-        o: { cache?: boolean; dryRun?: boolean; templateParameters?: string[] | boolean },
+        flags: {
+          cache?: boolean;
+          dryRun?: boolean;
+          all?: boolean;
+          yes?: boolean;
+          templateParameters?: string[] | boolean;
+        },
       ) => {
+        const o = { ...flags, all: flags.all || flags.yes };
+        if (run !== undefined && o.all)
+          throw new LbgError(
+            `--all: lbg clean ${run} cleans that run only`,
+            { file: "--all" },
+            "drop --all, or the run",
+          );
         const ref = run === undefined ? undefined : resolveRunRef(run, overrides, undefined, templateParams(o));
         setCode(await (await commands.clean()).cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
       },
@@ -280,19 +344,14 @@ function program(setCode: (c: number) => void): Command {
       ),
     );
 
-  p.command("dag <run> [overrides...]")
-    .description("print the stage graph")
+  const dag = p
+    .command("dag [run] [targets...]")
+    .description("print the stage graph (with targets: those stages and what they need)")
     .option("--format <format>", "dot or mermaid", "dot")
-    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
-    .action(async (run: string, overrides: string[], o: { format: string; templateParameters?: string[] | boolean }) =>
-      setCode(
-        await (await commands.dag()).dagCommand(
-          resolveRunRef(run, overrides, undefined, templateParams(o)),
-          o.format,
-          out,
-        ),
-      ),
-    );
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP);
+  selectOptions(dag).action(async (run: string | undefined, words: string[], o: SelectFlags & { format: string }) =>
+    setCode(await (await commands.dag()).dagCommand(runRef("dag", "<run> [target...]", run, words, o), o.format, out)),
+  );
 
   p.command("list [what]")
     .description("list stages, pipelines or runs (default: runs)")
@@ -366,7 +425,7 @@ function program(setCode: (c: number) => void): Command {
 async function main(argv: string[]): Promise<number> {
   let code = 0;
   try {
-    await program((c) => (code = c)).parseAsync(argv, { from: "user" });
+    await program((c) => (code = c)).parseAsync(normalizeForce(argv), { from: "user" });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -28,6 +28,7 @@ function stampKey(ref: RunRef, flags: BuildFlags): string {
     run: ref.name,
     ceciFile: ref.ceciFile ?? null,
     overrides: ref.overrides,
+    select: ref.select ?? null,
     templateParams: ref.templateParams ?? [],
     cwd: process.cwd(),
     site: flags.site ?? null,

@@ -20,7 +20,7 @@ function safeJobInfo(id: string): { info?: JobInfo; unknown?: string } {
 
 export async function statusCommand(
   ref: RunRef,
-  flags: { json?: boolean; site?: string; set?: string[] },
+  flags: { json?: boolean; check?: boolean; site?: string; set?: string[] },
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
@@ -48,9 +48,11 @@ export async function statusCommand(
     ...(info?.exitCode ? { exitCode: info.exitCode } : {}),
     log: relative(process.cwd(), join(p.run.logDir, `slurm-${submitted.jobId}.out`)),
   };
+  // --check: make -q's answer (0 up to date, 1 not); errors are 2 as for every command.
+  const code = flags.check && stages.some((s) => s.state === "stale") ? 1 : 0;
   if (flags.json) {
     out(`${JSON.stringify({ run: runName, stages, ...(slurmJob ? { slurmJob } : {}) })}\n`);
-    return 0;
+    return code;
   }
   if (slurmJob) {
     const detail = [
@@ -66,6 +68,7 @@ export async function statusCommand(
     out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${notes.join("; ")}\n`.replace(/\s+\n$/, "\n"));
   }
   const stale = stages.filter((s) => s.state === "stale").length;
-  out(`${runName}: ${stages.length - stale} fresh, ${stale} stale\n`);
-  return 0;
+  const part = p.selection ? ` (${stages.length} of ${p.allStages.length} stages: ${p.selection})` : "";
+  out(`${runName}: ${stages.length - stale} fresh, ${stale} stale${part}\n`);
+  return code;
 }

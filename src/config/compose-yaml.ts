@@ -15,6 +15,7 @@
 // walk down its path, never a search.
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event } from "js-yaml";
 import { construct, implicitTag, noConstructor, ScalarError, tooLargeInt, YAML_TAG } from "./pyyaml-scalar.ts";
+import { syntaxErrorAt } from "./yaml-error-position.ts";
 
 /** Deepest nesting of lists and mappings accepted, aliases included. */
 export const MAX_DEPTH = 500;
@@ -340,6 +341,14 @@ function composeWhole(text: string, duplicates: "error" | "last", opts: ComposeO
       e.mark.line = Number.NaN; // worked out from the original text
     }
     const deep = /maxDepth/.test(e.reason);
+    // An unclosed `[`, `{` or quote is reported at its opening, not lines later where the reader gave up.
+    const opening = deep || !e.mark ? undefined : syntaxErrorAt(text, e.mark.position, e.reason);
+    if (opening?.message)
+      throw new ComposeError(
+        `YAML syntax error: ${opening.message}`,
+        opening.offset,
+        "close it on the same line, or use a block list/mapping",
+      );
     throw new ComposeError(
       deep
         ? `YAML nested too deeply (more than ${MAX_DEPTH} levels of lists and mappings)`

@@ -14,24 +14,8 @@ import { expandCeciCommandPaths } from "./expand-vars.ts";
 import { NO_FILE_PATHS, type RunInput, type RunModel, type StageEntry, type TrimEnd } from "./run-model.ts";
 import type { YamlFile } from "./yaml-file.ts";
 import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
+import { CECI_KEYS } from "./ceci-keys.ts";
 
-const CECI_KEYS = [
-  "modules",
-  "stages",
-  "inputs",
-  "config",
-  "resume",
-  "output_dir",
-  "log_dir",
-  "launcher",
-  "site",
-  "python_paths",
-  "registry",
-  "to",
-  "from",
-  "pre_script",
-  "post_script",
-];
 const REGISTRY_KEYS = ["config", "owner_type", "owner", "root_dir"];
 
 /** `to:` / `from:` — a stage name or tag, or a list of them (ceci does not split a string on spaces). */

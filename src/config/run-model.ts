@@ -80,6 +80,8 @@ export interface RunInput {
   noFile?: boolean;
   /** Set when the file is an output of a stage that `to`/`from` leave out: it must exist from a build. */
   producedBy?: string;
+  /** What left that stage out, in words (`--from`), when it was the command line rather than the file. */
+  leftOutBy?: string;
 }
 
 /** One side of ceci's `to`/`from`: stage instance names or file tags. */
@@ -87,6 +89,8 @@ export interface TrimEnd {
   key: "to" | "from";
   names: string[];
   pos: SourcePos;
+  /** How the command line named it (`target`, `--until`, `--from`), for messages; absent for the file's keys. */
+  label?: string;
 }
 
 export interface ModuleRef {

@@ -56,13 +56,22 @@ export type StageEndReason =
   | { kind: "cancelled"; by: "interrupt" | "edit" };
 
 export type BuildEvent =
-  /** First event of a build. `stages`: how many the run has; `jobs`: slots; `resume`: the run's resume mode
-   *  (`resume`, `restart` or `refuse`); `dryRun`: nothing will run (`-n`). */
+  /** First event of a build. `stages`: how many the build covers (the run's, or those a selection keeps);
+   *  `jobs`: slots; `resume`: the run's resume mode (`resume`, `restart` or `refuse`); `dryRun`: nothing will
+   *  run (`-n`). */
   | {
       event: "build-start";
       run: string;
       pipelines: string[];
       stages: number;
+      /** When targets, `--until`/`--from` or a ceci file's `to`/`from` keep only part of the run: how many
+       *  stages the run has, and the selection in words (`until TrainPhotoz`, `from SplitCatalog`). */
+      of?: number;
+      selection?: string;
+      /** Where the run's outputs go (`output_dir`, relative to the root when inside it), and the metrics files
+       *  of the stages the build covers (the same paths): what the end of a successful build points to. */
+      outputDir?: string;
+      metrics?: string[];
       jobs: number;
       resume: string;
       dryRun: boolean;
@@ -125,8 +134,10 @@ export type BuildEvent =
   | { event: "watch-change"; paths: string[] }
   /** `lbg watch`: the project no longer loads (bad YAML, a stage that throws at import): shown, still watching. */
   | { event: "watch-error"; message: string }
-  /** `lbg watch`: an answer to a key that did nothing (`f` with no failed stage to force). */
+  /** `lbg watch`: an answer to a key (`r` re-checks; `f` with no failed stage to force does nothing). */
   | { event: "watch-notice"; message: string }
+  /** `lbg watch`: the session ends (q, Ctrl-C, SIGTERM); nothing is watched any more. Last event of a session. */
+  | { event: "watch-stop" }
   /** Last event of a build: how many stages ended how. `filesHashed`: files whose contents were read to hash
    *  them (0 on a true no-op). `error`: why the build failed beyond its stages (`pre_script failed`,
    *  `post_script failed`, `interrupted`). `superseded`: how many of the `cancelled` stages an edit superseded

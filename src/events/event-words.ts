@@ -1,7 +1,7 @@
 // The words both printers of events use — the plain reporter (pipes, CI) and the terminal UI — so that a
 // build reads the same in either: durations, the end-of-build line, why a stage was not run, what changed.
 // Layout (columns, colours, symbols) stays with each printer; only the wording lives here.
-import type { BuildEnd } from "./build-event.ts";
+import type { BuildEnd, BuildEvent } from "./build-event.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
@@ -14,9 +14,13 @@ export const SUPERSEDED_WORDS = "superseded by an edit";
 
 /**
  * How a build's end is put in words. A build whose only casualties are stages an edit superseded (lbg watch
- * restarts them at once) is not a failure.
+ * restarts them at once) is not a failure, nor is one the user interrupted.
  */
-export function buildEndWords(e: BuildEnd): { head: string; counts: string; outcome: "ok" | "superseded" | "failed" } {
+export function buildEndWords(e: BuildEnd): {
+  head: string;
+  counts: string;
+  outcome: "ok" | "superseded" | "interrupted" | "failed";
+} {
   const superseded = e.superseded ?? 0;
   const cancelled = e.cancelled - superseded;
   const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
@@ -33,6 +37,9 @@ export function buildEndWords(e: BuildEnd): { head: string; counts: string; outc
     };
   if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error)
     return { head: `build ${SUPERSEDED_WORDS}, restarting`, counts, outcome: "superseded" };
+  // Ctrl-C (or q, SIGTERM) is the user's choice, not a failure of the build: said as such (the counts still
+  // show a stage that failed before it).
+  if (e.error === "interrupted") return { head: "build interrupted", counts, outcome: "interrupted" };
   return { head: `build FAILED${e.error ? `: ${e.error}` : ""}`, counts, outcome: "failed" };
 }
 
@@ -69,4 +76,23 @@ export function changedWords(paths: string[]): string {
 /** A restart-all event: why every stage re-runs. */
 export function restartAllWords(reason: string): string {
   return `${reason}: every stage re-runs`;
+}
+
+/** How many stages a build covers: `6 stages`, or with a selection `3 of 6 stages (until TrainPhotoz)`. */
+export function stageCountWords(e: Extract<BuildEvent, { event: "build-start" }>): string {
+  const of = e.of !== undefined && e.of !== e.stages ? ` of ${e.of}` : "";
+  const n = `${e.stages}${of} stage${(e.of ?? e.stages) === 1 ? "" : "s"}`;
+  return e.selection ? `${n} (${e.selection})` : n;
+}
+
+/** After a successful build: where its outputs are, and its metrics files by name (inside that folder) with
+ *  the command that shows them (their changes are shown by metrics-changed, just above). Undefined when the
+ *  build-start said nothing about outputs. */
+export function outputsWords(start: { run: string; outputDir?: string; metrics?: string[] }): string | undefined {
+  if (!start.outputDir) return undefined;
+  const dir = start.outputDir === "." ? "./" : `${start.outputDir.replace(/\/$/, "")}/`;
+  const names = (start.metrics ?? []).map((s) => (s.startsWith(dir) ? s.slice(dir.length) : s));
+  const shown = names.length > 3 ? [...names.slice(0, 3), `… ${names.length} in all`] : names;
+  const metrics = shown.length ? ` · metrics: ${shown.join(", ")} (lbg metrics ${start.run})` : "";
+  return `outputs in ${dir}${metrics}`;
 }

@@ -6,7 +6,7 @@
 // tag the class lacks is ignored, as ceci ignores it, with a warning at the alias.
 import { isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
-import { suggest } from "../errors/did-you-mean.ts";
+import { didYouMean, suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import { effectiveConfig, type ConfigSourceKind, type SetOverride } from "../stages/effective-config.ts";
@@ -202,6 +202,8 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   }
   if (missing.size > 0) {
     const [tag, needers] = [...missing.entries()][0]!;
+    const aliased = missingUnderAlias(nodes, tag, needers);
+    if (aliased) throw aliased;
     const more = missing.size > 1 ? ` (and ${missing.size - 1} more: ${[...missing.keys()].slice(1).join(", ")})` : "";
     const slip = needers.find((n) => ignored.has(n));
     throw new LbgError(
@@ -219,6 +221,45 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       dependants.get(p)!.push(node.name);
   }
   return { nodes, order: topoOrder(nodes), dependants };
+}
+
+/**
+ * An input no stage produces under its name, while some stage makes that very tag of its class under an
+ * alias (EstimatePhotoz's `photoz_estimates`, written as `target_photoz`), or a tag close to it: the fix is an
+ * alias on the reader's entry, and the error says which line to add, at that entry.
+ */
+function missingUnderAlias(nodes: Map<string, StageNode>, tag: string, needers: string[]): LbgError | undefined {
+  const reader = nodes.get(needers[0]!)!;
+  const classTag = Object.entries(reader.entry.aliases).find(([, to]) => to === tag)?.[0] ?? tag;
+  const makers: { stage: string; alias: string }[] = [];
+  for (const n of nodes.values())
+    for (const o of n.outputs)
+      if (o.tag === classTag && o.alias !== tag) makers.push({ stage: n.name, alias: o.alias });
+  const line = (alias: string) => `aliases: {${classTag}: ${alias}}`;
+  const readers = `stage${needers.length > 1 ? "s" : ""} ${needers.join(", ")}`;
+  if (makers.length > 0) {
+    const named = makers.map((m, i) => `${m.stage} ${i === 0 ? "makes it as" : "as"} '${m.alias}'`).join(", ");
+    return new LbgError(
+      `input '${tag}' of ${readers} is made by no stage under that name: ${named}`,
+      reader.entry.pos,
+      `to read ${makers.length > 1 ? "one of them" : "it"}, add to the entry of ${reader.name}: ${line(makers[makers.length - 1]!.alias)}`,
+    );
+  }
+  // A slip of a tag (`photoz_estimate`), not a longer tag of the same words or the readers' own outputs.
+  const produced = [...nodes.values()]
+    .filter((n) => !needers.includes(n.name))
+    .flatMap((n) => n.outputs.map((o) => ({ stage: n.name, alias: o.alias })));
+  const close = didYouMean(
+    tag,
+    produced.map((p) => p.alias),
+  );
+  if (!close || Math.abs(close.length - tag.length) > 2) return undefined;
+  const maker = produced.find((p) => p.alias === close)!;
+  return new LbgError(
+    `input '${tag}' of ${readers} is made by no stage and the run does not list it`,
+    reader.entry.pos,
+    `stage ${maker.stage} makes '${close}': if that is the file, add to the entry of ${reader.name}: ${line(close)}`,
+  );
 }
 
 /** Flags the outputs the class or the pipeline entry (`metrics:`, by class or aliased tag) call metrics. */

@@ -43,9 +43,11 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
     for (const n of end.names) {
       if (graph.nodes.has(n) || producers.has(n) || consumers.has(n)) continue;
       throw new LbgError(
-        `${end.key}: '${n}' is neither a stage nor a file tag of this pipeline`,
+        end.label
+          ? `${end.label} '${n}' is neither a stage, an output tag nor an output file of this run`
+          : `${end.key}: '${n}' is neither a stage nor a file tag of this pipeline`,
         end.pos,
-        suggest(n, [...graph.nodes.keys(), ...producers.keys(), ...consumers.keys()], "stages and tags"),
+        suggest(n, [...new Set([...graph.nodes.keys(), ...producers.keys(), ...consumers.keys()])], "stages and tags"),
       );
     }
   };
@@ -73,13 +75,16 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
   }
   if (keep.size === 0) {
     const end = trim.from ?? trim.to!;
-    const what = [trim.from && `from: ${trim.from.names.join(", ")}`, trim.to && `to: ${trim.to.names.join(", ")}`]
-      .filter(Boolean)
-      .join(" and ");
+    const side = (e: TrimEnd | undefined) => e && `${e.label ?? `${e.key}:`} ${e.names.join(", ")}`;
+    const what = [side(trim.from), side(trim.to)].filter(Boolean).join(" and ");
     throw new LbgError(
       `${what} select no stage`,
       end.pos,
-      trim.from && trim.to ? "the 'to' nodes must be downstream of the 'from' nodes" : undefined,
+      trim.from && trim.to
+        ? trim.to.label || trim.from.label
+          ? `the ${trim.to.label === "target" ? "targets" : `${trim.to.label ?? "'to'"} stages`} must be downstream of the ${trim.from.label ?? "'from'"} ones`
+          : "the 'to' nodes must be downstream of the 'from' nodes"
+        : undefined,
     );
   }
 
@@ -89,7 +94,8 @@ export function trimGraph(graph: StageGraph, trim: { to?: TrimEnd; from?: TrimEn
     if (!keep.has(name)) continue;
     const inputs = node.inputs.map((i) => {
       if (!i.producer || keep.has(i.producer)) return i;
-      converted.set(i.alias, { path: i.path, pos: (trim.from ?? trim.to)!.pos, producedBy: i.producer });
+      const by = trim.from ?? trim.to!;
+      converted.set(i.alias, { path: i.path, pos: by.pos, producedBy: i.producer, leftOutBy: by.label });
       return { ...i, producer: undefined };
     });
     nodes.set(name, { ...node, inputs });

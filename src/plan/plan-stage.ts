@@ -3,6 +3,7 @@
 import { relative } from "node:path";
 import { computeFingerprint, sameFingerprint, type Fingerprint } from "../fingerprint/fingerprint.ts";
 import { explainChange } from "../fingerprint/explain-change.ts";
+import { groupReasons } from "../fingerprint/group-reasons.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { StageRecord } from "../store/stage-record.ts";
@@ -27,7 +28,7 @@ export function planStage(
   if (!fp.ok) return { state: "missing-input", missing: fp.missing };
   const stale = (reasons: string[]): StagePlan => ({
     state: "stale",
-    reasons,
+    reasons: groupReasons(reasons),
     fingerprint: fp.fingerprint,
     hash: fp.hash,
   });

@@ -16,6 +16,7 @@ import { parseYamlPyValue } from "../config/yaml-file.ts";
 import { buildGraph, type StageGraph } from "../graph/build-graph.ts";
 import { trimGraph } from "../graph/trim-graph.ts";
 import { ceciOrder } from "../graph/ceci-order.ts";
+import { selectionTrim, selectionWords } from "../graph/select-stages.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
@@ -33,6 +34,10 @@ export interface LoadedProject {
   modules: { name: string; pos?: SourcePos }[];
   /** The stages as `ceci --dry-run` lists them (graph/ceci-order.ts): the order of `lbg build -n`. */
   ceciOrder: string[];
+  /** Every stage instance of the run, also those `to`/`from` or the command line's selection leave out. */
+  allStages: string[];
+  /** When only part of the run is built: which part, in words (`until TrainPhotoz`). */
+  selection?: string;
 }
 
 export async function loadProject(
@@ -82,9 +87,10 @@ export async function loadProject(
       ),
     );
   }
-  const full = buildGraph(run, metas, sets, opts.warn);
-  const { graph, converted } = trimGraph(full, run.trim ?? {});
-  const order = ceciOrder(full, run.inputs.keys(), new Set(graph.nodes.keys()));
+  const whole = buildGraph(run, metas, sets, opts.warn);
+  const trim = selectionTrim(whole, run.trim, ref.select, root);
+  const { graph, converted } = trimGraph(whole, trim);
+  const order = ceciOrder(whole, run.inputs.keys(), new Set(graph.nodes.keys()));
   for (const [tag, input] of converted) run.inputs.set(tag, input);
   // After the declared types are checked (in buildGraph), what only the stage's own hook can tell.
   const instances = [...graph.nodes.values()].map((n) => ({
@@ -95,7 +101,17 @@ export async function loadProject(
     pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
   }));
   validateStageConfigs(root, instances, hashes.h);
-  return { run, graph, hashes, cacheDir, python, modules, ceciOrder: order };
+  return {
+    run,
+    graph,
+    hashes,
+    cacheDir,
+    python,
+    modules,
+    ceciOrder: order,
+    allStages: [...whole.order],
+    selection: selectionWords(trim),
+  };
 }
 
 /** The container of each Python stage (its entry's `image:`, else the site's); TypeScript stages run in lbg's
@@ -148,7 +164,9 @@ export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean 
       if (isDir === undefined && opts.allowMissing && absent(i.path)) continue;
       if (isDir === undefined) {
         const hint = input.producedBy
-          ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`
+          ? input.leftOutBy
+            ? `stage ${input.producedBy} makes it, and ${input.leftOutBy} leaves that stage out: build it first (name ${input.producedBy} as a target)`
+            : `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`
           : undefined;
         isDir = runInputKind(i.path, i.alias, node.name, pos, hint) === "directory";
         seen.set(i.path, isDir);

@@ -8,6 +8,7 @@ import { relative, resolve } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
 import { parseTemplateParams } from "../config/template-params.ts";
 import { findRoot } from "./find-root.ts";
+import type { Selection } from "../graph/select-stages.ts";
 
 export interface RunRef {
   root: string;
@@ -18,6 +19,8 @@ export interface RunRef {
   overrides: string[];
   /** For a ceci pipeline: its `-t key=value` template parameters, as given (checked by parseTemplateParams). */
   templateParams?: string[];
+  /** The command line's build targets, `--until` and `--from` (src/graph/select-stages.ts). */
+  select?: Selection;
 }
 
 export function isPipelineFileArg(arg: string): boolean {

@@ -8,7 +8,9 @@ import {
   type EndedHow,
   formatSeconds,
   lastBuildWord,
+  outputsWords,
   restartAllWords,
+  stageCountWords,
   SUPERSEDED_WORDS,
 } from "../events/event-words.ts";
 import { metricsChangeLines } from "../events/metric-words.ts";
@@ -22,16 +24,19 @@ export function plainReporter(
   // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
   let dryRun = false;
   let wouldRun = 0;
+  /** Where a successful build's outputs are, said after its summary line. */
+  let outputs: string | undefined;
   let run: string | undefined;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
+        outputs = outputsWords(e);
         run = e.run;
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
-          `lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${e.stages} stage${e.stages === 1 ? "" : "s"}, -j ${e.jobs}\n`,
+          `lbg: ${e.dryRun ? "dry run of" : "building"} ${e.run} (${e.pipelines.join(", ")}): ${stageCountWords(e)}, -j ${e.jobs}\n`,
         );
         return;
       case "warning":
@@ -84,6 +89,7 @@ export function plainReporter(
       }
       case "build-end": {
         write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
+        if (e.ok && !dryRun && outputs) write(`lbg: ${outputs}\n`);
         return;
       }
       case "watch-idle":
@@ -98,6 +104,9 @@ export function plainReporter(
         return;
       case "watch-error":
         write(`lbg watch: error: ${e.message}\n`);
+        return;
+      case "watch-stop":
+        write("lbg watch: stopped watching\n");
         return;
       case "watch-notice":
         write(`lbg watch: ${e.message}\n`);

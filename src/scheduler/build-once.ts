@@ -3,8 +3,9 @@
 // caller owns the run lock, the executor and the interrupt signal.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
@@ -23,6 +24,7 @@ import { errorReason } from "../fs/error-reason.ts";
 export interface BuildFlags {
   jobs?: number;
   dryRun?: boolean;
+  /** `true` (`--force`): every stage the build selects; a list (`--force-stage S`, `--force=S`): those. */
   force?: string[] | boolean;
   keepGoing?: boolean;
   site?: string;
@@ -36,9 +38,20 @@ export interface BuildFlags {
 /** Checks done before taking the lock, so bad flags and missing inputs fail fast with exit code 2. */
 export function validateBuild(p: LoadedProject, flags: BuildFlags): void {
   const forceSet = Array.isArray(flags.force) ? flags.force : [];
-  for (const f of forceSet)
-    if (!p.graph.nodes.has(f))
-      throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
+  for (const f of forceSet) {
+    if (p.graph.nodes.has(f)) continue;
+    if (p.allStages.includes(f))
+      throw new LbgError(
+        `--force-stage ${f}: stage '${f}' is not among the stages this build selects (${p.selection})`,
+        { file: "--force-stage" },
+        "name it as a target as well, or leave out --until/--from",
+      );
+    throw new LbgError(
+      `--force-stage ${f}: no stage '${f}' in run '${p.run.name}'`,
+      { file: "--force-stage" },
+      suggest(f, p.allStages, "stages"),
+    );
+  }
   checkRunInputs(p, { allowMissing: flags.dryRun });
 }
 
@@ -178,6 +191,8 @@ function announce(
     run: run.name,
     pipelines: run.pipelines.map((x) => x.name),
     stages: graph.nodes.size,
+    ...(p.selection ? { of: p.allStages.length, selection: p.selection } : {}),
+    ...whereOutputsGo(p),
     jobs: b.jobs,
     resume: b.resume,
     dryRun: !!flags.dryRun,
@@ -193,6 +208,21 @@ function announce(
           ? "--no-resume"
           : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(run.root, run.file)}`,
     });
+}
+
+/** build-start's outputDir and metrics: the output folder and the metrics files of the stages built (a class's
+ *  `static metrics`, an entry's `metrics:`) — what the end of a build points to. Relative to the project when
+ *  inside it (`results/x/outputs`), absolute otherwise (a shared `output_dir` on a site). */
+function whereOutputsGo(p: LoadedProject): { outputDir: string; metrics?: string[] } {
+  const shown = (path: string) => {
+    const r = relative(p.run.root, path);
+    return r.startsWith("..") || isAbsolute(r) ? path : r || ".";
+  };
+  const metrics = [...p.graph.nodes.values()]
+    .flatMap((n) => n.outputs)
+    .filter((o) => o.metrics)
+    .map((o) => shown(o.path));
+  return { outputDir: shown(p.run.outputDir), ...(metrics.length ? { metrics } : {}) };
 }
 
 /** --dry-run: what would run and why, as events, and nothing else. */

@@ -108,6 +108,18 @@ function fromModule(reg: StageRegistry, meta: StageMeta, moduleName: string): bo
   return meta.kind === "python" && (meta.pyModule === moduleName || meta.pyModule.startsWith(`${moduleName}.`));
 }
 
+/** The load error of the stage file that defines `classname`, if one failed: its error names the class (a
+ *  declaration lbg refused), or the file is named after it (`EstimatePhotoz` → `estimate_photoz.ts`). */
+function brokenFileOf(reg: StageRegistry, name: string): string | undefined {
+  const classname = name.replace(/[$]/g, "\\$&");
+  const snake = classname.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  return reg.brokenFiles.find(
+    (e) =>
+      new RegExp(`\\bclass ${classname}\\b|\\b${classname}\\.`).test(e) ||
+      new RegExp(`(^|/)(${snake}|${classname})\\.ts:`).test(e),
+  );
+}
+
 export function resolveStage(run: RunModel, reg: StageRegistry, entry: StageEntry): StageMeta {
   const meta = reg.classes.get(entry.classname);
   if (meta && (!entry.moduleName || fromModule(reg, meta, entry.moduleName))) return meta;
@@ -119,6 +131,14 @@ export function resolveStage(run: RunModel, reg: StageRegistry, entry: StageEntr
       `set module_name to ${from}, or remove it`,
     );
   }
+  // The class is in a stage file that did not load: that file's problem is the error, the entry its context.
+  const broken = brokenFileOf(reg, entry.classname);
+  if (broken)
+    throw new LbgError(
+      broken,
+      undefined,
+      `class ${entry.classname}, used by stage '${entry.name}' (${fromCwd(entry.pos.file)}${entry.pos.line ? `:${entry.pos.line}` : ""}), did not load from that file`,
+    );
   let hint = suggest(entry.classname, [...reg.classes.keys()], "stage classes");
   if (reg.brokenFiles.length > 0) hint = `a stage file failed to load: ${reg.brokenFiles[0]}`;
   const modules = entry.moduleName ? [entry.moduleName] : run.modules.map((m) => m.name);

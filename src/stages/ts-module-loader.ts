@@ -17,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { suggest } from "../errors/did-you-mean.ts";
+import { didYouMean, suggest } from "../errors/did-you-mean.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
@@ -245,6 +245,25 @@ function runIntrospection(root: string, bundles: string[]): IntrospectResult[] {
   }
 }
 
+/** Names people write for ceci's file types (`yaml` for yml, `parquet` for pq). */
+const FILE_TYPE_WORDS: Record<string, string> = {
+  yaml: "yml",
+  json: "yml",
+  parquet: "pq",
+  pickle: "pkl",
+  h5: "hdf5",
+  hdf: "hdf5",
+  text: "txt",
+  dir: "directory",
+  folder: "directory",
+};
+
+function fileTypeHint(t: string): string {
+  const close = FILE_TYPE_WORDS[t.toLowerCase()] ?? didYouMean(t, FILE_TYPES);
+  const known = `file types: ${FILE_TYPES.join(" ")}`;
+  return close ? `did you mean ${close}? ${known}` : known;
+}
+
 function validateClass(
   rel: string,
   module: string,
@@ -258,7 +277,7 @@ function validateClass(
     for (const [tag, t] of Object.entries(v)) {
       if (!FILE_TYPES.includes(t as never))
         throw new Error(
-          `${c.name}.${what}.${tag}: unknown file type '${String(t)}' (use one of ${FILE_TYPES.join(", ")})`,
+          `class ${c.name}, ${what === "inputs" ? "input" : "output"} '${tag}': unknown file type '${String(t)}' (${fileTypeHint(String(t))})`,
         );
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(tag)) throw new Error(`${c.name}.${what}: invalid tag '${tag}'`);
     }

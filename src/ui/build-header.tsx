@@ -7,7 +7,7 @@ export function BuildHeader({ build, counts }: { build: CurrentBuild; counts: Bu
   return (
     <Text wrap="truncate-end">
       <Text bold>{`${build.dryRun ? "dry run of" : "building"} ${build.run}`}</Text>
-      <Text dimColor>{` (${build.pipelines.join(", ")})`}</Text>
+      <Text dimColor>{` (${build.pipelines.join(", ")})${build.selection ? ` ${build.selection}` : ""}`}</Text>
       {`  ${counts.fresh} fresh · ${counts.toRun} to run · ${counts.total} total`}
       <Text dimColor>{`  -j ${build.jobs}`}</Text>
     </Text>

@@ -47,12 +47,14 @@ export interface StageRow {
   blockedBy?: string;
 }
 
-/** The line that ends a build. */
+/** The line that ends a build, and under it where a successful build's outputs are. */
 export interface Summary {
   run: string;
   end: BuildEnd;
   dryRun: boolean;
   wouldRun: number;
+  /** `outputs in results/x/outputs/ · metrics: … (lbg metrics x)` (event-words.ts outputsWords). */
+  outputs?: string;
 }
 
 /** Something printed once, above the live area. `id` is its key (unique over the whole session). */
@@ -67,8 +69,12 @@ export type Printed =
 export interface CurrentBuild {
   run: string;
   pipelines: string[];
-  /** Number of stages in the run. */
+  /** Number of stages the build covers (all of the run's, or those a selection keeps). */
   total: number;
+  /** Only part of the run is built: which (`until TrainPhotoz`). */
+  selection?: string;
+  /** Where the outputs go, in words, for the end of the build. */
+  outputs?: string;
   jobs: number;
   dryRun: boolean;
   /** Stage → seconds of its last successful run. */
@@ -95,9 +101,10 @@ export interface BuildState {
   /** The finished build's summary, shown as the live area's last line until anything else is printed (then
    *  it joins `printed`, in order). Kept live so the final screen ends on it, with no blank live line under it. */
   liveSummary?: Summary;
-  /** `lbg watch`: set by watch-building and watch-idle (the footer); `idle` is false while a build runs.
+  /** `lbg watch`: set by watch-building and watch-idle (the footer); `idle` is false while a build runs;
+   *  `stopped` once watch-stop came (q, Ctrl-C): the footer no longer says "watching" nor shows the keys.
    *  An interrupted build sets `lastBuild` at its build-end (no watch-idle follows it). */
-  watch?: { files: number; lastBuild: LastBuild | null; idle: boolean };
+  watch?: { files: number; lastBuild: LastBuild | null; idle: boolean; stopped?: boolean };
   /** `lbg watch`: the project does not load; shown until the next build starts. */
   watchError?: string;
 }

@@ -8,10 +8,10 @@
 //       › read 10 values                                                         │ running rows with their
 //   ○ 1 pending                                                                  │ last log line, stages not
 //   ████████████░░░░░░░░░░░░ 2/4 · ETA 3s                                        ┘ reported yet, progress
-//   numbers: build succeeded — 3 ran, 1 fresh in 2.31s                           ← once built (joins the
-//                                                                                  history when more is printed)
-//   ◉ watching 12 files — last build: succeeded at 10:42:07 in 2.31s             ┐ lbg watch only
-//     q quit · r rebuild · f force failed                                        ┘
+//   numbers: build succeeded — 3 ran, 1 fresh in 2.31s                           ┐ once built (joins the
+//     outputs in results/numbers/outputs/                                        ┘ history when more is printed)
+//   ◉ watching 12 files — last build: succeeded at 10:42:07 in 2.31s             ┐ lbg watch only (after q:
+//     q quit · r re-check · f force failed                                       ┘ ◼ stopped watching, no keys)
 //
 // It never drives work: keys call the callbacks it was given.
 import { Box, Static, Text, useStdout } from "ink";

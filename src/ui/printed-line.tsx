@@ -4,13 +4,20 @@ import type { Printed, Summary } from "./build-state.ts";
 import { FinishedRow } from "./finished-row.tsx";
 import { buildEndLine, buildEndWords } from "../events/event-words.ts";
 
-const OUTCOME_COLOR = { ok: "green", superseded: "yellow", failed: "red" } as const;
+const OUTCOME_COLOR = { ok: "green", superseded: "yellow", interrupted: "yellow", failed: "red" } as const;
 
 export function SummaryLine({ summary }: { summary: Summary }) {
-  return (
+  const line = (
     <Text color={OUTCOME_COLOR[buildEndWords(summary.end).outcome]} bold>
       {buildEndLine(summary.run, summary.end, summary.dryRun, summary.wouldRun)}
     </Text>
+  );
+  if (!summary.end.ok || summary.dryRun || !summary.outputs) return line;
+  return (
+    <Box flexDirection="column">
+      {line}
+      <Text dimColor>{`  ${summary.outputs}`}</Text>
+    </Box>
   );
 }
 

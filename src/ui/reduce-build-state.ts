@@ -2,7 +2,7 @@
 // an argument (not Date.now()), so tests replay events with fixed clocks. The switch is exhaustive: a new
 // BuildEvent kind fails to compile here until the UI decides how to show it.
 import type { BuildEvent } from "../events/build-event.ts";
-import { blockedWords, changedWords, restartAllWords } from "../events/event-words.ts";
+import { blockedWords, changedWords, outputsWords, restartAllWords } from "../events/event-words.ts";
 import { metricsChangeLines } from "../events/metric-words.ts";
 import type { BuildState, Printed, StageRow } from "./build-state.ts";
 
@@ -50,6 +50,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
           run: e.run,
           pipelines: e.pipelines,
           total: e.stages,
+          ...(e.selection ? { selection: e.selection } : {}),
+          ...(outputsWords(e) ? { outputs: outputsWords(e) } : {}),
           jobs: Math.max(1, e.jobs),
           dryRun: e.dryRun,
           estimates: e.estimates ?? {},
@@ -136,7 +138,13 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
         running: [],
         end: e,
         watch,
-        liveSummary: { run: s.build?.run ?? "", end: e, dryRun: !!s.build?.dryRun, wouldRun },
+        liveSummary: {
+          run: s.build?.run ?? "",
+          end: e,
+          dryRun: !!s.build?.dryRun,
+          wouldRun,
+          ...(s.build?.outputs ? { outputs: s.build.outputs } : {}),
+        },
       };
     }
     case "watch-idle":
@@ -147,6 +155,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
       return print(s, { kind: "notice", text: changedWords(e.paths) });
     case "watch-error":
       return { ...s, watchError: e.message };
+    case "watch-stop":
+      return { ...s, watch: s.watch && { ...s.watch, idle: true, stopped: true } };
     case "watch-notice":
       return print(s, { kind: "notice", text: e.message });
     default: {

@@ -23,13 +23,21 @@ export function RunningRow({
   const elapsed = row.startedAt === undefined ? "" : formatSeconds(Math.max(0, (now - row.startedAt) / 1000));
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">
-        <Text color="cyan">{spinnerFrame(now)}</Text> <Text bold>{row.name.padEnd(nameWidth)}</Text>
-        {"  "}
-        {elapsed.padStart(TIME_WIDTH)}
-        {"  "}
-        <Text dimColor>{row.reasons.join("; ")}</Text>
-      </Text>
+      {/* Redrawn in place, so one line: a reason too long for the terminal loses its middle, never its end
+          (`config changed: SplitCatalog.seed 42 → 7` keeps the values). */}
+      <Box>
+        <Box flexShrink={0}>
+          <Text>
+            <Text color="cyan">{spinnerFrame(now)}</Text> <Text bold>{row.name.padEnd(nameWidth)}</Text>
+            {"  "}
+            {elapsed.padStart(TIME_WIDTH)}
+            {"  "}
+          </Text>
+        </Box>
+        <Text wrap="truncate-middle" dimColor>
+          {row.reasons.join("; ")}
+        </Text>
+      </Box>
       {line ? (
         <Text wrap="truncate-end" dimColor>
           {`    › ${line}`}

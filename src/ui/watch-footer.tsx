@@ -4,6 +4,9 @@ import { Box, Text } from "ink";
 import { formatSeconds, lastBuildWord } from "../events/event-words.ts";
 import type { BuildState } from "./build-state.ts";
 
+/** The keys of a watch session, as the footer shows them (`r` re-checks every stage; only stale ones run). */
+export const WATCH_KEYS = "q quit · r re-check · f force failed";
+
 /** HH:MM:SS in local time: when the user last saw a build happen. */
 export function clockTime(iso: string): string {
   const d = new Date(iso);
@@ -21,8 +24,14 @@ export function WatchFooter({ watch, error, keys }: { watch: BuildState["watch"]
       ) : null}
       {watch ? (
         <Text wrap="truncate-end">
-          <Text color="cyan">{watch.idle ? "◉" : "◎"}</Text>
-          {` watching ${watch.files} file${watch.files === 1 ? "" : "s"} — last build: `}
+          {watch.stopped ? (
+            <Text dimColor>{"◼ stopped watching — last build: "}</Text>
+          ) : (
+            <>
+              <Text color="cyan">{watch.idle ? "◉" : "◎"}</Text>
+              {` watching ${watch.files} file${watch.files === 1 ? "" : "s"} — last build: `}
+            </>
+          )}
           {last ? (
             <Text
               color={last.interrupted ? "yellow" : last.ok ? "green" : "red"}
@@ -32,7 +41,7 @@ export function WatchFooter({ watch, error, keys }: { watch: BuildState["watch"]
           )}
         </Text>
       ) : null}
-      {keys ? <Text dimColor>{"  q quit · r rebuild · f force failed"}</Text> : null}
+      {keys && !watch?.stopped ? <Text dimColor>{`  ${WATCH_KEYS}`}</Text> : null}
     </Box>
   );
 }

@@ -83,11 +83,14 @@ export class WatchSession {
     } finally {
       clearTimeout(this.debounce);
       await this.watched.close();
+      this.o.emit({ event: "watch-stop" });
     }
   }
 
-  /** `r`: build again now. */
+  /** `r`: check every stage again now, as after an edit — only the stale ones run (a stage whose inputs,
+   *  config and code are unchanged is not re-run: that would be `f` for failed ones, or `lbg build --force`). */
   rebuild(): void {
+    this.o.emit({ event: "watch-notice", message: "r: checking every stage again (only stale stages run)" });
     this.trigger();
   }
 
@@ -149,8 +152,10 @@ export class WatchSession {
     this.buildAbort = abort;
     if (this.o.signal.aborted) abort.abort();
     const failed: string[] = [];
+    let seconds: number | undefined;
     const emit: EventSink = (e) => {
       if (e.event === "stage-end" && e.status === "failed") failed.push(e.stage);
+      if (e.event === "build-end") seconds = e.seconds;
       this.o.emit(e);
     };
     try {
@@ -164,7 +169,8 @@ export class WatchSession {
       // As build-end says it: `ok` only for a build that ended without error (an interrupt is one).
       // An interrupted build ends the session (run() stops before the next watch-idle): the footer learns
       // of it from build-end (reduce-build-state.ts), so lastBuild need not.
-      this.lastBuild = { ok: r.code === 0, at: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 };
+      // The build's own time, as its summary line says it: one build, one time on the screen.
+      this.lastBuild = { ok: r.code === 0, at: new Date().toISOString(), seconds: seconds ?? (Date.now() - t0) / 1000 };
       this.lastFailed = failed;
     } catch (e) {
       if (!(e instanceof LbgError)) throw e;

@@ -47,7 +47,7 @@ const CASES: Case[] = [
   {
     name: "YAML syntax error in the run file",
     files: { [RUN]: "resume: True\npipelines: [numbers\noutput_dir: x\n" },
-    expect: /configs\/runs\/numbers\.yaml:\d+:\d+: YAML syntax error/,
+    expect: /configs\/runs\/numbers\.yaml:2:12: YAML syntax error: this '\[' is never closed/,
   },
   {
     name: "YAML syntax error in a pipeline file",
@@ -57,7 +57,18 @@ const CASES: Case[] = [
   {
     name: "YAML syntax error in the stage config",
     files: { [CFG]: "MakeNumbers:\n  n: [1, 2\n" },
-    expect: /config\.yaml:\d+:\d+: YAML syntax error/,
+    expect: /config\.yaml:2:6: YAML syntax error: this '\[' is never closed/,
+  },
+  {
+    name: "an unclosed flow list is named at its opening line, not where the parser gave up",
+    files: { [CFG]: "# options\n\nglobal:\n  fail: false\n  seed: [7\n\nMakeNumbers:\n  n: 10\n" },
+    expect:
+      /^lbg: error: configs\/pipelines\/numbers\/config\.yaml:5:9: YAML syntax error: this '\[' is never closed \(a flow sequence needs its '\]'\) \(hint: close it on the same line, or use a block list\/mapping\)$/,
+  },
+  {
+    name: "an unclosed quote is named at its opening",
+    files: { [CFG]: 'MakeNumbers:\n  label: "ten\n  n: 10\n' },
+    expect: /config\.yaml:2:10: YAML syntax error: this " quote is never closed/,
   },
   {
     // lbg's own files refuse a repeated key (a stage config keeps the last, as PyYAML: see ceci-yaml.test.ts).
@@ -434,7 +445,7 @@ const CASES: Case[] = [
       [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Broken\n"],
     },
     expect:
-      /pipeline\.yaml:\d+:\d+: unknown stage class 'Broken'.*a stage file failed to load: lbg_stages\/broken\.ts:\d+:\d+/,
+      /^lbg: error: lbg_stages\/broken\.ts:\d+:\d+: .* \(hint: class Broken, used by stage 'Broken' \(configs\/pipelines\/numbers\/pipeline\.yaml:\d+\), did not load from that file\)$/,
   },
   {
     name: "stage file that throws at import",
@@ -442,7 +453,7 @@ const CASES: Case[] = [
       "lbg_stages/throws.ts": 'throw new Error("boom at import");\nexport {};\n',
       [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Throws\n"],
     },
-    expect: /unknown stage class 'Throws'.*lbg_stages\/throws\.ts: failed to load: Error: boom at import/,
+    expect: /^lbg: error: lbg_stages\/throws\.ts: failed to load: Error: boom at import/,
   },
   {
     name: "stage declaring an unknown file type",
@@ -450,7 +461,35 @@ const CASES: Case[] = [
       "lbg_stages/weird.ts": stage("Weird", '  static outputs = { w: "csv" } as const;'),
       [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Weird\n"],
     },
-    expect: /lbg_stages\/weird\.ts: Weird\.outputs\.w: unknown file type 'csv'/,
+    expect:
+      /^lbg: error: lbg_stages\/weird\.ts: class Weird, output 'w': unknown file type 'csv' \(file types: hdf5 fits txt yml png pkl pq directory\) \(hint: class Weird, used by stage 'Weird'/,
+  },
+  {
+    name: "stage declaring file type yaml: the headline is the file type, with a did-you-mean",
+    files: {
+      "lbg_stages/summary.ts": stage("Summary", '  static outputs = { summary: "yaml" } as const;'),
+      [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: Summary\n"],
+    },
+    expect:
+      /^lbg: error: lbg_stages\/summary\.ts: class Summary, output 'summary': unknown file type 'yaml' \(did you mean yml\? file types: .*\) \(hint: class Summary, used by stage 'Summary' \(configs\/pipelines\/numbers\/pipeline\.yaml:\d+\), did not load from that file\)$/,
+  },
+  {
+    name: "an input some stage makes under an alias: the hint is the aliases line",
+    files: {
+      "lbg_stages/reads_count.ts": stage("ReadsCount", '  static inputs = { count: "txt" } as const;'),
+      [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: ReadsCount\n"],
+    },
+    expect:
+      /^lbg: error: configs\/pipelines\/numbers\/pipeline\.yaml:\d+:\d+: input 'count' of stage ReadsCount is made by no stage under that name: CountNumbers makes it as 'numbers_count', CountNotes as 'notes_count' \(hint: to read one of them, add to the entry of ReadsCount: aliases: \{count: notes_count\}\)$/,
+  },
+  {
+    name: "an input whose tag is one letter off a produced tag: did you mean, as an alias",
+    files: {
+      "lbg_stages/reads_totl.ts": stage("ReadsTotl", '  static inputs = { totl: "txt" } as const;'),
+      [PIPE]: ["  - name: SumNumbers\n", "  - name: SumNumbers\n  - name: ReadsTotl\n"],
+    },
+    expect:
+      /^lbg: error: configs\/pipelines\/numbers\/pipeline\.yaml:\d+:\d+: input 'totl' of stage ReadsTotl is made by no stage and the run does not list it \(hint: stage SumNumbers makes 'total': if that is the file, add to the entry of ReadsTotl: aliases: \{totl: total\}\)$/,
   },
   {
     name: "unknown site",
@@ -499,7 +538,11 @@ const CASES: Case[] = [
     expect: /^lbg: error: --set MakeNumbers\.n=abc: option 'n' of stage 'MakeNumbers' must be an int/,
   },
   { name: "unknown flag", args: ["build", "numbers", "--frce"], expect: /unknown option '--frce'.*--force/ },
-  { name: "missing run argument", args: ["build"], expect: /missing required argument 'run'/ },
+  {
+    name: "missing run argument",
+    args: ["build"],
+    expect: /^lbg: error: lbg build needs a run: numbers \(hint: lbg build numbers \[target...\]\)$/,
+  },
   { name: "unknown command", args: ["bild", "numbers"], expect: /unknown command 'bild'.*build/ },
   { name: "-j 0", args: ["build", "numbers", "-j", "0"], expect: /^lbg: error: -j 0: expected a positive integer/ },
   {
@@ -509,8 +552,8 @@ const CASES: Case[] = [
   },
   {
     name: "--force of an unknown stage",
-    args: ["build", "numbers", "--force", "Nope"],
-    expect: /^lbg: error: --force Nope: no stage 'Nope'/,
+    args: ["build", "numbers", "--force=Nope"],
+    expect: /^lbg: error: --force-stage Nope: no stage 'Nope'/,
   },
   {
     name: "dag with an unknown format",

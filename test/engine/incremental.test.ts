@@ -135,7 +135,7 @@ describe("incremental builds (mini fixture)", () => {
   });
 
   it("--force, --no-resume and resume: False re-run stages and say why", () => {
-    expect(p.build("numbers", ["--force", "SumNumbers"]).reasons).toEqual({ SumNumbers: ["forced"] });
+    expect(p.build("numbers", ["--force=SumNumbers"]).reasons).toEqual({ SumNumbers: ["forced"] });
     expect(p.build("numbers", ["--force"]).ran.length).toBe(4);
     const nr = p.build("numbers", ["--no-resume"]);
     expect(nr.ran.length).toBe(4);

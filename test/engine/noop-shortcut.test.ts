@@ -102,7 +102,7 @@ describe("no-op stamp", () => {
 
   it("is not taken after other builds changed the records, a new stage file appeared, or clean", () => {
     settle();
-    expect(build(["--force", "CountNotes"]).ran).toEqual(["CountNotes"]);
+    expect(build(["--force=CountNotes"]).ran).toEqual(["CountNotes"]);
     const after = build();
     expect(after.noop).toMatch(/records\.jsonl changed/);
     expect(after.ran).toEqual([]);

@@ -35,7 +35,7 @@ describe("the Python interpreter", () => {
     expect(p.read("results/mixed/logs/PyScale.out")).toMatch(
       /^Command is: \S+ \S+ \S+\/site-python -m lbgtest_stages PyScale /,
     );
-    const r2 = p.build("mixed", ["--site", "venv", "--force", "PyScale"], { LBG_PYTHON: PY });
+    const r2 = p.build("mixed", ["--site", "venv", "--force=PyScale"], { LBG_PYTHON: PY });
     expect(r2.code, r2.stdout + r2.stderr).toBe(0);
     expect(p.read("results/mixed/logs/PyScale.out")).toMatch(
       new RegExp(`^Command is: \\S+ \\S+ ${PY} -m lbgtest_stages PyScale `),

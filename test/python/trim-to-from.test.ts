@@ -91,6 +91,18 @@ describe("to and from", () => {
     );
   });
 
+  it("targets, --until and --from on the command line work for a ceci file and replace its to/from", () => {
+    expect(states("PyScaleTwice")).toEqual({ PyScale: "stale", PyScaleTwice: "stale" });
+    expect(states("--until", "scaled")).toEqual({ PyScale: "stale" });
+    p.write(FILE, `${PIPELINE}to: PyTotal\n`);
+    const r = p.build(FILE, ["PyScaleTwice", "resume=True"], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.ran.sort()).toEqual(["PyScale", "PyScaleTwice"]);
+    const f = p.build(FILE, ["--from", "PyScaleTwice", "--until", "PyConcat", "--force"], env);
+    expect(f.code, f.stdout + f.stderr).toBe(0);
+    expect(f.ran).toEqual(["PyScaleTwice", "PyConcat"]);
+  });
+
   it("a dry run's summary counts what would run", () => {
     const r = p.lbg(["build", FILE, "to=PyScaleTwice", "--dry-run"], { env });
     expect(r.code, r.stderr).toBe(0);

@@ -50,7 +50,7 @@ describe("plainReporter", () => {
     ).toEqual([
       "cancel   A  0.30s",
       "blocked  B  (not run: A was cancelled)",
-      "lbg: build FAILED: interrupted — 0 ran, 0 fresh, 1 not run, 1 cancelled in 1.50s",
+      "lbg: build interrupted — 0 ran, 0 fresh, 1 not run, 1 cancelled in 1.50s",
     ]);
   });
 
@@ -65,5 +65,18 @@ describe("plainReporter", () => {
         { event: "watch-notice", message: "no failed stages to force" },
       ]),
     ).toEqual(["lbg watch: watching 3 files — last build FAILED at 10:42:07", "lbg watch: no failed stages to force"]);
+  });
+
+  it("after a successful build, where the outputs and metrics are; not after a failed or dry one; watch-stop", () => {
+    const at = { outputDir: "results/numbers/outputs", metrics: ["results/numbers/outputs/summary.yml", "/abs/m.yml"] };
+    expect(lines([start(at), end({ ok: true, succeeded: 1, seconds: 0.5 }), { event: "watch-stop" }]).slice(1)).toEqual(
+      [
+        "lbg: build succeeded — 1 ran, 0 fresh in 0.50s",
+        "lbg: outputs in results/numbers/outputs/ · metrics: summary.yml, /abs/m.yml (lbg metrics numbers)",
+        "lbg watch: stopped watching",
+      ],
+    );
+    expect(lines([start(at), end({ ok: false, failed: 1, seconds: 0.5 })]).join("\n")).not.toContain("outputs in");
+    expect(lines([start({ ...at, dryRun: true }), end({ ok: true })]).join("\n")).not.toContain("outputs in");
   });
 });

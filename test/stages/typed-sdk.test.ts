@@ -97,7 +97,7 @@ describe("typed stage SDK (real CLI)", () => {
     expect(p.lbg(["status", "typed"]).code).toBe(0); // the hook accepted this config when the run loaded
     p.write("refuse-config", "");
     try {
-      const r = p.build("typed", ["--force", "TypedProbe"]);
+      const r = p.build("typed", ["--force=TypedProbe"]);
       const end = r.events.find((e) => e.event === "stage-end" && e.stage === "TypedProbe");
       expect(end).toMatchObject({
         status: "failed",

@@ -10,6 +10,7 @@ import type { BuildState } from "../../src/ui/build-state.ts";
 import { BuildView, type BuildViewProps } from "../../src/ui/build-view.tsx";
 import { SPINNER_FRAMES, spinnerFrame } from "../../src/ui/spinner.ts";
 import { clockTime } from "../../src/ui/watch-footer.tsx";
+import { FinishedRow } from "../../src/ui/finished-row.tsx";
 import { blocked, cancelled, end, failed, fresh, ok, replay, run, start, T0 } from "./events.ts";
 
 const root = mkdtempSync(join(tmpdir(), "lbg-ui-view-"));
@@ -155,11 +156,34 @@ describe("<BuildView> header and rows", () => {
     expect(frame()).toContain("warning: configs/pipelines/photoz/config.yaml:4:3: unknown key 'sede'");
   });
 
-  it("long reasons are cut at the terminal's width, not wrapped", () => {
-    const { frame } = show(replay([start(), run("A", ["x".repeat(300)])]));
+  it("a running row stays one line: a long reason loses its middle, never its end", () => {
+    const { frame } = show(replay([start(), run("A", [`config changed: A.text ${"x".repeat(300)} → 42`])]));
     const l = line(frame(), " A ");
     expect(l.length).toBeLessThanOrEqual(100);
-    expect(l.endsWith("…")).toBe(true);
+    expect(l).toMatch(/ {2}config changed: A\.text x+…x+ → 42$/);
+  });
+
+  it("at 80 columns a finished row wraps its reasons under the reason column, never cutting a number", () => {
+    const reasons = [
+      "config changed: SplitCatalog.seed 42 → 7, train_fraction 0.7 → 0.65",
+      "inputs changed: training_catalog, test_catalog",
+    ];
+    const r = render(
+      <FinishedRow
+        row={{ name: "SplitCatalog", kind: "stage", state: "succeeded", reasons, seconds: 1.25 }}
+        nameWidth={20}
+        width={80}
+      />,
+    );
+    mounted.push(r);
+    const lines = stripVTControlCharacters(r.lastFrame() ?? "").split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(lines[0]).toMatch(/^✓ SplitCatalog {12}1\.25s {2}config changed: SplitCatalog\.seed 42 → 7,/);
+    // Continuation lines start at the reason column (2 + 20 + 2 + 7 + 2 = 33).
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {33}\S/);
+    expect(lines.map((l) => l.trim()).join(" ")).toContain(
+      "train_fraction 0.7 → 0.65; inputs changed: training_catalog,",
+    );
   });
 });
 
@@ -212,7 +236,7 @@ describe("<BuildView> progress, summary and watch", () => {
     ]);
     const { frame } = show(s, { watch: true });
     expect(line(frame(), "watching")).toBe(`◉ watching 12 files — last build: succeeded at ${clockTime(at)} in 2.31s`);
-    expect(frame()).toContain("in 2.31s\n  q quit · r rebuild · f force failed");
+    expect(frame()).toContain("in 2.31s\n  q quit · r re-check · f force failed");
     const err = show(
       replay(
         [
@@ -226,6 +250,23 @@ describe("<BuildView> progress, summary and watch", () => {
     expect(err.frame()).toContain(
       "error: configs/runs/numbers.yaml:3:1: bad indentation\n◉ watching 3 files — last build: none yet",
     );
+  });
+
+  it("after watch-stop the footer says watching stopped and shows no keys; a summary says where outputs are", () => {
+    const at = "2025-03-01T10:42:07.000Z";
+    const s = replay([
+      start({ outputDir: "results/numbers/outputs" }),
+      fresh("A"),
+      end({ fresh: 1 }),
+      { event: "watch-idle", files: 12, lastBuild: { ok: true, at, seconds: 2.31 } },
+      { event: "watch-stop" },
+    ]);
+    const f = show(s, { watch: true }).frame();
+    expect(f).toContain(
+      `  outputs in results/numbers/outputs/\n◼ stopped watching — last build: succeeded at ${clockTime(at)} in 2.31s`,
+    );
+    expect(f).not.toContain("q quit");
+    expect(f).not.toMatch(/[◉◎] watching/);
   });
 
   it("watch footer during the first build: what is watched, and no build yet", () => {
@@ -283,11 +324,11 @@ describe("<BuildView> progress, summary and watch", () => {
     // Cancelled for another reason as well (Ctrl-C): that is still a failed build.
     const both = replay([start(), end({ ok: false, cancelled: 2, superseded: 1, seconds: 0.4, error: "interrupted" })]);
     expect(line(show(both).frame(), "numbers:")).toBe(
-      "numbers: build FAILED: interrupted — 0 ran, 0 fresh, 1 cancelled, 1 restarted in 0.40s",
+      "numbers: build interrupted — 0 ran, 0 fresh, 1 cancelled, 1 restarted in 0.40s",
     );
   });
 
-  it("watch keys call the callbacks: q quits, r rebuilds, f forces the failed stages", async () => {
+  it("watch keys call the callbacks: q quits, r re-checks, f forces the failed stages", async () => {
     const calls: string[] = [];
     const r = show(replay([{ event: "watch-idle", files: 1, lastBuild: null }]), {
       watch: true,

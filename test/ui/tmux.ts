@@ -18,16 +18,18 @@ export class Tmux {
     return r.stdout;
   }
 
-  /** Starts `command` (a shell command line) in a new 120×40 terminal in `cwd`; returns the session name.
+  /** Starts `command` (a shell command line) in a new terminal in `cwd` (120×40 unless `size` says otherwise);
+   *  returns the session name.
    *  The command's exit code is printed as `EXIT=<code>` and the pane stays open to be read. CI variables
    *  are removed: lbg (rightly) prints plain lines in CI, and this is a user's terminal. */
-  start(cwd: string, command: string, env: Record<string, string> = {}): string {
+  start(cwd: string, command: string, env: Record<string, string> = {}, size = { columns: 120, rows: 40 }): string {
     const name = `s${this.n++}`;
     const vars = Object.entries({ TERM: "xterm-256color", ...env })
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
     const line = `env -u CI -u CONTINUOUS_INTEGRATION ${vars} ${command}; echo EXIT=$?; sleep 600`;
-    this.tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", cwd, line]);
+    const { columns, rows } = size;
+    this.tmux(["new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), "-c", cwd, line]);
     return name;
   }
 

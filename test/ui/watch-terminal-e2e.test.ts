@@ -1,5 +1,5 @@
 // `lbg watch` in a real terminal (tmux): the live view with its footer, a rebuild after an edit, and the
-// keys r (rebuild) and q (quit, exit code 0, no stage process left).
+// keys r (re-check) and q (quit, exit code 0, no stage process left).
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
@@ -20,11 +20,11 @@ describe("lbg watch in a terminal", () => {
     p?.remove();
   });
 
-  it("shows the watching footer, rebuilds after an edit, r rebuilds, q quits cleanly", async () => {
+  it("shows the watching footer, rebuilds after an edit, r re-checks, q quits cleanly", async () => {
     const s = tmux.start(p.dir, `node ${p.path("src/bin/lbg.mjs")} watch numbers`);
     await tmux.waitFor(
       s,
-      (t) => /watching \d+ files — last build: succeeded/.test(t) && t.includes("q quit · r rebuild · f force failed"),
+      (t) => /watching \d+ files — last build: succeeded/.test(t) && t.includes("q quit · r re-check · f force failed"),
     );
     writeFileSync(
       p.path("configs/pipelines/numbers/config.yaml"),
@@ -62,11 +62,13 @@ describe("lbg watch in a terminal", () => {
       tmux.sendKeys(s, "C-c");
       const end = await tmux.waitFor(s, (t) => /EXIT=\d+/.test(t));
       expect(end).toContain("EXIT=130");
+      // The session is over: the footer says so (issue 16 item 6), with how the last build ended.
       const footer = end
         .split("\n")
-        .filter((l) => /watching \d+ files/.test(l))
+        .filter((l) => /watching/.test(l))
         .at(-1);
-      expect(footer).toMatch(/last build: interrupted at \d\d:\d\d:\d\d after /);
+      expect(footer).toMatch(/^◼ stopped watching — last build: interrupted at \d\d:\d\d:\d\d after /);
+      expect(end).toMatch(/numbers: build interrupted — /);
     } finally {
       q.remove();
     }
