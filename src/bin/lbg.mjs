@@ -11,8 +11,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");
-/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs (bundled as text). */
-const SOURCE = /\.(ts|tsx|json|py)$/;
+/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs and the help topics (as text). */
+const SOURCE = /\.(ts|tsx|json|py|md)$/;
+/** `lbg help <topic>`'s Markdown, bundled too (src/cli/help-topics.ts). */
+const helpDir = join(root, "docs", "help");
 
 /**
  * @param {string} dir
@@ -52,7 +54,7 @@ async function ensureBundle() {
   for (let i = 0; i < srcDir.length; i++) fnv = Math.imul(fnv ^ srcDir.charCodeAt(i), 0x01000193) >>> 0;
   const index = join(cacheDir, `stat-index-${fnv.toString(16)}.json`);
   const pkg = statSync(join(root, "package.json"));
-  const stats = `${statSources(srcDir)}package.json ${pkg.ino} ${pkg.size} ${pkg.mtimeMs} ${pkg.ctimeMs}\n`;
+  const stats = `${statSources(srcDir)}${existsSync(helpDir) ? statSources(helpDir, "docs/help/") : ""}package.json ${pkg.ino} ${pkg.size} ${pkg.mtimeMs} ${pkg.ctimeMs}\n`;
   try {
     const known = JSON.parse(readFileSync(index, "utf8"));
     if (known.stats === stats && existsSync(join(cacheDir, known.dir, "cli.mjs"))) return join(cacheDir, known.dir);
@@ -61,6 +63,7 @@ async function ensureBundle() {
   }
   const { createHash } = await import("node:crypto");
   const h = hashSources(srcDir, createHash("sha1"));
+  if (existsSync(helpDir)) hashSources(helpDir, h, "docs/help/");
   h.update(readFileSync(join(root, "package.json")));
   const dir = join(cacheDir, h.digest("hex").slice(0, 16));
   const remember = () => {
@@ -97,7 +100,7 @@ async function ensureBundle() {
     sourcemap: true,
     logLevel: "error",
     jsx: "automatic",
-    loader: { ".py": "text" },
+    loader: { ".py": "text", ".md": "text" },
   });
   mkdirSync(cacheDir, { recursive: true });
   try {
