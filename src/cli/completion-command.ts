@@ -369,6 +369,7 @@ function __lbg_run
 end
 function __lbg_args
   set -l kind (__lbg_state kind)
+  test (commandline -opc)[-1] = --force; and set kind stage
   test -n "$kind"; and __lbg_words $kind
   test "$kind" = run; and __fish_complete_suffix .yaml .yml
 end

@@ -60,7 +60,10 @@ function checkDefault(o: Opt, v: string): void {
     (o.type === "dict" && typeof d === "object" && !Array.isArray(d)) ||
     o.type === "any";
   if (!ok)
-    throw new LbgError(`--option ${v}: the default ${JSON.stringify(d)} is not a ${o.type}`, { file: "--option" });
+    throw new LbgError(
+      `--option ${v}: the default ${JSON.stringify(d)} is not ${/^[aeiou]/.test(o.type) ? "an" : "a"} ${o.type}`,
+      { file: "--option" },
+    );
 }
 
 function parseOption(v: string): Opt {
