@@ -65,6 +65,11 @@ export function addEverydayCommands(p: Command, setCode: (c: number) => void, ou
     { hidden: true },
   );
 
+  p.addHelpText(
+    "after",
+    "\nConfig formats: lbg help runs | pipelines | stage-config | sites | ceci | stages | projects.\nNew project: lbg init <dir>; new stage: lbg new stage <Name>; shell completion: lbg completion bash|zsh|fish.",
+  );
+
   // `lbg help` lists the topics (the config formats) and the commands; `lbg help <command>` is its --help.
   p.helpCommand(false);
   p.command("help [topic]")

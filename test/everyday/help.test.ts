@@ -44,6 +44,10 @@ describe("lbg help", () => {
     expect(p.lbg(["list", "runs"]).stdout).toContain("photoz_sim");
   });
 
+  it("lbg --help points to the topics and the everyday commands", () => {
+    expect(p.lbg(["--help"]).stdout).toMatch(/Config formats: lbg help runs \| pipelines/);
+  });
+
   it("a command's name gives its --help; anything else: exit 2 with a did-you-mean", () => {
     expect(p.lbg(["help", "build"]).stdout).toMatch(/^Usage: lbg build \[options\] <run>/);
     const r = p.lbg(["help", "stage-confg"]);
