@@ -102,19 +102,53 @@ describe("lbg completion", () => {
     expect(r.stderr).toContain("expected bash, zsh or fish");
   });
 
-  it("zsh: the script parses (zsh -n)", (ctx) => {
-    if (!hasCommand("zsh")) ctx.skip("zsh is not installed (only this syntax check uses it)");
+  it("zsh: the script parses, and its function offers the same names (compadd stubbed)", (ctx) => {
+    if (!hasCommand("zsh")) ctx.skip("zsh is not installed (only this test uses it)");
     const file = join(p.dir, "_lbg");
     writeFileSync(file, p.lbg(["completion", "zsh"]).stdout);
-    const r = spawnSync("zsh", ["-n", file], { encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
+    expect(spawnSync("zsh", ["-n", file], { encoding: "utf8" }).status).toBe(0);
+    // Outside compinit: compdef, compadd, _describe and _files are stubs that print what they are given.
+    const driver = [
+      "compdef() { :; }",
+      `source ${file}`,
+      'compadd() { if [[ $1 == -a ]]; then print -r -- "${(P)2}"; else print -r -- "$@"; fi }',
+      '_describe() { print -r -- "${(@)${(P)4}%%:*}"; }',
+      "_files() { :; }",
+      't() { words=("$@"); CURRENT=$#; _lbg | tr "\\n" " "; print; }',
+      "t lbg bu",
+      "t lbg logs example ''",
+      "t lbg build example --force Ma",
+      "t lbg dag example --format ''",
+    ].join("\n");
+    const r = spawnSync("zsh", ["-f", "-c", driver], {
+      cwd: p.dir,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect(r.stderr).toBe("");
+    const lines = r.stdout.split("\n").map((l) => l.trim());
+    expect(lines[0]!.split(" ")).toContain("build");
+    expect(lines.slice(1, 4)).toEqual(["MakeNumbers SummarizeNumbers", "MakeNumbers SummarizeNumbers", "dot mermaid"]);
   });
 
-  it("fish: the script parses (fish --no-execute)", (ctx) => {
-    if (!hasCommand("fish")) ctx.skip("fish is not installed (only this syntax check uses it)");
+  it("fish: the script parses, and fish's own completion (complete -C) offers the names", (ctx) => {
+    if (!hasCommand("fish")) ctx.skip("fish is not installed (only this test uses it)");
     const file = join(p.dir, "lbg.fish");
     writeFileSync(file, p.lbg(["completion", "fish"]).stdout);
-    const r = spawnSync("fish", ["--no-execute", file], { encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
+    expect(spawnSync("fish", ["--no-execute", file], { encoding: "utf8" }).status).toBe(0);
+    const lines = ["lbg bu", "lbg logs example ", "lbg build example --force Ma", "lbg dag example --format "];
+    const script = `source ${file}\nfor l in ${lines.map((l) => `'${l}'`).join(" ")}\n  complete -C"$l" | cut -f1 | sort | string join " "\nend`;
+    const r = spawnSync("fish", ["--no-config", "-c", script], {
+      cwd: p.dir,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n").slice(0, 4)).toEqual([
+      "build",
+      "MakeNumbers SummarizeNumbers",
+      "MakeNumbers",
+      "dot mermaid",
+    ]);
   });
 });
