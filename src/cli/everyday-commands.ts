@@ -55,14 +55,8 @@ export function addEverydayCommands(p: Command, setCode: (c: number) => void, ou
     );
 
   // What completion asks for while the user types: names only, one per line, never an error message.
-  p.addCommand(
-    new (p.constructor as typeof Command)("__list")
-      .argument("<what>")
-      .argument("[run]")
-      .action(async (what: string, run: string | undefined) =>
-        setCode(await (await import("./completion-command.ts")).listForCompletion(p, what, run, out)),
-      ),
-    { hidden: true },
+  p.command("__list <what> [run]", { hidden: true }).action(async (what: string, run: string | undefined) =>
+    setCode(await (await import("./completion-command.ts")).listForCompletion(p, what, run, out)),
   );
 
   p.addHelpText(
