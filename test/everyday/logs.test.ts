@@ -96,9 +96,23 @@ describe("lbg logs", () => {
     expect(text).toMatch(/Executing stage: Slow[^]*Slow begins\n[^]*Slow ends\nStage complete: Slow took/);
     // Slower (30 s) still runs: the follower ended with its stage, not with the build.
     expect(build.exitCode).toBe(null);
+    // Following Slower, which runs on: Ctrl-C ends the follower (130) and leaves the build alone.
+    const follow2 = spawn(
+      process.execPath,
+      [p.path("node_modules/lbg/src/bin/lbg.mjs"), "logs", "example", "Slower", "-f"],
+      { cwd: p.dir, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    children.push(follow2);
+    let text2 = "";
+    follow2.stdout!.on("data", (d: Buffer) => (text2 += d.toString()));
+    for (let i = 0; i < 300 && !text2.includes("Slower begins"); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(text2).toContain("Slower begins");
+    follow2.kill("SIGINT");
+    expect(await exited(follow2, 30_000)).toBe(130);
+    expect(build.exitCode).toBe(null);
     build.kill("SIGINT");
     expect(await exited(build, 60_000)).toBe(130);
-  });
+  }, 180_000);
 
   it("-f with no build running prints the log and ends at once", () => {
     const r = p.lbg(["logs", "example", "Slow", "-f"]);
