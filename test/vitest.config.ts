@@ -5,13 +5,16 @@ import { testTmpdir } from "./helpers/test-tmpdir.ts";
 const tmp = testTmpdir();
 
 export default defineConfig({
-  // Python programs lbg runs are imported as their text (src/stages/python/python-text.d.ts), as esbuild's
-  // "text" loader does in lbg's bundle.
+  // Python programs lbg runs and the help topics (docs/help/*.md) are imported as their text
+  // (src/stages/python/python-text.d.ts, src/cli/markdown-text.d.ts), as esbuild's "text" loader does in
+  // lbg's bundle.
   plugins: [
     {
       name: "python-as-text",
       transform(code, id) {
-        return id.endsWith(".py") ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
+        return id.endsWith(".py") || id.endsWith(".md")
+          ? { code: `export default ${JSON.stringify(code)};`, map: null }
+          : undefined;
       },
     },
   ],

@@ -11,8 +11,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");
-/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs (bundled as text). */
-const SOURCE = /\.(ts|tsx|json|py)$/;
+/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs and the help topics (as text). */
+const SOURCE = /\.(ts|tsx|json|py|md)$/;
+/** `lbg help <topic>`'s Markdown, bundled too (src/cli/help-topics.ts). */
+const helpDir = join(root, "docs", "help");
 
 /**
  * @param {string} dir
@@ -44,6 +46,22 @@ function statSources(dir, prefix = "") {
   return s;
 }
 
+/** A copy of lbg's src/ without docs/help (a test or benchmark copy) still builds: each missing topic is one
+ *  line saying so. @type {import("esbuild").Plugin} */
+const missingHelpText = {
+  name: "missing-help-text",
+  setup(b) {
+    b.onResolve({ filter: /docs\/help\/[^/]+\.md$/ }, (a) => {
+      const path = join(a.resolveDir, a.path);
+      return existsSync(path) ? { path } : { path, namespace: "missing-help" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "missing-help" }, (a) => ({
+      contents: `(this copy of lbg has no ${basename(dirname(dirname(a.path)))}/help/${basename(a.path)})\n`,
+      loader: "text",
+    }));
+  },
+};
+
 async function ensureBundle() {
   // Hashing every source costs ~15 ms (reads plus loading node:crypto); while no source's stat changed since
   // the last start, the bundle that start chose is still the right one (stat-index-*.json remembers it).
@@ -52,7 +70,7 @@ async function ensureBundle() {
   for (let i = 0; i < srcDir.length; i++) fnv = Math.imul(fnv ^ srcDir.charCodeAt(i), 0x01000193) >>> 0;
   const index = join(cacheDir, `stat-index-${fnv.toString(16)}.json`);
   const pkg = statSync(join(root, "package.json"));
-  const stats = `${statSources(srcDir)}package.json ${pkg.ino} ${pkg.size} ${pkg.mtimeMs} ${pkg.ctimeMs}\n`;
+  const stats = `${statSources(srcDir)}${existsSync(helpDir) ? statSources(helpDir, "docs/help/") : ""}package.json ${pkg.ino} ${pkg.size} ${pkg.mtimeMs} ${pkg.ctimeMs}\n`;
   try {
     const known = JSON.parse(readFileSync(index, "utf8"));
     if (known.stats === stats && existsSync(join(cacheDir, known.dir, "cli.mjs"))) return join(cacheDir, known.dir);
@@ -61,6 +79,7 @@ async function ensureBundle() {
   }
   const { createHash } = await import("node:crypto");
   const h = hashSources(srcDir, createHash("sha1"));
+  if (existsSync(helpDir)) hashSources(helpDir, h, "docs/help/");
   h.update(readFileSync(join(root, "package.json")));
   const dir = join(cacheDir, h.digest("hex").slice(0, 16));
   const remember = () => {
@@ -97,7 +116,8 @@ async function ensureBundle() {
     sourcemap: true,
     logLevel: "error",
     jsx: "automatic",
-    loader: { ".py": "text" },
+    loader: { ".py": "text", ".md": "text" },
+    plugins: [missingHelpText],
   });
   mkdirSync(cacheDir, { recursive: true });
   try {

@@ -14,6 +14,7 @@ import { findRoot } from "../project/find-root.ts";
 import { isPipelineFileArg, resolveRunRef, type RunRef } from "../project/run-ref.ts";
 import { tryNoopShortcut } from "./noop-shortcut.ts";
 import { noRunError, normalizeForce, selectionOf, splitRunWords } from "./run-args.ts";
+import { addEverydayCommands } from "./everyday-commands.ts";
 
 // Each command's module is imported when that command runs (a chunk of its own in the bundle): a no-op
 // build answered by its stamp, `--help` or `--version` then compile only this file, commander and the
@@ -418,6 +419,9 @@ function program(setCode: (c: number) => void): Command {
     .action(async (file: string, o: { deep?: boolean; json?: boolean }) =>
       setCode(await (await commands.why()).whyCommand(file, o, out, err)),
     );
+
+  // init, new stage, logs, completion, help <topic> (src/cli/everyday-commands.ts)
+  addEverydayCommands(p, setCode, out, err);
 
   return p;
 }

@@ -24,6 +24,7 @@ import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
 import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
+import { subpathImportsPlugin } from "./subpath-imports-plugin.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
 // 5: StageMeta has `metrics` (the class's `static metrics`).
@@ -144,6 +145,7 @@ async function bundleAndIntrospect(
         format: "esm",
         target: "node20",
         packages: "external",
+        plugins: [subpathImportsPlugin],
         keepNames: true,
         write: false,
         metafile: true,

@@ -214,3 +214,9 @@ export class RunLock {
     }
   }
 }
+
+/** The live holder of a run's lock, if a build holds it now (read only: a dead lock is left alone). */
+export function liveLockHolder(file: string): LockHolder | undefined {
+  const seen = look(file);
+  return seen && liveHolder(seen);
+}

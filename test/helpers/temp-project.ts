@@ -28,6 +28,7 @@ export class TempProject {
     this.dir = mkdtempSync(join(tmpdir(), "lbg-test-"));
     cpSync(join(REPO, "src"), join(this.dir, "src"), { recursive: true });
     cpSync(join(REPO, "package.json"), join(this.dir, "package.json"));
+    cpSync(join(REPO, "docs", "help"), join(this.dir, "docs", "help"), { recursive: true }); // lbg help's text
     symlinkSync(join(REPO, "node_modules"), join(this.dir, "node_modules"));
     if (fixture)
       for (const f of [fixture].flat()) cpSync(join(REPO, "test", "fixtures", f), this.dir, { recursive: true });
