@@ -41,7 +41,10 @@ export async function runStage(cls: RunnableClass, r: StageRunRequest): Promise<
 
 function checkConfig(cls: HasHook, config: Record<string, unknown>, who: string): void {
   const answer = askHook(cls, config);
-  if (answer.thrown !== undefined) throw new ConfigError(`the validate hook of ${who} threw: ${answer.thrown}`);
+  if (answer.thrown !== undefined)
+    throw new ConfigError(
+      `the validate hook of ${who} threw: ${answer.thrown}${answer.at ? ` (at ${answer.at})` : ""}`,
+    );
   const [first, ...rest] = answer.problems;
   if (!first) return;
   const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";

@@ -2,7 +2,7 @@
 //
 // Each stage file is bundled with esbuild (npm packages stay external; `#lbg/sdk`-style imports are resolved
 // through package.json's `imports` and bundled) into `.cache/bundles/<file>-<hash>.mjs` (<hash>: xxh64 of the
-// bundle's code) and introspected in a child process. The result is cached per file in
+// bundle's code, which ends in an inline source map) and introspected in a child process. The result is cached per file in
 // `.cache/stages/<file>.json`:
 //   { "format": 4, "sources": { "<rel path>": "<xxh64>" }, "resolution": { "package.json": "<xxh64>" },
 //     "classes": [StageMeta...] | null, "error": string | null, "sum": "<xxh64 of this JSON without sum>" }
@@ -26,7 +26,8 @@ import type { IntrospectResult } from "./introspect-main.ts";
 import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
-const FORMAT = 4;
+// 5: bundles carry an inline source map (stack traces name the TypeScript files: stage-stack.ts).
+const FORMAT = 5;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
@@ -149,6 +150,9 @@ async function bundleAndIntrospect(
         logLevel: "silent",
         outdir: bundleDir,
         jsx: "automatic",
+        // Line mappings only (no copy of the sources): Node maps stack frames back to lbg_stages/*.ts.
+        sourcemap: "inline",
+        sourcesContent: false,
       });
       const code = r.outputFiles.find((o) => o.path.endsWith(".js"))!;
       const out = Object.values(r.metafile!.outputs)[0]!;

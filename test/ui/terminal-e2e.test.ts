@@ -77,9 +77,14 @@ describe("lbg build in a terminal", () => {
   it("a failure shows the failed row, its log path and last lines, what was not run, and the summary", async () => {
     const s = tmux.start(p.dir, `${LBG} build numbers --set SumNumbers.fail=true --set MakeNumbers.n=6`);
     const scr = await tmux.waitFor(s, (x) => x.includes("EXIT="));
-    expect(scr).toMatch(/^✗ SumNumbers +\d+\.\d\ds  FAILED: Error: asked to fail$/m);
+    expect(scr).toMatch(
+      /^✗ SumNumbers +\d+\.\d\ds  FAILED: Error: asked to fail \(at lbg_stages\/sum_numbers\.ts:15\)$/m,
+    );
     expect(scr).toContain("    log: results/numbers/logs/SumNumbers.out (last lines)");
     expect(scr).toContain("    │ read 6 values");
+    // The stack names the stage's TypeScript source (source maps), not its bundle in .cache.
+    expect(scr).toMatch(/^ {4}│ {5}at SumNumbers\.run \(lbg_stages\/sum_numbers\.ts:15:\d+\)$/m);
+    expect(scr).not.toContain(".cache/bundles");
     expect(scr).toMatch(/^numbers: build FAILED — \d ran, \d fresh, 1 failed in \S+\nEXIT=1$/m);
   });
 
