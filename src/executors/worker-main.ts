@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import { introspect } from "../stages/introspect-main.ts";
-import { type RunnableClass, runStage } from "../stages/run-stage.ts";
+import { type RunnableClass, runStage, throttledProgress } from "../stages/run-stage.ts";
 import { enableStageSourceMaps, stageLocation, stageStack } from "../stages/stage-stack.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
@@ -45,6 +45,7 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
       nprocess: job.nprocess,
       threadsPerProcess: job.threadsPerProcess,
       log: (m: string) => writeSync(fd, `${m}\n`),
+      progress: throttledProgress((line) => writeSync(fd, `${line}\n`)),
     });
     writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     return { type: "done", ok: true };

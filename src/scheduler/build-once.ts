@@ -162,6 +162,7 @@ function announce(
     resume: b.resume,
     dryRun: !!flags.dryRun,
     estimates,
+    upstream: upstreamOf(graph),
   });
   for (const w of deps.warnings ?? []) deps.emit({ event: "warning", message: w });
   if (b.records.damage) deps.emit({ event: "warning", message: b.records.damage });
@@ -173,6 +174,16 @@ function announce(
           ? "--no-resume"
           : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(run.root, run.file)}`,
     });
+}
+
+/** Stage → the stages it reads outputs of, for stages that read any (build-start's `upstream`). */
+function upstreamOf(graph: LoadedProject["graph"]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, node] of graph.nodes) {
+    const producers = [...new Set(node.inputs.flatMap((i) => (i.producer ? [i.producer] : [])))];
+    if (producers.length > 0) out[name] = producers;
+  }
+  return out;
 }
 
 /** --dry-run: what would run and why, as events, and nothing else. */

@@ -22,4 +22,18 @@ export interface StageRecord {
   /** ISO time the stage finished, and its wall time. */
   finishedAt: string;
   seconds: number;
+  /** How much work that run did, to scale the next run's time estimate (src/scheduler/stage-work.ts).
+   *  Absent in records written before lbg kept it. */
+  work?: StageWork;
+}
+
+/** The size of a stage run's work. */
+export interface StageWork {
+  /** Bytes of its input files when it started. */
+  inputBytes: number;
+  /** The last `total` it reported through progress (ctx.progress, `lbg-progress:` lines), if it did. */
+  progressTotal?: number;
+  /** Seconds after its start when lbg first saw it report progress (read once a second, so up to 1 s late):
+   *  the part of its time taken as not growing with its total. */
+  progressStart?: number;
 }
