@@ -15,6 +15,7 @@ export default class EvaluateLBGSelection extends Stage {
     "YAML metrics and PNGs of n(z) and of the completeness per redshift.";
   static inputs = { photometry_catalog: "hdf5", tomography_catalog: "hdf5" } as const;
   static outputs = { lbg_selection_metrics: "yml", lbg_selection_plot: "png", lbg_completeness_plot: "png" } as const;
+  static metrics = ["lbg_selection_metrics"] as const;
   static config = {
     target_redshifts: {
       type: "dict",

@@ -32,6 +32,7 @@ export default class EvaluatePhotoz extends Stage {
     photoz_pit_plot: "png",
     photoz_coverage_plot: "png",
   } as const;
+  static metrics = ["photoz_metrics"] as const;
   static config = {
     point_estimate: { type: "str", default: "z_mode", doc: "photo-z column evaluated: z_mode, z_mean or z_median" },
     redshift_column: { type: "str", default: "redshift", doc: "column of test_catalog holding the true redshift" },

@@ -7,6 +7,7 @@ import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
+import { recordProvenance } from "../scheduler/record-provenance.ts";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 
@@ -49,6 +50,11 @@ export async function acceptCommand(
         outputs,
         finishedAt: new Date().toISOString(),
         seconds: records.get(name)?.seconds ?? 0,
+        made: recordProvenance(root, runName, node, {
+          reasons: plan.reasons,
+          startedAt: Date.now(),
+          accepted: true,
+        }),
       });
       out(`accepted ${name}  (was: ${plan.reasons.join("; ")})\n`);
       accepted++;

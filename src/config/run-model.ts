@@ -21,6 +21,8 @@ export interface StageEntry {
   image?: string | null;
   volume?: string | null;
   imagePos?: SourcePos;
+  /** lbg's `metrics:` — output tags (class or aliased) whose YAML files are metrics (`lbg metrics`). */
+  metrics?: { tag: string; pos: SourcePos }[];
   /** The container the stage runs in (its own image and volume, else the site's); set when the run loads. */
   container?: StageContainer;
   pipelineFile: string;

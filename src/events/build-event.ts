@@ -9,6 +9,22 @@
 
 export type StageStatus = "succeeded" | "failed" | "cancelled";
 
+/** One metric's value: a YAML scalar. Non-finite numbers are kept as YAML spells them (`.inf`, `-.inf`, `.nan`),
+ *  so that they survive JSON (history file, `--json`). */
+export type MetricValue = number | string | boolean | null;
+
+/**
+ * One metric compared (`metrics-changed` here, and `--json` of `lbg metrics --diff`): `metric` is its flat
+ * name (`photoz_metrics.sigma_nmad`); `old` absent = a new metric, `new` absent = one that is gone; `change` =
+ * new − old when both are numbers (rounded to 12 significant digits, so float noise does not show as a change).
+ */
+export interface MetricChange {
+  metric: string;
+  old?: MetricValue;
+  new?: MetricValue;
+  change?: number;
+}
+
 /**
  * Why a stage did not succeed, for programs: every `stage-end` whose status is not `succeeded` carries one
  * (`error` says the same for people). `kind`:
@@ -112,6 +128,13 @@ export type BuildEvent =
       log: string;
       logTail?: string[];
     }
+  /**
+   * Just before build-end of a build (not a dry run) after which some metrics file differs from the newest
+   * entry of the run's metrics history: each metric that changed, old → new (`old` absent: new; `new` absent:
+   * gone; `change` = new − old for numbers). `since`: when the build that last changed them ended (absent the
+   * first time). The full list; reporters show the first few.
+   */
+  | { event: "metrics-changed"; changes: MetricChange[]; since?: string }
   /** `lbg watch`: waiting for changes to `files` watched paths; `lastBuild` summarises the previous build. */
   | { event: "watch-idle"; files: number; lastBuild: WatchLastBuild | null }
   /** `lbg watch`: the project loaded and a build begins; `files` paths are watched meanwhile. */

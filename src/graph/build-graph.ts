@@ -8,8 +8,8 @@ import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
-import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
-import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
+import { effectiveConfig, type ConfigSourceKind, type SetOverride } from "../stages/effective-config.ts";
+import { inprogressName, isMetricsType, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import { checkRunFolders } from "./check-run-folders.ts";
 import { OutputClaims } from "./output-claims.ts";
 
@@ -32,6 +32,8 @@ export interface OutputFile {
   path: string;
   /** Where the stage writes before lbg renames it (ceci's `inprogress_` prefix). */
   inprogress: string;
+  /** A metrics file (the class's `static metrics` or the entry's `metrics:`): read by `lbg metrics`. */
+  metrics?: true;
 }
 
 export interface StageNode {
@@ -42,6 +44,8 @@ export interface StageNode {
   outputs: OutputFile[];
   config: Record<string, unknown>;
   configOrigin: Record<string, SourcePos>;
+  /** Which rule chose each option's value (--set, section, global, default): recorded for `lbg why`. */
+  configSource?: Record<string, ConfigSourceKind>;
 }
 
 export interface StageGraph {
@@ -117,6 +121,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       const inprogress = join(run.outputDir, inprogressName(name));
       return { tag, alias, type, path, inprogress };
     });
+    markMetrics(entry, meta, outputs);
     for (const o of outputs) {
       const prev = producers.get(o.alias);
       if (prev) {
@@ -154,6 +159,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       outputs,
       config: cfg.values,
       configOrigin: cfg.origin,
+      configSource: cfg.source,
     });
   }
 
@@ -199,6 +205,30 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       dependants.get(p)!.push(node.name);
   }
   return { nodes, order: topoOrder(nodes), dependants };
+}
+
+/** Flags the outputs the class or the pipeline entry (`metrics:`, by class or aliased tag) call metrics. */
+function markMetrics(entry: StageEntry, meta: StageMeta, outputs: OutputFile[]): void {
+  for (const tag of meta.metrics ?? []) {
+    const o = outputs.find((x) => x.tag === tag);
+    if (o) o.metrics = true;
+  }
+  for (const m of entry.metrics ?? []) {
+    const o = outputs.find((x) => x.alias === m.tag) ?? outputs.find((x) => x.tag === m.tag);
+    if (!o)
+      throw new LbgError(
+        `metrics: '${m.tag}' is not an output of stage '${entry.name}' (class ${meta.name})`,
+        m.pos,
+        suggest(m.tag, [...outputs.map((x) => x.alias)], "outputs") ??
+          `its outputs: ${outputs.map((x) => x.alias).join(", ") || "none"}`,
+      );
+    if (!isMetricsType(o.type))
+      throw new LbgError(
+        `metrics: output '${m.tag}' of stage '${entry.name}' is ${o.type ? `a ${o.type} file` : "not a YAML file"}; metrics are read from YAML or JSON outputs`,
+        m.pos,
+      );
+    o.metrics = true;
+  }
 }
 
 function topoOrder(nodes: Map<string, StageNode>): string[] {

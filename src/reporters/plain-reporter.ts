@@ -11,6 +11,7 @@ import {
   restartAllWords,
   SUPERSEDED_WORDS,
 } from "../events/event-words.ts";
+import { metricsChangeLines } from "../events/metric-words.ts";
 
 export function plainReporter(
   write: (s: string) => void = (s) => process.stdout.write(s),
@@ -21,10 +22,12 @@ export function plainReporter(
   // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
   let dryRun = false;
   let wouldRun = 0;
+  let run: string | undefined;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
+        run = e.run;
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
@@ -74,6 +77,13 @@ export function plainReporter(
         );
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
+      case "metrics-changed": {
+        const m = metricsChangeLines(e, run);
+        write(`${m.head}\n`);
+        for (const l of m.lines) write(`  ${l}\n`);
+        if (m.more) write(`  ${m.more}\n`);
+        return;
+      }
       case "build-end": {
         write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
         return;

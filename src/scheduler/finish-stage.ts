@@ -10,7 +10,7 @@ import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { StageWork } from "../store/stage-record.ts";
+import type { RecordProvenance, StageWork } from "../store/stage-record.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
 
 export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string; reason: StageEndReason };
@@ -53,6 +53,7 @@ export function finishStage(
   startedAt: number,
   hashes: StatCache,
   records: RecordStore,
+  made?: RecordProvenance,
   work?: StageWork,
 ): FinishResult {
   const selfRenaming = node.meta.kind === "python";
@@ -118,6 +119,7 @@ export function finishStage(
         outputs,
         finishedAt: new Date().toISOString(),
         seconds: (Date.now() - startedAt) / 1000,
+        ...(made ? { made } : {}),
         ...(work ? { work } : {}),
       });
     } catch (e) {

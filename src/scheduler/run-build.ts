@@ -28,7 +28,7 @@ import { logPath } from "./stage-log.ts";
 import { inputBytes, predictSeconds } from "./stage-work.ts";
 
 export interface BuildOptions {
-  run: Pick<RunModel, "root" | "logDir"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
+  run: Pick<RunModel, "root" | "logDir" | "name"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
   graph: StageGraph;
   records: RecordStore;
   hashes: StatCache;
@@ -103,6 +103,7 @@ class BuildScheduler {
     };
     this.env = {
       root: o.run.root,
+      run: o.run.name,
       records: o.records,
       hashes: o.hashes,
       executor: o.executor,

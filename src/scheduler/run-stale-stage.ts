@@ -11,14 +11,17 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { StageWork } from "../store/stage-record.ts";
+import type { RecordProvenance, StageWork } from "../store/stage-record.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
 import { followProgress } from "./follow-progress.ts";
+import { recordProvenance } from "./record-provenance.ts";
 import { tail } from "./stage-log.ts";
 import { inputBytes, predictSeconds } from "./stage-work.ts";
 
 export interface StageRunEnv {
   root: string;
+  /** The run's name, recorded as the provenance of what its stages make (`lbg why`). */
+  run: string;
   records: RecordStore;
   hashes: StatCache;
   executor: Executor;
@@ -56,6 +59,13 @@ export async function runStaleStage(
     // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
     return { status: "failed", seconds: 0, error: (e as Error).message, reason: { kind: "io-error" } };
   }
+  const job = env.job(node, log);
+  // How the outputs came to be, kept in the stage's record beside its fingerprint (`lbg why`, `lbg report`).
+  const made = recordProvenance(env.root, env.run, node, {
+    reasons: plan.reasons,
+    startedAt: started,
+    command: env.executor.commandLine(job),
+  });
   const work: StageWork = { inputBytes: inputBytes(node) };
   const record = env.records.get(node.name);
   // Progress lines in the log become stage-progress events (one a second at most: the follower's tick),
@@ -75,13 +85,13 @@ export async function runStaleStage(
   });
   let outcome: JobOutcome;
   try {
-    outcome = await env.executor.run(env.job(node, log), signal);
+    outcome = await env.executor.run(job, signal);
   } finally {
     const last = follower.stop();
     if (last) work.progressTotal = last.total;
   }
   const seconds = (Date.now() - started) / 1000;
-  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, work) : outcome;
+  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, made, work) : outcome;
   if (result.status === "succeeded") return { status: "succeeded", seconds };
   removeInprogress(node);
   if (node.meta.kind === "python") restorePrevious(node); // on success finishStage has dropped what it set aside
@@ -101,9 +111,16 @@ function prepare(node: StageNode, log: string): void {
 }
 
 /** After the executor succeeded: outputs checked, renamed into place and recorded, or the stage failed. */
-function putInPlace(env: StageRunEnv, node: StageNode, plan: StalePlan, started: number, work: StageWork): JobOutcome {
+function putInPlace(
+  env: StageRunEnv,
+  node: StageNode,
+  plan: StalePlan,
+  started: number,
+  made: RecordProvenance,
+  work: StageWork,
+): JobOutcome {
   try {
-    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, work);
+    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, made, work);
     if (!f.ok) return { status: "failed", error: f.error, reason: f.reason };
     for (const w of f.warnings) env.emit({ event: "warning", message: w });
     return { status: "succeeded" };

@@ -15,6 +15,7 @@ export interface IntrospectResult {
     inputs: unknown;
     outputs: unknown;
     options: unknown;
+    metrics: unknown;
     validates: boolean;
   }[];
 }
@@ -27,6 +28,7 @@ interface StageClassShape {
   inputs?: unknown;
   outputs?: unknown;
   config?: unknown;
+  metrics?: unknown;
   validate?: unknown;
   prototype: { run?: unknown };
 }
@@ -54,6 +56,7 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
                 inputs: c.inputs ?? {},
                 outputs: c.outputs ?? {},
                 options: c.config ?? {},
+                metrics: c.metrics ?? [],
                 validates: typeof c.validate === "function",
               },
             ]

@@ -16,6 +16,8 @@ interface StageMetaBase {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   options: Record<string, OptionSpec>;
+  /** Output tags the class declares as metrics (a TypeScript stage's `static metrics`; YAML outputs only). */
+  metrics?: string[];
   /** Source files whose content defines the stage's code fingerprint (relative to the root when inside it). */
   sources: string[];
   /** Further code-fingerprint entries that are not files, e.g. `python-package:rail` → its installed version. */
@@ -56,6 +58,11 @@ export function outputFileName(tag: string, type: string): string {
 export function inprogressName(name: string): string {
   const slash = name.lastIndexOf("/");
   return `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`;
+}
+
+/** Whether an output of this type can be a metrics file: YAML (`yml`, a Python class's `yml`/`yaml`) or JSON. */
+export function isMetricsType(type: string): boolean {
+  return type === "yml" || type === "yaml" || type === "json";
 }
 
 /** Whether a file type names a directory (TS `directory`) or may be one (a Python suffix-less type). */

@@ -23,11 +23,12 @@ import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
-import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
+import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
-// 5: bundles carry an inline source map (stack traces name the TypeScript files: stage-stack.ts).
-const FORMAT = 5;
+// 5: StageMeta has `metrics` (the class's `static metrics`). 6: bundles carry an inline source map (stack
+// traces name the TypeScript files: stage-stack.ts).
+const FORMAT = 6;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
@@ -277,6 +278,17 @@ function validateClass(
     const odd = Object.keys(o).find((key) => !SPEC_KEYS.includes(key));
     if (odd) throw new Error(`${c.name}.config.${k}: unknown key '${odd}' (${suggest(odd, SPEC_KEYS, "keys")})`);
   }
+  const outputs = tags(c.outputs, "outputs");
+  if (!Array.isArray(c.metrics) || c.metrics.some((m) => typeof m !== "string"))
+    throw new Error(`${c.name}.metrics must be a list of output tags`);
+  for (const m of c.metrics as string[]) {
+    if (!(m in outputs))
+      throw new Error(
+        `${c.name}.metrics: '${m}' is not one of its outputs (${suggest(m, Object.keys(outputs), "outputs")})`,
+      );
+    if (!isMetricsType(outputs[m]!))
+      throw new Error(`${c.name}.metrics: output '${m}' is ${outputs[m]}; a metrics output must be yml`);
+  }
   return {
     name: c.name,
     kind: "ts",
@@ -285,8 +297,9 @@ function validateClass(
     exportName: c.exportName,
     doc: String(c.doc ?? ""),
     inputs: tags(c.inputs, "inputs"),
-    outputs: tags(c.outputs, "outputs"),
+    outputs,
     options,
+    metrics: c.metrics as string[],
     bundle,
     sources,
     validates: c.validates === true,

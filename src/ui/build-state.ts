@@ -77,6 +77,8 @@ export type Printed =
   | { id: number; kind: "row"; row: StageRow; nameWidth: number }
   | { id: number; kind: "warning"; message: string }
   | { id: number; kind: "notice"; text: string }
+  /** What a build changed in the run's metrics (metrics-changed). */
+  | { id: number; kind: "metrics"; head: string; lines: string[]; more?: string }
   | ({ id: number; kind: "summary" } & Summary);
 
 export interface CurrentBuild {

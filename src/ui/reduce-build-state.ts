@@ -3,6 +3,7 @@
 // BuildEvent kind fails to compile here until the UI decides how to show it.
 import type { BuildEvent } from "../events/build-event.ts";
 import { blockedWords, changedWords, restartAllWords } from "../events/event-words.ts";
+import { metricsChangeLines } from "../events/metric-words.ts";
 import type { BuildState, Printed, StageRow } from "./build-state.ts";
 
 // Omit that keeps the union's variants apart.
@@ -138,6 +139,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
         error: e.ok ? undefined : "exited with an error",
       });
     }
+    case "metrics-changed":
+      return print(s, { kind: "metrics", ...metricsChangeLines(e, s.build?.run) });
     case "build-end": {
       // Rows still running cannot be (a build-end follows every stage-end), but never leave a spinner behind.
       const wouldRun = Object.values(s.stages).filter((st) => st === "pending").length;

@@ -30,6 +30,14 @@ export const noMpirun: string | undefined = hasCommand("mpirun")
   ? undefined
   : `mpirun is not installed (Debian's openmpi-bin; ${SETUP})`;
 
+/** Debian's chromium, for the HTML report test (driven by playwright-core), and where it is — or why not. */
+export const CHROMIUM: string | undefined = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) =>
+  existsSync(p),
+);
+export const noChromium: string | undefined = CHROMIUM
+  ? undefined
+  : `chromium is not installed (Debian's chromium; ${SETUP})`;
+
 const isRoot = process.getuid?.() === 0;
 
 /** Root, for tests that mount a tmpfs or run processes as another user, or why not. */

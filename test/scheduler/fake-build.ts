@@ -148,7 +148,7 @@ export class FakeProject {
     this.hashes.invalidate();
     const events: BuildEvent[] = [];
     const summary = await runBuild({
-      run: { root: this.dir, logDir: this.logDir, site: { mpiCommand: "mpirun -n", name: "local" } },
+      run: { root: this.dir, logDir: this.logDir, name: "fake", site: { mpiCommand: "mpirun -n", name: "local" } },
       graph: this.graph,
       records: this.records,
       hashes: this.hashes,
