@@ -60,6 +60,12 @@ function parseJobs(v: string): number {
   return n;
 }
 
+function parseTypeCheck(v: string): "error" | "warn" | "off" {
+  if (v === "error" || v === "warn" || v === "off") return v;
+  throw new LbgError(`--type-check ${v}: expected error, warn or off`, { file: "--type-check" });
+}
+const TYPE_CHECK_HELP = "a type error in a stage file: error (stop before any stage runs, the default), warn or off";
+
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** ceci's `-t/--template-parameters key=value ...` (as in ceci, it takes every key=value after it). */
@@ -127,6 +133,7 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option("--resume", "incremental build, whatever the run file says"))
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
+    .option("--type-check <mode>", TYPE_CHECK_HELP, parseTypeCheck)
     .option("--launcher <launcher>", "local, or slurm: each stage a job step (default inside an allocation)")
     .option("--salloc", "request a Slurm allocation (with --nodes/--time/--qos), build inside it, release it")
     .option("--nodes <n>", "with --salloc: nodes")
@@ -175,6 +182,7 @@ function program(setCode: (c: number) => void): Command {
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .option("--wait", "if another lbg builds this run, wait for it")
+    .option("--type-check <mode>", TYPE_CHECK_HELP, parseTypeCheck)
     .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
     .action(
       async (

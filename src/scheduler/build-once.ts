@@ -31,6 +31,8 @@ export interface BuildFlags {
   wait?: boolean;
   /** `local` or `slurm` (stages as job steps); default: slurm inside an allocation or if the site says so. */
   launcher?: string;
+  /** `--type-check error|warn|off` (the CLI checks the word): beats the site file's `type_check`. */
+  typeCheck?: "error" | "warn" | "off";
 }
 
 /** Checks done before taking the lock, so bad flags and missing inputs fail fast with exit code 2. */
