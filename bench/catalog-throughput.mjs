@@ -42,7 +42,7 @@ const COLUMNS = ["u", "g", "r", "i", "z", "y"].flatMap((b) => ["mag_" + b, "mag_
 
 function context(cls, inputs, outputs, overrides = {}) {
   const config = Object.fromEntries(Object.entries(cls.config).map(([k, s]) => [k, structuredClone(s.default)]));
-  return { instance: cls.name, inputs, outputs, config: { ...config, ...overrides }, nprocess: 1, threadsPerProcess: 1, log: () => {} };
+  return { instance: cls.name, inputs, outputs, config: { ...config, ...overrides }, nprocess: 1, threadsPerProcess: 1, log: () => {}, progress: () => {} };
 }
 const run = (cls, inputs, outputs, overrides) => new cls().run(context(cls, inputs, outputs, overrides));
 

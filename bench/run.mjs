@@ -2,6 +2,7 @@
 //   synthetic-vs-make.mjs   lbg beside GNU make and ninja on a 1,000-stage DAG (issue: the incremental engine)
 //   watch-latency.mjs       lbg watch: save → affected stage started (issue: terminal UI and watch)
 //   catalog-throughput.mjs  catalog reader and EstimatePhotoz at 10^6 objects, with peak memory (issue: real stages)
+//   type-check.mjs          the type check of the shipped stage files: cold, one edited, cached (issue 16 item 4)
 //   ceci-pipelines.mjs      lbg dag/status on TXPipe's metadetect beside ceci --dry-run, cold and warm (issue: real
 //                           ceci pipelines); skipped unless LBG_BENCH_CECI, LBG_BENCH_TXPIPE, LBG_BENCH_PYTHONPATH are set
 //   config-size.mjs         loading a 10 MB stage config (sections or one big list), time and peak memory
@@ -17,6 +18,7 @@ const runs = [
   ["synthetic-vs-make.mjs", quick ? ["--n", "100", "--m", "10", "--repeat", "3"] : []],
   ["watch-latency.mjs", quick ? ["--edits", "5"] : []],
   ["catalog-throughput.mjs", quick ? ["--quick"] : []],
+  ["type-check.mjs", quick ? ["--repeat", "1"] : []],
   ["ceci-pipelines.mjs", quick ? ["--quick"] : []],
   ["config-size.mjs", quick ? ["--mb", "1"] : []],
 ];

@@ -38,6 +38,7 @@ export default class EstimatePhotoz extends Stage {
       ctx.outputs.photoz_estimates,
       kernel_width,
       chunk_rows,
+      ctx.progress,
     ))
       ctx.log(line);
   }

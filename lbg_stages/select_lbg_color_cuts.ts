@@ -48,6 +48,6 @@ export default class SelectLBGColorCuts extends Stage {
   }
 
   async run(ctx: StageContext<typeof SelectLBGColorCuts>): Promise<void> {
-    await selectLbgs(ctx.config, ctx.inputs.photometry_catalog, ctx.outputs.tomography_catalog, ctx.log);
+    await selectLbgs(ctx.config, ctx.inputs.photometry_catalog, ctx.outputs.tomography_catalog, ctx.log, ctx.progress);
   }
 }

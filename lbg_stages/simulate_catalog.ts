@@ -96,6 +96,7 @@ export default class SimulateCatalog extends Stage {
   }
 
   async run(ctx: StageContext<typeof SimulateCatalog>): Promise<void> {
-    await simulateCatalogs(ctx.config, ctx.outputs, ctx.log);
+    // Progress counts the objects kept; writing the catalogs after them is the last ~15 % of the time.
+    await simulateCatalogs(ctx.config, ctx.outputs, ctx.log, ctx.progress);
   }
 }

@@ -62,13 +62,15 @@ async function readModel(modelPath: string): Promise<KnnModel> {
   return { k, magnitudeWeight, nondetectVal, limits, tree: new KdTree(points, N_FEATURES), trainZ };
 }
 
-/** Estimates every object of `catalogPath` (group photometry) into `outPath`; returns the log lines. */
+/** Estimates every object of `catalogPath` (group photometry) into `outPath`; returns the log lines.
+ *  `progress` hears the rows estimated so far of the catalog's, every 1,024 rows. */
 export async function estimateCatalog(
   modelPath: string,
   catalogPath: string,
   outPath: string,
   kernelWidth: number,
   chunkRows: number,
+  progress: (rows: number, total: number) => void = () => {},
 ): Promise<string[]> {
   const { k, magnitudeWeight, nondetectVal, limits, tree, trainZ } = await readModel(modelPath);
   const replaced = BANDS.map(() => 0);
@@ -114,6 +116,7 @@ export async function estimateCatalog(
       ].map(col) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
       const idOut = block.id as BigInt64Array;
       for (let r = 0; r < m; r++) {
+        if ((r & 1023) === 0) progress(chunk.start + r, expectedRows);
         const found = tree.nearest(features, r * N_FEATURES, k, idx, d2);
         for (let j = 0; j < found; j++) zs[j] = trainZ[idx[j]!]!;
         const s = summariseNeighbours(zs, d2, found, kernelWidth, scratch, order, quantiles);
@@ -130,6 +133,7 @@ export async function estimateCatalog(
       await out.append(block);
     }
     await out.close();
+    progress(expectedRows, expectedRows);
   } finally {
     out.abort();
   }

@@ -22,6 +22,7 @@ export async function selectLbgs(
   catalogPath: string,
   outPath: string,
   log: (line: string) => void,
+  progress: (rows: number, total: number) => void = () => {},
 ): Promise<void> {
   const samples = parseSelection(c.color_mag_cuts, c.snr_cuts);
   const limits = limitsByBand(c.mag_limits);
@@ -65,6 +66,7 @@ export async function selectLbgs(
       for (let r = 0; r < m; r++) id[r] = BigInt(ids[r]!);
       const bin = assignBins(samples, vars, m, counts, tally);
       await out.append({ bin, lens_weight: new Float32Array(m).fill(1), id });
+      progress(chunk.end, expectedRows);
     }
     // TXPipe's lens selector names the bin count both ways (nbin; nbin_lens in its split catalogs).
     const attrs: Record<string, number | string> = { nbin: samples.length, nbin_lens: samples.length };

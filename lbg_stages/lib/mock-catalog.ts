@@ -116,7 +116,10 @@ class Observer {
   }
 }
 
-export function simulateMock(o: MockOptions): MockCatalog {
+/** Reports objects kept so far of those wanted (a stage's ctx.progress); called every 1,024 objects. */
+export type MockProgress = (kept: number, wanted: number) => void;
+
+export function simulateMock(o: MockOptions, progress: MockProgress = () => {}): MockCatalog {
   const colours = new ColourTable(o.zMax, 0.02, 17);
   const minOffsetI = (z: number) => {
     let m = Infinity;
@@ -180,6 +183,7 @@ export function simulateMock(o: MockOptions): MockCatalog {
     }
     if (!(trial[2 * I]! < o.magLimit)) continue;
     const row = place[k++]!;
+    if ((k & 1023) === 0) progress(k, n);
     keepPhotometry(row);
     cat.redshift[row] = g.z;
     cat.sedType[row] = g.type;
@@ -201,11 +205,13 @@ export function simulateMock(o: MockOptions): MockCatalog {
     if (!(trial[2 * I]! < o.magLimit)) continue;
     if (s.brownDwarf) cat.brownDwarfs++;
     const row = place[nGalaxies + k++]!;
+    if (((nGalaxies + k) & 1023) === 0) progress(nGalaxies + k, n);
     keepPhotometry(row);
     cat.redshift[row] = 0;
     cat.sedType[row] = -1;
     cat.objectType[row] = s.brownDwarf ? BROWN_DWARF : MAIN_SEQUENCE_STAR;
     cat.starType[row] = s.code;
   }
+  progress(n, n);
   return cat;
 }

@@ -3,7 +3,7 @@
 // was drawn.
 import { takeRows, writeTable, type Table } from "#lbg/catalog";
 import { BANDS, MAG_COLUMNS, MAG_ERR_COLUMNS } from "./lsst.ts";
-import { simulateMock } from "./mock-catalog.ts";
+import { type MockProgress, simulateMock } from "./mock-catalog.ts";
 import { Random } from "./random.ts";
 import { catalogLimit, mockOptions, specOptions, type SimulateConfig } from "./simulate-config.ts";
 import { DEEP_SAMPLE, selectSpecSample } from "./spec-sample.ts";
@@ -17,9 +17,10 @@ export async function simulateCatalogs(
   cfg: SimulateConfig,
   outputs: Record<string, string>,
   log: (line: string) => void,
+  progress?: MockProgress,
 ): Promise<void> {
   const limit = catalogLimit(cfg);
-  const mock = simulateMock(mockOptions(cfg));
+  const mock = simulateMock(mockOptions(cfg), progress);
   log(
     `5σ point-source depths after ${cfg.n_years} yr: ${BANDS.map((b, k) => `${b} ${mock.depths[k]!.toFixed(2)}`).join(", ")}`,
   );

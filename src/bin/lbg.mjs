@@ -107,7 +107,8 @@ async function ensureBundle() {
     target: "node20",
     // Dependencies are bundled too (one file parses faster than many packages); esbuild is a native binary.
     // react-devtools-core is Ink's optional peer, imported only when DEV=true (and not installed).
-    external: ["esbuild", "react-devtools-core"],
+    // typescript (the stage type check) is 9 MB of JavaScript: imported from node_modules, only when needed.
+    external: ["esbuild", "react-devtools-core", "typescript"],
     banner: {
       js: "import { createRequire as __lbgCreateRequire } from 'node:module'; const require = __lbgCreateRequire(import.meta.url);",
     },

@@ -28,6 +28,7 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
     site: flags.site,
     sets: flags.set,
     warn: (w) => warnings.push(w.format(fromCwd)),
+    typeCheck: { mode: flags.typeCheck },
   });
   validateBuild(p, flags);
   if (flags.launcher !== undefined && flags.launcher !== "local" && flags.launcher !== "slurm") {

@@ -62,6 +62,12 @@ function parseJobs(v: string): number {
   return n;
 }
 
+function parseTypeCheck(v: string): "error" | "warn" | "off" {
+  if (v === "error" || v === "warn" || v === "off") return v;
+  throw new LbgError(`--type-check ${v}: expected error, warn or off`, { file: "--type-check" });
+}
+const TYPE_CHECK_HELP = "a type error in a stage file: error (stop before any stage runs, the default), warn or off";
+
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `--force` alone forces every selected stage; `--force-stage S` (repeatable, or `--force=S`) those named. */
@@ -167,6 +173,7 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option("--resume", "incremental build, whatever the run file says"))
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
+    .option("--type-check <mode>", TYPE_CHECK_HELP, parseTypeCheck)
     .option("--launcher <launcher>", "local, or slurm: each stage a job step (default inside an allocation)")
     .option("--salloc", "request a Slurm allocation (with --nodes/--time/--qos), build inside it, release it")
     .option("--nodes <n>", "with --salloc: nodes")
@@ -219,6 +226,7 @@ function program(setCode: (c: number) => void): Command {
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .option("--wait", "if another lbg builds this run, wait for it")
+    .option("--type-check <mode>", TYPE_CHECK_HELP, parseTypeCheck)
     .option("--plain", "print plain lines even in a terminal (no live view, no keys)");
   selectOptions(watch).action(
     async (

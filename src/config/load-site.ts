@@ -29,7 +29,10 @@ export const SITE_KEYS = [
   "max_jobs",
   "walltime",
   "setup",
+  "type_check",
 ];
+
+const TYPE_CHECK = ["error", "warn", "off"] as const;
 
 /** Reads the `site:`/`launcher:` sections of a parsed mapping (a site file or an inline ceci pipeline). */
 export function siteFromSections(
@@ -67,10 +70,18 @@ export function siteFromSections(
       ? undefined
       : expectString(file, [...sitePath, key], v, `site ${key}`);
   };
+  const typeCheck = siteRaw.type_check;
+  if (typeCheck !== undefined && typeCheck !== null && !TYPE_CHECK.includes(typeCheck as never))
+    throw file.error(
+      [...sitePath, "type_check"],
+      `site type_check must be error, warn or off, not ${JSON.stringify(typeCheck)}`,
+      suggest(String(typeCheck), [...TYPE_CHECK], "modes"),
+    );
   return {
     name,
     image: text("image"),
     volume: text("volume"),
+    ...(typeCheck === undefined || typeCheck === null ? {} : { typeCheck: typeCheck as (typeof TYPE_CHECK)[number] }),
     launcher: srun ? "slurm" : "local",
     maxThreads,
     mpiCommand: typeof siteRaw.mpi_command === "string" ? siteRaw.mpi_command : srun ? "srun -u -n" : "mpirun -n",

@@ -65,6 +65,8 @@ export interface SiteModel {
   /** ceci's site-wide `image:` and `volume:`: Python stages run in this container unless they say otherwise. */
   image?: string;
   volume?: string;
+  /** lbg extension `type_check: error|warn|off`: what a type error in a stage file does (--type-check beats it). */
+  typeCheck?: "error" | "warn" | "off";
   file?: string;
   raw: Record<string, unknown>;
 }

@@ -77,6 +77,9 @@ export type BuildEvent =
       dryRun: boolean;
       /** Stage → seconds its last successful run took (from the records), for progress estimates. */
       estimates?: Record<string, number>;
+      /** Stage → the stages whose outputs it reads (only stages that read another's), so that an ETA can
+       *  scale a stage that has not started yet by how much its producers' work grew (src/ui/estimate-remaining.ts). */
+      upstream?: Record<string, string[]>;
     }
   /** A problem that does not stop the build (unknown config key, damaged record line...). */
   | { event: "warning"; message: string }
@@ -90,7 +93,22 @@ export type BuildEvent =
    *  the MPI launcher or srun step, the container command), or for a TypeScript stage, which runs inside an
    *  lbg worker process, `[lbg worker] <source file> <Class> --<tag>=<path> ... --config=<JSON>`
    *  (src/executors/command-line.ts). */
-  | { event: "stage-start"; stage: string; reasons: string[]; log: string; command?: string; dryRun?: true }
+  | {
+      event: "stage-start";
+      stage: string;
+      reasons: string[];
+      log: string;
+      command?: string;
+      dryRun?: true;
+      /** Seconds this run should take: the last run's, scaled by the bytes of its inputs now against then
+       *  (src/scheduler/stage-work.ts); absent when the stage never succeeded before. */
+      estimate?: number;
+    }
+  /** A running stage reported how far it is (`ctx.progress`, or an `lbg-progress: done/total` line in its log:
+   *  src/events/progress-line.ts): `done` of `total` units of its choosing, `seconds` after it started. At most
+   *  one a second per stage, and only when the numbers changed. `estimate`: seconds the whole run should take,
+   *  its last run's time scaled by this total against the total that run reported (absent without a record). */
+  | { event: "stage-progress"; stage: string; done: number; total: number; seconds: number; estimate?: number }
   /** A stage ended. `outputs`: the files it made (succeeded only). `error`: one line for people, `reason`: the
    *  same for programs (both present unless it succeeded). `logTail`: its log's last lines (failed only). A
    *  stage-end without a stage-start is a stage that could not start (a missing input, a folder lbg could not

@@ -7,7 +7,8 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import { introspect } from "../stages/introspect-main.ts";
-import { type RunnableClass, runStage } from "../stages/run-stage.ts";
+import { type RunnableClass, runStage, throttledProgress } from "../stages/run-stage.ts";
+import { enableStageSourceMaps, stageLocation, stageStack } from "../stages/stage-stack.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
@@ -25,6 +26,7 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
   process.stdout.write = toLog as typeof process.stdout.write;
   process.stderr.write = toLog as typeof process.stderr.write;
   currentLog = fd;
+  currentRoot = job.cwd;
   const started = Date.now();
   try {
     const step =
@@ -43,13 +45,15 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
       nprocess: job.nprocess,
       threadsPerProcess: job.threadsPerProcess,
       log: (m: string) => writeSync(fd, `${m}\n`),
+      progress: throttledProgress((line) => writeSync(fd, `${line}\n`)),
     });
     writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     return { type: "done", ok: true };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    writeSync(fd, `${error.stack ?? error.message}\n`);
-    return { type: "done", ok: false, error: `${error.name}: ${error.message}` };
+    writeSync(fd, `${stageStack(error, job.cwd)}\n`);
+    const at = stageLocation(error, job.cwd);
+    return { type: "done", ok: false, error: `${error.name}: ${error.message}${at ? ` (at ${at})` : ""}` };
   } finally {
     currentLog = undefined;
     process.stdout.write = out;
@@ -59,12 +63,14 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
 }
 
 let currentLog: number | undefined;
+/** The running job's project root, for project-relative stack traces of what escapes `run`. */
+let currentRoot = process.cwd();
 
 function fatal(e: unknown): void {
   const error = e instanceof Error ? e : new Error(String(e));
   if (currentLog !== undefined) {
     try {
-      writeSync(currentLog, `${error.stack ?? error.message}\n`);
+      writeSync(currentLog, `${stageStack(error, currentRoot)}\n`);
     } catch {
       /* log gone */
     }
@@ -76,12 +82,13 @@ function fatal(e: unknown): void {
   setTimeout(() => process.exit(1), 1000).unref();
 }
 
+enableStageSourceMaps();
 if (process.argv[2] === "--job") {
   // One-shot mode, for launchers that start a process per stage (srun under Slurm): the job is a JSON file,
   // the exit code says whether the stage succeeded.
   const job = JSON.parse(readFileSync(process.argv[3]!, "utf8")) as TsStageJob;
   process.on("uncaughtException", (e) => {
-    if (currentLog !== undefined) writeSync(currentLog, `${e.stack ?? e.message}\n`);
+    if (currentLog !== undefined) writeSync(currentLog, `${stageStack(e, currentRoot)}\n`);
     process.exit(1);
   });
   const reply = await runJob(job);

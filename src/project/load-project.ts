@@ -21,7 +21,9 @@ import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
 import { mayBeDirectory, type StageMeta } from "../stages/stage-meta.ts";
+import type { TypeCheckMode } from "../stages/type-check.ts";
 import { validateStageConfigs } from "../stages/validate-stage-configs.ts";
+import { checkStageTypes, typeCheckMode } from "./check-stage-types.ts";
 
 export interface LoadedProject {
   run: RunModel;
@@ -42,7 +44,13 @@ export interface LoadedProject {
 
 export async function loadProject(
   ref: RunRef,
-  opts: { site?: string; sets?: string[]; warn: Warn },
+  opts: {
+    site?: string;
+    sets?: string[];
+    warn: Warn;
+    /** Check the stage files' types (build, watch); `mode` from --type-check (see typeCheckMode). */
+    typeCheck?: { mode?: TypeCheckMode };
+  },
 ): Promise<LoadedProject> {
   const { root, name: runName } = ref;
   const run = ref.ceciFile
@@ -101,6 +109,8 @@ export async function loadProject(
     pos: run.stageConfig.sectionPos.get(n.name) ?? n.entry.pos,
   }));
   validateStageConfigs(root, instances, hashes.h);
+  if (opts.typeCheck)
+    await checkStageTypes(root, graph, hashes, typeCheckMode(opts.typeCheck.mode, run.site.typeCheck), opts.warn);
   return {
     run,
     graph,

@@ -68,6 +68,8 @@ export function plainReporter(
           }
         }
         return;
+      case "stage-progress":
+        return; // a line a second per stage would bury the build's own lines: the terminal UI shows a bar
       case "stage-blocked":
         write(`blocked  ${e.stage}  (not run: ${blockedWords(e.by, ended.get(e.by))})\n`);
         return;

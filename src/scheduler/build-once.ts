@@ -33,6 +33,8 @@ export interface BuildFlags {
   wait?: boolean;
   /** `local` or `slurm` (stages as job steps); default: slurm inside an allocation or if the site says so. */
   launcher?: string;
+  /** `--type-check error|warn|off` (the CLI checks the word): beats the site file's `type_check`. */
+  typeCheck?: "error" | "warn" | "off";
 }
 
 /** Checks done before taking the lock, so bad flags and missing inputs fail fast with exit code 2. */
@@ -197,6 +199,7 @@ function announce(
     resume: b.resume,
     dryRun: !!flags.dryRun,
     estimates,
+    upstream: upstreamOf(graph),
   });
   for (const w of deps.warnings ?? []) deps.emit({ event: "warning", message: w });
   if (b.records.damage) deps.emit({ event: "warning", message: b.records.damage });
@@ -223,6 +226,16 @@ function whereOutputsGo(p: LoadedProject): { outputDir: string; metrics?: string
     .filter((o) => o.metrics)
     .map((o) => shown(o.path));
   return { outputDir: shown(p.run.outputDir), ...(metrics.length ? { metrics } : {}) };
+}
+
+/** Stage → the stages it reads outputs of, for stages that read any (build-start's `upstream`). */
+function upstreamOf(graph: LoadedProject["graph"]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, node] of graph.nodes) {
+    const producers = [...new Set(node.inputs.flatMap((i) => (i.producer ? [i.producer] : [])))];
+    if (producers.length > 0) out[name] = producers;
+  }
+  return out;
 }
 
 /** --dry-run: what would run and why, as events, and nothing else. */

@@ -25,6 +25,7 @@ import { criticalPaths } from "./critical-path.ts";
 import { runStaleStage, type StageRunEnv, type StageRunResult } from "./run-stale-stage.ts";
 import { stageJobFor } from "./stage-job-for.ts";
 import { logPath } from "./stage-log.ts";
+import { inputBytes, predictSeconds } from "./stage-work.ts";
 
 export interface BuildOptions {
   run: Pick<RunModel, "root" | "logDir" | "name"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
@@ -204,12 +205,14 @@ class BuildScheduler {
     this.states.set(name, { is: "running", hash: state.plan.hash, abort, superseded: false });
     this.freeSlots -= slots;
     this.runningCount++;
+    const estimate = predictSeconds(this.o.records.get(name), { inputBytes: inputBytes(this.node(name)) });
     this.o.emit({
       event: "stage-start",
       stage: name,
       reasons: state.plan.reasons,
       log: this.rel(log),
       command: this.commandOf(name, log),
+      ...(estimate === undefined ? {} : { estimate }),
     });
     const ended = (r: StageRunResult) => {
       signal.removeEventListener("abort", onBuildAbort);

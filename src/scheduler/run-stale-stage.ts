@@ -3,7 +3,7 @@
 // (finish-stage.ts) — but this is the one place that decides it: a run cache that restores the outputs a
 // fingerprint already produced once, or a cheaper dispatch of trivial stages, goes here, and the scheduler
 // (run-build.ts) only sees the result.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EventSink, StageEndReason } from "../events/build-event.ts";
 import type { Executor, JobOutcome, StageJob } from "../executors/stage-job.ts";
@@ -11,10 +11,12 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { RecordProvenance } from "../store/stage-record.ts";
+import type { RecordProvenance, StageWork } from "../store/stage-record.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
+import { followProgress } from "./follow-progress.ts";
 import { recordProvenance } from "./record-provenance.ts";
 import { tail } from "./stage-log.ts";
+import { inputBytes, predictSeconds } from "./stage-work.ts";
 
 export interface StageRunEnv {
   root: string;
@@ -64,9 +66,32 @@ export async function runStaleStage(
     startedAt: started,
     command: env.executor.commandLine(job),
   });
-  const outcome = await env.executor.run(job, signal);
+  const work: StageWork = { inputBytes: inputBytes(node) };
+  const record = env.records.get(node.name);
+  // Progress lines in the log become stage-progress events (one a second at most: the follower's tick),
+  // with the stage's duration predicted again from the total it reports (stage-work.ts).
+  const follower = followProgress(log, ({ done, total }) => {
+    const seconds = (Date.now() - started) / 1000;
+    work.progressStart ??= seconds;
+    const estimate = predictSeconds(record, { ...work, progressTotal: total });
+    env.emit({
+      event: "stage-progress",
+      stage: node.name,
+      done,
+      total,
+      seconds,
+      ...(estimate === undefined ? {} : { estimate }),
+    });
+  });
+  let outcome: JobOutcome;
+  try {
+    outcome = await env.executor.run(job, signal);
+  } finally {
+    const last = follower.stop();
+    if (last) work.progressTotal = last.total;
+  }
   const seconds = (Date.now() - started) / 1000;
-  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, made) : outcome;
+  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, made, work) : outcome;
   if (result.status === "succeeded") return { status: "succeeded", seconds };
   removeInprogress(node);
   if (node.meta.kind === "python") restorePrevious(node); // on success finishStage has dropped what it set aside
@@ -77,6 +102,8 @@ export async function runStaleStage(
 /** The stage's log folder and output folders exist, and no in-progress file of an earlier attempt is left. */
 function prepare(node: StageNode, log: string): void {
   mkdirSync(dirname(log), { recursive: true });
+  // The stage starts its log afresh; until it does, the last run's progress lines must not be read as its own.
+  rmSync(log, { force: true });
   for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
   removeInprogress(node);
   // Python ceci stages rename their own outputs: the previous ones must not be taken for new ones.
@@ -90,9 +117,10 @@ function putInPlace(
   plan: StalePlan,
   started: number,
   made: RecordProvenance,
+  work: StageWork,
 ): JobOutcome {
   try {
-    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, made);
+    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, made, work);
     if (!f.ok) return { status: "failed", error: f.error, reason: f.reason };
     for (const w of f.warnings) env.emit({ event: "warning", message: w });
     return { status: "succeeded" };

@@ -138,6 +138,15 @@ export interface StageContext<S extends CheckedDeclarations<S> = StageDeclaratio
   threadsPerProcess: number;
   /** Writes one line to the stage's log (<log_dir>/<instance>.out). console.log goes there too. */
   log(message: string): void;
+  /**
+   * How far the stage is: `done` of `total` units of its choosing (objects, rows, chunks). lbg shows it as a
+   * bar in the stage's row, bases the ETA on it, sends `stage-progress` events to `--json`, and records the
+   * last total, so that a later run with a larger total is predicted to take that much longer. Cheap enough
+   * to call for every block of work: at most one `lbg-progress: done/total` line a second (and the final one)
+   * reaches the log — the line protocol a Python stage prints itself. Values that are not finite, negative,
+   * or a total of 0 are ignored: a progress report never fails a stage.
+   */
+  progress(done: number, total: number): void;
 }
 
 /**

@@ -2,6 +2,7 @@
 // JSON on stdout. Run in its own process so a stage file that hangs or crashes at import cannot take lbg
 // down, and so lbg itself never executes stage code.
 import { pathToFileURL } from "node:url";
+import { stageLocation } from "./stage-stack.ts";
 
 export interface IntrospectResult {
   bundle: string;
@@ -64,7 +65,13 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
       results.push({ bundle, ok: true, classes });
     } catch (e) {
       const err = e as Error;
-      results.push({ bundle, ok: false, error: `${err?.name ?? "Error"}: ${err?.message ?? String(e)}` });
+      // The worker turned source maps on: a throw at import names its line in the stage file.
+      const at = stageLocation(e, process.cwd());
+      results.push({
+        bundle,
+        ok: false,
+        error: `${err?.name ?? "Error"}: ${err?.message ?? String(e)}${at ? ` (at ${at})` : ""}`,
+      });
     }
   }
   return results;

@@ -2,6 +2,7 @@
 // sees a config the hook refuses, then `run` with tag maps that refuse a tag the class does not declare
 // (`ctx.inputs.typo` throws, naming it, instead of giving undefined to a file reader). Shared by the stage
 // workers (src/executors/worker-main.ts) and the tests that call stage classes directly.
+import { progressLine, validProgress } from "../events/progress-line.ts";
 import type { StageContext } from "../sdk/stage.ts";
 import { askHook, type HasHook } from "./validate-main.ts";
 
@@ -21,6 +22,7 @@ export interface StageRunRequest {
   nprocess: number;
   threadsPerProcess: number;
   log(message: string): void;
+  progress(done: number, total: number): void;
 }
 
 /** A config the stage's validate hook refuses, found just before it would have run. */
@@ -41,7 +43,10 @@ export async function runStage(cls: RunnableClass, r: StageRunRequest): Promise<
 
 function checkConfig(cls: HasHook, config: Record<string, unknown>, who: string): void {
   const answer = askHook(cls, config);
-  if (answer.thrown !== undefined) throw new ConfigError(`the validate hook of ${who} threw: ${answer.thrown}`);
+  if (answer.thrown !== undefined)
+    throw new ConfigError(
+      `the validate hook of ${who} threw: ${answer.thrown}${answer.at ? ` (at ${answer.at})` : ""}`,
+    );
   const [first, ...rest] = answer.problems;
   if (!first) return;
   const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
@@ -64,4 +69,30 @@ export function tagPaths(paths: Record<string, string>, kind: "input" | "output"
       return Reflect.get(target, key, receiver);
     },
   });
+}
+
+/** Seconds between two progress lines in a log: lbg reads them every half second and a report a second is
+ *  enough for a bar and an ETA; a stage may call `ctx.progress` for every row without filling its log. */
+const PROGRESS_INTERVAL_MS = 1000;
+
+/**
+ * `ctx.progress` for a stage whose log lines go to `writeLine`: the first report, then at most one a second,
+ * and always the one that reaches the total. A report held back is not written later (the next one will be).
+ */
+export function throttledProgress(
+  writeLine: (line: string) => void,
+  now: () => number = Date.now,
+): (done: number, total: number) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let finished = "";
+  return (done, total) => {
+    if (!validProgress(done, total)) return;
+    const t = now();
+    const final = done >= total;
+    const line = progressLine(Math.min(done, total), total);
+    if (final ? line === finished : t - last < PROGRESS_INTERVAL_MS) return;
+    last = t;
+    if (final) finished = line;
+    writeLine(line);
+  };
 }

@@ -2,7 +2,7 @@
 //
 // Each stage file is bundled with esbuild (npm packages stay external; `#lbg/sdk`-style imports are resolved
 // through package.json's `imports` and bundled) into `.cache/bundles/<file>-<hash>.mjs` (<hash>: xxh64 of the
-// bundle's code) and introspected in a child process. The result is cached per file in
+// bundle's code, which ends in an inline source map) and introspected in a child process. The result is cached per file in
 // `.cache/stages/<file>.json`:
 //   { "format": 4, "sources": { "<rel path>": "<xxh64>" }, "resolution": { "package.json": "<xxh64>" },
 //     "classes": [StageMeta...] | null, "error": string | null, "sum": "<xxh64 of this JSON without sum>" }
@@ -27,8 +27,9 @@ import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 import { subpathImportsPlugin } from "./subpath-imports-plugin.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
-// 5: StageMeta has `metrics` (the class's `static metrics`).
-const FORMAT = 5;
+// 5: StageMeta has `metrics` (the class's `static metrics`). 6: bundles carry an inline source map (stack
+// traces name the TypeScript files: stage-stack.ts).
+const FORMAT = 6;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
@@ -152,6 +153,9 @@ async function bundleAndIntrospect(
         logLevel: "silent",
         outdir: bundleDir,
         jsx: "automatic",
+        // Line mappings only (no copy of the sources): Node maps stack frames back to lbg_stages/*.ts.
+        sourcemap: "inline",
+        sourcesContent: false,
       });
       const code = r.outputFiles.find((o) => o.path.endsWith(".js"))!;
       const out = Object.values(r.metafile!.outputs)[0]!;

@@ -4,6 +4,7 @@
 // that hangs or crashes cannot take it down.
 import { pathToFileURL } from "node:url";
 import type { OptionProblem } from "../sdk/stage.ts";
+import { stageLocation } from "./stage-stack.ts";
 
 export interface ValidateRequest {
   bundle: string;
@@ -11,10 +12,11 @@ export interface ValidateRequest {
   config: Record<string, unknown>;
 }
 
-/** `problems` from the hook (returned, or one thrown OptionError); `thrown` when it threw anything else. */
+/** `problems` from the hook (returned, or one thrown OptionError); `thrown` when it threw anything else, and
+ *  `at` the line of the stage's code that threw (`lbg_stages/x.ts:12`). */
 export type ValidateAnswer =
   | { problems: OptionProblem[]; thrown?: undefined }
-  | { problems?: undefined; thrown: string };
+  | { problems?: undefined; thrown: string; at?: string };
 
 function cleanPath(path: unknown): (string | number)[] | undefined {
   if (!Array.isArray(path)) return undefined;
@@ -41,7 +43,7 @@ async function validateOne(r: ValidateRequest): Promise<ValidateAnswer> {
     if (typeof cls?.validate !== "function") return { thrown: `${r.exportName} no longer has a validate hook` };
     return askHook(cls, r.config);
   } catch (e) {
-    return { thrown: thrownText(e) };
+    return thrownAnswer(e);
   }
 }
 
@@ -73,13 +75,19 @@ export function askHook(cls: HasHook, config: Record<string, unknown>): Validate
         ],
       };
     }
-    return { thrown: thrownText(e) };
+    return thrownAnswer(e);
   }
 }
 
 function thrownText(e: unknown): string {
   const err = e as Partial<Error> | undefined;
   return err?.name && err.name !== "Error" ? `${err.name}: ${err.message}` : String(err?.message ?? e);
+}
+
+/** What a hook threw, and where in the stage's code (source-mapped, project-relative) when it is known. */
+function thrownAnswer(e: unknown): ValidateAnswer {
+  const at = stageLocation(e, process.cwd());
+  return at ? { thrown: thrownText(e), at } : { thrown: thrownText(e) };
 }
 
 export async function validateConfigs(requests: ValidateRequest[]): Promise<ValidateAnswer[]> {

@@ -73,7 +73,11 @@ function configKey(config: Record<string, unknown>): string {
 function report(inst: InstanceConfig, answer: ValidateAnswer): void {
   const who = `stage '${inst.name}'${inst.name === inst.meta.name ? "" : ` (class ${inst.meta.name})`}`;
   if (answer.thrown !== undefined) {
-    throw new LbgError(`${who}: ${answer.thrown}`, inst.pos, `raised by the validate hook of ${inst.meta.file}`);
+    throw new LbgError(
+      `${who}: ${answer.thrown}`,
+      inst.pos,
+      `raised by the validate hook of ${answer.at ?? inst.meta.file}`,
+    );
   }
   const [first, ...rest] = answer.problems;
   if (!first) return;

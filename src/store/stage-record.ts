@@ -22,9 +22,23 @@ export interface StageRecord {
   /** ISO time the stage finished, and its wall time. */
   finishedAt: string;
   seconds: number;
+  /** How much work that run did, to scale the next run's time estimate (src/scheduler/stage-work.ts).
+   *  Absent in records written before lbg kept it. */
+  work?: StageWork;
   /** How the outputs came to be (`lbg why`, `lbg report`). Absent in records written before lbg 0.2 (their
    *  stages are still fresh: this is not part of the fingerprint). */
   made?: RecordProvenance;
+}
+
+/** The size of a stage run's work. */
+export interface StageWork {
+  /** Bytes of its input files when it started. */
+  inputBytes: number;
+  /** The last `total` it reported through progress (ctx.progress, `lbg-progress:` lines), if it did. */
+  progressTotal?: number;
+  /** Seconds after its start when lbg first saw it report progress (read once a second, so up to 1 s late):
+   *  the part of its time taken as not growing with its total. */
+  progressStart?: number;
 }
 
 /**

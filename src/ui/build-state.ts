@@ -45,6 +45,23 @@ export interface StageRow {
   logTail?: string[];
   /** Blocked rows: why, in words (`MakeNumbers failed`, `interrupted`). */
   blockedBy?: string;
+  /** Running rows: seconds this run should take, as lbg predicted it at its start or from its progress total
+   *  (stage-start / stage-progress `estimate`). */
+  estimate?: number;
+  /** Running rows: the stage's last progress report (a bar in the row; the ETA's rate). */
+  progress?: RowProgress;
+}
+
+/** A running stage's progress: the latest report, and the first one of this run (its rate is measured from
+ *  the first report, leaving out what the stage did before it could count: reading a model, opening files). */
+export interface RowProgress {
+  done: number;
+  total: number;
+  /** Seconds after the stage started (the event's `seconds`). */
+  seconds: number;
+  /** Epoch ms when the report arrived: the time between reports counts from it. */
+  at: number;
+  first: { done: number; seconds: number };
 }
 
 /** The line that ends a build, and under it where a successful build's outputs are. */
@@ -79,6 +96,11 @@ export interface CurrentBuild {
   dryRun: boolean;
   /** Stage → seconds of its last successful run. */
   estimates: Record<string, number>;
+  /** Stage → the stages it reads outputs of (build-start `upstream`). */
+  upstream: Record<string, string[]>;
+  /** Stage → how much its work grew in this build: its predicted time (stage-start or stage-progress
+   *  `estimate`) over its last run's. Stages not started yet are scaled by their producers' (the ETA). */
+  scale: Record<string, number>;
   startedAt: number;
 }
 

@@ -1,4 +1,5 @@
-// done/total of the stages that run, as a bar, with the ETA when one can be estimated (estimate-remaining.ts).
+// done/total of the stages that run, as a bar, with the ETA (estimate-remaining.ts): `?` when it cannot be
+// estimated — a first build, a stage past its predicted time — rather than a number known to be wrong.
 import { Text } from "ink";
 
 export function formatEta(seconds: number): string {
@@ -19,7 +20,8 @@ export function ProgressBar({
 }: {
   done: number;
   total: number;
-  eta?: number;
+  /** Seconds left; undefined: not known (`ETA ?`). */
+  eta: number | undefined;
   width?: number;
 }) {
   const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
@@ -28,7 +30,7 @@ export function ProgressBar({
       <Text color="cyan">{"█".repeat(filled)}</Text>
       <Text dimColor>{"░".repeat(width - filled)}</Text>
       {` ${done}/${total}`}
-      {eta === undefined ? null : <Text dimColor>{` · ETA ${formatEta(eta)}`}</Text>}
+      <Text dimColor>{` · ETA ${eta === undefined ? "?" : formatEta(eta)}`}</Text>
     </Text>
   );
 }

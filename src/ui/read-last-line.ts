@@ -1,9 +1,11 @@
-// The last line a running stage wrote to its log, read cheaply: only the final few KB of the file, however
+// The last line a running stage wrote to its log, read cheaply: only the final 16 KiB of the file, however
 // large it grows (the UI polls this every ~200 ms per running stage).
 import { type FileHandle, open } from "node:fs/promises";
 import stripAnsi from "strip-ansi";
+import { isProgressLine } from "../events/progress-line.ts";
 
-const TAIL_BYTES = 4096;
+// 16 KiB: a stage that prints only progress lines (about 25 bytes a second) keeps its last other line for ~10 min.
+const TAIL_BYTES = 16384;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
@@ -19,12 +21,13 @@ export function cleanLine(line: string): string {
   return stripAnsi(shown).replace(/\t/g, "  ").replace(CONTROL, "").trimEnd();
 }
 
-/** The last non-empty line of `text`, cleaned. */
+/** The last non-empty line of `text`, cleaned; progress lines (`lbg-progress: …`, shown as the row's bar)
+ *  are skipped. */
 export function lastLine(text: string): string {
   const lines = text.split("\n");
   for (let i = lines.length - 1; i >= 0; i--) {
     const clean = cleanLine(lines[i]!);
-    if (clean.trim() !== "") return clean;
+    if (clean.trim() !== "" && !isProgressLine(clean)) return clean;
   }
   return "";
 }

@@ -24,6 +24,13 @@ function blockedWhy(s: BuildState, by: string): string {
   return blockedWords(by, st === "cancelled" || st === "superseded" ? st : "failed");
 }
 
+/** Records how much a stage's work grew: its new estimate over its last run's time. */
+function withScale(s: BuildState, stage: string, estimate: number | undefined): BuildState {
+  const last = s.build?.estimates[stage];
+  if (!s.build || estimate === undefined || !last) return s;
+  return { ...s, build: { ...s.build, scale: { ...s.build.scale, [stage]: estimate / last } } };
+}
+
 function widen(s: BuildState, name: string): BuildState {
   return name.length > s.nameWidth ? { ...s, nameWidth: name.length } : s;
 }
@@ -55,6 +62,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
           jobs: Math.max(1, e.jobs),
           dryRun: e.dryRun,
           estimates: e.estimates ?? {},
+          upstream: e.upstream ?? {},
+          scale: {},
           startedAt: at,
         },
         stages: {},
@@ -79,13 +88,25 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
         reasons: e.reasons,
         log: e.log,
         startedAt: at,
+        estimate: e.estimate,
       };
-      const w = widen(s, e.stage);
+      const w = withScale(widen(s, e.stage), e.stage, e.estimate);
       return {
         ...w,
         running: [...w.running.filter((r) => r.name !== e.stage), row],
         stages: { ...w.stages, [e.stage]: "running" },
       };
+    }
+    case "stage-progress": {
+      const row = s.running.find((r) => r.name === e.stage);
+      if (!row) return s;
+      const p = { done: e.done, total: e.total, seconds: e.seconds, at };
+      // A total that changed starts the rate afresh: the stage counts something else now.
+      const first =
+        row.progress && row.progress.total === e.total ? row.progress.first : { done: e.done, seconds: e.seconds };
+      const next: StageRow = { ...row, progress: { ...p, first }, estimate: e.estimate ?? row.estimate };
+      const w = withScale(s, e.stage, e.estimate);
+      return { ...w, running: w.running.map((r) => (r.name === e.stage ? next : r)) };
     }
     case "stage-end": {
       const started = s.running.find((r) => r.name === e.stage);

@@ -1,9 +1,10 @@
-// A stage (or script) that is running: spinner, name, elapsed time and why it runs, and under it the last
-// line of its log so a long stage shows signs of life. Redrawn in place on every clock tick.
+// A stage (or script) that is running: spinner, name, elapsed time, its progress bar and time left
+// (row-progress.tsx) and why it runs, and under it the last line of its log so a long stage shows signs of life. Redrawn in place on every clock tick.
 import { join } from "node:path";
 import { Box, Text } from "ink";
 import { formatSeconds } from "../events/event-words.ts";
 import type { StageRow } from "./build-state.ts";
+import { RowProgress } from "./row-progress.tsx";
 import { TIME_WIDTH } from "./row-style.ts";
 import { spinnerFrame } from "./spinner.ts";
 import { useLastLogLine } from "./use-last-log-line.ts";
@@ -32,6 +33,7 @@ export function RunningRow({
             {"  "}
             {elapsed.padStart(TIME_WIDTH)}
             {"  "}
+            <RowProgress row={row} now={now} />
           </Text>
         </Box>
         <Text wrap="truncate-middle" dimColor>

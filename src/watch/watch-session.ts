@@ -131,6 +131,8 @@ export class WatchSession {
         site: this.o.flags.site,
         sets: this.o.flags.set,
         warn: (w) => warnings.push(w.format(fromCwd)),
+        // A type error of the edited stage file is shown like any broken edit, and watching goes on.
+        typeCheck: { mode: this.o.flags.typeCheck },
       });
       validateBuild(p, this.o.flags);
     } catch (e) {

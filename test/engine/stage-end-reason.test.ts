@@ -40,7 +40,11 @@ export default class ${name} extends Stage {
   afterAll(() => p.remove());
 
   it("names the exception, the exit code, a missing or wrong output and a missing input", () => {
-    expect(ends.Throws).toMatchObject({ status: "failed", error: "Error: no good", reason: { kind: "exception" } });
+    expect(ends.Throws).toMatchObject({
+      status: "failed",
+      error: "Error: no good (at lbg_stages/throws.ts:5)",
+      reason: { kind: "exception" },
+    });
     expect(ends.ExitsThree).toMatchObject({
       status: "failed",
       error: "worker exited with code 3",

@@ -8,6 +8,12 @@ import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/** The type check of stage files is off in the commands this rig runs unless a test turns it on (env
+ *  `LBG_TYPE_CHECK`, `--type-check` or a site file's `type_check`; test/stages/type-check.test.ts does): the
+ *  stages tests write are about what lbg does at run time, some are deliberately ill-typed, and a first check
+ *  costs seconds of CPU in every new temporary project. */
+const RIG_ENV = { LBG_TYPE_CHECK: "off" };
+
 export interface LbgResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -63,7 +69,7 @@ export class TempProject {
     const cmd = [...(opts.prefix ?? []), process.execPath, this.path("src", "bin", "lbg.mjs"), ...args];
     const r = spawnSync(cmd[0]!, cmd.slice(1), {
       cwd: opts.cwd ?? this.dir,
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, ...RIG_ENV, ...opts.env },
       encoding: "utf8",
       timeout: opts.timeout ?? 120_000,
       killSignal: "SIGKILL",
@@ -75,7 +81,7 @@ export class TempProject {
   spawn(args: string[], env: NodeJS.ProcessEnv = {}) {
     return spawn(process.execPath, [this.path("src", "bin", "lbg.mjs"), ...args], {
       cwd: this.dir,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...RIG_ENV, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
   }

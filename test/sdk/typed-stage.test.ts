@@ -165,6 +165,7 @@ describe("running a stage as the worker does", () => {
     nprocess: 1,
     threadsPerProcess: 1,
     log: () => {},
+    progress: () => {},
   });
   const probeClass = () => {
     const runs: StageContext<typeof Probe>[] = [];

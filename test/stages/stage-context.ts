@@ -27,6 +27,7 @@ export function makeContext(
     nprocess: 1,
     threadsPerProcess: 1,
     log: (m: string) => logs.push(m),
+    progress: () => {},
   };
 }
 

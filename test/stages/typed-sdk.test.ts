@@ -83,7 +83,10 @@ describe("typed stage SDK (real CLI)", () => {
     const end = r.events.find((e) => e.event === "stage-end" && e.stage === "TypedProbe");
     expect(end).toMatchObject({
       status: "failed",
-      error: "Error: stage 'TypedProbe' has no input tag 'numbrs' (its inputs: numbers)",
+      // The error names the line of the stage file that asked (source maps, issue 16 item 3).
+      error: expect.stringMatching(
+        /^Error: stage 'TypedProbe' has no input tag 'numbrs' \(its inputs: numbers\) \(at lbg_stages\/typed_probe\.ts:\d+\)$/,
+      ),
     });
   });
 

@@ -108,7 +108,7 @@ describe("validate hooks", () => {
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  mode: crash\n");
     expectConfigError(
       p.lbg(["status", "checked"]),
-      /^lbg: error: configs\/pipelines\/checked\/config\.yaml:1:1: stage 'CheckedStage': TypeError: boom \(hint: raised by the validate hook of lbg_stages\/checked_stage\.ts\)$/,
+      /^lbg: error: configs\/pipelines\/checked\/config\.yaml:1:1: stage 'CheckedStage': TypeError: boom \(hint: raised by the validate hook of lbg_stages\/checked_stage\.ts:\d+\)$/,
     );
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  mode: lax\n");
     expect(p.build("checked").code).toBe(0);

@@ -11,7 +11,20 @@ import { BuildView, type BuildViewProps } from "../../src/ui/build-view.tsx";
 import { SPINNER_FRAMES, spinnerFrame } from "../../src/ui/spinner.ts";
 import { clockTime } from "../../src/ui/watch-footer.tsx";
 import { FinishedRow } from "../../src/ui/finished-row.tsx";
-import { blocked, cancelled, end, failed, fresh, ok, replay, run, start, T0 } from "./events.ts";
+import {
+  blocked,
+  cancelled,
+  end,
+  failed,
+  fresh,
+  ok,
+  progress,
+  replay,
+  run,
+  runEstimated,
+  start,
+  T0,
+} from "./events.ts";
 
 const root = mkdtempSync(join(tmpdir(), "lbg-ui-view-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -56,6 +69,27 @@ describe("<BuildView> header and rows", () => {
     const { frame } = show(replay([start(), [0, run("SplitCatalog", ["config changed: SplitCatalog.seed 42 → 7"])]]));
     expect(line(frame(), "SplitCatalog")).toBe(
       row(spinnerFrame(T0 + 1500), "SplitCatalog", "1.50s", "config changed: SplitCatalog.seed 42 → 7"),
+    );
+  });
+
+  it("running: a stage's progress is a bar in its row, with its percentage and the time it has left", () => {
+    const s = replay([
+      start({ estimates: { Estimate: 4 } }),
+      [0, runEstimated("Estimate", 60)],
+      [1000, progress("Estimate", 0, 300_000, 1, 60)],
+      [5000, progress("Estimate", 80_000, 300_000, 5, 60)],
+    ]);
+    // 80,000 rows in the 4 s since its first report: 220,000 left at 20,000 a second, 1 s ago.
+    expect(line(show(s, { clock: () => T0 + 6000 }).frame(), "Estimate")).toBe(
+      row(spinnerFrame(T0 + 6000), "Estimate", "6.00s", "██░░░░░░░░  26% · ~10s left  input changed: x"),
+    );
+    // Without progress, lbg's prediction for this run; past it, nothing (not "<1s").
+    const p = replay([start({ estimates: { Sim: 3 } }), [0, runEstimated("Sim", 45)]]);
+    expect(line(show(p, { clock: () => T0 + 5000 }).frame(), "Sim")).toBe(
+      row(spinnerFrame(T0 + 5000), "Sim", "5.00s", "~40s left  input changed: x"),
+    );
+    expect(line(show(p, { clock: () => T0 + 50_000 }).frame(), "Sim")).toBe(
+      row(spinnerFrame(T0 + 50_000), "Sim", "50.0s", "input changed: x"),
     );
   });
 
@@ -202,9 +236,15 @@ describe("<BuildView> progress, summary and watch", () => {
     expect(frame()).toMatch(/^█+░+ 1\/3 · ETA 11s$/m);
   });
 
-  it("no ETA without estimates", () => {
+  it("ETA ? when it cannot be estimated: a first build, or a stage past its prediction", () => {
     const { frame } = show(replay([start(), run("MakeNumbers")]));
-    expect(frame()).toMatch(/^░+ 0\/4$/m);
+    expect(frame()).toMatch(/^░+ 0\/4 · ETA \?$/m);
+    const past = replay([
+      start({ estimates: { MakeNumbers: 3, SumNumbers: 1 }, stages: 2, jobs: 1 }),
+      [0, run("MakeNumbers")],
+    ]);
+    expect(show(past, { clock: () => T0 + 2000 }).frame()).toMatch(/^░+ 0\/2 · ETA 2s$/m);
+    expect(show(past, { clock: () => T0 + 14_000 }).frame()).toMatch(/^░+ 0\/2 · ETA \?$/m);
   });
 
   it("the summary line at the end, and the live area gone", () => {

@@ -22,6 +22,27 @@ export const run = (
   reasons: string[] = ["never built"],
   log = `results/numbers/logs/${stage}.out`,
 ): BuildEvent => ({ event: "stage-start", stage, reasons, log });
+export const runEstimated = (stage: string, estimate: number): BuildEvent => ({
+  event: "stage-start",
+  stage,
+  reasons: ["input changed: x"],
+  log: `results/numbers/logs/${stage}.out`,
+  estimate,
+});
+export const progress = (
+  stage: string,
+  done: number,
+  total: number,
+  seconds: number,
+  estimate?: number,
+): BuildEvent => ({
+  event: "stage-progress",
+  stage,
+  done,
+  total,
+  seconds,
+  ...(estimate === undefined ? {} : { estimate }),
+});
 export const ok = (stage: string, seconds = 1): BuildEvent => ({
   event: "stage-end",
   stage,

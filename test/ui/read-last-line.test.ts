@@ -30,11 +30,17 @@ describe("readLastLine", () => {
     expect(await readLastLine(f)).toBe("step 41 of 42");
   });
 
-  it("reads only the file's last 4 KB: a line longer than that is shown by its end", async () => {
+  it("reads only the file's last 16 KiB: a line longer than that is shown by its end", async () => {
     const f = join(dir, "long.out");
-    writeFileSync(f, `${"a".repeat(10_000)}END\n`);
+    writeFileSync(f, `${"a".repeat(40_000)}END\n`);
     const l = await readLastLine(f);
     expect(l.endsWith("aEND")).toBe(true);
-    expect(l.length).toBeLessThanOrEqual(4096);
+    expect(l.length).toBeLessThanOrEqual(16384);
+  });
+
+  it("skips progress lines (the row shows them as its bar)", async () => {
+    const f = join(dir, "progress.out");
+    writeFileSync(f, `estimating\n${"lbg-progress: 5/10\n".repeat(300)}`);
+    expect(await readLastLine(f)).toBe("estimating");
   });
 });

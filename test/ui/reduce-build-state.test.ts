@@ -3,11 +3,24 @@
 import { describe, expect, it } from "vitest";
 import { buildCounts, initialBuildState } from "../../src/ui/build-state.ts";
 import { reduceBuildState } from "../../src/ui/reduce-build-state.ts";
-import { blocked, cancelled, end, failed, fresh, ok, replay, run, start, T0 } from "./events.ts";
+import {
+  blocked,
+  cancelled,
+  end,
+  failed,
+  fresh,
+  ok,
+  progress,
+  replay,
+  run,
+  runEstimated,
+  start,
+  T0,
+} from "./events.ts";
 
 describe("reduceBuildState", () => {
   it("build-start records the run, pipelines, stage count, jobs and estimates, and prints nothing", () => {
-    const s = replay([start({ estimates: { MakeNumbers: 2 } })]);
+    const s = replay([start({ estimates: { MakeNumbers: 2 }, upstream: { SumNumbers: ["MakeNumbers"] } })]);
     expect(s.build).toEqual({
       run: "numbers",
       pipelines: ["numbers"],
@@ -15,6 +28,8 @@ describe("reduceBuildState", () => {
       jobs: 2,
       dryRun: false,
       estimates: { MakeNumbers: 2 },
+      upstream: { SumNumbers: ["MakeNumbers"] },
+      scale: {},
       startedAt: T0,
     });
     expect(s.printed).toEqual([]);
@@ -216,5 +231,29 @@ describe("reduceBuildState", () => {
     reduceBuildState(before, { event: "warning", message: "w" }, T0);
     expect(JSON.stringify(before)).toBe(snapshot);
     expect(reduceBuildState(initialBuildState(), start(), 5).build?.startedAt).toBe(5);
+  });
+
+  it("stage-progress updates the running row (first report kept for the rate) and the stage's work scale", () => {
+    let s = replay([start({ estimates: { A: 2 } }), [0, runEstimated("A", 3)]]);
+    expect(s.running[0]).toMatchObject({ name: "A", estimate: 3 });
+    expect(s.build?.scale).toEqual({ A: 1.5 });
+    s = replay(
+      [
+        [1000, progress("A", 10, 100, 1, 30)],
+        [2000, progress("A", 40, 100, 2, 30)],
+      ],
+      s,
+    );
+    expect(s.running[0]).toMatchObject({
+      estimate: 30,
+      progress: { done: 40, total: 100, seconds: 2, at: T0 + 2000, first: { done: 10, seconds: 1 } },
+    });
+    expect(s.build?.scale).toEqual({ A: 15 });
+    // A new total: the stage counts something else now, its rate starts afresh.
+    s = replay([[3000, progress("A", 1, 5, 3)]], s);
+    expect(s.running[0]?.progress).toMatchObject({ done: 1, total: 5, first: { done: 1, seconds: 3 } });
+    expect(s.running[0]?.estimate).toBe(30);
+    // For a stage not running (a late event), nothing changes; the finished row keeps no bar.
+    expect(replay([progress("B", 1, 2, 1)], s)).toBe(s);
   });
 });

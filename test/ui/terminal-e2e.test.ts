@@ -23,20 +23,28 @@ describe("lbg build in a terminal", () => {
   });
 
   it("shows running stages with a spinner, their last log line and progress, then the finished rows and the summary", async () => {
-    const s = tmux.start(p.dir, `${LBG} build numbers --set MakeNumbers.sleep=2`, { LBG_TRACE_UI: "1" });
+    const s = tmux.start(p.dir, `${LBG} build numbers --set MakeNumbers.sleep=4`, { LBG_TRACE_UI: "1" });
     let live = "";
+    let withBar = "";
+    const bar = /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] MakeNumbers +\d+\.\d\ds  █+░+ +[1-9]\d% · ~\d+s left  never built$/m;
     const final = await tmux.waitFor(s, (scr) => scr.includes("EXIT="), {
       onScreen: (scr) => {
         if (!live && scr.includes("› making 10 numbers")) live = scr;
+        if (!withBar && bar.test(scr)) withBar = scr;
       },
     });
     // While MakeNumbers sleeps: header with counts, its running row (spinner, elapsed, reason), its last log
     // line, stages not reported yet, and the progress bar.
     expect(live).toContain("building numbers (numbers)");
     expect(live).toMatch(/\d+ fresh · \d+ to run · 4 total/);
-    expect(live).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] MakeNumbers +\d+\.\d\ds  never built$/m);
+    expect(live).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] MakeNumbers +\d+\.\d\ds  (?:[█░]{10} +\d+%  )?never built$/m);
     expect(live).toContain("    › making 10 numbers");
-    expect(live).toMatch(/^[█░]+ \d\/4$/m);
+    // A first build has no timings: the ETA says it does not know.
+    expect(live).toMatch(/^[█░]+ \d\/4 · ETA \?$/m);
+    // MakeNumbers reports progress (ctx.progress): a bar, percentage and time left at its rate in its row; the
+    // progress lines in its log are not shown as its last line.
+    expect(withBar, "a screen with MakeNumbers' progress bar").toMatch(bar);
+    expect(withBar).toContain("    › making 10 numbers");
     // The end: every row printed once, the summary last, the live area gone.
     expect(final).toContain("lbg: ui: loaded in");
     for (const stage of ["MakeNumbers", "SumNumbers", "CountNumbers", "CountNotes"]) {
@@ -82,9 +90,14 @@ describe("lbg build in a terminal", () => {
   it("a failure shows the failed row, its log path and last lines, what was not run, and the summary", async () => {
     const s = tmux.start(p.dir, `${LBG} build numbers --set SumNumbers.fail=true --set MakeNumbers.n=6`);
     const scr = await tmux.waitFor(s, (x) => x.includes("EXIT="));
-    expect(scr).toMatch(/^✗ SumNumbers +\d+\.\d\ds  FAILED: Error: asked to fail$/m);
+    expect(scr).toMatch(
+      /^✗ SumNumbers +\d+\.\d\ds  FAILED: Error: asked to fail \(at lbg_stages\/sum_numbers\.ts:15\)$/m,
+    );
     expect(scr).toContain("    log: results/numbers/logs/SumNumbers.out (last lines)");
     expect(scr).toContain("    │ read 6 values");
+    // The stack names the stage's TypeScript source (source maps), not its bundle in .cache.
+    expect(scr).toMatch(/^ {4}│ {5}at SumNumbers\.run \(lbg_stages\/sum_numbers\.ts:15:\d+\)$/m);
+    expect(scr).not.toContain(".cache/bundles");
     expect(scr).toMatch(/^numbers: build FAILED — \d ran, \d fresh, 1 failed in \S+\nEXIT=1$/m);
   });
 

@@ -1,5 +1,5 @@
 // `lbg watch` in a real terminal (tmux): the live view with its footer, a rebuild after an edit, and the
-// keys r (re-check) and q (quit, exit code 0, no stage process left).
+// keys r (re-check) and q (quit, exit code 0, no stage process left); the type error of a saved stage file.
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
@@ -73,4 +73,35 @@ describe("lbg watch in a terminal", () => {
       q.remove();
     }
   }, 60_000);
+
+  it("a saved stage file with a type error: the screen names its file:line, no stage runs, the fix builds", async () => {
+    const q = new TempProject("mini");
+    try {
+      const sum = q.read("lbg_stages/sum_numbers.ts");
+      // The test rig turns the check off by default; a user's terminal has it on.
+      const s = tmux.start(q.dir, `node ${q.path("src/bin/lbg.mjs")} watch numbers`, { LBG_TYPE_CHECK: "error" });
+      await tmux.waitFor(s, (t) => /watching \d+ files — last build: succeeded/.test(t), { ms: 120_000 });
+      writeFileSync(
+        q.path("lbg_stages/sum_numbers.ts"),
+        sum.replace(
+          "const values = parseLines(",
+          'const scale: number = ctx.config.fail ? "2" : 1;\n    const values = parseLines(',
+        ),
+      );
+      const broken = await tmux.waitFor(
+        s,
+        (t) =>
+          t.includes("lbg_stages/sum_numbers.ts:13:11: type error TS2322: Type 'string | number' is not assignable"),
+        { ms: 120_000 },
+      );
+      expect(broken).not.toMatch(/EXIT=/);
+      writeFileSync(q.path("lbg_stages/sum_numbers.ts"), sum.replace("a + b, 0)", "a + b, 1)"));
+      await tmux.waitFor(s, (t) => /build succeeded — 1 ran, 3 fresh/.test(t), { ms: 120_000 });
+      expect(q.read("results/numbers/outputs/total.txt")).toBe("46\n");
+      tmux.sendKeys(s, "q");
+      expect(await tmux.waitFor(s, (t) => /EXIT=\d+/.test(t))).toContain("EXIT=0");
+    } finally {
+      q.remove();
+    }
+  }, 300_000);
 });

@@ -1,0 +1,304 @@
+// Type-checks the TypeScript stage files a run uses, before any stage runs (esbuild, which bundles them,
+// strips types without checking them: a string assigned to a number option would build and write NaN).
+//
+// The compiler is lbg's own dependency (`typescript`, with `@types/node` for `node:` imports), so a project
+// needs neither; it is loaded only when something must be checked. Options: the project's tsconfig.json when
+// it has one (what its editor shows is what lbg reports), else strict defaults (DEFAULT_OPTIONS). Only the
+// stage files and the local files they import are reported — not lbg's own SDK and catalog (the targets of
+// package.json's `#lbg/*` imports) nor anything in node_modules. Unused locals and imports (TS6133 …) are
+// warnings whatever the mode: a leftover import never changes a result.
+//
+// Cached by content, per stage file, in `.cache/typecheck/<file>.json`:
+//   { "format": 1, "key": "<xxh64>", "problems": [TypeProblem...], "sum": "<xxh64 of this JSON without sum>" }
+// `key` hashes what the answer depends on: the content of the stage file and of every local file it imports
+// (the loader's `sources`, through the stat cache: a no-op reads no file), package.json (its `imports`),
+// tsconfig.json, package-lock.json, and the versions of typescript and @types/node. While it matches, the
+// answer is reused without loading the compiler: a build whose stage files are unchanged pays nothing. A
+// damaged entry (its `sum` does not match) is checked again. In one process (`lbg watch`) parsed files are
+// kept between checks, so a re-check after an edit parses only the edited files.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type * as TS from "typescript";
+
+/** The compiler's API, as `(await import("typescript")).default` gives it. */
+type Ts = (typeof TS)["default"];
+import type { StatCache } from "../fs/stat-cache.ts";
+import { hashStringWith } from "../fs/hash-file.ts";
+import { writeAtomic } from "../fs/write-atomic.ts";
+import type { TsStageMeta } from "./stage-meta.ts";
+
+export type TypeCheckMode = "error" | "warn" | "off";
+export const TYPE_CHECK_MODES: readonly TypeCheckMode[] = ["error", "warn", "off"];
+
+const FORMAT = 1;
+
+/** One diagnostic: `file` relative to the project root, 1-based line and column. */
+export interface TypeProblem {
+  file: string;
+  line: number;
+  col: number;
+  /** TypeScript's code (2322 for TS2322). */
+  code: number;
+  message: string;
+  /** `warning`: a diagnostic that cannot change what the code computes (an unused import or variable). */
+  severity: "error" | "warning";
+}
+
+export interface TypeCheckResult {
+  problems: TypeProblem[];
+  /** Stage files checked now / answered from the cache, and the milliseconds it all took. */
+  checked: number;
+  cached: number;
+  ms: number;
+}
+
+/** Used when the project has no tsconfig.json: what lbg's own stages are checked with, less the style flags. */
+const DEFAULT_OPTIONS = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  allowImportingTsExtensions: true,
+  strict: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  resolveJsonModule: true,
+  jsx: "react-jsx",
+  types: ["node"],
+};
+
+/** Diagnostics that say something is unused: never an error here. */
+const UNUSED = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
+
+const lbgRequire = createRequire(import.meta.url);
+
+/** Version of an npm package lbg depends on, read from its package.json (cheap: no module is loaded). */
+function packageVersion(name: string): string {
+  try {
+    return String(JSON.parse(readFileSync(lbgRequire.resolve(`${name}/package.json`), "utf8")).version);
+  } catch {
+    return "missing";
+  }
+}
+
+/** Folders of lbg's own code a project imports through package.json's `#lbg/*` imports (not reported). */
+function libraryDirs(root: string): string[] {
+  try {
+    const imports = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).imports ?? {};
+    return Object.entries(imports)
+      .filter(([k, v]) => k.startsWith("#lbg/") && typeof v === "string")
+      .map(([, v]) => relative(root, dirname(resolve(root, v as string))));
+  } catch {
+    return [];
+  }
+}
+
+function isUserFile(rel: string, libs: string[]): boolean {
+  if (isAbsolute(rel) || rel.endsWith(".d.ts") || rel.split(/[\\/]/).includes("node_modules")) return false;
+  return !libs.some((d) => d !== "" && (rel === d || rel.startsWith(`${d}${sep}`) || rel.startsWith(`${d}/`)));
+}
+
+interface CacheEntry {
+  format: number;
+  key: string;
+  problems: TypeProblem[];
+}
+
+function cachePath(root: string, file: string): string {
+  return join(root, ".cache", "typecheck", `${file.replaceAll("/", "__")}.json`);
+}
+
+function readEntry(path: string, key: string, hashes: StatCache): TypeProblem[] | undefined {
+  try {
+    const { sum, ...e } = JSON.parse(readFileSync(path, "utf8")) as CacheEntry & { sum?: string };
+    if (e.format !== FORMAT || e.key !== key || sum !== hashStringWith(hashes.h, JSON.stringify(e))) return undefined;
+    return Array.isArray(e.problems) ? e.problems : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks the stage files of `stages` (each once), from the cache where their sources are unchanged. */
+export async function typeCheckStages(
+  root: string,
+  stages: TsStageMeta[],
+  hashes: StatCache,
+): Promise<TypeCheckResult> {
+  const t0 = performance.now();
+  const byFile = new Map(stages.map((s) => [s.file, s]));
+  const h = (rel: string) => hashes.hash(resolve(root, rel))?.hash ?? "missing";
+  const common = {
+    format: FORMAT,
+    typescript: packageVersion("typescript"),
+    typesNode: packageVersion("@types/node"),
+    project: ["package.json", "tsconfig.json", "package-lock.json"].map(h),
+  };
+  const problems: TypeProblem[] = [];
+  const stale: { file: string; sources: string[]; key: string }[] = [];
+  for (const [file, meta] of byFile) {
+    const key = hashStringWith(
+      hashes.h,
+      JSON.stringify({ ...common, sources: [...meta.sources].sort().map((s) => [s, h(s)]) }),
+    );
+    const known = readEntry(cachePath(root, file), key, hashes);
+    if (known) problems.push(...known);
+    else stale.push({ file, sources: meta.sources, key });
+  }
+  if (stale.length > 0) {
+    const libs = libraryDirs(root);
+    const tsx = stale.some((s) => s.sources.some((f) => /\.[jt]sx$/.test(f)));
+    const found = await check(
+      root,
+      stale.map((s) => s.file),
+      libs,
+      tsx,
+    );
+    for (const s of stale) {
+      const mine = s.sources.filter((f) => isUserFile(f, libs)).flatMap((f) => found.byFile.get(f) ?? []);
+      const entry: CacheEntry = { format: FORMAT, key: s.key, problems: [...found.global, ...mine] };
+      try {
+        mkdirSync(dirname(cachePath(root, s.file)), { recursive: true });
+        writeAtomic(
+          cachePath(root, s.file),
+          JSON.stringify({ ...entry, sum: hashStringWith(hashes.h, JSON.stringify(entry)) }),
+        );
+      } catch {
+        /* a cache that cannot be written costs a check next time */
+      }
+      problems.push(...entry.problems);
+    }
+  }
+  return {
+    problems: dedupe(problems),
+    checked: stale.length,
+    cached: byFile.size - stale.length,
+    ms: performance.now() - t0,
+  };
+}
+
+/** A file imported by two stages is reported once. */
+function dedupe(problems: TypeProblem[]): TypeProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const k = `${p.file}:${p.line}:${p.col}:${p.code}:${p.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) =>
+      a.severity !== b.severity
+        ? a.severity === "error"
+          ? -1
+          : 1
+        : a.file < b.file
+          ? -1
+          : a.file > b.file
+            ? 1
+            : a.line - b.line || a.col - b.col,
+    );
+}
+
+// Kept for the life of the process (lbg watch): parsed files by path, reused while their text is unchanged.
+const parsed = new Map<string, { text: string; sf: TS.SourceFile }>();
+let lastOptionsKey = "";
+
+interface Found {
+  byFile: Map<string, TypeProblem[]>;
+  /** Problems of the compiler options themselves (a broken tsconfig.json): warnings, since they concern no line. */
+  global: TypeProblem[];
+}
+
+async function check(root: string, files: string[], libs: string[], tsx: boolean): Promise<Found> {
+  const ts = (await import("typescript")).default;
+  const { options, global } = compilerOptions(ts, root, tsx);
+  const optionsKey = JSON.stringify(options);
+  if (optionsKey !== lastOptionsKey) parsed.clear();
+  lastOptionsKey = optionsKey;
+  const host = ts.createCompilerHost(options, true);
+  const read = host.readFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion) => {
+    const known = parsed.get(fileName);
+    // Files under node_modules do not change while lbg runs; others are re-read and re-parsed if edited.
+    if (known && fileName.includes(`${sep}node_modules${sep}`)) return known.sf;
+    const text = read(fileName);
+    if (text === undefined) return undefined;
+    if (known && known.text === text) return known.sf;
+    const sf = ts.createSourceFile(fileName, text, languageVersion, true);
+    parsed.set(fileName, { text, sf });
+    return sf;
+  };
+  const program = ts.createProgram({
+    rootNames: files.map((f) => resolve(root, f)),
+    options,
+    host,
+  });
+  const byFile = new Map<string, TypeProblem[]>();
+  for (const sf of program.getSourceFiles()) {
+    const rel = relative(root, sf.fileName);
+    if (!isUserFile(rel, libs)) continue;
+    const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+    byFile.set(
+      rel,
+      diags.map((d) => problem(ts, root, d)),
+    );
+  }
+  for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()])
+    global.push({ ...problem(ts, root, d), severity: "warning" });
+  return { byFile, global };
+}
+
+/** The project's tsconfig.json options (or lbg's defaults), made fit for a check that writes nothing and
+ *  for code that runs in Node. `tsx`: a file to check is .tsx or .jsx. */
+function compilerOptions(ts: Ts, root: string, tsx: boolean): { options: TS.CompilerOptions; global: TypeProblem[] } {
+  const global: TypeProblem[] = [];
+  const file = join(root, "tsconfig.json");
+  let options: TS.CompilerOptions;
+  if (existsSync(file)) {
+    const read = ts.readConfigFile(file, ts.sys.readFile);
+    const cfg = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, root, undefined, file);
+    options = cfg.options;
+    // "No inputs were found" and the like concern the file list, which lbg does not use.
+    for (const d of [...(read.error ? [read.error] : []), ...cfg.errors.filter((e) => e.code !== 18003)])
+      global.push({ ...problem(ts, root, d), severity: "warning" });
+  } else {
+    options = ts.convertCompilerOptionsFromJson(DEFAULT_OPTIONS, root).options;
+  }
+  options = { ...options, noEmit: true, incremental: false, composite: false, declaration: false };
+  delete options.tsBuildInfoFile;
+  // Stages run in Node, not a browser: unless tsconfig.json names its `lib`, the DOM's declarations (1.9 MB,
+  // a third of what is parsed) are left out, so `document` in a stage is the error it is at run time.
+  if (!options.lib) options.lib = [ts.getDefaultLibFileName(options).replace(".full.d.ts", ".d.ts")];
+  // `jsx` makes every file import react/jsx-runtime's types (1.1 MB more): only when there is JSX to check.
+  if (!tsx) delete options.jsx;
+  // @types/node comes with lbg: a project without it still type-checks its `node:` imports.
+  if (!options.typeRoots) {
+    const mine = join(root, "node_modules", "@types");
+    let lbgTypes: string | undefined;
+    try {
+      lbgTypes = dirname(dirname(lbgRequire.resolve("@types/node/package.json")));
+    } catch {
+      lbgTypes = undefined;
+    }
+    options.typeRoots = [...new Set([mine, ...(lbgTypes ? [lbgTypes] : [])])];
+  }
+  return { options, global };
+}
+
+/** A diagnostic as a TypeProblem: one line of at most 300 characters (compiler messages can run long). */
+function problem(ts: Ts, root: string, d: TS.Diagnostic): TypeProblem {
+  const text = ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ").trim();
+  const message = text.length > 300 ? `${text.slice(0, 299)}…` : text;
+  const severity = d.category === ts.DiagnosticCategory.Error && !UNUSED.has(d.code) ? "error" : "warning";
+  if (!d.file || d.start === undefined)
+    return {
+      file: d.file ? relative(root, d.file.fileName) : "tsconfig.json",
+      line: 0,
+      col: 0,
+      code: d.code,
+      message,
+      severity,
+    };
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+  return { file: relative(root, d.file.fileName), line: line + 1, col: character + 1, code: d.code, message, severity };
+}
