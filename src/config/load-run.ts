@@ -52,6 +52,7 @@ const STAGE_KEYS = [
   "mem_per_process",
   "image",
   "volume",
+  "cache",
 ];
 
 export interface LoadOptions {
@@ -254,6 +255,18 @@ function containerKeys(pf: YamlFile, path: (string | number)[], s: Record<string
   return out;
 }
 
+/** A stage entry's `cache:`: true (the default) or false, nothing else. */
+function cacheFlag(pf: YamlFile, path: (string | number)[], v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== "boolean")
+    throw pf.error(
+      path,
+      `'cache' must be true or false, not ${JSON.stringify(v)}`,
+      "cache: false keeps the stage out of the run cache",
+    );
+  return v;
+}
+
 export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn): StageEntry {
   const path = ["stages", j];
   if (typeof s === "string") s = { name: s };
@@ -297,6 +310,7 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
       1,
     ),
     nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
+    cache: cacheFlag(pf, [...path, "cache"], s.cache),
     ...containerKeys(pf, path, s),
     pipelineFile: pf.path,
     pos: pf.pos(path),

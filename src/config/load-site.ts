@@ -28,6 +28,7 @@ const SITE_KEYS = [
   "max_jobs",
   "walltime",
   "setup",
+  "cache_dir",
 ];
 
 /** Reads the `site:`/`launcher:` sections of a parsed mapping (a site file or an inline ceci pipeline). */
@@ -66,9 +67,14 @@ export function siteFromSections(
       ? undefined
       : expectString(file, [...sitePath, key], v, `site ${key}`);
   };
+  const cacheDir =
+    siteRaw.cache_dir === undefined || siteRaw.cache_dir === null || siteRaw.cache_dir === ""
+      ? undefined
+      : expectString(file, [...sitePath, "cache_dir"], siteRaw.cache_dir, "site cache_dir");
   return {
     name,
     image: text("image"),
+    ...(cacheDir ? { cacheDir } : {}),
     volume: text("volume"),
     launcher: srun ? "slurm" : "local",
     maxThreads,
@@ -103,7 +109,7 @@ export function loadSite(
   }
   const yf = YamlFile.read(file, "site file");
   const obj = expectRecord(yf, [], yf.value ?? {}, "a site file");
-  warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm"], "site file", warn);
+  warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm", "cache_dir"], "site file", warn);
   const expanded = expandDeep(obj, yf, [], runName, process.env) as Record<string, unknown>;
   const site = siteFromSections(yf, expanded, ["site"], name, warn);
   // A site file may name the interpreter at its top level too (`python: /opt/env/bin/python3`).
@@ -116,6 +122,17 @@ export function loadSite(
         "keep one of them",
       );
     site.python = top;
+  }
+  // The shared run cache may be named at the top level too (`cache_dir: /global/cfs/…/lbg-cache`).
+  if (expanded.cache_dir !== undefined && expanded.cache_dir !== null && expanded.cache_dir !== "") {
+    const top = expectString(yf, ["cache_dir"], expanded.cache_dir, "'cache_dir'");
+    if (site.cacheDir !== undefined && site.cacheDir !== top)
+      throw yf.error(
+        ["cache_dir"],
+        `the site file names two cache directories: cache_dir: ${top} and site.cache_dir: ${site.cacheDir}`,
+        "keep one of them",
+      );
+    site.cacheDir = top;
   }
   return site;
 }

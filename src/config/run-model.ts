@@ -21,6 +21,9 @@ export interface StageEntry {
   image?: string | null;
   volume?: string | null;
   imagePos?: SourcePos;
+  /** `cache: false` in the entry: the stage's outputs are neither stored in nor restored from the run cache
+   *  (e.g. huge outputs cheaper to recompute). Absent: true. */
+  cache?: boolean;
   /** The container the stage runs in (its own image and volume, else the site's); set when the run loads. */
   container?: StageContainer;
   pipelineFile: string;
@@ -61,6 +64,9 @@ export interface SiteModel {
   /** ceci's site-wide `image:` and `volume:`: Python stages run in this container unless they say otherwise. */
   image?: string;
   volume?: string;
+  /** The site's shared run cache directory (`cache_dir:`), as written (relative: to the project root);
+   *  absent: the project's `.cache/run-cache`. */
+  cacheDir?: string;
   file?: string;
   raw: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
 //
 // `--json` prints each event as one JSON object per line on stdout (and nothing else there). Fields are
 // stable; paths are relative to the project root; times are seconds.
+import type { RestoredFrom, StageResources } from "../store/stage-record.ts";
 
 export type StageStatus = "succeeded" | "failed" | "cancelled";
 
@@ -29,10 +30,25 @@ export type BuildEvent =
    * shell-readable line — a Python stage's command line exactly as lbg executes it (environment assignments,
    * the MPI launcher or srun step, the container command), or for a TypeScript stage, which runs inside an
    * lbg worker process, `[lbg worker] <source file> <Class> --<tag>=<path> ... --config=<JSON>`
-   * (src/executors/command-line.ts).
+   * (src/executors/command-line.ts). `restoredFrom`: the stage is not run — its outputs were restored from the
+   * run cache, made by that earlier build (then this event comes once they are in place, and the stage-end at
+   * once); `reasons` are still why it was stale. Reporters say "restored from cache (built <at> by run <run>)".
    */
-  | { event: "stage-start"; stage: string; reasons: string[]; log: string; command?: string; dryRun?: boolean }
-  /** `superseded`: cancelled by `lbg watch` because an edit changed its fingerprint; it restarts at once. */
+  | {
+      event: "stage-start";
+      stage: string;
+      reasons: string[];
+      log: string;
+      command?: string;
+      dryRun?: boolean;
+      restoredFrom?: RestoredFrom;
+    }
+  /**
+   * `superseded`: cancelled by `lbg watch` because an edit changed its fingerprint; it restarts at once.
+   * `restored`: succeeded by restoring its outputs from the run cache (`restoredFrom` says whose; `seconds` is
+   * the restore's time). `resources`: what the stage cost (src/store/stage-record.ts; for a restored stage,
+   * the figures of the run that built it), when it succeeded.
+   */
   | {
       event: "stage-end";
       stage: string;
@@ -43,6 +59,9 @@ export type BuildEvent =
       error?: string;
       logTail?: string[];
       superseded?: true;
+      restored?: true;
+      restoredFrom?: RestoredFrom;
+      resources?: StageResources;
     }
   /** Not run because an upstream stage failed or was cancelled. */
   | { event: "stage-blocked"; stage: string; by: string }
@@ -66,11 +85,13 @@ export type BuildEvent =
   | { event: "watch-error"; message: string }
   /** `lbg watch`: an answer to a key that did nothing (`f` with no failed stage to force). */
   | { event: "watch-notice"; message: string }
-  /** `superseded`: how many of the `cancelled` stages were superseded by an edit (stage-end `superseded`). */
+  /** `superseded`: how many of the `cancelled` stages were superseded by an edit (stage-end `superseded`).
+   *  `restored`: how many of the `succeeded` stages were restored from the run cache (absent when none). */
   | {
       event: "build-end";
       ok: boolean;
       succeeded: number;
+      restored?: number;
       failed: number;
       fresh: number;
       blocked: number;
