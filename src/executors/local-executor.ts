@@ -6,6 +6,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { showCommand, tsCommandLine } from "./command-line.ts";
+import type { StageResources } from "../store/stage-record.ts";
+import { TreeSampler, type TreeUsage } from "./proc-sampler.ts";
+import type { SelfUsage } from "./self-usage.ts";
 import { exitReason, runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
@@ -37,6 +40,18 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
     return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
   }
   return exitReason(code, sig, "worker");
+}
+
+/** A TypeScript stage's figures: the worker's own, with the sampled tree's peak when that is larger. */
+function workerResources(usage: SelfUsage | undefined, tree: TreeUsage | undefined): StageResources | undefined {
+  if (!usage) return undefined;
+  const peak = Math.max(usage.maxRssBytes ?? 0, tree?.maxRssBytes ?? 0);
+  return {
+    wallSeconds: usage.wallSeconds,
+    cpuSeconds: usage.cpuSeconds,
+    ...(peak > 0 ? { maxRssBytes: peak } : {}),
+    measuredBy: "worker",
+  };
 }
 
 export class LocalExecutor implements Executor {
@@ -136,9 +151,13 @@ export class LocalExecutor implements Executor {
       /** The worker said it took the job ("started"): from then on, its death is the stage's failure. */
       let accepted = false;
       let killTimer: NodeJS.Timeout | undefined;
+      // The worker's process tree, sampled from here: the worker's own figures (sent with "done") cover its
+      // process exactly; this adds processes the stage started.
+      let sampler: TreeSampler | undefined;
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
+        sampler?.stop();
         child.off("message", onMessage);
         child.off("exit", onExit);
         signal.removeEventListener("abort", onAbort);
@@ -163,13 +182,20 @@ export class LocalExecutor implements Executor {
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
-        if (m.type === "started") accepted = true;
-        else if (cancelled) finish({ status: "cancelled" }, false);
-        else
+        if (m.type === "started") {
+          accepted = true;
+          if (child.pid) sampler ??= new TreeSampler(child.pid);
+        } else if (cancelled) finish({ status: "cancelled" }, false);
+        else {
+          const tree = sampler?.stop();
+          sampler = undefined;
           finish(
-            m.ok ? { status: "succeeded" } : { status: "failed", error: m.error },
+            m.ok
+              ? { status: "succeeded", resources: workerResources(m.usage, tree) }
+              : { status: "failed", error: m.error },
             !m.error?.endsWith("(uncaught)"),
           );
+        }
       };
       const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
         // The exit may be reported before the last of stderr: give the pipe a moment to drain.

@@ -1,6 +1,7 @@
 // Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { TreeSampler } from "./proc-sampler.ts";
 import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
@@ -42,12 +43,17 @@ export function runCommand(
       killTimer.unref();
     };
     if (child.pid) onSpawn(child.pid);
+    // The stage's process tree, measured from outside (a Slurm executor replaces these by the step's figures).
+    const t0 = Date.now();
+    const sampler = child.pid ? new TreeSampler(child.pid) : undefined;
     child.on("error", (e) => {
+      sampler?.stop();
       closeSync(fd);
       onExit();
       resolve({ status: "failed", error: `cannot start ${job.argv[0]}: ${e.message}` });
     });
     child.on("exit", (code, sig) => {
+      const usage = sampler?.stop();
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
       kill("SIGKILL"); // anything the stage left running in its group
@@ -58,7 +64,11 @@ export function runCommand(
       }
       onExit();
       if (cancelled) return resolve({ status: "cancelled" });
-      if (code === 0) return resolve({ status: "succeeded" });
+      if (code === 0)
+        return resolve({
+          status: "succeeded",
+          resources: { wallSeconds: (Date.now() - t0) / 1000, ...usage, measuredBy: usage ? "proc" : "wall" },
+        });
       resolve({ status: "failed", error: exitReason(code, sig) });
     });
     if (signal.aborted) onAbort();

@@ -1,5 +1,7 @@
 // What an executor is asked to run, and what it answers. Executors only run processes; checking and
 // renaming outputs, hashing and recording belong to the scheduler.
+import type { StageResources } from "../store/stage-record.ts";
+import type { SelfUsage } from "./self-usage.ts";
 
 interface JobBase {
   instance: string;
@@ -49,6 +51,8 @@ export interface JobOutcome {
   status: "succeeded" | "failed" | "cancelled";
   /** One line: the exception message, exit code or signal. */
   error?: string;
+  /** What the stage cost, as far as the executor could measure it (src/store/stage-record.ts). */
+  resources?: StageResources;
 }
 
 export interface Executor {
@@ -63,4 +67,4 @@ export interface Executor {
 /** Messages between lbg and a stage worker process (Node IPC). */
 export type ToWorker = { type: "run"; job: TsStageJob };
 /** `started`: the worker took the job (before that, its death means the stage never ran). */
-export type FromWorker = { type: "started" } | { type: "done"; ok: boolean; error?: string };
+export type FromWorker = { type: "started" } | { type: "done"; ok: boolean; error?: string; usage?: SelfUsage };

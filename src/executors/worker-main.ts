@@ -3,12 +3,13 @@
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
 // takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, and `--validate`
 // (requests v8-serialized on stdin) for the stages' validate hooks.
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import { introspect } from "../stages/introspect-main.ts";
 import { type RunnableClass, runStage } from "../stages/run-stage.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
+import { markUsage, usageSince } from "./self-usage.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
 async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "done" }>> {
@@ -26,6 +27,7 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
   process.stderr.write = toLog as typeof process.stderr.write;
   currentLog = fd;
   const started = Date.now();
+  const mark = markUsage();
   try {
     const step =
       process.env.SLURM_STEP_ID !== undefined
@@ -45,7 +47,7 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
       log: (m: string) => writeSync(fd, `${m}\n`),
     });
     writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
-    return { type: "done", ok: true };
+    return { type: "done", ok: true, usage: usageSince(mark) };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     writeSync(fd, `${error.stack ?? error.message}\n`);
@@ -85,6 +87,13 @@ if (process.argv[2] === "--job") {
     process.exit(1);
   });
   const reply = await runJob(job);
+  // Under Slurm without accounting these are the step's only figures (slurm-executor.ts reads them).
+  if (reply.usage)
+    try {
+      writeFileSync(`${process.argv[3]}.usage.json`, JSON.stringify(reply.usage));
+    } catch {
+      /* the stage's result stands without them */
+    }
   process.exit(reply.ok ? 0 : 1);
 } else if (process.argv[2] === "--introspect") {
   const results = await introspect(process.argv.slice(3));

@@ -1,11 +1,25 @@
 // Plain lines for pipes and CI: one line per stage start, end or fresh, with reasons and durations, the log
 // tail of a failed stage, and a summary line.
 import type { BuildEnd, BuildEvent, WatchLastBuild } from "../events/build-event.ts";
+import type { RestoredFrom } from "../store/stage-record.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+/** `2026-05-02 10:41` in local time (an ISO time that does not parse is shown as it is). */
+function localMinute(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The reason a stage did not run: `restored from cache (built 2026-05-02 10:41 by run photoz_sim)`. */
+export function restoredWords(from: Pick<RestoredFrom, "builtAt" | "run">): string {
+  return `restored from cache (built ${localMinute(from.builtAt)} by run ${from.run})`;
 }
 
 /**
@@ -15,7 +29,8 @@ export function formatSeconds(s: number): string {
 export function buildEndWords(e: BuildEnd): { head: string; counts: string; outcome: "ok" | "superseded" | "failed" } {
   const superseded = e.superseded ?? 0;
   const cancelled = e.cancelled - superseded;
-  const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
+  const restored = e.restored ?? 0;
+  const parts = [`${e.succeeded - restored} ran`, ...(restored ? [`${restored} restored`] : []), `${e.fresh} fresh`];
   if (e.failed) parts.push(`${e.failed} failed`);
   if (e.blocked) parts.push(`${e.blocked} not run`);
   if (cancelled) parts.push(`${cancelled} cancelled`);
@@ -80,6 +95,10 @@ export function plainReporter(
         return;
       case "stage-start":
         if (e.dryRun) wouldRun++;
+        if (e.restoredFrom) {
+          write(`restored ${e.stage}  (${e.reasons.join("; ")}) — ${restoredWords(e.restoredFrom)}\n`);
+          return;
+        }
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
         // A dry run shows what each stage would execute, as `ceci --dry-run` does (a real run puts it at the
         // top of the stage's log).
@@ -87,6 +106,7 @@ export function plainReporter(
         return;
       case "stage-end":
         if (e.status !== "succeeded") ended.set(e.stage, endedWords(e.superseded ? "superseded" : e.status));
+        if (e.restored) return; // said in full by its stage-start line, which came when it was done
         if (e.status === "succeeded") write(`done     ${e.stage}  ${formatSeconds(e.seconds)}\n`);
         else if (e.superseded) write(`restart  ${e.stage}  ${formatSeconds(e.seconds)}  (superseded by an edit)\n`);
         else if (e.status === "cancelled") write(`cancel   ${e.stage}  ${formatSeconds(e.seconds)}\n`);

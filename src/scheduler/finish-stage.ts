@@ -9,6 +9,7 @@ import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
+import type { StageRecord } from "../store/stage-record.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
 
 export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string };
@@ -51,6 +52,8 @@ export function finishStage(
   startedAt: number,
   hashes: StatCache,
   records: RecordStore,
+  /** Further record fields (what the run cost). */
+  extra: Pick<StageRecord, "resources"> = {},
 ): FinishResult {
   const selfRenaming = node.meta.kind === "python";
   for (const o of node.outputs) {
@@ -108,6 +111,7 @@ export function finishStage(
         outputs,
         finishedAt: new Date().toISOString(),
         seconds: (Date.now() - startedAt) / 1000,
+        ...extra,
       });
     } catch (e) {
       throw new Error(`could not record the stage in ${relative(root, records.file)}: ${errorReason(e)}`);

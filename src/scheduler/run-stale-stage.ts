@@ -1,18 +1,23 @@
-// What "running" a stale stage means: make its outputs as its fingerprint says. Today that is always one way —
-// prepare its folders, run it on the executor, then check, rename, hash and record its outputs
-// (finish-stage.ts) — but this is the one place that decides it: a run cache that restores the outputs a
-// fingerprint already produced once, or a cheaper dispatch of trivial stages, goes here, and the scheduler
-// (run-build.ts) only sees the result.
-import { mkdirSync } from "node:fs";
+// What "running" a stale stage means: make its outputs as its fingerprint says. This is the one place that
+// decides how: restore them from the run cache when this stage's cache key was built before
+// (restore-from-cache.ts), else prepare its folders, run it on the executor, check, rename, hash and record
+// its outputs (finish-stage.ts) and store them in the run cache (store-in-cache.ts). The scheduler
+// (run-build.ts) only sees the result, and is told through `announce` when the stage starts — before it
+// runs, or once its outputs are restored — so that every stage-start is followed by its stage-end.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EventSink, StageStatus } from "../events/build-event.ts";
 import type { Executor, JobOutcome, StageJob } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { StalePlan } from "../plan/plan-stage.ts";
+import type { RunCache } from "../cache/run-cache.ts";
 import type { RecordStore } from "../store/record-store.ts";
+import type { RestoredFrom, StageResources } from "../store/stage-record.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
+import { restoreFromCache } from "./restore-from-cache.ts";
 import { tail } from "./stage-log.ts";
+import { storeInCache } from "./store-in-cache.ts";
 
 export interface StageRunEnv {
   root: string;
@@ -22,10 +27,15 @@ export interface StageRunEnv {
   emit: EventSink;
   /** The executor's job for a stage (stage-job-for.ts). */
   job: (node: StageNode, log: string) => StageJob;
+  /** The run cache when the build uses one, and the run's name (each entry says which run built it). */
+  cache?: { cache: RunCache; run: string };
+  /** Why a stage re-runs regardless (--force, resume: restart): such a stage runs, it is not restored. */
+  forced?: (stage: string) => string | undefined;
 }
 
+/** `restored`: the outputs came from the run cache (then `resources` are those of the run that built them). */
 export type StageRunResult =
-  | { status: "succeeded"; seconds: number }
+  | { status: "succeeded"; seconds: number; restored?: RestoredFrom; resources?: StageResources }
   | {
       status: Exclude<StageStatus, "succeeded">;
       seconds: number;
@@ -43,8 +53,26 @@ export async function runStaleStage(
   plan: StalePlan,
   log: string,
   signal: AbortSignal,
+  announce: (restoredFrom?: RestoredFrom) => void = () => {},
 ): Promise<StageRunResult> {
   const started = Date.now();
+  const cache = env.cache && node.entry.cache !== false ? env.cache : undefined;
+  if (cache && !env.forced?.(node.name)) {
+    const c = { root: env.root, cache: cache.cache, hashes: env.hashes, records: env.records };
+    const r = await restoreFromCache(c, node, plan, signal);
+    const seconds = (Date.now() - started) / 1000;
+    if (r.restored) {
+      noteRestoreInLog(log, r.from);
+      announce(r.from);
+      return { status: "succeeded", seconds, restored: r.from, ...(r.resources ? { resources: r.resources } : {}) };
+    }
+    if ("cancelled" in r) {
+      announce();
+      return { status: "cancelled", seconds };
+    }
+    if (r.warning) env.emit({ event: "warning", message: r.warning });
+  }
+  announce();
   try {
     prepare(node, log);
   } catch (e) {
@@ -53,8 +81,15 @@ export async function runStaleStage(
   }
   const outcome = await env.executor.run(env.job(node, log), signal);
   const seconds = (Date.now() - started) / 1000;
-  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started) : outcome;
-  if (result.status === "succeeded") return { status: "succeeded", seconds };
+  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, outcome) : outcome;
+  if (result.status === "succeeded") {
+    if (cache) {
+      const c = { root: env.root, run: cache.run, cache: cache.cache, hashes: env.hashes, records: env.records };
+      const warning = await storeInCache(c, node, plan, outcome.resources);
+      if (warning) env.emit({ event: "warning", message: warning });
+    }
+    return { status: "succeeded", seconds, ...(outcome.resources ? { resources: outcome.resources } : {}) };
+  }
   removeInprogress(node);
   if (node.meta.kind === "python") restorePrevious(node); // on success finishStage has dropped what it set aside
   return {
@@ -63,6 +98,19 @@ export async function runStaleStage(
     error: result.error,
     logTail: result.status === "failed" ? tail(log) : undefined,
   };
+}
+
+/** A restored stage's log says so: the log of the run that built its outputs is not kept in the cache. */
+function noteRestoreInLog(log: string, from: RestoredFrom): void {
+  try {
+    mkdirSync(dirname(log), { recursive: true });
+    writeFileSync(
+      log,
+      `Restored from the run cache ${from.cache} (entry ${from.key}): built ${from.builtAt} by run ${from.run} on ${from.host}${from.user ? ` by ${from.user}` : ""}. The stage did not run.\n`,
+    );
+  } catch {
+    /* a log that cannot be written does not undo a restore */
+  }
 }
 
 /** The stage's log folder and output folders exist, and no in-progress file of an earlier attempt is left. */
@@ -75,9 +123,16 @@ function prepare(node: StageNode, log: string): void {
 }
 
 /** After the executor succeeded: outputs checked, renamed into place and recorded, or the stage failed. */
-function putInPlace(env: StageRunEnv, node: StageNode, plan: StalePlan, started: number): JobOutcome {
+function putInPlace(
+  env: StageRunEnv,
+  node: StageNode,
+  plan: StalePlan,
+  started: number,
+  outcome: JobOutcome,
+): JobOutcome {
   try {
-    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records);
+    const extra = outcome.resources ? { resources: outcome.resources } : {};
+    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, extra);
     if (!f.ok) return { status: "failed", error: f.error };
     for (const w of f.warnings) env.emit({ event: "warning", message: w });
     return { status: "succeeded" };

@@ -18,9 +18,7 @@ export interface IntrospectResult {
   }[];
 }
 
-function looksLikeStage(
-  v: unknown,
-): v is {
+function looksLikeStage(v: unknown): v is {
   name: string;
   stageName?: string;
   doc?: string;

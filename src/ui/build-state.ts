@@ -41,6 +41,8 @@ export interface StageRow {
   logTail?: string[];
   /** Blocked rows: why, in words (`MakeNumbers failed`, `interrupted`). */
   blockedBy?: string;
+  /** Succeeded rows restored from the run cache: `restored from cache (built … by run …)`. */
+  restored?: string;
 }
 
 /** The line that ends a build. */

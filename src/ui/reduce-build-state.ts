@@ -2,7 +2,7 @@
 // an argument (not Date.now()), so tests replay events with fixed clocks. The switch is exhaustive: a new
 // BuildEvent kind fails to compile here until the UI decides how to show it.
 import type { BuildEvent } from "../events/build-event.ts";
-import { endedWords } from "../reporters/plain-reporter.ts";
+import { endedWords, restoredWords } from "../reporters/plain-reporter.ts";
 import type { BuildState, Printed, StageRow } from "./build-state.ts";
 
 // Omit that keeps the union's variants apart.
@@ -97,6 +97,7 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
         seconds: e.seconds,
         error: e.error,
         logTail: e.logTail,
+        ...(e.restoredFrom ? { restored: restoredWords(e.restoredFrom) } : {}),
       });
     }
     case "stage-blocked":
