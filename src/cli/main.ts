@@ -21,6 +21,7 @@ import { tryNoopShortcut } from "./noop-shortcut.ts";
 const commands = {
   accept: () => import("./accept-command.ts"),
   build: () => import("./build-command.ts"),
+  cache: () => import("./cache-command.ts"),
   catalog: () => import("./catalog-commands.ts"),
   clean: () => import("./clean-command.ts"),
   dag: () => import("./dag-command.ts"),
@@ -212,6 +213,7 @@ function program(setCode: (c: number) => void): Command {
     .description("show which stages are fresh or stale, and why; runs nothing")
     .option("--json", 'print {"stages":[{stage,state,reasons}]}')
     .option("--explain", "show every reason (the default output already does)")
+    .option("--long", "also what each stage's last run cost: wall and CPU time, peak memory, when (JSON: lastRun)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
@@ -219,7 +221,7 @@ function program(setCode: (c: number) => void): Command {
       async (
         run: string,
         overrides: string[],
-        o: { json?: boolean; site?: string; set?: string[]; templateParameters?: string[] | boolean },
+        o: { json?: boolean; long?: boolean; site?: string; set?: string[]; templateParameters?: string[] | boolean },
       ) =>
         setCode(
           await (await commands.status()).statusCommand(
@@ -304,6 +306,28 @@ function program(setCode: (c: number) => void): Command {
     .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
     .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
       setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
+    );
+
+  const cache = p
+    .command("cache")
+    .description("the run cache: stage outputs by content, restored instead of re-running a stage (see README)");
+  cache
+    .command("status")
+    .description("size, entries and the hit rate of the last builds")
+    .option("--site <site>", "the cache of this site file's cache_dir (default: the project's, or local's)")
+    .option("--json", "print one JSON object")
+    .action(async (o: { site?: string; json?: boolean }) =>
+      setCode(await (await commands.cache()).cacheStatusCommand(findRoot(), o, out, err)),
+    );
+  cache
+    .command("gc")
+    .description("remove entries unused for --keep-days, then the least recently used beyond --max-size")
+    .option("--max-size <size>", "keep at most this much, e.g. 20G (0 empties the cache)")
+    .option("--keep-days <n>", "remove entries not used for n days")
+    .option("--site <site>", "the cache of this site file's cache_dir")
+    .option("-n, --dry-run", "say what would be removed")
+    .action(async (o: { site?: string; maxSize?: string; keepDays?: string; dryRun?: boolean }) =>
+      setCode(await (await commands.cache()).cacheGcCommand(findRoot(), o, out, err)),
     );
 
   return p;

@@ -10,7 +10,7 @@ export function formatSeconds(s: number): string {
 }
 
 /** `2026-05-02 10:41` in local time (an ISO time that does not parse is shown as it is). */
-function localMinute(iso: string): string {
+export function localMinute(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (n: number) => String(n).padStart(2, "0");
