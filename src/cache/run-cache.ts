@@ -50,7 +50,14 @@ export class RunCache {
 
   /** Opens (creating it when absent) a cache directory; throws, with a reason, when it cannot be used. */
   static open(dir: string, h: Hasher): RunCache {
-    mkdirSync(dir, { recursive: true });
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      try {
+        chmodSync(dir, DIR_MODE);
+      } catch {
+        /* as in ensureDir */
+      }
+    }
     const format = join(dir, "format");
     if (existsSync(format)) {
       const text = readFileSync(format, "utf8");
