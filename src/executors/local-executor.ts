@@ -42,10 +42,12 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
   return exitReason(code, sig, "worker");
 }
 
-/** A TypeScript stage's figures: the worker's own, with the sampled tree's peak when that is larger. */
+/** A TypeScript stage's figures: the worker's own (its peak from inside, plus what processes the stage started
+ *  added, sampled from here), or the sampled tree's peak where the worker could not measure its own. */
 function workerResources(usage: SelfUsage | undefined, tree: TreeUsage | undefined): StageResources | undefined {
   if (!usage) return undefined;
-  const peak = Math.max(usage.maxRssBytes ?? 0, tree?.maxRssBytes ?? 0);
+  const peak =
+    usage.maxRssBytes !== undefined ? usage.maxRssBytes + (tree?.maxChildRssBytes ?? 0) : (tree?.maxRssBytes ?? 0);
   return {
     wallSeconds: usage.wallSeconds,
     cpuSeconds: usage.cpuSeconds,

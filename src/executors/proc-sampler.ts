@@ -14,6 +14,9 @@ const TICKS_PER_SECOND = 100;
 export interface TreeUsage {
   cpuSeconds: number;
   maxRssBytes: number;
+  /** The same peak without the root process: what the processes it started added (a warm worker's stage
+   *  measures the worker itself from inside). */
+  maxChildRssBytes: number;
 }
 
 interface Seen {
@@ -66,6 +69,7 @@ export class TreeSampler {
   private banked = 0;
   private cpuTicks = 0;
   private maxRss = 0;
+  private maxChildRss = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly enabled = process.platform === "linux";
 
@@ -90,15 +94,19 @@ export class TreeSampler {
   sample(): void {
     const now = new Map<number, Seen>();
     let rss = 0;
+    let rootRss = 0;
     const visit = (pid: number) => {
       if (now.has(pid)) return;
       const t = readTicks(pid);
       if (!t) return;
       now.set(pid, t);
-      rss += readRssBytes(pid);
+      const r = readRssBytes(pid);
+      if (pid === this.root) rootRss = r;
+      rss += r;
       for (const c of childrenOf(pid)) visit(c);
     };
     visit(this.root);
+    this.maxChildRss = Math.max(this.maxChildRss, rss - rootRss);
     // Gone since the last sample: counted as last seen unless its parent is still here (and will count it in
     // its cutime once it has waited for it).
     for (const [pid, s] of this.live) if (!now.has(pid) && !now.has(s.parent)) this.banked += s.ticks;
@@ -117,6 +125,10 @@ export class TreeSampler {
     this.timer = undefined;
     this.sample();
     if (this.cpuTicks === 0 && this.maxRss === 0) return undefined;
-    return { cpuSeconds: this.cpuTicks / TICKS_PER_SECOND, maxRssBytes: this.maxRss };
+    return {
+      cpuSeconds: this.cpuTicks / TICKS_PER_SECOND,
+      maxRssBytes: this.maxRss,
+      maxChildRssBytes: this.maxChildRss,
+    };
   }
 }

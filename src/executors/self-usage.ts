@@ -13,6 +13,8 @@ export interface UsageMark {
   peakReset: boolean;
   firstJob: boolean;
   at: number;
+  /** Resident memory when the stage started. */
+  rss: number;
 }
 
 let jobs = 0;
@@ -35,7 +37,14 @@ export function markUsage(): UsageMark {
   } catch {
     /* not Linux, or not allowed */
   }
-  return { cpu: process.cpuUsage(), childTicks: childTicks(), peakReset, firstJob: jobs++ === 0, at: Date.now() };
+  return {
+    cpu: process.cpuUsage(),
+    childTicks: childTicks(),
+    peakReset,
+    firstJob: jobs++ === 0,
+    at: Date.now(),
+    rss: process.memoryUsage.rss(),
+  };
 }
 
 export interface SelfUsage {

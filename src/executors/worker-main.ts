@@ -5,7 +5,8 @@
 // (requests v8-serialized on stdin) for the stages' validate hooks.
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { deserialize } from "node:v8";
+import { deserialize, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { introspect } from "../stages/introspect-main.ts";
 import { type RunnableClass, runStage } from "../stages/run-stage.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
@@ -27,6 +28,7 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
   process.stderr.write = toLog as typeof process.stderr.write;
   currentLog = fd;
   const started = Date.now();
+  collectIfGrown();
   const mark = markUsage();
   try {
     const step =
@@ -47,10 +49,13 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
       log: (m: string) => writeSync(fd, `${m}\n`),
     });
     writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
-    return { type: "done", ok: true, usage: usageSince(mark) };
+    const usage = usageSince(mark);
+    grown = (usage.maxRssBytes ?? process.memoryUsage.rss()) - mark.rss > 32 * 1024 * 1024;
+    return { type: "done", ok: true, usage };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     writeSync(fd, `${error.stack ?? error.message}\n`);
+    grown = true; // a failed stage may have left anything behind
     return { type: "done", ok: false, error: `${error.name}: ${error.message}` };
   } finally {
     currentLog = undefined;
@@ -61,6 +66,28 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
 }
 
 let currentLog: number | undefined;
+
+/**
+ * After a stage whose memory grew by more than 32 MiB, a full collection before anything else runs: an idle
+ * warm worker does not sit on a finished stage's garbage, and the next stage's peak memory (self-usage.ts)
+ * is its own. Small stages skip it (a full collection costs milliseconds; 1,000 trivial stages would feel it).
+ */
+let grown = false;
+function collectIfGrown(): void {
+  if (!grown) return;
+  grown = false;
+  collectGarbage();
+}
+
+/** V8's full collection, reached without starting the worker with --expose-gc. */
+const collectGarbage: () => void = (() => {
+  try {
+    setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return () => {};
+  }
+})();
 
 function fatal(e: unknown): void {
   const error = e instanceof Error ? e : new Error(String(e));
@@ -110,6 +137,9 @@ if (process.argv[2] === "--job") {
   process.on("message", (m: ToWorker) => {
     if (m.type !== "run") return;
     process.send?.({ type: "started" } satisfies FromWorker);
-    void runJob(m.job).then((reply) => process.send?.(reply));
+    void runJob(m.job).then((reply) => {
+      process.send?.(reply);
+      setImmediate(collectIfGrown);
+    });
   });
 }

@@ -34,11 +34,12 @@ export interface StageRecord {
  * Per-stage resources (`lbg status --long`, the report). `measuredBy` says whose figures they are:
  *   - `worker`: a TypeScript stage in lbg's warm worker. CPU = the worker's getrusage delta over the stage plus
  *     the processes the stage started and waited for (cutime/cstime delta of /proc/self/stat); peak memory =
- *     the worker's own peak RSS during the stage (VmHWM after resetting it through /proc/self/clear_refs),
- *     or the sampled sum over its process group when that is larger. Includes Node itself (~50 MB).
+ *     the worker's own peak RSS during the stage (VmHWM after resetting it through /proc/self/clear_refs)
+ *     plus the sampled peak of the processes the stage started. Includes Node itself (~50 MB).
  *   - `proc`: a command stage (Python, MPI, container), measured from outside by sampling /proc every 0.1 s:
- *     CPU of every process of the stage's process group (with the children they waited for) as of the last
- *     sample, peak = the largest sampled sum of their RSS. A process that leaves the group (setsid) is missed.
+ *     CPU of the stage's process and its descendants (with the children they waited for) as of the last
+ *     sample, peak = the largest sampled sum of their RSS. A process that leaves the tree (double fork) is
+ *     missed, and so is what the processes did after the last sample before they ended.
  *   - `sacct`: a Slurm job step, from Slurm's accounting (TotalCPU; MaxRSS, the largest task's peak).
  *   - `slurm-step`: a TypeScript stage's step under Slurm without accounting: the one-shot worker's own
  *     figures, as `worker`.

@@ -46,7 +46,10 @@ describe("cache gc", () => {
     utimesSync(cache.objectPath(hash, bytes), t, t);
     return e;
   }
-  const keys = () => scanCache(cache.dir, h).entries.map((e) => e.key).sort();
+  const keys = () =>
+    scanCache(cache.dir, h)
+      .entries.map((e) => e.key)
+      .sort();
   const objects = () => scanCache(cache.dir, h).objects.size;
   const k = (c: string) => c.repeat(64);
 
