@@ -1,16 +1,17 @@
 // A stale stage whose cache key was built before gets its outputs from the run cache instead of running:
-// each output is copied (or reflinked) out of the cache to its in-progress path, renamed into place (the
-// previous one set aside), hashed and compared with the entry, and only then recorded — with the same
+// each output is copied (or reflinked) out of the cache to its in-progress path, hashed and compared with the
+// entry, renamed into place, and only then recorded — with the same
 // fingerprint a run would have recorded, so everything downstream (early cutoff, status, the no-op stamp)
 // treats it exactly like a run. An output already on disk with the entry's content is left as it is. Anything
-// missing or not matching (a damaged object, an entry another lbg is rewriting) puts the previous outputs
-// back, removes what is damaged, and is a miss: the stage then runs as if nothing had been cached.
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+// missing or not matching (a damaged object) leaves the previous outputs as they were, removes what is
+// damaged, and is a miss: the stage then runs as if nothing had been cached.
+import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { cacheKey } from "../cache/cache-key.ts";
 import { type CacheEntry, restoredFrom } from "../cache/cache-entry.ts";
 import type { RunCache } from "../cache/run-cache.ts";
 import { errorReason } from "../fs/error-reason.ts";
+import { hashFileWith } from "../fs/hash-file.ts";
 import { shownPath } from "../fs/shown-path.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OutputFile, StageNode } from "../graph/build-graph.ts";
@@ -18,7 +19,6 @@ import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import type { RestoredFrom, StageResources } from "../store/stage-record.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
-import { previousPath } from "./finish-stage.ts";
 
 export type RestoreResult =
   | { restored: true; from: RestoredFrom; resources?: StageResources }
@@ -63,7 +63,8 @@ export async function restoreFromCache(
   let bytes = 0;
   try {
     for (const o of toCopy) {
-      rmSync(o.inprogress, { recursive: true, force: true });
+      // A file copy overwrites a leftover in-progress file; only a directory must go first.
+      if (entry.outputs[o.tag]!.kind === "directory") rmSync(o.inprogress, { recursive: true, force: true });
       mkdirSync(dirname(o.inprogress), { recursive: true });
       bytes += await c.cache.materialize(entry.outputs[o.tag]!, o.inprogress);
     }
@@ -96,7 +97,11 @@ function removeInprogress(outs: OutputFile[]): void {
   for (const o of outs) rmSync(o.inprogress, { recursive: true, force: true });
 }
 
-/** Renames the copies into place, checks every output against the entry and records the stage. */
+/**
+ * Checks every copy against the entry, then renames each into place (one rename replaces the old output, so
+ * nothing of it is set aside: on a slow metadata server every file operation counts), hashes the outputs as
+ * they now are and records the stage.
+ */
 function putInPlace(
   c: Ctx,
   node: StageNode,
@@ -105,45 +110,36 @@ function putInPlace(
   toCopy: OutputFile[],
   t: { started: number; bytes: number },
 ): RestoreResult {
-  const placed: OutputFile[] = [];
-  const undo = () => {
-    for (const o of placed) {
-      rmSync(o.path, { recursive: true, force: true });
-      if (existsSync(previousPath(o.path))) renameSync(previousPath(o.path), o.path);
+  const damaged: string[] = [];
+  let mismatch = false;
+  for (const o of toCopy) {
+    const want = entry.outputs[o.tag]!;
+    if (copyHash(c, want, o.inprogress) !== want.hash) {
+      mismatch = true;
+      damaged.push(...removeDamaged(c, want, o.inprogress));
     }
+  }
+  if (mismatch) {
     removeInprogress(toCopy);
-    c.hashes.invalidate();
-  };
+    c.cache.counts.misses++;
+    const what = damaged.length
+      ? `object${damaged.length > 1 ? "s" : ""} ${damaged.join(", ")}`
+      : `entry ${shownPath(c.root, c.cache.entryPath(entry.key))}`;
+    return {
+      restored: false,
+      warning: `run cache ${what} of stage '${node.name}' damaged (content does not match its hash)${damaged.length ? ": removed" : ""}; the stage runs`,
+    };
+  }
   try {
-    for (const o of toCopy) {
-      rmSync(previousPath(o.path), { recursive: true, force: true });
-      if (existsSync(o.path)) renameSync(o.path, previousPath(o.path));
-      placed.push(o);
-      renameSync(o.inprogress, o.path);
-    }
+    for (const o of toCopy) replace(o.inprogress, o.path);
     const outputs: Record<string, { path: string; hash: string }> = {};
-    const damaged: string[] = [];
-    let mismatch = false;
     for (const o of node.outputs) {
       c.hashes.invalidate(o.path);
       const got = c.hashes.hash(o.path)?.hash;
-      const want = entry.outputs[o.tag]!;
-      if (got !== want.hash) {
-        mismatch = true;
-        damaged.push(...removeDamaged(c, want, o.path));
-      }
-      outputs[o.tag] = { path: relative(c.root, o.path), hash: want.hash };
-    }
-    if (mismatch) {
-      undo();
-      c.cache.counts.misses++;
-      const what = damaged.length
-        ? `object${damaged.length > 1 ? "s" : ""} ${damaged.join(", ")}`
-        : `entry ${shownPath(c.root, c.cache.entryPath(entry.key))}`;
-      return {
-        restored: false,
-        warning: `run cache ${what} of stage '${node.name}' damaged (content does not match its hash)${damaged.length ? ": removed" : ""}; the stage runs`,
-      };
+      // Checked a moment ago: only something writing the output folder meanwhile can make this differ.
+      if (got !== entry.outputs[o.tag]!.hash)
+        throw new Error(`${relative(c.root, o.path)} changed while it was restored`);
+      outputs[o.tag] = { path: relative(c.root, o.path), hash: got };
     }
     const from = restoredFrom(entry, c.cache.dir);
     c.records.append({
@@ -157,16 +153,43 @@ function putInPlace(
       ...(entry.resources ? { resources: entry.resources } : {}),
       restored: from,
     });
-    for (const o of placed) rmSync(previousPath(o.path), { recursive: true, force: true });
     c.cache.noteHit(entry.key, t.bytes);
     return { restored: true, from, ...(entry.resources ? { resources: entry.resources } : {}) };
   } catch (e) {
-    undo();
+    // Outputs already renamed into place are right for this fingerprint but unrecorded: the stage is stale
+    // (its old record no longer matches them) and runs now, or next time.
+    removeInprogress(toCopy);
+    c.hashes.invalidate();
     c.cache.counts.misses++;
     return {
       restored: false,
       warning: `could not restore stage '${node.name}' from the run cache: ${errorReason(e)}; the stage runs`,
     };
+  }
+}
+
+/** The content hash of a restored copy: a file's bytes, a directory as lbg hashes directories. */
+function copyHash(c: Ctx, out: CacheEntry["outputs"][string], path: string): string | undefined {
+  if (out.kind === "file") {
+    try {
+      return hashFileWith(c.hashes.h, path);
+    } catch {
+      return undefined;
+    }
+  }
+  c.hashes.invalidate(path);
+  return c.hashes.hash(path)?.hash;
+}
+
+/** `from` replaces `to`: one rename for a file; a directory (which rename cannot replace) is removed first. */
+function replace(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "EISDIR" && code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOTDIR") throw e;
+    rmSync(to, { recursive: true, force: true });
+    renameSync(from, to);
   }
 }
 
