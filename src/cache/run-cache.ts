@@ -16,7 +16,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { chmod, copyFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { errorReason } from "../fs/error-reason.ts";
@@ -42,6 +42,7 @@ export class RunCache {
   private readonly used: string[] = [];
   private fileMode?: number;
   private storeFailed = false;
+  private readonly pending = new Set<Promise<undefined>>();
 
   private constructor(
     readonly dir: string,
@@ -141,11 +142,10 @@ export class RunCache {
     const tmp = this.tmpPath(`${hash}-${size}`);
     try {
       await copyFile(src, tmp, constants.COPYFILE_FICLONE);
-      if (statSync(tmp).size !== size || hashFileWith(this.h, tmp) !== hash)
-        throw new Error(`${src} changed while it was being stored`);
-      chmodSync(tmp, 0o444);
+      if (statSync(tmp).size !== size || hashFileWith(this.h, tmp) !== hash) throw new OutputChanged(src);
+      await chmod(tmp, 0o444);
       this.ensureDir(dirname(dest));
-      renameSync(tmp, dest);
+      await rename(tmp, dest);
     } catch (e) {
       rmQuiet(tmp);
       throw e;
@@ -153,14 +153,39 @@ export class RunCache {
     return size;
   }
 
-  writeEntry(e: CacheEntry): void {
+  async writeEntry(e: CacheEntry): Promise<void> {
     const path = this.entryPath(e.key);
     this.ensureDir(dirname(path));
-    this.publishText(
-      path,
-      serializeEntry(e, (s) => this.h.h64ToString(s)),
-      0o664,
+    const tmp = this.tmpPath("entry");
+    try {
+      await writeFile(
+        tmp,
+        serializeEntry(e, (s) => this.h.h64ToString(s)),
+      );
+      await chmod(tmp, 0o664);
+      await rename(tmp, path);
+    } catch (err) {
+      rmQuiet(tmp);
+      throw err;
+    }
+  }
+
+  /**
+   * Stores run in the background, beside the stages that run next (a store is copies and renames, which on
+   * a busy metadata server cost milliseconds a file): `defer` keeps them, `drain` waits for them all before
+   * the build ends and its counts are written.
+   */
+  defer(store: Promise<unknown>): void {
+    const p = store.then(
+      () => undefined,
+      () => undefined,
     );
+    this.pending.add(p);
+    void p.then(() => this.pending.delete(p));
+  }
+
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   /** Removes an object found damaged (a later store writes it again). */
@@ -251,6 +276,14 @@ export class RunCache {
       rmQuiet(probe);
     }
     return this.fileMode;
+  }
+}
+
+/** An output that changed between being hashed and being copied into the cache (a stage re-run by lbg watch
+ *  meanwhile, or a user): not stored, and not worth a warning. */
+export class OutputChanged extends Error {
+  constructor(path: string) {
+    super(`${path} changed while it was being stored`);
   }
 }
 

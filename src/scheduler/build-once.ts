@@ -105,10 +105,12 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
       python: hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined,
       cache: cache && { cache, run: run.name },
     });
+    await cache?.drain(); // the last stores, before their counts and build-end
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))
       return end({ ...sum, ok: false }, "post_script failed");
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {
+    await cache?.drain(); // after a failure too: no store outlives its build
     await hashes.settle();
     hashes.save(); // a failure was reported above, or is new since then: costs only re-hashing next time
   }

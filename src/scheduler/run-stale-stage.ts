@@ -85,9 +85,13 @@ export async function runStaleStage(
   const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, outcome) : outcome;
   if (result.status === "succeeded") {
     if (cache) {
+      // In the background: dependants need not wait for the copies (the build drains them before it ends).
       const c = { root: env.root, run: cache.run, cache: cache.cache, hashes: env.hashes, records: env.records };
-      const warning = await storeInCache(c, node, plan, outcome.resources);
-      if (warning) env.emit({ event: "warning", message: warning });
+      cache.cache.defer(
+        storeInCache(c, node, plan, outcome.resources).then((warning) => {
+          if (warning) env.emit({ event: "warning", message: warning });
+        }),
+      );
     }
     return { status: "succeeded", seconds, ...(outcome.resources ? { resources: outcome.resources } : {}) };
   }

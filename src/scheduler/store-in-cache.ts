@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { CacheEntry, CachedOutput } from "../cache/cache-entry.ts";
 import { CACHE_ENTRY_VERSION } from "../cache/cache-entry.ts";
 import { cacheKey } from "../cache/cache-key.ts";
-import type { RunCache } from "../cache/run-cache.ts";
+import { OutputChanged, type RunCache } from "../cache/run-cache.ts";
 import { errorReason } from "../fs/error-reason.ts";
 import { listFilesRecursive } from "../fs/hash-file.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
@@ -44,13 +44,18 @@ export async function storeInCache(
     for (const o of node.outputs) {
       const hash = record.outputs[o.tag]?.hash;
       if (!hash) return undefined;
-      const st = statSync(o.path);
+      let st: ReturnType<typeof statSync>;
+      try {
+        st = statSync(o.path);
+      } catch {
+        throw new OutputChanged(o.path); // removed since it was recorded
+      }
       if (st.isDirectory()) {
         const files: { path: string; hash: string; size: number }[] = [];
         for (const rel of listFilesRecursive(o.path)) {
           const file = join(o.path, rel);
           const h = c.hashes.hash(file);
-          if (!h) throw new Error(`${file} vanished while it was being stored`);
+          if (!h) throw new OutputChanged(file);
           const size = statSync(file).size;
           bytes += await c.cache.putObject(file, h.hash, size);
           files.push({ path: rel, hash: h.hash, size });
@@ -83,11 +88,12 @@ export async function storeInCache(
           ? { nondeterministic: { at: now, run: c.run, tags: differ.map((o) => o.tag) } }
           : {}),
     };
-    c.cache.writeEntry(entry);
+    await c.cache.writeEntry(entry);
     if (old && !old.nondeterministic)
       return `stage '${node.name}' is not deterministic: with the same inputs, config and code as when run '${old.built.run}' built it (${old.built.at}), it wrote a different ${differ.map((o) => o.tag).join(", ")}. Its dependants re-run whenever it does, and a restore may differ from a fresh run: make its outputs depend only on its inputs and config (no times, no unseeded randomness), or give it cache: false`;
     return undefined;
   } catch (e) {
+    if (e instanceof OutputChanged) return undefined;
     return c.cache.storeProblem(
       `could not store stage '${node.name}' in the run cache ${c.cache.dir}: ${errorReason(e)}`,
     );

@@ -40,7 +40,7 @@ describe("cache gc", () => {
       outputs: { out: { kind: "file", hash, size: bytes } },
       built: { run: "r", at: new Date(NOW).toISOString(), host: "h", project: dir },
     };
-    cache.writeEntry(e);
+    await cache.writeEntry(e);
     const t = new Date(NOW - ageDays * DAY);
     utimesSync(cache.entryPath(key), t, t);
     utimesSync(cache.objectPath(hash, bytes), t, t);
@@ -85,7 +85,7 @@ describe("cache gc", () => {
 
   it("an object shared by two entries stays while one needs it; damaged entries and stale temp files go", async () => {
     const e = await entry(k("a"), "A", 1000, 10);
-    cache.writeEntry({ ...e, key: k("b"), stage: "other" });
+    await cache.writeEntry({ ...e, key: k("b"), stage: "other" });
     utimesSync(cache.entryPath(k("b")), new Date(NOW), new Date(NOW));
     writeFileSync(cache.entryPath(k("a")), "damaged\n");
     const young = join(cache.dir, "objects", "ff", `${"f".repeat(16)}-3`); // a store whose entry is not out yet

@@ -27,7 +27,10 @@ describe("lbg watch with the run cache", () => {
     writeFileSync(p.path("configs/pipelines/numbers/config.yaml"), cfg);
     await w.until((e) => e.event === "watch-idle", 3);
     expect(w.startedAfterIdle(2).sort()).toEqual(["CountNumbers", "MakeNumbers", "SumNumbers"]);
-    const last = w.events().filter((e) => e.event === "build-end").at(-1);
+    const last = w
+      .events()
+      .filter((e) => e.event === "build-end")
+      .at(-1);
     expect(last).toMatchObject({ ok: true, succeeded: 3, restored: 3 });
     expect(stageRuns(p)).toHaveLength(runs);
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
