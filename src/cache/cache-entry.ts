@@ -39,7 +39,9 @@ export type CachedOutput =
  *     "nondeterministic": { "at": "…", "run": "photoz_sim", "tags": ["training_catalog"] } }
  *
  * Outputs are keyed by class tag. `nondeterministic` is set the first time a run with this key wrote other
- * outputs than the entry held (reported once then); the entry then holds the newest outputs.
+ * outputs than the entry held (reported once then); the entry then holds the newest outputs. `record`: the
+ * fields of the stage record that run wrote beyond those lbg's cache knows (provenance, e.g. `made`), given
+ * as they are to the record of every restore — so a restored output's record says how it was made.
  */
 export interface CacheEntry {
   v: number;
@@ -50,6 +52,7 @@ export interface CacheEntry {
   built: { run: string; at: string; host: string; user?: string; project: string };
   resources?: StageResources;
   nondeterministic?: { at: string; run: string; tags: string[] };
+  record?: Record<string, unknown>;
 }
 
 type H64 = (s: string) => string;
@@ -96,6 +99,8 @@ export function parseEntry(text: string, key: string, h64: H64): CacheEntry | un
   if (!e || e.v !== CACHE_ENTRY_VERSION || e.key !== key || typeof e.stage !== "string") return undefined;
   if (!e.outputs || typeof e.outputs !== "object" || !Object.values(e.outputs).every(validOutput)) return undefined;
   if (!e.built || typeof e.built.run !== "string" || typeof e.built.at !== "string") return undefined;
+  if (e.record !== undefined && (typeof e.record !== "object" || e.record === null || Array.isArray(e.record)))
+    return undefined;
   return e;
 }
 

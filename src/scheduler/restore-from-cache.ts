@@ -143,6 +143,7 @@ function putInPlace(
     }
     const from = restoredFrom(entry, c.cache.dir);
     c.records.append({
+      ...entry.record, // what the run that built it recorded beyond these fields (its provenance)
       v: 1,
       stage: node.name,
       fingerprint: plan.fingerprint,

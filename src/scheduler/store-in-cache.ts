@@ -17,7 +17,7 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { StageResources } from "../store/stage-record.ts";
+import type { StageRecord, StageResources } from "../store/stage-record.ts";
 
 interface Ctx {
   root: string;
@@ -82,6 +82,7 @@ export async function storeInCache(
       outputs,
       built: { run: c.run, at: now, host: hostname(), ...(user ? { user } : {}), project: c.root },
       ...(resources ? { resources } : {}),
+      ...recordExtras(record),
       ...(old?.nondeterministic
         ? { nondeterministic: old.nondeterministic }
         : differ.length
@@ -98,6 +99,23 @@ export async function storeInCache(
       `could not store stage '${node.name}' in the run cache ${c.cache.dir}: ${errorReason(e)}`,
     );
   }
+}
+
+/** The record's fields beyond the ones the cache itself writes or restores (see CacheEntry.record). */
+function recordExtras(r: StageRecord): { record?: Record<string, unknown> } {
+  const {
+    v: _v,
+    stage: _s,
+    fingerprint: _f,
+    fingerprintHash: _h,
+    outputs: _o,
+    finishedAt: _t,
+    seconds: _sec,
+    resources: _r,
+    restored: _from,
+    ...extra
+  } = r;
+  return Object.keys(extra).length ? { record: extra } : {};
 }
 
 function currentUser(): string | undefined {

@@ -3,6 +3,8 @@
 // damaged or edited cache never yields a wrong output.
 import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { serializeEntry } from "../../src/cache/cache-entry.ts";
+import { getHasher } from "../../src/fs/hash-file.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 import { cacheEntries, cacheFiles, objectOf, stageRuns } from "./cache-helpers.ts";
 
@@ -228,6 +230,23 @@ describe("run cache", () => {
     rmSync(p.path(total));
     expect(restored(p.build("numbers"))).toEqual(["SumNumbers"]);
     expect(p.read(total)).toBe("45\n");
+  });
+
+  it("a restored record carries the other fields the building run recorded (provenance)", async () => {
+    expect(p.build("numbers").code).toBe(0);
+    const h = await getHasher();
+    const file = cacheEntries(cache()).find((e) => e.stage === "SumNumbers")!.path;
+    const entry = JSON.parse(readFileSync(file, "utf8").slice(17));
+    // As lbg writes it when the record has provenance (`made`, written by lbg why's side of lbg).
+    writeFileSync(
+      file,
+      serializeEntry({ ...entry, record: { made: { run: "numbers", host: "elsewhere" } } }, (s) => h.h64ToString(s)),
+    );
+    rmSync(p.path("results/numbers/outputs/total.txt"));
+    expect(restored(p.build("numbers"))).toEqual(["SumNumbers"]);
+    const last = p.read(".cache/runs/numbers/records.jsonl").trim().split("\n").at(-1)!;
+    const rec = JSON.parse(last.slice(17));
+    expect(rec).toMatchObject({ stage: "SumNumbers", made: { host: "elsewhere" }, restored: { run: "numbers" } });
   });
 
   it("--force and resume: False run stages even when the cache has them", () => {
