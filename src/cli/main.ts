@@ -235,7 +235,10 @@ function program(setCode: (c: number) => void): Command {
 
   p.command("clean [run] [overrides...]")
     .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
-    .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
+    .option(
+      "--cache",
+      "also remove the run's .cache folder (hash cache); with no run, the stage bundles too (never the run cache: lbg cache gc)",
+    )
     .option("-n, --dry-run", "list what would be removed")
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .action(
