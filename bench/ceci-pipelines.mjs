@@ -30,6 +30,7 @@ import { parse } from "yaml";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const LBG = join(REPO, "src", "bin", "lbg.mjs");
+/** @type {(name: string, dflt: number) => number} */
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -38,18 +39,23 @@ const quick = process.argv.includes("--quick");
 const WARM = arg("repeat", quick ? 2 : 5);
 const COLD = arg("cold", quick ? 1 : 3);
 
-const { LBG_BENCH_CECI: CECI, LBG_BENCH_TXPIPE: TXPIPE, LBG_BENCH_PYTHONPATH: PYPATH } = process.env;
+const CECI = process.env.LBG_BENCH_CECI ?? "";
+const TXPIPE = process.env.LBG_BENCH_TXPIPE ?? "";
+const PYPATH = process.env.LBG_BENCH_PYTHONPATH ?? "";
 const PIPELINE = process.env.LBG_BENCH_PIPELINE || "examples/metadetect/pipeline.yml";
 
+/** @param {number[]} xs */
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length % 2 ? (s[(s.length - 1) / 2] ?? NaN) : ((s[s.length / 2 - 1] ?? NaN) + (s[s.length / 2] ?? NaN)) / 2;
 };
+/** @param {number} ms */
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 /** A scratch folder standing for the TXPipe checkout: its examples/, submodules/ and data files linked, the
  *  pipeline's input files present (empty, as CI's extracted example data), and BPZ's data folder, which its
  *  stage constructor (run by ceci's dry run) requires. lbg's .cache and ceci's output folders land here. */
+/** @param {{ inputs?: Record<string, unknown> }} pipe */
 function workdir(pipe) {
   const dir = mkdtempSync(join(tmpdir(), "lbg-bench-ceci-"));
   for (const d of ["examples", "submodules"])
@@ -68,6 +74,7 @@ function workdir(pipe) {
 }
 
 /** Folders recreated, files symlinked, so that placeholders never land in the TXPipe checkout. */
+/** @param {string} src @param {string} dst */
 function linkTree(src, dst) {
   mkdirSync(dst, { recursive: true });
   for (const e of readdirSync(src, { withFileTypes: true })) {
@@ -92,6 +99,7 @@ function main() {
   }
   const python = process.env.LBG_BENCH_PYTHON || "python3";
   const pathDirs = python.includes("/") ? [dirname(python)] : [];
+  /** @type {NodeJS.ProcessEnv} */
   const env = {
     ...process.env,
     PYTHONPATH: PYPATH,
@@ -104,6 +112,7 @@ function main() {
   const modules = String(pipe.modules ?? "")
     .split(/\s+/)
     .filter(Boolean);
+  /** @type {string[]} */
   const pyPaths = Array.isArray(pipe.python_paths)
     ? pipe.python_paths
     : String(pipe.python_paths ?? "")
@@ -116,6 +125,7 @@ function main() {
   // (other jobs on the machine) CPU seconds compare far more steadily than wall seconds.
   const timeFile = join(dir, ".bench-time");
   const TIMED = 'exec 4>&2; TIMEFORMAT="%R %U %S"; { time "$@" 2>&4 ; } 2> "$BENCH_TIME_FILE"';
+  /** @type {(cmd: string, args: string[], extraEnv?: NodeJS.ProcessEnv) => { wall: number; cpu: number }} */
   const time = (cmd, args, extraEnv = {}) => {
     const r = spawnSync("bash", ["-c", TIMED, "bench", cmd, ...args], {
       cwd: dir,
@@ -131,10 +141,11 @@ function main() {
         `${basename(cmd)} ${args.slice(0, 3).join(" ")} exited ${r.status ?? r.signal}: ${(why ?? r.stderr ?? "").trim().slice(0, 300)}`,
       );
     }
-    const [real, user, sys] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
+    const [real = NaN, user = NaN, sys = NaN] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
     return { wall: real * 1000, cpu: (user + sys) * 1000 };
   };
   const ceci = () => time(CECI, ["--dry-run", PIPELINE]);
+  /** @param {string} cmd */
   const lbg = (cmd) => time(process.execPath, [LBG, cmd, PIPELINE]);
   const clearCache = () => rmSync(join(dir, ".cache"), { recursive: true, force: true });
   // Cold runs see the interpreter through a shim that times each Python process lbg starts (wall and CPU), so
@@ -148,6 +159,7 @@ function main() {
     `#!/bin/bash\nexec 4>&2; TIMEFORMAT="%R %U %S"\n{ time PATH="${env.PATH}" "${realPython}" "$@" 2>&4 ; } 2>> "${shimLog}"\n`,
     { mode: 0o755 },
   );
+  /** @param {string} cmd */
   const lbgCold = (cmd) => {
     clearCache();
     rmSync(shimLog, { force: true });
@@ -159,7 +171,7 @@ function main() {
           .map((l) => l.split(/\s+/).map(Number))
       : [];
     const python = py.reduce(
-      (a, [real, user, sys]) => ({ wall: a.wall + real * 1000, cpu: a.cpu + (user + sys) * 1000 }),
+      (a, [real = NaN, user = NaN, sys = NaN]) => ({ wall: a.wall + real * 1000, cpu: a.cpu + (user + sys) * 1000 }),
       {
         wall: 0,
         cpu: 0,
@@ -168,8 +180,12 @@ function main() {
     return { ...r, python, processes: py.length };
   };
 
+  /** @typedef {{ wall: number; cpu: number }} Timing */
+  /** @type {Record<"ceci" | "dagCold" | "statusCold" | "dagWarm" | "statusWarm" | "dagColdPython", Timing[]>} */
   const runs = { ceci: [], dagCold: [], statusCold: [], dagWarm: [], statusWarm: [], dagColdPython: [] };
+  /** @param {keyof typeof runs} k @param {keyof Timing} what */
   const med = (k, what) => median(runs[k].map((x) => x[what]));
+  /** @param {keyof typeof runs} k */
   const show = (k) => `${sec(med(k, "wall")).padStart(8)} wall, ${sec(med(k, "cpu")).padStart(8)} CPU`;
   try {
     console.log(`ceci-pipelines: ${PIPELINE} (${nStages} stages), from ${TXPIPE}; cold ×${COLD}, warm ×${WARM}`);
@@ -188,6 +204,7 @@ function main() {
       runs.dagWarm.push(lbg("dag"));
       runs.statusWarm.push(lbg("status"));
     }
+    /** @param {keyof typeof runs} k @param {number} target */
     const ok = (k, target) => (med(k, "wall") <= target ? "met" : "NOT met");
     const ceciWall = med("ceci", "wall");
     console.log(`  ceci --dry-run     ${show("ceci")}  (median of ${COLD})`);
@@ -204,11 +221,12 @@ function main() {
     );
     // Where the introspection's time goes: the same interpreter, modules and python_paths, run alone.
     const ppEnv = { PYTHONPATH: [...pyPaths.map((p) => resolve(dir, p)), PYPATH].join(":") };
+    /** @param {string[]} args */
     const py = (args) => median(Array.from({ length: COLD }, () => time(python, args, ppEnv).cpu));
     const start = py(["-c", "pass"]);
     const imports = py(["-c", "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)", ...modules]);
-    const src = readFileSync(join(REPO, "src/stages/python/introspect-script.ts"), "utf8");
-    const script = /String\.raw`([\s\S]*?)`;/.exec(src)?.[1];
+    const scriptFile = join(REPO, "src/stages/python/introspect.py");
+    const script = existsSync(scriptFile) ? readFileSync(scriptFile, "utf8") : undefined;
     const introspect = script ? py(["-c", script, ...modules]) : Number.NaN;
     console.log(
       `  introspection alone, CPU: python start ${sec(start)}, + importing the ${modules.length} modules ${sec(imports - start)}` +
@@ -217,7 +235,7 @@ function main() {
     return 0;
   } catch (e) {
     if (runs.ceci.length) console.log(`  ceci --dry-run     ${show("ceci")}`);
-    console.log(`ceci-pipelines: FAILED: ${e.message}`);
+    console.log(`ceci-pipelines: FAILED: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** @param {string} name @param {number} dflt */
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -21,6 +22,7 @@ const N = arg("n", 1000);
 const M = arg("m", 50);
 const WORK = arg("work-ms", 0);
 
+/** @param {string} dir @param {boolean} cache */
 function generate(dir, cache) {
   for (const d of ["configs/runs", "configs/pipelines/synthetic", "lbg_stages", "data"])
     mkdirSync(join(dir, d), { recursive: true });
@@ -69,10 +71,14 @@ export default class CountStep extends Stage {
   execFileSync(process.execPath, [join(dir, "src/bin/lbg.mjs"), "--version"], { cwd: dir }); // bundle once
 }
 
+/** @param {string} dir @param {number} f */
 function setFactor(dir, f) {
   writeFileSync(join(dir, "configs/pipelines/synthetic/config.yaml"), `global:\n  factor: ${f}\n  work_ms: ${WORK}\n`);
 }
 
+/** @typedef {{ ms: number; ran: number; restored: number }} BuildTime */
+
+/** @param {string} dir @param {string[]} extra @returns {BuildTime} */
 function build(dir, extra = []) {
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json", ...extra], {
@@ -82,17 +88,21 @@ function build(dir, extra = []) {
   });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`lbg build failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  const end = JSON.parse(r.stdout.trim().split("\n").at(-1));
+  const end = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}");
   const restored = end.restored ?? 0;
   return { ms, ran: end.succeeded - restored, restored };
 }
 
 const REPEAT = arg("repeat", 3);
+/** @param {number[]} xs */
 const min = (xs) => Math.min(...xs);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** `times` builds, each after `prepare(k)`; wall times (a loaded machine makes single runs vary 2-4×). */
+/** @param {string} dir @param {number} times @param {(k: number) => void} prepare @param {string[]} [extra] */
 function repeat(dir, times, prepare, extra) {
+  /** @type {BuildTime[]} */
   const out = [];
   for (let k = 0; k < times; k++) {
     prepare(k);
@@ -101,6 +111,7 @@ function repeat(dir, times, prepare, extra) {
   return out;
 }
 
+/** @type {[string, string, BuildTime[]][]} */
 const rows = [];
 const top = mkdtempSync(join(tmpdir(), "lbg-bench-cache-"));
 try {
@@ -139,15 +150,17 @@ try {
   console.log("|---|---|---:|---:|---:|---:|---:|");
   for (const [c, sc, rs] of rows) {
     const ms = rs.map((r) => r.ms);
-    const r = rs.at(-1);
+    const r = /** @type {BuildTime} */ (rs.at(-1));
     console.log(
       `| ${c} | ${sc} | ${min(ms).toFixed(0)} | ${median(ms).toFixed(0)} | ${(min(ms) / N).toFixed(2)} | ${r.ran} | ${r.restored} |`,
     );
   }
-  const back = min(rows[2][2].map((r) => r.ms));
-  const run = min(rows[6][2].map((r) => r.ms));
-  const store = min(rows[1][2].map((r) => r.ms));
-  const noop = min(rows[4][2].map((r) => r.ms));
+  /** @param {number} i the row's index above */
+  const best = (i) => min((rows[i]?.[2] ?? []).map((r) => r.ms));
+  const back = best(2);
+  const run = best(6);
+  const store = best(1);
+  const noop = best(4);
   console.log(
     `Fixed cost of any build here (no-op with a full check): ${(noop / 1000).toFixed(1)} s. Going back restores ${N} stages in ${(back / 1000).toFixed(1)} s; running them without the cache takes ${(run / 1000).toFixed(1)} s (${(run / back).toFixed(1)}×), with it (running and storing) ${(store / 1000).toFixed(1)} s.`,
   );

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
+/** @type {[string, string[]][]} */
 const runs = [
   ["synthetic-vs-make.mjs", quick ? ["--n", "100", "--m", "10", "--repeat", "3"] : []],
   ["watch-latency.mjs", quick ? ["--edits", "5"] : []],

@@ -6,7 +6,7 @@ import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";
 import { SlurmExecutor } from "../executors/slurm-executor.ts";
 import type { Executor } from "../executors/stage-job.ts";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";

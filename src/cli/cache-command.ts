@@ -1,6 +1,6 @@
 // `lbg cache status` and `lbg cache gc`: the run cache of the project (or of a site's `cache_dir:`).
 import { existsSync } from "node:fs";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { loadSite } from "../config/load-site.ts";
 import { formatBytes, parseByteSize } from "../cache/byte-size.ts";
 import { cacheDirFor } from "../cache/cache-dir.ts";
@@ -8,7 +8,7 @@ import { cacheStatus } from "../cache/cache-status.ts";
 import { gcCache } from "../cache/gc-cache.ts";
 import { getHasher } from "../fs/hash-file.ts";
 import { shownPath } from "../fs/shown-path.ts";
-import { localMinute } from "../reporters/plain-reporter.ts";
+import { localMinute } from "../events/event-words.ts";
 
 type Print = (s: string) => void;
 

@@ -3,8 +3,7 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
-import type { EventSink } from "../events/build-event.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
@@ -28,6 +27,9 @@ const commands = {
   status: () => import("./status-command.ts"),
   submit: () => import("./submit-command.ts"),
   watch: () => import("./watch-command.ts"),
+  metrics: () => import("./metrics-command.ts"),
+  report: () => import("./report-command.ts"),
+  why: () => import("./why-command.ts"),
 };
 
 // A reader that goes away (`lbg build x | head`) must not crash a build: stop printing, keep building.
@@ -331,6 +333,58 @@ function program(setCode: (c: number) => void): Command {
     .option("-n, --dry-run", "say what would be removed")
     .action(async (o: { site?: string; maxSize?: string; keepDays?: string; dryRun?: boolean }) =>
       setCode(await (await commands.cache()).cacheGcCommand(findRoot(), o, out, err)),
+    );
+
+  p.command("metrics <run> [overrides...]")
+    .description("show a run's metrics, flattened; --diff another run or --previous: what changed")
+    .option("--diff <other-run>", "compare with another run's metrics")
+    .option("--previous", "compare with the metrics before the last build that changed them")
+    .option("--all", "with --diff/--previous: list unchanged metrics too")
+    .option("--json", "print one JSON object")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: {
+          diff?: string;
+          previous?: boolean;
+          all?: boolean;
+          json?: boolean;
+          templateParameters?: string[] | boolean;
+        },
+      ) =>
+        setCode(
+          await (await commands.metrics()).metricsCommand(
+            resolveRunRef(run, overrides, undefined, templateParams(o)),
+            { ...o, templateParams: templateParams(o) },
+            out,
+            err,
+          ),
+        ),
+    );
+
+  p.command("report <run> [overrides...]")
+    .description("write one self-contained HTML file about a run: graph, stages, plots, metrics, provenance")
+    .option("-o, --output <file>", "where to write it (default: beside the run's output folder, report.html)")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, overrides: string[], o: { output?: string; templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.report()).reportCommand(
+          resolveRunRef(run, overrides, undefined, templateParams(o)),
+          o,
+          out,
+          err,
+        ),
+      ),
+    );
+
+  p.command("why <file>")
+    .description("which stage made a file: its code, config (and where each value came from), inputs, host, time")
+    .option("--deep", "also every stage upstream, down to the run inputs")
+    .option("--json", "print the answer as one JSON object")
+    .action(async (file: string, o: { deep?: boolean; json?: boolean }) =>
+      setCode(await (await commands.why()).whyCommand(file, o, out, err)),
     );
 
   return p;

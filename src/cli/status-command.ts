@@ -1,6 +1,6 @@
 // `lbg status <run>`: each stage fresh or stale with reasons; nothing is executed or written.
 import { join, relative } from "node:path";
-import { fromCwd } from "../config/lbg-error.ts";
+import { fromCwd } from "../errors/lbg-error.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { loadProject } from "../project/load-project.ts";
@@ -8,7 +8,7 @@ import { jobInfo, type JobInfo } from "../slurm/slurm-cli.ts";
 import { readSubmittedJob } from "../slurm/submitted-job.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { formatBytes } from "../cache/byte-size.ts";
-import { formatSeconds, localMinute, restoredWords } from "../reporters/plain-reporter.ts";
+import { formatSeconds, localMinute, restoredWords } from "../events/event-words.ts";
 import type { RestoredFrom, StageRecord, StageResources } from "../store/stage-record.ts";
 
 /** Slurm's view of a job; when Slurm cannot be asked here, why not (status must still work). */
@@ -62,7 +62,7 @@ export async function statusCommand(
     sets: flags.set,
     warn: (w) => err(`warning: ${w.format(fromCwd)}\n`),
   });
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, p.hashes.h);
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);
   const stages = predictRun(root, p.graph, records, p.hashes, forced);

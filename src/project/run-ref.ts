@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { parseTemplateParams } from "../config/template-params.ts";
 import { findRoot } from "./find-root.ts";
 

@@ -7,8 +7,7 @@ import { join, relative } from "node:path";
 import { appendCacheBuild } from "../cache/cache-history.ts";
 import { cacheDirFor } from "../cache/cache-dir.ts";
 import { RunCache } from "../cache/run-cache.ts";
-import { LbgError } from "../config/lbg-error.ts";
-import { errorReason } from "../fs/error-reason.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { shownPath } from "../fs/shown-path.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
@@ -21,6 +20,9 @@ import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
+import { reportMetrics } from "./report-metrics.ts";
+import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
+import { errorReason } from "../fs/error-reason.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -58,10 +60,16 @@ export interface BuildDeps {
   control?: BuildControl;
 }
 
-export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: BuildDeps): Promise<BuildOutcome> {
+export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps: BuildDeps): Promise<BuildOutcome> {
   const t0 = Date.now();
   const { run, hashes } = p;
-  const { emit } = deps;
+  // How each stage ends is kept for `lbg report` (src/store/last-build.ts): it sees every event of the build.
+  const outcomes = new LastBuildRecorder();
+  const emit: EventSink = (e) => {
+    outcomes.see(e);
+    callerDeps.emit(e);
+  };
+  const deps: BuildDeps = { ...callerDeps, emit };
   const resume = resumeMode(run, flags);
   const forced = forcedReason(flags, resume);
   if (resume === "refuse") refuseExistingOutputs(p);
@@ -76,6 +84,17 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
     if (cache) noteCacheUse(p, cache, emit);
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
+    if (!flags.dryRun) {
+      reportMetrics(p, emit);
+      try {
+        writeLastBuild(join(p.cacheDir, "last-build.json"), outcomes.result(ok && !error, seconds));
+      } catch (e) {
+        emit({
+          event: "warning",
+          message: `could not write ${relative(run.root, join(p.cacheDir, "last-build.json"))}: ${errorReason(e)}`,
+        });
+      }
+    }
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
     emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
@@ -103,7 +122,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
       signal: deps.signal,
       control: deps.control,
       python: hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined,
-      cache: cache && { cache, run: run.name },
+      cache,
     });
     await cache?.drain(); // the last stores, before their counts and build-end
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))

@@ -4,15 +4,16 @@
 // .cache makes the append fail — the new outputs are removed and the previous ones put back.
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
+import type { StageEndReason } from "../events/build-event.ts";
 import type { Fingerprint } from "../fingerprint/fingerprint.ts";
 import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { StageRecord } from "../store/stage-record.ts";
+import type { RecordProvenance, StageRecord } from "../store/stage-record.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
 
-export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string };
+export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string; reason: StageEndReason };
 
 export function removeInprogress(node: StageNode): void {
   for (const o of node.outputs) rmSync(o.inprogress, { recursive: true, force: true });
@@ -52,6 +53,7 @@ export function finishStage(
   startedAt: number,
   hashes: StatCache,
   records: RecordStore,
+  made?: RecordProvenance,
   /** Further record fields (what the run cost). */
   extra: Pick<StageRecord, "resources"> = {},
 ): FinishResult {
@@ -59,14 +61,21 @@ export function finishStage(
   for (const o of node.outputs) {
     const produced = selfRenaming ? o.path : o.inprogress;
     if (!existsSync(produced)) {
-      return { ok: false, error: `stage did not write its output '${o.tag}' (expected ${relative(root, produced)})` };
+      const path = relative(root, produced);
+      return {
+        ok: false,
+        error: `stage did not write its output '${o.tag}' (expected ${path})`,
+        reason: { kind: "missing-output", tag: o.tag, path },
+      };
     }
     const isDir = statSync(produced).isDirectory();
     const want = mayBeDirectory(o.type);
     if (want !== "either" && isDir !== (want === "yes")) {
+      const expected = want === "yes" ? "directory" : "file";
       return {
         ok: false,
-        error: `output '${o.tag}' should be a ${want === "yes" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}`,
+        error: `output '${o.tag}' should be a ${expected} but the stage wrote a ${isDir ? "directory" : "file"}`,
+        reason: { kind: "wrong-output-kind", tag: o.tag, expected },
       };
     }
   }
@@ -111,6 +120,7 @@ export function finishStage(
         outputs,
         finishedAt: new Date().toISOString(),
         seconds: (Date.now() - startedAt) / 1000,
+        ...(made ? { made } : {}),
         ...extra,
       });
     } catch (e) {
@@ -124,6 +134,7 @@ export function finishStage(
     return {
       ok: false,
       error: recording ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}`,
+      reason: { kind: "io-error" },
     };
   }
   dropPrevious(node);

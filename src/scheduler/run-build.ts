@@ -14,7 +14,7 @@
 // is run-stale-stage.ts, behind the Executor seam (the tests in test/scheduler drive this loop with a fake one).
 import { relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
-import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
 import type { RunCache } from "../cache/run-cache.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
@@ -29,7 +29,7 @@ import { stageJobFor } from "./stage-job-for.ts";
 import { logPath } from "./stage-log.ts";
 
 export interface BuildOptions {
-  run: Pick<RunModel, "root" | "logDir"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
+  run: Pick<RunModel, "root" | "logDir" | "name"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
   graph: StageGraph;
   records: RecordStore;
   hashes: StatCache;
@@ -46,8 +46,8 @@ export interface BuildOptions {
   control?: BuildControl;
   /** For Python stages: the interpreter and the merged stage config file passed as --config. */
   python?: { env: PythonEnv; configFile: string };
-  /** The run cache (absent: stages always run, nothing is stored) and the run's name for its entries. */
-  cache?: { cache: RunCache; run: string };
+  /** The run cache (absent: stages always run, nothing is stored). */
+  cache?: RunCache;
 }
 
 export interface BuildControl {
@@ -58,18 +58,12 @@ export interface BuildControl {
   cancel?: (stage: string, superseded?: boolean) => void;
 }
 
-export interface BuildSummary {
-  ok: boolean;
-  succeeded: number;
-  failed: number;
-  fresh: number;
-  blocked: number;
-  cancelled: number;
-  /** Of the cancelled stages, those cancelled as superseded (absent when none). */
-  superseded?: number;
-  /** Of the succeeded stages, those restored from the run cache (absent when none). */
-  restored?: number;
-}
+/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded;
+ *  `restored`: of the succeeded, those restored from the run cache). */
+export type BuildSummary = Pick<
+  BuildEnd,
+  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded" | "restored"
+>;
 
 type StageState =
   | { is: "waiting"; producersLeft: number }
@@ -113,6 +107,7 @@ class BuildScheduler {
     };
     this.env = {
       root: o.run.root,
+      run: o.run.name,
       records: o.records,
       hashes: o.hashes,
       executor: o.executor,
@@ -163,10 +158,12 @@ class BuildScheduler {
       this.release(name);
     } else if (plan.state === "missing-input") {
       const m = plan.missing[0]!;
+      const path = relative(this.o.run.root, m.path);
       this.fail(name, {
         status: "failed",
         seconds: 0,
-        error: `input '${m.tag}' is missing: ${relative(this.o.run.root, m.path)}`,
+        error: `input '${m.tag}' is missing: ${path}`,
+        reason: { kind: "missing-input", tag: m.tag, path },
       });
     } else this.enqueue(name, plan);
   }
@@ -238,7 +235,12 @@ class BuildScheduler {
     };
     const started = Date.now();
     runStaleStage(this.env, this.node(name), state.plan, log, abort.signal, announce).then(ended, (e: unknown) =>
-      ended({ status: "failed", seconds: (Date.now() - started) / 1000, error: `lbg could not run it: ${e}` }),
+      ended({
+        status: "failed",
+        seconds: (Date.now() - started) / 1000,
+        error: `lbg could not run it: ${e}`,
+        reason: { kind: "cannot-start" },
+      }),
     );
   }
 
@@ -273,15 +275,16 @@ class BuildScheduler {
     if (r.status === "cancelled") this.summary.cancelled++;
     else this.summary.failed++;
     if (superseded) this.summary.superseded = (this.summary.superseded ?? 0) + 1;
-    const end: BuildEvent = {
+    const end: StageEnd = {
       event: "stage-end",
       stage: name,
       status: r.status,
       seconds: r.seconds,
       outputs: [],
       log: this.rel(logPath(this.o.run.logDir, name)),
-      error: r.error,
-      logTail: r.logTail,
+      ...(r.status === "failed"
+        ? { error: r.error, reason: r.reason, logTail: r.logTail }
+        : { reason: { kind: "cancelled", by: superseded ? "edit" : "interrupt" } as const }),
       ...(superseded ? { superseded: true as const } : {}),
     };
     this.o.emit(end);

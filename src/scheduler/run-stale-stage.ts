@@ -6,7 +6,7 @@
 // runs, or once its outputs are restored — so that every stage-start is followed by its stage-end.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { EventSink, StageStatus } from "../events/build-event.ts";
+import type { EventSink, StageEndReason } from "../events/build-event.ts";
 import type { Executor, JobOutcome, StageJob } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
@@ -14,22 +14,25 @@ import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RunCache } from "../cache/run-cache.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { RestoredFrom, StageResources } from "../store/stage-record.ts";
+import type { RecordProvenance, RestoredFrom, StageResources } from "../store/stage-record.ts";
 import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
+import { recordProvenance } from "./record-provenance.ts";
 import { restoreFromCache } from "./restore-from-cache.ts";
 import { tail } from "./stage-log.ts";
 import { storeInCache } from "./store-in-cache.ts";
 
 export interface StageRunEnv {
   root: string;
+  /** The run's name, recorded as the provenance of what its stages make (`lbg why`). */
+  run: string;
   records: RecordStore;
   hashes: StatCache;
   executor: Executor;
   emit: EventSink;
   /** The executor's job for a stage (stage-job-for.ts). */
   job: (node: StageNode, log: string) => StageJob;
-  /** The run cache when the build uses one, and the run's name (each entry says which run built it). */
-  cache?: { cache: RunCache; run: string };
+  /** The run cache when the build uses one (each entry says which run built it: `run`). */
+  cache?: RunCache;
   /** Why a stage re-runs regardless (--force, resume: restart): such a stage runs, it is not restored. */
   forced?: (stage: string) => string | undefined;
 }
@@ -37,11 +40,14 @@ export interface StageRunEnv {
 /** `restored`: the outputs came from the run cache (then `resources` are those of the run that built them). */
 export type StageRunResult =
   | { status: "succeeded"; seconds: number; restored?: RestoredFrom; resources?: StageResources }
+  | { status: "cancelled"; seconds: number }
   | {
-      status: Exclude<StageStatus, "succeeded">;
+      status: "failed";
       seconds: number;
       /** One line: why (the exception, exit code or signal, a missing output, a folder lbg could not make). */
-      error?: string;
+      error: string;
+      /** The same for programs (the stage-end event's `reason`). */
+      reason: StageEndReason;
       /** The end of the stage's log, when the stage ran and failed. */
       logTail?: string[];
     };
@@ -59,7 +65,7 @@ export async function runStaleStage(
   const started = Date.now();
   const cache = env.cache && node.entry.cache !== false ? env.cache : undefined;
   if (cache && !env.forced?.(node.name)) {
-    const c = { root: env.root, cache: cache.cache, hashes: env.hashes, records: env.records };
+    const c = { root: env.root, cache, hashes: env.hashes, records: env.records };
     const r = await restoreFromCache(c, node, plan, signal);
     const seconds = (Date.now() - started) / 1000;
     if (r.restored) {
@@ -78,31 +84,35 @@ export async function runStaleStage(
     prepare(node, log);
   } catch (e) {
     // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
-    return { status: "failed", seconds: 0, error: (e as Error).message };
+    return { status: "failed", seconds: 0, error: (e as Error).message, reason: { kind: "io-error" } };
   }
-  const outcome = await env.executor.run(env.job(node, log), signal);
+  const job = env.job(node, log);
+  // How the outputs came to be, kept in the stage's record beside its fingerprint (`lbg why`, `lbg report`).
+  const made = recordProvenance(env.root, env.run, node, {
+    reasons: plan.reasons,
+    startedAt: started,
+    command: env.executor.commandLine(job),
+  });
+  const outcome = await env.executor.run(job, signal);
   const seconds = (Date.now() - started) / 1000;
-  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, outcome) : outcome;
+  const resources = outcome.status === "succeeded" ? outcome.resources : undefined;
+  const result = outcome.status === "succeeded" ? putInPlace(env, node, plan, started, resources, made) : outcome;
   if (result.status === "succeeded") {
     if (cache) {
       // In the background: dependants need not wait for the copies (the build drains them before it ends).
-      const c = { root: env.root, run: cache.run, cache: cache.cache, hashes: env.hashes, records: env.records };
-      cache.cache.defer(
-        storeInCache(c, node, plan, outcome.resources).then((warning) => {
+      const c = { root: env.root, run: env.run, cache, hashes: env.hashes, records: env.records };
+      cache.defer(
+        storeInCache(c, node, plan, resources).then((warning) => {
           if (warning) env.emit({ event: "warning", message: warning });
         }),
       );
     }
-    return { status: "succeeded", seconds, ...(outcome.resources ? { resources: outcome.resources } : {}) };
+    return { status: "succeeded", seconds, ...(resources ? { resources } : {}) };
   }
   removeInprogress(node);
   if (node.meta.kind === "python") restorePrevious(node); // on success finishStage has dropped what it set aside
-  return {
-    status: result.status,
-    seconds,
-    error: result.error,
-    logTail: result.status === "failed" ? tail(log) : undefined,
-  };
+  if (result.status === "cancelled") return { status: "cancelled", seconds };
+  return { status: "failed", seconds, error: result.error, reason: result.reason, logTail: tail(log) };
 }
 
 /** A restored stage's log says so: the log of the run that built its outputs is not kept in the cache. */
@@ -135,15 +145,20 @@ function putInPlace(
   node: StageNode,
   plan: StalePlan,
   started: number,
-  outcome: JobOutcome,
+  resources: StageResources | undefined,
+  made: RecordProvenance,
 ): JobOutcome {
   try {
-    const extra = outcome.resources ? { resources: outcome.resources } : {};
-    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, extra);
-    if (!f.ok) return { status: "failed", error: f.error };
+    const extra = resources ? { resources } : {};
+    const f = finishStage(env.root, node, plan.fingerprint, plan.hash, started, env.hashes, env.records, made, extra);
+    if (!f.ok) return { status: "failed", error: f.error, reason: f.reason };
     for (const w of f.warnings) env.emit({ event: "warning", message: w });
     return { status: "succeeded" };
   } catch (e) {
-    return { status: "failed", error: `could not put outputs in place: ${(e as Error).message}` };
+    return {
+      status: "failed",
+      error: `could not put outputs in place: ${(e as Error).message}`,
+      reason: { kind: "io-error" },
+    };
   }
 }

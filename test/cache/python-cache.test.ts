@@ -3,12 +3,14 @@
 // sampling their process tree.
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const OUT = "results/mixed/outputs";
 
-describe.skipIf(!havePython)(`Python stages and the run cache (needs ${PY} with PyYAML)`, () => {
+describe("Python stages and the run cache", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   let env: NodeJS.ProcessEnv;
   const pythonStarts = () =>
@@ -16,12 +18,13 @@ describe.skipIf(!havePython)(`Python stages and the run cache (needs ${PY} with 
       ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length
       : 0;
   beforeAll(() => {
+    if (noPython) return;
     p = new TempProject(["mini", "mixed"]);
     p.write("pywrap.sh", `#!/bin/sh\necho "$*" >> ${p.path("python-starts.log")}\nexec ${PY} "$@"\n`);
     chmodSync(p.path("pywrap.sh"), 0o755);
     env = { LBG_PYTHON: p.path("pywrap.sh") };
   });
-  afterAll(() => p.remove());
+  afterAll(() => p?.remove());
 
   it("a Python stage is stored, restored on the way back without starting Python, and measured", () => {
     const first = p.build("mixed", [], env);
