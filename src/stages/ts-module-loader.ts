@@ -26,8 +26,10 @@ import type { IntrospectResult } from "./introspect-main.ts";
 import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
-// 5: StageMeta has `metrics` (the class's `static metrics`).
-const FORMAT = 5;
+// 5: StageMeta has `metrics` (the class's `static metrics`). 6: the entry's shape is 5's; bumped once when the
+// run cache and provenance met on main, so that stage caches written by development branches that also called
+// their format 5 are rebuilt rather than trusted.
+const FORMAT = 6;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 

@@ -232,21 +232,25 @@ describe("run cache", () => {
     expect(p.read(total)).toBe("45\n");
   });
 
-  it("a restored record carries the other fields the building run recorded (provenance)", async () => {
+  it("a restored record carries the other fields the building run recorded (provenance), as they were", async () => {
     expect(p.build("numbers").code).toBe(0);
-    const h = await getHasher();
     const file = cacheEntries(cache()).find((e) => e.stage === "SumNumbers")!.path;
     const entry = JSON.parse(readFileSync(file, "utf8").slice(17));
-    // As lbg writes it when the record has provenance (`made`, written by lbg why's side of lbg).
+    // The run's own provenance went into the entry.
+    expect(entry.record.made).toMatchObject({ run: "numbers", reasons: ["never built"] });
+    expect(entry.record.made.command).toMatch(/^\[lbg worker\] lbg_stages\/sum_numbers\.ts SumNumbers /);
+    // Whatever else a record of a later lbg holds is carried too.
+    const h = await getHasher();
     writeFileSync(
       file,
-      serializeEntry({ ...entry, record: { made: { run: "numbers", host: "elsewhere" } } }, (s) => h.h64ToString(s)),
+      serializeEntry({ ...entry, record: { ...entry.record, note: { by: "elsewhere" } } }, (s) => h.h64ToString(s)),
     );
     rmSync(p.path("results/numbers/outputs/total.txt"));
     expect(restored(p.build("numbers"))).toEqual(["SumNumbers"]);
     const last = p.read(".cache/runs/numbers/records.jsonl").trim().split("\n").at(-1)!;
     const rec = JSON.parse(last.slice(17));
-    expect(rec).toMatchObject({ stage: "SumNumbers", made: { host: "elsewhere" }, restored: { run: "numbers" } });
+    expect(rec).toMatchObject({ stage: "SumNumbers", note: { by: "elsewhere" }, restored: { run: "numbers" } });
+    expect(rec.made).toEqual(entry.record.made);
   });
 
   it("--force and resume: False run stages even when the cache has them", () => {
