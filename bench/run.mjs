@@ -3,6 +3,7 @@
 //   watch-latency.mjs       lbg watch: save → affected stage started (issue: terminal UI and watch)
 //   catalog-throughput.mjs  catalog reader and EstimatePhotoz at 10^6 objects, with peak memory (issue: real stages)
 //   type-check.mjs          the type check of the shipped stage files: cold, one edited, cached (issue 16 item 4)
+//   run-cache.mjs           restoring N=1,000 stages from the run cache vs running them (issue: results and experiments)
 //   ceci-pipelines.mjs      lbg dag/status on TXPipe's metadetect beside ceci --dry-run, cold and warm (issue: real
 //                           ceci pipelines); skipped unless LBG_BENCH_CECI, LBG_BENCH_TXPIPE, LBG_BENCH_PYTHONPATH are set
 //   config-size.mjs         loading a 10 MB stage config (sections or one big list), time and peak memory
@@ -19,6 +20,7 @@ const runs = [
   ["watch-latency.mjs", quick ? ["--edits", "5"] : []],
   ["catalog-throughput.mjs", quick ? ["--quick"] : []],
   ["type-check.mjs", quick ? ["--repeat", "1"] : []],
+  ["run-cache.mjs", quick ? ["--n", "100", "--m", "10"] : []],
   ["ceci-pipelines.mjs", quick ? ["--quick"] : []],
   ["config-size.mjs", quick ? ["--mb", "1"] : []],
 ];

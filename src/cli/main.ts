@@ -22,6 +22,7 @@ import { addEverydayCommands } from "./everyday-commands.ts";
 const commands = {
   accept: () => import("./accept-command.ts"),
   build: () => import("./build-command.ts"),
+  cache: () => import("./cache-command.ts"),
   catalog: () => import("./catalog-commands.ts"),
   clean: () => import("./clean-command.ts"),
   dag: () => import("./dag-command.ts"),
@@ -270,6 +271,7 @@ function program(setCode: (c: number) => void): Command {
     .option("--json", 'print {"stages":[{stage,state,reasons}]}')
     .option("--check", "exit status as make -q: 0 every stage fresh, 1 some stage stale, 2 an error")
     .option("--explain", "show every reason (the default output already does)")
+    .option("--long", "also what each stage's last run cost: wall and CPU time, peak memory, when (JSON: lastRun)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
     .option(TEMPLATE_FLAGS, TEMPLATE_HELP);
@@ -277,7 +279,7 @@ function program(setCode: (c: number) => void): Command {
     async (
       run: string | undefined,
       words: string[],
-      o: SelectFlags & { json?: boolean; check?: boolean; site?: string; set?: string[] },
+      o: SelectFlags & { json?: boolean; check?: boolean; long?: boolean; site?: string; set?: string[] },
     ) =>
       setCode(
         await (await commands.status()).statusCommand(
@@ -293,7 +295,10 @@ function program(setCode: (c: number) => void): Command {
     .description(
       "remove what lbg made for a run (or, with --all, every run): recorded outputs, in-progress files, logs, records",
     )
-    .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
+    .option(
+      "--cache",
+      "also remove the run's .cache folder (hash cache); with no run, the stage bundles too (never the run cache: lbg cache gc)",
+    )
     .option("-n, --dry-run", "list what would be removed")
     .option("--all", "with no run: clean every run without asking (on a terminal lbg clean asks first)")
     .option("-y, --yes", "the same as --all")
@@ -374,6 +379,28 @@ function program(setCode: (c: number) => void): Command {
     .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
     .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
       setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
+    );
+
+  const cache = p
+    .command("cache")
+    .description("the run cache: stage outputs by content, restored instead of re-running a stage (see README)");
+  cache
+    .command("status")
+    .description("size, entries and the hit rate of the last builds")
+    .option("--site <site>", "the cache of this site file's cache_dir (default: the project's, or local's)")
+    .option("--json", "print one JSON object")
+    .action(async (o: { site?: string; json?: boolean }) =>
+      setCode(await (await commands.cache()).cacheStatusCommand(findRoot(), o, out, err)),
+    );
+  cache
+    .command("gc")
+    .description("remove entries unused for --keep-days, then the least recently used beyond --max-size")
+    .option("--max-size <size>", "keep at most this much, e.g. 20G (0 empties the cache)")
+    .option("--keep-days <n>", "remove entries not used for n days")
+    .option("--site <site>", "the cache of this site file's cache_dir")
+    .option("-n, --dry-run", "say what would be removed")
+    .action(async (o: { site?: string; maxSize?: string; keepDays?: string; dryRun?: boolean }) =>
+      setCode(await (await commands.cache()).cacheGcCommand(findRoot(), o, out, err)),
     );
 
   p.command("metrics <run> [overrides...]")

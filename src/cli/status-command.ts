@@ -7,6 +7,9 @@ import { loadProject } from "../project/load-project.ts";
 import { jobInfo, type JobInfo } from "../slurm/slurm-cli.ts";
 import { readSubmittedJob } from "../slurm/submitted-job.ts";
 import type { RunRef } from "../project/run-ref.ts";
+import { formatBytes } from "../cache/byte-size.ts";
+import { formatSeconds, localMinute, restoredWords } from "../events/event-words.ts";
+import type { RestoredFrom, StageRecord, StageResources } from "../store/stage-record.ts";
 
 /** Slurm's view of a job; when Slurm cannot be asked here, why not (status must still work). */
 function safeJobInfo(id: string): { info?: JobInfo; unknown?: string } {
@@ -18,9 +21,38 @@ function safeJobInfo(id: string): { info?: JobInfo; unknown?: string } {
   }
 }
 
+/** `--long`: what each stage's last run cost (from its record), beside its state. */
+export interface LastRun {
+  finishedAt: string;
+  seconds: number;
+  resources?: StageResources;
+  restored?: RestoredFrom;
+}
+
+function lastRun(r: StageRecord | undefined): LastRun | undefined {
+  if (!r) return undefined;
+  return {
+    finishedAt: r.finishedAt,
+    seconds: r.seconds,
+    ...(r.resources ? { resources: r.resources } : {}),
+    ...(r.restored ? { restored: r.restored } : {}),
+  };
+}
+
+/** `2.65s  0.87s  96.7 MiB` — wall, CPU, peak RSS of the run that made the outputs; `-` where unknown. */
+function costColumns(l: LastRun | undefined): string[] {
+  const res = l?.resources;
+  return [
+    res ? formatSeconds(res.wallSeconds) : l ? formatSeconds(l.seconds) : "-",
+    res?.cpuSeconds !== undefined ? formatSeconds(res.cpuSeconds) : "-",
+    res?.maxRssBytes !== undefined ? formatBytes(res.maxRssBytes) : "-",
+    l ? localMinute(l.finishedAt) : "-",
+  ];
+}
+
 export async function statusCommand(
   ref: RunRef,
-  flags: { json?: boolean; check?: boolean; site?: string; set?: string[] },
+  flags: { json?: boolean; check?: boolean; site?: string; set?: string[]; long?: boolean },
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
@@ -51,7 +83,13 @@ export async function statusCommand(
   // --check: make -q's answer (0 up to date, 1 not); errors are 2 as for every command.
   const code = flags.check && stages.some((s) => s.state === "stale") ? 1 : 0;
   if (flags.json) {
-    out(`${JSON.stringify({ run: runName, stages, ...(slurmJob ? { slurmJob } : {}) })}\n`);
+    const shown = flags.long
+      ? stages.map((s) => {
+          const l = lastRun(records.get(s.stage));
+          return l ? { ...s, lastRun: l } : s;
+        })
+      : stages;
+    out(`${JSON.stringify({ run: runName, stages: shown, ...(slurmJob ? { slurmJob } : {}) })}\n`);
     return code;
   }
   if (slurmJob) {
@@ -63,12 +101,33 @@ export async function statusCommand(
     out(`Slurm job ${slurmJob.id}: ${unknown ?? slurmJob.state} (${detail.filter(Boolean).join(", ")})\n`);
   }
   const width = Math.max(...stages.map((s) => s.stage.length), 5);
-  for (const s of stages) {
-    const notes = [...s.reasons, ...("noFile" in s ? s.noFile.map((t) => `${t}: no file`) : [])];
-    out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${notes.join("; ")}\n`.replace(/\s+\n$/, "\n"));
-  }
+  if (flags.long) {
+    // A table: the cost of the run that made each stage's outputs (restored ones: of the run that built them).
+    const rows = stages.map((s) => {
+      const l = lastRun(records.get(s.stage));
+      const note = [l?.restored ? restoredWords(l.restored) : "", ...notesOf(s)].filter(Boolean).join("; ");
+      return [s.state, s.stage, ...costColumns(l), note];
+    });
+    const head = ["state", "stage", "wall", "CPU", "peak RSS", "finished", ""];
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const right = new Set([2, 3, 4]);
+    for (const r of [head, ...rows])
+      out(
+        `${r
+          .map((c, i) => (i === r.length - 1 ? c : right.has(i) ? c.padStart(w[i]!) : c.padEnd(w[i]!)))
+          .join("  ")
+          .trimEnd()}\n`,
+      );
+  } else
+    for (const s of stages)
+      out(`${s.state.padEnd(6)} ${s.stage.padEnd(width)}  ${notesOf(s).join("; ")}\n`.replace(/\s+\n$/, "\n"));
   const stale = stages.filter((s) => s.state === "stale").length;
   const part = p.selection ? ` (${stages.length} of ${p.allStages.length} stages: ${p.selection})` : "";
   out(`${runName}: ${stages.length - stale} fresh, ${stale} stale${part}\n`);
   return code;
+}
+
+/** A stage's reasons, and its inputs given as `none` (the stage is told there is no file). */
+function notesOf(s: { reasons: string[]; noFile?: string[] }): string[] {
+  return [...s.reasons, ...(s.noFile ?? []).map((t) => `${t}: no file`)];
 }

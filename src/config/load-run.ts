@@ -60,6 +60,7 @@ const STAGE_KEYS = [
   "mem_per_process",
   "image",
   "volume",
+  "cache",
   "metrics",
 ];
 
@@ -277,6 +278,18 @@ function containerKeys(pf: YamlFile, path: (string | number)[], s: Record<string
   return out;
 }
 
+/** A stage entry's `cache:`: true (the default) or false, nothing else. */
+function cacheFlag(pf: YamlFile, path: (string | number)[], v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== "boolean")
+    throw pf.error(
+      path,
+      `'cache' must be true or false, not ${JSON.stringify(v)}`,
+      "cache: false keeps the stage out of the run cache",
+    );
+  return v;
+}
+
 /** lbg's `metrics:` on a stage entry: the output tags (a word or a list) that are metrics files. Checked against
  *  the class's outputs when the graph is built (build-graph.ts), where the class is known. */
 function metricsKey(pf: YamlFile, path: (string | number)[], s: Record<string, unknown>): Partial<StageEntry> {
@@ -336,6 +349,7 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
       1,
     ),
     nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
+    cache: cacheFlag(pf, [...path, "cache"], s.cache),
     ...containerKeys(pf, path, s),
     ...metricsKey(pf, path, s),
     pipelineFile: pf.path,

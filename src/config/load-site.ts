@@ -30,6 +30,7 @@ export const SITE_KEYS = [
   "walltime",
   "setup",
   "type_check",
+  "cache_dir",
 ];
 
 const TYPE_CHECK = ["error", "warn", "off"] as const;
@@ -77,9 +78,14 @@ export function siteFromSections(
       `site type_check must be error, warn or off, not ${JSON.stringify(typeCheck)}`,
       suggest(String(typeCheck), [...TYPE_CHECK], "modes"),
     );
+  const cacheDir =
+    siteRaw.cache_dir === undefined || siteRaw.cache_dir === null || siteRaw.cache_dir === ""
+      ? undefined
+      : expectString(file, [...sitePath, "cache_dir"], siteRaw.cache_dir, "site cache_dir");
   return {
     name,
     image: text("image"),
+    ...(cacheDir ? { cacheDir } : {}),
     volume: text("volume"),
     ...(typeCheck === undefined || typeCheck === null ? {} : { typeCheck: typeCheck as (typeof TYPE_CHECK)[number] }),
     launcher: srun ? "slurm" : "local",
@@ -115,7 +121,7 @@ export function loadSite(
   }
   const yf = YamlFile.read(file, "site file");
   const obj = expectRecord(yf, [], yf.value ?? {}, "a site file");
-  warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm"], "site file", warn);
+  warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm", "cache_dir"], "site file", warn);
   const expanded = expandDeep(obj, yf, [], runName, process.env) as Record<string, unknown>;
   const site = siteFromSections(yf, expanded, ["site"], name, warn);
   // A site file may name the interpreter at its top level too (`python: /opt/env/bin/python3`).
@@ -128,6 +134,17 @@ export function loadSite(
         "keep one of them",
       );
     site.python = top;
+  }
+  // The shared run cache may be named at the top level too (`cache_dir: /global/cfs/…/lbg-cache`).
+  if (expanded.cache_dir !== undefined && expanded.cache_dir !== null && expanded.cache_dir !== "") {
+    const top = expectString(yf, ["cache_dir"], expanded.cache_dir, "'cache_dir'");
+    if (site.cacheDir !== undefined && site.cacheDir !== top)
+      throw yf.error(
+        ["cache_dir"],
+        `the site file names two cache directories: cache_dir: ${top} and site.cache_dir: ${site.cacheDir}`,
+        "keep one of them",
+      );
+    site.cacheDir = top;
   }
   return site;
 }

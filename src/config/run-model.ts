@@ -23,6 +23,9 @@ export interface StageEntry {
   image?: string | null;
   volume?: string | null;
   imagePos?: SourcePos;
+  /** `cache: false` in the entry: the stage's outputs are neither stored in nor restored from the run cache
+   *  (e.g. huge outputs cheaper to recompute). Absent: true. */
+  cache?: boolean;
   /** lbg's `metrics:` — output tags (class or aliased) whose YAML files are metrics (`lbg metrics`). */
   metrics?: { tag: string; pos: SourcePos }[];
   /** The container the stage runs in (its own image and volume, else the site's); set when the run loads. */
@@ -67,6 +70,9 @@ export interface SiteModel {
   volume?: string;
   /** lbg extension `type_check: error|warn|off`: what a type error in a stage file does (--type-check beats it). */
   typeCheck?: "error" | "warn" | "off";
+  /** The site's shared run cache directory (`cache_dir:`), as written (relative: to the project root);
+   *  absent: the project's `.cache/run-cache`. */
+  cacheDir?: string;
   file?: string;
   raw: Record<string, unknown>;
 }

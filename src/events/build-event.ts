@@ -6,6 +6,7 @@
 // absent, paths are relative to the project root, times are seconds (durations) or ISO 8601 (instants).
 // Events say what happened to the build; how a screen shows it (a row's colour, an interrupted watch build)
 // is the UI's own state (src/ui/build-state.ts).
+import type { RestoredFrom, StageResources } from "../store/stage-record.ts";
 
 export type StageStatus = "succeeded" | "failed" | "cancelled";
 
@@ -92,7 +93,9 @@ export type BuildEvent =
    *  shell-readable line — a Python stage's command line exactly as lbg executes it (environment assignments,
    *  the MPI launcher or srun step, the container command), or for a TypeScript stage, which runs inside an
    *  lbg worker process, `[lbg worker] <source file> <Class> --<tag>=<path> ... --config=<JSON>`
-   *  (src/executors/command-line.ts). */
+   *  (src/executors/command-line.ts). `restoredFrom`: the stage is not run — its outputs were restored from the
+   *  run cache, made by that earlier build (then this event comes once they are in place, and the stage-end at
+   *  once); `reasons` are still why it was stale. Reporters say "restored from cache (built <at> by run <run>)". */
   | {
       event: "stage-start";
       stage: string;
@@ -103,6 +106,7 @@ export type BuildEvent =
       /** Seconds this run should take: the last run's, scaled by the bytes of its inputs now against then
        *  (src/scheduler/stage-work.ts); absent when the stage never succeeded before. */
       estimate?: number;
+      restoredFrom?: RestoredFrom;
     }
   /** A running stage reported how far it is (`ctx.progress`, or an `lbg-progress: done/total` line in its log:
    *  src/events/progress-line.ts): `done` of `total` units of its choosing, `seconds` after it started. At most
@@ -112,7 +116,10 @@ export type BuildEvent =
   /** A stage ended. `outputs`: the files it made (succeeded only). `error`: one line for people, `reason`: the
    *  same for programs (both present unless it succeeded). `logTail`: its log's last lines (failed only). A
    *  stage-end without a stage-start is a stage that could not start (a missing input, a folder lbg could not
-   *  make). `superseded`: cancelled by `lbg watch` because an edit changed it; it restarts at once. */
+   *  make). `superseded`: cancelled by `lbg watch` because an edit changed it; it restarts at once.
+   *  `restored`: succeeded by restoring its outputs from the run cache (`restoredFrom` says whose; `seconds` is
+   *  the restore's time). `resources`: what the stage cost (src/store/stage-record.ts; for a restored stage,
+   *  the figures of the run that built it), when it succeeded. */
   | {
       event: "stage-end";
       stage: string;
@@ -124,6 +131,9 @@ export type BuildEvent =
       reason?: StageEndReason;
       logTail?: string[];
       superseded?: true;
+      restored?: true;
+      restoredFrom?: RestoredFrom;
+      resources?: StageResources;
     }
   /** Not run because stage `by` failed or was cancelled, or `by` is `interrupt`: the build was stopped. */
   | { event: "stage-blocked"; stage: string; by: string }
@@ -159,11 +169,13 @@ export type BuildEvent =
   /** Last event of a build: how many stages ended how. `filesHashed`: files whose contents were read to hash
    *  them (0 on a true no-op). `error`: why the build failed beyond its stages (`pre_script failed`,
    *  `post_script failed`, `interrupted`). `superseded`: how many of the `cancelled` stages an edit superseded
-   *  (stage-end `superseded`). */
+   *  (stage-end `superseded`). `restored`: how many of the `succeeded` stages were restored from the run cache
+   *  (absent when none). */
   | {
       event: "build-end";
       ok: boolean;
       succeeded: number;
+      restored?: number;
       failed: number;
       fresh: number;
       blocked: number;

@@ -1,12 +1,26 @@
 // The words both printers of events use — the plain reporter (pipes, CI) and the terminal UI — so that a
 // build reads the same in either: durations, the end-of-build line, why a stage was not run, what changed.
 // Layout (columns, colours, symbols) stays with each printer; only the wording lives here.
+import type { RestoredFrom } from "../store/stage-record.ts";
 import type { BuildEnd, BuildEvent } from "./build-event.ts";
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+/** `2026-05-02 10:41` in local time (an ISO time that does not parse is shown as it is). */
+export function localMinute(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The reason a stage did not run: `restored from cache (built 2026-05-02 10:41 by run photoz_sim)`. */
+export function restoredWords(from: Pick<RestoredFrom, "builtAt" | "run">): string {
+  return `restored from cache (built ${localMinute(from.builtAt)} by run ${from.run})`;
 }
 
 /** What a stage-end with `superseded` (and a build whose only casualties those are) is called. */
@@ -23,7 +37,8 @@ export function buildEndWords(e: BuildEnd): {
 } {
   const superseded = e.superseded ?? 0;
   const cancelled = e.cancelled - superseded;
-  const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
+  const restored = e.restored ?? 0;
+  const parts = [`${e.succeeded - restored} ran`, ...(restored ? [`${restored} restored`] : []), `${e.fresh} fresh`];
   if (e.failed) parts.push(`${e.failed} failed`);
   if (e.blocked) parts.push(`${e.blocked} not run`);
   if (cancelled) parts.push(`${cancelled} cancelled`);

@@ -7,6 +7,9 @@ import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { killGroup, terminateGroup } from "../process/kill-group.ts";
 import { showCommand, tsCommandLine } from "./command-line.ts";
+import type { StageResources } from "../store/stage-record.ts";
+import { TreeSampler, type TreeUsage } from "./proc-sampler.ts";
+import type { SelfUsage } from "./self-usage.ts";
 import { exitFailure, runCommand } from "./run-command.ts";
 import type { Executor, FromWorker, JobFailure, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
@@ -28,6 +31,20 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
     };
   }
   return exitFailure(code, sig, "worker");
+}
+
+/** A TypeScript stage's figures: the worker's own (its peak from inside, plus what processes the stage started
+ *  added, sampled from here), or the sampled tree's peak where the worker could not measure its own. */
+function workerResources(usage: SelfUsage | undefined, tree: TreeUsage | undefined): StageResources | undefined {
+  if (!usage) return undefined;
+  const peak =
+    usage.maxRssBytes !== undefined ? usage.maxRssBytes + (tree?.maxChildRssBytes ?? 0) : (tree?.maxRssBytes ?? 0);
+  return {
+    wallSeconds: usage.wallSeconds,
+    cpuSeconds: usage.cpuSeconds,
+    ...(peak > 0 ? { maxRssBytes: peak } : {}),
+    measuredBy: "worker",
+  };
 }
 
 export class LocalExecutor implements Executor {
@@ -127,9 +144,13 @@ export class LocalExecutor implements Executor {
       /** The worker said it took the job ("started"): from then on, its death is the stage's failure. */
       let accepted = false;
       let killTimer: NodeJS.Timeout | undefined;
+      // The worker's process tree, sampled from here: the worker's own figures (sent with "done") cover its
+      // process exactly; this adds processes the stage started.
+      let sampler: TreeSampler | undefined;
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
+        sampler?.stop();
         child.off("message", onMessage);
         child.off("exit", onExit);
         signal.removeEventListener("abort", onAbort);
@@ -154,15 +175,20 @@ export class LocalExecutor implements Executor {
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
-        if (m.type === "started") accepted = true;
-        else if (cancelled) finish({ status: "cancelled" }, false);
-        else
+        if (m.type === "started") {
+          accepted = true;
+          if (child.pid) sampler ??= new TreeSampler(child.pid);
+        } else if (cancelled) finish({ status: "cancelled" }, false);
+        else {
+          const tree = sampler?.stop();
+          sampler = undefined;
           finish(
             m.ok
-              ? { status: "succeeded" }
+              ? { status: "succeeded", resources: workerResources(m.usage, tree) }
               : { status: "failed", error: m.error ?? "the stage failed", reason: { kind: "exception" } },
             !m.error?.endsWith("(uncaught)"),
           );
+        }
       };
       const onExit = (code: number | null, sig: NodeJS.Signals | null) => {
         // The exit may be reported before the last of stderr: give the pipe a moment to drain.

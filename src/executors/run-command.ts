@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { killGroup, terminateGroup } from "../process/kill-group.ts";
 import type { CommandStageJob, JobFailure, JobOutcome } from "./stage-job.ts";
+import { TreeSampler } from "./proc-sampler.ts";
 
 /** A stage process that ended badly, in the words both executors use (`what` names it: "worker" …). */
 export function exitFailure(code: number | null, sig: NodeJS.Signals | null, what = ""): JobFailure {
@@ -41,7 +42,11 @@ export function runCommand(
       killTimer = terminateGroup(child.pid);
     };
     if (child.pid) onSpawn(child.pid);
+    // The stage's process tree, measured from outside (a Slurm executor replaces these by the step's figures).
+    const t0 = Date.now();
+    const sampler = child.pid ? new TreeSampler(child.pid) : undefined;
     child.on("error", (e) => {
+      sampler?.stop();
       closeSync(fd);
       onExit();
       resolve({
@@ -51,6 +56,7 @@ export function runCommand(
       });
     });
     child.on("exit", (code, sig) => {
+      const usage = sampler?.stop();
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
       killGroup(child.pid, "SIGKILL"); // anything the stage left running in its group
@@ -61,7 +67,11 @@ export function runCommand(
       }
       onExit();
       if (cancelled) return resolve({ status: "cancelled" });
-      if (code === 0) return resolve({ status: "succeeded" });
+      if (code === 0)
+        return resolve({
+          status: "succeeded",
+          resources: { wallSeconds: (Date.now() - t0) / 1000, ...usage, measuredBy: usage ? "proc" : "wall" },
+        });
       resolve(exitFailure(code, sig));
     });
     if (signal.aborted) onAbort();

@@ -3,11 +3,14 @@
 // Several steps run at once, up to the build's slots; cancelling a stage signals its srun, which ends the
 // step. MPI stages get their ranks from srun (the local `mpirun -n N` prefix is dropped). A TypeScript stage
 // is one process, so it runs as one task with nprocess × threads CPUs, through `worker.mjs --job <file>`.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { showCommand, tsCommandLine } from "./command-line.ts";
+import { stepUsage } from "../slurm/step-usage.ts";
+import type { StageResources } from "../store/stage-record.ts";
 import { runCommand } from "./run-command.ts";
+import type { SelfUsage } from "./self-usage.ts";
 import type { CommandStageJob, Executor, JobOutcome, StageJob } from "./stage-job.ts";
 
 export class SlurmExecutor implements Executor {
@@ -31,10 +34,12 @@ export class SlurmExecutor implements Executor {
     return showCommand(this.commandStep(job));
   }
 
-  run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
+  async run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
     const step = this.stepJob(job);
+    const usageFile = job.kind === "ts" ? `${step.argv[step.argv.length - 1]}.usage.json` : undefined;
+    if (usageFile) rmSync(usageFile, { force: true });
     let pid = 0;
-    return runCommand(
+    const outcome = await runCommand(
       step,
       signal,
       (p) => {
@@ -47,6 +52,38 @@ export class SlurmExecutor implements Executor {
         this.onPids([...this.running]);
       },
     );
+    if (outcome.status !== "succeeded") return outcome;
+    return { ...outcome, resources: await this.stepResources(job, outcome.resources, usageFile) };
+  }
+
+  /**
+   * What the step cost: Slurm's accounting when it has the step, else what a TypeScript stage's one-shot
+   * worker measured itself, else only the wall time (what lbg sampled here is srun, not the step).
+   */
+  private async stepResources(
+    job: StageJob,
+    local: StageResources | undefined,
+    usageFile: string | undefined,
+  ): Promise<StageResources> {
+    const wall = local?.wallSeconds ?? 0;
+    const jobId = process.env.SLURM_JOB_ID;
+    const acct = jobId ? await stepUsage(jobId, job.instance) : undefined;
+    if (acct) return { ...acct, measuredBy: "sacct" };
+    if (usageFile) {
+      try {
+        const u = JSON.parse(readFileSync(usageFile, "utf8")) as SelfUsage;
+        if (typeof u.cpuSeconds === "number")
+          return {
+            wallSeconds: u.wallSeconds,
+            cpuSeconds: u.cpuSeconds,
+            ...(u.maxRssBytes ? { maxRssBytes: u.maxRssBytes } : {}),
+            measuredBy: "slurm-step",
+          };
+      } catch {
+        /* no figures from the step */
+      }
+    }
+    return { wallSeconds: wall, measuredBy: "wall" };
   }
 
   /** One task per MPI rank; a TypeScript stage, or a container that starts its ranks itself, is one task

@@ -1,6 +1,8 @@
 // What an executor is asked to run, and what it answers. Executors only run processes; checking and
 // renaming outputs, hashing and recording belong to the scheduler.
 import type { StageEndReason } from "../events/build-event.ts";
+import type { StageResources } from "../store/stage-record.ts";
+import type { SelfUsage } from "./self-usage.ts";
 
 interface JobBase {
   instance: string;
@@ -47,8 +49,10 @@ export interface CommandStageJob extends JobBase {
 export type StageJob = TsStageJob | CommandStageJob;
 
 /** How a job ended. A failure says why twice: `error`, one line for people (the exception message, exit code
- *  or signal), and `reason`, the same for programs (it goes into the stage-end event). */
-export type JobOutcome = { status: "succeeded" } | { status: "cancelled" } | JobFailure;
+ *  or signal), and `reason`, the same for programs (it goes into the stage-end event). A success carries what
+ *  the stage cost, as far as the executor could measure it (src/store/stage-record.ts). */
+export type JobOutcome = JobSuccess | { status: "cancelled" } | JobFailure;
+export type JobSuccess = { status: "succeeded"; resources?: StageResources };
 export type JobFailure = { status: "failed"; error: string; reason: StageEndReason };
 
 export interface Executor {
@@ -63,4 +67,4 @@ export interface Executor {
 /** Messages between lbg and a stage worker process (Node IPC). */
 export type ToWorker = { type: "run"; job: TsStageJob };
 /** `started`: the worker took the job (before that, its death means the stage never ran). */
-export type FromWorker = { type: "started" } | { type: "done"; ok: boolean; error?: string };
+export type FromWorker = { type: "started" } | { type: "done"; ok: boolean; error?: string; usage?: SelfUsage };

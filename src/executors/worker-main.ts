@@ -3,13 +3,15 @@
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
 // takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, and `--validate`
 // (requests v8-serialized on stdin) for the stages' validate hooks.
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { deserialize } from "node:v8";
+import { deserialize, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { introspect } from "../stages/introspect-main.ts";
 import { type RunnableClass, runStage, throttledProgress } from "../stages/run-stage.ts";
 import { enableStageSourceMaps, stageLocation, stageStack } from "../stages/stage-stack.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
+import { markUsage, usageSince } from "./self-usage.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
 async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "done" }>> {
@@ -28,6 +30,8 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
   currentLog = fd;
   currentRoot = job.cwd;
   const started = Date.now();
+  collectIfGrown();
+  const mark = markUsage();
   try {
     const step =
       process.env.SLURM_STEP_ID !== undefined
@@ -48,10 +52,13 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
       progress: throttledProgress((line) => writeSync(fd, `${line}\n`)),
     });
     writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
-    return { type: "done", ok: true };
+    const usage = usageSince(mark);
+    grown = (usage.maxRssBytes ?? process.memoryUsage.rss()) - mark.rss > 32 * 1024 * 1024;
+    return { type: "done", ok: true, usage };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     writeSync(fd, `${stageStack(error, job.cwd)}\n`);
+    grown = true; // a failed stage may have left anything behind
     const at = stageLocation(error, job.cwd);
     return { type: "done", ok: false, error: `${error.name}: ${error.message}${at ? ` (at ${at})` : ""}` };
   } finally {
@@ -65,6 +72,28 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
 let currentLog: number | undefined;
 /** The running job's project root, for project-relative stack traces of what escapes `run`. */
 let currentRoot = process.cwd();
+
+/**
+ * After a stage whose memory grew by more than 32 MiB, a full collection before anything else runs: an idle
+ * warm worker does not sit on a finished stage's garbage, and the next stage's peak memory (self-usage.ts)
+ * is its own. Small stages skip it (a full collection costs milliseconds; 1,000 trivial stages would feel it).
+ */
+let grown = false;
+function collectIfGrown(): void {
+  if (!grown) return;
+  grown = false;
+  collectGarbage();
+}
+
+/** V8's full collection, reached without starting the worker with --expose-gc. */
+const collectGarbage: () => void = (() => {
+  try {
+    setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return () => {};
+  }
+})();
 
 function fatal(e: unknown): void {
   const error = e instanceof Error ? e : new Error(String(e));
@@ -92,6 +121,13 @@ if (process.argv[2] === "--job") {
     process.exit(1);
   });
   const reply = await runJob(job);
+  // Under Slurm without accounting these are the step's only figures (slurm-executor.ts reads them).
+  if (reply.usage)
+    try {
+      writeFileSync(`${process.argv[3]}.usage.json`, JSON.stringify(reply.usage));
+    } catch {
+      /* the stage's result stands without them */
+    }
   process.exit(reply.ok ? 0 : 1);
 } else if (process.argv[2] === "--introspect") {
   const results = await introspect(process.argv.slice(3));
@@ -108,6 +144,9 @@ if (process.argv[2] === "--job") {
   process.on("message", (m: ToWorker) => {
     if (m.type !== "run") return;
     process.send?.({ type: "started" } satisfies FromWorker);
-    void runJob(m.job).then((reply) => process.send?.(reply));
+    void runJob(m.job).then((reply) => {
+      process.send?.(reply);
+      setImmediate(collectIfGrown);
+    });
   });
 }

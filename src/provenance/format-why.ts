@@ -55,11 +55,14 @@ export function formatStage(p: StageProvenance, indent = "  "): string {
     // Restored without the building run's provenance: the restore, then who built the outputs.
     rows.push(["restored", [`${when(p.finishedAt)}, took ${seconds(p.seconds)}`, restoredWords(p.restored)]]);
   } else {
+    // A restored record carries the building run's provenance; its own `seconds` are the restore's.
+    const took = p.restored ? p.resources?.wallSeconds : p.seconds;
     const built = p.accepted
       ? `accepted by lbg accept at ${when(p.startedAt ?? p.finishedAt)} (no stage ran: the outputs on disk were recorded)`
-      : `${when(p.startedAt ?? p.finishedAt)}${p.host ? ` on ${p.host}` : ""}${p.user ? ` by ${p.user}` : ""}, took ${seconds(p.seconds)}${p.lbgVersion ? `, lbg ${p.lbgVersion}` : ""}`;
+      : `${when(p.startedAt ?? p.finishedAt)}${p.host ? ` on ${p.host}` : ""}${p.user ? ` by ${p.user}` : ""}${took !== undefined ? `, took ${seconds(took)}` : ""}${p.lbgVersion ? `, lbg ${p.lbgVersion}` : ""}`;
     rows.push([p.startedAt ? "built" : "finished", [built]]);
-    if (p.restored) rows.push(["restored", [restoredWords(p.restored)]]);
+    if (p.restored)
+      rows.push(["restored", [`${when(p.finishedAt)}, took ${seconds(p.seconds)}`, restoredWords(p.restored)]]);
   }
   if (p.resources) rows.push(["resources", [resourcesWords(p.resources)]]);
   if (p.noProvenance)

@@ -81,11 +81,17 @@ function provenance(m: StageProvenance): string {
       `${esc(when(m.finishedAt))} in ${esc(secs(m.seconds))}, ${esc(restoredWords(m.restored))}`,
     ]);
   } else {
+    // A restored record carries the building run's provenance; its own `seconds` are the restore's.
+    const took = m.restored ? m.resources?.wallSeconds : m.seconds;
     facts.push(["started", esc(when(m.startedAt ?? m.finishedAt))]);
-    facts.push(["took", esc(secs(m.seconds))]);
+    if (took !== undefined) facts.push(["took", esc(secs(took))]);
     if (m.host) facts.push(["host", esc(`${m.host}${m.user ? ` (user ${m.user})` : ""}`)]);
     if (m.builtInRun) facts.push(["built by run", esc(m.builtInRun)]);
-    if (m.restored) facts.push(["restored", esc(restoredWords(m.restored))]);
+    if (m.restored)
+      facts.push([
+        "restored",
+        `${esc(when(m.finishedAt))} in ${esc(secs(m.seconds))}, ${esc(restoredWords(m.restored))}`,
+      ]);
   }
   if (m.resources) facts.push(["resources", esc(resourcesWords(m.resources))]);
   if (m.lbgVersion) facts.push(["lbg", esc(m.lbgVersion)]);

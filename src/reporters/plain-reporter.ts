@@ -11,6 +11,7 @@ import {
   outputsWords,
   restartAllWords,
   stageCountWords,
+  restoredWords,
   SUPERSEDED_WORDS,
 } from "../events/event-words.ts";
 import { metricsChangeLines } from "../events/metric-words.ts";
@@ -50,6 +51,10 @@ export function plainReporter(
         return;
       case "stage-start":
         if (e.dryRun) wouldRun++;
+        if (e.restoredFrom) {
+          write(`restored ${e.stage}  (${e.reasons.join("; ")}) — ${restoredWords(e.restoredFrom)}\n`);
+          return;
+        }
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
         // A dry run shows what each stage would execute, as `ceci --dry-run` does (a real run puts it at the
         // top of the stage's log).
@@ -57,6 +62,7 @@ export function plainReporter(
         return;
       case "stage-end":
         if (e.status !== "succeeded") ended.set(e.stage, e.superseded ? "superseded" : e.status);
+        if (e.restored) return; // said in full by its stage-start line, which came when it was done
         if (e.status === "succeeded") write(`done     ${e.stage}  ${formatSeconds(e.seconds)}\n`);
         else if (e.superseded) write(`restart  ${e.stage}  ${formatSeconds(e.seconds)}  (${SUPERSEDED_WORDS})\n`);
         else if (e.status === "cancelled") write(`cancel   ${e.stage}  ${formatSeconds(e.seconds)}\n`);

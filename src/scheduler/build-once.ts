@@ -4,8 +4,12 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
+import { appendCacheBuild } from "../cache/cache-history.ts";
+import { cacheDirFor } from "../cache/cache-dir.ts";
+import { RunCache } from "../cache/run-cache.ts";
 import { LbgError } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
+import { shownPath } from "../fs/shown-path.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
@@ -87,10 +91,12 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
   announce(p, flags, { records, jobs, resume }, deps);
+  const cache = flags.dryRun ? undefined : openRunCache(p, emit);
 
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
     const { ok, ...counts } = s;
     const seconds = (Date.now() - t0) / 1000;
+    if (cache) noteCacheUse(p, cache, emit);
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
     if (!flags.dryRun) {
@@ -131,14 +137,43 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
       signal: deps.signal,
       control: deps.control,
       python: hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined,
+      cache,
     });
+    await cache?.drain(); // the last stores, before their counts and build-end
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))
       return end({ ...sum, ok: false }, "post_script failed");
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {
+    await cache?.drain(); // after a failure too: no store outlives its build
     await hashes.settle();
     hashes.save(); // a failure was reported above, or is new since then: costs only re-hashing next time
   }
+}
+
+/** The run's cache (cache-dir.ts), or none — with a warning — when its folder cannot be used: the build then
+ *  runs every stale stage, as without a cache. */
+function openRunCache(p: LoadedProject, emit: EventSink): RunCache | undefined {
+  const dir = cacheDirFor(p.run.root, p.run.site);
+  try {
+    return RunCache.open(dir, p.hashes.h);
+  } catch (e) {
+    emit({
+      event: "warning",
+      message: `run cache ${shownPath(p.run.root, dir)} cannot be used (${errorReason(e)}): stale stages run and nothing is stored`,
+    });
+    return undefined;
+  }
+}
+
+/** After a build: which entries it used (for gc) and its hits and misses (for `lbg cache status`). */
+function noteCacheUse(p: LoadedProject, cache: RunCache, emit: EventSink): void {
+  const c = cache.counts;
+  if (c.hits + c.misses + c.stored === 0) return;
+  for (const problem of [
+    cache.flushUsage(),
+    appendCacheBuild(p.run.root, { at: new Date().toISOString(), run: p.run.name, cache: cache.dir, ...c }),
+  ])
+    if (problem) emit({ event: "warning", message: problem });
 }
 
 const ZERO: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };

@@ -10,7 +10,7 @@ import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
-import type { RecordProvenance, StageWork } from "../store/stage-record.ts";
+import type { RecordProvenance, StageRecord } from "../store/stage-record.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
 
 export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string; reason: StageEndReason };
@@ -54,7 +54,8 @@ export function finishStage(
   hashes: StatCache,
   records: RecordStore,
   made?: RecordProvenance,
-  work?: StageWork,
+  /** Further record fields: what the run cost (`resources`) and how much work it did (`work`, for the ETA). */
+  extra: Pick<StageRecord, "resources" | "work"> = {},
 ): FinishResult {
   const selfRenaming = node.meta.kind === "python";
   for (const o of node.outputs) {
@@ -121,7 +122,7 @@ export function finishStage(
         finishedAt: new Date().toISOString(),
         seconds: (Date.now() - startedAt) / 1000,
         ...(made ? { made } : {}),
-        ...(work ? { work } : {}),
+        ...extra,
       });
     } catch (e) {
       throw new Error(`could not record the stage in ${relative(root, records.file)}: ${errorReason(e)}`);

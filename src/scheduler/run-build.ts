@@ -4,23 +4,25 @@
 //
 //   waiting ──(last producer fresh or succeeded)──► check ──► fresh
 //                                                     ├──► failed  (an input is missing)
-//                                                     └──► ready ──(its slots free)──► running ──► succeeded
+//                                                     └──► ready ──(its slots free)──► running ──► succeeded (ran or restored)
 //                                                                                       ├──► failed
 //                                                                                       └──► cancelled
 //   waiting, ready ──(a producer failed or was cancelled; the build stops)──► blocked
 //
-// fresh and succeeded release their dependants; failed and cancelled block them. What `running` does — run
-// the stage on the executor and put its outputs in place — is run-stale-stage.ts, behind the Executor seam
-// (the tests in test/scheduler drive this loop with a fake one).
+// fresh and succeeded release their dependants; failed and cancelled block them. What `running` does —
+// restore the stage's outputs from the run cache, or run it on the executor and put its outputs in place —
+// is run-stale-stage.ts, behind the Executor seam (the tests in test/scheduler drive this loop with a fake one).
 import { relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
 import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
+import type { RunCache } from "../cache/run-cache.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage, type StalePlan } from "../plan/plan-stage.ts";
 import type { PythonEnv } from "../stages/python-module-loader.ts";
 import type { RecordStore } from "../store/record-store.ts";
+import type { RestoredFrom } from "../store/stage-record.ts";
 import { criticalPaths } from "./critical-path.ts";
 import { runStaleStage, type StageRunEnv, type StageRunResult } from "./run-stale-stage.ts";
 import { stageJobFor } from "./stage-job-for.ts";
@@ -45,6 +47,8 @@ export interface BuildOptions {
   control?: BuildControl;
   /** For Python stages: the interpreter and the merged stage config file passed as --config. */
   python?: { env: PythonEnv; configFile: string };
+  /** The run cache (absent: stages always run, nothing is stored). */
+  cache?: RunCache;
 }
 
 export interface BuildControl {
@@ -55,10 +59,11 @@ export interface BuildControl {
   cancel?: (stage: string, superseded?: boolean) => void;
 }
 
-/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded). */
+/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded;
+ *  `restored`: of the succeeded, those restored from the run cache). */
 export type BuildSummary = Pick<
   BuildEnd,
-  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded"
+  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded" | "restored"
 >;
 
 type StageState =
@@ -109,6 +114,8 @@ class BuildScheduler {
       executor: o.executor,
       emit: o.emit,
       job: (node, log) => stageJobFor(node, log, setting),
+      cache: o.cache,
+      forced: o.forced,
     };
   }
 
@@ -206,24 +213,31 @@ class BuildScheduler {
     this.freeSlots -= slots;
     this.runningCount++;
     const estimate = predictSeconds(this.o.records.get(name), { inputBytes: inputBytes(this.node(name)) });
-    this.o.emit({
-      event: "stage-start",
-      stage: name,
-      reasons: state.plan.reasons,
-      log: this.rel(log),
-      command: this.commandOf(name, log),
-      ...(estimate === undefined ? {} : { estimate }),
-    });
+    // stage-start comes when run-stale-stage says: before the stage runs, or once its outputs are restored.
+    let announced = false;
+    const announce = (restoredFrom?: RestoredFrom) => {
+      if (announced) return;
+      announced = true;
+      this.o.emit({
+        event: "stage-start",
+        stage: name,
+        reasons: state.plan.reasons,
+        log: this.rel(log),
+        ...(restoredFrom ? { restoredFrom } : { command: this.commandOf(name, log) }),
+        ...(restoredFrom || estimate === undefined ? {} : { estimate }),
+      });
+    };
     const ended = (r: StageRunResult) => {
+      announce();
       signal.removeEventListener("abort", onBuildAbort);
       this.freeSlots += slots;
       this.runningCount--;
-      if (r.status === "succeeded") this.succeed(name, r.seconds);
+      if (r.status === "succeeded") this.succeed(name, r);
       else this.fail(name, r);
       this.wake();
     };
     const started = Date.now();
-    runStaleStage(this.env, this.node(name), state.plan, log, abort.signal).then(ended, (e: unknown) =>
+    runStaleStage(this.env, this.node(name), state.plan, log, abort.signal, announce).then(ended, (e: unknown) =>
       ended({
         status: "failed",
         seconds: (Date.now() - started) / 1000,
@@ -233,17 +247,20 @@ class BuildScheduler {
     );
   }
 
-  /** running → succeeded: its outputs are in place and recorded; dependants may be checked. */
-  private succeed(name: string, seconds: number): void {
+  /** running → succeeded: its outputs are in place (run or restored) and recorded; dependants may be checked. */
+  private succeed(name: string, r: Extract<StageRunResult, { status: "succeeded" }>): void {
     this.states.set(name, { is: "succeeded" });
     this.summary.succeeded++;
+    if (r.restored) this.summary.restored = (this.summary.restored ?? 0) + 1;
     this.o.emit({
       event: "stage-end",
       stage: name,
       status: "succeeded",
-      seconds,
+      seconds: r.seconds,
       outputs: this.node(name).outputs.map((x) => this.rel(x.path)),
       log: this.rel(logPath(this.o.run.logDir, name)),
+      ...(r.restored ? { restored: true as const, restoredFrom: r.restored } : {}),
+      ...(r.resources ? { resources: r.resources } : {}),
     });
     this.release(name);
   }

@@ -28,8 +28,9 @@ import { subpathImportsPlugin } from "./subpath-imports-plugin.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
 // 5: StageMeta has `metrics` (the class's `static metrics`). 6: bundles carry an inline source map (stack
-// traces name the TypeScript files: stage-stack.ts).
-const FORMAT = 6;
+// traces name the TypeScript files: stage-stack.ts). 7: the run cache and
+// provenance met the source maps (a development branch also called its format 6): rebuilt rather than trusted.
+const FORMAT = 7;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 

@@ -50,6 +50,8 @@ export interface StageRow {
   estimate?: number;
   /** Running rows: the stage's last progress report (a bar in the row; the ETA's rate). */
   progress?: RowProgress;
+  /** Succeeded rows restored from the run cache: `restored from cache (built … by run …)`. */
+  restored?: string;
 }
 
 /** A running stage's progress: the latest report, and the first one of this run (its rate is measured from

@@ -29,7 +29,7 @@ function detail(row: StageRow): string {
     case "failed":
       return `FAILED${row.error ? `: ${row.error}` : ""}`;
     default:
-      return why;
+      return row.restored ? `${row.restored}${why ? ` — was: ${why}` : ""}` : why;
   }
 }
 

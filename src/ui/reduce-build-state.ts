@@ -2,7 +2,7 @@
 // an argument (not Date.now()), so tests replay events with fixed clocks. The switch is exhaustive: a new
 // BuildEvent kind fails to compile here until the UI decides how to show it.
 import type { BuildEvent } from "../events/build-event.ts";
-import { blockedWords, changedWords, outputsWords, restartAllWords } from "../events/event-words.ts";
+import { blockedWords, changedWords, outputsWords, restartAllWords, restoredWords } from "../events/event-words.ts";
 import { metricsChangeLines } from "../events/metric-words.ts";
 import type { BuildState, Printed, StageRow } from "./build-state.ts";
 
@@ -120,6 +120,7 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
         seconds: e.seconds,
         error: e.error,
         logTail: e.logTail,
+        ...(e.restoredFrom ? { restored: restoredWords(e.restoredFrom) } : {}),
       });
     }
     case "stage-blocked":

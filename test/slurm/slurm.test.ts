@@ -57,6 +57,11 @@ describe("lbg under a real Slurm", () => {
     const ends = events.filter((e) => e.event === "stage-end").map((e) => e.stage);
     expect(ends.indexOf("CountNotes")).toBeLessThan(ends.indexOf("MakeNumbers"));
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
+    // Each step's cost: Slurm's accounting where it has one, else the TypeScript worker's own figures.
+    for (const e of events.filter((x) => x.event === "stage-end")) {
+      expect(e.resources?.measuredBy, JSON.stringify(e)).toMatch(/^(sacct|slurm-step)$/);
+      expect(e.resources.cpuSeconds).toBeGreaterThan(0);
+    }
     // Fingerprints do not depend on where a stage ran.
     const local = p.build("numbers", ["--launcher", "local", "--set", "MakeNumbers.sleep=1"]);
     expect(local.ran).toEqual([]);
@@ -107,6 +112,7 @@ describe("lbg under a real Slurm", () => {
 
   it("lbg build --salloc requests an allocation, runs the stages as its steps and releases it", async () => {
     p.lbg(["clean", "numbers"]);
+    p.lbg(["cache", "gc", "--max-size", "0"]); // or the stages would be restored from the run cache
     const r = p.lbg(["build", "numbers", "--json", "--salloc", "--nodes", "1", "--time", "5"], { env: env() });
     expect(r.code, r.stdout + r.stderr + cluster.logs()).toBe(0);
     expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: true, succeeded: 4 });
@@ -119,6 +125,7 @@ describe("lbg under a real Slurm", () => {
 
   it("lbg submit runs the build as a batch job to completion; status shows the job and fresh stages", async () => {
     p.lbg(["clean", "numbers"]);
+    p.lbg(["cache", "gc", "--max-size", "0"]);
     p.write(
       "configs/sites/testslurm.yaml",
       'site:\n  name: testslurm\n  launcher: slurm\n  partition: debug\n  walltime: "00:05:00"\n',
