@@ -13,7 +13,7 @@ describe("lbg help", () => {
   it("with no topic: the commands, then the topics", () => {
     const r = p.lbg(["help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Commands:[\s\S]*build \[options\] <run>/);
+    expect(r.stdout).toMatch(/Commands:[\s\S]*build \[options\] \[run\] \[targets\.\.\.\]/);
     expect(r.stdout).toMatch(/Help topics \(lbg help <topic>\):\n {2}runs +run files/);
     for (const t of HELP_TOPICS) expect(r.stdout).toContain(`  ${t.name} `);
   });
@@ -49,7 +49,7 @@ describe("lbg help", () => {
   });
 
   it("a command's name gives its --help; anything else: exit 2 with a did-you-mean", () => {
-    expect(p.lbg(["help", "build"]).stdout).toMatch(/^Usage: lbg build \[options\] <run>/);
+    expect(p.lbg(["help", "build"]).stdout).toMatch(/^Usage: lbg build \[options\] \[run\] \[targets\.\.\.\]/);
     const r = p.lbg(["help", "stage-confg"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no such topic or command.*did you mean 'stage-config'/);
