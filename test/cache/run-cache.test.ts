@@ -200,7 +200,7 @@ describe("run cache", () => {
     const r = p.build("numbers");
     expect(restored(r)).toEqual([...ALL].sort());
     expect(stageRuns(p)).toHaveLength(4);
-    expect(p.lbg(["clean"]).code).toBe(0);
+    expect(p.lbg(["clean", "--all"]).code).toBe(0);
     expect(cacheEntries(cache())).toHaveLength(4);
 
     const dry = p.lbg(["cache", "gc", "--max-size", "0", "-n"]);
@@ -255,7 +255,7 @@ describe("run cache", () => {
 
   it("--force and resume: False run stages even when the cache has them", () => {
     expect(p.build("numbers").code).toBe(0);
-    const forced = p.build("numbers", ["--force", "SumNumbers"]);
+    const forced = p.build("numbers", ["--force=SumNumbers"]);
     expect(restored(forced)).toEqual([]);
     expect(stageRuns(p)).toHaveLength(5);
     const all = p.build("numbers", ["--no-resume"]);
