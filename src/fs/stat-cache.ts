@@ -24,6 +24,12 @@ interface CacheFile {
 
 const NS_PER_MS = 1_000_000n;
 
+/** A time in ms exactly as a plain (not bigint) fs.Stats gives it: Node computes sec * 1e3 + nsec / 1e6. */
+function msFromNs(ns: string): number {
+  const t = BigInt(ns);
+  return Number(t / 1_000_000_000n) * 1e3 + Number(t % 1_000_000_000n) / 1e6;
+}
+
 function granularityNs(st: BigIntStats): bigint {
   return BigInt(timestampTickMs(st.mtimeNs % 1_000_000_000n === 0n)) * NS_PER_MS;
 }
@@ -118,10 +124,35 @@ export class StatCache {
     return hashStringWith(this.h, parts.join("\n"));
   }
 
+  /**
+   * For a regular file looked up in this process: the plain stat (`dev:ino:size:mtimeMs:ctimeMs`, as
+   * statKey in src/store/noop-stamp.ts spells it) at which it had the content of its last lookup, or "" when
+   * that is not known for certain (hashed within a timestamp tick of its mtime, or changed since). Undefined
+   * for a path not looked up (or a directory). The no-op stamp keeps it as the stat a plan relied on.
+   */
+  stampKey(path: string): string | undefined {
+    const m = this.memo.get(path);
+    if (m === undefined || m === null || m.kind !== "file") return undefined;
+    const e = this.entries[path];
+    if (!e || e[6] !== 0 || e[5] !== m.hash) return "";
+    return `${e[0]}:${e[1]}:${e[2]}:${msFromNs(e[3])}:${msFromNs(e[4])}`;
+  }
+
   /** Every path whose hash this process looked up, and whether it was a directory (null: did not exist). Used
    *  by the no-op stamp (src/store/noop-stamp.ts) to know which files a plan depended on. */
-  looked(): { path: string; kind: HashResult["kind"] | null }[] {
+  lookedUp(): { path: string; kind: HashResult["kind"] | null }[] {
     return [...this.memo].map(([path, r]) => ({ path, kind: r ? r.kind : null }));
+  }
+
+  /** What the last lookup of `path` found: its kind, null when it did not exist, undefined if not looked up. */
+  looked(path: string): HashResult["kind"] | null | undefined {
+    const m = this.memo.get(path);
+    return m === undefined ? undefined : m === null ? null : m.kind;
+  }
+
+  /** The hash the last lookup of `path` gave (undefined: not looked up, or it did not exist). */
+  lastHash(path: string): string | undefined {
+    return this.memo.get(path)?.hash;
   }
 
   /** Re-hash racy entries once their timestamp tick has passed, so the next build can trust them. */

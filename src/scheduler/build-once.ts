@@ -9,13 +9,13 @@ import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { predictRun } from "../plan/predict-run.ts";
-import { checkRunInputs, type LoadedProject } from "../project/load-project.ts";
+import { checkRunInputs } from "../project/check-run-inputs.ts";
+import type { LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
-import { writeStageConfig } from "./write-stage-config.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -43,6 +43,8 @@ export interface BuildOutcome {
   summary: BuildSummary;
   /** Exit code: 0 ok, 1 failed. */
   code: number;
+  /** The run's records as the build left them. */
+  records: RecordStore;
 }
 
 export interface BuildDeps {
@@ -51,6 +53,8 @@ export interface BuildDeps {
   signal: AbortSignal;
   warnings?: string[];
   control?: BuildControl;
+  /** Stages known unchanged since the previous plan (an incremental build): see run-build.ts. */
+  unchanged?: (stage: string) => boolean;
 }
 
 export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: BuildDeps): Promise<BuildOutcome> {
@@ -65,14 +69,22 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
   announce(p, flags, { records, jobs, resume }, deps);
 
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
-    const { ok, ...counts } = s;
+    const { ok, checked, ...counts } = s;
     const seconds = (Date.now() - t0) / 1000;
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
-    emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
-    return { summary: s, code: ok && !error ? 0 : 1 };
+    emit({
+      event: "build-end",
+      ok: ok && !error,
+      ...counts,
+      seconds,
+      filesHashed: hashes.filesRead,
+      stagesChecked: checked ?? 0,
+      error,
+    });
+    return { summary: s, code: ok && !error ? 0 : 1, records };
   };
 
   if (flags.dryRun) return end(dryRun(p, records, forced, emit, deps.executor));
@@ -82,7 +94,10 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
     if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
       return end({ ...ZERO, ok: false }, "pre_script failed");
     const hasPython = [...p.graph.nodes.values()].some((n) => n.meta.kind === "python");
-    if (hasPython) writeStageConfig(run, p.graph, run.mergedConfigFile);
+    // A restored project's configs are those of the plan that wrote the file (the no-op stamp covers it).
+    // (Imported here: it needs the YAML library, which a TypeScript-only build does not load.)
+    if (hasPython && !p.restored)
+      (await import("./write-stage-config.ts")).writeStageConfig(run, p.graph, run.mergedConfigFile);
     const sum = await runBuild({
       run,
       graph: p.graph,
@@ -96,6 +111,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
       signal: deps.signal,
       control: deps.control,
       python: hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined,
+      unchanged: deps.unchanged,
     });
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))
       return end({ ...sum, ok: false }, "post_script failed");
@@ -109,7 +125,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
 const ZERO: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
 
 /** The run's resume mode, as --resume / --no-resume override it. */
-function resumeMode(run: RunModel, flags: BuildFlags): ResumeMode {
+export function resumeMode(run: RunModel, flags: BuildFlags): ResumeMode {
   if (flags.resume === true) return "resume";
   if (flags.resume === false) return "restart";
   return run.resume;
@@ -206,7 +222,7 @@ function dryRun(
       });
     }
   }
-  return { ...ZERO, fresh: predicted.filter((s) => s.state === "fresh").length };
+  return { ...ZERO, fresh: predicted.filter((s) => s.state === "fresh").length, checked: predicted.length };
 }
 
 /** pre_script or post_script, between script-start and script-end events; whether it succeeded. */

@@ -9,7 +9,10 @@
 //                                                                                       └──► cancelled
 //   waiting, ready ──(a producer failed or was cancelled; the build stops)──► blocked
 //
-// fresh and succeeded release their dependants; failed and cancelled block them. What `running` does — run
+// fresh and succeeded release their dependants; failed and cancelled block them. With `unchanged` (an
+// incremental build, src/cli/incremental-build.ts), check takes a stage whose files are as when it was last
+// found fresh, and whose producers all ended fresh, as fresh without computing its fingerprint: only the
+// stages that read a changed file, and those downstream of one that re-ran, are checked. What `running` does — run
 // the stage on the executor and put its outputs in place — is run-stale-stage.ts, behind the Executor seam
 // (the tests in test/scheduler drive this loop with a fake one).
 import { relative } from "node:path";
@@ -19,7 +22,7 @@ import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage, type StalePlan } from "../plan/plan-stage.ts";
-import type { PythonEnv } from "../stages/python-module-loader.ts";
+import type { PythonEnv } from "../stages/python-env.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { criticalPaths } from "./critical-path.ts";
 import { runStaleStage, type StageRunEnv, type StageRunResult } from "./run-stale-stage.ts";
@@ -44,6 +47,8 @@ export interface BuildOptions {
   control?: BuildControl;
   /** For Python stages: the interpreter and the merged stage config file passed as --config. */
   python?: { env: PythonEnv; configFile: string };
+  /** Stages known fresh with every file, its code and config unchanged since (from the previous plan). */
+  unchanged?: (stage: string) => boolean;
 }
 
 export interface BuildControl {
@@ -63,6 +68,8 @@ export interface BuildSummary {
   cancelled: number;
   /** Of the cancelled stages, those cancelled as superseded (absent when none). */
   superseded?: number;
+  /** Stages whose fingerprint was computed from their files (the others were known unchanged). */
+  checked?: number;
 }
 
 type StageState =
@@ -89,7 +96,15 @@ class BuildScheduler {
   private stopping = false;
   private firstFailure: string | undefined;
   private wake: () => void = () => {};
-  private readonly summary: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
+  private readonly summary: BuildSummary = {
+    ok: true,
+    succeeded: 0,
+    failed: 0,
+    fresh: 0,
+    blocked: 0,
+    cancelled: 0,
+  };
+  private checked = 0;
   private readonly env: StageRunEnv;
 
   constructor(private readonly o: BuildOptions) {
@@ -135,12 +150,15 @@ class BuildScheduler {
     }
     this.blockTheRest();
     const s = this.summary;
+    s.checked = this.checked;
     if (s.failed + s.cancelled + s.blocked > 0) s.ok = false;
     return s;
   }
 
   /** waiting → check: fresh, failed (an input is missing) or ready. */
   private check(name: string): void {
+    if (this.o.unchanged?.(name) && this.producersFresh(name)) return this.markFresh(name);
+    this.checked++;
     const plan = planStage(
       this.o.run.root,
       this.node(name),
@@ -148,12 +166,8 @@ class BuildScheduler {
       this.o.hashes,
       this.o.forced(name),
     );
-    if (plan.state === "fresh") {
-      this.states.set(name, { is: "fresh" });
-      this.summary.fresh++;
-      this.o.emit({ event: "stage-fresh", stage: name });
-      this.release(name);
-    } else if (plan.state === "missing-input") {
+    if (plan.state === "fresh") this.markFresh(name);
+    else if (plan.state === "missing-input") {
       const m = plan.missing[0]!;
       this.fail(name, {
         status: "failed",
@@ -161,6 +175,20 @@ class BuildScheduler {
         error: `input '${m.tag}' is missing: ${relative(this.o.run.root, m.path)}`,
       });
     } else this.enqueue(name, plan);
+  }
+
+  /** check → fresh: reported, and its dependants may be checked. */
+  private markFresh(name: string): void {
+    this.states.set(name, { is: "fresh" });
+    this.summary.fresh++;
+    this.o.emit({ event: "stage-fresh", stage: name });
+    this.release(name);
+  }
+
+  /** Every producer of the stage ended fresh: its inputs are the contents they were when it was last fresh. */
+  private producersFresh(name: string): boolean {
+    for (const i of this.node(name).inputs) if (i.producer && this.states.get(i.producer)?.is !== "fresh") return false;
+    return true;
   }
 
   /** → ready: queued behind the stages with a longer remaining path (after those with an equal one). */

@@ -51,6 +51,16 @@ export class RecordStore {
     }
   }
 
+  /** Whole lines only and none damaged: what this store holds is exactly the file (the no-op stamp relies on it). */
+  get clean(): boolean {
+    return this.tornAt === undefined && this.damage === undefined;
+  }
+
+  /** Lines in the file, superseded ones included. */
+  get lineCount(): number {
+    return this.lines;
+  }
+
   get(stage: string): StageRecord | undefined {
     return this.records.get(stage);
   }
