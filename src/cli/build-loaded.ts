@@ -24,7 +24,7 @@ export interface LoadedBuild {
   warnings: string[];
   slurm: boolean;
   /** An incremental build: the stamp it starts from and the stages it knows unchanged. */
-  previous?: { stamp: NoopStamp; unchanged: Set<string> };
+  previous?: { stamp: NoopStamp; unchanged: Set<string>; touched: Set<string> };
 }
 
 export async function buildLoaded(ref: RunRef, flags: BuildFlags, emit: EventSink, b: LoadedBuild): Promise<number> {

@@ -11,13 +11,13 @@ import { StatCache } from "../fs/stat-cache.ts";
 import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { restoreSnapshot } from "../project/project-snapshot.ts";
-import type { NoopStamp } from "../store/noop-stamp.ts";
+import { type NoopStamp, seedsOf } from "../store/noop-stamp.ts";
 import { trace } from "./noop-shortcut.ts";
 
 export interface IncrementalStart {
   project: LoadedProject;
   warnings: string[];
-  previous: { stamp: NoopStamp; unchanged: Set<string> };
+  previous: { stamp: NoopStamp; unchanged: Set<string>; touched: Set<string> };
 }
 
 /** The restored project and the stages known unchanged, or undefined (traced) when the full check must run. */
@@ -27,7 +27,8 @@ export async function prepareIncremental(
   changed: string[],
 ): Promise<IncrementalStart | undefined> {
   if (!stamp.snapshot) return trace("full check: the run has no project snapshot");
-  const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
+  // The stamp knows the hash of every file the previous build relied on: the hash cache is not read.
+  const hashes = await StatCache.open(join(cacheDir, "hashes.json"), seedsOf(stamp));
   const project = restoreSnapshot(cacheDir, stamp.snapshot, hashes);
   if (!project) return trace("full check: the project snapshot is missing or another");
   const touched = new Set(changed);
@@ -46,5 +47,5 @@ export async function prepareIncremental(
   trace(
     `incremental: ${changed.length} file${changed.length === 1 ? "" : "s"} changed, ${project.graph.nodes.size - unchanged.size} of ${project.graph.nodes.size} stages not known unchanged`,
   );
-  return { project, warnings: stamp.warnings, previous: { stamp, unchanged } };
+  return { project, warnings: stamp.warnings, previous: { stamp, unchanged, touched } };
 }

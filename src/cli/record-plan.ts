@@ -10,9 +10,9 @@ import type { BuildEvent, EventSink } from "../events/build-event.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { saveSnapshot } from "../project/project-snapshot.ts";
 import type { RunRef } from "../project/run-ref.ts";
-import { type BuildFlags, resumeMode } from "../scheduler/build-once.ts";
+import { type BuildFlags, recordedSeconds, resumeMode } from "../scheduler/build-once.ts";
 import { freshOrder } from "../scheduler/fresh-order.ts";
-import { dirKey, type NoopStamp, removeNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
+import { type Covered, dirKey, type NoopStamp, removeNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { eligible, stampFile, stampKey, trace } from "./noop-shortcut.ts";
 
@@ -38,7 +38,7 @@ export function recordPlan(
   flags: BuildFlags,
   p: LoadedProject,
   b: BuildRecord,
-  previous?: { stamp: NoopStamp; unchanged: Set<string> },
+  previous?: { stamp: NoopStamp; unchanged: Set<string>; touched: Set<string> },
 ): void {
   const file = stampFile(ref);
   const { run, graph } = p;
@@ -62,15 +62,24 @@ export function recordPlan(
     const { fresh, reportedFresh, allFresh } = endedFresh(b.events, b.warnings, graph.nodes.size);
     // The stages the scheduler took as fresh without a check (run-build.ts): known unchanged, and every
     // producer ended fresh too (a producer that re-ran would have made it checked).
-    const presumed = new Set(
-      [...(previous?.unchanged ?? [])].filter(
-        (s) =>
-          reportedFresh.has(s) && graph.nodes.get(s)!.inputs.every((i) => !i.producer || reportedFresh.has(i.producer)),
-      ),
-    );
-    const files = fileKeys(p, notAfter, previous?.stamp, presumed);
+    const presumed = new Set<string>();
+    if (previous) {
+      for (const s of previous.unchanged) if (reportedFresh.has(s)) presumed.add(s);
+      for (const [producer, ds] of graph.dependants)
+        if (!reportedFresh.has(producer)) for (const d of ds) presumed.delete(d);
+    }
+    const files = previous ? updatedFileKeys(p, notAfter, previous, b.events) : fileKeys(p, notAfter);
     const kept = fresh.filter((s) => presumed.has(s) || upToDate(p, b.records, s));
-    const structure = previous ? structuralOf(previous.stamp) : structural(p, new Set(files.keys()));
+    const structure = previous ? structuralOf(previous.stamp) : structural(p, new Set(files.map(([f]) => f)));
+    const oldHashes = new Map((previous?.stamp.paths ?? []).map(([path, key, hash]) => [path, { key, hash }]));
+    // A structural file's hash: this build's when it looked it up (the stamp is written only if it did not
+    // change since before the build), else the previous stamp's for the same stat.
+    const pathHash = (path: string, key: string) =>
+      p.hashes.looked(path) === "file"
+        ? p.hashes.lastHash(path)
+        : oldHashes.get(path)?.key === key
+          ? oldHashes.get(path)?.hash
+          : undefined;
     // Every stage fresh now: the next identical build, if nothing changed, is a no-op reported as a full check
     // would report it — every stage fresh in the scheduler's order, estimates from the records as they are.
     const noop = allFresh && kept.length === graph.nodes.size;
@@ -78,12 +87,13 @@ export function recordPlan(
       writeNoopStamp(file, {
         key: stampKey(ref, flags),
         ...structure,
+        pathHash,
         env: process.env,
         files,
         recordsFile: b.records.file,
         recordLines: b.records.lineCount,
         snapshot,
-        start: noop ? { ...start, estimates: estimates(p, b.records) } : start,
+        start: noop ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
         warnings: b.warnings,
         fresh: noop ? freshOrder(graph) : kept,
         allFresh: noop,
@@ -133,16 +143,6 @@ function endedFresh(
   return { fresh, reportedFresh, allFresh: pure && ok && sameWarnings && fresh.length === stages };
 }
 
-/** build-start's estimates as the next build will compute them (build-once.ts's announce). */
-function estimates(p: LoadedProject, records: RecordStore): Record<string, number> {
-  return Object.fromEntries(
-    records
-      .all()
-      .filter((r) => p.graph.nodes.has(r.stage))
-      .map((r) => [r.stage, r.seconds]),
-  );
-}
-
 /** Whether a stage checked or run in this build is recorded with the contents its files had when last
  *  looked at (the stamped keys are the stats of those contents). */
 function upToDate(p: LoadedProject, records: RecordStore, stage: string): boolean {
@@ -154,36 +154,55 @@ function upToDate(p: LoadedProject, records: RecordStore, stage: string): boolea
   return true;
 }
 
-/** Every stage input and output file with its key (see noop-stamp.ts): the stat cache's for a file hashed
- *  in this build, the previous stamp's for one not looked at, "" when it changed under a stage taken as
- *  unchanged or is not known for certain. */
-function fileKeys(
-  p: LoadedProject,
-  notAfter: number,
-  previous: NoopStamp | undefined,
-  presumed: Set<string>,
-): Map<string, string> {
-  const old = new Map(previous?.files);
-  const users = new Map<string, string[]>();
+/** A full check's stage input and output files with their keys (see noop-stamp.ts) and hashes: the stat
+ *  cache's for a file hashed in this build, "" for one not looked at or not known for certain. */
+function fileKeys(p: LoadedProject, notAfter: number): Covered[] {
+  const seen = new Set<string>();
+  const out: Covered[] = [];
   for (const node of p.graph.nodes.values())
     for (const f of [...node.inputs, ...node.outputs]) {
-      const u = users.get(f.path);
-      if (u) u.push(node.name);
-      else users.set(f.path, [node.name]);
+      if (seen.has(f.path)) continue;
+      seen.add(f.path);
+      out.push(p.hashes.looked(f.path) === undefined ? [f.path, ""] : lookedKey(p, f.path, notAfter));
     }
-  const keys = new Map<string, string>();
-  for (const [path, stages] of users) {
-    const kind = p.hashes.looked(path);
-    const was = old.get(path);
-    let key: string;
-    if (kind === undefined) key = was ?? "";
-    else {
-      key = (kind === "directory" ? dirKey(path, notAfter) : p.hashes.stampKey(path)) ?? "";
-      if (was !== undefined && key !== was && stages.some((s) => presumed.has(s))) key = "";
-    }
-    keys.set(path, key);
+  return out;
+}
+
+/**
+ * An incremental build's: the previous stamp's, and this build's where it looked again. A file whose key
+ * changed although it was not among the changes the build started from (whose users were all checked) nor an
+ * output of a stage that re-ran (whose readers were) changed during the build, under stages perhaps taken as
+ * unchanged: "", so that they are checked next time.
+ */
+function updatedFileKeys(
+  p: LoadedProject,
+  notAfter: number,
+  previous: { stamp: NoopStamp; touched: Set<string> },
+  events: BuildEvent[],
+): Covered[] {
+  const files = previous.stamp.files.slice();
+  const at = new Map<string, number>();
+  files.forEach(([path], i) => at.set(path, i));
+  const rewritten = new Set<string>();
+  for (const e of events)
+    if (e.event === "stage-end" && e.status === "succeeded")
+      for (const o of p.graph.nodes.get(e.stage)!.outputs) rewritten.add(o.path);
+  for (const { path } of p.hashes.lookedUp()) {
+    const i = at.get(path);
+    if (i === undefined) continue;
+    const now = lookedKey(p, path, notAfter);
+    const moved = now[1] !== files[i]![1] && !previous.touched.has(path) && !rewritten.has(path);
+    files[i] = moved ? [path, ""] : now;
   }
-  return keys;
+  return files;
+}
+
+/** The key and hash of a file (or directory) this build looked up. */
+function lookedKey(p: LoadedProject, path: string, notAfter: number): Covered {
+  if (p.hashes.looked(path) === "directory") return [path, dirKey(path, notAfter) ?? ""];
+  const key = p.hashes.stampKey(path) ?? "";
+  const hash = key ? p.hashes.lastHash(path) : undefined;
+  return hash ? [path, key, hash] : [path, key];
 }
 
 /** A full check's covered paths (see noop-stamp.ts), and the environment variables the configs name. */

@@ -6,22 +6,28 @@
 // a config error, it falls back to the full check first.
 //
 // On disk: `.cache/runs/<run>/snapshot.json`, written atomically, only by full checks:
-//   { "format": 1, "id": "<xxh64 of the rest>", "run": {…}, "python": {…}, "metas": [StageMeta…],
-//     "nodes": [{ "name", "meta": <index in metas>, "entry": {…}, "inputs": [InputEdge…],
-//                 "outputs": [OutputFile…], "config": {…} }…], "order": ["<stage>"…] }
-// A run whose effective configs hold values JSON cannot keep exactly (.inf, .nan, -0) gets no snapshot.
+//   { "format": 2, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
+//     "metas": [StageMeta…], "configs": [{…}…], "files": ["<pipeline file>"…],
+//     "nodes": [["<stage>", <index in metas>, <index in configs>, {entry: defaults left out, pipeline file as
+//                an index in files}, {output tag: its file name in output_dir, when not <alias>.<type>}]…],
+//     "order": ["<stage>"…] }
+// Compact for 10,000-stage runs: identical configs are kept once, and each stage's input and output paths are
+// not kept but derived from its class's tags, its aliases and the producers, as buildGraph wires them. A
+// snapshot is only written when reading it back gives the very project it was made of (so this derivation can
+// never silently differ from the graph's), and is read only when its id is the hash of its content. A run
+// whose effective configs hold values JSON cannot keep exactly (.inf, .nan, -0) gets none.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunInput, RunModel, StageEntry } from "../config/run-model.ts";
 import type { Hasher } from "../fs/hash-file.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
-import type { StageGraph, StageNode } from "../graph/build-graph.ts";
+import type { OutputFile, StageGraph, StageNode } from "../graph/build-graph.ts";
 import type { PythonEnv } from "../stages/python-env.ts";
-import type { StageMeta } from "../stages/stage-meta.ts";
+import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
 import type { LoadedProject } from "./load-project.ts";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 type RunPart = Pick<
   RunModel,
@@ -40,12 +46,12 @@ type RunPart = Pick<
   | "site"
 > & { inputs: [string, string, string | null][] };
 
-type EntryPart = Omit<StageEntry, "pos" | "nprocessPos" | "imagePos">;
+/** An entry as kept: its name, pipeline file and defaults (classname = name, 1 process, …) left out. */
+type EntryPart = Partial<Omit<StageEntry, "name" | "pos" | "nprocessPos" | "imagePos" | "pipelineFile">> & {
+  file: number;
+};
 
-interface SnapNode extends Omit<StageNode, "meta" | "entry" | "configOrigin"> {
-  meta: number;
-  entry: EntryPart;
-}
+type SnapNode = [name: string, meta: number, config: number, entry: EntryPart, outputNames: Record<string, string>];
 
 interface Snapshot {
   format: number;
@@ -54,6 +60,8 @@ interface Snapshot {
   cacheDir: string;
   python: PythonEnv;
   metas: StageMeta[];
+  configs: Record<string, unknown>[];
+  files: string[];
   nodes: SnapNode[];
   order: string[];
 }
@@ -69,22 +77,58 @@ function jsonSafe(v: unknown): boolean {
   return false;
 }
 
+/** Index of `v` in `list`, added when new; `key` tells equal values apart. */
+function intern<T>(list: T[], index: Map<unknown, number>, v: T, key: unknown = v): number {
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.push(v) - 1;
+    index.set(key, i);
+  }
+  return i;
+}
+
+function encodeEntry(e: StageEntry, file: number): EntryPart {
+  const { name, pos: _p, nprocessPos: _n, imagePos: _i, pipelineFile: _f, ...rest } = e;
+  const out: EntryPart = { file };
+  for (const [k, v] of Object.entries(rest) as [keyof typeof rest, unknown][]) {
+    if (v === undefined) continue;
+    if (k === "classname" && v === name) continue;
+    if ((k === "nprocess" || k === "threadsPerProcess" || k === "nodes") && v === 1) continue;
+    if (k === "aliases" && Object.keys(v as object).length === 0) continue;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** A file name inside output_dir as a path (join's normalisation only where the name needs it). */
+function inOutputDir(outputDir: string, name: string): string {
+  return /^\.|\/\.|\/\/|\/$/.test(name) ? join(outputDir, name) : `${outputDir}/${name}`;
+}
+
 /** The project as JSON with its id, or undefined when it cannot be kept exactly. */
 function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | undefined {
   const { run, graph } = p;
   const metas: StageMeta[] = [];
-  const metaIndex = new Map<StageMeta, number>();
+  const metaIndex = new Map<unknown, number>();
+  const configs: Record<string, unknown>[] = [];
+  const configIndex = new Map<unknown, number>();
+  const files: string[] = [];
+  const fileIndex = new Map<unknown, number>();
   const nodes: SnapNode[] = [];
-  for (const name of graph.nodes.keys()) {
-    const n = graph.nodes.get(name)!;
+  for (const [name, n] of graph.nodes) {
     if (!jsonSafe(n.config)) return undefined;
-    let m = metaIndex.get(n.meta);
-    if (m === undefined) {
-      m = metas.push(n.meta) - 1;
-      metaIndex.set(n.meta, m);
+    const outputNames: Record<string, string> = {};
+    for (const o of n.outputs) {
+      const rel = o.path.slice(run.outputDir.length + 1);
+      if (rel !== fileNameFor(o.alias, o.type)) outputNames[o.tag] = rel;
     }
-    const { pos: _p, nprocessPos: _n, imagePos: _i, ...entry } = n.entry;
-    nodes.push({ name, meta: m, entry, inputs: n.inputs, outputs: n.outputs, config: n.config });
+    nodes.push([
+      name,
+      intern(metas, metaIndex, n.meta),
+      intern(configs, configIndex, n.config, JSON.stringify(n.config)),
+      encodeEntry(n.entry, intern(files, fileIndex, n.entry.pipelineFile)),
+      outputNames,
+    ]);
   }
   const body = {
     run: {
@@ -106,6 +150,8 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
     cacheDir: p.cacheDir,
     python: p.python,
     metas,
+    configs,
+    files,
     nodes,
     order: graph.order,
   };
@@ -122,6 +168,8 @@ export function saveSnapshot(p: LoadedProject, h: Hasher, current: string | null
   const e = encode(p, h);
   if (!e) return null;
   if (e.id === current) return e.id;
+  const back = decode(JSON.parse(e.text) as Snapshot, p.hashes);
+  if (!sameProject(p, back)) return null;
   try {
     writeAtomic(snapshotFile(p.cacheDir), e.text);
     return e.id;
@@ -132,39 +180,95 @@ export function saveSnapshot(p: LoadedProject, h: Hasher, current: string | null
 
 /** The project of snapshot `id`, with `hashes` as its stat cache; undefined when the file is not that one. */
 export function restoreSnapshot(cacheDir: string, id: string, hashes: StatCache): LoadedProject | undefined {
+  let text: string;
   let s: Snapshot;
   try {
-    s = JSON.parse(readFileSync(snapshotFile(cacheDir), "utf8")) as Snapshot;
+    text = readFileSync(snapshotFile(cacheDir), "utf8");
+    s = JSON.parse(text) as Snapshot;
   } catch {
     return undefined;
   }
   if (!s || s.format !== FORMAT || s.id !== id) return undefined;
-  const stages: StageEntry[] = [];
-  const nodes = new Map<string, StageNode>();
-  for (const n of s.nodes) {
-    const entry: StageEntry = { ...n.entry, pos: { file: n.entry.pipelineFile } };
-    stages.push(entry);
-    nodes.set(n.name, {
-      name: n.name,
-      entry,
-      meta: s.metas[n.meta]!,
-      inputs: n.inputs,
-      outputs: n.outputs,
-      config: n.config,
-      configOrigin: {},
-    });
-  }
-  const dependants = new Map<string, string[]>();
-  for (const name of nodes.keys()) dependants.set(name, []);
-  for (const node of nodes.values()) {
-    for (const p of new Set(node.inputs.map((i) => i.producer).filter((x): x is string => !!x)))
-      dependants.get(p)!.push(node.name);
-  }
-  const graph: StageGraph = { nodes, order: s.order, dependants };
+  // Damage that still parses (or a hand edit) must not be taken for the project: the id is the content's hash.
+  const prefix = `{"format":${FORMAT},"id":"${id}",`;
+  if (!text.startsWith(prefix) || hashes.h.h64ToString(`{${text.slice(prefix.length)}`) !== id) return undefined;
+  return decode(s, hashes);
+}
+
+function decode(s: Snapshot, hashes: StatCache): LoadedProject {
   const { inputs, ...run } = s.run;
+  // Written for 10,000-stage runs: no spreads or closures per stage, tag lists computed once per class.
+  const runPos = { file: run.file };
   const runInputs = new Map<string, RunInput>();
   for (const [tag, path, producedBy] of inputs)
-    runInputs.set(tag, { path, pos: { file: run.file }, ...(producedBy ? { producedBy } : {}) });
+    runInputs.set(tag, producedBy ? { path, pos: runPos, producedBy } : { path, pos: runPos });
+  const tags = s.metas.map((m) => ({ inputs: Object.entries(m.inputs), outputs: Object.entries(m.outputs) }));
+  const stages: StageEntry[] = [];
+  const nodes = new Map<string, StageNode>();
+  const producers = new Map<string, StageNode>();
+  const dependants = new Map<string, string[]>();
+  for (const [name, m, c, e, outputNames] of s.nodes) {
+    const pipelineFile = s.files[e.file]!;
+    // One shape for every entry (absent keys are undefined, which every reader takes as absent).
+    const entry: StageEntry = {
+      name,
+      classname: e.classname ?? name,
+      moduleName: e.moduleName,
+      aliases: e.aliases ?? {},
+      nprocess: e.nprocess ?? 1,
+      threadsPerProcess: e.threadsPerProcess ?? 1,
+      nodes: e.nodes ?? 1,
+      image: e.image,
+      volume: e.volume,
+      container: e.container,
+      pipelineFile,
+      pos: { file: pipelineFile },
+    };
+    stages.push(entry);
+    const outputs: OutputFile[] = [];
+    for (const [tag, type] of tags[m]!.outputs) {
+      const alias = entry.aliases[tag] ?? tag;
+      const rel = outputNames[tag] ?? fileNameFor(alias, type);
+      const slash = rel.lastIndexOf("/");
+      outputs.push({
+        tag,
+        alias,
+        type,
+        path: inOutputDir(run.outputDir, rel),
+        inprogress: inOutputDir(run.outputDir, `${rel.slice(0, slash + 1)}inprogress_${rel.slice(slash + 1)}`),
+      });
+    }
+    const node: StageNode = {
+      name,
+      entry,
+      meta: s.metas[m]!,
+      inputs: [],
+      outputs,
+      config: s.configs[c]!,
+      configOrigin: {},
+    };
+    nodes.set(name, node);
+    dependants.set(name, []);
+    for (const o of outputs) producers.set(o.alias, node);
+  }
+  for (const [name, m] of s.nodes) {
+    const node = nodes.get(name)!;
+    for (const [tag, type] of tags[m]!.inputs) {
+      const alias = node.entry.aliases[tag] ?? tag;
+      const producer = producers.get(alias);
+      if (!producer) {
+        node.inputs.push({ tag, alias, type, path: runInputs.get(alias)?.path ?? "" });
+        continue;
+      }
+      const out =
+        producer.outputs.length === 1 ? producer.outputs[0]! : producer.outputs.find((o) => o.alias === alias)!;
+      node.inputs.push({ tag, alias, type, path: out.path, producer: producer.name });
+      // Each dependant once, however many of its inputs the producer makes (they are pushed one after another).
+      const d = dependants.get(producer.name)!;
+      if (d[d.length - 1] !== name) d.push(name);
+    }
+  }
+  const graph: StageGraph = { nodes, order: s.order, dependants };
   const model: RunModel = {
     ...run,
     modules: [],
@@ -173,4 +277,31 @@ export function restoreSnapshot(cacheDir: string, id: string, hashes: StatCache)
     stageConfig: { global: new Map(), sections: new Map(), sectionPos: new Map() },
   };
   return { run: model, graph, hashes, cacheDir: s.cacheDir, python: s.python, modules: [], restored: true };
+}
+
+/** Deep equality of JSON-like values whatever their key order; an undefined property counts as absent. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
+/** Whether a restored project has the loaded one's graph: the same stages, entries, files, configs, order. */
+function sameProject(a: LoadedProject, b: LoadedProject): boolean {
+  const shape = (p: LoadedProject) => ({
+    order: p.graph.order,
+    dependants: [...p.graph.dependants],
+    nodes: [...p.graph.nodes].map(([name, n]) => {
+      const { pos: _p, nprocessPos: _n, imagePos: _i, ...entry } = n.entry;
+      return [name, entry, n.meta, n.inputs, n.outputs, n.config];
+    }),
+    inputs: [...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy]),
+  });
+  return same(shape(a), shape(b));
 }

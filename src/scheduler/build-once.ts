@@ -65,7 +65,10 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
   const forced = forcedReason(flags, resume);
   if (resume === "refuse") refuseExistingOutputs(p);
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
+  // A restored project (an incremental build) means the no-op stamp vouched for the records file too.
+  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load({
+    trusted: !!p.restored,
+  });
   announce(p, flags, { records, jobs, resume }, deps);
 
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
@@ -117,6 +120,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
       return end({ ...sum, ok: false }, "post_script failed");
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {
+    records.close();
     await hashes.settle();
     hashes.save(); // a failure was reported above, or is new since then: costs only re-hashing next time
   }
@@ -163,12 +167,7 @@ function announce(
   deps: BuildDeps,
 ): void {
   const { run, graph } = p;
-  const estimates = Object.fromEntries(
-    b.records
-      .all()
-      .filter((r) => graph.nodes.has(r.stage))
-      .map((r) => [r.stage, r.seconds]),
-  );
+  const estimates = recordedSeconds(b.records, graph);
   deps.emit({
     event: "build-start",
     run: run.name,
@@ -189,6 +188,16 @@ function announce(
           ? "--no-resume"
           : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(run.root, run.file)}`,
     });
+}
+
+/** Stage → seconds of its last successful run, for the stages of the graph that have a record. */
+export function recordedSeconds(records: RecordStore, graph: LoadedProject["graph"]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of records.stages()) {
+    const seconds = graph.nodes.has(s) ? records.secondsOf(s) : undefined;
+    if (seconds !== undefined) out[s] = seconds;
+  }
+  return out;
 }
 
 /** --dry-run: what would run and why, as events, and nothing else. */

@@ -6,8 +6,8 @@ import type { StageGraph } from "../graph/build-graph.ts";
 
 export function freshOrder(graph: StageGraph): string[] {
   const left = new Map<string, number>();
-  for (const [name, node] of graph.nodes)
-    left.set(name, new Set(node.inputs.map((i) => i.producer).filter(Boolean)).size);
+  for (const name of graph.nodes.keys()) left.set(name, 0);
+  for (const ds of graph.dependants.values()) for (const d of ds) left.set(d, left.get(d)! + 1);
   const out: string[] = [];
   const check = (name: string): void => {
     out.push(name);

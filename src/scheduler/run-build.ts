@@ -89,7 +89,11 @@ class BuildScheduler {
   private readonly states = new Map<string, StageState>();
   /** The ready stages, longest remaining path first. */
   private readonly queue: string[] = [];
-  private readonly priority: Map<string, number>;
+  /** Longest remaining path of each stage, worked out when a first stage is queued (an incremental build
+   *  often queues none). */
+  private priorityOf?: Map<string, number>;
+  /** Each stage's producers, each once (the inverse of graph.dependants). */
+  private readonly producers = new Map<string, string[]>();
   private freeSlots: number;
   private runningCount = 0;
   /** Nothing new starts: a stage failed (without --keep-going) or the build was interrupted. */
@@ -108,11 +112,9 @@ class BuildScheduler {
   private readonly env: StageRunEnv;
 
   constructor(private readonly o: BuildOptions) {
-    for (const [name, node] of o.graph.nodes) {
-      const producers = new Set(node.inputs.map((i) => i.producer).filter(Boolean));
-      this.states.set(name, { is: "waiting", producersLeft: producers.size });
-    }
-    this.priority = criticalPaths(o.graph, (s) => o.records.get(s)?.seconds ?? 1);
+    for (const name of o.graph.nodes.keys()) this.producers.set(name, []);
+    for (const [name, ds] of o.graph.dependants) for (const d of ds) this.producers.get(d)!.push(name);
+    for (const [name, ps] of this.producers) this.states.set(name, { is: "waiting", producersLeft: ps.length });
     this.freeSlots = o.jobs;
     const setting = {
       root: o.run.root,
@@ -187,16 +189,17 @@ class BuildScheduler {
 
   /** Every producer of the stage ended fresh: its inputs are the contents they were when it was last fresh. */
   private producersFresh(name: string): boolean {
-    for (const i of this.node(name).inputs) if (i.producer && this.states.get(i.producer)?.is !== "fresh") return false;
+    for (const p of this.producers.get(name)!) if (this.states.get(p)?.is !== "fresh") return false;
     return true;
   }
 
   /** → ready: queued behind the stages with a longer remaining path (after those with an equal one). */
   private enqueue(name: string, plan: StalePlan): void {
     this.states.set(name, { is: "ready", plan });
-    const p = this.priority.get(name)!;
+    const priority = (this.priorityOf ??= criticalPaths(this.o.graph, (s) => this.o.records.secondsOf(s) ?? 1));
+    const p = priority.get(name)!;
     let i = this.queue.length;
-    while (i > 0 && this.priority.get(this.queue[i - 1]!)! < p) i--;
+    while (i > 0 && priority.get(this.queue[i - 1]!)! < p) i--;
     this.queue.splice(i, 0, name);
   }
 

@@ -22,13 +22,15 @@
 //   { "format": 2,
 //     "key": "<JSON of everything that is not a file: lbg's build, the command's arguments, cwd, cores>",
 //     "env": { "<NAME>": "<value>" | null },          environment variables the configs name (null: unset)
-//     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | ""], … ],   "" = absent
-//     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | ""], … ],
+//     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | "", "<xxh64>"?], … ],   "" = absent
+//     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | "", "<xxh64>"?], … ],
 //     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines> },
 //     "snapshot": "<id of the project snapshot it goes with>" | null,
 //     "fresh": ["<stage>", …],                         stages fresh after the build, in the order reported
 //     "allFresh": true | false,                        every stage fresh and nothing else happened: a no-op
 //     "start": { <the build-start event> }, "warnings": ["<warning text>", …] }
+// The hash after a key is the file's content hash at that stat, when the build knew it: an incremental build
+// takes it from here rather than reading the whole hash cache (src/fs/stat-cache.ts's seeds).
 // `paths` covers the run's config files and their folders (a new file can shadow one: x.yaml vs x.yml),
 // the candidate paths the loader looked for and did not use (RunModel.probed), every other file whose hash
 // the plan looked up (stage sources and their local imports, bundles, Python sources), the folders of the
@@ -37,6 +39,7 @@
 import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
+import type { Seeds } from "../fs/stat-cache.ts";
 import { timestampTickMs } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 
@@ -46,8 +49,8 @@ export interface NoopStamp {
   format: number;
   key: string;
   env: Record<string, string | null>;
-  paths: [string, string][];
-  files: [string, string][];
+  paths: Covered[];
+  files: Covered[];
   records: { key: string; lines: number };
   snapshot: string | null;
   fresh: string[];
@@ -55,6 +58,9 @@ export interface NoopStamp {
   start: Extract<BuildEvent, { event: "build-start" }>;
   warnings: string[];
 }
+
+/** A covered path, its key and, when known, its content hash at that key. */
+export type Covered = [path: string, key: string, hash?: string];
 
 /** What the stamp says now: a change that needs the full check, or the stage files that changed (maybe none). */
 export type StampCheck = { differs: string } | { changed: string[] };
@@ -142,10 +148,11 @@ export interface StampInput {
   key: string;
   envNames: string[];
   env: NodeJS.ProcessEnv;
-  /** Paths whose stat matters (see the header). */
+  /** Paths whose stat matters (see the header), and the content hash of one at a given stat when known. */
   paths: string[];
-  /** Stage input and output files with their keys (the caller decides them: see the header). */
-  files: Map<string, string>;
+  pathHash: (path: string, key: string) => string | undefined;
+  /** Stage input and output files with their keys (the caller decides them: see the header) and hashes. */
+  files: Covered[];
   recordsFile: string;
   recordLines: number;
   snapshot: string | null;
@@ -162,11 +169,12 @@ export interface StampInput {
  *  and the next build takes the full check). */
 export function writeNoopStamp(file: string, i: StampInput): boolean {
   const since = Math.min(i.notAfter, Date.now());
-  const paths: [string, string][] = [];
+  const paths: Covered[] = [];
   for (const p of new Set(i.paths)) {
     const st = stat(p);
     if (st && tooRecent(st, since)) return refuse(file);
-    paths.push([p, st?.key ?? ""]);
+    const hash = st && !st.dir ? i.pathHash(p, st.key) : undefined;
+    paths.push(hash ? [p, st!.key, hash] : [p, st?.key ?? ""]);
   }
   const env: Record<string, string | null> = {};
   for (const n of [...new Set(i.envNames)].sort()) env[n] = i.env[n] ?? null;
@@ -175,7 +183,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
     key: i.key,
     env,
     paths,
-    files: [...i.files],
+    files: i.files,
     records: { key: statKey(i.recordsFile), lines: i.recordLines },
     snapshot: i.snapshot,
     fresh: i.fresh,
@@ -185,6 +193,13 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
   };
   writeAtomic(file, JSON.stringify(stamp));
   return true;
+}
+
+/** The hashes a stamp knows, for an incremental build's stat cache. */
+export function seedsOf(s: NoopStamp): Seeds {
+  const seeds: Seeds = new Map();
+  for (const list of [s.paths, s.files]) for (const [path, key, hash] of list) if (hash) seeds.set(path, { key, hash });
+  return seeds;
 }
 
 /** No stamp: a stamp of an earlier build must not outlive one that could not be vouched for. */
