@@ -279,29 +279,42 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
   return { run: model, graph, hashes, cacheDir: s.cacheDir, python: s.python, modules: [], restored: true };
 }
 
-/** Deep equality of JSON-like values whatever their key order; an undefined property counts as absent. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
+/** The fields of an entry a build uses, in one order (the loaded and the restored entry list them differently). */
+function entryKey(e: StageEntry): string {
+  return JSON.stringify([
+    e.name,
+    e.classname,
+    e.moduleName,
+    e.aliases,
+    e.nprocess,
+    e.threadsPerProcess,
+    e.nodes,
+    e.image,
+    e.volume,
+    e.container,
+    e.pipelineFile,
+  ]);
 }
 
-/** Whether a restored project has the loaded one's graph: the same stages, entries, files, configs, order. */
+/** Whether a restored project has the loaded one's graph: the same stages, entries, files, configs, order
+ *  (JSON of each part: what the snapshot itself went through, so equal values compare equal). */
 function sameProject(a: LoadedProject, b: LoadedProject): boolean {
-  const shape = (p: LoadedProject) => ({
-    order: p.graph.order,
-    dependants: [...p.graph.dependants],
-    nodes: [...p.graph.nodes].map(([name, n]) => {
-      const { pos: _p, nprocessPos: _n, imagePos: _i, ...entry } = n.entry;
-      return [name, entry, n.meta, n.inputs, n.outputs, n.config];
-    }),
-    inputs: [...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy]),
-  });
-  return same(shape(a), shape(b));
+  const shape = (p: LoadedProject) => {
+    const metas = new Map<StageMeta, string>();
+    const parts = [JSON.stringify(p.graph.order), JSON.stringify([...p.graph.dependants])];
+    for (const [name, n] of p.graph.nodes)
+      parts.push(
+        name,
+        entryKey(n.entry),
+        metas.get(n.meta) ?? metas.set(n.meta, JSON.stringify(n.meta)).get(n.meta)!,
+        JSON.stringify(n.inputs.map((i) => [i.tag, i.alias, i.type, i.path, i.producer])),
+        JSON.stringify(n.outputs.map((o) => [o.tag, o.alias, o.type, o.path, o.inprogress])),
+        JSON.stringify(n.config),
+      );
+    parts.push(JSON.stringify([...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy])));
+    return parts;
+  };
+  const x = shape(a);
+  const y = shape(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }

@@ -129,6 +129,7 @@ class BuildScheduler {
       executor: o.executor,
       emit: o.emit,
       job: (node, log) => stageJobFor(node, log, setting),
+      madeDirs: new Set(),
     };
   }
 

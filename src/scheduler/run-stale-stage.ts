@@ -22,6 +22,8 @@ export interface StageRunEnv {
   emit: EventSink;
   /** The executor's job for a stage (stage-job-for.ts). */
   job: (node: StageNode, log: string) => StageJob;
+  /** Folders made for logs and outputs during this build. */
+  madeDirs: Set<string>;
 }
 
 export type StageRunResult =
@@ -46,7 +48,7 @@ export async function runStaleStage(
 ): Promise<StageRunResult> {
   const started = Date.now();
   try {
-    prepare(node, log);
+    prepare(node, log, env.madeDirs);
   } catch (e) {
     // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
     return { status: "failed", seconds: 0, error: (e as Error).message };
@@ -66,9 +68,13 @@ export async function runStaleStage(
 }
 
 /** The stage's log folder and output folders exist, and no in-progress file of an earlier attempt is left. */
-function prepare(node: StageNode, log: string): void {
-  mkdirSync(dirname(log), { recursive: true });
-  for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
+function prepare(node: StageNode, log: string, made: Set<string>): void {
+  // Each folder once per build (a thousand stages usually share two).
+  for (const dir of [dirname(log), ...node.outputs.map((o) => dirname(o.inprogress))]) {
+    if (made.has(dir)) continue;
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   removeInprogress(node);
   // Python ceci stages rename their own outputs: the previous ones must not be taken for new ones.
   if (node.meta.kind === "python") setAsidePrevious(node);
