@@ -11,7 +11,7 @@
 // a one-byte edit of it (median of --repeat, alternately appending a byte and taking it away). In brackets:
 // stages re-run. lbg's peak memory is the largest maximum resident set size of any of its builds (the lbg
 // process or one of its workers, from /usr/bin/time).
-//   node bench/synthetic-vs-make.mjs [--n 1000,10000] [--repeat 5] [--tools lbg,make,ninja]
+//   node bench/synthetic-vs-make.mjs [--n 1000,10000] [--repeat 5] [--tools lbg,make,ninja] [--keep-env]
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -164,12 +164,20 @@ export default class CountStep extends Stage {
 
 const hasTime = existsSync("/usr/bin/time");
 
+// NODE_EXTRA_CA_CERTS makes every Node process parse a certificate bundle when it starts (some sandboxes set it
+// for their proxy): ~400 M instructions here, more than Node's own start. lbg makes no TLS connection, so the
+// tools run without it, unless --keep-env (the table says which).
+const KEEP_ENV = argv.includes("--keep-env");
+const env = { ...process.env };
+const droppedCerts = !KEEP_ENV && env.NODE_EXTRA_CA_CERTS !== undefined;
+if (droppedCerts) delete env.NODE_EXTRA_CA_CERTS;
+
 /** Runs a command; wall ms, stdout, and the largest max RSS (MB) of the process tree when /usr/bin/time is there. */
 function time(cmd, args, cwd) {
   const memFile = join(cwd, ".maxrss");
   const [c, a] = hasTime ? ["/usr/bin/time", ["-f", "%M", "-o", memFile, cmd, ...args]] : [cmd, args];
   const t = process.hrtime.bigint();
-  const r = spawnSync(c, a, { cwd, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
+  const r = spawnSync(c, a, { cwd, env, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   const mb = hasTime ? Number(readFileSync(memFile, "utf8").trim().split("\n").at(-1)) / 1024 : undefined;
@@ -252,7 +260,7 @@ function measure(tool, dir, src) {
 function table(shape, results) {
   const t = TARGETS[shape.n];
   const out = [
-    `N=${shape.n.toLocaleString("en")}: ${shape.m.toLocaleString("en")} sources, fan-in 2, depth ${shape.depth}; the changed source (${shape.changed}) has ${shape.cone} stages downstream, ${shape.direct} direct reader${shape.direct > 1 ? "s" : ""}. -j2, medians of ${REPEAT}.`,
+    `N=${shape.n.toLocaleString("en")}: ${shape.m.toLocaleString("en")} sources, fan-in 2, depth ${shape.depth}; the changed source (${shape.changed}) has ${shape.cone} stages downstream, ${shape.direct} direct reader${shape.direct > 1 ? "s" : ""}. -j2, medians of ${REPEAT}${droppedCerts ? "; NODE_EXTRA_CA_CERTS unset for the tools (--keep-env keeps it)" : ""}.`,
     "",
     "| tool | full build | no-op | touch one source (re-run) | 1-byte edit of it (re-run) |",
     "|---|---:|---:|---:|---:|",
