@@ -12,6 +12,7 @@
 // stages re-run. lbg's peak memory is the largest maximum resident set size of any of its builds (the lbg
 // process or one of its workers, from /usr/bin/time).
 //   node bench/synthetic-vs-make.mjs [--n 1000,10000] [--repeat 5] [--tools lbg,make,ninja] [--keep-env]
+//                                    [--baseline <git ref>]
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -30,21 +31,27 @@ import { fileURLToPath } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
+/** @param {string} name @param {string} dflt @returns {string} */
 const arg = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : dflt;
+  return (i >= 0 ? argv[i + 1] : undefined) ?? dflt;
 };
 const SIZES = arg("n", "1000,10000").split(",").map(Number);
 const REPEAT = Number(arg("repeat", "5"));
 const TOOLS = arg("tools", "lbg,make,ninja").split(",");
+/** A git ref of this repository (e.g. main) whose lbg is measured too, in its own copy of the project, as the
+ *  row `lbg (<ref>)`: before and after side by side in one run. */
+const BASELINE = arg("baseline", "");
 
 /** Targets of issue 14, per size: lbg's full build within `full`× make's, and wall-time ceilings in ms. */
+/** @type {Record<number, { full: number, noop: number, touch: number, edit: number, memMB?: number }>} */
 const TARGETS = {
   1000: { full: 2, noop: 120, touch: 180, edit: 250 },
   10000: { full: 3, noop: 300, touch: 400, edit: 500, memMB: 300 },
 };
 
 /** A small seeded PRNG (mulberry32): the same DAG on every run. */
+/** @param {number} seed */
 function rng(seed) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -56,12 +63,15 @@ function rng(seed) {
 
 /** Inputs of every stage (tags `src<j>` or `out<i>`): fan-in 2, 30% sources, else an earlier stage at an
  *  exponentially distributed distance (mean 8) back. */
+/** @param {number} n */
 export function dagShape(n) {
   const r = rng(42);
   const m = 2 * n;
   const source = () => `src${Math.floor(r() * m)}`;
+  /** @type {string[][]} */
   const inputs = [];
   for (let i = 0; i < n; i++) {
+    /** @type {Set<string>} */
     const two = new Set();
     while (two.size < 2) {
       if (i === 0 || r() < 0.3) two.add(source());
@@ -72,21 +82,24 @@ export function dagShape(n) {
     }
     inputs.push([...two]);
   }
+  /** @type {Map<string, number[]>} */
   const readers = new Map();
+  /** @type {number[]} */
   const depth = [];
   inputs.forEach((ins, i) => {
     let d = 1;
     for (const t of ins) {
-      if (t.startsWith("out")) d = Math.max(d, depth[Number(t.slice(3))] + 1);
+      if (t.startsWith("out")) d = Math.max(d, (depth[Number(t.slice(3))] ?? 0) + 1);
       readers.set(t, [...(readers.get(t) ?? []), i]);
     }
     depth.push(d);
   });
-  const cone = (tag) => {
+  const cone = (/** @type {string} */ tag) => {
+    /** @type {Set<number>} */
     const seen = new Set();
     const todo = [...(readers.get(tag) ?? [])];
     while (todo.length) {
-      const i = todo.pop();
+      const i = /** @type {number} */ (todo.pop());
       if (seen.has(i)) continue;
       seen.add(i);
       todo.push(...(readers.get(`out${i}`) ?? []));
@@ -97,6 +110,7 @@ export function dagShape(n) {
   for (let j = 0; j < m; j++) if (readers.has(`src${j}`)) cones.push({ j, size: cone(`src${j}`) });
   cones.sort((a, b) => a.size - b.size || a.j - b.j);
   const changed = cones[cones.length >> 1];
+  if (!changed) throw new Error("no source is read by any stage");
   return {
     n,
     m,
@@ -104,16 +118,19 @@ export function dagShape(n) {
     depth: Math.max(...depth),
     changed: `src${changed.j}`,
     cone: changed.size,
-    direct: readers.get(`src${changed.j}`).length,
+    direct: readers.get(`src${changed.j}`)?.length ?? 0,
   };
 }
 
-export function generate(dir, shape) {
-  const { n, m, inputs } = shape;
+/** @typedef {ReturnType<typeof dagShape>} Shape */
+
+/** @param {string} dir @param {Shape} shape @param {string} src the lbg sources to copy (a folder holding src/ and package.json) */
+export function generate(dir, shape, src = REPO) {
+  const { m, inputs } = shape;
   for (const d of ["configs/runs", "configs/pipelines/synthetic", "lbg_stages", "data", "out"])
     mkdirSync(join(dir, d), { recursive: true });
-  cpSync(join(REPO, "src"), join(dir, "src"), { recursive: true });
-  cpSync(join(REPO, "package.json"), join(dir, "package.json"));
+  cpSync(join(src, "src"), join(dir, "src"), { recursive: true });
+  cpSync(join(src, "package.json"), join(dir, "package.json"));
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
   writeFileSync(
     join(dir, "lbg_stages/count_step.ts"),
@@ -136,16 +153,19 @@ export default class CountStep extends Stage {
 }
 `,
   );
-  const path = (tag) => (tag.startsWith("src") ? `data/${tag}.txt` : `out/${tag}.txt`);
+  const path = (/** @type {string} */ tag) => (tag.startsWith("src") ? `data/${tag}.txt` : `out/${tag}.txt`);
   const pipe = ["modules: lbg_stages", "stages:"];
+  /** @type {string[]} */
   const runInputs = [];
+  /** @type {string[]} */
   const rules = [];
   const ninja = ["rule count", "  command = echo $out >> ran.log && head -q -c 64 $in | tr -cd '\\n' | wc -c > $out"];
   for (let j = 0; j < m; j++) {
     writeFileSync(join(dir, `data/src${j}.txt`), `source ${j}\nline two\n`);
     runInputs.push(`  src${j}: data/src${j}.txt`);
   }
-  inputs.forEach(([a, b], i) => {
+  inputs.forEach((ins, i) => {
+    const [a = "", b = ""] = ins;
     pipe.push(`  - name: S${i}`, "    classname: CountStep", `    aliases: {a: ${a}, b: ${b}, out: out${i}}`);
     rules.push(
       `out/out${i}.txt: ${path(a)} ${path(b)}\n\t@echo $@ >> ran.log; head -q -c 64 $^ | tr -cd '\\n' | wc -c > $@`,
@@ -173,6 +193,7 @@ const droppedCerts = !KEEP_ENV && env.NODE_EXTRA_CA_CERTS !== undefined;
 if (droppedCerts) delete env.NODE_EXTRA_CA_CERTS;
 
 /** Runs a command; wall ms, stdout, and the largest max RSS (MB) of the process tree when /usr/bin/time is there. */
+/** @param {string} cmd @param {string[]} args @param {string} cwd */
 function time(cmd, args, cwd) {
   const memFile = join(cwd, ".maxrss");
   const [c, a] = hasTime ? ["/usr/bin/time", ["-f", "%M", "-o", memFile, cmd, ...args]] : [cmd, args];
@@ -184,20 +205,25 @@ function time(cmd, args, cwd) {
   return { ms, stdout: r.stdout, mb };
 }
 
+/** @param {string} cmd */
 function found(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 }
 
+/** `lbg build` of the project in `dir`, with the lbg copied into it. @param {string} dir @returns {Result} */
+function lbgBuild(dir) {
+  const { ms, stdout, mb } = time(
+    process.execPath,
+    [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json"],
+    dir,
+  );
+  const end = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+  return { ms, ran: end.succeeded, hashed: end.filesHashed, mb };
+}
+
+/** @type {Record<string, (dir: string) => Result>} */
 const tools = {
-  lbg: (dir) => {
-    const { ms, stdout, mb } = time(
-      process.execPath,
-      [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json"],
-      dir,
-    );
-    const end = JSON.parse(stdout.trim().split("\n").at(-1));
-    return { ms, ran: end.succeeded, hashed: end.filesHashed, mb };
-  },
+  lbg: lbgBuild,
   make: (dir) => {
     rmSync(join(dir, "ran.log"), { force: true });
     const { ms } = time("make", ["-j2", "-s", "-r"], dir); // -r: no built-in implicit rules (a generated Makefile needs none)
@@ -210,6 +236,7 @@ const tools = {
   },
 };
 
+/** @param {string} dir */
 function ranCount(dir) {
   try {
     return readFileSync(join(dir, "ran.log"), "utf8").split("\n").filter(Boolean).length;
@@ -218,16 +245,21 @@ function ranCount(dir) {
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (ms) => (ms < 20 ? ms.toFixed(1) : Math.round(ms).toLocaleString("en")) + " ms";
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+/** @param {number} ms */
+const fmt = (ms) => `${ms < 20 ? ms.toFixed(1) : Math.round(ms).toLocaleString("en")} ms`;
+/** @typedef {{ ms: number, ran: number, hashed?: number, mb?: number }} Result */
+/** @param {Result[]} runs @returns {Result} */
 const medianRow = (runs) => ({
   ms: median(runs.map((x) => x.ms)),
   ran: Math.max(...runs.map((x) => x.ran)),
-  hashed: runs.at(-1).hashed,
+  hashed: runs.at(-1)?.hashed,
   mb: Math.max(...runs.map((x) => x.mb ?? 0)),
 });
 
 /** Every scenario for one tool, leaving the sources as they were. */
+/** @param {(dir: string) => Result} tool @param {string} dir @param {string} src */
 function measure(tool, dir, src) {
   const original = readFileSync(src, "utf8");
   const full = tool(dir);
@@ -257,6 +289,8 @@ function measure(tool, dir, src) {
   };
 }
 
+/** @typedef {ReturnType<typeof measure>} Measured */
+/** @param {Shape} shape @param {Record<string, Measured | "not found">} results */
 function table(shape, results) {
   const t = TARGETS[shape.n];
   const out = [
@@ -280,13 +314,13 @@ function table(shape, results) {
       `| target | ≤ ${t.full}× make${make ? ` (${fmt(t.full * make)})` : ""} | ≤ ${t.noop} ms | ≤ ${t.touch} ms (0) | ≤ ${t.edit} ms (${shape.direct}) |`,
     );
   }
-  const l = results.lbg;
-  if (l && l !== "not found") {
-    out.push("");
+  if (results.lbg || BASELINE) out.push("");
+  for (const [name, l] of Object.entries(results)) {
+    if (!name.startsWith("lbg") || l === "not found") continue;
     const make = results.make && results.make !== "not found" ? results.make.full.ms : undefined;
     const verdicts = [];
-    if (t) {
-      const ok = (b) => (b ? "met" : "MISSED");
+    if (t && name === "lbg") {
+      const ok = (/** @type {boolean} */ b) => (b ? "met" : "MISSED");
       if (make) verdicts.push(`full ${(l.full.ms / make).toFixed(2)}× make: ${ok(l.full.ms <= t.full * make)}`);
       verdicts.push(`no-op ${ok(l.noop.ms <= t.noop)}`);
       verdicts.push(`touch ${ok(l.touch.ms <= t.touch && l.touch.ran === 0)}`);
@@ -294,11 +328,33 @@ function table(shape, results) {
       if (t.memMB && l.mb) verdicts.push(`memory ${ok(l.mb <= t.memMB)}`);
     }
     out.push(
-      `lbg: first no-op after the build (its full check) ${fmt(l.firstNoop.ms)}; files hashed: no-op ${l.noop.hashed}, touch ${l.touch.hashed}, edit ${l.edit.hashed}` +
+      `${name}: first no-op after the build (its full check) ${fmt(l.firstNoop.ms)}; files hashed: no-op ${l.noop.hashed}, touch ${l.touch.hashed}, edit ${l.edit.hashed}` +
         `${l.mb ? `; peak memory ${Math.round(l.mb)} MB` : ""}.${verdicts.length ? ` Targets: ${verdicts.join(", ")}.` : ""}`,
     );
   }
   return out.join("\n");
+}
+
+/** The lbg of git ref BASELINE, in a project of its own (its sources from `git archive`). */
+function measureBaseline(/** @type {Shape} */ shape) {
+  const top = mkdtempSync(join(tmpdir(), "lbg-bench-base-"));
+  try {
+    const srcCopy = join(top, "lbg");
+    mkdirSync(srcCopy);
+    const tar = spawnSync("sh", [
+      "-c",
+      `git -C "${REPO}" archive "${BASELINE}" src package.json | tar -x -C "${srcCopy}"`,
+    ]);
+    if (tar.status !== 0)
+      throw new Error(`--baseline ${BASELINE}: git archive failed: ${tar.stderr.toString().slice(-300)}`);
+    const dir = join(top, "project");
+    mkdirSync(dir);
+    generate(dir, shape, srcCopy);
+    spawnSync(process.execPath, [join(dir, "src/bin/lbg.mjs"), "--version"], { cwd: dir, env }); // bundle it once
+    return measure(lbgBuild, dir, join(dir, "data", `${shape.changed}.txt`));
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
 }
 
 function main() {
@@ -308,6 +364,7 @@ function main() {
     try {
       generate(dir, shape);
       spawnSync(process.execPath, [join(dir, "src/bin/lbg.mjs"), "--version"], { cwd: dir }); // bundle lbg once
+      /** @type {Record<string, Measured | "not found">} */
       const results = {};
       for (const name of TOOLS) {
         if (name !== "lbg" && !found(name)) {
@@ -318,8 +375,11 @@ function main() {
         // Every tool starts from no outputs: make and ninja share out/, lbg writes results/.
         rmSync(join(dir, "out"), { recursive: true, force: true });
         mkdirSync(join(dir, "out"));
-        results[name] = measure(tools[name], dir, join(dir, "data", `${shape.changed}.txt`));
+        const tool = tools[name];
+        if (!tool) throw new Error(`--tools ${name}: expected lbg, make or ninja`);
+        results[name] = measure(tool, dir, join(dir, "data", `${shape.changed}.txt`));
       }
+      if (BASELINE) results[`lbg (${BASELINE})`] = measureBaseline(shape);
       console.log(`${table(shape, results)}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // hands an incremental build its restored project and lock straight to build-loaded.ts.
 import { join } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";

@@ -1,6 +1,7 @@
 // `lbg list [stages|pipelines|runs]` and `lbg describe <Stage> [--pipeline FILE]`: what the project offers.
 import { join } from "node:path";
-import { LbgError, suggest } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import { listNames } from "../config/load-run.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
@@ -67,9 +68,11 @@ export async function describeCommand(
   if (c.doc) out(`\n${c.doc.trim()}\n`);
   if (c.kind === "python")
     out(`\nParallel: ${c.parallel ? "yes (nprocess > 1 runs it under MPI with --mpi)" : "no (nprocess must be 1)"}\n`);
+  // A TypeScript class's `static metrics` outputs are marked: `lbg metrics` reads them.
+  const metrics = new Set(c.metrics ?? []);
   const tags = (t: Record<string, string>) =>
     Object.entries(t)
-      .map(([k, v]) => `  ${k}: ${v}`)
+      .map(([k, v]) => `  ${k}: ${v}${metrics.has(k) ? " (metrics)" : ""}`)
       .join("\n") || "  (none)";
   out(`\nInputs:\n${tags(c.inputs)}\nOutputs:\n${tags(c.outputs)}\nOptions:\n`);
   const options = Object.entries(c.options);

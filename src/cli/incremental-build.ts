@@ -6,7 +6,7 @@
 // reach, not with the size of the run. Anything unusual — no snapshot, a changed run input that is no longer
 // a readable file — falls back to the full check, which reports it as it always does.
 import { join } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";

@@ -3,8 +3,7 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
-import type { EventSink } from "../events/build-event.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
@@ -27,6 +26,9 @@ const commands = {
   status: () => import("./status-command.ts"),
   submit: () => import("./submit-command.ts"),
   watch: () => import("./watch-command.ts"),
+  metrics: () => import("./metrics-command.ts"),
+  report: () => import("./report-command.ts"),
+  why: () => import("./why-command.ts"),
 };
 
 // A reader that goes away (`lbg build x | head`) must not crash a build: stop printing, keep building.
@@ -304,6 +306,58 @@ function program(setCode: (c: number) => void): Command {
     .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
     .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
       setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
+    );
+
+  p.command("metrics <run> [overrides...]")
+    .description("show a run's metrics, flattened; --diff another run or --previous: what changed")
+    .option("--diff <other-run>", "compare with another run's metrics")
+    .option("--previous", "compare with the metrics before the last build that changed them")
+    .option("--all", "with --diff/--previous: list unchanged metrics too")
+    .option("--json", "print one JSON object")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: {
+          diff?: string;
+          previous?: boolean;
+          all?: boolean;
+          json?: boolean;
+          templateParameters?: string[] | boolean;
+        },
+      ) =>
+        setCode(
+          await (await commands.metrics()).metricsCommand(
+            resolveRunRef(run, overrides, undefined, templateParams(o)),
+            { ...o, templateParams: templateParams(o) },
+            out,
+            err,
+          ),
+        ),
+    );
+
+  p.command("report <run> [overrides...]")
+    .description("write one self-contained HTML file about a run: graph, stages, plots, metrics, provenance")
+    .option("-o, --output <file>", "where to write it (default: beside the run's output folder, report.html)")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, overrides: string[], o: { output?: string; templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.report()).reportCommand(
+          resolveRunRef(run, overrides, undefined, templateParams(o)),
+          o,
+          out,
+          err,
+        ),
+      ),
+    );
+
+  p.command("why <file>")
+    .description("which stage made a file: its code, config (and where each value came from), inputs, host, time")
+    .option("--deep", "also every stage upstream, down to the run inputs")
+    .option("--json", "print the answer as one JSON object")
+    .action(async (file: string, o: { deep?: boolean; json?: boolean }) =>
+      setCode(await (await commands.why()).whyCommand(file, o, out, err)),
     );
 
   return p;

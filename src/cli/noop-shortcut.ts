@@ -12,6 +12,7 @@ import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { checkNoopStamp, type NoopStamp, readNoopStamp } from "../store/noop-stamp.ts";
+import { recordsFile } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 
 export const stampFile = (ref: RunRef) => join(runCacheDir(ref.root, ref.name), "noop.json");
@@ -62,7 +63,7 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
   try {
     const s = readNoopStamp(stampFile(ref), key);
     if (!s) return trace("no stamp for these arguments");
-    const check = checkNoopStamp(s, process.env, join(cacheDir, "records.jsonl"));
+    const check = checkNoopStamp(s, process.env, recordsFile(cacheDir));
     if ("differs" in check) return trace(`stamp does not hold: ${check.differs}`);
     if (check.changed.length === 0 && s.allFresh) {
       trace("stamp holds: every stage fresh");

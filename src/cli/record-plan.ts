@@ -22,7 +22,13 @@ const PYTHON_VARS = ["LBG_PYTHON", "PYTHONPATH", "PATH"];
 /** Collects a build's events, to tell afterwards which stages it left fresh and whether it was a pure no-op. */
 export function recorder(emit: EventSink): { emit: EventSink; events: BuildEvent[] } {
   const events: BuildEvent[] = [];
-  return { events, emit: (e) => (events.push(e), emit(e)) };
+  return {
+    events,
+    emit: (e) => {
+      events.push(e);
+      emit(e);
+    },
+  };
 }
 
 export interface BuildRecord {
@@ -182,7 +188,7 @@ function updatedFileKeys(
 ): Covered[] {
   const files = previous.stamp.files.slice();
   const at = new Map<string, number>();
-  files.forEach(([path], i) => at.set(path, i));
+  for (const [i, [path]] of files.entries()) at.set(path, i);
   const rewritten = new Set<string>();
   for (const e of events)
     if (e.event === "stage-end" && e.status === "succeeded")

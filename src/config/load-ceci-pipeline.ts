@@ -4,7 +4,7 @@
 // as for ceci; its `resume` defaults to "resume" when absent, output_dir and log_dir to ".".
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { expectRecord, expectString, expectWords, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
 import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { LbgError, suggest, type SourcePos } from "./lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import { expectRecord, expectString, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
 import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";

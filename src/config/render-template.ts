@@ -23,7 +23,7 @@ import {
   tokenize,
   type Value,
 } from "./jinja.ts";
-import { fromCwd, LbgError } from "./lbg-error.ts";
+import { fromCwd, LbgError } from "../errors/lbg-error.ts";
 import { pyStr } from "./python-str.ts";
 import { templateSyntaxProblem } from "./template-syntax-error.ts";
 import { undeclaredVariables } from "./template-variables.ts";

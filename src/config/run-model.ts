@@ -1,6 +1,6 @@
 // The validated model of one run: the run file, its pipelines merged, their stage config and the site.
 // Everything downstream (graph, plan, scheduler) works from this; positions are kept for error messages.
-import type { SourcePos } from "./lbg-error.ts";
+import type { SourcePos } from "../errors/lbg-error.ts";
 
 /** ceci's resume modes. `resume` = build incrementally; `restart` = re-run every stage; `refuse` = stop if outputs exist. */
 export type ResumeMode = "resume" | "restart" | "refuse";
@@ -21,6 +21,8 @@ export interface StageEntry {
   image?: string | null;
   volume?: string | null;
   imagePos?: SourcePos;
+  /** lbg's `metrics:` — output tags (class or aliased) whose YAML files are metrics (`lbg metrics`). */
+  metrics?: { tag: string; pos: SourcePos }[];
   /** The container the stage runs in (its own image and volume, else the site's); set when the run loads. */
   container?: StageContainer;
   pipelineFile: string;

@@ -1,5 +1,5 @@
 // ceci's template parameters: `-t key=value ...` (ceci/main.py's --template-parameters), always strings.
-import { LbgError } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 
 /** Parses `-t` values: `key=value` each (the value may contain `=`), as ceci splits them. */
 export function parseTemplateParams(args: readonly string[]): Map<string, string> {

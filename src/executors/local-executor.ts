@@ -5,27 +5,13 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { killGroup, terminateGroup } from "../process/kill-group.ts";
 import { showCommand, tsCommandLine } from "./command-line.ts";
-import { exitReason, runCommand } from "./run-command.ts";
-import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
-
-const KILL_GRACE_MS = 3_000;
-
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      /* already gone */
-    }
-  }
-}
+import { exitFailure, runCommand } from "./run-command.ts";
+import type { Executor, FromWorker, JobFailure, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
 /** Why a worker died, in the stage's words; V8's own last words go to the stage's log. */
-function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): string {
+function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): JobFailure {
   if (stderr.trim()) {
     try {
       appendFileSync(log, `\n${stderr.trimEnd()}\n`);
@@ -34,9 +20,14 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
     }
   }
   if (/heap out of memory|Allocation failed - process out of memory|Reached heap limit/.test(stderr)) {
-    return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
+    return {
+      status: "failed",
+      error:
+        "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)",
+      reason: { kind: "out-of-memory" },
+    };
   }
-  return exitReason(code, sig, "worker");
+  return exitFailure(code, sig, "worker");
 }
 
 export class LocalExecutor implements Executor {
@@ -150,16 +141,16 @@ export class LocalExecutor implements Executor {
         if (!settle()) return;
         // A worker that was told to stop is never reused, even when its "done" came first: it may be dying.
         if (reusable && !cancelled && child.connected) this.idle.push(child);
-        else if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
+        else if (child.exitCode === null && child.signalCode === null) killGroup(child.pid, "SIGKILL");
         resolve(o);
       };
       // The worker is gone (or cannot be written to). If it never took the job, nothing of the stage ran:
       // a warm worker that died while idle is replaced by a fresh one and the job still runs.
-      const lost = (why: string) => {
+      const lost = (why: JobFailure) => {
         if (cancelled) return finish({ status: "cancelled" }, false);
-        if (accepted || !warm) return finish({ status: "failed", error: why }, false);
+        if (accepted || !warm) return finish(why, false);
         if (!settle()) return;
-        killGroup(child, "SIGKILL");
+        killGroup(child.pid, "SIGKILL");
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
@@ -167,7 +158,9 @@ export class LocalExecutor implements Executor {
         else if (cancelled) finish({ status: "cancelled" }, false);
         else
           finish(
-            m.ok ? { status: "succeeded" } : { status: "failed", error: m.error },
+            m.ok
+              ? { status: "succeeded" }
+              : { status: "failed", error: m.error ?? "the stage failed", reason: { kind: "exception" } },
             !m.error?.endsWith("(uncaught)"),
           );
       };
@@ -177,9 +170,7 @@ export class LocalExecutor implements Executor {
       };
       const onAbort = () => {
         cancelled = true;
-        killGroup(child, "SIGTERM");
-        killTimer = setTimeout(() => killGroup(child, "SIGKILL"), KILL_GRACE_MS);
-        killTimer.unref();
+        killTimer = terminateGroup(child.pid);
       };
       // Cancelled before it was sent: the worker never saw the job and stays in the pool.
       if (signal.aborted) return finish({ status: "cancelled" }, true);
@@ -189,7 +180,13 @@ export class LocalExecutor implements Executor {
       const tail = this.stderrTail.get(child);
       if (tail) tail.text = "";
       child.send({ type: "run", job } satisfies ToWorker, (err) => {
-        if (err) lost(`could not send the stage to its worker: ${err.message}`);
+        if (err) {
+          lost({
+            status: "failed",
+            error: `could not send the stage to its worker: ${err.message}`,
+            reason: { kind: "worker-lost" },
+          });
+        }
       });
     });
   }
@@ -197,7 +194,7 @@ export class LocalExecutor implements Executor {
   async close(): Promise<void> {
     for (const c of [...this.idle, ...this.busy]) {
       if (c.connected) c.disconnect();
-      killGroup(c, "SIGTERM");
+      killGroup(c.pid, "SIGTERM");
     }
     this.idle = [];
   }

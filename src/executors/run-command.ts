@@ -1,14 +1,22 @@
 // Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
+import { killGroup, terminateGroup } from "../process/kill-group.ts";
+import type { CommandStageJob, JobFailure, JobOutcome } from "./stage-job.ts";
 
-const KILL_GRACE_MS = 3_000;
-
-/** Why a stage process ended badly, in the words both executors use (`what` names it: "worker" …). */
-export function exitReason(code: number | null, sig: NodeJS.Signals | null, what = ""): string {
-  if (sig) return `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}`;
-  return `${what ? `${what} ` : ""}exited with code ${code}`;
+/** A stage process that ended badly, in the words both executors use (`what` names it: "worker" …). */
+export function exitFailure(code: number | null, sig: NodeJS.Signals | null, what = ""): JobFailure {
+  if (sig) {
+    const error = `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}`;
+    return { status: "failed", error, reason: { kind: "signal", signal: sig } };
+  }
+  // Node reports an exit with neither a code nor a signal only for a process it never saw end normally.
+  const exit = code ?? 1;
+  return {
+    status: "failed",
+    error: `${what ? `${what} ` : ""}exited with code ${exit}`,
+    reason: { kind: "exit-code", code: exit },
+  };
 }
 
 export function runCommand(
@@ -28,29 +36,24 @@ export function runCommand(
     });
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const kill = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig);
-      } catch {
-        /* gone */
-      }
-    };
     const onAbort = () => {
       cancelled = true;
-      kill("SIGTERM");
-      killTimer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
+      killTimer = terminateGroup(child.pid);
     };
     if (child.pid) onSpawn(child.pid);
     child.on("error", (e) => {
       closeSync(fd);
       onExit();
-      resolve({ status: "failed", error: `cannot start ${job.argv[0]}: ${e.message}` });
+      resolve({
+        status: "failed",
+        error: `cannot start ${job.argv[0]}: ${e.message}`,
+        reason: { kind: "cannot-start" },
+      });
     });
     child.on("exit", (code, sig) => {
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
-      kill("SIGKILL"); // anything the stage left running in its group
+      killGroup(child.pid, "SIGKILL"); // anything the stage left running in its group
       try {
         closeSync(fd);
       } catch {
@@ -59,7 +62,7 @@ export function runCommand(
       onExit();
       if (cancelled) return resolve({ status: "cancelled" });
       if (code === 0) return resolve({ status: "succeeded" });
-      resolve({ status: "failed", error: exitReason(code, sig) });
+      resolve(exitFailure(code, sig));
     });
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort);

@@ -1,5 +1,6 @@
 // What an executor is asked to run, and what it answers. Executors only run processes; checking and
 // renaming outputs, hashing and recording belong to the scheduler.
+import type { StageEndReason } from "../events/build-event.ts";
 
 interface JobBase {
   instance: string;
@@ -45,11 +46,10 @@ export interface CommandStageJob extends JobBase {
 
 export type StageJob = TsStageJob | CommandStageJob;
 
-export interface JobOutcome {
-  status: "succeeded" | "failed" | "cancelled";
-  /** One line: the exception message, exit code or signal. */
-  error?: string;
-}
+/** How a job ended. A failure says why twice: `error`, one line for people (the exception message, exit code
+ *  or signal), and `reason`, the same for programs (it goes into the stage-end event). */
+export type JobOutcome = { status: "succeeded" } | { status: "cancelled" } | JobFailure;
+export type JobFailure = { status: "failed"; error: string; reason: StageEndReason };
 
 export interface Executor {
   /** Runs a job; resolves when it ended. Aborting the signal cancels it (whole process group). */

@@ -1,4 +1,4 @@
-// A stage instance's fingerprint: everything that can change its outputs (DESIGN.md §4). Stored whole in
+// A stage instance's fingerprint: everything that can change its outputs (docs/architecture.md §4). Stored whole in
 // the stage's record so that staleness reasons can name the field that changed.
 //
 // Not in it, on purpose: where or how the stage ran (local or Slurm, -j), log paths, timings.
@@ -70,7 +70,8 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     ok: true,
     fingerprint,
     get hash() {
-      return (hash ??= hashes.h.h64ToString(canonicalJson(fingerprint)));
+      hash ??= hashes.h.h64ToString(canonicalJson(fingerprint));
+      return hash;
     },
   };
 }

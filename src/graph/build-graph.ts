@@ -4,11 +4,12 @@
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
 // Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning.
 import { isAbsolute, join, relative, sep } from "node:path";
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
-import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
-import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
+import { effectiveConfig, type ConfigSourceKind, type SetOverride } from "../stages/effective-config.ts";
+import { inprogressName, isMetricsType, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import { checkRunFolders } from "./check-run-folders.ts";
 import { OutputClaims } from "./output-claims.ts";
 
@@ -31,6 +32,8 @@ export interface OutputFile {
   path: string;
   /** Where the stage writes before lbg renames it (ceci's `inprogress_` prefix). */
   inprogress: string;
+  /** A metrics file (the class's `static metrics` or the entry's `metrics:`): read by `lbg metrics`. */
+  metrics?: true;
 }
 
 export interface StageNode {
@@ -41,6 +44,8 @@ export interface StageNode {
   outputs: OutputFile[];
   config: Record<string, unknown>;
   configOrigin: Record<string, SourcePos>;
+  /** Which rule chose each option's value (--set, section, global, default): recorded for `lbg why`. */
+  configSource?: Record<string, ConfigSourceKind>;
 }
 
 export interface StageGraph {
@@ -106,17 +111,17 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
     const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {
       const alias = entry.aliases[tag] ?? tag;
       const override = cfg.outputNames[tag];
-      const name = override ? override.name : fileNameFor(alias, type);
+      const name = override ? override.name : outputFileName(alias, type);
       const path = checkInside(
         run.outputDir,
         name,
         override?.pos ?? entry.pos,
         override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`,
       );
-      const slash = name.lastIndexOf("/");
-      const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
+      const inprogress = join(run.outputDir, inprogressName(name));
       return { tag, alias, type, path, inprogress };
     });
+    markMetrics(entry, meta, outputs);
     for (const o of outputs) {
       const prev = producers.get(o.alias);
       if (prev) {
@@ -154,6 +159,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       outputs,
       config: cfg.values,
       configOrigin: cfg.origin,
+      configSource: cfg.source,
     });
   }
 
@@ -199,6 +205,30 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       dependants.get(p)!.push(node.name);
   }
   return { nodes, order: topoOrder(nodes), dependants };
+}
+
+/** Flags the outputs the class or the pipeline entry (`metrics:`, by class or aliased tag) call metrics. */
+function markMetrics(entry: StageEntry, meta: StageMeta, outputs: OutputFile[]): void {
+  for (const tag of meta.metrics ?? []) {
+    const o = outputs.find((x) => x.tag === tag);
+    if (o) o.metrics = true;
+  }
+  for (const m of entry.metrics ?? []) {
+    const o = outputs.find((x) => x.alias === m.tag) ?? outputs.find((x) => x.tag === m.tag);
+    if (!o)
+      throw new LbgError(
+        `metrics: '${m.tag}' is not an output of stage '${entry.name}' (class ${meta.name})`,
+        m.pos,
+        suggest(m.tag, [...outputs.map((x) => x.alias)], "outputs") ??
+          `its outputs: ${outputs.map((x) => x.alias).join(", ") || "none"}`,
+      );
+    if (!isMetricsType(o.type))
+      throw new LbgError(
+        `metrics: output '${m.tag}' of stage '${entry.name}' is ${o.type ? `a ${o.type} file` : "not a YAML file"}; metrics are read from YAML or JSON outputs`,
+        m.pos,
+      );
+    o.metrics = true;
+  }
 }
 
 function topoOrder(nodes: Map<string, StageNode>): string[] {

@@ -5,7 +5,7 @@
 // ceci's default (`output_dir: .`). Symlinks are followed when the folder exists already.
 import { realpathSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import type { RunModel } from "../config/run-model.ts";
 
 function contains(dir: string, p: string): boolean {

@@ -1,4 +1,4 @@
-// Decides whether one stage instance is fresh, with reasons when it is not (DESIGN.md §4). The check is
+// Decides whether one stage instance is fresh, with reasons when it is not (docs/architecture.md §4). The check is
 // the staleness rule itself, so `lbg status`, `--dry-run` and the build all explain the same way.
 import { relative } from "node:path";
 import { computeFingerprint, sameFingerprint, type Fingerprint } from "../fingerprint/fingerprint.ts";

@@ -1,6 +1,6 @@
 // The run inputs of a loaded project, checked before a build starts (see runInputKind for what is refused).
 import { lstatSync } from "node:fs";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
 import type { LoadedProject } from "./load-project.ts";
 import { runInputKind } from "./run-input-kind.ts";

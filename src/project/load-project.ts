@@ -1,6 +1,6 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
 import { join } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";

@@ -2,14 +2,17 @@
 // each stage's class, entry, files and effective config, the Python environment), kept after a full check so
 // that an incremental build (src/cli/incremental-build.ts) can skip loading — no YAML, no stage classes, no
 // graph, no validation — while the no-op stamp (src/store/noop-stamp.ts) vouches that nothing it came from
-// changed. Positions are not kept (a restored project names files only): an incremental build never reports
-// a config error, it falls back to the full check first.
+// changed. Positions are kept only where a build records them (where each option's value is written, for the
+// records' provenance): an incremental build never reports a config error, it falls back to the full check
+// first.
 //
 // On disk: `.cache/runs/<run>/snapshot.json`, written atomically, only by full checks:
 //   { "format": 2, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
 //     "metas": [StageMeta…], "configs": [{…}…], "files": ["<pipeline file>"…],
+//     "sources": [[{option: its rule, ConfigSourceKind}, {option: [file, line] where its value is written}]…],
 //     "nodes": [["<stage>", <index in metas>, <index in configs>, {entry: defaults left out, pipeline file as
-//                an index in files}, {output tag: its file name in output_dir, when not <alias>.<type>}]…],
+//                an index in files}, {output tag: its file name in output_dir, when not <alias>.<type>},
+//                <index in sources>]…],
 //     "order": ["<stage>"…] }
 // Compact for 10,000-stage runs: identical configs are kept once, and each stage's input and output paths are
 // not kept but derived from its class's tags, its aliases and the producers, as buildGraph wires them. A
@@ -24,7 +27,8 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { OutputFile, StageGraph, StageNode } from "../graph/build-graph.ts";
 import type { PythonEnv } from "../stages/python-env.ts";
-import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
+import type { ConfigSourceKind } from "../stages/effective-config.ts";
+import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import type { LoadedProject } from "./load-project.ts";
 
 const FORMAT = 2;
@@ -51,7 +55,17 @@ type EntryPart = Partial<Omit<StageEntry, "name" | "pos" | "nprocessPos" | "imag
   file: number;
 };
 
-type SnapNode = [name: string, meta: number, config: number, entry: EntryPart, outputNames: Record<string, string>];
+type SnapNode = [
+  name: string,
+  meta: number,
+  config: number,
+  entry: EntryPart,
+  outputNames: Record<string, string>,
+  source: number,
+];
+
+/** Which rule chose each option's value, and where it is written (file, line): what provenance records. */
+type SourcePart = [Record<string, ConfigSourceKind>, Record<string, [string] | [string, number]>];
 
 interface Snapshot {
   format: number;
@@ -61,6 +75,7 @@ interface Snapshot {
   python: PythonEnv;
   metas: StageMeta[];
   configs: Record<string, unknown>[];
+  sources: SourcePart[];
   files: string[];
   nodes: SnapNode[];
   order: string[];
@@ -88,8 +103,10 @@ function intern<T>(list: T[], index: Map<unknown, number>, v: T, key: unknown = 
 }
 
 function encodeEntry(e: StageEntry, file: number): EntryPart {
-  const { name, pos: _p, nprocessPos: _n, imagePos: _i, pipelineFile: _f, ...rest } = e;
+  const { name, pos: _p, nprocessPos: _n, imagePos: _i, pipelineFile: _f, metrics, ...rest } = e;
   const out: EntryPart = { file };
+  // Tags only: their positions serve errors the graph reports, which a restored project never builds.
+  if (metrics) out.metrics = metrics.map((m) => ({ tag: m.tag, pos: { file: m.pos.file } }));
   for (const [k, v] of Object.entries(rest) as [keyof typeof rest, unknown][]) {
     if (v === undefined) continue;
     if (k === "classname" && v === name) continue;
@@ -98,6 +115,14 @@ function encodeEntry(e: StageEntry, file: number): EntryPart {
     (out as Record<string, unknown>)[k] = v;
   }
   return out;
+}
+
+/** A stage's option sources as kept, with its key for interning. */
+function sourceOf(n: StageNode): [SourcePart, string] {
+  const origin: SourcePart[1] = {};
+  for (const [k, pos] of Object.entries(n.configOrigin)) origin[k] = pos.line ? [pos.file, pos.line] : [pos.file];
+  const part: SourcePart = [n.configSource ?? {}, origin];
+  return [part, JSON.stringify(part)];
 }
 
 /** A file name inside output_dir as a path (join's normalisation only where the name needs it). */
@@ -112,6 +137,8 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
   const metaIndex = new Map<unknown, number>();
   const configs: Record<string, unknown>[] = [];
   const configIndex = new Map<unknown, number>();
+  const sources: SourcePart[] = [];
+  const sourceIndex = new Map<unknown, number>();
   const files: string[] = [];
   const fileIndex = new Map<unknown, number>();
   const nodes: SnapNode[] = [];
@@ -120,7 +147,7 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
     const outputNames: Record<string, string> = {};
     for (const o of n.outputs) {
       const rel = o.path.slice(run.outputDir.length + 1);
-      if (rel !== fileNameFor(o.alias, o.type)) outputNames[o.tag] = rel;
+      if (rel !== outputFileName(o.alias, o.type)) outputNames[o.tag] = rel;
     }
     nodes.push([
       name,
@@ -128,6 +155,7 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
       intern(configs, configIndex, n.config, JSON.stringify(n.config)),
       encodeEntry(n.entry, intern(files, fileIndex, n.entry.pipelineFile)),
       outputNames,
+      intern(sources, sourceIndex, ...sourceOf(n)),
     ]);
   }
   const body = {
@@ -151,6 +179,7 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
     python: p.python,
     metas,
     configs,
+    sources,
     files,
     nodes,
     order: graph.order,
@@ -207,7 +236,7 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
   const nodes = new Map<string, StageNode>();
   const producers = new Map<string, StageNode>();
   const dependants = new Map<string, string[]>();
-  for (const [name, m, c, e, outputNames] of s.nodes) {
+  for (const [name, m, c, e, outputNames, src] of s.nodes) {
     const pipelineFile = s.files[e.file]!;
     // One shape for every entry (absent keys are undefined, which every reader takes as absent).
     const entry: StageEntry = {
@@ -221,31 +250,46 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
       image: e.image,
       volume: e.volume,
       container: e.container,
+      metrics: e.metrics,
       pipelineFile,
       pos: { file: pipelineFile },
     };
     stages.push(entry);
+    const meta = s.metas[m]!;
     const outputs: OutputFile[] = [];
     for (const [tag, type] of tags[m]!.outputs) {
       const alias = entry.aliases[tag] ?? tag;
-      const rel = outputNames[tag] ?? fileNameFor(alias, type);
-      const slash = rel.lastIndexOf("/");
-      outputs.push({
+      const rel = outputNames[tag] ?? outputFileName(alias, type);
+      const o: OutputFile = {
         tag,
         alias,
         type,
         path: inOutputDir(run.outputDir, rel),
-        inprogress: inOutputDir(run.outputDir, `${rel.slice(0, slash + 1)}inprogress_${rel.slice(slash + 1)}`),
-      });
+        inprogress: inOutputDir(run.outputDir, inprogressName(rel)),
+      };
+      // As buildGraph's markMetrics: the class's metrics tags, the entry's by alias or else by tag.
+      if (meta.metrics?.includes(tag)) o.metrics = true;
+      outputs.push(o);
+    }
+    for (const { tag } of e.metrics ?? []) {
+      const o = outputs.find((x) => x.alias === tag) ?? outputs.find((x) => x.tag === tag);
+      if (o) o.metrics = true;
+    }
+    const [configSource, origin] = s.sources[src]!;
+    const configOrigin: StageNode["configOrigin"] = {};
+    for (const k in origin) {
+      const [file, line] = origin[k]!;
+      configOrigin[k] = line === undefined ? { file } : { file, line };
     }
     const node: StageNode = {
       name,
       entry,
-      meta: s.metas[m]!,
+      meta,
       inputs: [],
       outputs,
       config: s.configs[c]!,
-      configOrigin: {},
+      configOrigin,
+      configSource,
     };
     nodes.set(name, node);
     dependants.set(name, []);
@@ -292,6 +336,7 @@ function entryKey(e: StageEntry): string {
     e.image,
     e.volume,
     e.container,
+    e.metrics?.map((m) => m.tag),
     e.pipelineFile,
   ]);
 }
@@ -308,8 +353,9 @@ function sameProject(a: LoadedProject, b: LoadedProject): boolean {
         entryKey(n.entry),
         metas.get(n.meta) ?? metas.set(n.meta, JSON.stringify(n.meta)).get(n.meta)!,
         JSON.stringify(n.inputs.map((i) => [i.tag, i.alias, i.type, i.path, i.producer])),
-        JSON.stringify(n.outputs.map((o) => [o.tag, o.alias, o.type, o.path, o.inprogress])),
+        JSON.stringify(n.outputs.map((o) => [o.tag, o.alias, o.type, o.path, o.inprogress, !!o.metrics])),
         JSON.stringify(n.config),
+        sourceOf(n)[1],
       );
     parts.push(JSON.stringify([...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy])));
     return parts;

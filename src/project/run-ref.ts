@@ -4,7 +4,7 @@
 // `key=value` overrides, which only ceci pipeline files take.
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { parseTemplateParams } from "../config/template-params.ts";
 import { findRoot } from "./find-root.ts";
 

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
@@ -16,6 +16,9 @@ import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
+import { reportMetrics } from "./report-metrics.ts";
+import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
+import { errorReason } from "../fs/error-reason.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -57,10 +60,16 @@ export interface BuildDeps {
   unchanged?: (stage: string) => boolean;
 }
 
-export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: BuildDeps): Promise<BuildOutcome> {
+export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps: BuildDeps): Promise<BuildOutcome> {
   const t0 = Date.now();
   const { run, hashes } = p;
-  const { emit } = deps;
+  // How each stage ends is kept for `lbg report` (src/store/last-build.ts): it sees every event of the build.
+  const outcomes = new LastBuildRecorder();
+  const emit: EventSink = (e) => {
+    outcomes.see(e);
+    callerDeps.emit(e);
+  };
+  const deps: BuildDeps = { ...callerDeps, emit };
   const resume = resumeMode(run, flags);
   const forced = forcedReason(flags, resume);
   if (resume === "refuse") refuseExistingOutputs(p);
@@ -76,6 +85,17 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, deps: Build
     const seconds = (Date.now() - t0) / 1000;
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
+    if (!flags.dryRun) {
+      reportMetrics(p, emit);
+      try {
+        writeLastBuild(join(p.cacheDir, "last-build.json"), outcomes.result(ok && !error, seconds));
+      } catch (e) {
+        emit({
+          event: "warning",
+          message: `could not write ${relative(run.root, join(p.cacheDir, "last-build.json"))}: ${errorReason(e)}`,
+        });
+      }
+    }
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
     emit({

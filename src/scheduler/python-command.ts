@@ -1,4 +1,4 @@
-// The command line of a Python ceci stage, exactly as ceci builds it (DESIGN.md §3, ceci's
+// The command line of a Python ceci stage, exactly as ceci builds it (README, "Python ceci stages"; ceci's
 // generate_command + the local site wrapper): `python3 -m <top package> <Name> --<in tag>=<path> ...
 // [--name=<instance>] --config=<file> --<out tag>=<path> ...`, flags with the class's *unaliased* tags,
 // `OMP_NUM_THREADS=<threads>`, python_paths on PYTHONPATH, and for nprocess > 1 `<mpi_command> <n> ... --mpi`.

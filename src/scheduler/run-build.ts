@@ -17,7 +17,7 @@
 // (the tests in test/scheduler drive this loop with a fake one).
 import { relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
-import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
@@ -30,7 +30,7 @@ import { stageJobFor } from "./stage-job-for.ts";
 import { logPath } from "./stage-log.ts";
 
 export interface BuildOptions {
-  run: Pick<RunModel, "root" | "logDir"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
+  run: Pick<RunModel, "root" | "logDir" | "name"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
   graph: StageGraph;
   records: RecordStore;
   hashes: StatCache;
@@ -59,18 +59,13 @@ export interface BuildControl {
   cancel?: (stage: string, superseded?: boolean) => void;
 }
 
-export interface BuildSummary {
-  ok: boolean;
-  succeeded: number;
-  failed: number;
-  fresh: number;
-  blocked: number;
-  cancelled: number;
-  /** Of the cancelled stages, those cancelled as superseded (absent when none). */
-  superseded?: number;
-  /** Stages whose fingerprint was computed from their files (the others were known unchanged). */
-  checked?: number;
-}
+/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded),
+ *  and `checked`: the stages whose fingerprint was computed from their files (the others were known
+ *  unchanged; build-end's `stagesChecked`). */
+export type BuildSummary = Pick<
+  BuildEnd,
+  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded"
+> & { checked?: number };
 
 type StageState =
   | { is: "waiting"; producersLeft: number }
@@ -124,6 +119,7 @@ class BuildScheduler {
     };
     this.env = {
       root: o.run.root,
+      run: o.run.name,
       records: o.records,
       hashes: o.hashes,
       executor: o.executor,
@@ -160,7 +156,10 @@ class BuildScheduler {
 
   /** waiting → check: fresh, failed (an input is missing) or ready. */
   private check(name: string): void {
-    if (this.o.unchanged?.(name) && this.producersFresh(name)) return this.markFresh(name);
+    if (this.o.unchanged?.(name) && this.producersFresh(name)) {
+      this.markFresh(name);
+      return;
+    }
     this.checked++;
     const plan = planStage(
       this.o.run.root,
@@ -172,10 +171,12 @@ class BuildScheduler {
     if (plan.state === "fresh") this.markFresh(name);
     else if (plan.state === "missing-input") {
       const m = plan.missing[0]!;
+      const path = relative(this.o.run.root, m.path);
       this.fail(name, {
         status: "failed",
         seconds: 0,
-        error: `input '${m.tag}' is missing: ${relative(this.o.run.root, m.path)}`,
+        error: `input '${m.tag}' is missing: ${path}`,
+        reason: { kind: "missing-input", tag: m.tag, path },
       });
     } else this.enqueue(name, plan);
   }
@@ -197,7 +198,8 @@ class BuildScheduler {
   /** → ready: queued behind the stages with a longer remaining path (after those with an equal one). */
   private enqueue(name: string, plan: StalePlan): void {
     this.states.set(name, { is: "ready", plan });
-    const priority = (this.priorityOf ??= criticalPaths(this.o.graph, (s) => this.o.records.secondsOf(s) ?? 1));
+    this.priorityOf ??= criticalPaths(this.o.graph, (s) => this.o.records.secondsOf(s) ?? 1);
+    const priority = this.priorityOf;
     const p = priority.get(name)!;
     let i = this.queue.length;
     while (i > 0 && priority.get(this.queue[i - 1]!)! < p) i--;
@@ -255,7 +257,12 @@ class BuildScheduler {
     };
     const started = Date.now();
     runStaleStage(this.env, this.node(name), state.plan, log, abort.signal).then(ended, (e: unknown) =>
-      ended({ status: "failed", seconds: (Date.now() - started) / 1000, error: `lbg could not run it: ${e}` }),
+      ended({
+        status: "failed",
+        seconds: (Date.now() - started) / 1000,
+        error: `lbg could not run it: ${e}`,
+        reason: { kind: "cannot-start" },
+      }),
     );
   }
 
@@ -287,15 +294,16 @@ class BuildScheduler {
     if (r.status === "cancelled") this.summary.cancelled++;
     else this.summary.failed++;
     if (superseded) this.summary.superseded = (this.summary.superseded ?? 0) + 1;
-    const end: BuildEvent = {
+    const end: StageEnd = {
       event: "stage-end",
       stage: name,
       status: r.status,
       seconds: r.seconds,
       outputs: [],
       log: this.rel(logPath(this.o.run.logDir, name)),
-      error: r.error,
-      logTail: r.logTail,
+      ...(r.status === "failed"
+        ? { error: r.error, reason: r.reason, logTail: r.logTail }
+        : { reason: { kind: "cancelled", by: superseded ? "edit" : "interrupt" } as const }),
       ...(superseded ? { superseded: true as const } : {}),
     };
     this.o.emit(end);

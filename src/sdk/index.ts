@@ -2,6 +2,7 @@
 // `imports`; the catalog functions are `#lbg/catalog`).
 export { Stage, FILE_TYPES, OptionError } from "./stage.ts";
 export type {
+  CheckedDeclarations,
   ConfigOf,
   FileType,
   OptionProblem,

@@ -4,8 +4,9 @@
 //
 // The declarations are the only place a stage states its tags and options: `StageContext<typeof MyStage>`
 // derives the keys of `ctx.inputs`/`ctx.outputs` from `static inputs`/`static outputs` and the type of
-// `ctx.config` from `static config` (`ConfigOf<typeof MyStage>`), so a misspelt tag or option is a compile
-// error — and at run time a tag the class does not declare is an error naming it (tag-paths.ts).
+// `ctx.config` from `static config` (`ConfigOf<typeof MyStage>`), so a misspelt tag or option (or a
+// `static metrics` tag that is not a `yml` output) is a compile error — and at run time a tag the class does
+// not declare is an error naming it (tag-paths.ts).
 
 /** ceci's file types. The suffix of an output file is the type name, except `directory` (bare tag). */
 export type FileType = "hdf5" | "fits" | "txt" | "yml" | "png" | "pkl" | "pq" | "directory";
@@ -104,7 +105,25 @@ export type ConfigOf<S extends Pick<StageDeclarations, "config">> = {
 /** Tag → path, with exactly the tags a class declares. */
 export type TagPaths<T extends TagTypes> = { readonly [K in keyof T]: string };
 
-export interface StageContext<S extends StageDeclarations = StageDeclarations> {
+/** The tags of the `yml` outputs among `O`: what `static metrics` may name. */
+export type MetricsTag<O> = { [K in keyof O]: O[K] extends "yml" ? K : never }[keyof O] & string;
+
+/**
+ * What a class's `static metrics` may hold, part of StageContext's constraint: its `yml` output tags, so that
+ * metrics declared `as const` that name another tag do not compile. A class without metrics of its own
+ * inherits `readonly string[]` from Stage, which is allowed.
+ */
+export type AllowedMetrics<S> = S extends { outputs: infer O; metrics: readonly (infer M)[] }
+  ? string extends M
+    ? readonly string[]
+    : readonly MetricsTag<O>[]
+  : readonly string[];
+
+/** The declarations of stage class `S` as StageContext requires them: StageDeclarations, with `static metrics`
+ *  naming only `yml` outputs. */
+export type CheckedDeclarations<S> = StageDeclarations & { metrics?: AllowedMetrics<S> };
+
+export interface StageContext<S extends CheckedDeclarations<S> = StageDeclarations> {
   /** Instance name (the pipeline's `name:`), which differs from the class name when a class is used twice. */
   instance: string;
   /** Input tag (unaliased, as the class declares it) → path of the file to read. */
@@ -136,6 +155,13 @@ export abstract class Stage {
   static outputs: TagTypes = {};
   static config: OptionSpecs = {};
   /**
+   * Output tags that are metrics: `yml` outputs of numbers (nested mappings and lists are flattened to
+   * `tag.key.sub`), shown by `lbg metrics`, compared after every build and in `lbg report`. Declare them
+   * `as const`: `StageContext<typeof MyStage>` then refuses to compile a tag that is not a `yml` output. A
+   * pipeline entry can add more with `metrics: [tag]`.
+   */
+  static metrics: readonly string[] = [];
+  /**
    * Optional check of the effective config, for what a declared type cannot say (a cut expression that does
    * not parse, a range): return the problems (or throw an OptionError). lbg calls it when a run loads
    * (`build`, `status`, `dag`, ...), before any stage runs, in a child process, with its answer cached by code
@@ -154,5 +180,6 @@ export interface StageClass extends StageDeclarations {
   readonly name: string;
   stageName?: string;
   doc?: string;
+  metrics?: readonly string[];
   validate?: (config: any) => OptionProblem[] | undefined | void;
 }

@@ -17,16 +17,17 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { suggest } from "../config/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
-import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
+import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
-const FORMAT = 4;
+// 5: StageMeta has `metrics` (the class's `static metrics`).
+const FORMAT = 5;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
@@ -92,7 +93,7 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
     for (const [rel, h] of [...Object.entries(e.sources), ...Object.entries(e.resolution)]) {
       if ((hashes.hash(join(root, rel))?.hash ?? "missing") !== h) return undefined;
     }
-    if (e.classes && e.classes.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
+    if (e.classes?.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
   } catch {
     return undefined;
@@ -193,7 +194,7 @@ async function bundleAndIntrospect(
       const r = found.find((x) => x.bundle === p.bundle);
       const rel = relative(root, p.file);
       let entry: CacheEntry;
-      if (!r || !r.ok) {
+      if (!r?.ok) {
         entry = {
           format: FORMAT,
           sources: p.sources,
@@ -273,6 +274,17 @@ function validateClass(
     const odd = Object.keys(o).find((key) => !SPEC_KEYS.includes(key));
     if (odd) throw new Error(`${c.name}.config.${k}: unknown key '${odd}' (${suggest(odd, SPEC_KEYS, "keys")})`);
   }
+  const outputs = tags(c.outputs, "outputs");
+  if (!Array.isArray(c.metrics) || c.metrics.some((m) => typeof m !== "string"))
+    throw new Error(`${c.name}.metrics must be a list of output tags`);
+  for (const m of c.metrics as string[]) {
+    if (!(m in outputs))
+      throw new Error(
+        `${c.name}.metrics: '${m}' is not one of its outputs (${suggest(m, Object.keys(outputs), "outputs")})`,
+      );
+    if (!isMetricsType(outputs[m]!))
+      throw new Error(`${c.name}.metrics: output '${m}' is ${outputs[m]}; a metrics output must be yml`);
+  }
   return {
     name: c.name,
     kind: "ts",
@@ -281,8 +293,9 @@ function validateClass(
     exportName: c.exportName,
     doc: String(c.doc ?? ""),
     inputs: tags(c.inputs, "inputs"),
-    outputs: tags(c.outputs, "outputs"),
+    outputs,
     options,
+    metrics: c.metrics as string[],
     bundle,
     sources,
     validates: c.validates === true,

@@ -12,7 +12,8 @@ import {
   truncateSync,
   writeSync,
 } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import type { Hasher } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
 
@@ -22,7 +23,17 @@ type H64 = (s: string) => string;
  *  JSON.stringify writes them). Any other line is parsed at once. */
 const LINE_HEAD = /^[0-9a-f]{16} \{"v":1,"stage":"([A-Za-z0-9_.-]+)",/;
 
+/** A run's records file, in its build-state folder (`.cache/runs/<run>/`, runCacheDir). */
+export function recordsFile(cacheDir: string): string {
+  return join(cacheDir, "records.jsonl");
+}
+
 export class RecordStore {
+  /** The records of the run whose build state is in `cacheDir`, loaded (each line checked with `hasher`). */
+  static open(cacheDir: string, hasher: Hasher): RecordStore {
+    return new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s)).load();
+  }
+
   /** Stage → its newest record, or that record's line not yet parsed (a trusted load). */
   private records = new Map<string, StageRecord | string>();
   private lines = 0;

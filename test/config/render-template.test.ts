@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LbgError } from "../../src/config/lbg-error.ts";
+import { LbgError } from "../../src/errors/lbg-error.ts";
 import { renderTemplate } from "../../src/config/render-template.ts";
 import { parseTemplateParams } from "../../src/config/template-params.ts";
 import { PY } from "../helpers/debian-python.ts";
@@ -171,7 +171,8 @@ describe("the same text as Python's jinja2 (ceci's renderer)", () => {
   });
   for (const [file, params] of runs)
     it(`${file} ${JSON.stringify(params)}`, (ctx) => {
-      if (!hasJinja2) return ctx.skip(`${PY} cannot import jinja2 (apt-get install python3-jinja2)`);
+      if (!hasJinja2)
+        return ctx.skip(`${PY} cannot import jinja2 (Debian's python3-jinja2; npm run setup:optional installs it)`);
       const path = join(dir, file);
       const py = spawnSync(PY, ["-c", JINJA2, path, JSON.stringify(params)], { encoding: "utf8" });
       expect(py.status, py.stderr).toBe(0);

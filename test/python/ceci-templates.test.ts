@@ -3,7 +3,8 @@
 // template (ceci renders the pipeline file only); undefined and unused parameters are errors as in ceci.
 import { writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 import { Watcher } from "../watch/watcher.ts";
 
@@ -27,14 +28,15 @@ output_dir: ./ceci/out{{ tail }}
 log_dir: ./ceci/logs{{ tail }}
 `;
 
-describe.skipIf(!havePython)("ceci templates", () => {
+describe("ceci templates", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
     p.write(FILE, PIPELINE);
     p.write("ceci/fields-config.yml", 'PyScale:\n  factor: 3\n  note: "{{ field }}"\n');
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("each field builds into its own folders; the parameters decide what is fresh", () => {
     const north = p.build(FILE, ["-t", "field=north"], env);

@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { REPO, TempProject } from "../helpers/temp-project.ts";
 
 const BIN = join(REPO, "test", "fixtures", "containers", "bin");
@@ -42,7 +43,8 @@ function ceciDockerArgv(
   return r.stdout.split("\0").slice(0, -1);
 }
 
-describe.skipIf(!havePython)("containers", () => {
+describe("containers", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   let env: NodeJS.ProcessEnv;
   const records = () =>
@@ -56,7 +58,7 @@ describe.skipIf(!havePython)("containers", () => {
     p = new TempProject(["mini", "mixed"]);
     env = { LBG_PYTHON: PY, PATH: `${BIN}:${process.env.PATH}`, CONTAINER_RECORD: p.path("record.jsonl") };
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("a site image runs every Python stage in docker, as ceci's local site builds the line", () => {
     p.write(FILE, pipeline("  name: local\n  image: desc/stages:1\n  volume: ${PWD}:/opt/work"));

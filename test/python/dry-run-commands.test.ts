@@ -3,7 +3,8 @@
 // runs and ceci pipeline files, Python and TypeScript stages, locally and as Slurm job steps.
 import { chmodSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
@@ -15,12 +16,13 @@ const header = (p: TempProject, log: string) =>
     .split("\n")[0]!
     .replace(/^Command is: /, "");
 
-describe.skipIf(!havePython)("dry runs list commands", () => {
+describe("dry runs list commands", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("a ceci pipeline file: each would-run line is followed by the command the build then runs", () => {
     const dry = p.lbg(["build", "ceci/pipeline.yml", "-n"], { env });

@@ -9,15 +9,16 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFi
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython } from "../helpers/requirements.ts";
 import { hasCommand, TempProject } from "../helpers/temp-project.ts";
 
 const IMAGE = "localhost/lbg-test-python:1";
-const why = !havePython
-  ? `${PY} with PyYAML is missing`
-  : !hasCommand("podman") || !hasCommand("runc")
-    ? "podman and runc are not installed (apt-get install podman runc)"
-    : undefined;
+const why =
+  noPython ??
+  (!hasCommand("podman") || !hasCommand("runc")
+    ? "podman and runc are not installed (Debian's podman and runc; npm run setup:optional installs them)"
+    : undefined);
 
 /** A root file system with python3 (standard library and PyYAML), bash and sh, and the libraries they load. */
 function makeRootfs(dir: string): void {

@@ -83,7 +83,7 @@ export class FakeExecutor implements Executor {
 
   /** Ends the stage failed (as a stage that threw or exited non-zero). */
   fail(stage: string, error = "asked to fail"): void {
-    this.take(stage).resolve({ status: "failed", error });
+    this.take(stage).resolve({ status: "failed", error, reason: { kind: "exception" } });
   }
 
   /** Resolves once `stage` has started (at once when it has); rejects after 10 s without it. */
@@ -150,7 +150,7 @@ export class FakeProject {
     this.hashes.invalidate();
     const events: BuildEvent[] = [];
     const summary = await runBuild({
-      run: { root: this.dir, logDir: this.logDir, site: { mpiCommand: "mpirun -n", name: "local" } },
+      run: { root: this.dir, logDir: this.logDir, name: "fake", site: { mpiCommand: "mpirun -n", name: "local" } },
       graph: this.graph,
       records: this.records,
       hashes: this.hashes,

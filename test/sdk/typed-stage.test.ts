@@ -110,6 +110,9 @@ describe("types derived from the declarations", () => {
       run(ctx: StageContext<typeof Split>): void { ${runBody} }
     }`;
 
+  const withStats = (source: string) =>
+    source.replace('{ training_catalog: "hdf5" }', '{ training_catalog: "hdf5", stats: "yml" }');
+
   it("a stage that uses only what it declares compiles; misspelt tags and options, wrong types do not", () => {
     const errors = compile({
       good: stage(
@@ -125,6 +128,9 @@ describe("types derived from the declarations", () => {
         '"hdf6" } as const;\n      static outputs',
       ),
       optionType: stage("").replace('type: "int"', 'type: "integer"'),
+      metrics: withStats(stage("void ctx.outputs.stats;", 'static metrics = ["stats"] as const;')),
+      metricsTag: withStats(stage("", 'static metrics = ["stat"] as const;')),
+      metricsType: withStats(stage("", 'static metrics = ["training_catalog"] as const;')),
     });
     expect(errors).toEqual({
       good: [],
@@ -136,12 +142,16 @@ describe("types derived from the declarations", () => {
       write: ["Cannot assign to 'training_catalog' because it is a read-only property."],
       fileType: [
         "Class static side 'typeof Split' incorrectly extends base class static side 'typeof Stage'.",
-        "Type 'typeof Split' does not satisfy the constraint 'StageDeclarations'.",
+        "Type 'typeof Split' does not satisfy the constraint 'CheckedDeclarations<typeof Split>'.",
       ],
       optionType: [
         "Class static side 'typeof Split' incorrectly extends base class static side 'typeof Stage'.",
-        "Type 'typeof Split' does not satisfy the constraint 'StageDeclarations'.",
+        "Type 'typeof Split' does not satisfy the constraint 'CheckedDeclarations<typeof Split>'.",
       ],
+      // static metrics may name only the class's yml outputs
+      metrics: [],
+      metricsTag: ["Type 'typeof Split' does not satisfy the constraint 'CheckedDeclarations<typeof Split>'."],
+      metricsType: ["Type 'typeof Split' does not satisfy the constraint 'CheckedDeclarations<typeof Split>'."],
     });
   }, 60_000);
 });

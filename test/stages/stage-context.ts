@@ -51,7 +51,8 @@ export function bytes(path: string): Buffer {
   return readFileSync(path);
 }
 
-/** The values of a numeric (non-bigint) column as a plain array, for comparisons. */
-export function numbers(column: ArrayLike<number> | ArrayLike<bigint>): number[] {
+/** The values of a numeric (non-bigint) column as a plain array, for comparisons; a missing column throws. */
+export function numbers(column: ArrayLike<number> | ArrayLike<bigint> | undefined): number[] {
+  if (!column) throw new Error("numbers(): no such column");
   return Array.from(column as ArrayLike<number>, Number);
 }
