@@ -192,17 +192,21 @@ const env = { ...process.env };
 const droppedCerts = !KEEP_ENV && env.NODE_EXTRA_CA_CERTS !== undefined;
 if (droppedCerts) delete env.NODE_EXTRA_CA_CERTS;
 
-/** Runs a command; wall ms, stdout, and the largest max RSS (MB) of the process tree when /usr/bin/time is there. */
-/** @param {string} cmd @param {string[]} args @param {string} cwd */
+/** Runs a command; wall ms, stdout, and when /usr/bin/time is there the largest max RSS (MB) of the process tree
+ *  and its CPU ms (user + sys: steadier than wall time on a loaded machine).
+ *  @param {string} cmd @param {string[]} args @param {string} cwd */
 function time(cmd, args, cwd) {
   const memFile = join(cwd, ".maxrss");
-  const [c, a] = hasTime ? ["/usr/bin/time", ["-f", "%M", "-o", memFile, cmd, ...args]] : [cmd, args];
+  const [c, a] = hasTime ? ["/usr/bin/time", ["-f", "%M %U %S", "-o", memFile, cmd, ...args]] : [cmd, args];
   const t = process.hrtime.bigint();
   const r = spawnSync(c, a, { cwd, env, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  const mb = hasTime ? Number(readFileSync(memFile, "utf8").trim().split("\n").at(-1)) / 1024 : undefined;
-  return { ms, stdout: r.stdout, mb };
+  if (!hasTime) return { ms, stdout: r.stdout };
+  const [kb = 0, user = 0, sys = 0] = (readFileSync(memFile, "utf8").trim().split("\n").at(-1) ?? "")
+    .split(" ")
+    .map(Number);
+  return { ms, stdout: r.stdout, mb: kb / 1024, cpu: (user + sys) * 1000 };
 }
 
 /** @param {string} cmd */
@@ -212,13 +216,13 @@ function found(cmd) {
 
 /** `lbg build` of the project in `dir`, with the lbg copied into it. @param {string} dir @returns {Result} */
 function lbgBuild(dir) {
-  const { ms, stdout, mb } = time(
+  const { ms, stdout, mb, cpu } = time(
     process.execPath,
     [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json"],
     dir,
   );
   const end = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
-  return { ms, ran: end.succeeded, hashed: end.filesHashed, mb };
+  return { ms, ran: end.succeeded, hashed: end.filesHashed, mb, cpu };
 }
 
 /** @type {Record<string, (dir: string) => Result>} */
@@ -226,13 +230,13 @@ const tools = {
   lbg: lbgBuild,
   make: (dir) => {
     rmSync(join(dir, "ran.log"), { force: true });
-    const { ms } = time("make", ["-j2", "-s", "-r"], dir); // -r: no built-in implicit rules (a generated Makefile needs none)
-    return { ms, ran: ranCount(dir) };
+    const { ms, cpu } = time("make", ["-j2", "-s", "-r"], dir); // -r: no built-in implicit rules (a generated Makefile needs none)
+    return { ms, ran: ranCount(dir), cpu };
   },
   ninja: (dir) => {
     rmSync(join(dir, "ran.log"), { force: true });
-    const { ms } = time("ninja", ["-j2"], dir);
-    return { ms, ran: ranCount(dir) };
+    const { ms, cpu } = time("ninja", ["-j2"], dir);
+    return { ms, ran: ranCount(dir), cpu };
   },
 };
 
@@ -249,13 +253,14 @@ function ranCount(dir) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 /** @param {number} ms */
 const fmt = (ms) => `${ms < 20 ? ms.toFixed(1) : Math.round(ms).toLocaleString("en")} ms`;
-/** @typedef {{ ms: number, ran: number, hashed?: number, mb?: number }} Result */
+/** @typedef {{ ms: number, ran: number, hashed?: number, mb?: number, cpu?: number }} Result */
 /** @param {Result[]} runs @returns {Result} */
 const medianRow = (runs) => ({
   ms: median(runs.map((x) => x.ms)),
   ran: Math.max(...runs.map((x) => x.ran)),
   hashed: runs.at(-1)?.hashed,
   mb: Math.max(...runs.map((x) => x.mb ?? 0)),
+  cpu: median(runs.map((x) => x.cpu ?? Number.NaN)),
 });
 
 /** Every scenario for one tool, leaving the sources as they were. */
@@ -313,6 +318,15 @@ function table(shape, results) {
     out.push(
       `| target | ≤ ${t.full}× make${make ? ` (${fmt(t.full * make)})` : ""} | ≤ ${t.noop} ms | ≤ ${t.touch} ms (0) | ≤ ${t.edit} ms (${shape.direct}) |`,
     );
+  }
+  if (hasTime) {
+    out.push("", "CPU time (user + sys of the whole process tree, ms; the same medians):", "");
+    out.push("| tool | full build | no-op | touch | edit |", "|---|---:|---:|---:|---:|");
+    for (const [name, r] of Object.entries(results))
+      if (r !== "not found")
+        out.push(
+          `| ${name} | ${fmt(r.full.cpu ?? 0)} | ${fmt(r.noop.cpu ?? 0)} | ${fmt(r.touch.cpu ?? 0)} | ${fmt(r.edit.cpu ?? 0)} |`,
+        );
   }
   if (results.lbg || BASELINE) out.push("");
   for (const [name, l] of Object.entries(results)) {
