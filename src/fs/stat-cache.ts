@@ -68,6 +68,13 @@ export class StatCache {
   /** Number of files whose contents were read during this process: build-end's `filesHashed` (tests and
    *  benchmarks check that a no-op build reads none). */
   filesRead = 0;
+  /** Counts a file whose contents were read; `LBG_TRACE_HASH=1` names it on stderr (which files a build reads:
+   *  tests check that an incremental build reads only what its change can reach). */
+  private read(path: string): void {
+    this.filesRead++;
+    if (process.env.LBG_TRACE_HASH) process.stderr.write(`lbg: hashed ${path}\n`);
+  }
+
   /** Hash results memoized for this build: each path is stat'ed at most once per plan pass. */
   private memo = new Map<string, HashResult | null>();
 
@@ -188,7 +195,7 @@ export class StatCache {
     }
     const startedNs = BigInt(Date.now()) * NS_PER_MS;
     const hash = hashFileWith(this.h, path);
-    this.filesRead++;
+    this.read(path);
     key[5] = hash;
     key[6] = startedNs - st.mtimeNs < granularityNs(st) ? 1 : 0;
     this.entries[path] = key;
@@ -255,7 +262,7 @@ export class StatCache {
       if (String(st.mtimeNs) !== e[3] || String(st.size) !== e[2]) continue; // changed: next build re-hashes
       if (BigInt(Date.now()) * NS_PER_MS - st.mtimeNs < granularityNs(st)) continue;
       const hash = hashFileWith(this.h, p);
-      this.filesRead++;
+      this.read(p);
       this.entries[p] = [
         String(st.dev),
         String(st.ino),
