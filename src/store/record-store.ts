@@ -23,6 +23,9 @@ type H64 = (s: string) => string;
  *  JSON.stringify writes them). Any other line is parsed at once. */
 const LINE_HEAD = /^[0-9a-f]{16} \{"v":1,"stage":"([A-Za-z0-9_.-]+)",/;
 
+/** A record's `seconds` key and what follows its number: the record's end or its provenance. */
+const SECONDS = /^,"seconds":(\d+(?:\.\d+)?(?:e[-+]?\d+)?)(\}|,"made":)/;
+
 /** A run's records file, in its build-state folder (`.cache/runs/<run>/`, runCacheDir). */
 export function recordsFile(cacheDir: string): string {
   return join(cacheDir, "records.jsonl");
@@ -120,10 +123,15 @@ export class RecordStore {
   secondsOf(stage: string): number | undefined {
     const r = this.records.get(stage);
     if (typeof r !== "string") return r?.seconds;
-    // A record's last key, as JSON.stringify writes it: `…,"seconds":0.012}`.
-    const at = r.lastIndexOf(',"seconds":');
-    const n = at > 0 && r.endsWith("}") ? Number(r.slice(at + 11, -1)) : Number.NaN;
-    return Number.isFinite(n) ? n : this.get(stage)?.seconds;
+    // The record's own key, as JSON.stringify writes it after finishedAt: `…,"seconds":0.012}` or, with
+    // provenance, `…,"seconds":0.012,"made":{…}}`. Only the last such key whose number ends the record or
+    // precedes "made" is it (an option named seconds inside "made" is an object, never a number); anything
+    // else is parsed.
+    for (let at = r.lastIndexOf(',"seconds":'); at > 0; at = r.lastIndexOf(',"seconds":', at - 1)) {
+      const m = SECONDS.exec(r.slice(at));
+      if (m && (m[2] === ',"made":' || m.index + m[0].length === r.length - at)) return Number(m[1]);
+    }
+    return this.get(stage)?.seconds;
   }
 
   /** Stages with a record, in the order they were first recorded. */
