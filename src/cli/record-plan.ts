@@ -64,7 +64,7 @@ export function recordPlan(
     // the build, and a file changed after that moment must not be vouched for by a stat taken now.
     // (Process start from uptime: the global `performance` would load perf_hooks for this one number.)
     const notAfter = Date.now() - process.uptime() * 1000 - 1;
-    const snapshot = previous ? previous.stamp.snapshot : saveSnapshot(p, p.hashes.h, readSnapshotId(file));
+    const snapshot = previous ? previous.stamp.snapshot : saveSnapshot(p, p.hashes.h);
     const { fresh, reportedFresh, allFresh } = endedFresh(b.events, b.warnings, graph.nodes.size);
     // The stages the scheduler took as fresh without a check (run-build.ts): known unchanged, and every
     // producer ended fresh too (a producer that re-ran would have made it checked).
@@ -111,15 +111,6 @@ export function recordPlan(
   } catch (e) {
     removeNoopStamp(file);
     trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
-  }
-}
-
-/** The snapshot id the current stamp names (a full check that finds the same project need not rewrite it). */
-function readSnapshotId(file: string): string | null {
-  try {
-    return (JSON.parse(readFileSync(file, "utf8")) as NoopStamp).snapshot ?? null;
-  } catch {
-    return null;
   }
 }
 

@@ -190,20 +190,27 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
 }
 
 /**
- * Writes the project's snapshot unless the file already holds this very one (`current`: the id the stamp
- * names). Returns the id, or null when the project cannot be kept (or written: that only costs full checks).
+ * Writes the project's snapshot unless the file already holds this very one (then it was checked when it was
+ * written). Returns the id, or null when the project cannot be kept (or written: that only costs full checks).
  */
-export function saveSnapshot(p: LoadedProject, h: Hasher, current: string | null): string | null {
+export function saveSnapshot(p: LoadedProject, h: Hasher): string | null {
   const e = encode(p, h);
   if (!e) return null;
-  if (e.id === current) return e.id;
-  const back = decode(JSON.parse(e.text) as Snapshot, p.hashes);
-  if (!sameProject(p, back)) return null;
+  if (readOr(snapshotFile(p.cacheDir)) === e.text) return e.id;
+  if (!sameProject(p, decode(JSON.parse(e.text) as Snapshot, p.hashes))) return null;
   try {
     writeAtomic(snapshotFile(p.cacheDir), e.text);
     return e.id;
   } catch {
     return null;
+  }
+}
+
+function readOr(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
   }
 }
 
@@ -342,25 +349,31 @@ function entryKey(e: StageEntry): string {
 }
 
 /** Whether a restored project has the loaded one's graph: the same stages, entries, files, configs, order
- *  (JSON of each part: what the snapshot itself went through, so equal values compare equal). */
+ *  (JSON of each part: what the snapshot itself went through, so equal values compare equal). Part by part,
+ *  so that a 10,000-stage run's comparison never holds all of both sides' JSON at once. */
 function sameProject(a: LoadedProject, b: LoadedProject): boolean {
-  const shape = (p: LoadedProject) => {
-    const metas = new Map<StageMeta, string>();
-    const parts = [JSON.stringify(p.graph.order), JSON.stringify([...p.graph.dependants])];
-    for (const [name, n] of p.graph.nodes)
-      parts.push(
-        name,
-        entryKey(n.entry),
-        metas.get(n.meta) ?? metas.set(n.meta, JSON.stringify(n.meta)).get(n.meta)!,
-        JSON.stringify(n.inputs.map((i) => [i.tag, i.alias, i.type, i.path, i.producer])),
-        JSON.stringify(n.outputs.map((o) => [o.tag, o.alias, o.type, o.path, o.inprogress, !!o.metrics])),
-        JSON.stringify(n.config),
-        sourceOf(n)[1],
-      );
-    parts.push(JSON.stringify([...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy])));
-    return parts;
-  };
   const x = shape(a);
   const y = shape(b);
-  return x.length === y.length && x.every((v, i) => v === y[i]);
+  for (;;) {
+    const i = x.next();
+    const j = y.next();
+    if (i.done || j.done) return !!i.done && !!j.done;
+    if (i.value !== j.value) return false;
+  }
+}
+
+function* shape(p: LoadedProject): Generator<string> {
+  const metas = new Map<StageMeta, string>();
+  yield JSON.stringify(p.graph.order);
+  yield JSON.stringify([...p.graph.dependants]);
+  for (const [name, n] of p.graph.nodes) {
+    yield name;
+    yield entryKey(n.entry);
+    yield metas.get(n.meta) ?? metas.set(n.meta, JSON.stringify(n.meta)).get(n.meta)!;
+    yield JSON.stringify(n.inputs.map((i) => [i.tag, i.alias, i.type, i.path, i.producer]));
+    yield JSON.stringify(n.outputs.map((o) => [o.tag, o.alias, o.type, o.path, o.inprogress, !!o.metrics]));
+    yield JSON.stringify(n.config);
+    yield sourceOf(n)[1];
+  }
+  yield JSON.stringify([...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy]));
 }
