@@ -64,7 +64,6 @@ export function recordPlan(
     // the build, and a file changed after that moment must not be vouched for by a stat taken now.
     // (Process start from uptime: the global `performance` would load perf_hooks for this one number.)
     const notAfter = Date.now() - process.uptime() * 1000 - 1;
-    const snapshot = previous ? previous.stamp.snapshot : saveSnapshot(p, p.hashes.h);
     const { fresh, reportedFresh, allFresh } = endedFresh(b.events, b.warnings, graph.nodes.size);
     // The stages the scheduler took as fresh without a check (run-build.ts): known unchanged, and every
     // producer ended fresh too (a producer that re-ran would have made it checked).
@@ -98,7 +97,7 @@ export function recordPlan(
         files,
         recordsFile: b.records.file,
         recordLines: b.records.lineCount,
-        snapshot,
+        snapshot: previous ? () => previous.stamp.snapshot : () => saveSnapshot(p, p.hashes.h),
         start: noop ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
         warnings: b.warnings,
         fresh: noop ? freshOrder(graph) : kept,

@@ -155,7 +155,9 @@ export interface StampInput {
   files: Covered[];
   recordsFile: string;
   recordLines: number;
-  snapshot: string | null;
+  /** The project snapshot's id, asked for only once the stamp is sure to be written (saving a 10,000-stage
+   *  project's snapshot costs memory and time a refused stamp would waste). */
+  snapshot: () => string | null;
   start: NoopStamp["start"];
   warnings: string[];
   fresh: string[];
@@ -185,7 +187,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
     paths,
     files: i.files,
     records: { key: statKey(i.recordsFile), lines: i.recordLines },
-    snapshot: i.snapshot,
+    snapshot: i.snapshot(),
     fresh: i.fresh,
     allFresh: i.allFresh,
     start: i.start,
