@@ -2,17 +2,22 @@
 // Entry point of the `lbg` command. The tool is written in TypeScript under src/ and shipped as one esbuild
 // bundle (fast start, docs/architecture.md §7). Bundles live in node_modules/.cache/lbg/<stamp>/ (the project's
 // top-level layout is fixed, so there is no dist/ folder), where the stamp is a hash of every source file
-// under src/: editing the tool rebuilds it on the next start, copies of the project share one bundle, and a
-// bundle is written to a temporary folder and renamed into place, so concurrent starts never see half of one.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// under src/ (this launcher, which says how to bundle, included): editing the tool rebuilds it on the next
+// start, copies of the project share one bundle, and a bundle is written to a temporary folder and renamed into place, so concurrent starts never see half of one.
+//
+// Node's modules are taken with process.getBuiltinModule rather than imported: an ESM import of node:fs builds
+// a namespace of all its exports, which evaluates fs.promises and loads streams and readline with it.
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } =
+  process.getBuiltinModule("node:fs");
+const { basename, dirname, join } = process.getBuiltinModule("node:path");
+const { fileURLToPath, pathToFileURL } = process.getBuiltinModule("node:url");
 
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");
-/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs and the help topics (as text). */
-const SOURCE = /\.(ts|tsx|json|py|md)$/;
+/** What goes into the bundle: TypeScript, JSON, Python programs lbg runs and the help topics (both as text), and
+ *  this launcher. */
+const SOURCE = /\.(ts|tsx|json|py|md|mjs)$/;
 /** `lbg help <topic>`'s Markdown, bundled too (src/cli/help-topics.ts). */
 const helpDir = join(root, "docs", "help");
 
@@ -23,7 +28,7 @@ const helpDir = join(root, "docs", "help");
  */
 function hashSources(dir, h, prefix = "") {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(dir, e.name);
+    const p = `${dir}/${e.name}`; // (not join: its normalising is most of this loop's cost, at every start)
     if (e.isDirectory()) hashSources(p, h, `${prefix}${e.name}/`);
     else if (SOURCE.test(e.name)) h.update(`${prefix}${e.name}\0`).update(readFileSync(p)).update("\0");
   }
@@ -36,7 +41,7 @@ function hashSources(dir, h, prefix = "") {
 function statSources(dir, prefix = "") {
   let s = "";
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(dir, e.name);
+    const p = `${dir}/${e.name}`;
     if (e.isDirectory()) s += statSources(p, `${prefix}${e.name}/`);
     else if (SOURCE.test(e.name)) {
       const st = statSync(p);
@@ -62,6 +67,27 @@ const missingHelpText = {
   },
 };
 
+/** esbuild plugin: `import { x } from "node:fs"` becomes a property of `require("node:fs")` (see ensureBundle). */
+/** @type {import("esbuild").Plugin} */
+const builtinsByRequire = {
+  name: "builtins-by-require",
+  setup(b) {
+    const { builtinModules } = process.getBuiltinModule("node:module");
+    const builtin = new Set(builtinModules);
+    b.onResolve({ filter: /^[a-z_/:]+$/ }, (a) => {
+      if (!a.path.startsWith("node:") && !builtin.has(a.path)) return undefined;
+      // The shim's own require is Node's (external), not the shim again.
+      return a.namespace === "lbg-builtin"
+        ? { path: a.path, external: true }
+        : { path: a.path, namespace: "lbg-builtin" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "lbg-builtin" }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(a.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
 async function ensureBundle() {
   // Hashing every source costs ~15 ms (reads plus loading node:crypto); while no source's stat changed since
   // the last start, the bundle that start chose is still the right one (stat-index-*.json remembers it).
@@ -77,7 +103,7 @@ async function ensureBundle() {
   } catch {
     /* first start, or another version's index */
   }
-  const { createHash } = await import("node:crypto");
+  const { createHash } = process.getBuiltinModule("node:crypto");
   const h = hashSources(srcDir, createHash("sha1"));
   if (existsSync(helpDir)) hashSources(helpDir, h, "docs/help/");
   h.update(readFileSync(join(root, "package.json")));
@@ -113,12 +139,13 @@ async function ensureBundle() {
       js: "import { createRequire as __lbgCreateRequire } from 'node:module'; const require = __lbgCreateRequire(import.meta.url);",
     },
     splitting: true,
+    // Node's own modules through require(), not import (see the header).
+    plugins: [builtinsByRequire, missingHelpText],
     keepNames: true,
     sourcemap: true,
     logLevel: "error",
     jsx: "automatic",
     loader: { ".py": "text", ".md": "text" },
-    plugins: [missingHelpText],
   });
   mkdirSync(cacheDir, { recursive: true });
   try {

@@ -1,19 +1,15 @@
-// `lbg build <run>`: load the run, take its lock, build it once on warm local workers, and map SIGINT /
-// SIGTERM / SIGHUP to cancelling the build (exit 130 / 143 / 129). The CLI tries the no-op shortcut
-// (noop-shortcut.ts) first; this is the full check, which leaves a stamp for it when every stage is fresh.
+// `lbg build <run>`, the full check: load the run, check its flags and inputs, take its lock and build it
+// (build-loaded.ts). The CLI tries the no-op stamp (noop-shortcut.ts) first, which answers a no-op itself and
+// hands an incremental build its restored project and lock straight to build-loaded.ts.
 import { join } from "node:path";
 import type { EventSink } from "../events/build-event.ts";
-import { LocalExecutor } from "../executors/local-executor.ts";
-import { SlurmExecutor } from "../executors/slurm-executor.ts";
-import type { Executor } from "../executors/stage-job.ts";
 import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
-import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
+import { validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import { RunLock } from "../store/run-lock.ts";
-import { catchInterrupts } from "./interrupts.ts";
-import { noopRecorder, recordNoop } from "./noop-shortcut.ts";
+import { buildLoaded } from "./build-loaded.ts";
 
 export type { BuildFlags };
 
@@ -22,7 +18,6 @@ function hasCommand(cmd: string): boolean {
 }
 
 export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSink): Promise<number> {
-  const { root, name: runName } = ref;
   const warnings: string[] = [];
   const p = await loadProject(ref, {
     site: flags.site,
@@ -44,22 +39,6 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
       { file: "--launcher" },
       "run inside a Slurm allocation, or use --launcher local",
     );
-  const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait);
-  const interrupts = catchInterrupts();
-  const executor: Executor = slurm
-    ? new SlurmExecutor((pids) => lock?.setWorkers(pids), lock?.file)
-    : new LocalExecutor(root, (pids) => lock?.setWorkers(pids), lock?.file);
-  if (slurm && flags.jobs === undefined)
-    flags = { ...flags, jobs: SlurmExecutor.allocationSlots() ?? p.run.site.maxThreads };
-  try {
-    const seen = noopRecorder(emit);
-    const r = await buildOnce(p, flags, { executor, emit: seen.emit, signal: interrupts.signal, warnings });
-    const code = interrupts.code() || r.code;
-    if (code === 0) recordNoop(ref, flags, p, warnings, seen.events, slurm);
-    return code;
-  } finally {
-    await executor.close();
-    interrupts.dispose();
-    lock?.release();
-  }
+  const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), ref.name, !!flags.wait);
+  return buildLoaded(ref, flags, emit, { project: p, lock, warnings, slurm });
 }

@@ -182,6 +182,9 @@ export type BuildEvent =
       cancelled: number;
       seconds: number;
       filesHashed?: number;
+      /** Stages whose freshness was computed from their files; the others were known unchanged since the
+       *  previous plan (an incremental build re-checks only what a change can reach; 0 on a stamped no-op). */
+      stagesChecked?: number;
       error?: string;
       superseded?: number;
     };

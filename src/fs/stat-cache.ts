@@ -10,7 +10,13 @@
 // in that same tick would not change the stat (timestamp-tick.ts), so such an entry is trusted for this
 // build only. `settle`, at the end of a build, re-hashes those whose tick has passed by then; the others
 // (a coarse file system's 2 s tick) stay racy and are hashed again by the next build that needs them.
-import { existsSync, readFileSync, statSync } from "node:fs";
+// Beside it, `hashes.log`: entries added by incremental builds, which do not read or rewrite the whole cache
+// (the no-op stamp hands them the hashes they need: `seeds`), one JSON array per line,
+//   ["<absolute path>", dev, ino, size, mtimeNs, ctimeNs, hash, racy]
+// appended after a line break (so a line torn by a kill is never glued to the next) and read after
+// hashes.json, later lines winning; a line that does not parse is skipped. A full save folds it into
+// hashes.json and removes it.
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
 import { join, relative } from "node:path";
 import { errorReason } from "./error-reason.ts";
@@ -26,6 +32,17 @@ interface CacheFile {
 
 const NS_PER_MS = 1_000_000n;
 
+/** An entry's stat as noop-stamp.ts's statKey spells a plain (not bigint) fs.Stats: `dev:ino:size:mtimeMs:ctimeMs`. */
+function plainKey(e: Entry): string {
+  return `${e[0]}:${e[1]}:${e[2]}:${msFromNs(e[3])}:${msFromNs(e[4])}`;
+}
+
+/** A time in ms exactly as a plain (not bigint) fs.Stats gives it: Node computes sec * 1e3 + nsec / 1e6. */
+function msFromNs(ns: string): number {
+  const t = BigInt(ns);
+  return Number(t / 1_000_000_000n) * 1e3 + Number(t % 1_000_000_000n) / 1e6;
+}
+
 function granularityNs(st: BigIntStats): bigint {
   return BigInt(timestampTickMs(st.mtimeNs % 1_000_000_000n === 0n)) * NS_PER_MS;
 }
@@ -35,12 +52,29 @@ export interface HashResult {
   kind: "file" | "directory";
 }
 
+/** A hash known from elsewhere (the no-op stamp) for a file while its plain stat key (noop-stamp.ts's
+ *  statKey) is unchanged. */
+export type Seeds = Map<string, { key: string; hash: string }>;
+
 export class StatCache {
   private entries: Record<string, Entry>;
   private dirty = false;
+  /** Paths whose entry this process set (what an appending save writes). */
+  private added = new Set<string>();
+  /** Seeded (an incremental build): hashes.json is not rewritten, new entries go to the log, and it is read
+   *  only when a file is not seeded (`fullyLoaded`). */
+  private seeds?: Seeds;
+  private fullyLoaded = false;
   /** Number of files whose contents were read during this process: build-end's `filesHashed` (tests and
    *  benchmarks check that a no-op build reads none). */
   filesRead = 0;
+  /** Counts a file whose contents were read; `LBG_TRACE_HASH=1` names it on stderr (which files a build reads:
+   *  tests check that an incremental build reads only what its change can reach). */
+  private read(path: string): void {
+    this.filesRead++;
+    if (process.env.LBG_TRACE_HASH) process.stderr.write(`lbg: hashed ${path}\n`);
+  }
+
   /** Hash results memoized for this build: each path is stat'ed at most once per plan pass. */
   private memo = new Map<string, HashResult | null>();
 
@@ -52,9 +86,13 @@ export class StatCache {
     this.entries = entries;
   }
 
-  static async open(file: string): Promise<StatCache> {
+  /**
+   * The cache in `file` (and its log). With `seeds`, neither is read: a file is known by its seed while its
+   * stat is the seed's, anything else is hashed, and save() appends what is new to the log.
+   */
+  static async open(file: string, seeds?: Seeds): Promise<StatCache> {
     let entries: Record<string, Entry> = {};
-    if (existsSync(file)) {
+    if (!seeds && existsSync(file)) {
       try {
         const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
         if (parsed && parsed.format === 1 && typeof parsed.entries === "object") entries = parsed.entries;
@@ -62,7 +100,51 @@ export class StatCache {
         // A damaged cache only costs re-hashing; it never decides freshness by itself.
       }
     }
-    return new StatCache(file, entries, await getHasher());
+    const cache = new StatCache(file, entries, await getHasher());
+    if (seeds) cache.seeds = seeds;
+    else cache.readLog();
+    return cache;
+  }
+
+  /** In a seeded cache, reads hashes.json and its log once (entries set since win); whether it did now. */
+  private loadSkipped(): boolean {
+    if (this.fullyLoaded) return false;
+    this.fullyLoaded = true;
+    const mine = this.entries;
+    this.entries = {};
+    try {
+      const parsed = JSON.parse(readFileSync(this.file, "utf8")) as CacheFile;
+      if (parsed && parsed.format === 1 && typeof parsed.entries === "object") this.entries = parsed.entries;
+    } catch {
+      /* none, or damaged: only costs hashing */
+    }
+    this.readLog();
+    Object.assign(this.entries, mine);
+    return true;
+  }
+
+  private get logFile(): string {
+    return this.file.replace(/\.json$/, ".log");
+  }
+
+  /** Entries appended by incremental builds since hashes.json was written (see the header). */
+  private readLog(): void {
+    let text: string;
+    try {
+      text = readFileSync(this.logFile, "utf8");
+    } catch {
+      return;
+    }
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      try {
+        const [path, ...e] = JSON.parse(line) as [string, ...Entry];
+        if (typeof path === "string" && e.length === 7 && typeof e[5] === "string") this.entries[path] = e;
+      } catch {
+        /* torn or damaged: only costs hashing that file again */
+      }
+    }
+    this.dirty = true; // folded into hashes.json at the next save
   }
 
   /** Forget memoized results (the files may have changed since: a new plan pass after a stage ran). */
@@ -99,12 +181,25 @@ export class StatCache {
     const e = this.entries[path];
     if (e && e[6] === 0 && e[0] === key[0] && e[1] === key[1] && e[2] === key[2] && e[3] === key[3] && e[4] === key[4])
       return e[5];
+    if (!e && this.seeds) {
+      const seed = this.seeds.get(path);
+      if (seed?.key === plainKey(key)) {
+        // Hashed by an earlier build when its stat was this one (and not racy then: seeds never are).
+        key[5] = seed.hash;
+        this.entries[path] = key;
+        return seed.hash;
+      }
+      // Not seeded (a file inside a directory, one the stamp had no hash for): the whole cache may know it.
+      // A seeded file whose stat changed since is simply hashed.
+      if (!seed && this.loadSkipped()) return this.hashRegular(path, st);
+    }
     const startedNs = BigInt(Date.now()) * NS_PER_MS;
     const hash = hashFileWith(this.h, path);
-    this.filesRead++;
+    this.read(path);
     key[5] = hash;
     key[6] = startedNs - st.mtimeNs < granularityNs(st) ? 1 : 0;
     this.entries[path] = key;
+    this.added.add(path);
     this.dirty = true;
     return hash;
   }
@@ -119,10 +214,35 @@ export class StatCache {
     return hashStringWith(this.h, parts.join("\n"));
   }
 
+  /**
+   * For a regular file looked up in this process: the plain stat (`dev:ino:size:mtimeMs:ctimeMs`, as
+   * statKey in src/store/noop-stamp.ts spells it) at which it had the content of its last lookup, or "" when
+   * that is not known for certain (hashed within a timestamp tick of its mtime, or changed since). Undefined
+   * for a path not looked up (or a directory). The no-op stamp keeps it as the stat a plan relied on.
+   */
+  stampKey(path: string): string | undefined {
+    const m = this.memo.get(path);
+    if (m?.kind !== "file") return undefined;
+    const e = this.entries[path];
+    if (e?.[6] !== 0 || e[5] !== m.hash) return "";
+    return plainKey(e);
+  }
+
   /** Every path whose hash this process looked up, and whether it was a directory (null: did not exist). Used
    *  by the no-op stamp (src/store/noop-stamp.ts) to know which files a plan depended on. */
-  looked(): { path: string; kind: HashResult["kind"] | null }[] {
+  lookedUp(): { path: string; kind: HashResult["kind"] | null }[] {
     return [...this.memo].map(([path, r]) => ({ path, kind: r ? r.kind : null }));
+  }
+
+  /** What the last lookup of `path` found: its kind, null when it did not exist, undefined if not looked up. */
+  looked(path: string): HashResult["kind"] | null | undefined {
+    const m = this.memo.get(path);
+    return m === undefined ? undefined : m === null ? null : m.kind;
+  }
+
+  /** The hash the last lookup of `path` gave (undefined: not looked up, or it did not exist). */
+  lastHash(path: string): string | undefined {
+    return this.memo.get(path)?.hash;
   }
 
   /** Re-hash racy entries once their timestamp tick has passed, so the next build can trust them. */
@@ -142,7 +262,7 @@ export class StatCache {
       if (String(st.mtimeNs) !== e[3] || String(st.size) !== e[2]) continue; // changed: next build re-hashes
       if (BigInt(Date.now()) * NS_PER_MS - st.mtimeNs < granularityNs(st)) continue;
       const hash = hashFileWith(this.h, p);
-      this.filesRead++;
+      this.read(p);
       this.entries[p] = [
         String(st.dev),
         String(st.ino),
@@ -152,6 +272,7 @@ export class StatCache {
         hash,
         0,
       ];
+      this.added.add(p);
     }
     this.dirty = true;
   }
@@ -164,7 +285,15 @@ export class StatCache {
   save(): string | undefined {
     if (!this.dirty) return undefined;
     try {
-      writeAtomic(this.file, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
+      if (this.seeds) {
+        let lines = "";
+        for (const p of this.added) if (this.entries[p]) lines += `\n${JSON.stringify([p, ...this.entries[p]!])}`;
+        if (lines) appendFileSync(this.logFile, `${lines}\n`);
+        this.added.clear();
+      } else {
+        writeAtomic(this.file, JSON.stringify({ format: 1, entries: this.entries } satisfies CacheFile));
+        rmSync(this.logFile, { force: true });
+      }
     } catch (e) {
       return `could not save the hash cache ${relative(process.cwd(), this.file) || this.file}: ${errorReason(e)}; the next build hashes its files again`;
     }

@@ -1,5 +1,4 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
-import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { likelySlip } from "../errors/did-you-mean.ts";
@@ -7,7 +6,6 @@ import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
 import type { RunRef } from "./run-ref.ts";
-import { runInputKind } from "./run-input-kind.ts";
 import type { RunModel } from "../config/run-model.ts";
 import { stageContainer } from "../config/stage-container.ts";
 import { StatCache } from "../fs/stat-cache.ts";
@@ -20,10 +18,14 @@ import { selectionTrim, selectionWords } from "../graph/select-stages.ts";
 import { checkSets, parseSet } from "../stages/effective-config.ts";
 import { loadRegistry, resolveStage } from "../stages/resolve-stages.ts";
 import { pythonEnv, type PythonEnv } from "../stages/python-module-loader.ts";
-import { mayBeDirectory, type StageMeta } from "../stages/stage-meta.ts";
+import type { StageMeta } from "../stages/stage-meta.ts";
 import type { TypeCheckMode } from "../stages/type-check.ts";
 import { validateStageConfigs } from "../stages/validate-stage-configs.ts";
 import { checkStageTypes, typeCheckMode } from "./check-stage-types.ts";
+
+// In a file of its own so that an incremental build, which restores a project instead of loading it, does not
+// load the loaders (YAML, stage classes, graph) with it.
+export { checkRunInputs } from "./check-run-inputs.ts";
 
 export interface LoadedProject {
   run: RunModel;
@@ -40,6 +42,9 @@ export interface LoadedProject {
   allStages: string[];
   /** When only part of the run is built: which part, in words (`until TrainPhotoz`). */
   selection?: string;
+  /** Restored from the previous plan (project-snapshot.ts), not loaded: no positions, no stage config model
+   *  (the merged stage config file is as that plan wrote it), no modules. */
+  restored?: true;
 }
 
 export async function loadProject(
@@ -147,47 +152,4 @@ function setContainers(run: RunModel, metas: Map<string, StageMeta>, warn: Warn)
         { file: run.site.file ?? run.file },
       ),
     );
-}
-
-/** Nothing at `path` (not even a dangling link); a path lbg may not look at is not called absent. */
-function absent(path: string): boolean {
-  try {
-    return !lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return false;
-  }
-}
-
-/** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files
- *  unless the reading stage declares a directory. `allowMissing` (a dry run): an input that does not exist
- *  is left for the plan to report as a reason ("input missing: …"), as ceci's dry run needs no inputs. */
-export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean } = {}): void {
-  const { run, graph } = p;
-  // One stat per file, not per reader: in a wide pipeline a few run inputs feed thousands of stages.
-  const seen = new Map<string, boolean>();
-  for (const node of graph.nodes.values()) {
-    for (const i of node.inputs) {
-      if (i.producer || i.noFile) continue;
-      const input = run.inputs.get(i.alias)!;
-      const pos = input.pos;
-      let isDir = seen.get(i.path);
-      if (isDir === undefined && opts.allowMissing && absent(i.path)) continue;
-      if (isDir === undefined) {
-        const hint = input.producedBy
-          ? input.leftOutBy
-            ? `stage ${input.producedBy} makes it, and ${input.leftOutBy} leaves that stage out: build it first (name ${input.producedBy} as a target)`
-            : `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`
-          : undefined;
-        isDir = runInputKind(i.path, i.alias, node.name, pos, hint) === "directory";
-        seen.set(i.path, isDir);
-      }
-      const dirOk = mayBeDirectory(i.type);
-      if (dirOk !== "either" && isDir !== (dirOk === "yes")) {
-        throw new LbgError(
-          `input '${i.alias}' is a ${isDir ? "directory" : "file"} but stage ${node.name} reads it as ${i.type === "directory" ? "a directory" : `a ${i.type} file`}: ${i.path}`,
-          pos,
-        );
-      }
-    }
-  }
 }

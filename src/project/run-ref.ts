@@ -2,7 +2,6 @@
 // project found from the current directory) or a single-file ceci pipeline (`tests/test.yml`, relative to
 // the current directory, which is then the root — as for ceci). Extra positional arguments are ceci's
 // `key=value` overrides, which only ceci pipeline files take.
-import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
@@ -34,6 +33,8 @@ export function isPipelineFileArg(arg: string): boolean {
  */
 function ceciRunKey(rel: string): string {
   const readable = rel.replace(/\.ya?ml$/, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
+  // (node:crypto only here, not loaded by every start of lbg.)
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return `ceci-${readable}-${createHash("sha1").update(rel).digest("hex").slice(0, 8)}`;
 }
 

@@ -14,13 +14,13 @@ import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { predictRun } from "../plan/predict-run.ts";
-import { checkRunInputs, type LoadedProject } from "../project/load-project.ts";
+import { checkRunInputs } from "../project/check-run-inputs.ts";
+import type { LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
-import { writeStageConfig } from "./write-stage-config.ts";
 import { reportMetrics } from "./report-metrics.ts";
 import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
 import { errorReason } from "../fs/error-reason.ts";
@@ -65,6 +65,8 @@ export interface BuildOutcome {
   summary: BuildSummary;
   /** Exit code: 0 ok, 1 failed. */
   code: number;
+  /** The run's records as the build left them. */
+  records: RecordStore;
 }
 
 export interface BuildDeps {
@@ -73,6 +75,8 @@ export interface BuildDeps {
   signal: AbortSignal;
   warnings?: string[];
   control?: BuildControl;
+  /** Stages known unchanged since the previous plan (an incremental build): see run-build.ts. */
+  unchanged?: (stage: string) => boolean;
 }
 
 export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps: BuildDeps): Promise<BuildOutcome> {
@@ -89,12 +93,15 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
   const forced = forcedReason(flags, resume);
   if (resume === "refuse") refuseExistingOutputs(p);
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
+  // A restored project (an incremental build) means the no-op stamp vouched for the records file too.
+  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load({
+    trusted: !!p.restored,
+  });
   announce(p, flags, { records, jobs, resume }, deps);
   const cache = flags.dryRun ? undefined : openRunCache(p, emit);
 
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
-    const { ok, ...counts } = s;
+    const { ok, checked, ...counts } = s;
     const seconds = (Date.now() - t0) / 1000;
     if (cache) noteCacheUse(p, cache, emit);
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
@@ -112,8 +119,16 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
     }
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
-    emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
-    return { summary: s, code: ok && !error ? 0 : 1 };
+    emit({
+      event: "build-end",
+      ok: ok && !error,
+      ...counts,
+      seconds,
+      filesHashed: hashes.filesRead,
+      stagesChecked: checked ?? 0,
+      error,
+    });
+    return { summary: s, code: ok && !error ? 0 : 1, records };
   };
 
   if (flags.dryRun) return end(dryRun(p, records, forced, emit, deps.executor));
@@ -123,7 +138,10 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
     if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
       return end({ ...ZERO, ok: false }, "pre_script failed");
     const hasPython = [...p.graph.nodes.values()].some((n) => n.meta.kind === "python");
-    if (hasPython) writeStageConfig(run, p.graph, run.mergedConfigFile);
+    // A restored project's configs are those of the plan that wrote the file (the no-op stamp covers it).
+    // (Imported here: it needs the YAML library, which a TypeScript-only build does not load.)
+    if (hasPython && !p.restored)
+      (await import("./write-stage-config.ts")).writeStageConfig(run, p.graph, run.mergedConfigFile);
     const sum = await runBuild({
       run,
       graph: p.graph,
@@ -138,6 +156,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
       control: deps.control,
       python: hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined,
       cache,
+      unchanged: deps.unchanged,
     });
     await cache?.drain(); // the last stores, before their counts and build-end
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))
@@ -145,6 +164,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
     return end(sum, deps.signal.aborted ? "interrupted" : undefined);
   } finally {
     await cache?.drain(); // after a failure too: no store outlives its build
+    records.close();
     await hashes.settle();
     hashes.save(); // a failure was reported above, or is new since then: costs only re-hashing next time
   }
@@ -179,7 +199,7 @@ function noteCacheUse(p: LoadedProject, cache: RunCache, emit: EventSink): void 
 const ZERO: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
 
 /** The run's resume mode, as --resume / --no-resume override it. */
-function resumeMode(run: RunModel, flags: BuildFlags): ResumeMode {
+export function resumeMode(run: RunModel, flags: BuildFlags): ResumeMode {
   if (flags.resume === true) return "resume";
   if (flags.resume === false) return "restart";
   return run.resume;
@@ -217,12 +237,7 @@ function announce(
   deps: BuildDeps,
 ): void {
   const { run, graph } = p;
-  const estimates = Object.fromEntries(
-    b.records
-      .all()
-      .filter((r) => graph.nodes.has(r.stage))
-      .map((r) => [r.stage, r.seconds]),
-  );
+  const estimates = recordedSeconds(b.records, graph);
   deps.emit({
     event: "build-start",
     run: run.name,
@@ -273,6 +288,16 @@ function upstreamOf(graph: LoadedProject["graph"]): Record<string, string[]> {
   return out;
 }
 
+/** Stage → seconds of its last successful run, for the stages of the graph that have a record. */
+export function recordedSeconds(records: RecordStore, graph: LoadedProject["graph"]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of records.stages()) {
+    const seconds = graph.nodes.has(s) ? records.secondsOf(s) : undefined;
+    if (seconds !== undefined) out[s] = seconds;
+  }
+  return out;
+}
+
 /** --dry-run: what would run and why, as events, and nothing else. */
 function dryRun(
   p: LoadedProject,
@@ -308,7 +333,7 @@ function dryRun(
       });
     }
   }
-  return { ...ZERO, fresh: predicted.filter((s) => s.state === "fresh").length };
+  return { ...ZERO, fresh: predicted.filter((s) => s.state === "fresh").length, checked: predicted.length };
 }
 
 /** pre_script or post_script, between script-start and script-end events; whether it succeeded. */

@@ -6,7 +6,7 @@
 import { showCommand } from "../executors/command-line.ts";
 import type { CommandStageJob } from "../executors/stage-job.ts";
 import type { StageNode } from "../graph/build-graph.ts";
-import { pythonPathEnv, type PythonEnv } from "../stages/python-module-loader.ts";
+import { pythonPathEnv, type PythonEnv } from "../stages/python-env.ts";
 import type { PythonStageMeta } from "../stages/stage-meta.ts";
 import { containerJob } from "./container-command.ts";
 

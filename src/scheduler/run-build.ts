@@ -9,9 +9,13 @@
 //                                                                                       └──► cancelled
 //   waiting, ready ──(a producer failed or was cancelled; the build stops)──► blocked
 //
-// fresh and succeeded release their dependants; failed and cancelled block them. What `running` does —
-// restore the stage's outputs from the run cache, or run it on the executor and put its outputs in place —
-// is run-stale-stage.ts, behind the Executor seam (the tests in test/scheduler drive this loop with a fake one).
+// fresh and succeeded release their dependants; failed and cancelled block them. With `unchanged` (an
+// incremental build, src/cli/incremental-build.ts), check takes a stage whose files are as when it was last
+// found fresh, and whose producers all ended fresh, as fresh without computing its fingerprint: only the
+// stages that read a changed file, and those downstream of one that re-ran, are checked. What `running`
+// does — restore the stage's outputs from the run cache, or run it on the executor and put its outputs in
+// place — is run-stale-stage.ts, behind the Executor seam (the tests in test/scheduler drive this loop with a
+// fake one).
 import { relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
 import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
@@ -20,7 +24,7 @@ import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
 import { planStage, type StalePlan } from "../plan/plan-stage.ts";
-import type { PythonEnv } from "../stages/python-module-loader.ts";
+import type { PythonEnv } from "../stages/python-env.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import type { RestoredFrom } from "../store/stage-record.ts";
 import { criticalPaths } from "./critical-path.ts";
@@ -49,6 +53,8 @@ export interface BuildOptions {
   python?: { env: PythonEnv; configFile: string };
   /** The run cache (absent: stages always run, nothing is stored). */
   cache?: RunCache;
+  /** Stages known fresh with every file, its code and config unchanged since (from the previous plan). */
+  unchanged?: (stage: string) => boolean;
 }
 
 export interface BuildControl {
@@ -60,11 +66,12 @@ export interface BuildControl {
 }
 
 /** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded;
- *  `restored`: of the succeeded, those restored from the run cache). */
+ *  `restored`: of the succeeded, those restored from the run cache), and `checked`: the stages whose
+ *  fingerprint was computed from their files (the others were known unchanged; build-end's `stagesChecked`). */
 export type BuildSummary = Pick<
   BuildEnd,
   "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded" | "restored"
->;
+> & { checked?: number };
 
 type StageState =
   | { is: "waiting"; producersLeft: number }
@@ -83,22 +90,32 @@ class BuildScheduler {
   private readonly states = new Map<string, StageState>();
   /** The ready stages, longest remaining path first. */
   private readonly queue: string[] = [];
-  private readonly priority: Map<string, number>;
+  /** Longest remaining path of each stage, worked out when a first stage is queued (an incremental build
+   *  often queues none). */
+  private priorityOf?: Map<string, number>;
+  /** Each stage's producers, each once (the inverse of graph.dependants). */
+  private readonly producers = new Map<string, string[]>();
   private freeSlots: number;
   private runningCount = 0;
   /** Nothing new starts: a stage failed (without --keep-going) or the build was interrupted. */
   private stopping = false;
   private firstFailure: string | undefined;
   private wake: () => void = () => {};
-  private readonly summary: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
+  private readonly summary: BuildSummary = {
+    ok: true,
+    succeeded: 0,
+    failed: 0,
+    fresh: 0,
+    blocked: 0,
+    cancelled: 0,
+  };
+  private checked = 0;
   private readonly env: StageRunEnv;
 
   constructor(private readonly o: BuildOptions) {
-    for (const [name, node] of o.graph.nodes) {
-      const producers = new Set(node.inputs.map((i) => i.producer).filter(Boolean));
-      this.states.set(name, { is: "waiting", producersLeft: producers.size });
-    }
-    this.priority = criticalPaths(o.graph, (s) => o.records.get(s)?.seconds ?? 1);
+    for (const name of o.graph.nodes.keys()) this.producers.set(name, []);
+    for (const [name, ds] of o.graph.dependants) for (const d of ds) this.producers.get(d)!.push(name);
+    for (const [name, ps] of this.producers) this.states.set(name, { is: "waiting", producersLeft: ps.length });
     this.freeSlots = o.jobs;
     const setting = {
       root: o.run.root,
@@ -116,6 +133,7 @@ class BuildScheduler {
       job: (node, log) => stageJobFor(node, log, setting),
       cache: o.cache,
       forced: o.forced,
+      madeDirs: new Set(),
     };
   }
 
@@ -139,12 +157,18 @@ class BuildScheduler {
     }
     this.blockTheRest();
     const s = this.summary;
+    s.checked = this.checked;
     if (s.failed + s.cancelled + s.blocked > 0) s.ok = false;
     return s;
   }
 
   /** waiting → check: fresh, failed (an input is missing) or ready. */
   private check(name: string): void {
+    if (this.o.unchanged?.(name) && this.producersFresh(name)) {
+      this.markFresh(name);
+      return;
+    }
+    this.checked++;
     const plan = planStage(
       this.o.run.root,
       this.node(name),
@@ -152,12 +176,8 @@ class BuildScheduler {
       this.o.hashes,
       this.o.forced(name),
     );
-    if (plan.state === "fresh") {
-      this.states.set(name, { is: "fresh" });
-      this.summary.fresh++;
-      this.o.emit({ event: "stage-fresh", stage: name });
-      this.release(name);
-    } else if (plan.state === "missing-input") {
+    if (plan.state === "fresh") this.markFresh(name);
+    else if (plan.state === "missing-input") {
       const m = plan.missing[0]!;
       const path = relative(this.o.run.root, m.path);
       this.fail(name, {
@@ -169,12 +189,28 @@ class BuildScheduler {
     } else this.enqueue(name, plan);
   }
 
+  /** check → fresh: reported, and its dependants may be checked. */
+  private markFresh(name: string): void {
+    this.states.set(name, { is: "fresh" });
+    this.summary.fresh++;
+    this.o.emit({ event: "stage-fresh", stage: name });
+    this.release(name);
+  }
+
+  /** Every producer of the stage ended fresh: its inputs are the contents they were when it was last fresh. */
+  private producersFresh(name: string): boolean {
+    for (const p of this.producers.get(name)!) if (this.states.get(p)?.is !== "fresh") return false;
+    return true;
+  }
+
   /** → ready: queued behind the stages with a longer remaining path (after those with an equal one). */
   private enqueue(name: string, plan: StalePlan): void {
     this.states.set(name, { is: "ready", plan });
-    const p = this.priority.get(name)!;
+    this.priorityOf ??= criticalPaths(this.o.graph, (s) => this.o.records.secondsOf(s) ?? 1);
+    const priority = this.priorityOf;
+    const p = priority.get(name)!;
     let i = this.queue.length;
-    while (i > 0 && this.priority.get(this.queue[i - 1]!)! < p) i--;
+    while (i > 0 && priority.get(this.queue[i - 1]!)! < p) i--;
     this.queue.splice(i, 0, name);
   }
 

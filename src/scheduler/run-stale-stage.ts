@@ -37,6 +37,8 @@ export interface StageRunEnv {
   cache?: RunCache;
   /** Why a stage re-runs regardless (--force, resume: restart): such a stage runs, it is not restored. */
   forced?: (stage: string) => string | undefined;
+  /** Folders made for logs and outputs during this build. */
+  madeDirs: Set<string>;
 }
 
 /** `restored`: the outputs came from the run cache (then `resources` are those of the run that built them). */
@@ -83,7 +85,7 @@ export async function runStaleStage(
   }
   announce();
   try {
-    prepare(node, log);
+    prepare(node, log, env.madeDirs);
   } catch (e) {
     // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
     return { status: "failed", seconds: 0, error: (e as Error).message, reason: { kind: "io-error" } };
@@ -157,11 +159,15 @@ function noteRestoreInLog(log: string, from: RestoredFrom): void {
 }
 
 /** The stage's log folder and output folders exist, and no in-progress file of an earlier attempt is left. */
-function prepare(node: StageNode, log: string): void {
-  mkdirSync(dirname(log), { recursive: true });
+function prepare(node: StageNode, log: string, made: Set<string>): void {
+  // Each folder once per build (a thousand stages usually share two).
+  for (const dir of [dirname(log), ...node.outputs.map((o) => dirname(o.inprogress))]) {
+    if (made.has(dir)) continue;
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   // The stage starts its log afresh; until it does, the last run's progress lines must not be read as its own.
   rmSync(log, { force: true });
-  for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
   removeInprogress(node);
   // Python ceci stages rename their own outputs: the previous ones must not be taken for new ones.
   if (node.meta.kind === "python") setAsidePrevious(node);

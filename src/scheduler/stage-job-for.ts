@@ -2,7 +2,7 @@
 // Used to run a stage, and by a dry run to show what would run.
 import type { StageJob } from "../executors/stage-job.ts";
 import type { StageNode } from "../graph/build-graph.ts";
-import type { PythonEnv } from "../stages/python-module-loader.ts";
+import type { PythonEnv } from "../stages/python-env.ts";
 import { pythonStageJob } from "./python-command.ts";
 
 export interface JobSetting {

@@ -13,10 +13,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { writeAtomic } from "../fs/write-atomic.ts";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { fromCwd, LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { clip } from "../errors/clip.ts";
-import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
 import { fromTaggedJson } from "../config/py-value.ts";
@@ -58,31 +57,9 @@ type IntrospectedModule =
   | { module: string; ok: true; stages: IntrospectedStage[]; sources: number[]; files: string[] }
   | { module: string; ok: false; error: string; where: { file: string; line: number } | null };
 
-export interface PythonEnv {
-  /** Interpreter: LBG_PYTHON, else the site file's `python`, else `python3` from PATH (as ceci does). */
-  python: string;
-  /** Where that is (PATH looked up): what the cache is keyed on, so another venv or PATH re-introspects. */
-  resolved: string;
-  /** python_paths resolved against the project root. */
-  paths: string[];
-  /** The PATH folders looked in to find it (none when it was given as a path). */
-  searched: string[];
-}
-
-export function pythonEnv(root: string, sitePython: string | undefined, pythonPaths: string[]): PythonEnv {
-  const python = process.env.LBG_PYTHON || sitePython || "python3";
-  const searched: string[] = [];
-  return {
-    python,
-    resolved: findExecutable(python, root, process.env.PATH, searched) ?? python,
-    paths: pythonPaths.map((p) => resolve(root, p)),
-    searched,
-  };
-}
-
-export function pythonPathEnv(env: PythonEnv): string {
-  return [...env.paths, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(":");
-}
+// The interpreter set-up lives in python-env.ts (the scheduler needs it without this loader).
+export { type PythonEnv, pythonEnv, pythonPathEnv } from "./python-env.ts";
+import { type PythonEnv, pythonPathEnv } from "./python-env.ts";
 
 function cachePath(root: string, module: string): string {
   return join(root, ".cache", "python", `${module}.json`);

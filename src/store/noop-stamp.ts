@@ -1,56 +1,85 @@
-// The no-op stamp: a memo of the last `lbg build` that found every stage of a run fresh, so that the next
-// identical build can say so again from stat() calls alone, without parsing YAML, loading stage classes,
-// reading the records or computing a single fingerprint (ninja's no-op costs one stat per file; so does
-// this). It is only a shortcut in front of the real check: when anything it covers differs, the build takes
-// the normal path, which re-checks everything and, if every stage is still fresh, writes a new stamp.
+// The no-op stamp: a memo of the last `lbg build` of a run — the stat of everything its plan depended on, and
+// which stages it left fresh — so that the next build can tell from stat() calls alone what changed since
+// (ninja's no-op costs one stat per file; so does this). With nothing changed and every stage fresh, the
+// build's events are those of the stamped build and nothing is loaded; when only stage input or output files
+// changed, the previous plan (the project snapshot, src/project/project-snapshot.ts) is re-checked only where
+// they changed (src/cli/incremental-build.ts); anything else that differs takes the full check, which
+// re-checks everything and writes a new stamp.
 //
 // Trust model: the same as the stat cache's (src/fs/stat-cache.ts) — a file whose (device, inode, size, mtime,
 // ctime) is unchanged has unchanged contents — so the stamp lies exactly when the stat cache would.
-// A stamp is not written when any covered path changed after the build that writes it began, or within the
-// file system's timestamp granularity before (the plan may have read it before the change, and a write in
-// the same tick as the read would leave the stat unchanged).
+// - `paths` (configs and their folders, stage code, …) are stat'ed when the stamp is written; no stamp is
+//   written when one of them changed after the build began, or within the file system's timestamp
+//   granularity before (the plan may have read it before the change, and a write in the same tick as the
+//   read would leave the stat unchanged).
+// - `files` (stage inputs and outputs) keep the stat at which each had the content the stamped stages'
+//   records hold — the stat cache's, taken when it was hashed — so files the build itself wrote are covered
+//   too; "" when that is not known for certain (its stages are then re-checked). A directory's key is the
+//   stats of everything inside it, under the rule of `paths`.
+// - the records file's stat is taken at the end of the build, which holds the run lock: nobody else appends.
 //
 // On disk: `.cache/runs/<run>/noop.json`, written atomically (temp file + rename):
-//   { "format": 1,
+//   { "format": 2,
 //     "key": "<JSON of everything that is not a file: lbg's build, the command's arguments, cwd, cores>",
 //     "env": { "<NAME>": "<value>" | null },          environment variables the configs name (null: unset)
-//     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | ""], … ],   "" = absent
-//     "start": { <the build-start event> }, "warnings": ["<warning text>", …], "fresh": ["<stage>", …] }
+//     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | "", "<xxh64>"?], … ],   "" = absent
+//     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | "", "<xxh64>"?], … ],
+//     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines> },
+//     "snapshot": "<id of the project snapshot it goes with>" | null,
+//     "fresh": ["<stage>", …],                         stages fresh after the build, in the order reported
+//     "allFresh": true | false,                        every stage fresh and nothing else happened: a no-op
+//     "start": { <the build-start event> }, "warnings": ["<warning text>", …] }
+// The hash after a key is the file's content hash at that stat, when the build knew it: an incremental build
+// takes it from here rather than reading the whole hash cache (src/fs/stat-cache.ts's seeds).
 // `paths` covers the run's config files and their folders (a new file can shadow one: x.yaml vs x.yml),
-// the candidate paths the loader looked for and did not use (RunModel.probed), every file whose hash the
-// plan looked up (stage sources and their local imports, Python sources, run inputs, outputs; every file and
-// folder inside a directory input or output), the folders of the stage files and of every module name
-// (a new stage file; a TypeScript folder appearing where a Python module was found), the Python interpreter
-// and the PATH folders searched before it, and the records file (any record appended or rewritten, e.g. by
-// clean or accept).
-import { readFileSync, readdirSync, statSync } from "node:fs";
+// the candidate paths the loader looked for and did not use (RunModel.probed), every other file whose hash
+// the plan looked up (stage sources and their local imports, bundles, Python sources), the folders of the
+// stage files and of every module name (a new stage file; a TypeScript folder appearing where a Python module
+// was found), and the Python interpreter and the PATH folders searched before it.
+import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
+import type { Seeds } from "../fs/stat-cache.ts";
 import { timestampTickMs } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface NoopStamp {
   format: number;
   key: string;
   env: Record<string, string | null>;
-  paths: [string, string][];
+  paths: Covered[];
+  files: Covered[];
+  records: { key: string; lines: number };
+  snapshot: string | null;
+  fresh: string[];
+  allFresh: boolean;
   start: Extract<BuildEvent, { event: "build-start" }>;
   warnings: string[];
-  fresh: string[];
 }
+
+/** A covered path, its key and, when known, its content hash at that key. */
+export type Covered = [path: string, key: string, hash?: string];
+
+/** What the stamp says now: a change that needs the full check, or the stage files that changed (maybe none). */
+export type StampCheck = { differs: string } | { changed: string[] };
 
 /** Plain (not bigint) stats: a BigIntStats costs twice as much, and a double holds mtime to well under a
  *  microsecond, far finer than the 50 ms a covered file must have been left alone before a stamp is written. */
-function statKey(path: string): { key: string; mtimeMs: number; ctimeMs: number } | undefined {
+function stat(path: string): { key: string; mtimeMs: number; ctimeMs: number; dir: boolean } | undefined {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return undefined;
   return {
     key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`,
     mtimeMs: st.mtimeMs,
     ctimeMs: st.ctimeMs,
+    dir: st.isDirectory(),
   };
+}
+
+export function statKey(path: string): string {
+  return stat(path)?.key ?? "";
 }
 
 /** Every file and folder below `dir` (not following symlinked folders: their targets are hashed as files). */
@@ -62,11 +91,40 @@ function below(dir: string, out: string[]): void {
   }
 }
 
+/** A directory's key: the stat of it and of everything inside (names included), or undefined when any of
+ *  them changed since `since` or within a timestamp tick before (or it cannot be read). */
+export function dirKey(dir: string, since = Number.POSITIVE_INFINITY): string | undefined {
+  const inside: string[] = [];
+  try {
+    below(dir, inside);
+  } catch {
+    return undefined; // vanished or unreadable while we looked: do not vouch for it
+  }
+  let key = `dir ${statKey(dir)}`;
+  for (const p of [dir, ...inside]) {
+    const st = stat(p);
+    if (!st || tooRecent(st, since)) return undefined;
+    if (p !== dir) key += `|${p.slice(dir.length + 1)} ${st.key}`;
+  }
+  return key;
+}
+
+function tooRecent(st: { mtimeMs: number; ctimeMs: number }, since: number): boolean {
+  const tick = timestampTickMs(st.mtimeMs % 1000 === 0);
+  return since - st.mtimeMs < tick || since - st.ctimeMs < tick;
+}
+
 /** The stamp in `file` if it exists, is of this format and was made for `key`; it is not yet checked. */
 export function readNoopStamp(file: string, key: string): NoopStamp | undefined {
   try {
     const s = JSON.parse(readFileSync(file, "utf8")) as NoopStamp;
-    return s && s.format === FORMAT && s.key === key && Array.isArray(s.paths) && Array.isArray(s.fresh)
+    return s &&
+      s.format === FORMAT &&
+      s.key === key &&
+      Array.isArray(s.paths) &&
+      Array.isArray(s.files) &&
+      Array.isArray(s.fresh) &&
+      typeof s.records?.key === "string"
       ? s
       : undefined;
   } catch {
@@ -74,49 +132,51 @@ export function readNoopStamp(file: string, key: string): NoopStamp | undefined 
   }
 }
 
-/** What differs from when the stamp was written (the first thing found), or undefined when it all holds. */
-export function noopStampDiffers(s: NoopStamp, env: NodeJS.ProcessEnv): string | undefined {
-  for (const [name, v] of Object.entries(s.env)) if ((env[name] ?? null) !== v) return `$${name} changed`;
-  for (const [path, key] of s.paths) if ((statKey(path)?.key ?? "") !== key) return `${path} changed`;
-  return undefined;
+/** Compares the stamp with the files and environment as they are now. */
+export function checkNoopStamp(s: NoopStamp, env: NodeJS.ProcessEnv, recordsFile: string): StampCheck {
+  for (const [name, v] of Object.entries(s.env)) if ((env[name] ?? null) !== v) return { differs: `$${name} changed` };
+  for (const [path, key] of s.paths) if (statKey(path) !== key) return { differs: `${path} changed` };
+  if (statKey(recordsFile) !== s.records.key) return { differs: `${recordsFile} changed` };
+  const changed: string[] = [];
+  for (const [path, key] of s.files) {
+    if (key === "" || (key.startsWith("dir ") ? dirKey(path) : statKey(path)) !== key) changed.push(path);
+  }
+  return { changed };
 }
 
 export interface StampInput {
   key: string;
   envNames: string[];
   env: NodeJS.ProcessEnv;
-  /** Paths whose stat matters; `deep` ones are directories whose whole contents matter. */
+  /** Paths whose stat matters (see the header), and the content hash of one at a given stat when known. */
   paths: string[];
-  deep: string[];
+  pathHash: (path: string, key: string) => string | undefined;
+  /** Stage input and output files with their keys (the caller decides them: see the header) and hashes. */
+  files: Covered[];
+  recordsFile: string;
+  recordLines: number;
+  /** The project snapshot's id, asked for only once the stamp is sure to be written (saving a 10,000-stage
+   *  project's snapshot costs memory and time a refused stamp would waste). */
+  snapshot: () => string | null;
   start: NoopStamp["start"];
   warnings: string[];
   fresh: string[];
+  allFresh: boolean;
   /** Epoch ms when the check began: a covered path changed since (or within a timestamp tick before) was
    *  perhaps read before the change, so no stamp is written. */
   notAfter: number;
 }
 
-/** Writes the stamp, unless a covered path changed too recently to be trusted (then the next build checks). */
+/** Writes the stamp, unless a covered path changed too recently to be trusted (then the old one is removed
+ *  and the next build takes the full check). */
 export function writeNoopStamp(file: string, i: StampInput): boolean {
-  const all = new Set(i.paths);
-  for (const d of i.deep) {
-    const inside: string[] = [];
-    try {
-      below(d, inside);
-    } catch {
-      return false; // vanished or unreadable while we looked: do not vouch for it
-    }
-    for (const p of inside) all.add(p);
-  }
   const since = Math.min(i.notAfter, Date.now());
-  const paths: [string, string][] = [];
-  for (const p of all) {
-    const st = statKey(p);
-    if (st) {
-      const tick = timestampTickMs(st.mtimeMs % 1000 === 0);
-      if (since - st.mtimeMs < tick || since - st.ctimeMs < tick) return false;
-    }
-    paths.push([p, st?.key ?? ""]);
+  const paths: Covered[] = [];
+  for (const p of new Set(i.paths)) {
+    const st = stat(p);
+    if (st && tooRecent(st, since)) return refuse(file);
+    const hash = st && !st.dir ? i.pathHash(p, st.key) : undefined;
+    paths.push(hash ? [p, st!.key, hash] : [p, st?.key ?? ""]);
   }
   const env: Record<string, string | null> = {};
   for (const n of [...new Set(i.envNames)].sort()) env[n] = i.env[n] ?? null;
@@ -125,10 +185,35 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
     key: i.key,
     env,
     paths,
+    files: i.files,
+    records: { key: statKey(i.recordsFile), lines: i.recordLines },
+    snapshot: i.snapshot(),
+    fresh: i.fresh,
+    allFresh: i.allFresh,
     start: i.start,
     warnings: i.warnings,
-    fresh: i.fresh,
   };
   writeAtomic(file, JSON.stringify(stamp));
   return true;
+}
+
+/** The hashes a stamp knows, for an incremental build's stat cache. */
+export function seedsOf(s: NoopStamp): Seeds {
+  const seeds: Seeds = new Map();
+  for (const list of [s.paths, s.files]) for (const [path, key, hash] of list) if (hash) seeds.set(path, { key, hash });
+  return seeds;
+}
+
+/** No stamp: a stamp of an earlier build must not outlive one that could not be vouched for. */
+export function removeNoopStamp(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* none */
+  }
+}
+
+function refuse(file: string): false {
+  removeNoopStamp(file);
+  return false;
 }

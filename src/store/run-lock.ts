@@ -204,6 +204,11 @@ export class RunLock {
     }
   }
 
+  /** Starts the heartbeat of a lock taken without one (the no-op shortcut, when it goes on to build). */
+  beat(): void {
+    if (!this.released && !this.stopBeat) this.stopBeat = startHeartbeat(this.file, HEARTBEAT_MS);
+  }
+
   release(): void {
     this.released = true;
     this.stopBeat?.();

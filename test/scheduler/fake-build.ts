@@ -143,6 +143,8 @@ export class FakeProject {
       forced?: (stage: string) => string | undefined;
       signal?: AbortSignal;
       control?: BuildControl;
+      /** Stages known unchanged since the last build (an incremental build). */
+      unchanged?: Set<string>;
     } = {},
   ): Promise<{ summary: BuildSummary; events: BuildEvent[] }> {
     this.hashes.invalidate();
@@ -159,6 +161,7 @@ export class FakeProject {
       emit: (e) => events.push(e),
       signal: o.signal ?? new AbortController().signal,
       control: o.control,
+      unchanged: o.unchanged && ((stage) => o.unchanged!.has(stage)),
     });
     return { summary, events };
   }

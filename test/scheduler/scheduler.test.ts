@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { freshOrder } from "../../src/scheduler/fresh-order.ts";
 import type { BuildControl } from "../../src/scheduler/run-build.ts";
 import { endOf, type FakeStage, FakeExecutor, FakeProject, stagesOf } from "./fake-build.ts";
 
@@ -161,7 +162,7 @@ describe("failures", () => {
     await x.whenStarted("A");
     x.fail("A", "boom");
     const { summary, events } = await build;
-    expect(summary).toEqual({ ok: false, succeeded: 1, failed: 1, fresh: 0, blocked: 2, cancelled: 0 });
+    expect(summary).toEqual({ ok: false, succeeded: 1, failed: 1, fresh: 0, blocked: 2, cancelled: 0, checked: 2 });
     expect(endOf(events, "A")).toMatchObject({ status: "failed", error: "boom", outputs: [] });
     expect(events.filter((e) => e.event === "stage-blocked")).toEqual([
       { event: "stage-blocked", stage: "B", by: "A" },
@@ -278,7 +279,16 @@ describe("cancellation", () => {
     x.finish("C");
     const { summary, events } = await build;
     expect(endOf(events, "A")).toMatchObject({ status: "cancelled", superseded: true });
-    expect(summary).toEqual({ ok: false, succeeded: 1, failed: 0, fresh: 0, blocked: 1, cancelled: 1, superseded: 1 });
+    expect(summary).toEqual({
+      ok: false,
+      succeeded: 1,
+      failed: 0,
+      fresh: 0,
+      blocked: 1,
+      cancelled: 1,
+      superseded: 1,
+      checked: 2,
+    });
     expect(control.running!().size).toBe(0);
   });
 
@@ -362,5 +372,65 @@ describe("early cutoff", () => {
     y.finish("A"); // same output as before: B is fresh, and C with it
     const { events } = await build;
     expect(stagesOf(events, "stage-fresh")).toEqual(["B", "C"]);
+  });
+});
+
+describe("incremental builds", () => {
+  // raw → A → a → B → b → C, and D on its own input; E reads a and d.
+  const stages: Record<string, FakeStage> = {
+    A: { inputs: ["raw"], outputs: ["a"] },
+    B: { inputs: ["a"], outputs: ["b"] },
+    C: { inputs: ["b"], outputs: ["c"] },
+    D: { inputs: ["other"], outputs: ["d"] },
+    E: { inputs: ["a", "d"], outputs: ["e"] },
+  };
+
+  it("freshOrder is the order in which a build that finds every stage fresh reports them", async () => {
+    const p = await project(
+      {
+        ...stages,
+        F: { inputs: ["e", "b"], outputs: ["f"] },
+        G: { inputs: ["other"], outputs: ["g"] },
+        H: { inputs: ["g", "c", "f"], outputs: ["h"] },
+      },
+      { raw: "1\n", other: "2\n" },
+    );
+    const x = new FakeExecutor();
+    x.auto = true;
+    await p.build(x);
+    const { events } = await p.build(new FakeExecutor());
+    expect(stagesOf(events, "stage-fresh")).toHaveLength(8);
+    expect(stagesOf(events, "stage-fresh")).toEqual(freshOrder(p.graph));
+  });
+
+  it("only the stages not known unchanged are checked; the rest are fresh without a look at their files", async () => {
+    const p = await project(stages, { raw: "1\n", other: "2\n" });
+    const x = new FakeExecutor();
+    x.auto = true;
+    await p.build(x);
+    // A's input is edited; every other stage is known unchanged. A re-runs and reproduces its output, so
+    // its readers B and E are checked (fresh), and C and D are not even looked at.
+    p.writeInput("raw", "3\n");
+    const y = new FakeExecutor();
+    y.auto = true;
+    const { summary, events } = await p.build(y, { unchanged: new Set(["B", "C", "D", "E"]) });
+    expect(y.started).toEqual(["A"]);
+    expect(summary).toMatchObject({ ok: true, succeeded: 1, fresh: 4, checked: 3 });
+    expect(stagesOf(events, "stage-fresh").sort()).toEqual(["B", "C", "D", "E"]);
+  });
+
+  it("a stage downstream of one that re-ran with new outputs is checked even when known unchanged", async () => {
+    const p = await project(stages, { raw: "1\n", other: "2\n" });
+    const x = new FakeExecutor();
+    x.auto = true;
+    await p.build(x);
+    p.writeInput("raw", "3\n");
+    const y = new FakeExecutor();
+    y.auto = true;
+    y.content = (stage, tag) => (stage === "A" ? "a changed\n" : `${stage}:${tag}\n`);
+    const { summary } = await p.build(y, { unchanged: new Set(["B", "C", "D", "E"]) });
+    // B and E read A's new output and re-run; B reproduces b, so C is checked and fresh; D is not looked at.
+    expect(y.started.sort()).toEqual(["A", "B", "E"]);
+    expect(summary).toMatchObject({ ok: true, succeeded: 3, fresh: 2, checked: 4 });
   });
 });

@@ -1,0 +1,232 @@
+// After a build: the no-op stamp for the next one (format and trust model in src/store/noop-stamp.ts) — which
+// stages the build left fresh, and the stat at which each of their files had the content their records
+// hold — and, after a full check, the project snapshot an incremental build restores instead of loading
+// (src/project/project-snapshot.ts). Only for builds that the next identical command could shortcut: local,
+// incremental (`resume`), not a dry run, not forced, no pre or post script.
+import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { referencedVars } from "../config/expand-vars.ts";
+import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import type { LoadedProject } from "../project/load-project.ts";
+import { saveSnapshot } from "../project/project-snapshot.ts";
+import type { RunRef } from "../project/run-ref.ts";
+import { type BuildFlags, recordedSeconds, resumeMode } from "../scheduler/build-once.ts";
+import { freshOrder } from "../scheduler/fresh-order.ts";
+import { type Covered, dirKey, type NoopStamp, removeNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
+import type { RecordStore } from "../store/record-store.ts";
+import { eligible, stampFile, stampKey, trace } from "./noop-shortcut.ts";
+
+/** Variables that change which Python runs or what it imports, whatever the configs say. */
+const PYTHON_VARS = ["LBG_PYTHON", "PYTHONPATH", "PATH"];
+
+/** Collects a build's events, to tell afterwards which stages it left fresh and whether it was a pure no-op. */
+export function recorder(emit: EventSink): { emit: EventSink; events: BuildEvent[] } {
+  const events: BuildEvent[] = [];
+  return {
+    events,
+    emit: (e) => {
+      events.push(e);
+      emit(e);
+    },
+  };
+}
+
+export interface BuildRecord {
+  warnings: string[];
+  events: BuildEvent[];
+  slurm: boolean;
+  records: RecordStore;
+}
+
+/** Writes the stamp (and after a full check the snapshot) for the next build, or removes a stale stamp. */
+export function recordPlan(
+  ref: RunRef,
+  flags: BuildFlags,
+  p: LoadedProject,
+  b: BuildRecord,
+  previous?: { stamp: NoopStamp; unchanged: Set<string>; touched: Set<string> },
+): void {
+  const file = stampFile(ref);
+  const { run, graph } = p;
+  const start = b.events[0];
+  if (
+    !eligible(flags) ||
+    b.slurm ||
+    run.preScript.trim() ||
+    run.postScript.trim() ||
+    resumeMode(run, flags) !== "resume" ||
+    !b.records.clean ||
+    start?.event !== "build-start"
+  )
+    return; // a stamp written before for these arguments still holds, or no longer matches the records
+  try {
+    // Only files left alone since before this process started: the plan read them at some moment during
+    // the build, and a file changed after that moment must not be vouched for by a stat taken now.
+    // (Process start from uptime: the global `performance` would load perf_hooks for this one number.)
+    const notAfter = Date.now() - process.uptime() * 1000 - 1;
+    const { fresh, reportedFresh, allFresh } = endedFresh(b.events, b.warnings, graph.nodes.size);
+    // The stages the scheduler took as fresh without a check (run-build.ts): known unchanged, and every
+    // producer ended fresh too (a producer that re-ran would have made it checked).
+    const presumed = new Set<string>();
+    if (previous) {
+      for (const s of previous.unchanged) if (reportedFresh.has(s)) presumed.add(s);
+      for (const [producer, ds] of graph.dependants)
+        if (!reportedFresh.has(producer)) for (const d of ds) presumed.delete(d);
+    }
+    const files = previous ? updatedFileKeys(p, notAfter, previous, b.events) : fileKeys(p, notAfter);
+    const kept = fresh.filter((s) => presumed.has(s) || upToDate(p, b.records, s));
+    const structure = previous ? structuralOf(previous.stamp) : structural(p, new Set(files.map(([f]) => f)));
+    const oldHashes = new Map((previous?.stamp.paths ?? []).map(([path, key, hash]) => [path, { key, hash }]));
+    // A structural file's hash: this build's when it looked it up (the stamp is written only if it did not
+    // change since before the build), else the previous stamp's for the same stat.
+    const pathHash = (path: string, key: string) =>
+      p.hashes.looked(path) === "file"
+        ? p.hashes.lastHash(path)
+        : oldHashes.get(path)?.key === key
+          ? oldHashes.get(path)?.hash
+          : undefined;
+    // Every stage fresh now: the next identical build, if nothing changed, is a no-op reported as a full check
+    // would report it — every stage fresh in the scheduler's order, estimates from the records as they are.
+    const noop = allFresh && kept.length === graph.nodes.size;
+    trace(
+      writeNoopStamp(file, {
+        key: stampKey(ref, flags),
+        ...structure,
+        pathHash,
+        env: process.env,
+        files,
+        recordsFile: b.records.file,
+        recordLines: b.records.lineCount,
+        snapshot: previous ? () => previous.stamp.snapshot : () => saveSnapshot(p, p.hashes.h),
+        start: noop ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
+        warnings: b.warnings,
+        fresh: noop ? freshOrder(graph) : kept,
+        allFresh: noop,
+        notAfter,
+      })
+        ? "stamp written"
+        : "no stamp written: a file it covers changed during the build, or too recently to be trusted",
+    );
+  } catch (e) {
+    removeNoopStamp(file);
+    trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
+  }
+}
+
+/** Stages that ended fresh or succeeded, in the order reported; `allFresh`: every stage ended so, and nothing
+ *  else happened but the loading warnings (a no-op after it can replay them). */
+function endedFresh(
+  events: BuildEvent[],
+  warnings: string[],
+  stages: number,
+): { fresh: string[]; reportedFresh: Set<string>; allFresh: boolean } {
+  const fresh: string[] = [];
+  const reportedFresh = new Set<string>();
+  const seen: string[] = [];
+  let pure = true;
+  for (const e of events.slice(1, -1)) {
+    if (e.event === "stage-fresh") {
+      fresh.push(e.stage);
+      reportedFresh.add(e.stage);
+    } else if (e.event === "stage-end" && e.status === "succeeded") fresh.push(e.stage);
+    else if (e.event === "warning") seen.push(e.message);
+    else if (e.event !== "stage-start") pure = false;
+  }
+  const end = events.at(-1);
+  const ok = end?.event === "build-end" && end.ok;
+  // A warning the loading did not give (damaged records, a hash cache that cannot be saved) is said once.
+  const sameWarnings = seen.length === warnings.length && seen.every((w, i) => w === warnings[i]);
+  return { fresh, reportedFresh, allFresh: pure && ok && sameWarnings && fresh.length === stages };
+}
+
+/** Whether a stage checked or run in this build is recorded with the contents its files had when last
+ *  looked at (the stamped keys are the stats of those contents). */
+function upToDate(p: LoadedProject, records: RecordStore, stage: string): boolean {
+  const node = p.graph.nodes.get(stage)!;
+  const rec = records.get(stage);
+  if (!rec) return false;
+  for (const i of node.inputs) if (p.hashes.lastHash(i.path) !== rec.fingerprint.inputs[i.alias]?.hash) return false;
+  for (const o of node.outputs) if (p.hashes.lastHash(o.path) !== rec.outputs[o.tag]?.hash) return false;
+  return true;
+}
+
+/** A full check's stage input and output files with their keys (see noop-stamp.ts) and hashes: the stat
+ *  cache's for a file hashed in this build, "" for one not looked at or not known for certain. */
+function fileKeys(p: LoadedProject, notAfter: number): Covered[] {
+  const seen = new Set<string>();
+  const out: Covered[] = [];
+  for (const node of p.graph.nodes.values())
+    for (const f of [...node.inputs, ...node.outputs]) {
+      if (seen.has(f.path)) continue;
+      seen.add(f.path);
+      out.push(p.hashes.looked(f.path) === undefined ? [f.path, ""] : lookedKey(p, f.path, notAfter));
+    }
+  return out;
+}
+
+/**
+ * An incremental build's: the previous stamp's, and this build's where it looked again. A file whose key
+ * changed although it was not among the changes the build started from (whose users were all checked) nor an
+ * output of a stage that re-ran (whose readers were) changed during the build, under stages perhaps taken as
+ * unchanged: "", so that they are checked next time.
+ */
+function updatedFileKeys(
+  p: LoadedProject,
+  notAfter: number,
+  previous: { stamp: NoopStamp; touched: Set<string> },
+  events: BuildEvent[],
+): Covered[] {
+  const files = previous.stamp.files.slice();
+  const at = new Map<string, number>();
+  for (const [i, [path]] of files.entries()) at.set(path, i);
+  const rewritten = new Set<string>();
+  for (const e of events)
+    if (e.event === "stage-end" && e.status === "succeeded")
+      for (const o of p.graph.nodes.get(e.stage)!.outputs) rewritten.add(o.path);
+  for (const { path } of p.hashes.lookedUp()) {
+    const i = at.get(path);
+    if (i === undefined) continue;
+    const now = lookedKey(p, path, notAfter);
+    const moved = now[1] !== files[i]![1] && !previous.touched.has(path) && !rewritten.has(path);
+    files[i] = moved ? [path, ""] : now;
+  }
+  return files;
+}
+
+/** The key and hash of a file (or directory) this build looked up. */
+function lookedKey(p: LoadedProject, path: string, notAfter: number): Covered {
+  if (p.hashes.looked(path) === "directory") return [path, dirKey(path, notAfter) ?? ""];
+  const key = p.hashes.stampKey(path) ?? "";
+  const hash = key ? p.hashes.lastHash(path) : undefined;
+  return hash ? [path, key, hash] : [path, key];
+}
+
+/** A full check's covered paths (see noop-stamp.ts), and the environment variables the configs name. */
+function structural(p: LoadedProject, dataFiles: Set<string>): { paths: string[]; envNames: string[] } {
+  const { run, graph } = p;
+  const envNames = [...PYTHON_VARS];
+  for (const f of run.configFiles) envNames.push(...referencedVars(readFileSync(f, "utf8")));
+  const paths = [join(run.root, "configs", "sites"), ...(run.probed ?? [])];
+  for (const f of run.configFiles) paths.push(f, dirname(f));
+  // Where each module could be a folder of TypeScript stages (a new .ts file there, or the folder appearing
+  // where a Python module of that name was found, changes which classes exist).
+  for (const m of p.modules) {
+    const dir = join(run.root, ...m.name.split("."));
+    paths.push(dir, join(dir, "__init__.py"));
+  }
+  // The Python interpreter, and the PATH folders looked in before it: a python3 put in an earlier one would
+  // be the one to run.
+  if ([...graph.nodes.values()].some((n) => n.meta.kind === "python"))
+    paths.push(p.python.resolved, ...p.python.searched);
+  for (const { path } of p.hashes.lookedUp()) if (!dataFiles.has(path)) paths.push(path);
+  for (const node of graph.nodes.values()) {
+    if (node.meta.kind === "ts") paths.push(dirname(resolve(run.root, node.meta.file)));
+    else paths.push(run.mergedConfigFile);
+  }
+  return { paths, envNames };
+}
+
+/** An incremental build covers what the full check it started from covered. */
+function structuralOf(s: NoopStamp): { paths: string[]; envNames: string[] } {
+  return { paths: s.paths.map(([p]) => p), envNames: Object.keys(s.env) };
+}

@@ -1,0 +1,410 @@
+// The previous plan's project: what a build needs of a loaded run (its folders and site, the stage graph with
+// each stage's class, entry, files and effective config, the Python environment), kept after a full check so
+// that an incremental build (src/cli/incremental-build.ts) can skip loading — no YAML, no stage classes, no
+// graph, no validation — while the no-op stamp (src/store/noop-stamp.ts) vouches that nothing it came from
+// changed. Positions are kept only where a build records them (where each option's value is written, for the
+// records' provenance): an incremental build never reports a config error, it falls back to the full check
+// first.
+//
+// On disk: `.cache/runs/<run>/snapshot.json`, written atomically, only by full checks:
+//   { "format": 3, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
+//     "metas": [StageMeta…], "configs": [{…}…], "files": ["<pipeline file>"…],
+//     "sources": [[{option: its rule, ConfigSourceKind}, {option: [file, line] where its value is written}]…],
+//     "nodes": [["<stage>", <index in metas>, <index in configs>, {entry: defaults left out, pipeline file as
+//                an index in files}, {output tag: its file name in output_dir, when not <alias>.<type>},
+//                <index in sources>]…],
+//     "order": ["<stage>"…], "ceciOrder": ["<stage>"…], "allStages": ["<stage>"…], "selection"?: "<words>" }
+// (run.inputs: [tag, path, producedBy | null, leftOutBy | null, noFile (a `none` input)]…)
+// Compact for 10,000-stage runs: identical configs are kept once, and each stage's input and output paths are
+// not kept but derived from its class's tags, its aliases and the producers, as buildGraph wires them. A
+// snapshot is only written when reading it back gives the very project it was made of (so this derivation can
+// never silently differ from the graph's), and is read only when its id is the hash of its content. A run
+// whose effective configs hold values JSON cannot keep exactly (.inf, .nan, -0) gets none.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunInput, RunModel, StageEntry } from "../config/run-model.ts";
+import type { Hasher } from "../fs/hash-file.ts";
+import type { StatCache } from "../fs/stat-cache.ts";
+import { writeAtomic } from "../fs/write-atomic.ts";
+import type { OutputFile, StageGraph, StageNode } from "../graph/build-graph.ts";
+import type { PythonEnv } from "../stages/python-env.ts";
+import type { ConfigSourceKind } from "../stages/effective-config.ts";
+import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
+import type { LoadedProject } from "./load-project.ts";
+
+const FORMAT = 3;
+
+type RunPart = Pick<
+  RunModel,
+  | "name"
+  | "root"
+  | "file"
+  | "resume"
+  | "pipelines"
+  | "outputDir"
+  | "logDir"
+  | "preScript"
+  | "postScript"
+  | "configFiles"
+  | "pythonPaths"
+  | "mergedConfigFile"
+  | "site"
+> & { inputs: [string, string, string | null, string | null, boolean][] };
+
+/** An entry as kept: its name, pipeline file and defaults (classname = name, 1 process, …) left out. */
+type EntryPart = Partial<Omit<StageEntry, "name" | "pos" | "nprocessPos" | "imagePos" | "pipelineFile">> & {
+  file: number;
+};
+
+type SnapNode = [
+  name: string,
+  meta: number,
+  config: number,
+  entry: EntryPart,
+  outputNames: Record<string, string>,
+  source: number,
+];
+
+/** Which rule chose each option's value, and where it is written (file, line): what provenance records. */
+type SourcePart = [Record<string, ConfigSourceKind>, Record<string, [string] | [string, number]>];
+
+interface Snapshot {
+  format: number;
+  id: string;
+  run: RunPart;
+  cacheDir: string;
+  python: PythonEnv;
+  metas: StageMeta[];
+  configs: Record<string, unknown>[];
+  sources: SourcePart[];
+  files: string[];
+  nodes: SnapNode[];
+  order: string[];
+  ceciOrder: string[];
+  allStages: string[];
+  selection?: string;
+}
+
+export const snapshotFile = (cacheDir: string) => join(cacheDir, "snapshot.json");
+
+/** Values JSON keeps exactly: finite numbers other than -0, strings, booleans, null, arrays, plain objects. */
+function jsonSafe(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (Array.isArray(v)) return v.every(jsonSafe);
+  if (typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every(jsonSafe);
+  return false;
+}
+
+/** Index of `v` in `list`, added when new; `key` tells equal values apart. */
+function intern<T>(list: T[], index: Map<unknown, number>, v: T, key: unknown = v): number {
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.push(v) - 1;
+    index.set(key, i);
+  }
+  return i;
+}
+
+function encodeEntry(e: StageEntry, file: number): EntryPart {
+  const { name, pos: _p, nprocessPos: _n, imagePos: _i, pipelineFile: _f, metrics, ...rest } = e;
+  const out: EntryPart = { file };
+  // Tags only: their positions serve errors the graph reports, which a restored project never builds.
+  if (metrics) out.metrics = metrics.map((m) => ({ tag: m.tag, pos: { file: m.pos.file } }));
+  for (const [k, v] of Object.entries(rest) as [keyof typeof rest, unknown][]) {
+    if (v === undefined) continue;
+    if (k === "classname" && v === name) continue;
+    if ((k === "nprocess" || k === "threadsPerProcess" || k === "nodes") && v === 1) continue;
+    if (k === "aliases" && Object.keys(v as object).length === 0) continue;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** A stage's option sources as kept, with its key for interning. */
+function sourceOf(n: StageNode): [SourcePart, string] {
+  const origin: SourcePart[1] = {};
+  for (const [k, pos] of Object.entries(n.configOrigin)) origin[k] = pos.line ? [pos.file, pos.line] : [pos.file];
+  const part: SourcePart = [n.configSource ?? {}, origin];
+  return [part, JSON.stringify(part)];
+}
+
+/** A file name inside output_dir as a path (join's normalisation only where the name needs it). */
+function inOutputDir(outputDir: string, name: string): string {
+  return /^\.|\/\.|\/\/|\/$/.test(name) ? join(outputDir, name) : `${outputDir}/${name}`;
+}
+
+/** The project as JSON with its id, or undefined when it cannot be kept exactly. */
+function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | undefined {
+  const { run, graph } = p;
+  const metas: StageMeta[] = [];
+  const metaIndex = new Map<unknown, number>();
+  const configs: Record<string, unknown>[] = [];
+  const configIndex = new Map<unknown, number>();
+  const sources: SourcePart[] = [];
+  const sourceIndex = new Map<unknown, number>();
+  const files: string[] = [];
+  const fileIndex = new Map<unknown, number>();
+  const nodes: SnapNode[] = [];
+  for (const [name, n] of graph.nodes) {
+    if (!jsonSafe(n.config)) return undefined;
+    const outputNames: Record<string, string> = {};
+    for (const o of n.outputs) {
+      const rel = o.path.slice(run.outputDir.length + 1);
+      if (rel !== outputFileName(o.alias, o.type)) outputNames[o.tag] = rel;
+    }
+    nodes.push([
+      name,
+      intern(metas, metaIndex, n.meta),
+      intern(configs, configIndex, n.config, JSON.stringify(n.config)),
+      encodeEntry(n.entry, intern(files, fileIndex, n.entry.pipelineFile)),
+      outputNames,
+      intern(sources, sourceIndex, ...sourceOf(n)),
+    ]);
+  }
+  const body = {
+    run: {
+      name: run.name,
+      root: run.root,
+      file: run.file,
+      resume: run.resume,
+      pipelines: run.pipelines,
+      outputDir: run.outputDir,
+      logDir: run.logDir,
+      preScript: run.preScript,
+      postScript: run.postScript,
+      configFiles: run.configFiles,
+      pythonPaths: run.pythonPaths,
+      mergedConfigFile: run.mergedConfigFile,
+      site: run.site,
+      inputs: [...run.inputs].map(([tag, i]): RunPart["inputs"][number] => [
+        tag,
+        i.path,
+        i.producedBy ?? null,
+        i.leftOutBy ?? null,
+        !!i.noFile,
+      ]),
+    } satisfies RunPart,
+    cacheDir: p.cacheDir,
+    python: p.python,
+    metas,
+    configs,
+    sources,
+    files,
+    nodes,
+    order: graph.order,
+    ceciOrder: p.ceciOrder,
+    allStages: p.allStages,
+    ...(p.selection === undefined ? {} : { selection: p.selection }),
+  };
+  const text = JSON.stringify(body);
+  const id = h.h64ToString(text);
+  return { id, text: `{"format":${FORMAT},"id":"${id}",${text.slice(1)}` };
+}
+
+/**
+ * Writes the project's snapshot unless the file already holds this very one (then it was checked when it was
+ * written). Returns the id, or null when the project cannot be kept (or written: that only costs full checks).
+ */
+export function saveSnapshot(p: LoadedProject, h: Hasher): string | null {
+  const e = encode(p, h);
+  if (!e) return null;
+  if (readOr(snapshotFile(p.cacheDir)) === e.text) return e.id;
+  if (!sameProject(p, decode(JSON.parse(e.text) as Snapshot, p.hashes))) return null;
+  try {
+    writeAtomic(snapshotFile(p.cacheDir), e.text);
+    return e.id;
+  } catch {
+    return null;
+  }
+}
+
+function readOr(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project of snapshot `id`, with `hashes` as its stat cache; undefined when the file is not that one. */
+export function restoreSnapshot(cacheDir: string, id: string, hashes: StatCache): LoadedProject | undefined {
+  let text: string;
+  let s: Snapshot;
+  try {
+    text = readFileSync(snapshotFile(cacheDir), "utf8");
+    s = JSON.parse(text) as Snapshot;
+  } catch {
+    return undefined;
+  }
+  if (!s || s.format !== FORMAT || s.id !== id) return undefined;
+  // Damage that still parses (or a hand edit) must not be taken for the project: the id is the content's hash.
+  const prefix = `{"format":${FORMAT},"id":"${id}",`;
+  if (!text.startsWith(prefix) || hashes.h.h64ToString(`{${text.slice(prefix.length)}`) !== id) return undefined;
+  return decode(s, hashes);
+}
+
+function decode(s: Snapshot, hashes: StatCache): LoadedProject {
+  const { inputs, ...run } = s.run;
+  // Written for 10,000-stage runs: no spreads or closures per stage, tag lists computed once per class.
+  const runPos = { file: run.file };
+  const runInputs = new Map<string, RunInput>();
+  for (const [tag, path, producedBy, leftOutBy, noFile] of inputs) {
+    const input: RunInput = { path, pos: runPos };
+    if (producedBy) input.producedBy = producedBy;
+    if (leftOutBy) input.leftOutBy = leftOutBy;
+    if (noFile) input.noFile = true;
+    runInputs.set(tag, input);
+  }
+  const tags = s.metas.map((m) => ({ inputs: Object.entries(m.inputs), outputs: Object.entries(m.outputs) }));
+  const stages: StageEntry[] = [];
+  const nodes = new Map<string, StageNode>();
+  const producers = new Map<string, StageNode>();
+  const dependants = new Map<string, string[]>();
+  for (const [name, m, c, e, outputNames, src] of s.nodes) {
+    const pipelineFile = s.files[e.file]!;
+    // One shape for every entry (absent keys are undefined, which every reader takes as absent).
+    const entry: StageEntry = {
+      name,
+      classname: e.classname ?? name,
+      moduleName: e.moduleName,
+      aliases: e.aliases ?? {},
+      nprocess: e.nprocess ?? 1,
+      threadsPerProcess: e.threadsPerProcess ?? 1,
+      nodes: e.nodes ?? 1,
+      image: e.image,
+      volume: e.volume,
+      container: e.container,
+      metrics: e.metrics,
+      pipelineFile,
+      pos: { file: pipelineFile },
+    };
+    stages.push(entry);
+    const meta = s.metas[m]!;
+    const outputs: OutputFile[] = [];
+    for (const [tag, type] of tags[m]!.outputs) {
+      const alias = entry.aliases[tag] ?? tag;
+      const rel = outputNames[tag] ?? outputFileName(alias, type);
+      const o: OutputFile = {
+        tag,
+        alias,
+        type,
+        path: inOutputDir(run.outputDir, rel),
+        inprogress: inOutputDir(run.outputDir, inprogressName(rel)),
+      };
+      // As buildGraph's markMetrics: the class's metrics tags, the entry's by alias or else by tag.
+      if (meta.metrics?.includes(tag)) o.metrics = true;
+      outputs.push(o);
+    }
+    for (const { tag } of e.metrics ?? []) {
+      const o = outputs.find((x) => x.alias === tag) ?? outputs.find((x) => x.tag === tag);
+      if (o) o.metrics = true;
+    }
+    const [configSource, origin] = s.sources[src]!;
+    const configOrigin: StageNode["configOrigin"] = {};
+    for (const k in origin) {
+      const [file, line] = origin[k]!;
+      configOrigin[k] = line === undefined ? { file } : { file, line };
+    }
+    const node: StageNode = {
+      name,
+      entry,
+      meta,
+      inputs: [],
+      outputs,
+      config: s.configs[c]!,
+      configOrigin,
+      configSource,
+    };
+    nodes.set(name, node);
+    dependants.set(name, []);
+    for (const o of outputs) producers.set(o.alias, node);
+  }
+  for (const [name, m] of s.nodes) {
+    const node = nodes.get(name)!;
+    for (const [tag, type] of tags[m]!.inputs) {
+      const alias = node.entry.aliases[tag] ?? tag;
+      const producer = producers.get(alias);
+      if (!producer) {
+        const input = runInputs.get(alias);
+        node.inputs.push({ tag, alias, type, path: input?.path ?? "", ...(input?.noFile ? { noFile: true } : {}) });
+        continue;
+      }
+      const out =
+        producer.outputs.length === 1 ? producer.outputs[0]! : producer.outputs.find((o) => o.alias === alias)!;
+      node.inputs.push({ tag, alias, type, path: out.path, producer: producer.name });
+      // Each dependant once, however many of its inputs the producer makes (they are pushed one after another).
+      const d = dependants.get(producer.name)!;
+      if (d[d.length - 1] !== name) d.push(name);
+    }
+  }
+  const graph: StageGraph = { nodes, order: s.order, dependants };
+  const model: RunModel = {
+    ...run,
+    modules: [],
+    stages,
+    inputs: runInputs,
+    stageConfig: { global: new Map(), sections: new Map(), sectionPos: new Map() },
+  };
+  return {
+    run: model,
+    graph,
+    hashes,
+    cacheDir: s.cacheDir,
+    python: s.python,
+    modules: [],
+    ceciOrder: s.ceciOrder,
+    allStages: s.allStages,
+    ...(s.selection === undefined ? {} : { selection: s.selection }),
+    restored: true,
+  };
+}
+
+/** The fields of an entry a build uses, in one order (the loaded and the restored entry list them differently). */
+function entryKey(e: StageEntry): string {
+  return JSON.stringify([
+    e.name,
+    e.classname,
+    e.moduleName,
+    e.aliases,
+    e.nprocess,
+    e.threadsPerProcess,
+    e.nodes,
+    e.image,
+    e.volume,
+    e.container,
+    e.metrics?.map((m) => m.tag),
+    e.pipelineFile,
+  ]);
+}
+
+/** Whether a restored project has the loaded one's graph: the same stages, entries, files, configs, order
+ *  (JSON of each part: what the snapshot itself went through, so equal values compare equal). Part by part,
+ *  so that a 10,000-stage run's comparison never holds all of both sides' JSON at once. */
+function sameProject(a: LoadedProject, b: LoadedProject): boolean {
+  const x = shape(a);
+  const y = shape(b);
+  for (;;) {
+    const i = x.next();
+    const j = y.next();
+    if (i.done || j.done) return !!i.done && !!j.done;
+    if (i.value !== j.value) return false;
+  }
+}
+
+function* shape(p: LoadedProject): Generator<string> {
+  const metas = new Map<StageMeta, string>();
+  yield JSON.stringify(p.graph.order);
+  yield JSON.stringify([...p.graph.dependants]);
+  for (const [name, n] of p.graph.nodes) {
+    yield name;
+    yield entryKey(n.entry);
+    yield metas.get(n.meta) ?? metas.set(n.meta, JSON.stringify(n.meta)).get(n.meta)!;
+    yield JSON.stringify(n.inputs.map((i) => [i.tag, i.alias, i.type, i.path, i.producer, !!i.noFile]));
+    yield JSON.stringify(n.outputs.map((o) => [o.tag, o.alias, o.type, o.path, o.inprogress, !!o.metrics]));
+    yield JSON.stringify(n.config);
+    yield sourceOf(n)[1];
+  }
+  yield JSON.stringify([...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy, i.leftOutBy, !!i.noFile]));
+  yield JSON.stringify([p.ceciOrder, p.allStages, p.selection]);
+}
