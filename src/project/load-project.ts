@@ -47,7 +47,7 @@ export async function loadProject(
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
-  checkSets(sets, metas);
+  checkSets(sets, metas, opts.warn);
   for (const [section] of run.stageConfig.sections) {
     if (!metas.has(section))
       opts.warn(

@@ -1,5 +1,11 @@
 // The effective value of each option of a stage instance: --set > stage section > global > default
 // (ceci's in-stage precedence, DESIGN.md §3), type-checked against the class's declarations.
+//
+// null is no value, for TypeScript and Python stages alike, as in ceci's `StageConfig.set_config`: the
+// file's value is the stage section's if the section has the key (even null: it hides global's, as ceci's
+// dict update does), else global's; a null there means the option's default, or for a required option the
+// error "required and null is no value". A null `--set` (`--set S.n=`, `S.n=~`) is ceci's None command-line
+// argument, "not given": the file's value stands (lbg warns, since that is rarely what was meant).
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
@@ -23,7 +29,6 @@ export interface EffectiveConfig {
 }
 
 function typeOk(spec: OptionSpec, v: unknown): boolean {
-  if (v === null) return true; // ceci accepts None for any option
   switch (spec.type) {
     case "int":
       return typeof v === "number" && Number.isInteger(v);
@@ -47,8 +52,13 @@ export function optionRequired(spec: OptionSpec): boolean {
   return spec.required ?? spec.default === undefined;
 }
 
+/** A value as YAML would spell it where JSON cannot (.inf, -.inf, .nan), else as JSON. */
 function show(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+  const json = JSON.stringify(v, (_, x) =>
+    typeof x === "number" && !Number.isFinite(x) ? (Number.isNaN(x) ? ".nan" : x > 0 ? ".inf" : "-.inf") : x,
+  );
+  return json === undefined ? String(v) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
 export function effectiveConfig(
@@ -90,15 +100,15 @@ export function effectiveConfig(
     );
 
   for (const [key, spec] of Object.entries(meta.options)) {
-    const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key).at(-1);
+    const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key && s.value !== null).at(-1);
     const set = pick(entry.name) ?? pick("global");
     let chosen: { value: unknown; pos?: SourcePos } | undefined;
     if (set) chosen = { value: set.value, pos: { file: `--set ${set.text}` } };
     else if (section.has(key)) chosen = section.get(key)!;
     else if (cfg.global.has(key)) chosen = cfg.global.get(key)!;
-    // For a Python stage a null value is no value, as in ceci's set_config: the default, or for a required
-    // option an error here — before anything runs — instead of the stage's "Missing configuration option".
-    if (chosen === undefined || (meta.kind === "python" && chosen.value === null)) {
+    // A null value is no value (see the header): the default, or for a required option an error here —
+    // before anything runs — instead of a Python stage's "Missing configuration option".
+    if (chosen === undefined || chosen.value === null) {
       if (optionRequired(spec)) {
         const hint = `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`;
         if (chosen)
@@ -149,8 +159,15 @@ export function parseSet(text: string, parseYaml: (s: string) => unknown): SetOv
   return { section: m[1]!, key: m[2]!, value: value === undefined ? null : value, text };
 }
 
-export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>): void {
+export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>, warn?: Warn): void {
   for (const s of sets) {
+    if (s.value === null)
+      warn?.(
+        new LbgError(
+          `--set ${s.text}: null is no value (as in ceci), so this sets nothing: the config file's value or the default stands`,
+          { file: "--set" },
+        ),
+      );
     if (s.section === "global") continue;
     const meta = stages.get(s.section);
     if (!meta)
