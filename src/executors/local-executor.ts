@@ -2,15 +2,25 @@
 // Each worker is started detached, so it leads its own process group: cancelling a stage kills the group
 // (the stage and anything it spawned), and the pool starts a fresh worker for the next job. A worker answers
 // "started" when it takes a job, so a warm worker that died while idle costs a fresh worker, not the stage.
+// Each worker also carries a stage token (tagged-processes.ts), so what a stage started outside its group
+// (`detached: true`) is signalled with it, and a reaper (stage-reaper.ts) kills it all if lbg dies.
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { exitReason, runCommand } from "./run-command.ts";
+import { StageReaper } from "./stage-reaper.ts";
+import { killTagged, newStageToken, TOKEN_VAR } from "./tagged-processes.ts";
 import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
 const KILL_GRACE_MS = 3_000;
 
+/** The stage token of each worker. */
+const tokens = new WeakMap<ChildProcess, string>();
+
+/** Signals a worker's process group and every process that carries its token (what it started detached). */
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  const token = tokens.get(child);
+  if (token) killTagged(token, signal);
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
@@ -46,6 +56,7 @@ export class LocalExecutor implements Executor {
   /** What each worker printed on its own stderr during its current job (the last 4 KiB). */
   private stderrTail = new WeakMap<ChildProcess, { text: string }>();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+  private readonly reaper = new StageReaper();
 
   /**
    * `owner` is put in every stage process's environment as LBG_OWNER, so a later lbg can tell, before
@@ -63,9 +74,10 @@ export class LocalExecutor implements Executor {
   }
 
   private spawnWorker(): ChildProcess {
+    const token = newStageToken();
     const child = fork(this.workerPath, [], {
       cwd: this.cwd,
-      env: { ...process.env, LBG_OWNER: this.owner },
+      env: { ...process.env, LBG_OWNER: this.owner, [TOKEN_VAR]: token },
       detached: true,
       // stderr is kept (its tail only): a stage's own output goes to its log, but what V8 itself prints when
       // the worker dies — "JavaScript heap out of memory" before a SIGABRT — can only be read from here.
@@ -77,7 +89,12 @@ export class LocalExecutor implements Executor {
     child.stderr!.on("data", (d: string) => (tail.text = (tail.text + d).slice(-4096)));
     (child.stderr as unknown as { unref?: () => void }).unref?.();
     this.stderrTail.set(child, tail);
+    tokens.set(child, token);
+    if (child.pid) this.reaper.track(token, child.pid);
     child.once("exit", () => {
+      // Whatever the worker's stages started and left running dies with it.
+      killTagged(token, "SIGKILL");
+      this.reaper.untrack(token);
       // A worker that dies while idle (killed from outside, out of memory) must leave the pool at once, or
       // the next stage would be sent to it.
       this.idle = this.idle.filter((c) => c !== child);
@@ -115,6 +132,7 @@ export class LocalExecutor implements Executor {
           this.commands.delete(pid);
           this.onWorkers(this.pids());
         },
+        this.reaper,
       );
     }
     return this.runInWorker(job, signal, false);
@@ -195,5 +213,7 @@ export class LocalExecutor implements Executor {
       killGroup(c, "SIGTERM");
     }
     this.idle = [];
+    // SIGKILL, after a grace, for what did not end on SIGTERM: done by the reaper, which outlives lbg.
+    this.reaper.close();
   }
 }

@@ -1,7 +1,11 @@
 // Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
+// The group, and every process carrying the stage's token (tagged-processes.ts: also what it started
+// detached), is signalled when the stage is cancelled and killed when the stage's own process has ended.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import type { StageReaper } from "./stage-reaper.ts";
 import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
+import { killTagged, newStageToken, TOKEN_VAR } from "./tagged-processes.ts";
 
 const KILL_GRACE_MS = 3_000;
 
@@ -16,13 +20,15 @@ export function runCommand(
   signal: AbortSignal,
   onSpawn: (pid: number) => void = () => {},
   onExit: () => void = () => {},
+  reaper?: StageReaper,
 ): Promise<JobOutcome> {
   const fd = openSync(job.log, "w");
   if (job.header) writeSync(fd, `${job.header}\n`);
+  const token = newStageToken();
   return new Promise<JobOutcome>((resolve) => {
     const child = spawn(job.argv[0]!, job.argv.slice(1), {
       cwd: job.cwd,
-      env: { ...process.env, ...job.env },
+      env: { ...process.env, ...job.env, [TOKEN_VAR]: token },
       stdio: ["ignore", fd, fd],
       detached: true,
     });
@@ -34,6 +40,7 @@ export function runCommand(
       } catch {
         /* gone */
       }
+      killTagged(token, sig);
     };
     const onAbort = () => {
       cancelled = true;
@@ -41,7 +48,10 @@ export function runCommand(
       killTimer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
       killTimer.unref();
     };
-    if (child.pid) onSpawn(child.pid);
+    if (child.pid) {
+      reaper?.track(token, child.pid);
+      onSpawn(child.pid);
+    }
     child.on("error", (e) => {
       closeSync(fd);
       onExit();
@@ -50,7 +60,8 @@ export function runCommand(
     child.on("exit", (code, sig) => {
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
-      kill("SIGKILL"); // anything the stage left running in its group
+      kill("SIGKILL"); // anything the stage left running, in its group or started detached
+      reaper?.untrack(token);
       try {
         closeSync(fd);
       } catch {
