@@ -1,5 +1,6 @@
 // One build per run at a time. The lock is `.cache/runs/<run>/lock`, holding
-//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "workers": [456, 789]}
+//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "command": "lbg build", "workers": [456, 789]}
+// (`command`: which lbg command holds it, for the messages of those who find it taken).
 // It is written to a temp file and hard-linked into place (link fails when a lock exists, also over NFS), so
 // a lock is never seen empty or half-written. Its mtime is the heartbeat, refreshed every 5 s by a worker
 // thread (lock-heartbeat.ts), because `.cache` may sit on a shared file system where the pid of another host
@@ -37,7 +38,31 @@ export interface LockHolder {
   pid: number;
   host: string;
   since: string;
+  /** `lbg build`, `lbg watch`, ... (absent in locks of older versions). */
+  command?: string;
   workers?: number[];
+}
+
+/** The lbg command this process runs, as a lock holder names it. */
+const COMMAND = `lbg${process.argv[2] && /^[a-z]+$/.test(process.argv[2]) ? ` ${process.argv[2]}` : ""}`;
+
+/** "pid 123 on nid001 since 2025-01-01T10:00:00Z (lbg watch)" */
+export function describeHolder(h: LockHolder): string {
+  return `pid ${h.pid} on ${h.host} since ${h.since}${h.command ? ` (${h.command})` : ""}`;
+}
+
+/** What to say to one who finds the run taken by `h`. */
+function takenHint(h: LockHolder): string {
+  if (h.command === "lbg watch")
+    return `that lbg watch builds the run after every edit: pass --wait to queue behind its build, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`;
+  return "wait for it, or pass --wait to queue behind it";
+}
+
+/** Thrown by a waiting acquire whose signal was aborted (Ctrl-C while waiting). */
+export class LockWaitAborted extends Error {
+  constructor() {
+    super("stopped waiting for the run's lock");
+  }
 }
 
 /** A lock file as seen at one moment: what identifies it, and its holder when it parses. */
@@ -163,7 +188,13 @@ export class RunLock {
     try {
       writeAtomic(
         this.file,
-        JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder),
+        JSON.stringify({
+          pid: process.pid,
+          host: hostname(),
+          since: this.since,
+          command: COMMAND,
+          workers,
+        } satisfies LockHolder),
       );
     } catch {
       /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */
@@ -171,15 +202,32 @@ export class RunLock {
   }
 
   /**
-   * Takes the lock, breaking a dead one; a live holder is an error (exit 1) or, with `wait`, waited for.
+   * Takes the lock, breaking a dead one; a live holder is an error (exit 1) or, with `wait`, waited for:
+   * `onWait` is told each holder waited for (by default a line on stderr says whom lbg waits for), and an
+   * aborted `signal` (Ctrl-C) ends the wait with LockWaitAborted.
    * `heartbeat: false` for holders that keep it only for a moment (the no-op shortcut's stat calls).
    */
-  static async acquire(file: string, run: string, wait: boolean, opts: { heartbeat?: boolean } = {}): Promise<RunLock> {
+  static async acquire(
+    file: string,
+    run: string,
+    wait: boolean,
+    opts: { heartbeat?: boolean; signal?: AbortSignal; onWait?: (h: LockHolder) => void } = {},
+  ): Promise<RunLock> {
     mkdirSync(dirname(file), { recursive: true });
+    let waitingFor: string | undefined;
     for (;;) {
+      if (opts.signal?.aborted) throw new LockWaitAborted();
       const lock = new RunLock(file);
       if (
-        create(file, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder))
+        create(
+          file,
+          JSON.stringify({
+            pid: process.pid,
+            host: hostname(),
+            since: lock.since,
+            command: COMMAND,
+          } satisfies LockHolder),
+        )
       ) {
         if (opts.heartbeat !== false) lock.stopBeat = startHeartbeat(file, HEARTBEAT_MS);
         return lock;
@@ -192,14 +240,20 @@ export class RunLock {
         continue;
       }
       if (!wait) {
-        throw new LbgError(
-          `run '${run}' is being built by pid ${h.pid} on ${h.host} since ${h.since}`,
-          undefined,
-          "wait for it, or pass --wait to queue behind it",
-          1,
-        );
+        throw new LbgError(`run '${run}' is being built by ${describeHolder(h)}`, undefined, takenHint(h), 1);
       }
-      await new Promise((r) => setTimeout(r, 500));
+      const who = `${h.pid}@${h.host}@${h.since}`;
+      if (who !== waitingFor) {
+        waitingFor = who;
+        (
+          opts.onWait ??
+          ((x) =>
+            process.stderr.write(
+              `lbg: waiting for ${describeHolder(x)} to finish with run '${run}' (Ctrl-C to stop waiting)\n`,
+            ))
+        )(h);
+      }
+      await sleep(500, opts.signal);
     }
   }
 
@@ -212,4 +266,23 @@ export class RunLock {
       /* already gone */
     }
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` is aborted. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Who holds the lock file now, if a live lbg does (for a watch waiting to build after another's build). */
+export function lockHolder(file: string): LockHolder | undefined {
+  const seen = look(file);
+  return seen ? liveHolder(seen) : undefined;
 }

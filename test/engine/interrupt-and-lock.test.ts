@@ -135,7 +135,9 @@ export default class ShellSleep extends Stage {
     const second = p.lbg(["build", "numbers"]);
     expect(second.code).toBe(1);
     expect(second.stderr.trim()).toMatch(
-      new RegExp(`^lbg: error: run 'numbers' is being built by pid ${first.pid} on \\S+ since \\S+ \\(hint: .*--wait`),
+      new RegExp(
+        `^lbg: error: run 'numbers' is being built by pid ${first.pid} on \\S+ since \\S+ \\(lbg build\\) \\(hint: .*--wait`,
+      ),
     );
     const waited = p.lbg(["build", "numbers", "--wait", "--set", "MakeNumbers.sleep=3"]);
     expect(waited.code).toBe(0);
