@@ -11,7 +11,8 @@ import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
-import { LockWaitAborted, RunLock } from "../store/run-lock.ts";
+import { BuildLocks } from "../store/build-locks.ts";
+import { LockWaitAborted } from "../store/run-lock.ts";
 import { catchInterrupts } from "./interrupts.ts";
 import { noopRecorder, recordNoop } from "./noop-shortcut.ts";
 
@@ -46,11 +47,18 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
     );
   // Interrupts are caught from here on: Ctrl-C while --wait queues behind another build ends the wait.
   const interrupts = catchInterrupts();
-  let lock: RunLock | undefined;
+  let lock: BuildLocks | undefined;
   try {
     lock = flags.dryRun
       ? undefined
-      : await RunLock.acquire(join(p.cacheDir, "lock"), runName, !!flags.wait, { signal: interrupts.signal });
+      : await BuildLocks.acquire({
+          root,
+          run: runName,
+          runLock: join(p.cacheDir, "lock"),
+          outputDir: p.run.outputDir,
+          wait: !!flags.wait,
+          signal: interrupts.signal,
+        });
   } catch (e) {
     interrupts.dispose();
     if (!(e instanceof LockWaitAborted)) throw e;

@@ -1,6 +1,8 @@
 // One build per run at a time. The lock is `.cache/runs/<run>/lock`, holding
-//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "command": "lbg build", "workers": [456, 789]}
-// (`command`: which lbg command holds it, for the messages of those who find it taken).
+//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "command": "lbg build", "run": "photoz_sim",
+//    "workers": [456, 789]}
+// (`command` and `run`: which lbg command holds it and for which run, for the messages of those who find
+// it taken). The same kind of lock guards a run's output folder (build-locks.ts).
 // It is written to a temp file and hard-linked into place (link fails when a lock exists, also over NFS), so
 // a lock is never seen empty or half-written. Its mtime is the heartbeat, refreshed every 5 s by a worker
 // thread (lock-heartbeat.ts), because `.cache` may sit on a shared file system where the pid of another host
@@ -40,6 +42,8 @@ export interface LockHolder {
   since: string;
   /** `lbg build`, `lbg watch`, ... (absent in locks of older versions). */
   command?: string;
+  /** The run it builds (absent in locks of older versions). */
+  run?: string;
   workers?: number[];
 }
 
@@ -52,7 +56,7 @@ export function describeHolder(h: LockHolder): string {
 }
 
 /** What to say to one who finds the run taken by `h`. */
-function takenHint(h: LockHolder): string {
+export function takenHint(h: LockHolder): string {
   if (h.command === "lbg watch")
     return `that lbg watch builds the run after every edit: pass --wait to queue behind its build, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`;
   return "wait for it, or pass --wait to queue behind it";
@@ -175,7 +179,10 @@ export class RunLock {
   private stopBeat?: () => void;
   private since = new Date().toISOString();
   private released = false;
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly run: string,
+  ) {}
 
   private mine(): boolean {
     const h = look(this.file)?.holder;
@@ -193,6 +200,7 @@ export class RunLock {
           host: hostname(),
           since: this.since,
           command: COMMAND,
+          run: this.run,
           workers,
         } satisfies LockHolder),
       );
@@ -211,13 +219,21 @@ export class RunLock {
     file: string,
     run: string,
     wait: boolean,
-    opts: { heartbeat?: boolean; signal?: AbortSignal; onWait?: (h: LockHolder) => void } = {},
+    opts: {
+      heartbeat?: boolean;
+      signal?: AbortSignal;
+      onWait?: (h: LockHolder) => void;
+      /** Why this lock is waited for, when not for the run itself (said in the default waiting line). */
+      why?: string;
+      /** The error when it is taken and `wait` is off (default: "run '<run>' is being built by ..."). */
+      taken?: (h: LockHolder) => LbgError;
+    } = {},
   ): Promise<RunLock> {
     mkdirSync(dirname(file), { recursive: true });
     let waitingFor: string | undefined;
     for (;;) {
       if (opts.signal?.aborted) throw new LockWaitAborted();
-      const lock = new RunLock(file);
+      const lock = new RunLock(file, run);
       if (
         create(
           file,
@@ -226,6 +242,7 @@ export class RunLock {
             host: hostname(),
             since: lock.since,
             command: COMMAND,
+            run,
           } satisfies LockHolder),
         )
       ) {
@@ -240,7 +257,10 @@ export class RunLock {
         continue;
       }
       if (!wait) {
-        throw new LbgError(`run '${run}' is being built by ${describeHolder(h)}`, undefined, takenHint(h), 1);
+        throw (
+          opts.taken?.(h) ??
+          new LbgError(`run '${run}' is being built by ${describeHolder(h)}`, undefined, takenHint(h), 1)
+        );
       }
       const who = `${h.pid}@${h.host}@${h.since}`;
       if (who !== waitingFor) {
@@ -249,7 +269,7 @@ export class RunLock {
           opts.onWait ??
           ((x) =>
             process.stderr.write(
-              `lbg: waiting for ${describeHolder(x)} to finish with run '${run}' (Ctrl-C to stop waiting)\n`,
+              `lbg: waiting for ${describeHolder(x)} to finish building run '${x.run ?? run}'${opts.why ? ` (${opts.why})` : ""} (Ctrl-C to stop waiting)\n`,
             ))
         )(h);
       }

@@ -36,7 +36,8 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { RecordStore } from "../store/record-store.ts";
-import { describeHolder, lockHolder, LockWaitAborted, RunLock } from "../store/run-lock.ts";
+import { BuildLocks } from "../store/build-locks.ts";
+import { describeHolder, lockHolder, LockWaitAborted } from "../store/run-lock.ts";
 import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
 
 /** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
@@ -75,8 +76,8 @@ export class WatchSession {
   private buildAbort?: AbortController;
   private lastFailed: string[] = [];
   private lastBuild: WatchLastBuild | null = null;
-  /** The run's lock while a build holds it (the executor records its workers in it). */
-  currentLock?: RunLock;
+  /** The build's locks while a build holds them (the executor records its workers in the run's). */
+  currentLock?: BuildLocks;
   private builds = 0;
 
   constructor(private readonly o: WatchOptions) {}
@@ -146,12 +147,16 @@ export class WatchSession {
     if (!lockFile) return true;
     const first = this.builds++ === 0;
     try {
-      this.currentLock = await RunLock.acquire(lockFile, this.o.ref.name, !first || !!this.o.wait, {
+      this.currentLock = await BuildLocks.acquire({
+        root: this.o.ref.root,
+        run: this.o.ref.name,
+        runLock: lockFile,
+        wait: !first || !!this.o.wait,
         signal: this.o.signal,
         onWait: (h) =>
           this.o.emit({
             event: "watch-notice",
-            message: `waiting for ${describeHolder(h)} to finish building run '${this.o.ref.name}'`,
+            message: `waiting for ${describeHolder(h)} to finish building run '${h.run ?? this.o.ref.name}'`,
           }),
       });
       // Warm workers from earlier builds, for the orphan clean-up of a later lbg should this one die.
@@ -207,6 +212,13 @@ export class WatchSession {
       return;
     }
     await this.setWatched(p, seen, t0);
+    // Another run building into the same output folder: wait for it (see build-locks.ts).
+    try {
+      await this.currentLock?.lockOutputDir(p.run.outputDir);
+    } catch (e) {
+      if (e instanceof LockWaitAborted) return;
+      throw e;
+    }
     // Stopped while loading: a build started now would only be interrupted at once, every stage "not run".
     if (this.o.signal.aborted) return;
     this.o.emit({ event: "watch-building", files: this.watched.size });

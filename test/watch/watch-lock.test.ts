@@ -57,7 +57,7 @@ describe("lbg watch and the run lock", () => {
     const { o, exited } = collect(waiting);
     await waitUntil(() => o.stderr.includes("waiting"), "the waiting line", 30_000);
     expect(o.stderr.trim()).toMatch(
-      /^lbg: waiting for pid \d+ on \S+ since \S+ \(lbg watch\) to finish with run 'numbers' \(Ctrl-C to stop waiting\)$/,
+      /^lbg: waiting for pid \d+ on \S+ since \S+ \(lbg watch\) to finish building run 'numbers' \(Ctrl-C to stop waiting\)$/,
     );
     waiting.kill("SIGINT");
     expect(await exited).toBe(130);
@@ -74,6 +74,8 @@ describe("lbg watch and the run lock", () => {
     expect(await exited).toBe(0);
     await firstDone;
     expect(o.stderr.trim().split("\n")).toHaveLength(1);
-    expect(o.stderr).toMatch(/^lbg: waiting for pid \d+ on \S+ since \S+ \(lbg build\) to finish with run 'numbers'/);
+    expect(o.stderr).toMatch(
+      /^lbg: waiting for pid \d+ on \S+ since \S+ \(lbg build\) to finish building run 'numbers'/,
+    );
   }, 90_000);
 });
