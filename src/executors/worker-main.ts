@@ -3,9 +3,10 @@
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
 // takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, and `--validate`
 // (requests v8-serialized on stdin) for the stages' validate hooks.
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
+import { describeThrown } from "../stages/describe-thrown.ts";
 import { introspect } from "../stages/introspect-main.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
@@ -31,6 +32,12 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
         ? ` in Slurm step ${process.env.SLURM_JOB_ID}.${process.env.SLURM_STEP_ID}`
         : "";
     writeSync(fd, `Executing stage: ${job.instance} (${job.className})${step} @ ${new Date().toISOString()}\n`);
+    if (!existsSync(job.bundle)) {
+      // Not the stage's fault, and no stack trace of Node's module loader helps: say what happened.
+      const error = `the stage's code bundle is gone (${job.bundle}): was .cache removed while lbg ran? The next build makes it again`;
+      writeSync(fd, `${error}\n`);
+      return { type: "done", ok: false, error };
+    }
     const mod = (await import(pathToFileURL(job.bundle).href)) as Record<
       string,
       new () => { run(ctx: unknown): unknown }
@@ -50,9 +57,9 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
     writeSync(fd, `Stage complete: ${job.instance} took ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     return { type: "done", ok: true };
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    writeSync(fd, `${error.stack ?? error.message}\n`);
-    return { type: "done", ok: false, error: `${error.name}: ${error.message}` };
+    const { summary, detail } = describeThrown(e);
+    writeSync(fd, `${detail ?? summary}\n`);
+    return { type: "done", ok: false, error: summary };
   } finally {
     currentLog = undefined;
     process.stdout.write = out;
@@ -64,17 +71,16 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
 let currentLog: number | undefined;
 
 function fatal(e: unknown): void {
-  const error = e instanceof Error ? e : new Error(String(e));
+  const { summary, detail } = describeThrown(e);
   if (currentLog !== undefined) {
     try {
-      writeSync(currentLog, `${error.stack ?? error.message}\n`);
+      writeSync(currentLog, `${detail ?? summary}\n`);
     } catch {
       /* log gone */
     }
   }
-  process.send?.(
-    { type: "done", ok: false, error: `${error.name}: ${error.message} (uncaught)` } satisfies FromWorker,
-    () => process.exit(1),
+  process.send?.({ type: "done", ok: false, error: `${summary} (uncaught)` } satisfies FromWorker, () =>
+    process.exit(1),
   );
   setTimeout(() => process.exit(1), 1000).unref();
 }
@@ -84,7 +90,8 @@ if (process.argv[2] === "--job") {
   // the exit code says whether the stage succeeded.
   const job = JSON.parse(readFileSync(process.argv[3]!, "utf8")) as TsStageJob;
   process.on("uncaughtException", (e) => {
-    if (currentLog !== undefined) writeSync(currentLog, `${e.stack ?? e.message}\n`);
+    const { summary, detail } = describeThrown(e);
+    if (currentLog !== undefined) writeSync(currentLog, `${detail ?? summary}\n`);
     process.exit(1);
   });
   const reply = await runJob(job);

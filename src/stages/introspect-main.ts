@@ -2,6 +2,7 @@
 // JSON on stdout. Run in its own process so a stage file that hangs or crashes at import cannot take lbg
 // down, and so lbg itself never executes stage code.
 import { pathToFileURL } from "node:url";
+import { describeThrown } from "./describe-thrown.ts";
 
 export interface IntrospectResult {
   bundle: string;
@@ -18,9 +19,7 @@ export interface IntrospectResult {
   }[];
 }
 
-function looksLikeStage(
-  v: unknown,
-): v is {
+function looksLikeStage(v: unknown): v is {
   name: string;
   stageName?: string;
   doc?: string;
@@ -65,8 +64,7 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
         });
       results.push({ bundle, ok: true, classes });
     } catch (e) {
-      const err = e as Error;
-      results.push({ bundle, ok: false, error: `${err?.name ?? "Error"}: ${err?.message ?? String(e)}` });
+      results.push({ bundle, ok: false, error: describeThrown(e).summary });
     }
   }
   return results;

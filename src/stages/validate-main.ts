@@ -3,6 +3,7 @@
 // the reasons introspection has one (introspect-main.ts): lbg itself never executes stage code, and a hook
 // that hangs or crashes cannot take it down.
 import { pathToFileURL } from "node:url";
+import { describeThrown } from "./describe-thrown.ts";
 import type { OptionProblem } from "../sdk/stage.ts";
 
 export interface ValidateRequest {
@@ -44,28 +45,33 @@ async function validateOne(r: ValidateRequest): Promise<ValidateAnswer> {
     if (!Array.isArray(out)) return { thrown: "validate must return a list of problems (or nothing)" };
     return { problems: out.map(asProblem) };
   } catch (e) {
-    const err = e as Partial<{
-      name: string;
-      message: string;
-      option: string;
-      problem: string;
-      path: unknown;
-      hint: string;
-    }>;
-    // An OptionError is recognised by its fields: each stage bundle carries its own copy of the SDK class.
-    if (err?.name === "OptionError" && typeof err.option === "string") {
-      return {
-        problems: [
-          {
-            option: err.option,
-            path: cleanPath(err.path),
-            message: String(err.problem ?? err.message),
-            hint: err.hint,
-          },
-        ],
-      };
+    try {
+      const err = e as Partial<{
+        name: string;
+        message: string;
+        option: string;
+        problem: string;
+        path: unknown;
+        hint: string;
+      }>;
+      // An OptionError is recognised by its fields: each stage bundle carries its own copy of the SDK class.
+      if (err?.name === "OptionError" && typeof err.option === "string") {
+        return {
+          problems: [
+            {
+              option: err.option,
+              path: cleanPath(err.path),
+              message: String(err.problem ?? err.message),
+              hint: err.hint,
+            },
+          ],
+        };
+      }
+      if (!(e instanceof Error)) return { thrown: describeThrown(e).summary };
+      return { thrown: err?.name && err.name !== "Error" ? `${err.name}: ${err.message}` : String(err?.message ?? e) };
+    } catch {
+      return { thrown: describeThrown(e).summary }; // reading what was thrown threw again
     }
-    return { thrown: err?.name && err.name !== "Error" ? `${err.name}: ${err.message}` : String(err?.message ?? e) };
   }
 }
 
