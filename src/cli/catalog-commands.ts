@@ -1,7 +1,7 @@
 // `lbg list [stages|pipelines|runs]` and `lbg describe <Stage> [--pipeline FILE]`: what the project offers.
 import { join } from "node:path";
 import { LbgError, suggest } from "../config/lbg-error.ts";
-import { listNames } from "../config/load-run.ts";
+import { isRunName, listNames, RUN_NAME_HINT } from "../config/load-run.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
 import { pythonEnv } from "../stages/python-module-loader.ts";
@@ -24,8 +24,16 @@ export async function listCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  if (what === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
-  else if (what === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
+  if (what === "runs") {
+    // The rule `lbg build` applies (isRunName): a file whose name is no run name is not listed as a run.
+    for (const r of listNames(join(root, "configs", "runs"), "file")) {
+      if (isRunName(r)) out(`${r}\n`);
+      else
+        err(
+          `warning: configs/runs/${r}.yaml is not a run lbg can build: '${r}' is not a run name (${RUN_NAME_HINT})\n`,
+        );
+    }
+  } else if (what === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
   else if (what === "stages") {
     const reg = await registryOf(projectStageModules(root));
     const classes = [...reg.classes.values()].sort((a, b) => a.name.localeCompare(b.name));

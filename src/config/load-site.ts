@@ -1,5 +1,6 @@
 // Site files: `configs/sites/<site>.yaml` with ceci's `launcher:` and `site:` sections. Default: local.
 import { existsSync, readdirSync } from "node:fs";
+import { unreachable } from "../fs/unreachable.ts";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { LbgError, suggest, type SourcePos } from "./lbg-error.ts";
@@ -81,7 +82,12 @@ export function loadSite(
 ): SiteModel {
   const name = siteName ?? "local";
   const dir = join(root, "configs", "sites");
-  const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
+  const candidates = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)];
+  const file = candidates.find((f) => existsSync(f));
+  for (const c of file ? [] : candidates) {
+    const why = unreachable(c);
+    if (why) throw new LbgError(`site file configs/sites/${c.slice(dir.length + 1)} ${why}`, where);
+  }
   if (!file) {
     if (siteName === undefined || siteName === "local") {
       return { name: "local", launcher: "local", maxThreads: availableParallelism(), mpiCommand: "mpirun -n", raw: {} };

@@ -136,6 +136,15 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         what: `the in-progress file of output '${o.tag}' of stage '${entry.name}'`,
       });
     }
+    // Logs (`<log_dir>/<instance>.out`, as the scheduler names them) in output_dir must not be outputs: the log
+    // would overwrite the output at every build.
+    const log = join(run.logDir, `${entry.name}.out`);
+    if (log.startsWith(join(run.outputDir, sep)))
+      claims.claim(log, {
+        what: `the log of stage '${entry.name}'`,
+        pos: run.folderPos?.log_dir ?? entry.pos,
+        chosen: false,
+      });
     nodes.set(entry.name, {
       name: entry.name,
       entry,
