@@ -45,6 +45,8 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
   if (/heap out of memory|Allocation failed - process out of memory|Reached heap limit/.test(stderr)) {
     return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
   }
+  if (code === 0 && !sig)
+    return "the stage ended its worker process (exit code 0) before run() returned: a stage returns or throws, it never calls process.exit";
   return exitReason(code, sig, "worker");
 }
 
@@ -75,6 +77,7 @@ export class LocalExecutor implements Executor {
 
   private spawnWorker(): ChildProcess {
     const token = newStageToken();
+    this.reaper.track(token);
     const child = fork(this.workerPath, [], {
       cwd: this.cwd,
       env: { ...process.env, LBG_OWNER: this.owner, [TOKEN_VAR]: token },
@@ -176,7 +179,9 @@ export class LocalExecutor implements Executor {
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
-        if (m.type === "started") accepted = true;
+        if (m?.type === "started") accepted = true;
+        else if (m?.type !== "done" || typeof m.ok !== "boolean")
+          return; // not the worker's protocol
         else if (cancelled) finish({ status: "cancelled" }, false);
         else
           finish(

@@ -11,8 +11,36 @@ import { introspect } from "../stages/introspect-main.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
+/** lbg's end of the IPC channel, kept from stage code (see below). */
+const toLbg = process.send?.bind(process);
+if (process.argv[2] === undefined) {
+  // A stage (or a library it uses) that sees process.send may talk on lbg's channel: its message would be
+  // taken for the stage's end. Stage code sees no channel, as in a process of its own.
+  process.send = undefined;
+}
+
+/**
+ * A warm worker runs stage after stage: what one stage changes of the process's state — its working folder,
+ * its environment — must not reach the next. Each job starts in its cwd; both are put back after it.
+ */
+function isolate(job: TsStageJob): () => void {
+  const cwd = process.cwd();
+  const env = { ...process.env };
+  process.chdir(job.cwd);
+  return () => {
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    for (const [k, v] of Object.entries(env)) if (process.env[k] !== v) process.env[k] = v;
+    try {
+      process.chdir(cwd);
+    } catch {
+      /* the folder is gone: the next job changes to its own anyway */
+    }
+  };
+}
+
 async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "done" }>> {
   const fd = openSync(job.log, "w");
+  const restore = isolate(job);
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   const toLog = (chunk: unknown, enc?: unknown, cb?: unknown): boolean => {
@@ -65,6 +93,7 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
     process.stdout.write = out;
     process.stderr.write = err;
     closeSync(fd);
+    restore();
   }
 }
 
@@ -79,9 +108,7 @@ function fatal(e: unknown): void {
       /* log gone */
     }
   }
-  process.send?.({ type: "done", ok: false, error: `${summary} (uncaught)` } satisfies FromWorker, () =>
-    process.exit(1),
-  );
+  toLbg?.({ type: "done", ok: false, error: `${summary} (uncaught)` } satisfies FromWorker, () => process.exit(1));
   setTimeout(() => process.exit(1), 1000).unref();
 }
 
@@ -110,7 +137,7 @@ if (process.argv[2] === "--job") {
   process.on("disconnect", () => process.exit(0));
   process.on("message", (m: ToWorker) => {
     if (m.type !== "run") return;
-    process.send?.({ type: "started" } satisfies FromWorker);
-    void runJob(m.job).then((reply) => process.send?.(reply));
+    toLbg?.({ type: "started" } satisfies FromWorker);
+    void runJob(m.job).then((reply) => toLbg?.(reply));
   });
 }
