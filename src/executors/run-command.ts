@@ -25,6 +25,7 @@ export function runCommand(
   const fd = openSync(job.log, "w");
   if (job.header) writeSync(fd, `${job.header}\n`);
   const token = newStageToken();
+  reaper?.track(token);
   return new Promise<JobOutcome>((resolve) => {
     const child = spawn(job.argv[0]!, job.argv.slice(1), {
       cwd: job.cwd,
@@ -53,6 +54,7 @@ export function runCommand(
       onSpawn(child.pid);
     }
     child.on("error", (e) => {
+      reaper?.untrack(token);
       closeSync(fd);
       onExit();
       resolve({ status: "failed", error: `cannot start ${job.argv[0]}: ${e.message}` });

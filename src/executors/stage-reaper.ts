@@ -16,9 +16,9 @@ import { TOKEN_VAR } from "./tagged-processes.ts";
 // The first line is what `ps` shows of it.
 const REAPER = `// lbg: reaper of the stage processes of lbg pid ${process.pid} (src/executors/stage-reaper.ts)
 const { readdirSync, readFileSync } = require("node:fs");
-const tracked = new Map(); // token -> pgid
+const tracked = new Map(); // token -> pgid (0 until the process is started)
 process.on("message", (m) => {
-  if (m && m.t === "track") tracked.set(m.token, m.pgid);
+  if (m && m.t === "track") tracked.set(m.token, m.pgid || tracked.get(m.token) || 0);
   else if (m && m.t === "untrack") tracked.delete(m.token);
 });
 function tagged(token) {
@@ -36,7 +36,7 @@ function tagged(token) {
 function signal(sig) {
   let alive = 0;
   for (const [token, pgid] of tracked) {
-    try { process.kill(-pgid, sig); alive++; } catch {}
+    if (pgid) try { process.kill(-pgid, sig); alive++; } catch {}
     for (const pid of tagged(token)) {
       alive++;
       try { process.kill(-pid, sig); } catch {}
@@ -58,6 +58,8 @@ process.on("disconnect", () => {
 export class StageReaper {
   private child?: ChildProcess;
   private failed = false;
+  /** Tokens tracked and not yet untracked, as lbg sees it. */
+  private tracked = new Set<string>();
 
   private ensure(): ChildProcess | undefined {
     if (this.child || this.failed) return this.child;
@@ -80,7 +82,7 @@ export class StageReaper {
     return this.child;
   }
 
-  private send(m: { t: "track"; token: string; pgid: number } | { t: "untrack"; token: string }): void {
+  private send(m: { t: "track"; token: string; pgid?: number } | { t: "untrack"; token: string }): void {
     const c = this.ensure();
     if (!c?.connected) return;
     try {
@@ -92,19 +94,29 @@ export class StageReaper {
     }
   }
 
-  /** A stage process started: if lbg dies, its group `pgid` and everything carrying `token` are killed. */
-  track(token: string, pgid: number): void {
+  /**
+   * A stage process: if lbg dies, everything carrying `token` is killed, and its process group `pgid`. Called
+   * with the token alone before the process is started (so that no moment of its life is unguarded), then
+   * again with its pid.
+   */
+  track(token: string, pgid?: number): void {
+    this.tracked.add(token);
     this.send({ t: "track", token, pgid });
   }
 
   /** It ended, and lbg has killed what it left: nothing to do for it any more. */
   untrack(token: string): void {
+    this.tracked.delete(token);
     if (this.child) this.send({ t: "untrack", token });
   }
 
-  /** lbg is done: the reaper ends whatever is still tracked, then exits. */
+  /** lbg is done: the reaper ends whatever is still tracked, then exits. With nothing tracked it is simply
+   *  stopped (an untrack still on its way must not make it reap what a finished script left running). */
   close(): void {
-    if (this.child?.connected) this.child.disconnect();
+    const c = this.child;
     this.child = undefined;
+    if (!c) return;
+    if (this.tracked.size === 0) c.kill("SIGKILL");
+    else if (c.connected) c.disconnect();
   }
 }

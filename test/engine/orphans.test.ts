@@ -143,6 +143,22 @@ describe("stage processes never outlive lbg", () => {
     await waitUntil(() => !isAlive(detached), "the detached child to be killed", 10_000);
   }, 60_000);
 
+  it("kill -9 of lbg during pre_script: the script and what it started are killed too", async () => {
+    p = new TempProject("mini");
+    p.write(
+      "configs/runs/numbers.yaml",
+      `${p.read("configs/runs/numbers.yaml")}pre_script: "echo $$ > script.pid; sleep 300 & echo $! >> script.pid; wait"\n`,
+    );
+    const child = p.spawn(["build", "numbers", "--json"]);
+    await waitUntil(() => p.exists("script.pid") && p.read("script.pid").trim().split("\n").length === 2, "the script");
+    const pids = p.read("script.pid").trim().split("\n").map(Number);
+    leftovers.push(...pids);
+    expect(pids.every(isAlive)).toBe(true);
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    await waitUntil(() => pids.every((pid) => !isAlive(pid)), "the reaper to kill the script", 15_000);
+  }, 60_000);
+
   it.skipIf(!havePython)(
     "kill -9 of lbg: a running Python stage is killed too",
     async () => {
