@@ -8,6 +8,8 @@ import { findRunFile } from "../config/load-run.ts";
 import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { catchInterrupts } from "./interrupts.ts";
+import { LbgError } from "../config/lbg-error.ts";
+import { describeHolder, RunLock } from "../store/run-lock.ts";
 import { WatchSession } from "../watch/watch-session.ts";
 import type { RunRef } from "../project/run-ref.ts";
 
@@ -25,6 +27,16 @@ export async function watchCommand(
   const { root, name: runName } = ref;
   if (!ref.ceciFile) findRunFile(root, runName);
   const lockFile = join(runCacheDir(root, runName), "lock");
+  // One watch per run: two would each build again after the other's build, for ever.
+  const watchLock = await RunLock.acquire(join(runCacheDir(root, runName), "watch.lock"), runName, false, {
+    taken: (h) =>
+      new LbgError(
+        `run '${runName}' is already watched by ${describeHolder(h)}`,
+        undefined,
+        `one lbg watch per run: use that one, or stop it (q or Ctrl-C in its terminal, or kill ${h.pid})`,
+        1,
+      ),
+  });
   // Workers are noted in the lock while a build holds it (a later lbg kills them if this one dies).
   let session: WatchSession | undefined;
   const executor = new LocalExecutor(root, (pids) => session?.currentLock?.setWorkers(pids), lockFile);
@@ -46,5 +58,6 @@ export async function watchCommand(
   } finally {
     await executor.close();
     interrupts.dispose();
+    watchLock.release();
   }
 }

@@ -64,6 +64,20 @@ describe("lbg watch and the run lock", () => {
     expect(w.child.exitCode).toBe(null); // the watch builds on
   }, 90_000);
 
+  it("a second watch of the run is refused, naming the first (two would rebuild after each other for ever)", async () => {
+    p = new TempProject("mini");
+    w = new Watcher(p);
+    await w.until(idle);
+    const second = p.lbg(["watch", "numbers", "--json"], { timeout: 30_000 });
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim()).toMatch(
+      new RegExp(
+        `^lbg: error: run 'numbers' is already watched by pid ${w.child.pid} on \\S+ since \\S+ \\(lbg watch\\) \\(hint: one lbg watch per run`,
+      ),
+    );
+    expect(w.child.exitCode).toBe(null);
+  }, 60_000);
+
   it("`lbg build --wait` behind another build says so once, then builds", async () => {
     p = new TempProject("mini");
     const first = p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=2"]);
