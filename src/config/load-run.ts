@@ -164,6 +164,13 @@ export function loadRun(opts: LoadOptions): RunModel {
   const probed: string[] = [];
 
   pipelineNames.forEach((pname, i) => {
+    // A pipeline is a folder of configs/pipelines (sub/folder is fine); `..` or an absolute path would leave it.
+    if (isAbsolute(pname) || pname.split("/").includes(".."))
+      throw yf.error(
+        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
+        `invalid pipeline name '${pname}'`,
+        "a pipeline is a folder in configs/pipelines/ (with its pipeline.yaml)",
+      );
     const first = pipelineNames.indexOf(pname);
     if (first !== i)
       throw yf.error(

@@ -82,6 +82,13 @@ export function loadSite(
 ): SiteModel {
   const name = siteName ?? "local";
   const dir = join(root, "configs", "sites");
+  // A site is a file of configs/sites, named without a path (`--site ../x` would read configs/x.yaml).
+  if (name.includes("/") || name.includes("\\") || name.startsWith("."))
+    throw new LbgError(
+      `invalid site name '${name}'`,
+      where,
+      "a site is the name of a file in configs/sites/ without .yaml",
+    );
   const candidates = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)];
   const file = candidates.find((f) => existsSync(f));
   for (const c of file ? [] : candidates) {

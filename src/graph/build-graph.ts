@@ -3,13 +3,13 @@
 // inputs, aliases to tags the class lacks, output paths that would leave output_dir or that two outputs share
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
 // Python class that is not parallel.
-import { isAbsolute, join, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
 import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
-import { checkRunFolders } from "./check-run-folders.ts";
+import { checkRunFolders, notAFolder } from "./check-run-folders.ts";
 import { OutputClaims } from "./output-claims.ts";
 
 export interface InputEdge {
@@ -64,7 +64,33 @@ function checkInside(outputDir: string, name: string, pos: SourcePos, what: stri
   // `sub/`, `sub/.` or `a/..`: no file name of its own (it would be a folder other outputs live in).
   if (/(^|\/)\.{0,2}$/.test(name))
     throw new LbgError(`${what} does not end in a file name (${name})`, pos, "name the file, e.g. sub/total.txt");
+  const bad = fileNameProblem(name);
+  if (bad) throw new LbgError(`${what}: ${bad}`, pos, "name the file, e.g. sub/total.txt");
   return p;
+}
+
+// lbg's own names beside an output (finish-stage.ts): an output called like one would be removed or
+// overwritten by another output's build.
+const RESERVED = ["inprogress_", ".lbg-previous-"];
+/** The longest file name lbg may give an output: the `.lbg-previous-` copy must still fit in 255 bytes. */
+const MAX_NAME_BYTES = 255 - ".lbg-previous-".length;
+
+/** A name as messages show it: long ones cut (the error line must stay one short line). */
+function clip(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 57)}...` : name;
+}
+
+/** Why a file name (relative to output_dir) cannot be an output's, or undefined. */
+function fileNameProblem(name: string): string | undefined {
+  if (/[\u0000-\u001f\u007f]/.test(name)) return `file name ${JSON.stringify(name)} contains control characters`;
+  for (const part of name.split("/")) {
+    if (Buffer.byteLength(part) > MAX_NAME_BYTES)
+      return `file name ${part.slice(0, 40)}... is ${Buffer.byteLength(part)} bytes long (at most ${MAX_NAME_BYTES})`;
+  }
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const reserved = RESERVED.find((r) => base.startsWith(r));
+  if (reserved) return `file name ${base} starts with '${reserved}', which lbg uses for its own files beside outputs`;
+  return undefined;
 }
 
 export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: SetOverride[], warn: Warn): StageGraph {
@@ -101,10 +127,20 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         run.outputDir,
         name,
         override?.pos ?? entry.pos,
-        override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`,
+        override
+          ? `output name override '${tag}: ${clip(name)}'`
+          : `output tag '${clip(alias)}' of stage '${entry.name}'`,
       );
       const slash = name.lastIndexOf("/");
       const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
+      // A folder of the output's path that exists as a file: found now, not when the stage starts.
+      const blocked = slash > 0 ? notAFolder(run.root, dirname(path)) : undefined;
+      if (blocked)
+        throw new LbgError(
+          `${override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`}: folder ${relative(run.root, dirname(path))} ${blocked}`,
+          override?.pos ?? entry.pos,
+          "remove what is in the way, or choose another file name",
+        );
       return { tag, alias, type, path, inprogress };
     });
     for (const o of outputs) {

@@ -31,7 +31,7 @@ function real(p: string): string | undefined {
 }
 
 /** Why `dir` cannot be made (or used) as a folder, or undefined: the nearest existing part of it is a folder. */
-function notAFolder(root: string, dir: string): string | undefined {
+export function notAFolder(root: string, dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
     let isLink = false;
     try {
@@ -62,7 +62,9 @@ export function checkRunFolders(run: RunModel): void {
     const pos: SourcePos = run.folderPos?.[key] ?? { file: run.file };
     const rel = relative(run.root, dir);
     const shown = rel === "" ? "." : rel.startsWith("..") ? dir : rel;
-    const blocked = notAFolder(run.root, dir);
+    const blocked = /[\u0000-\u001f\u007f]/.test(dir)
+      ? `contains control characters (${JSON.stringify(shown)})`
+      : notAFolder(run.root, dir);
     if (blocked)
       throw new LbgError(`${key} ${shown} ${blocked}`, pos, "point it at a folder (lbg creates it if it is missing)");
     const why =

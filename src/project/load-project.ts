@@ -1,4 +1,5 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
+import { existsSync, lstatSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../config/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
@@ -34,6 +35,7 @@ export async function loadProject(
   opts: { site?: string; sets?: string[]; warn: Warn },
 ): Promise<LoadedProject> {
   const { root, name: runName } = ref;
+  checkCacheFolder(root);
   const run = ref.ceciFile
     ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn)
     : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
@@ -69,6 +71,23 @@ export async function loadProject(
   }));
   validateStageConfigs(root, instances, hashes.h);
   return { run, graph, hashes, cacheDir, python, modules };
+}
+
+/** `.cache` holds lbg's build state: something else in its place is said clearly, not a mkdir error. */
+function checkCacheFolder(root: string): void {
+  const cache = join(root, ".cache");
+  let st: Stats;
+  try {
+    st = lstatSync(cache);
+  } catch {
+    return; // made when needed
+  }
+  if (!st.isDirectory() && !(st.isSymbolicLink() && existsSync(cache) && statSync(cache).isDirectory()))
+    throw new LbgError(
+      "not a folder: lbg keeps its build state (records, caches, locks) in .cache",
+      { file: cache },
+      "move it away; lbg makes the folder",
+    );
 }
 
 /** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files

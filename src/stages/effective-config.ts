@@ -28,10 +28,12 @@ export interface EffectiveConfig {
   outputNames: Record<string, { name: string; pos: SourcePos }>;
 }
 
-function typeOk(spec: OptionSpec, v: unknown): boolean {
+/** Whether `v` has the option's declared type. An int beyond ±(2^53 − 1) is not one: JavaScript cannot hold
+ *  it exactly (9007199254740993 would silently become ...992). */
+export function typeOk(spec: Pick<OptionSpec, "type">, v: unknown): boolean {
   switch (spec.type) {
     case "int":
-      return typeof v === "number" && Number.isInteger(v);
+      return typeof v === "number" && Number.isSafeInteger(v);
     case "float":
       return typeof v === "number";
     case "str":
@@ -127,8 +129,10 @@ export function effectiveConfig(
       continue;
     }
     if (!typeOk(spec, chosen.value)) {
+      const huge =
+        spec.type === "int" && Number.isInteger(chosen.value) ? " (beyond ±(2^53 − 1), not held exactly)" : "";
       throw new LbgError(
-        `option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}`,
+        `option '${key}' of stage '${entry.name}' must be ${spec.type === "int" ? "an int" : `a ${spec.type}`}, not ${show(chosen.value)}${huge}`,
         chosen.pos,
         spec.doc || undefined,
       );

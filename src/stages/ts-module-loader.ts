@@ -24,6 +24,7 @@ import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
+import { typeOk } from "./effective-config.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
 import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
 
@@ -296,6 +297,11 @@ function validateClass(
   for (const [k, o] of Object.entries(options)) {
     if (!o || typeof o !== "object" || !OPTION_TYPES.includes(o.type))
       throw new Error(`${c.name}.config.${k}: type must be one of ${OPTION_TYPES.join(", ")}`);
+    // A default of another type would reach the stage unchecked whenever no config sets the option.
+    if (o.default !== undefined && o.default !== null && !typeOk(o, o.default))
+      throw new Error(
+        `${c.name}.config.${k}: default ${JSON.stringify(o.default)?.slice(0, 60) ?? String(o.default)} is not ${o.type === "int" ? "an int" : `a ${o.type}`}`,
+      );
   }
   return {
     name: c.name,

@@ -7,6 +7,8 @@
 // and removed with the records.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { LbgError } from "../config/lbg-error.ts";
+import { errorReason } from "../fs/error-reason.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
 
@@ -44,7 +46,17 @@ export class RecordStore {
       /* none yet */
     }
     if (!existsSync(this.file)) return this;
-    const bytes = readFileSync(this.file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file);
+    } catch (e) {
+      // A folder, or a file lbg may not read, in place of the records: said clearly, never a crash.
+      throw new LbgError(
+        `cannot read the run's records: ${errorReason(e)}`,
+        { file: this.file },
+        "remove it (the run's stages then run again), e.g. with lbg clean <run> --cache",
+      );
+    }
     const text = bytes.toString("utf8");
     const lines = text.split("\n");
     const tail = lines.length - 1; // the last piece is "" or a torn line

@@ -80,6 +80,8 @@ interface Seen {
 function look(file: string): Seen | undefined {
   try {
     const st = statSync(file);
+    // A folder (or anything else) in the lock's place would be "taken" forever: say so instead of waiting.
+    if (!st.isFile()) throw new LbgError("this lock is not a file", { file }, "remove it: lbg makes the lock itself");
     const text = readFileSync(file, "utf8");
     let holder: LockHolder | undefined;
     try {
@@ -89,8 +91,10 @@ function look(file: string): Seen | undefined {
       /* damaged: dead */
     }
     return { ino: st.ino, text, mtimeMs: st.mtimeMs, holder };
-  } catch {
-    return undefined; // gone
+  } catch (e) {
+    if (e instanceof LbgError) throw e;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined; // gone
+    throw new LbgError(`cannot read this lock: ${errorReason(e)}`, { file }, undefined, 1);
   }
 }
 

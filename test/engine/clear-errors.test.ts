@@ -1,6 +1,7 @@
 // Surprises of issue 13 turned into clear behaviour: .cache removed under a running build (item 12), one rule
 // for run names (17), a run file's path given as the run (18), and whatever a stage throws (21).
-import { rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
@@ -33,6 +34,23 @@ describe("clear errors instead of surprises", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
   }, 60_000);
+
+  it("run from a folder that was removed: one line saying so", () => {
+    p = new TempProject("mini");
+    const gone = p.path("gone");
+    mkdirSync(gone);
+    // A shell whose folder another terminal removed: the child starts in it and finds it gone.
+    const r = spawnSync(
+      "sh",
+      [
+        "-c",
+        `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${p.path("src/bin/lbg.mjs")}" build numbers`,
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.stderr).toBe("lbg: error: the current folder no longer exists (hint: cd into the project again)\n");
+    expect(r.status).toBe(2);
+  });
 
   it("lbg list runs shows exactly the runs lbg build accepts", () => {
     p = new TempProject("mini");

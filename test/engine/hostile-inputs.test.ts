@@ -14,6 +14,7 @@ interface Case {
   /** Files to overwrite (path → content), or edits (path → [from, to]). */
   files?: Record<string, string | [string, string]>;
   args?: string[];
+  env?: NodeJS.ProcessEnv;
   /** Run before lbg, for what files cannot express (links). */
   setup?: (p: TempProject) => void;
   /** The one error line must match this (location and words). */
@@ -132,6 +133,81 @@ const CASES: Case[] = [
     args: ["submit", "numbers", "--nodes", "0"],
     expect: /^lbg: error: --nodes 0: expected a number of nodes/,
   },
+  // Tried after the issue's list (the closing note numbers them).
+  {
+    name: "an int beyond 2^53 (JavaScript would round it silently)",
+    args: ["build", "numbers", "--set", "MakeNumbers.n=9007199254740993"],
+    expect:
+      /--set MakeNumbers\.n=9007199254740993: option 'n' of stage 'MakeNumbers' must be an int, not 9007199254740992 \(beyond/,
+  },
+  {
+    name: "an output name with a newline",
+    files: { [CFG]: ["SumNumbers: {}", 'SumNumbers:\n  total: "a\\nb.txt"'] },
+    expect:
+      /config\.yaml:8:10: output name override 'total: a\\nb\.txt': file name "a\\nb\.txt" contains control characters/,
+  },
+  {
+    name: "an output name longer than a file name may be",
+    files: { [CFG]: ["SumNumbers: {}", `SumNumbers:\n  total: ${"x".repeat(300)}.txt`] },
+    expect:
+      /config\.yaml:8:10: output name override 'total: x{57}\.\.\.': file name x{40}\.\.\. is 304 bytes long \(at most 241\)/,
+  },
+  {
+    name: "an output named like another output's set-aside copy",
+    files: { [CFG]: ["SumNumbers: {}", "SumNumbers:\n  total: .lbg-previous-numbers.txt"] },
+    expect: /config\.yaml:8:10: .*file name \.lbg-previous-numbers\.txt starts with '\.lbg-previous-', which lbg uses/,
+  },
+  {
+    name: "an output named like an in-progress file",
+    files: { [CFG]: ["SumNumbers: {}", "SumNumbers:\n  total: inprogress_numbers.txt"] },
+    expect: /config\.yaml:8:10: .*file name inprogress_numbers\.txt starts with 'inprogress_'/,
+  },
+  {
+    name: "an output's folder exists as a file",
+    setup: (p) => p.write("results/numbers/outputs/sub", "in the way\n"),
+    files: { [CFG]: ["SumNumbers: {}", "SumNumbers:\n  total: sub/total.txt"] },
+    expect:
+      /config\.yaml:8:10: output name override 'total: sub\/total\.txt': folder results\/numbers\/outputs\/sub is a file, not a folder/,
+  },
+  {
+    name: "a stage option whose default is not of its type",
+    files: { "lbg_stages/make_numbers.ts": ['n: { type: "int", default: 5,', 'n: { type: "int", default: "five",'] },
+    expect: /unknown stage class 'MakeNumbers'.*make_numbers\.ts: MakeNumbers\.config\.n: default "five" is not an int/,
+  },
+  {
+    name: "output_dir with a newline (from an environment variable)",
+    files: { [RUN]: ["output_dir: results/<run>/outputs", "output_dir: ${LBG_TEST_NL}/out"] },
+    env: { LBG_TEST_NL: "a\nb" },
+    expect: /numbers\.yaml:3:13: output_dir a\\nb\/out contains control characters/,
+  },
+  {
+    name: "--site with a path",
+    setup: (p) => p.write("configs/evil.yaml", "site:\n  max_threads: 1\n"),
+    args: ["build", "numbers", "--site", "../evil"],
+    expect: /^lbg: error: --site: invalid site name '\.\.\/evil'/,
+  },
+  {
+    name: "a pipeline name that leaves configs/pipelines",
+    setup: (p) => p.write("configs/elsewhere/pipeline.yaml", p.read(PIPE)),
+    files: { [RUN]: ["pipelines: numbers", "pipelines: ../elsewhere"] },
+    expect: /numbers\.yaml:2:12: invalid pipeline name '\.\.\/elsewhere'/,
+  },
+  {
+    name: "the run's records file is a folder",
+    setup: (p) => p.write(".cache/runs/numbers/records.jsonl/x", ""),
+    expect:
+      /^lbg: error: \.cache\/runs\/numbers\/records\.jsonl: cannot read the run's records: illegal operation on a directory/,
+  },
+  {
+    name: ".cache is a file",
+    setup: (p) => p.write(".cache", "not a folder\n"),
+    expect: /^lbg: error: \.cache: not a folder: lbg keeps its build state/,
+  },
+  {
+    name: "the run's lock is a folder (it used to make lbg wait for ever)",
+    setup: (p) => p.write(".cache/runs/numbers/lock/x", ""),
+    expect: /^lbg: error: \.cache\/runs\/numbers\/lock: this lock is not a file/,
+  },
 ];
 
 describe("hostile input: exit code 2 and one clear line", () => {
@@ -154,7 +230,7 @@ describe("hostile input: exit code 2 and one clear line", () => {
           } else p.write(file, content);
         }
         c.setup?.(p);
-        const r = p.lbg(c.args ?? ["build", "numbers"], { timeout: 30_000 });
+        const r = p.lbg(c.args ?? ["build", "numbers"], { timeout: 30_000, env: c.env });
         expect(r.signal, "lbg hung and was killed").toBeNull();
         expect(r.stderr).not.toMatch(/\n\s+at /);
         const lines = r.stderr
