@@ -2,6 +2,7 @@
 // (like `dvc commit` or Snakemake's `--touch`) — for when you know an edit (a comment, a refactor) does not
 // change results. Stages are taken in dependency order, so accepting a stage makes its dependants compare
 // against the outputs as they are now.
+import { statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { LbgError, fromCwd } from "../config/lbg-error.ts";
 import { planStage } from "../plan/plan-stage.ts";
@@ -52,6 +53,16 @@ export async function acceptCommand(
       const missing = node.outputs.find((o) => !p.hashes.hash(o.path));
       if (missing) {
         err(`skipped ${name}: output ${relative(root, missing.path)} does not exist (build it instead)\n`);
+        continue;
+      }
+      const special = node.outputs.find((o) => {
+        const st = statSync(o.path);
+        return !st.isFile() && !st.isDirectory();
+      });
+      if (special) {
+        err(
+          `skipped ${name}: output ${relative(root, special.path)} is not a regular file or a directory (build it instead)\n`,
+        );
         continue;
       }
       // What the build itself would refuse (finish-stage.ts): a directory where a file belongs, or the reverse.

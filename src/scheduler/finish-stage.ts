@@ -58,7 +58,11 @@ export function finishStage(
     if (!existsSync(produced)) {
       return { ok: false, error: `stage did not write its output '${o.tag}' (expected ${relative(root, produced)})` };
     }
-    const isDir = statSync(produced).isDirectory();
+    const st = statSync(produced);
+    // A FIFO, socket or device is no output: a stage reading it would block, or read nothing reproducible.
+    if (!st.isFile() && !st.isDirectory())
+      return { ok: false, error: `output '${o.tag}' is not a regular file or a directory (a FIFO, socket or device)` };
+    const isDir = st.isDirectory();
     const want = mayBeDirectory(o.type);
     if (want !== "either" && isDir !== (want === "yes")) {
       return {

@@ -1,6 +1,6 @@
 // Surprises of issue 13 turned into clear behaviour: .cache removed under a running build (item 12), one rule
 // for run names (17), a run file's path given as the run (18), and whatever a stage throws (21).
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TempProject, waitForEvent } from "../helpers/temp-project.ts";
@@ -50,6 +50,32 @@ describe("clear errors instead of surprises", () => {
     );
     expect(r.stderr).toBe("lbg: error: the current folder no longer exists (hint: cd into the project again)\n");
     expect(r.status).toBe(2);
+  });
+
+  it("an output that is a FIFO is no output: the build fails the stage, accept refuses it", () => {
+    p = new TempProject("mini");
+    p.write(
+      "lbg_stages/fifo.ts",
+      `import { execFileSync } from "node:child_process";
+import { Stage, type StageContext } from "../src/sdk/index.ts";
+export default class Fifo extends Stage {
+  static outputs = { f: "txt" } as const;
+  run(ctx: StageContext) { execFileSync("mkfifo", [ctx.outputs.f!]); }
+}
+`,
+    );
+    p.write(PIPE, `${p.read(PIPE)}  - name: Fifo\n`);
+    const r = p.build("numbers", ["-k"]);
+    expect(r.code).toBe(1);
+    expect(r.events.find((e) => e.event === "stage-end" && e.stage === "Fifo")?.error).toBe(
+      "output 'f' is not a regular file or a directory (a FIFO, socket or device)",
+    );
+    execFileSync("mkfifo", [p.path("results/numbers/outputs/f.txt")]);
+    const a = p.lbg(["accept", "numbers", "Fifo"]);
+    expect(a.stderr.trim()).toBe(
+      "skipped Fifo: output results/numbers/outputs/f.txt is not a regular file or a directory (build it instead)",
+    );
+    expect(a.stdout).toMatch(/0 stages recorded as fresh/);
   });
 
   it("lbg list runs shows exactly the runs lbg build accepts", () => {
