@@ -17,10 +17,11 @@ const KILL_GRACE_MS = 3_000;
 /** The stage token of each worker. */
 const tokens = new WeakMap<ChildProcess, string>();
 
-/** Signals a worker's process group and every process that carries its token (what it started detached). */
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals a worker's process group and (`tagged`) every process that carries its token: what it started
+ *  detached. The token costs a pass over /proc, so closing the pool leaves that to the reaper. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals, tagged = true): void {
   const token = tokens.get(child);
-  if (token) killTagged(token, signal);
+  if (token && tagged) killTagged(token, signal);
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
@@ -95,9 +96,9 @@ export class LocalExecutor implements Executor {
     tokens.set(child, token);
     if (child.pid) this.reaper.track(token, child.pid);
     child.once("exit", () => {
-      // Whatever the worker's stages started and left running dies with it.
-      killTagged(token, "SIGKILL");
-      this.reaper.untrack(token);
+      // What its stages started and left running is ended by the reaper when the build ends (its token
+      // stays on the reaper's list); a cancelled stage's is ended at once (killGroup).
+      this.reaper.ended(token);
       // A worker that dies while idle (killed from outside, out of memory) must leave the pool at once, or
       // the next stage would be sent to it.
       this.idle = this.idle.filter((c) => c !== child);
@@ -167,6 +168,7 @@ export class LocalExecutor implements Executor {
         // A worker that was told to stop is never reused, even when its "done" came first: it may be dying.
         if (reusable && !cancelled && child.connected) this.idle.push(child);
         else if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
+        else if (cancelled) killGroup(child, "SIGKILL"); // what it started detached and that outlived SIGTERM
         resolve(o);
       };
       // The worker is gone (or cannot be written to). If it never took the job, nothing of the stage ran:
@@ -215,7 +217,7 @@ export class LocalExecutor implements Executor {
   async close(): Promise<void> {
     for (const c of [...this.idle, ...this.busy]) {
       if (c.connected) c.disconnect();
-      killGroup(c, "SIGTERM");
+      killGroup(c, "SIGTERM", false);
     }
     this.idle = [];
     // SIGKILL, after a grace, for what did not end on SIGTERM: done by the reaper, which outlives lbg.

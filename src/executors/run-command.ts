@@ -62,8 +62,15 @@ export function runCommand(
     child.on("exit", (code, sig) => {
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
-      kill("SIGKILL"); // anything the stage left running, in its group or started detached
-      reaper?.untrack(token);
+      // Anything the stage left running in its group; what it started detached is found by its token — at
+      // once when it was cancelled, else by the reaper when the build ends (one /proc pass for all stages).
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+      if (cancelled || !reaper) killTagged(token, "SIGKILL");
+      reaper?.ended(token);
       try {
         closeSync(fd);
       } catch {

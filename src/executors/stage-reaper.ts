@@ -3,10 +3,11 @@
 // own, and a busy stage would run on to its end — hours on a cluster node — writing in-progress files nobody
 // will rename. So the first stage of a build starts a reaper: a small Node process, detached (a kill of
 // lbg's process group does not reach it), connected to lbg by an IPC channel. lbg tells it each stage
-// process it starts (process group and stage token, tagged-processes.ts) and each that ended. When the
-// channel closes — at once when lbg dies, however it dies — the reaper sends SIGTERM to every group and
-// token still on its list, SIGKILL after 3 s to whatever is left, and exits. A normal exit closes the
-// channel too; by then lbg has ended its stages itself, and the reaper ends whatever they left behind.
+// process it starts (process group and stage token, tagged-processes.ts). When the channel closes — at
+// once when lbg dies, however it dies — the reaper sends SIGTERM to every group and token on its list,
+// SIGKILL after 3 s to whatever is left, and exits. A normal exit closes the channel too: by then lbg has
+// ended its stages, and the reaper ends what they left running (a child a finished stage started detached):
+// one pass over /proc for all of them, after lbg has exited, rather than one per stage while it builds.
 //
 // The reaper is plain CommonJS run with `node -e` (as the lock heartbeat is): nothing to find next to the
 // bundle, nothing imported from lbg. Its /proc scan is taggedPids' (tagged-processes.ts), written out again.
@@ -20,28 +21,32 @@ const tracked = new Map(); // token -> pgid (0 until the process is started)
 process.on("message", (m) => {
   if (m && m.t === "track") tracked.set(m.token, m.pgid || tracked.get(m.token) || 0);
   else if (m && m.t === "untrack") tracked.delete(m.token);
+  else if (m && m.t === "ended" && tracked.has(m.token)) tracked.set(m.token, 0); // its pid may be reused
 });
-function tagged(token) {
-  const needle = ${JSON.stringify(TOKEN_VAR)} + "=" + token;
+// One pass over /proc for every token at once: reading each process's environment is the cost.
+function tagged() {
   const out = [];
   let entries = [];
   try { entries = readdirSync("/proc"); } catch { return out; }
+  const needles = [...tracked.keys()].map((t) => Buffer.from(${JSON.stringify(TOKEN_VAR)} + "=" + t + "\\0"));
   for (const e of entries) {
     if (!/^\\d+$/.test(e) || Number(e) === process.pid) continue;
-    try { if (readFileSync("/proc/" + e + "/environ", "latin1").split("\\0").includes(needle)) out.push(Number(e)); }
-    catch {}
+    try {
+      const env = readFileSync("/proc/" + e + "/environ");
+      if (needles.some((n) => env.indexOf(n) !== -1)) out.push(Number(e));
+    } catch {}
   }
   return out;
 }
 function signal(sig) {
   let alive = 0;
-  for (const [token, pgid] of tracked) {
+  for (const pgid of tracked.values()) {
     if (pgid) try { process.kill(-pgid, sig); alive++; } catch {}
-    for (const pid of tagged(token)) {
-      alive++;
-      try { process.kill(-pid, sig); } catch {}
-      try { process.kill(pid, sig); } catch {}
-    }
+  }
+  for (const pid of tagged()) {
+    alive++;
+    try { process.kill(-pid, sig); } catch {}
+    try { process.kill(pid, sig); } catch {}
   }
   return alive;
 }
@@ -82,7 +87,7 @@ export class StageReaper {
     return this.child;
   }
 
-  private send(m: { t: "track"; token: string; pgid?: number } | { t: "untrack"; token: string }): void {
+  private send(m: { t: "track"; token: string; pgid?: number } | { t: "untrack" | "ended"; token: string }): void {
     const c = this.ensure();
     if (!c?.connected) return;
     try {
@@ -102,6 +107,11 @@ export class StageReaper {
   track(token: string, pgid?: number): void {
     this.tracked.add(token);
     this.send({ t: "track", token, pgid });
+  }
+
+  /** Its process ended (its group id may be reused from now on); what carries its token is still reaped. */
+  ended(token: string): void {
+    if (this.child) this.send({ t: "ended", token });
   }
 
   /** It ended, and lbg has killed what it left: nothing to do for it any more. */

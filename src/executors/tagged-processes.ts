@@ -19,7 +19,7 @@ export function newStageToken(): string {
 
 /** Pids of the processes started with `LBG_STAGE_TOKEN=<token>` (own user only: others' are unreadable). */
 export function taggedPids(token: string): number[] {
-  const needle = `${TOKEN_VAR}=${token}`;
+  const needle = Buffer.from(`${TOKEN_VAR}=${token}\0`);
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -30,7 +30,7 @@ export function taggedPids(token: string): number[] {
   for (const e of entries) {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(needle)) out.push(Number(e));
+      if (readFileSync(`/proc/${e}/environ`).indexOf(needle) !== -1) out.push(Number(e));
     } catch {
       /* gone, or another user's */
     }

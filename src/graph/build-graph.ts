@@ -69,6 +69,19 @@ function checkInside(outputDir: string, name: string, pos: SourcePos, what: stri
   return p;
 }
 
+/** An output named like lbg's own files beside outputs; checked once the output's claims are made, so an
+ *  actual clash with another output's in-progress file is reported as that. */
+function checkNotReserved(name: string, pos: SourcePos, what: string): void {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const reserved = RESERVED.find((r) => base.startsWith(r));
+  if (reserved)
+    throw new LbgError(
+      `${what}: file name ${base} starts with '${reserved}', which lbg uses for its own files beside outputs`,
+      pos,
+      "name the file, e.g. sub/total.txt",
+    );
+}
+
 // lbg's own names beside an output (finish-stage.ts): an output called like one would be removed or
 // overwritten by another output's build.
 const RESERVED = ["inprogress_", ".lbg-previous-"];
@@ -87,9 +100,6 @@ function fileNameProblem(name: string): string | undefined {
     if (Buffer.byteLength(part) > MAX_NAME_BYTES)
       return `file name ${part.slice(0, 40)}... is ${Buffer.byteLength(part)} bytes long (at most ${MAX_NAME_BYTES})`;
   }
-  const base = name.slice(name.lastIndexOf("/") + 1);
-  const reserved = RESERVED.find((r) => base.startsWith(r));
-  if (reserved) return `file name ${base} starts with '${reserved}', which lbg uses for its own files beside outputs`;
   return undefined;
 }
 
@@ -98,6 +108,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   const nodes = new Map<string, StageNode>();
   const producers = new Map<string, string>();
   const claims = new OutputClaims(run.root, run.outputDir);
+  const names: { name: string; pos: SourcePos; what: string }[] = [];
 
   for (const entry of run.stages) {
     const meta = metas.get(entry.name)!;
@@ -171,6 +182,13 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         ...claim,
         what: `the in-progress file of output '${o.tag}' of stage '${entry.name}'`,
       });
+      names.push({
+        name: relative(run.outputDir, o.path),
+        pos: claim.pos,
+        what: override
+          ? `output name override '${o.tag}: ${clip(override.name)}'`
+          : `output tag '${clip(o.alias)}' of stage '${entry.name}'`,
+      });
     }
     // Logs (`<log_dir>/<instance>.out`, as the scheduler names them) in output_dir must not be outputs: the log
     // would overwrite the output at every build.
@@ -191,6 +209,10 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       configOrigin: cfg.origin,
     });
   }
+
+  // Once every output is claimed, so that an actual clash with another output's in-progress file is said as
+  // that: names only lbg's own files should have.
+  for (const n of names) checkNotReserved(n.name, n.pos, n.what);
 
   // A run input that is some stage's output file would be read with no edge to wait for its writer.
   for (const [tag, input] of run.inputs) {

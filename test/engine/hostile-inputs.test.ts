@@ -159,8 +159,8 @@ const CASES: Case[] = [
   },
   {
     name: "an output named like an in-progress file",
-    files: { [CFG]: ["SumNumbers: {}", "SumNumbers:\n  total: inprogress_numbers.txt"] },
-    expect: /config\.yaml:8:10: .*file name inprogress_numbers\.txt starts with 'inprogress_'/,
+    files: { [CFG]: ["SumNumbers: {}", "SumNumbers:\n  total: inprogress_other.txt"] },
+    expect: /config\.yaml:8:10: .*file name inprogress_other\.txt starts with 'inprogress_'/,
   },
   {
     name: "an output's folder exists as a file",
