@@ -1,85 +1,69 @@
 // The watchdog of a build's stage processes. lbg kills its stages itself when it is interrupted, but an lbg
 // killed with SIGKILL (or by the OOM killer, or crashing) cannot: its workers run in process groups of their
 // own, and a busy stage would run on to its end — hours on a cluster node — writing in-progress files nobody
-// will rename. So the first stage of a build starts a reaper: a small Node process, detached (a kill of
-// lbg's process group does not reach it), connected to lbg by an IPC channel. lbg tells it each stage
-// process it starts (process group and stage token, tagged-processes.ts). When the channel closes — at
-// once when lbg dies, however it dies — the reaper sends SIGTERM to every group and token on its list,
-// SIGKILL after 3 s to whatever is left, and exits. A normal exit closes the channel too: by then lbg has
-// ended its stages, and the reaper ends what they left running (a child a finished stage started detached):
-// one pass over /proc for all of them, after lbg has exited, rather than one per stage while it builds.
+// will rename. So the first stage of a build starts a reaper: a small `/bin/sh` script, detached (a kill of
+// lbg's process group does not reach it), reading lines from a pipe lbg holds the other end of:
+//   T <token> <pgid>   a stage process (pgid 0: about to start) — told before it starts, so that no moment
+//                      of its life is unguarded
+//   E <token>          its process ended: its group id may be reused, so only the token is reaped
+//   U <token>          forget it (a script that ended: what it left running is its own business)
+// At end of file — at once when lbg dies, however it dies, or when lbg closes the pipe at the end of the
+// build — the reaper sends SIGTERM to every process group and every process carrying a token still on its
+// list (tagged-processes.ts; grep over /proc/*/environ, one pass for all tokens), SIGKILL after 3 s to
+// whatever is left, and exits. A normal build has ended its stages by then; the reaper ends what they left
+// running (a child a finished stage started detached), after lbg has exited.
 //
-// The reaper is plain CommonJS run with `node -e` (as the lock heartbeat is): nothing to find next to the
-// bundle, nothing imported from lbg. Its /proc scan is taggedPids' (tagged-processes.ts), written out again.
+// A shell script rather than a Node process: it starts in a millisecond and a few hundred KB (a Node start
+// costs 40-300 ms of a loaded node's CPU and 40 MB), and it needs nothing but sh, awk, grep and sleep.
 import { spawn, type ChildProcess } from "node:child_process";
 import { TOKEN_VAR } from "./tagged-processes.ts";
 
-// The first line is what `ps` shows of it.
-const REAPER = `// lbg: reaper of the stage processes of lbg pid ${process.pid} (src/executors/stage-reaper.ts)
-const { readdirSync, readFileSync } = require("node:fs");
-const tracked = new Map(); // token -> pgid (0 until the process is started)
-process.on("message", (m) => {
-  if (m && m.t === "track") tracked.set(m.token, m.pgid || tracked.get(m.token) || 0);
-  else if (m && m.t === "untrack") tracked.delete(m.token);
-  else if (m && m.t === "ended" && tracked.has(m.token)) tracked.set(m.token, 0); // its pid may be reused
-});
-// One pass over /proc for every token at once: reading each process's environment is the cost.
-function tagged() {
-  const out = [];
-  let entries = [];
-  try { entries = readdirSync("/proc"); } catch { return out; }
-  const needles = [...tracked.keys()].map((t) => Buffer.from(${JSON.stringify(TOKEN_VAR)} + "=" + t + "\\0"));
-  for (const e of entries) {
-    if (!/^\\d+$/.test(e) || Number(e) === process.pid) continue;
-    try {
-      const env = readFileSync("/proc/" + e + "/environ");
-      if (needles.some((n) => env.indexOf(n) !== -1)) out.push(Number(e));
-    } catch {}
-  }
-  return out;
+// The first line is what `ps` shows of it. Tokens are [A-Za-z0-9.-] only (newStageToken), so they need no
+// quoting as words.
+const REAPER = `# lbg: reaper of the stage processes of lbg pid ${process.pid} (src/executors/stage-reaper.ts)
+msgs=$(cat)
+state=$(printf '%s\\n' "$msgs" | awk '$1=="T"{if($3>0)p[$2]=$3; else if(!($2 in p))p[$2]=0} $1=="E"{if($2 in p)p[$2]=0} $1=="U"{delete p[$2]} END{for(t in p)print t, p[t]}')
+[ -n "$state" ] || exit 0
+groups=$(printf '%s\\n' "$state" | awk '$2>0{print $2}')
+pats=$(printf '%s\\n' "$state" | awk '{printf " -e ${TOKEN_VAR}=%s", $1}')
+tagged() { grep -lsF $pats /proc/[0-9]*/environ 2>/dev/null | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p' | grep -vx "$$"; }
+signal() {
+  n=0
+  for g in $groups; do kill -$1 -$g 2>/dev/null && n=$((n+1)); done
+  for p in $(tagged); do n=$((n+1)); kill -$1 -$p 2>/dev/null; kill -$1 $p 2>/dev/null; done
+  echo $n
 }
-function signal(sig) {
-  let alive = 0;
-  for (const pgid of tracked.values()) {
-    if (pgid) try { process.kill(-pgid, sig); alive++; } catch {}
-  }
-  for (const pid of tagged()) {
-    alive++;
-    try { process.kill(-pid, sig); } catch {}
-    try { process.kill(pid, sig); } catch {}
-  }
-  return alive;
-}
-process.on("disconnect", () => {
-  if (signal("SIGTERM") === 0) process.exit(0);
-  const end = Date.now() + ${3_000};
-  const poll = setInterval(() => {
-    if (signal(0) === 0) process.exit(0);
-    if (Date.now() >= end) { signal("SIGKILL"); process.exit(0); }
-  }, 100);
-});
+[ "$(signal TERM)" = 0 ] && exit 0
+i=0
+while [ $i -lt 30 ]; do
+  sleep 0.1
+  [ "$(signal 0)" = 0 ] && exit 0
+  i=$((i+1))
+done
+signal KILL >/dev/null
 `;
 
 export class StageReaper {
   private child?: ChildProcess;
   private failed = false;
-  /** Tokens tracked and not yet untracked, as lbg sees it. */
-  private tracked = new Set<string>();
 
   private ensure(): ChildProcess | undefined {
     if (this.child || this.failed) return this.child;
     try {
-      const child = spawn(process.execPath, ["-e", REAPER], {
+      const child = spawn("/bin/sh", ["-c", REAPER], {
         detached: true,
-        stdio: ["ignore", "ignore", "ignore", "ipc"],
+        stdio: ["pipe", "ignore", "ignore"],
         // Not a stage: it must not carry a stage token, nor LBG_OWNER (orphan clean-up must never pick it).
-        env: { PATH: process.env.PATH ?? "" },
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
       });
       child.on("error", () => {
         this.failed = true; // lbg still kills its stages itself; only the kill -9 case is unguarded
       });
+      child.stdin!.on("error", () => {
+        this.failed = true;
+      });
       child.unref();
-      (child.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
+      (child.stdin as unknown as { unref?: () => void }).unref?.();
       this.child = child;
     } catch {
       this.failed = true;
@@ -87,46 +71,34 @@ export class StageReaper {
     return this.child;
   }
 
-  private send(m: { t: "track"; token: string; pgid?: number } | { t: "untrack" | "ended"; token: string }): void {
+  private send(line: string): void {
     const c = this.ensure();
-    if (!c?.connected) return;
-    try {
-      c.send(m, (err) => {
-        if (err) this.failed = true;
-      });
-    } catch {
-      this.failed = true;
-    }
+    if (!c?.stdin?.writable) return;
+    c.stdin.write(`${line}\n`);
   }
 
   /**
    * A stage process: if lbg dies, everything carrying `token` is killed, and its process group `pgid`. Called
-   * with the token alone before the process is started (so that no moment of its life is unguarded), then
-   * again with its pid.
+   * with the token alone before the process is started, then again with its pid.
    */
   track(token: string, pgid?: number): void {
-    this.tracked.add(token);
-    this.send({ t: "track", token, pgid });
+    this.send(`T ${token} ${pgid ?? 0}`);
   }
 
   /** Its process ended (its group id may be reused from now on); what carries its token is still reaped. */
   ended(token: string): void {
-    if (this.child) this.send({ t: "ended", token });
+    if (this.child) this.send(`E ${token}`);
   }
 
-  /** It ended, and lbg has killed what it left: nothing to do for it any more. */
+  /** It ended, and what it left running is not the reaper's business. */
   untrack(token: string): void {
-    this.tracked.delete(token);
-    if (this.child) this.send({ t: "untrack", token });
+    if (this.child) this.send(`U ${token}`);
   }
 
-  /** lbg is done: the reaper ends whatever is still tracked, then exits. With nothing tracked it is simply
-   *  stopped (an untrack still on its way must not make it reap what a finished script left running). */
+  /** lbg is done: the reaper ends whatever is still on its list, then exits. */
   close(): void {
     const c = this.child;
     this.child = undefined;
-    if (!c) return;
-    if (this.tracked.size === 0) c.kill("SIGKILL");
-    else if (c.connected) c.disconnect();
+    c?.stdin?.end();
   }
 }

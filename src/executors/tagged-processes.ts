@@ -12,9 +12,10 @@ export const TOKEN_VAR = "LBG_STAGE_TOKEN";
 let counter = 0;
 const prefix = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
 
-/** A token no other stage process of any lbg on this host has. */
+/** A token no other stage process of any lbg on this host has: `<pid>-<random>.<n>.` — letters, digits, `.`
+ *  and `-` only, and ending in `.` so that no token is the beginning of another (`.1.` is not in `.12.`). */
 export function newStageToken(): string {
-  return `${prefix}-${++counter}`;
+  return `${prefix}.${++counter}.`;
 }
 
 /** Pids of the processes started with `LBG_STAGE_TOKEN=<token>` (own user only: others' are unreadable). */
