@@ -18,16 +18,17 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const arg = (name, dflt) => {
+/** The value after `--name`, or undefined. @param {string} name */
+const arg = (name) => {
   const k = process.argv.indexOf(`--${name}`);
-  return k > 0 ? process.argv[k + 1] : dflt;
+  return k > 0 ? process.argv[k + 1] : undefined;
 };
 // --quick: a smoke test of this script (bench/run.mjs --quick), 20,000 objects.
 const QUICK = process.argv.includes("--quick");
-const OBJECTS = Number(arg("objects", QUICK ? 20_000 : 1_000_000));
-const CHUNK = Number(arg("chunk", QUICK ? 5_000 : 100_000));
-const REPEAT = Number(arg("repeat", QUICK ? 2 : 5));
-const DATA = arg("data", undefined);
+const OBJECTS = Number(arg("objects") ?? (QUICK ? 20_000 : 1_000_000));
+const CHUNK = Number(arg("chunk") ?? (QUICK ? 5_000 : 100_000));
+const REPEAT = Number(arg("repeat") ?? (QUICK ? 2 : 5));
+const DATA = arg("data");
 
 // The worker: `node worker.mjs <task> <json args>` prints one JSON line {seconds, objects, maxRssKb, ...}.
 const WORKER = `
@@ -99,6 +100,7 @@ if (task === "prepare") {
 console.log(JSON.stringify({ ...result, maxRssKb: process.resourceUsage().maxRSS }));
 `;
 
+/** @param {string} dir */
 async function bundleWorker(dir) {
   const { build } = await import("esbuild");
   const outfile = join(dir, "worker.mjs");
@@ -116,6 +118,11 @@ async function bundleWorker(dir) {
   return outfile;
 }
 
+/**
+ * One measurement in a fresh process: the worker's last stdout line, as JSON.
+ * @param {string} worker @param {string} task @param {Record<string, unknown>} args
+ * @returns {any} the task's own fields beside {seconds, objects, best?, maxRssKb}
+ */
 function child(worker, task, args) {
   const r = spawnSync(process.execPath, [worker, task, JSON.stringify(args)], {
     cwd: REPO,
@@ -124,10 +131,12 @@ function child(worker, task, args) {
   });
   if (r.status !== 0) throw new Error(`${task} failed (exit ${r.status}):\n${r.stderr}`);
   const line = r.stdout.trim().split("\n").pop();
-  return JSON.parse(line);
+  return JSON.parse(line ?? "");
 }
 
+/** @param {number} n @param {number} s */
 const fmtRate = (n, s) => (s > 0 ? Math.round(n / s).toLocaleString("en") : "-");
+/** @param {number} kb */
 const fmtMb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 
 async function main() {
@@ -140,13 +149,15 @@ async function main() {
     mkdirSync(bundleDir, { recursive: true });
     const worker = await bundleWorker(bundleDir);
     try {
-      const f = (name) => join(dir, name);
+      const f = (/** @type {string} */ name) => join(dir, name);
       let prep = null;
       if (!(DATA && existsSync(f("photoz_model.hdf5")) && existsSync(f("photometry_catalog.pq")))) {
         console.log(`simulating ${OBJECTS.toLocaleString("en")} objects in ${dir} ...`);
         prep = child(worker, "prepare", { dir, objects: OBJECTS });
       }
+      /** @type {string[][]} */
       const rows = [];
+      /** @param {string} label @param {{ objects: number, seconds: number, best?: number, maxRssKb: number }} r */
       const add = (label, r) =>
         rows.push([
           label,
@@ -156,10 +167,10 @@ async function main() {
           fmtMb(r.maxRssKb),
         ]);
       add("node + bundle loaded (baseline)", child(worker, "baseline", {}));
-      for (const [fmt, file] of [
+      for (const [fmt, file] of /** @type {const} */ ([
         ["HDF5", "photometry_catalog.hdf5"],
         ["parquet", "photometry_catalog.pq"],
-      ]) {
+      ])) {
         add(`${fmt} read, whole columns`, child(worker, "read-whole", { path: f(file), repeat: REPEAT }));
         add(
           `${fmt} read, chunks of ${CHUNK.toLocaleString("en")}`,
@@ -176,8 +187,9 @@ async function main() {
       add(`EstimatePhotoz (HDF5 in/out, chunks of ${CHUNK.toLocaleString("en")})`, est);
 
       const head = ["measurement", "objects/s", "time", `best of ${REPEAT}`, "peak RSS"];
-      const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-      const line = (r) => r.map((c, k) => (k === 0 ? c.padEnd(w[k]) : c.padStart(w[k]))).join("   ");
+      const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]?.length ?? 0)));
+      const line = (/** @type {string[]} */ r) =>
+        r.map((c, k) => (k === 0 ? c.padEnd(w[k] ?? 0) : c.padStart(w[k] ?? 0))).join("   ");
       console.log(
         `lbg catalog throughput: ${OBJECTS.toLocaleString("en")} objects, 12 float64 photometry columns (objects/s: first read in a fresh process)`,
       );

@@ -21,6 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** @param {string} name @param {number} dflt */
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -32,10 +33,12 @@ const N = arg("n", 1000),
 // Stage i reads source (i mod M) and, after the first M, the output of stage floor(i/2): a DAG with fan-in.
 // Its output is the *number of lines* of both inputs, so appending a character to a line changes nothing
 // downstream: the direct readers re-run and reproduce their outputs.
+/** @param {number} i */
 function edges(i) {
   return { a: `src${i % M}`, b: i < M ? `src${(i + 1) % M}` : `out${Math.floor(i / 2)}` };
 }
 
+/** @param {string} dir */
 export function generate(dir) {
   mkdirSync(join(dir, "configs/runs"), { recursive: true });
   mkdirSync(join(dir, "configs/pipelines/synthetic"), { recursive: true });
@@ -47,14 +50,14 @@ export function generate(dir) {
   writeFileSync(
     join(dir, "lbg_stages/count_step.ts"),
     `import { readFileSync, writeFileSync } from "node:fs";
-import { Stage, type StageContext } from "../src/sdk/index.ts";
+import { Stage, type StageContext } from "#lbg/sdk";
 /** Counts the lines of its two inputs. */
 export default class CountStep extends Stage {
   static inputs = { a: "txt", b: "txt" } as const;
   static outputs = { out: "txt" } as const;
-  run(ctx: StageContext) {
+  run(ctx: StageContext<typeof CountStep>) {
     const lines = (p: string) => readFileSync(p, "utf8").split("\\n").length;
-    writeFileSync(ctx.outputs.out!, \`\${lines(ctx.inputs.a!) + lines(ctx.inputs.b!)}\\n\`);
+    writeFileSync(ctx.outputs.out, \`\${lines(ctx.inputs.a) + lines(ctx.inputs.b)}\\n\`);
   }
 }
 `,
@@ -67,7 +70,7 @@ export default class CountStep extends Stage {
     writeFileSync(join(dir, `data/src${j}.txt`), `source ${j}\nline two\n`);
     inputs += `  src${j}: data/src${j}.txt\n`;
   }
-  const path = (tag) => (tag.startsWith("src") ? `data/${tag}.txt` : `out/${tag}.txt`);
+  const path = (/** @type {string} */ tag) => (tag.startsWith("src") ? `data/${tag}.txt` : `out/${tag}.txt`);
   const rules = [];
   for (let i = 0; i < N; i++) {
     const { a, b } = edges(i);
@@ -88,6 +91,7 @@ export default class CountStep extends Stage {
   );
 }
 
+/** @param {string} cmd @param {string[]} args @param {string} cwd */
 function time(cmd, args, cwd) {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -96,11 +100,14 @@ function time(cmd, args, cwd) {
   return { ms, stdout: r.stdout };
 }
 
+/** @param {number[]} xs */
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
+/** @typedef {{ ms: number, ran: number, hashed?: number }} Result */
+/** @type {Record<string, { build: (dir: string) => Result }>} */
 const tools = {
   lbg: {
     build: (dir) => {
@@ -109,7 +116,7 @@ const tools = {
         [join(dir, "src/bin/lbg.mjs"), "build", "synthetic", "--json"],
         dir,
       );
-      const end = JSON.parse(stdout.trim().split("\n").at(-1));
+      const end = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
       return { ms, ran: end.succeeded, hashed: end.filesHashed };
     },
   },
@@ -129,6 +136,7 @@ const tools = {
   },
 };
 
+/** @param {string} dir */
 function ranCount(dir) {
   try {
     return readFileSync(join(dir, "ran.log"), "utf8").split("\n").filter(Boolean).length;
@@ -137,6 +145,7 @@ function ranCount(dir) {
   }
 }
 
+/** @type {[string, string, number, number, number | undefined][]} */
 const rows = [];
 const dir = mkdtempSync(join(tmpdir(), "lbg-bench-"));
 try {
@@ -165,7 +174,7 @@ try {
       `no-op (median of the next ${REPEAT})`,
       median(noops.map((x) => x.ms)),
       Math.max(...noops.map((x) => x.ran)),
-      noops.at(-1).hashed,
+      noops.at(-1)?.hashed,
     ]);
     rows.push([name, "touch one source", touched.ms, touched.ran, touched.hashed]);
     rows.push([name, "one-byte edit of it", edited.ms, edited.ran, edited.hashed]);

@@ -23,11 +23,12 @@ export async function watchLatency(edits = EDITS) {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let buf = "";
+    /** @typedef {Record<string, unknown>} Ev */
+    /** @type {{ pred: (e: Ev) => boolean, resolve: (t: number) => void }[]} */
     const waiters = [];
     child.stdout.on("data", (d) => {
       buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         if (!line.startsWith("{")) continue;
@@ -39,6 +40,7 @@ export async function watchLatency(edits = EDITS) {
           }
       }
     });
+    /** @param {(e: Ev) => boolean} pred @returns {Promise<number>} */
     const next = (pred) =>
       new Promise((resolve, reject) => {
         waiters.push({ pred, resolve });
@@ -47,6 +49,7 @@ export async function watchLatency(edits = EDITS) {
     await next((e) => e.event === "watch-idle");
     const cfgPath = join(dir, "configs/pipelines/numbers/config.yaml");
     const base = readFileSync(cfgPath, "utf8");
+    /** @type {number[]} */
     const latencies = [];
     for (let i = 0; i < edits; i++) {
       const started = next((e) => e.event === "stage-start" && e.stage === "MakeNumbers");
@@ -60,7 +63,8 @@ export async function watchLatency(edits = EDITS) {
     child.kill("SIGINT");
     await new Promise((r) => child.on("exit", r));
     latencies.sort((a, b) => a - b);
-    return { edits, median: latencies[Math.floor(latencies.length / 2)], min: latencies[0], max: latencies.at(-1) };
+    const at = (/** @type {number} */ k) => latencies.at(k) ?? Number.NaN;
+    return { edits, median: at(Math.floor(latencies.length / 2)), min: at(0), max: at(-1) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -28,10 +28,11 @@ export function distanceTable(zMax: number, dz: number, cosmo: Cosmology = FIDUC
   let comoving = 0; // Mpc
   for (let k = 0; k < n; k++) {
     z[k] = k * dz;
-    if (k > 0) comoving += (hubble * dz * (1 / e(z[k - 1]) + 1 / e(z[k]))) / 2;
-    const dl = (1 + z[k]) * comoving;
+    const zk = k * dz;
+    if (k > 0) comoving += (hubble * dz * (1 / e((k - 1) * dz) + 1 / e(zk))) / 2;
+    const dl = (1 + zk) * comoving;
     dm[k] = k === 0 ? -Infinity : 5 * Math.log10(dl * 1e5); // Mpc → units of 10 pc
-    dv[k] = (hubble * comoving * comoving) / e(z[k]);
+    dv[k] = (hubble * comoving * comoving) / e(zk);
   }
   return { z, distanceModulus: dm, dVdz: dv };
 }

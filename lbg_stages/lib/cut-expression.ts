@@ -49,10 +49,10 @@ function tokenize(text: string): Token[] {
       const col = pos + (text.slice(pos).length - text.slice(pos).trimStart().length) + 1;
       throw new CutSyntaxError(`unexpected character '${text[col - 1]}' at column ${col}`);
     }
-    const col = m.index + m[0].length - (m[1] ?? m[2] ?? m[3]).length + 1;
+    const col = m.index + m[0].length - (m[1] ?? m[2] ?? m[3] ?? "").length + 1;
     if (m[1] !== undefined) tokens.push({ type: "num", text: m[1], col });
     else if (m[2] !== undefined) tokens.push({ type: "name", text: m[2], col });
-    else tokens.push({ type: "op", text: m[3], col });
+    else tokens.push({ type: "op", text: m[3] ?? "", col });
     pos = TOKEN.lastIndex;
   }
   tokens.push({ type: "end", text: "end of text", col: text.length + 1 });
@@ -73,7 +73,8 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
   let p = 0;
   let depth = 0;
   const used = new Set<string>();
-  const peek = () => tokens[p];
+  // The token list always ends with an `end` token, and parsing never moves past it.
+  const peek = () => tokens[p]!;
   const fail = (t: Token, what: string): never => {
     throw new CutSyntaxError(`${what}, found '${shorten(t.text, 20)}' at column ${t.col}`);
   };
@@ -121,7 +122,7 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
   const product = (): Node => {
     let left = unary();
     while (peek().type === "op" && (peek().text === "*" || peek().text === "/")) {
-      const op = tokens[p++].text as "*" | "/";
+      const op = tokens[p++]!.text as "*" | "/";
       left = { kind: "bin", op, left, right: unary() };
     }
     return left;
@@ -129,7 +130,7 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
   const sum = (): Node => {
     let left = product();
     while (peek().type === "op" && (peek().text === "+" || peek().text === "-")) {
-      const op = tokens[p++].text as "+" | "-";
+      const op = tokens[p++]!.text as "+" | "-";
       left = { kind: "bin", op, left, right: product() };
     }
     return left;
@@ -138,7 +139,7 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
   const operands: Node[] = [sum()];
   const comparisons: Cmp[] = [];
   while (peek().type === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(peek().text)) {
-    comparisons.push(tokens[p++].text as Cmp);
+    comparisons.push(tokens[p++]!.text as Cmp);
     operands.push(sum());
   }
   if (comparisons.length === 0) fail(peek(), "expected a comparison (<, <=, >, >=, ==, !=)");
@@ -151,9 +152,9 @@ export function parseCut(text: string, allowed: readonly string[]): Cut {
       const values = operands.map((node) => evalNode(node, columns, n));
       const mask = new Uint8Array(n).fill(1);
       comparisons.forEach((op, c) => {
-        const a = values[c];
-        const b = values[c + 1];
-        for (let i = 0; i < n; i++) if (mask[i] && !compare(op, a[i], b[i])) mask[i] = 0;
+        const a = values[c]!;
+        const b = values[c + 1]!;
+        for (let i = 0; i < n; i++) if (mask[i] && !compare(op, a[i]!, b[i]!)) mask[i] = 0;
       });
       return mask;
     },
@@ -190,16 +191,16 @@ function evalNode(node: Node, columns: Record<string, ArrayLike<number>>, n: num
       return out.fill(node.value);
     case "neg": {
       const a = evalNode(node.arg, columns, n);
-      for (let i = 0; i < n; i++) out[i] = -a[i];
+      for (let i = 0; i < n; i++) out[i] = -a[i]!;
       return out;
     }
     case "bin": {
       const a = evalNode(node.left, columns, n);
       const b = evalNode(node.right, columns, n);
-      if (node.op === "+") for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
-      else if (node.op === "-") for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
-      else if (node.op === "*") for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
-      else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      if (node.op === "+") for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+      else if (node.op === "-") for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
+      else if (node.op === "*") for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+      else for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
       return out;
     }
   }

@@ -40,8 +40,8 @@ export class KdTree {
     if (this.n > 0) this.build(0, this.n);
     this.sorted = new Float64Array(points.length);
     for (let i = 0; i < this.n; i++) {
-      const from = this.perm[i] * dim;
-      for (let c = 0; c < dim; c++) this.sorted[i * dim + c] = points[from + c];
+      const from = this.perm[i]! * dim;
+      for (let c = 0; c < dim; c++) this.sorted[i * dim + c] = points[from + c]!;
     }
   }
 
@@ -60,7 +60,7 @@ export class KdTree {
       let mn = Infinity;
       let mx = -Infinity;
       for (let i = lo; i < hi; i++) {
-        const v = this.points[this.perm[i] * this.dim + d];
+        const v = this.points[this.perm[i]! * this.dim + d]!;
         if (v < mn) mn = v;
         if (v > mx) mx = v;
       }
@@ -72,14 +72,14 @@ export class KdTree {
     const mid = (lo + hi) >> 1;
     this.select(lo, hi - 1, mid, best);
     this.splitDim[node] = best;
-    this.splitValue[node] = this.points[this.perm[mid] * this.dim + best];
+    this.splitValue[node] = this.points[this.perm[mid]! * this.dim + best]!;
     this.left[node] = this.build(lo, mid);
     this.right[node] = this.build(mid, hi);
     return node;
   }
 
   private key(i: number, d: number): number {
-    return this.points[this.perm[i] * this.dim + d];
+    return this.points[this.perm[i]! * this.dim + d]!;
   }
 
   /** Quickselect (Hoare partition, middle pivot): perm[k] gets the k-th smallest along d within [lo, hi]. */
@@ -93,8 +93,8 @@ export class KdTree {
         while (this.key(i, d) < pivot) i++;
         while (this.key(j, d) > pivot) j--;
         if (i <= j) {
-          const t = p[i];
-          p[i] = p[j];
+          const t = p[i]!;
+          p[i] = p[j]!;
           p[j] = t;
           i++;
           j--;
@@ -127,7 +127,7 @@ export class KdTree {
       this.offsets = new Float64Array(this.dim);
     }
     for (let d = 0; d < this.dim; d++) {
-      this.q[d] = query[offset + d];
+      this.q[d] = query[offset + d]!;
       this.offsets[d] = 0;
     }
     this.heapD = outDist2;
@@ -149,30 +149,30 @@ export class KdTree {
    * updates the bound in O(1) and whole cells beyond the current k-th distance are skipped.
    */
   private visit(node: number, rd: number): void {
-    const d = this.splitDim[node];
+    const d = this.splitDim[node]!;
     if (d < 0) {
       const dim = this.dim;
       const pts = this.sorted;
       const q = this.q;
-      for (let i = this.start[node]; i < this.end[node]; i++) {
+      for (let i = this.start[node]!; i < this.end[node]!; i++) {
         const base = i * dim;
         let d2 = 0;
         for (let c = 0; c < dim; c++) {
-          const diff = pts[base + c] - q[c];
+          const diff = pts[base + c]! - q[c]!;
           d2 += diff * diff;
         }
         // push() would reject it too; testing here first skips the call for most candidates.
-        if (this.heapSize < this.heapCap || d2 <= this.heapD[0]) this.push(d2, this.perm[i]);
+        if (this.heapSize < this.heapCap || d2 <= this.heapD[0]!) this.push(d2, this.perm[i]!);
       }
       return;
     }
-    const diff = this.q[d] - this.splitValue[node];
-    const near = diff < 0 ? this.left[node] : this.right[node];
-    const far = diff < 0 ? this.right[node] : this.left[node];
+    const diff = this.q[d]! - this.splitValue[node]!;
+    const near = diff < 0 ? this.left[node]! : this.right[node]!;
+    const far = diff < 0 ? this.right[node]! : this.left[node]!;
     this.visit(near, rd);
-    const old = this.offsets[d];
+    const old = this.offsets[d]!;
     const farRd = rd - old * old + diff * diff;
-    if (this.heapSize < this.heapCap || farRd <= this.heapD[0]) {
+    if (this.heapSize < this.heapCap || farRd <= this.heapD[0]!) {
       this.offsets[d] = diff;
       this.visit(far, farRd);
       this.offsets[d] = old;
@@ -181,9 +181,9 @@ export class KdTree {
 
   /** Whether heap entry a ranks after b: larger distance, ties by larger index. */
   private worse(a: number, b: number): boolean {
-    const da = this.heapD[a];
-    const db = this.heapD[b];
-    return da > db || (da === db && this.heapI[a] > this.heapI[b]);
+    const da = this.heapD[a]!;
+    const db = this.heapD[b]!;
+    return da > db || (da === db && this.heapI[a]! > this.heapI[b]!);
   }
 
   private swap(a: number, b: number): void {
@@ -217,7 +217,7 @@ export class KdTree {
         this.swap(c, par);
         c = par;
       }
-    } else if (d2 < hd[0] || (d2 === hd[0] && idx < hi[0])) {
+    } else if (d2 < hd[0]! || (d2 === hd[0] && idx < hi[0]!)) {
       hd[0] = d2;
       hi[0] = idx;
       this.siftDown(0, this.heapSize);
@@ -226,10 +226,10 @@ export class KdTree {
 }
 
 function swap(d: Float64Array, i: Int32Array, a: number, b: number): void {
-  const td = d[a];
-  d[a] = d[b];
+  const td = d[a]!;
+  d[a] = d[b]!;
   d[b] = td;
-  const ti = i[a];
-  i[a] = i[b];
+  const ti = i[a]!;
+  i[a] = i[b]!;
   i[b] = ti;
 }

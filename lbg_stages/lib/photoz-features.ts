@@ -18,12 +18,21 @@ export { MAG_COLUMNS };
  */
 export function buildFeatures(mags: readonly Float64Array[], magnitudeWeight: number): Float64Array {
   if (mags.length !== BANDS.length) throw new Error(`photo-z features need ${BANDS.length} bands, got ${mags.length}`);
-  const n = mags[0].length;
+  const [u, g, r, i, z, y] = mags as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  const bands = [u, g, r, i, z, y];
+  const n = u.length;
   const out = new Float64Array(n * N_FEATURES);
-  for (let r = 0; r < n; r++) {
-    const o = r * N_FEATURES;
-    for (let b = 0; b < BANDS.length - 1; b++) out[o + b] = mags[b][r] - mags[b + 1][r];
-    out[o + 5] = magnitudeWeight * (mags[3][r] - I_REFERENCE);
+  for (let row = 0; row < n; row++) {
+    const o = row * N_FEATURES;
+    for (let b = 0; b < BANDS.length - 1; b++) out[o + b] = bands[b]![row]! - bands[b + 1]![row]!;
+    out[o + 5] = magnitudeWeight * (i[row]! - I_REFERENCE);
   }
   return out;
 }

@@ -88,8 +88,8 @@ export class Random {
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
       const j = this.integer(i + 1);
-      const t = p[i];
-      p[i] = p[j];
+      const t = p[i]!;
+      p[i] = p[j]!;
       p[j] = t;
     }
     return p;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `lbg` command. The tool is written in TypeScript under src/ and shipped as one esbuild
-// bundle (fast start, DESIGN.md §6). Bundles live in node_modules/.cache/lbg/<stamp>/ (the project's
+// bundle (fast start, docs/architecture.md §7). Bundles live in node_modules/.cache/lbg/<stamp>/ (the project's
 // top-level layout is fixed, so there is no dist/ folder), where the stamp is a hash of every source file
 // under src/: editing the tool rebuilds it on the next start, copies of the project share one bundle, and a
 // bundle is written to a temporary folder and renamed into place, so concurrent starts never see half of one.
@@ -20,23 +20,32 @@ try {
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");
+/** What goes into the bundle: TypeScript, JSON, and Python programs lbg runs (bundled as text). */
+const SOURCE = /\.(ts|tsx|json|py)$/;
 
+/**
+ * @param {string} dir
+ * @param {import("node:crypto").Hash} h
+ * @returns {import("node:crypto").Hash}
+ */
 function hashSources(dir, h, prefix = "") {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, e.name);
     if (e.isDirectory()) hashSources(p, h, `${prefix}${e.name}/`);
-    else if (/\.(ts|tsx|json)$/.test(e.name)) h.update(`${prefix}${e.name}\0`).update(readFileSync(p)).update("\0");
+    else if (SOURCE.test(e.name)) h.update(`${prefix}${e.name}\0`).update(readFileSync(p)).update("\0");
   }
   return h;
 }
 
-/** The stat of every source file (and package.json), as one string: cheap to compare at every start. */
+/** The stat of every source file (and package.json), as one string: cheap to compare at every start.
+ *  @param {string} dir
+ *  @returns {string} */
 function statSources(dir, prefix = "") {
   let s = "";
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, e.name);
     if (e.isDirectory()) s += statSources(p, `${prefix}${e.name}/`);
-    else if (/\.(ts|tsx|json)$/.test(e.name)) {
+    else if (SOURCE.test(e.name)) {
       const st = statSync(p);
       s += `${prefix}${e.name} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}\n`;
     }
@@ -97,6 +106,7 @@ async function ensureBundle() {
     sourcemap: true,
     logLevel: "error",
     jsx: "automatic",
+    loader: { ".py": "text" },
   });
   mkdirSync(cacheDir, { recursive: true });
   try {

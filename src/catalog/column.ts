@@ -59,12 +59,23 @@ export function toFloat64(column: Column): Float64Array {
   return out;
 }
 
+/** A column as an array of elements, for copies between two columns known to share one element type: TypeScript
+ *  cannot assign into a union of typed arrays (the element would have to be both number and bigint). */
+export type ColumnElements = { [row: number]: number | bigint; readonly length: number };
+
 /** Rows `index[0], index[1], ...` of a column, in that order, as a new array of the same type. */
 export function takeRows<T extends Column>(column: T, index: ArrayLike<number>): T {
   const Ctor = column.constructor as new (n: number) => T;
   const out = new Ctor(index.length);
-  for (let i = 0; i < index.length; i++) (out as any)[i] = column[index[i]];
+  const to = out as ColumnElements;
+  const from = column as ColumnElements;
+  for (let i = 0; i < index.length; i++) to[i] = from[index[i]!]!;
   return out;
+}
+
+/** Copies `source` into `target` from row `offset`; both must have one array type (a schema check said so). */
+export function copyInto(target: Column, source: Column, offset: number): void {
+  (target as { set(a: ArrayLike<number | bigint>, offset: number): void }).set(source, offset);
 }
 
 /** Row count of a table; throws when columns differ in length (a table must be rectangular). */

@@ -9,7 +9,7 @@ import type { Dataset, File as H5File } from "h5wasm/node";
 import type { ColumnType, TableSchema } from "./column.ts";
 import { h5wasm, makeGroup, withFixedClock } from "./hdf5-tables.ts";
 import { RowBuffer } from "./row-buffer.ts";
-import type { TableBackend, TableWriterOptions } from "./table-writer.ts";
+import type { TableBackend, TableWriterOptions } from "./table-backend.ts";
 
 /** Longest HDF5 chunk (rows): 512 KB of float64, the size of parquet's row groups here. */
 export const MAX_CHUNK_ROWS = 65536;

@@ -56,7 +56,7 @@ function getDataset(h5: H5, g: Group, path: string, group: string, name: string)
     throw new Error(`${path}: group "${group}" has no column "${name}" (it has: ${datasetNames(h5, g).join(", ")})`);
   }
   const shape = d.shape;
-  if (!shape || shape.length !== 1) {
+  if (shape?.length !== 1) {
     throw new Error(`${path}: ${group}/${name} is not a 1-D column (shape ${JSON.stringify(shape)})`);
   }
   return d;
@@ -87,8 +87,8 @@ export async function hdf5RowCount(path: string, group: string): Promise<number>
   try {
     const g = getGroup(h5, file, path, group);
     const names = datasetNames(h5, g);
-    if (names.length === 0) return 0;
-    return getDataset(h5, g, path, group, names[0]).shape![0];
+    if (names[0] === undefined) return 0;
+    return getDataset(h5, g, path, group, names[0]).shape![0]!;
   } finally {
     file.close();
   }
@@ -142,7 +142,8 @@ export async function* hdf5Chunks(
   try {
     const g = getGroup(h5, file, path, group);
     const datasets = names.map((n) => [n, getDataset(h5, g, path, group, n)] as const);
-    const n = datasets.length ? datasets[0][1].shape![0] : 0;
+    // getDataset checked that every dataset is 1-D.
+    const n = datasets[0]?.[1].shape?.[0] ?? 0;
     for (const [name, d] of datasets) {
       if (d.shape![0] !== n) throw new Error(`${path}: ${group}/${name} has ${d.shape![0]} rows, ${names[0]} has ${n}`);
     }

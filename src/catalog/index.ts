@@ -22,7 +22,8 @@ export {
   type TableGroup,
   type WriteTableOptions,
 } from "./write-table.ts";
-export { openTableWriter, type TableWriter, type TableWriterOptions } from "./table-writer.ts";
+export { openTableWriter, type TableWriter } from "./table-writer.ts";
+export type { TableWriterOptions } from "./table-backend.ts";
 export { formatYaml, formatYamlNumber, writeYaml, type YamlOptions, type YamlValue } from "./yaml-writer.ts";
 export { encodePng, writePng, type RgbImage } from "./png-encoder.ts";
 export { BLACK, Canvas, GREY, WHITE, type Rgb } from "./canvas.ts";

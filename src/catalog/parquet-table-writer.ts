@@ -5,7 +5,7 @@
 import type { ColumnType, TableSchema } from "./column.ts";
 import { CREATED_BY, parquetSchema, physicalValues, ROW_GROUP_ROWS } from "./parquet-tables.ts";
 import { RowBuffer } from "./row-buffer.ts";
-import type { TableBackend } from "./table-writer.ts";
+import type { TableBackend } from "./table-backend.ts";
 
 export async function openParquetTableWriter(path: string, schema: TableSchema): Promise<TableBackend> {
   const { ParquetWriter, fileWriter } = await import("hyparquet-writer");
@@ -15,7 +15,7 @@ export async function openParquetTableWriter(path: string, schema: TableSchema):
   const group: RowBuffer = new RowBuffer(entries, ROW_GROUP_ROWS, (n) => {
     const columnData = entries.map(([name], k) => ({
       name,
-      data: physicalValues(group.columns[k]!.subarray(0, n)) as any,
+      data: physicalValues(group.columns[k]!.subarray(0, n)),
     }));
     pq.write({ columnData, rowGroupSize: ROW_GROUP_ROWS });
   });

@@ -6,8 +6,8 @@
 // so a read gives back the same array type. Row groups have a fixed size, which bounds what a chunked read
 // loads, and `createdBy` is a constant: identical inputs give byte-identical files.
 import { existsSync, writeFileSync } from "node:fs";
-import type { FileMetaData, SchemaElement } from "hyparquet";
-import { tableLength, type Column, type Table } from "./column.ts";
+import type { DecodedArray, FileMetaData, SchemaElement } from "hyparquet";
+import { type Column, type ColumnElements, tableLength, type Table } from "./column.ts";
 
 /** Rows per parquet row group: the unit a chunked read fetches from disk (and a streaming write buffers). */
 export const ROW_GROUP_ROWS = 65536;
@@ -99,10 +99,12 @@ async function readRange(
     rowStart,
     rowEnd,
     onChunk: ({ columnName, columnData, rowStart: cs, rowEnd: ce }) => {
-      const target = out[columnName] as any;
+      // Both sides have the column's element type: ctorOf chose the target's array from the column's type.
+      const target = out[columnName] as ColumnElements;
+      const source = columnData as ColumnElements;
       const lo = Math.max(cs, rowStart);
       const hi = Math.min(ce, rowEnd);
-      for (let r = lo; r < hi; r++) target[r - rowStart] = (columnData as any)[r - cs];
+      for (let r = lo; r < hi; r++) target[r - rowStart] = source[r - cs]!;
     },
   });
   return out;
@@ -131,18 +133,19 @@ export async function* parquetChunks(
  * does that conversion itself only when given plain numbers (a Uint32Array is passed through and then fails
  * its int32 range check), so Uint32 columns go in as a plain array. BigUint64Array is handled as is.
  */
-export function physicalValues(column: Column): Column | number[] {
+export function physicalValues(column: Column): DecodedArray {
   if (column instanceof Uint32Array) return Array.from(column);
-  return column;
+  // hyparquet-writer reads any typed array by index; its DecodedArray type lists only some of them.
+  return column as DecodedArray;
 }
 
 export async function writeParquetTable(path: string, columns: Table): Promise<void> {
   tableLength(columns, path);
   const { parquetWriteBuffer } = await import("hyparquet-writer");
-  const names = Object.keys(columns);
-  if (names.length === 0) throw new Error(`${path}: a parquet table needs at least one column`);
-  const schema = parquetSchema(names.map((name) => [name, columns[name].constructor as ColumnCtor]));
-  const columnData = names.map((name) => ({ name, data: physicalValues(columns[name]) as any, nullable: false }));
+  const entries = Object.entries(columns);
+  if (entries.length === 0) throw new Error(`${path}: a parquet table needs at least one column`);
+  const schema = parquetSchema(entries.map(([name, column]) => [name, column.constructor as ColumnCtor]));
+  const columnData = entries.map(([name, column]) => ({ name, data: physicalValues(column), nullable: false }));
   const buffer = parquetWriteBuffer({ columnData, schema, rowGroupSize: ROW_GROUP_ROWS, createdBy: CREATED_BY });
   writeFileSync(path, new Uint8Array(buffer));
 }

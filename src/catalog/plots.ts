@@ -41,16 +41,16 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
 export function histogram(values: ArrayLike<number>, edges: ArrayLike<number>): Float64Array {
   const counts = new Float64Array(edges.length - 1);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(v >= edges[0] && v < edges[edges.length - 1])) continue;
+    const v = values[i]!;
+    if (!(v >= edges[0]! && v < edges[edges.length - 1]!)) continue;
     let lo = 0;
     let hi = edges.length - 1;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (v >= edges[mid]) lo = mid;
+      if (v >= edges[mid]!) lo = mid;
       else hi = mid;
     }
-    counts[lo]++;
+    counts[lo]!++;
   }
   return counts;
 }
@@ -111,10 +111,10 @@ export class Plot {
   }
 
   /** Scatter markers; points outside the axis ranges are skipped. */
-  points(xs: ArrayLike<number>, ys: ArrayLike<number>, color: Rgb = PALETTE[0], radius = 1): void {
+  points(xs: ArrayLike<number>, ys: ArrayLike<number>, color: Rgb = PALETTE[0]!, radius = 1): void {
     for (let i = 0; i < xs.length; i++) {
-      const x = this.px(xs[i]);
-      const y = this.py(ys[i]);
+      const x = this.px(xs[i]!);
+      const y = this.py(ys[i]!);
       if (this.inside(x, y)) this.canvas.dot(x, y, radius, color);
     }
   }
@@ -122,10 +122,10 @@ export class Plot {
   /** A polyline through the points, sampled densely and clipped to the frame. */
   polyline(xs: ArrayLike<number>, ys: ArrayLike<number>, color: Rgb = BLACK): void {
     for (let i = 1; i < xs.length; i++) {
-      const x0 = this.px(xs[i - 1]);
-      const y0 = this.py(ys[i - 1]);
-      const x1 = this.px(xs[i]);
-      const y1 = this.py(ys[i]);
+      const x0 = this.px(xs[i - 1]!);
+      const y0 = this.py(ys[i - 1]!);
+      const x1 = this.px(xs[i]!);
+      const y1 = this.py(ys[i]!);
       const n = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0)));
       for (let k = 0; k <= n; k++) {
         const x = x0 + ((x1 - x0) * k) / n;
@@ -136,11 +136,14 @@ export class Plot {
   }
 
   /** A histogram outline: counts[i] over [edges[i], edges[i+1]). */
-  steps(edges: ArrayLike<number>, counts: ArrayLike<number>, color: Rgb = PALETTE[0]): void {
-    const xs: number[] = [edges[0]];
+  steps(edges: ArrayLike<number>, counts: ArrayLike<number>, color: Rgb = PALETTE[0]!): void {
+    const xs: number[] = [edges[0]!];
     const ys: number[] = [this.options.yRange[0]];
-    for (let i = 0; i < counts.length; i++) xs.push(edges[i], edges[i + 1]), ys.push(counts[i], counts[i]);
-    xs.push(edges[edges.length - 1]);
+    for (let i = 0; i < counts.length; i++) {
+      xs.push(edges[i]!, edges[i + 1]!);
+      ys.push(counts[i]!, counts[i]!);
+    }
+    xs.push(edges[edges.length - 1]!);
     ys.push(this.options.yRange[0]);
     this.polyline(xs, ys, color);
   }

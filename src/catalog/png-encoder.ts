@@ -39,7 +39,9 @@ export function encodePng(image: RgbImage): Uint8Array {
   const parts = [
     SIGNATURE,
     chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw, { level: 9 })),
+    // Level 6 (zlib's default): level 9 took ~7× as long on plot images (~100 ms each) for files ~40% smaller
+    // than a few kB.
+    chunk("IDAT", deflateSync(raw, { level: 6 })),
     chunk("IEND", new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -1,7 +1,7 @@
 // Fixed-size column buffers that blocks of appended rows fill, for the streaming table writers: each time
 // the buffers are full (one HDF5 chunk, one parquet row group), `onFull` writes them out. So what reaches
 // the file is cut by the buffer's size alone, never by how the caller cut its blocks.
-import type { Column, ColumnType, Table } from "./column.ts";
+import { type Column, type ColumnType, copyInto, type Table } from "./column.ts";
 
 export class RowBuffer {
   /** One array per column, in schema order; the first `filled` rows are in use. */
@@ -21,9 +21,9 @@ export class RowBuffer {
     for (let from = 0; from < rows; ) {
       const take = Math.min(rows - from, this.capacity - this.filled);
       // The schema check (blockRows) guarantees each block column has the buffer's array type.
-      this.entries.forEach(([name], k) =>
-        (this.columns[k] as any).set((block[name] as any).subarray(from, from + take), this.filled),
-      );
+      for (const [k, [name]] of this.entries.entries()) {
+        copyInto(this.columns[k]!, block[name]!.subarray(from, from + take), this.filled);
+      }
       this.filled += take;
       from += take;
       if (this.filled === this.capacity) this.flush();

@@ -8,20 +8,9 @@
 import { blockRows, isColumnType, type Table, type TableSchema } from "./column.ts";
 import { openHdf5TableWriter } from "./hdf5-table-writer.ts";
 import { openParquetTableWriter } from "./parquet-table-writer.ts";
+import type { TableBackend, TableWriterOptions } from "./table-backend.ts";
 import { tableFormat } from "./table-format.ts";
 import type { GroupAttrs } from "./write-table.ts";
-
-export interface TableWriterOptions {
-  /** HDF5: add the group to an existing file instead of replacing the file. Not for parquet. */
-  append?: boolean;
-  /** Group attributes (HDF5 only); `close` may add more, known only at the end (counts, ...). */
-  attrs?: GroupAttrs;
-  /**
-   * The table's row count when known in advance (e.g. the input's): HDF5 chunks are then no longer than the
-   * table, since a chunk is stored whole. Only the layout depends on it; parquet ignores it.
-   */
-  expectedRows?: number;
-}
 
 export interface TableWriter {
   /** Rows written so far. */
@@ -32,13 +21,6 @@ export interface TableWriter {
   close(attrs?: GroupAttrs): Promise<void>;
   /** Releases the file after a failure without finishing it (a no-op after close): use it in `finally`. */
   abort(): void;
-}
-
-/** What a format adds to the writer: take a checked block, finish the file, or let it go unfinished. */
-export interface TableBackend {
-  push(block: Table, rows: number): void;
-  finish(attrs?: GroupAttrs): void;
-  release(): void;
 }
 
 /** The checks every format shares: blocks match the schema, nothing is written after close or abort. */

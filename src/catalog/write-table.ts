@@ -54,9 +54,13 @@ export async function writeArrays(
 /** Writes several groups (name → columns and attributes) into one new HDF5 file, in the given order. */
 export async function writeTables(path: string, groups: Record<string, TableGroup>): Promise<void> {
   if (tableFormat(path) === "parquet") {
-    const names = Object.keys(groups);
-    if (names.length !== 1) throw new Error(`${path}: a parquet file holds one table, got groups ${names.join(", ")}`);
-    return writeTable(path, names[0], groups[names[0]].columns, { attrs: groups[names[0]].attrs });
+    const entries = Object.entries(groups);
+    const [only] = entries;
+    if (entries.length !== 1 || !only) {
+      throw new Error(`${path}: a parquet file holds one table, got groups ${Object.keys(groups).join(", ")}`);
+    }
+    const [name, table] = only;
+    return writeTable(path, name, table.columns, { attrs: table.attrs });
   }
   return writeHdf5Groups(path, groups, false);
 }

@@ -67,8 +67,8 @@ function block(v: YamlValue, indent: string, digits: number): string[] {
       const s = inline(item, digits);
       if (s !== undefined) lines.push(`${indent}- ${s}`);
       else {
-        const sub = block(item, indent + "  ", digits);
-        lines.push(`${indent}- ${sub[0].trimStart()}`, ...sub.slice(1));
+        const sub = block(item, `${indent}  `, digits);
+        lines.push(`${indent}- ${sub[0]!.trimStart()}`, ...sub.slice(1));
       }
     }
     return lines;
@@ -76,7 +76,7 @@ function block(v: YamlValue, indent: string, digits: number): string[] {
   for (const [k, item] of Object.entries(v as Record<string, YamlValue>)) {
     const s = inline(item, digits);
     if (s !== undefined) lines.push(`${indent}${formatString(k)}: ${s}`);
-    else lines.push(`${indent}${formatString(k)}:`, ...block(item, indent + "  ", digits));
+    else lines.push(`${indent}${formatString(k)}:`, ...block(item, `${indent}  `, digits));
   }
   return lines;
 }
@@ -85,7 +85,7 @@ function block(v: YamlValue, indent: string, digits: number): string[] {
 export function formatYaml(value: YamlValue, options: YamlOptions = {}): string {
   const digits = options.digits ?? 6;
   const s = inline(value, digits);
-  return (s !== undefined ? s : block(value, "", digits).join("\n")) + "\n";
+  return `${s ?? block(value, "", digits).join("\n")}\n`;
 }
 
 export function writeYaml(path: string, value: YamlValue, options: YamlOptions = {}): void {

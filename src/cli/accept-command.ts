@@ -4,10 +4,11 @@
 // against the outputs as they are now.
 import { statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { planStage } from "../plan/plan-stage.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
+import { recordProvenance } from "../scheduler/record-provenance.ts";
 import { loadProject } from "../project/load-project.ts";
 import type { StageGraph } from "../graph/build-graph.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
@@ -25,7 +26,7 @@ export async function acceptCommand(
     if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
   const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
   try {
-    const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+    const records = RecordStore.open(p.cacheDir, p.hashes.h);
     let accepted = 0;
     const stale = new Set<string>();
     for (const name of p.graph.order) {
@@ -87,6 +88,11 @@ export async function acceptCommand(
         outputs,
         finishedAt: new Date().toISOString(),
         seconds: records.get(name)?.seconds ?? 0,
+        made: recordProvenance(root, runName, node, {
+          reasons: plan.reasons,
+          startedAt: Date.now(),
+          accepted: true,
+        }),
       });
       out(`accepted ${name}  (was: ${plan.reasons.join("; ")})\n`);
       accepted++;

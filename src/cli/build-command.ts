@@ -6,7 +6,7 @@ import type { EventSink } from "../events/build-event.ts";
 import { LocalExecutor } from "../executors/local-executor.ts";
 import { SlurmExecutor } from "../executors/slurm-executor.ts";
 import type { Executor } from "../executors/stage-job.ts";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
@@ -39,7 +39,8 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
   const slurm =
     flags.launcher === "slurm" ||
     (flags.launcher === undefined && (!!process.env.SLURM_JOB_ID || p.run.site.launcher === "slurm"));
-  if (slurm && !hasCommand("srun"))
+  // A dry run only shows the job steps: it needs no srun here (ceci --dry-run prints NERSC commands anywhere).
+  if (slurm && !flags.dryRun && !hasCommand("srun"))
     throw new LbgError(
       "the slurm launcher needs srun, which is not on PATH",
       { file: "--launcher" },

@@ -1,6 +1,7 @@
 // `lbg list [stages|pipelines|runs]` and `lbg describe <Stage> [--pipeline FILE]`: what the project offers.
 import { join } from "node:path";
-import { LbgError, suggest } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import { isRunName, listNames, RUN_NAME_HINT } from "../config/load-run.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
@@ -48,11 +49,15 @@ export async function listCommand(
 /** `lbg describe <Stage> [--pipeline FILE]`: the class as the project's modules (or that file's) define it. */
 export async function describeCommand(
   name: string,
-  opts: { pipeline?: string },
+  opts: { pipeline?: string; templateParams?: string[] },
   out: (s: string) => void,
 ): Promise<number> {
+  if (!opts.pipeline && opts.templateParams?.length)
+    throw new LbgError("-t: template parameters go with --pipeline <ceci pipeline file>", { file: "-t" });
   const reg = await registryOf(
-    opts.pipeline ? pipelineStageModules(process.cwd(), opts.pipeline) : projectStageModules(findRoot()),
+    opts.pipeline
+      ? pipelineStageModules(process.cwd(), opts.pipeline, opts.templateParams)
+      : projectStageModules(findRoot()),
   );
   const c = reg.classes.get(name);
   if (!c)
@@ -71,9 +76,11 @@ export async function describeCommand(
   if (c.doc) out(`\n${c.doc.trim()}\n`);
   if (c.kind === "python")
     out(`\nParallel: ${c.parallel ? "yes (nprocess > 1 runs it under MPI with --mpi)" : "no (nprocess must be 1)"}\n`);
+  // A TypeScript class's `static metrics` outputs are marked: `lbg metrics` reads them.
+  const metrics = new Set(c.metrics ?? []);
   const tags = (t: Record<string, string>) =>
     Object.entries(t)
-      .map(([k, v]) => `  ${k}: ${v}`)
+      .map(([k, v]) => `  ${k}: ${v}${metrics.has(k) ? " (metrics)" : ""}`)
       .join("\n") || "  (none)";
   out(`\nInputs:\n${tags(c.inputs)}\nOutputs:\n${tags(c.outputs)}\nOptions:\n`);
   const options = Object.entries(c.options);

@@ -4,7 +4,7 @@
 // real location is outside those folders is skipped.
 import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, rmdirSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { RecordStore } from "../store/record-store.ts";
+import { RecordStore, recordsFile } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 import { loadProject } from "../project/load-project.ts";
 import { runCacheDir } from "../project/run-cache-dir.ts";
@@ -71,8 +71,7 @@ async function cleanRun(
   const cacheDir = runCacheDir(root, run);
   const lock = flags.dryRun ? undefined : await RunLock.acquire(join(cacheDir, "lock"), run, false);
   try {
-    const h = await getHasher();
-    const records = new RecordStore(join(cacheDir, "records.jsonl"), (s) => h.h64ToString(s)).load();
+    const records = RecordStore.open(cacheDir, await getHasher());
     const targets = new Set<string>();
     let dirs: string[] = [];
     try {
@@ -106,7 +105,7 @@ async function cleanRun(
     }
     if (!flags.dryRun) {
       // Without --cache the stat cache stays: it describes files, not what lbg made.
-      rmSync(flags.cache ? cacheDir : join(cacheDir, "records.jsonl"), { recursive: true, force: true });
+      rmSync(flags.cache ? cacheDir : recordsFile(cacheDir), { recursive: true, force: true });
       rmSync(records.madeFile, { force: true });
       for (const d of dirs) removeEmptyDirs(d, root);
     } else if (flags.cache && existsSync(cacheDir)) out(`would remove ${relative(root, cacheDir)}/\n`);

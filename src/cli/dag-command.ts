@@ -1,7 +1,7 @@
 // `lbg dag <run> [--format dot|mermaid]`: the stage graph, edges labelled with the (aliased) tags.
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 
 export async function dagCommand(ref: RunRef, format: string, out: (s: string) => void): Promise<number> {
   if (format !== "dot" && format !== "mermaid")

@@ -3,8 +3,7 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
-import type { EventSink } from "../events/build-event.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
@@ -28,6 +27,9 @@ const commands = {
   status: () => import("./status-command.ts"),
   submit: () => import("./submit-command.ts"),
   watch: () => import("./watch-command.ts"),
+  metrics: () => import("./metrics-command.ts"),
+  report: () => import("./report-command.ts"),
+  why: () => import("./why-command.ts"),
 };
 
 // A reader that goes away (`lbg build x | head`) must not crash a build: stop printing, keep building.
@@ -73,6 +75,11 @@ function checkAllocationFlags(o: { salloc?: boolean; nodes?: string; time?: stri
     checkSlurmOption(key, v, { file: `--${key}` });
   }
 }
+/** ceci's `-t/--template-parameters key=value ...` (as in ceci, it takes every key=value after it). */
+const TEMPLATE_FLAGS = "-t, --template-parameters [key=value...]";
+const TEMPLATE_HELP = "template parameters of a ceci pipeline file (Jinja2), e.g. -t field=ecdfs";
+const templateParams = (o: { templateParameters?: string[] | boolean }) =>
+  Array.isArray(o.templateParameters) ? o.templateParameters : [];
 
 /** `lbg build --salloc`: the same build (argv minus --salloc) inside a fresh allocation. */
 function buildInAllocation(args: string[], o: { nodes?: string; time?: string; qos?: string }): number {
@@ -148,6 +155,7 @@ function program(setCode: (c: number) => void): Command {
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
     .option("--site <site>", "site file configs/sites/<site>.yaml (default: the run's, else local)")
     .option("--set <Stage.option=value>", "override a config option (repeatable; value in YAML syntax)", collect)
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .addOption(new Option("--resume", "incremental build, whatever the run file says"))
     .addOption(new Option("--no-resume", "re-run every stage (ceci's resume: False)"))
     .option("--wait", "if another lbg builds this run, wait for it instead of exiting")
@@ -161,6 +169,7 @@ function program(setCode: (c: number) => void): Command {
         run: string,
         overrides: string[],
         o: BuildFlags & {
+          templateParameters?: string[] | boolean;
           json?: boolean;
           plain?: boolean;
           salloc?: boolean;
@@ -170,7 +179,7 @@ function program(setCode: (c: number) => void): Command {
         },
       ) => {
         jsonMode = !!o.json;
-        const ref = resolveRunRef(run, overrides);
+        const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
         checkAllocationFlags(o);
         if (o.salloc) {
           setCode(buildInAllocation(process.argv.slice(2), o));
@@ -197,35 +206,42 @@ function program(setCode: (c: number) => void): Command {
     .option("-k, --keep-going", "after a failure, keep running stages that do not depend on it")
     .option("--site <site>", "site file configs/sites/<site>.yaml")
     .option("--set <Stage.option=value>", "override a config option (repeatable)", collect)
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
     .option("--wait", "if another lbg builds this run, wait for it")
     .option("--plain", "print plain lines even in a terminal (no live view, no keys)")
-    .action(async (run: string, overrides: string[], o: BuildFlags & { json?: boolean; plain?: boolean }) => {
-      jsonMode = !!o.json;
-      const ref = resolveRunRef(run, overrides);
-      if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
-        setCode(await (await commands.watch()).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
-        return;
-      }
-      // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
-      const hooks: { session?: WatchSession; quit?: () => void } = {};
-      const { startInkUi } = await import("../ui/start-ink-ui.tsx");
-      const ui = startInkUi({
-        root: ref.root,
-        watch: true,
-        onQuit: () => hooks.quit?.(),
-        onRebuild: () => hooks.session?.rebuild(),
-        onForceFailed: () => hooks.session?.forceFailed(),
-      });
-      try {
-        setCode(
-          await (await commands.watch()).watchCommand(ref, o, ui.emit, {
-            onSession: (session, quit) => Object.assign(hooks, { session, quit }),
-          }),
-        );
-      } finally {
-        await ui.close();
-      }
-    });
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: BuildFlags & { json?: boolean; plain?: boolean; templateParameters?: string[] | boolean },
+      ) => {
+        jsonMode = !!o.json;
+        const ref = resolveRunRef(run, overrides, undefined, templateParams(o));
+        if (o.json || !wantsUi({ isTTY: process.stdout.isTTY, json: o.json, plain: o.plain, env: process.env })) {
+          setCode(await (await commands.watch()).watchCommand(ref, o, o.json ? jsonReporter(out) : plainReporter(out)));
+          return;
+        }
+        // A watch session is long-lived: the live view is loaded up front, with its keys q (quit), r, f.
+        const hooks: { session?: WatchSession; quit?: () => void } = {};
+        const { startInkUi } = await import("../ui/start-ink-ui.tsx");
+        const ui = startInkUi({
+          root: ref.root,
+          watch: true,
+          onQuit: () => hooks.quit?.(),
+          onRebuild: () => hooks.session?.rebuild(),
+          onForceFailed: () => hooks.session?.forceFailed(),
+        });
+        try {
+          setCode(
+            await (await commands.watch()).watchCommand(ref, o, ui.emit, {
+              onSession: (session, quit) => Object.assign(hooks, { session, quit }),
+            }),
+          );
+        } finally {
+          await ui.close();
+        }
+      },
+    );
 
   p.command("status <run> [overrides...]")
     .description("show which stages are fresh or stale, and why; runs nothing")
@@ -233,18 +249,38 @@ function program(setCode: (c: number) => void): Command {
     .option("--explain", "show every reason (the default output already does)")
     .option("--site <site>", "site file")
     .option("--set <Stage.option=value>", "as for build", collect)
-    .action(async (run: string, overrides: string[], o: { json?: boolean; site?: string; set?: string[] }) =>
-      setCode(await (await commands.status()).statusCommand(resolveRunRef(run, overrides), o, out, err)),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: { json?: boolean; site?: string; set?: string[]; templateParameters?: string[] | boolean },
+      ) =>
+        setCode(
+          await (await commands.status()).statusCommand(
+            resolveRunRef(run, overrides, undefined, templateParams(o)),
+            o,
+            out,
+            err,
+          ),
+        ),
     );
 
-  p.command("clean [run]")
+  p.command("clean [run] [overrides...]")
     .description("remove what lbg made for a run (or every run): recorded outputs, in-progress files, logs, records")
     .option("--cache", "also remove the run's .cache folder (hash cache); with no run, all of .cache")
     .option("-n, --dry-run", "list what would be removed")
-    .action(async (run: string | undefined, o: { cache?: boolean; dryRun?: boolean }) => {
-      const ref = run === undefined ? undefined : resolveRunRef(run);
-      setCode(await (await commands.clean()).cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
-    });
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string | undefined,
+        overrides: string[],
+        o: { cache?: boolean; dryRun?: boolean; templateParameters?: string[] | boolean },
+      ) => {
+        const ref = run === undefined ? undefined : resolveRunRef(run, overrides, undefined, templateParams(o));
+        setCode(await (await commands.clean()).cleanCommand(ref?.root ?? findRoot(), ref, o, out, err));
+      },
+    );
 
   p.command("submit <run> [build-options...]")
     .description("submit `lbg build <run>` as a Slurm batch job (options after -- go to the build)")
@@ -265,15 +301,30 @@ function program(setCode: (c: number) => void): Command {
 
   p.command("accept <run> [stages...]")
     .description("record the current outputs of stale stages (all, or those named) as fresh without running them")
-    .action(async (run: string, stages: string[]) =>
-      setCode(await (await commands.accept()).acceptCommand(resolveRunRef(run), stages, out, err)),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, stages: string[], o: { templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.accept()).acceptCommand(
+          resolveRunRef(run, [], undefined, templateParams(o)),
+          stages,
+          out,
+          err,
+        ),
+      ),
     );
 
   p.command("dag <run> [overrides...]")
     .description("print the stage graph")
     .option("--format <format>", "dot or mermaid", "dot")
-    .action(async (run: string, overrides: string[], o: { format: string }) =>
-      setCode(await (await commands.dag()).dagCommand(resolveRunRef(run, overrides), o.format, out)),
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, overrides: string[], o: { format: string; templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.dag()).dagCommand(
+          resolveRunRef(run, overrides, undefined, templateParams(o)),
+          o.format,
+          out,
+        ),
+      ),
     );
 
   p.command("list [what]")
@@ -285,8 +336,61 @@ function program(setCode: (c: number) => void): Command {
   p.command("describe <stage>")
     .description("show a stage class: inputs, outputs, options with defaults and docs")
     .option("--pipeline <file>", "look in the modules (and python_paths) of this pipeline file, e.g. a ceci pipeline")
-    .action(async (name: string, o: { pipeline?: string }) =>
-      setCode(await (await commands.catalog()).describeCommand(name, o, out)),
+    .option(TEMPLATE_FLAGS, "with --pipeline: the file's template parameters, e.g. -t field=ecdfs")
+    .action(async (name: string, o: { pipeline?: string; templateParameters?: string[] | boolean }) =>
+      setCode(await (await commands.catalog()).describeCommand(name, { ...o, templateParams: templateParams(o) }, out)),
+    );
+
+  p.command("metrics <run> [overrides...]")
+    .description("show a run's metrics, flattened; --diff another run or --previous: what changed")
+    .option("--diff <other-run>", "compare with another run's metrics")
+    .option("--previous", "compare with the metrics before the last build that changed them")
+    .option("--all", "with --diff/--previous: list unchanged metrics too")
+    .option("--json", "print one JSON object")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(
+      async (
+        run: string,
+        overrides: string[],
+        o: {
+          diff?: string;
+          previous?: boolean;
+          all?: boolean;
+          json?: boolean;
+          templateParameters?: string[] | boolean;
+        },
+      ) =>
+        setCode(
+          await (await commands.metrics()).metricsCommand(
+            resolveRunRef(run, overrides, undefined, templateParams(o)),
+            { ...o, templateParams: templateParams(o) },
+            out,
+            err,
+          ),
+        ),
+    );
+
+  p.command("report <run> [overrides...]")
+    .description("write one self-contained HTML file about a run: graph, stages, plots, metrics, provenance")
+    .option("-o, --output <file>", "where to write it (default: beside the run's output folder, report.html)")
+    .option(TEMPLATE_FLAGS, TEMPLATE_HELP)
+    .action(async (run: string, overrides: string[], o: { output?: string; templateParameters?: string[] | boolean }) =>
+      setCode(
+        await (await commands.report()).reportCommand(
+          resolveRunRef(run, overrides, undefined, templateParams(o)),
+          o,
+          out,
+          err,
+        ),
+      ),
+    );
+
+  p.command("why <file>")
+    .description("which stage made a file: its code, config (and where each value came from), inputs, host, time")
+    .option("--deep", "also every stage upstream, down to the run inputs")
+    .option("--json", "print the answer as one JSON object")
+    .action(async (file: string, o: { deep?: boolean; json?: boolean }) =>
+      setCode(await (await commands.why()).whyCommand(file, o, out, err)),
     );
 
   return p;

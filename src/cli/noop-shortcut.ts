@@ -12,6 +12,7 @@ import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { noopStampDiffers, readNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
+import { recordsFile } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 
 /** Variables that change which Python runs or what it imports, whatever the configs say. */
@@ -27,6 +28,7 @@ function stampKey(ref: RunRef, flags: BuildFlags): string {
     run: ref.name,
     ceciFile: ref.ceciFile ?? null,
     overrides: ref.overrides,
+    templateParams: ref.templateParams ?? [],
     cwd: process.cwd(),
     site: flags.site ?? null,
     set: flags.set ?? [],
@@ -90,7 +92,13 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
 /** Collects a normal build's events, to tell afterwards whether it was a pure no-op worth a stamp. */
 export function noopRecorder(emit: EventSink): { emit: EventSink; events: BuildEvent[] } {
   const events: BuildEvent[] = [];
-  return { events, emit: (e) => (events.push(e), emit(e)) };
+  return {
+    events,
+    emit: (e) => {
+      events.push(e);
+      emit(e);
+    },
+  };
 }
 
 /** After a normal build: writes the stamp when every stage was found fresh and nothing else happened. */
@@ -117,7 +125,7 @@ export function recordNoop(
   if (seen.length !== warnings.length || seen.some((w, i) => w !== warnings[i])) return; // e.g. damaged records: say it once
   const envNames = [...PYTHON_VARS];
   for (const f of run.configFiles) envNames.push(...referencedVars(readFileSync(f, "utf8")));
-  const paths = [join(p.cacheDir, "records.jsonl"), join(run.root, "configs", "sites"), ...(run.probed ?? [])];
+  const paths = [recordsFile(p.cacheDir), join(run.root, "configs", "sites"), ...(run.probed ?? [])];
   for (const f of run.configFiles) paths.push(f, dirname(f));
   // Where each module could be a folder of TypeScript stages (a new .ts file there, or the folder appearing
   // where a Python module of that name was found, changes which classes exist).

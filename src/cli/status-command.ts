@@ -1,6 +1,6 @@
 // `lbg status <run>`: each stage fresh or stale with reasons; nothing is executed or written.
 import { join, relative } from "node:path";
-import { fromCwd } from "../config/lbg-error.ts";
+import { fromCwd } from "../errors/lbg-error.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { loadProject } from "../project/load-project.ts";
@@ -30,7 +30,7 @@ export async function statusCommand(
     sets: flags.set,
     warn: (w) => err(`warning: ${w.format(fromCwd)}\n`),
   });
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, p.hashes.h);
   if (records.damage) err(`warning: ${records.damage}\n`);
   const forced = (_: string) => (p.run.resume === "restart" ? "resume: false (restart)" : undefined);
   const stages = predictRun(root, p.graph, records, p.hashes, forced);

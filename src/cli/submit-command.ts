@@ -4,7 +4,7 @@
 // refused with that job's id. `lbg cancel <run>` cancels it; `lbg status <run>` shows its Slurm state.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { BATCH_KEYS, batchOptions, batchScript, type BatchOptions } from "../slurm/batch-script.ts";

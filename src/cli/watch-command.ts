@@ -8,7 +8,7 @@ import { findRunFile } from "../config/load-run.ts";
 import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { catchInterrupts } from "./interrupts.ts";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { describeHolder, RunLock } from "../store/run-lock.ts";
 import { WatchSession } from "../watch/watch-session.ts";
 import type { RunRef } from "../project/run-ref.ts";

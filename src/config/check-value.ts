@@ -1,5 +1,6 @@
 // Small structural checks on YAML values that turn into positioned errors.
-import { LbgError, suggest } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { YamlFile, YamlPath } from "./yaml-file.ts";
 
 export type Warn = (w: LbgError) => void;

@@ -4,13 +4,14 @@
 // as for ceci; its `resume` defaults to "resume" when absent, output_dir and log_dir to ".".
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { expectRecord, expectString, expectWords, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
 import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { siteFromSections } from "./load-site.ts";
 import type { RunInput, RunModel, StageEntry, TrimEnd } from "./run-model.ts";
-import { parseYamlValue, YamlFile } from "./yaml-file.ts";
+import { parseYamlValue, type YamlFile } from "./yaml-file.ts";
+import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
 
 const CECI_KEYS = [
   "modules",
@@ -77,8 +78,15 @@ function trimEnd(
   return { key, names, pos };
 }
 
-export function loadCeciPipeline(cwd: string, file: string, name: string, overrides: string[], warn: Warn): RunModel {
-  const yf = YamlFile.read(resolve(cwd, file), "ceci pipeline file");
+export function loadCeciPipeline(
+  cwd: string,
+  file: string,
+  name: string,
+  overrides: string[],
+  warn: Warn,
+  templateParams: string[] = [],
+): RunModel {
+  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams);
   const doc = { ...expectRecord(yf, [], yf.value ?? {}, "a ceci pipeline file") };
   warnUnknownKeys(yf, [], doc, CECI_KEYS, "pipeline file", warn);
   applyOverrides(doc, overrides);

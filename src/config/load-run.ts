@@ -1,7 +1,8 @@
 // Loads `configs/runs/<run>.yaml` and everything it names into one RunModel, or throws a positioned LbgError.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { LbgError, suggest } from "./lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import {
   expectPositiveInt,
   expectRecord,
@@ -53,6 +54,7 @@ const STAGE_KEYS = [
   "mem_per_process",
   "image",
   "volume",
+  "metrics",
 ];
 
 export interface LoadOptions {
@@ -228,7 +230,7 @@ export function loadRun(opts: LoadOptions): RunModel {
         "pipeline 'stages' must be a list of stage entries",
         "each entry: `- name: StageName`",
       );
-    p.stages.forEach((s, j) => stages.push(parseStageEntry(pf, s, j, warn)));
+    for (const [j, s] of p.stages.entries()) stages.push(parseStageEntry(pf, s, j, warn));
   });
 
   const seen = new Map<string, StageEntry>();
@@ -286,6 +288,31 @@ export function loadRun(opts: LoadOptions): RunModel {
   };
 }
 
+/** ceci's `image:` and `volume:` of a stage entry: absent, null/empty (no container), or a string. */
+function containerKeys(pf: YamlFile, path: (string | number)[], s: Record<string, unknown>): Partial<StageEntry> {
+  const out: Partial<StageEntry> = {};
+  for (const key of ["image", "volume"] as const) {
+    if (!(key in s)) continue;
+    const v = s[key];
+    out[key] = v === null || v === "" ? null : expectString(pf, [...path, key], v, `'${key}'`);
+  }
+  if ("image" in s) out.imagePos = pf.pos([...path, "image"]);
+  return out;
+}
+
+/** lbg's `metrics:` on a stage entry: the output tags (a word or a list) that are metrics files. Checked against
+ *  the class's outputs when the graph is built (build-graph.ts), where the class is known. */
+function metricsKey(pf: YamlFile, path: (string | number)[], s: Record<string, unknown>): Partial<StageEntry> {
+  if (s.metrics === undefined || s.metrics === null) return {};
+  const tags = expectWords(pf, [...path, "metrics"], s.metrics, "'metrics'");
+  return {
+    metrics: tags.map((tag, i) => ({
+      tag,
+      pos: pf.pos(Array.isArray(s.metrics) ? [...path, "metrics", i] : [...path, "metrics"]),
+    })),
+  };
+}
+
 export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn): StageEntry {
   const path = ["stages", j];
   if (typeof s === "string") s = { name: s };
@@ -329,6 +356,8 @@ export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn)
       1,
     ),
     nodes: expectPositiveInt(pf, [...path, "nodes"], s.nodes, "'nodes'", 1),
+    ...containerKeys(pf, path, s),
+    ...metricsKey(pf, path, s),
     pipelineFile: pf.path,
     pos: pf.pos(path),
   };

@@ -3,7 +3,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { unreachable } from "../fs/unreachable.ts";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { LbgError, suggest, type SourcePos } from "./lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import { expectRecord, expectString, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
 import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
@@ -61,8 +62,16 @@ export function siteFromSections(
     siteRaw.python === undefined || siteRaw.python === null
       ? undefined
       : expectString(file, [...sitePath, "python"], siteRaw.python, "site python");
+  const text = (key: "image" | "volume") => {
+    const v = siteRaw[key];
+    return v === undefined || v === null || v === ""
+      ? undefined
+      : expectString(file, [...sitePath, key], v, `site ${key}`);
+  };
   return {
     name,
+    image: text("image"),
+    volume: text("volume"),
     launcher: srun ? "slurm" : "local",
     maxThreads,
     mpiCommand: typeof siteRaw.mpi_command === "string" ? siteRaw.mpi_command : srun ? "srun -u -n" : "mpirun -n",

@@ -1,5 +1,5 @@
-// Stage config files: a `global:` section plus one section per stage instance (DESIGN.md §3).
-import type { SourcePos } from "./lbg-error.ts";
+// Stage config files: a `global:` section plus one section per stage instance (README, "Stage config").
+import type { SourcePos } from "../errors/lbg-error.ts";
 import { expectRecord, isRecord } from "./check-value.ts";
 import type { ConfigValue, StageConfigModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";

@@ -1,6 +1,6 @@
 // The validated model of one run: the run file, its pipelines merged, their stage config and the site.
 // Everything downstream (graph, plan, scheduler) works from this; positions are kept for error messages.
-import type { SourcePos } from "./lbg-error.ts";
+import type { SourcePos } from "../errors/lbg-error.ts";
 
 /** ceci's resume modes. `resume` = build incrementally; `restart` = re-run every stage; `refuse` = stop if outputs exist. */
 export type ResumeMode = "resume" | "restart" | "refuse";
@@ -17,8 +17,22 @@ export interface StageEntry {
   nprocessPos?: SourcePos;
   threadsPerProcess: number;
   nodes: number;
+  /** ceci's per-stage `image:` and `volume:` (null: given empty, i.e. none; absent: the site's). */
+  image?: string | null;
+  volume?: string | null;
+  imagePos?: SourcePos;
+  /** lbg's `metrics:` — output tags (class or aliased) whose YAML files are metrics (`lbg metrics`). */
+  metrics?: { tag: string; pos: SourcePos }[];
+  /** The container the stage runs in (its own image and volume, else the site's); set when the run loads. */
+  container?: StageContainer;
   pipelineFile: string;
   pos: SourcePos;
+}
+
+/** A container image to run a Python stage in, and the volume mapping it needs (`/host/path:/container/path`). */
+export interface StageContainer {
+  image: string;
+  volume?: string;
 }
 
 export interface ConfigValue {
@@ -46,6 +60,9 @@ export interface SiteModel {
   mpiCommand: string;
   /** Interpreter for Python stages named by the site (`python:` or `site.python`); LBG_PYTHON beats it. */
   python?: string;
+  /** ceci's site-wide `image:` and `volume:`: Python stages run in this container unless they say otherwise. */
+  image?: string;
+  volume?: string;
   file?: string;
   raw: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, isPair, visit } from "yaml";
 import type { Alias, Node, Document, ScalarTag } from "yaml";
 import { writeAtomic } from "../fs/write-atomic.ts";
-import { LbgError, type SourcePos } from "./lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 
 const pyyamlBool: ScalarTag = {
   tag: "tag:yaml.org,2002:bool",

@@ -7,25 +7,22 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { exitReason, runCommand } from "./run-command.ts";
+import { KILL_GRACE_MS, killGroup } from "../process/kill-group.ts";
+import { showCommand, tsCommandLine } from "./command-line.ts";
+import { exitFailure, runCommand } from "./run-command.ts";
 import { StageReaper } from "./stage-reaper.ts";
 import { killTagged, newStageToken, TOKEN_VAR } from "./tagged-processes.ts";
-import type { Executor, FromWorker, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
-
-const KILL_GRACE_MS = 3_000;
+import type { Executor, FromWorker, JobFailure, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
 
 /** The stage token of each worker. */
 const tokens = new WeakMap<ChildProcess, string>();
 
 /** Signals a worker's process group and (`tagged`) every process that carries its token: what it started
  *  detached. The token costs a pass over /proc, so closing the pool leaves that to the reaper. */
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals, tagged = true): void {
+function signalWorker(child: ChildProcess, signal: NodeJS.Signals, tagged = true): void {
   const token = tokens.get(child);
   if (token && tagged) killTagged(token, signal);
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
+  if (!killGroup(child.pid, signal)) {
     try {
       child.kill(signal);
     } catch {
@@ -35,7 +32,7 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals, tagged = 
 }
 
 /** Why a worker died, in the stage's words; V8's own last words go to the stage's log. */
-function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): string {
+function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): JobFailure {
   if (stderr.trim()) {
     try {
       appendFileSync(log, `\n${stderr.trimEnd()}\n`);
@@ -44,11 +41,21 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
     }
   }
   if (/heap out of memory|Allocation failed - process out of memory|Reached heap limit/.test(stderr)) {
-    return "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)";
+    return {
+      status: "failed",
+      error:
+        "out of memory: the stage exceeded Node's heap limit (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>)",
+      reason: { kind: "out-of-memory" },
+    };
   }
   if (code === 0 && !sig)
-    return "the stage ended its worker process (exit code 0) before run() returned: a stage returns or throws, it never calls process.exit";
-  return exitReason(code, sig, "worker");
+    return {
+      status: "failed",
+      error:
+        "the stage ended its worker process (exit code 0) before run() returned: a stage returns or throws, it never calls process.exit",
+      reason: { kind: "exit-code", code: 0 },
+    };
+  return exitFailure(code, sig, "worker");
 }
 
 export class LocalExecutor implements Executor {
@@ -121,6 +128,10 @@ export class LocalExecutor implements Executor {
     return undefined;
   }
 
+  commandLine(job: StageJob): string {
+    return job.kind === "command" ? showCommand(job) : tsCommandLine(job);
+  }
+
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
     if (job.kind === "command") {
       let pid = 0;
@@ -167,17 +178,17 @@ export class LocalExecutor implements Executor {
         if (!settle()) return;
         // A worker that was told to stop is never reused, even when its "done" came first: it may be dying.
         if (reusable && !cancelled && child.connected) this.idle.push(child);
-        else if (child.exitCode === null && child.signalCode === null) killGroup(child, "SIGKILL");
-        else if (cancelled) killGroup(child, "SIGKILL"); // what it started detached and that outlived SIGTERM
+        else if (child.exitCode === null && child.signalCode === null) signalWorker(child, "SIGKILL");
+        else if (cancelled) signalWorker(child, "SIGKILL"); // what it started detached and that outlived SIGTERM
         resolve(o);
       };
       // The worker is gone (or cannot be written to). If it never took the job, nothing of the stage ran:
       // a warm worker that died while idle is replaced by a fresh one and the job still runs.
-      const lost = (why: string) => {
+      const lost = (why: JobFailure) => {
         if (cancelled) return finish({ status: "cancelled" }, false);
-        if (accepted || !warm) return finish({ status: "failed", error: why }, false);
+        if (accepted || !warm) return finish(why, false);
         if (!settle()) return;
-        killGroup(child, "SIGKILL");
+        signalWorker(child, "SIGKILL");
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
@@ -187,7 +198,9 @@ export class LocalExecutor implements Executor {
         else if (cancelled) finish({ status: "cancelled" }, false);
         else
           finish(
-            m.ok ? { status: "succeeded" } : { status: "failed", error: m.error },
+            m.ok
+              ? { status: "succeeded" }
+              : { status: "failed", error: m.error ?? "the stage failed", reason: { kind: "exception" } },
             !m.error?.endsWith("(uncaught)"),
           );
       };
@@ -197,8 +210,8 @@ export class LocalExecutor implements Executor {
       };
       const onAbort = () => {
         cancelled = true;
-        killGroup(child, "SIGTERM");
-        killTimer = setTimeout(() => killGroup(child, "SIGKILL"), KILL_GRACE_MS);
+        signalWorker(child, "SIGTERM");
+        killTimer = setTimeout(() => signalWorker(child, "SIGKILL"), KILL_GRACE_MS);
         killTimer.unref();
       };
       // Cancelled before it was sent: the worker never saw the job and stays in the pool.
@@ -209,7 +222,13 @@ export class LocalExecutor implements Executor {
       const tail = this.stderrTail.get(child);
       if (tail) tail.text = "";
       child.send({ type: "run", job } satisfies ToWorker, (err) => {
-        if (err) lost(`could not send the stage to its worker: ${err.message}`);
+        if (err) {
+          lost({
+            status: "failed",
+            error: `could not send the stage to its worker: ${err.message}`,
+            reason: { kind: "worker-lost" },
+          });
+        }
       });
     });
   }
@@ -217,7 +236,7 @@ export class LocalExecutor implements Executor {
   async close(): Promise<void> {
     for (const c of [...this.idle, ...this.busy]) {
       if (c.connected) c.disconnect();
-      killGroup(c, "SIGTERM", false);
+      signalWorker(c, "SIGTERM", false);
     }
     this.idle = [];
     // SIGKILL, after a grace, for what did not end on SIGTERM: done by the reaper, which outlives lbg.

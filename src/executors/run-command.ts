@@ -3,16 +3,24 @@
 // detached), is signalled when the stage is cancelled and killed when the stage's own process has ended.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { KILL_GRACE_MS, killGroup } from "../process/kill-group.ts";
 import type { StageReaper } from "./stage-reaper.ts";
-import type { CommandStageJob, JobOutcome } from "./stage-job.ts";
+import type { CommandStageJob, JobFailure, JobOutcome } from "./stage-job.ts";
 import { killTagged, newStageToken, TOKEN_VAR } from "./tagged-processes.ts";
 
-const KILL_GRACE_MS = 3_000;
-
-/** Why a stage process ended badly, in the words both executors use (`what` names it: "worker" …). */
-export function exitReason(code: number | null, sig: NodeJS.Signals | null, what = ""): string {
-  if (sig) return `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}`;
-  return `${what ? `${what} ` : ""}exited with code ${code}`;
+/** A stage process that ended badly, in the words both executors use (`what` names it: "worker" …). */
+export function exitFailure(code: number | null, sig: NodeJS.Signals | null, what = ""): JobFailure {
+  if (sig) {
+    const error = `killed by ${sig}${sig === "SIGKILL" ? " (out of memory, or killed from outside)" : ""}`;
+    return { status: "failed", error, reason: { kind: "signal", signal: sig } };
+  }
+  // Node reports an exit with neither a code nor a signal only for a process it never saw end normally.
+  const exit = code ?? 1;
+  return {
+    status: "failed",
+    error: `${what ? `${what} ` : ""}exited with code ${exit}`,
+    reason: { kind: "exit-code", code: exit },
+  };
 }
 
 export function runCommand(
@@ -36,11 +44,7 @@ export function runCommand(
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const kill = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig);
-      } catch {
-        /* gone */
-      }
+      killGroup(child.pid, sig);
       killTagged(token, sig);
     };
     const onAbort = () => {
@@ -57,18 +61,18 @@ export function runCommand(
       reaper?.untrack(token);
       closeSync(fd);
       onExit();
-      resolve({ status: "failed", error: `cannot start ${job.argv[0]}: ${e.message}` });
+      resolve({
+        status: "failed",
+        error: `cannot start ${job.argv[0]}: ${e.message}`,
+        reason: { kind: "cannot-start" },
+      });
     });
     child.on("exit", (code, sig) => {
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
       // Anything the stage left running in its group; what it started detached is found by its token — at
       // once when it was cancelled, else by the reaper when the build ends (one /proc pass for all stages).
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
+      killGroup(child.pid, "SIGKILL");
       if (cancelled || !reaper) killTagged(token, "SIGKILL");
       reaper?.ended(token);
       try {
@@ -79,7 +83,7 @@ export function runCommand(
       onExit();
       if (cancelled) return resolve({ status: "cancelled" });
       if (code === 0) return resolve({ status: "succeeded" });
-      resolve({ status: "failed", error: exitReason(code, sig) });
+      resolve(exitFailure(code, sig));
     });
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort);

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { showCommand, tsCommandLine } from "./command-line.ts";
 import { runCommand } from "./run-command.ts";
 import { StageReaper } from "./stage-reaper.ts";
 import type { CommandStageJob, Executor, JobOutcome, StageJob } from "./stage-job.ts";
@@ -28,6 +29,11 @@ export class SlurmExecutor implements Executor {
     return Number.isInteger(cpus) && cpus > 0 ? cpus * (Number.isInteger(nodes) && nodes > 0 ? nodes : 1) : undefined;
   }
 
+  commandLine(job: StageJob): string {
+    if (job.kind === "ts") return `${this.srun(job).join(" ")} ${tsCommandLine(job)}`;
+    return showCommand(this.commandStep(job));
+  }
+
   run(job: StageJob, signal: AbortSignal): Promise<JobOutcome> {
     const step = this.stepJob(job);
     let pid = 0;
@@ -47,10 +53,13 @@ export class SlurmExecutor implements Executor {
     );
   }
 
-  private stepJob(job: StageJob): CommandStageJob {
-    const tasks = job.kind === "ts" ? 1 : job.nprocess;
-    const cpus = job.kind === "ts" ? job.nprocess * job.threadsPerProcess : job.threadsPerProcess;
-    const srun = [
+  /** One task per MPI rank; a TypeScript stage, or a container that starts its ranks itself, is one task
+   *  with all the stage's CPUs. */
+  private srun(job: StageJob): string[] {
+    const single = job.kind === "ts" || !!job.mpiInside;
+    const tasks = single ? 1 : job.nprocess;
+    const cpus = single ? job.nprocess * job.threadsPerProcess : job.threadsPerProcess;
+    return [
       "srun",
       `--ntasks=${tasks}`,
       `--cpus-per-task=${cpus}`,
@@ -59,6 +68,14 @@ export class SlurmExecutor implements Executor {
       `--job-name=${job.instance}`,
       "--kill-on-bad-exit=1",
     ];
+  }
+
+  /** A command stage as a job step: srun in place of the local MPI launcher. */
+  private commandStep(job: CommandStageJob): CommandStageJob {
+    return { ...job, argv: [...this.srun(job), ...job.argv.slice(job.mpiLauncherArgs ?? 0)] };
+  }
+
+  private stepJob(job: StageJob): CommandStageJob {
     if (job.kind === "ts") {
       const file = join(dirname(job.log), `.${job.instance}.job.json`);
       mkdirSync(dirname(file), { recursive: true });
@@ -66,21 +83,20 @@ export class SlurmExecutor implements Executor {
       return {
         kind: "command",
         instance: job.instance,
-        argv: [...srun, process.execPath, this.workerPath, "--job", file],
+        argv: [...this.srun(job), process.execPath, this.workerPath, "--job", file],
         env: { LBG_OWNER: this.owner },
         nprocess: 1,
-        threadsPerProcess: cpus,
+        threadsPerProcess: job.nprocess * job.threadsPerProcess,
         nodes: job.nodes,
         log: job.log,
         cwd: job.cwd,
       };
     }
-    const argv = job.argv.slice(job.mpiLauncherArgs ?? 0);
+    const step = this.commandStep(job);
     return {
-      ...job,
-      argv: [...srun, ...argv],
+      ...step,
       env: { ...job.env, LBG_OWNER: this.owner },
-      header: job.header?.replace(job.argv.slice(0, job.mpiLauncherArgs ?? 0).join(" "), srun.join(" ")),
+      header: job.header === undefined ? undefined : `Command is: ${showCommand(step)}`,
     };
   }
 

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { deserialize } from "node:v8";
 import { describeThrown } from "../stages/describe-thrown.ts";
 import { introspect } from "../stages/introspect-main.ts";
+import { type RunnableClass, runStage } from "../stages/run-stage.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
@@ -66,14 +67,10 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
       writeSync(fd, `${error}\n`);
       return { type: "done", ok: false, error };
     }
-    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<
-      string,
-      new () => { run(ctx: unknown): unknown }
-    >;
+    const mod = (await import(pathToFileURL(job.bundle).href)) as Record<string, RunnableClass | undefined>;
     const Cls = mod[job.exportName];
     if (typeof Cls !== "function") throw new Error(`${job.bundle} no longer exports ${job.exportName}`);
-    const stage = new Cls();
-    await stage.run({
+    await runStage(Cls, {
       instance: job.instance,
       inputs: job.inputs,
       outputs: job.outputs,

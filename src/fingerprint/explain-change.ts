@@ -12,7 +12,11 @@ export function explainChange(stage: string, old: Fingerprint, cur: Fingerprint)
   const reasons: string[] = [];
   if (old.class !== cur.class) reasons.push(`class changed: ${old.class} → ${cur.class}`);
   for (const f of new Set([...Object.keys(old.code), ...Object.keys(cur.code)])) {
-    if (!(f in old.code)) reasons.push(`code changed: ${f} (new import)`);
+    if (f.startsWith("container:")) {
+      const what = `container ${f.slice("container:".length)}`;
+      if (old.code[f] !== cur.code[f])
+        reasons.push(`${what} changed: ${old.code[f] ?? "(none)"} → ${cur.code[f] ?? "(none)"}`);
+    } else if (!(f in old.code)) reasons.push(`code changed: ${f} (new import)`);
     else if (!(f in cur.code)) reasons.push(`code changed: ${f} (no longer imported)`);
     else if (old.code[f] !== cur.code[f]) reasons.push(`code changed: ${f}`);
   }

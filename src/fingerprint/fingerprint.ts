@@ -1,4 +1,4 @@
-// A stage instance's fingerprint: everything that can change its outputs (DESIGN.md §4). Stored whole in
+// A stage instance's fingerprint: everything that can change its outputs (docs/architecture.md §4). Stored whole in
 // the stage's record so that staleness reasons can name the field that changed.
 //
 // Not in it, on purpose: where or how the stage ran (local or Slurm, -j), log paths, timings.
@@ -17,7 +17,8 @@ export interface Fingerprint {
   class: string;
   /**
    * Code fingerprint: source file (relative to the project root, absolute when outside it) → xxh64 of its
-   * content; for Python stages also `python-package:<top>` → the installed version of the stage's package.
+   * content; for Python stages also `python-package:<top>` → the installed version of the stage's package,
+   * and for a stage in a container `container:image` → the image name, `container:volume` → the volume.
    */
   code: Record<string, string>;
   /** Effective config of every declared option (canonical JSON order when hashed). */
@@ -38,6 +39,12 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   for (const src of node.meta.sources)
     code[src] = hashes.hash(isAbsolute(src) ? src : join(root, src))?.hash ?? "missing";
   Object.assign(code, node.meta.codeExtras);
+  // A container's image is the code that runs (and a volume can lay other code over it: `${PWD}:/opt/txpipe`).
+  const container = node.entry.container;
+  if (container) {
+    code["container:image"] = container.image;
+    if (container.volume) code["container:volume"] = container.volume;
+  }
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {
@@ -63,7 +70,8 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     ok: true,
     fingerprint,
     get hash() {
-      return (hash ??= hashes.h.h64ToString(canonicalJson(fingerprint)));
+      hash ??= hashes.h.h64ToString(canonicalJson(fingerprint));
+      return hash;
     },
   };
 }

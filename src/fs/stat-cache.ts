@@ -1,13 +1,15 @@
-// The stat-keyed hash cache (DESIGN.md §4): a file whose (device, inode, size, mtime ns, ctime ns) is
+// The stat-keyed hash cache (docs/architecture.md §4): a file whose (device, inode, size, mtime ns, ctime ns) is
 // unchanged since it was hashed is never read again. This is what makes a no-op build read no contents.
 //
-// On disk: `.cache/runs/<run>/hashes.json`, rewritten atomically (temp file + rename) at the end of a
-// build, so a kill at any moment leaves the previous complete file. Format:
+// On disk: `.cache/runs/<run>/hashes.json` (one per run; `lbg list` and `lbg describe`, which have no run,
+// use `.cache/hashes.json`), rewritten atomically (writeAtomic: temp file + rename) when a build ends and
+// again once its racy entries settled, so a kill at any moment leaves the previous complete file. Format:
 //   { "format": 1, "entries": { "<absolute path>": [dev, ino, size, mtimeNs, ctimeNs, hash, racy] } }
 // dev/ino/size/mtimeNs/ctimeNs are decimal strings (nanosecond times exceed 2^53), hash is 16 hex digits,
 // racy is 1 when the file was hashed within the file system's timestamp granularity of its mtime: a write
-// in that same tick would not change the stat, so such an entry is trusted for this build only and is
-// re-hashed (`settle`) once the tick has passed.
+// in that same tick would not change the stat (timestamp-tick.ts), so such an entry is trusted for this
+// build only. `settle`, at the end of a build, re-hashes those whose tick has passed by then; the others
+// (a coarse file system's 2 s tick) stay racy and are hashed again by the next build that needs them.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
 import { join, relative } from "node:path";
@@ -36,8 +38,8 @@ export interface HashResult {
 export class StatCache {
   private entries: Record<string, Entry>;
   private dirty = false;
-  /** Number of files whose contents were read during this process (tests and benchmarks check it). */
-  bytesRead = 0;
+  /** Number of files whose contents were read during this process: build-end's `filesHashed` (tests and
+   *  benchmarks check that a no-op build reads none). */
   filesRead = 0;
   /** Hash results memoized for this build: each path is stat'ed at most once per plan pass. */
   private memo = new Map<string, HashResult | null>();
@@ -100,7 +102,6 @@ export class StatCache {
     const startedNs = BigInt(Date.now()) * NS_PER_MS;
     const hash = hashFileWith(this.h, path);
     this.filesRead++;
-    this.bytesRead += Number(st.size);
     key[5] = hash;
     key[6] = startedNs - st.mtimeNs < granularityNs(st) ? 1 : 0;
     this.entries[path] = key;

@@ -2,15 +2,17 @@
 // cycles (named), two producers of one tag, inputs nobody provides, tags both produced and given as run
 // inputs, aliases to tags the class lacks, output paths that would leave output_dir or that two outputs share
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
-// Python class that is not parallel.
+// Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning.
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
-import { effectiveConfig, type SetOverride } from "../stages/effective-config.ts";
-import { fileNameFor, type StageMeta } from "../stages/stage-meta.ts";
+import { effectiveConfig, type ConfigSourceKind, type SetOverride } from "../stages/effective-config.ts";
+import { inprogressName, isMetricsType, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import { checkRunFolders, notAFolder } from "./check-run-folders.ts";
 import { OutputClaims } from "./output-claims.ts";
+import { hasControlChars } from "../fs/has-control-chars.ts";
 
 export interface InputEdge {
   /** Tag as the class declares it (what the stage process is told). */
@@ -31,6 +33,8 @@ export interface OutputFile {
   path: string;
   /** Where the stage writes before lbg renames it (ceci's `inprogress_` prefix). */
   inprogress: string;
+  /** A metrics file (the class's `static metrics` or the entry's `metrics:`): read by `lbg metrics`. */
+  metrics?: true;
 }
 
 export interface StageNode {
@@ -41,6 +45,8 @@ export interface StageNode {
   outputs: OutputFile[];
   config: Record<string, unknown>;
   configOrigin: Record<string, SourcePos>;
+  /** Which rule chose each option's value (--set, section, global, default): recorded for `lbg why`. */
+  configSource?: Record<string, ConfigSourceKind>;
 }
 
 export interface StageGraph {
@@ -95,7 +101,7 @@ function clip(name: string): string {
 
 /** Why a file name (relative to output_dir) cannot be an output's, or undefined. */
 function fileNameProblem(name: string): string | undefined {
-  if (/[\u0000-\u001f\u007f]/.test(name)) return `file name ${JSON.stringify(name)} contains control characters`;
+  if (hasControlChars(name)) return `file name ${JSON.stringify(name)} contains control characters`;
   for (const part of name.split("/")) {
     if (Buffer.byteLength(part) > MAX_NAME_BYTES)
       return `file name ${part.slice(0, 40)}... is ${Buffer.byteLength(part)} bytes long (at most ${MAX_NAME_BYTES})`;
@@ -129,11 +135,21 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         "remove nprocess (or set it to 1): the class runs as one process",
       );
     }
+    if (meta.kind === "ts" && entry.nprocess > 1) {
+      // Nothing fails, but the user may expect MPI ranks: a TypeScript stage is one process (ctx.nprocess says N).
+      warn(
+        new LbgError(
+          `stage '${entry.name}' has nprocess: ${entry.nprocess}, but class ${meta.name} is a TypeScript stage, which runs as one process`,
+          entry.nprocessPos ?? entry.pos,
+          "for several cores set threads_per_process (it reserves as many slots); nprocess only reaches the stage as ctx.nprocess",
+        ),
+      );
+    }
     const cfg = effectiveConfig(entry, meta, run.stageConfig, sets, warn);
     const outputs: OutputFile[] = Object.entries(meta.outputs).map(([tag, type]) => {
       const alias = entry.aliases[tag] ?? tag;
       const override = cfg.outputNames[tag];
-      const name = override ? override.name : fileNameFor(alias, type);
+      const name = override ? override.name : outputFileName(alias, type);
       const path = checkInside(
         run.outputDir,
         name,
@@ -142,18 +158,18 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
           ? `output name override '${tag}: ${clip(name)}'`
           : `output tag '${clip(alias)}' of stage '${entry.name}'`,
       );
-      const slash = name.lastIndexOf("/");
-      const inprogress = join(run.outputDir, `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`);
+      const inprogress = join(run.outputDir, inprogressName(name));
       // A folder of the output's path that exists as a file: found now, not when the stage starts.
-      const blocked = slash > 0 ? notAFolder(run.root, dirname(path)) : undefined;
+      const blocked = name.lastIndexOf("/") > 0 ? notAFolder(run.root, dirname(path)) : undefined;
       if (blocked)
         throw new LbgError(
-          `${override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`}: folder ${relative(run.root, dirname(path))} ${blocked}`,
+          `${override ? `output name override '${tag}: ${clip(name)}'` : `output tag '${clip(alias)}' of stage '${entry.name}'`}: folder ${relative(run.root, dirname(path))} ${blocked}`,
           override?.pos ?? entry.pos,
           "remove what is in the way, or choose another file name",
         );
       return { tag, alias, type, path, inprogress };
     });
+    markMetrics(entry, meta, outputs);
     for (const o of outputs) {
       const prev = producers.get(o.alias);
       if (prev) {
@@ -207,6 +223,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       outputs,
       config: cfg.values,
       configOrigin: cfg.origin,
+      configSource: cfg.source,
     });
   }
 
@@ -256,6 +273,30 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       dependants.get(p)!.push(node.name);
   }
   return { nodes, order: topoOrder(nodes), dependants };
+}
+
+/** Flags the outputs the class or the pipeline entry (`metrics:`, by class or aliased tag) call metrics. */
+function markMetrics(entry: StageEntry, meta: StageMeta, outputs: OutputFile[]): void {
+  for (const tag of meta.metrics ?? []) {
+    const o = outputs.find((x) => x.tag === tag);
+    if (o) o.metrics = true;
+  }
+  for (const m of entry.metrics ?? []) {
+    const o = outputs.find((x) => x.alias === m.tag) ?? outputs.find((x) => x.tag === m.tag);
+    if (!o)
+      throw new LbgError(
+        `metrics: '${m.tag}' is not an output of stage '${entry.name}' (class ${meta.name})`,
+        m.pos,
+        suggest(m.tag, [...outputs.map((x) => x.alias)], "outputs") ??
+          `its outputs: ${outputs.map((x) => x.alias).join(", ") || "none"}`,
+      );
+    if (!isMetricsType(o.type))
+      throw new LbgError(
+        `metrics: output '${m.tag}' of stage '${entry.name}' is ${o.type ? `a ${o.type} file` : "not a YAML file"}; metrics are read from YAML or JSON outputs`,
+        m.pos,
+      );
+    o.metrics = true;
+  }
 }
 
 function topoOrder(nodes: Map<string, StageNode>): string[] {

@@ -7,7 +7,8 @@
 // would fail to create it only once the build has started.
 import { lstatSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { hasControlChars } from "../fs/has-control-chars.ts";
 import type { RunModel } from "../config/run-model.ts";
 
 function contains(dir: string, p: string): boolean {
@@ -62,7 +63,7 @@ export function checkRunFolders(run: RunModel): void {
     const pos: SourcePos = run.folderPos?.[key] ?? { file: run.file };
     const rel = relative(run.root, dir);
     const shown = rel === "" ? "." : rel.startsWith("..") ? dir : rel;
-    const blocked = /[\u0000-\u001f\u007f]/.test(dir)
+    const blocked = hasControlChars(dir)
       ? `contains control characters (${JSON.stringify(shown)})`
       : notAFolder(run.root, dir);
     if (blocked)

@@ -3,7 +3,7 @@
 // other on every build, so each would always look modified; an output inside another one (a file below a
 // `directory` output) is removed whenever that directory is put in place. Both are rejected while wiring.
 import { dirname, relative } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 
 export interface OutputClaim {
   /** For messages: `output 'numbers' of stage 'MakeNumbers'`. */

@@ -2,7 +2,8 @@
 // are downstream of (or are) a `from` node and upstream of (or are) a `to` node. A node is a stage instance
 // or a file tag (aliased, as the graph wires it). An input whose producer is left out becomes a run input at
 // the path that producer writes: it must exist from an earlier build.
-import { LbgError, suggest } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { RunInput, TrimEnd } from "../config/run-model.ts";
 import type { StageGraph, StageNode } from "./build-graph.ts";
 

@@ -1,4 +1,4 @@
-// Decides whether one stage instance is fresh, with reasons when it is not (DESIGN.md §4). The check is
+// Decides whether one stage instance is fresh, with reasons when it is not (docs/architecture.md §4). The check is
 // the staleness rule itself, so `lbg status`, `--dry-run` and the build all explain the same way.
 import { relative } from "node:path";
 import { computeFingerprint, sameFingerprint, type Fingerprint } from "../fingerprint/fingerprint.ts";
@@ -11,6 +11,9 @@ export type StagePlan =
   | { state: "fresh"; fingerprint: Fingerprint; hash: string }
   | { state: "stale"; reasons: string[]; fingerprint: Fingerprint; hash: string }
   | { state: "missing-input"; missing: { tag: string; path: string }[] };
+
+/** A stage that must run, with why and the fingerprint its record will carry. */
+export type StalePlan = Extract<StagePlan, { state: "stale" }>;
 
 /** `forced` is the reason to re-run regardless (--force, resume: restart), or undefined. */
 export function planStage(

@@ -1,7 +1,7 @@
 // The project root is the nearest folder, from the current directory up, that has a `configs/` folder.
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 
 export function findRoot(start = process.cwd()): string {
   let dir = resolve(start);

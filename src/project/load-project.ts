@@ -1,13 +1,14 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
 import { existsSync, lstatSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import type { Warn } from "../config/check-value.ts";
 import { loadRun } from "../config/load-run.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
 import type { RunRef } from "./run-ref.ts";
 import { runInputKind } from "./run-input-kind.ts";
 import type { RunModel } from "../config/run-model.ts";
+import { stageContainer } from "../config/stage-container.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { runCacheDir } from "./run-cache-dir.ts";
 import { parseYamlValue } from "../config/yaml-file.ts";
@@ -37,7 +38,7 @@ export async function loadProject(
   const { root, name: runName } = ref;
   checkCacheFolder(root);
   const run = ref.ceciFile
-    ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn)
+    ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn, ref.templateParams)
     : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
   const cacheDir = runCacheDir(root, runName);
   const hashes = await StatCache.open(join(cacheDir, "hashes.json"));
@@ -48,6 +49,7 @@ export async function loadProject(
   const registry = await loadRegistry(root, modules, hashes, python);
   const metas = new Map<string, StageMeta>();
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
+  setContainers(run, metas, opts.warn);
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlValue));
   checkSets(sets, metas, opts.warn);
   for (const [section] of run.stageConfig.sections) {
@@ -90,9 +92,44 @@ function checkCacheFolder(root: string): void {
     );
 }
 
+/** The container of each Python stage (its entry's `image:`, else the site's); TypeScript stages run in lbg's
+ *  own workers, so an `image:` on one of their entries is an error, and a site's image does not apply to them. */
+function setContainers(run: RunModel, metas: Map<string, StageMeta>, warn: Warn): void {
+  const native: string[] = [];
+  for (const entry of run.stages) {
+    const c = stageContainer(entry, run.site);
+    if (!c) continue;
+    if (metas.get(entry.name)!.kind === "python") entry.container = c;
+    else if (entry.image)
+      throw new LbgError(
+        `stage ${entry.name} is a TypeScript stage: 'image' applies to Python stages only`,
+        entry.imagePos ?? entry.pos,
+        "TypeScript stages run in lbg's own worker processes; remove 'image' from this entry",
+      );
+    else native.push(entry.name);
+  }
+  if (native.length)
+    warn(
+      new LbgError(
+        `site image ${run.site.image} applies to Python stages; TypeScript stages (${native.join(", ")}) run in lbg's workers`,
+        { file: run.site.file ?? run.file },
+      ),
+    );
+}
+
+/** Nothing at `path` (not even a dangling link); a path lbg may not look at is not called absent. */
+function absent(path: string): boolean {
+  try {
+    return !lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return false;
+  }
+}
+
 /** Run inputs must exist, be readable regular files or directories (run-input-kind.ts), and be files
- *  unless the reading stage declares a directory. */
-export function checkRunInputs(p: LoadedProject): void {
+ *  unless the reading stage declares a directory. `allowMissing` (a dry run): an input that does not exist
+ *  is left for the plan to report as a reason ("input missing: …"), as ceci's dry run needs no inputs. */
+export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean } = {}): void {
   const { run, graph } = p;
   // One stat per file, not per reader: in a wide pipeline a few run inputs feed thousands of stages.
   const seen = new Map<string, boolean>();
@@ -102,6 +139,7 @@ export function checkRunInputs(p: LoadedProject): void {
       const input = run.inputs.get(i.alias)!;
       const pos = input.pos;
       let isDir = seen.get(i.path);
+      if (isDir === undefined && opts.allowMissing && absent(i.path)) continue;
       if (isDir === undefined) {
         const hint = input.producedBy
           ? `stage ${input.producedBy} makes it, and 'to'/'from' leave that stage out: build it first`

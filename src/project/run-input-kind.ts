@@ -4,7 +4,7 @@
 // lbg may not read is reported here, at its line in the run file, rather than as a bare EACCES later.
 import { accessSync, constants, statSync, type Stats } from "node:fs";
 import { relative } from "node:path";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { unreachable } from "../fs/unreachable.ts";
 
 function special(st: Stats): string | undefined {

@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import { parseTemplateParams } from "../config/template-params.ts";
 import { unreachable } from "../fs/unreachable.ts";
 import { findRoot } from "./find-root.ts";
 
@@ -16,6 +17,8 @@ export interface RunRef {
   /** For a ceci pipeline: its path as given. */
   ceciFile?: string;
   overrides: string[];
+  /** For a ceci pipeline: its `-t key=value` template parameters, as given (checked by parseTemplateParams). */
+  templateParams?: string[];
 }
 
 export function isPipelineFileArg(arg: string): boolean {
@@ -39,12 +42,18 @@ function runFileRef(abs: string): { root: string; name: string } | undefined {
   return { root: m[1]! || "/", name: m[2]! };
 }
 
-export function resolveRunRef(arg: string, overrides: string[] = [], cwd = process.cwd()): RunRef {
+export function resolveRunRef(
+  arg: string,
+  overrides: string[] = [],
+  cwd = process.cwd(),
+  templateParams: string[] = [],
+): RunRef {
   if (isPipelineFileArg(arg)) {
+    parseTemplateParams(templateParams); // a malformed -t fails before anything loads
     const abs = resolve(cwd, arg);
     // The path of an lbg run file (`configs/runs/numbers.yaml`, as a shell completes it) names that run.
     const run = runFileRef(abs);
-    if (run) return resolveRunRef(run.name, overrides, run.root);
+    if (run) return resolveRunRef(run.name, overrides, run.root, templateParams);
     const broken = unreachable(abs);
     if (broken) throw new LbgError(`pipeline file ${arg} ${broken}`, { file: arg });
     if (!existsSync(abs) || statSync(abs).isDirectory()) {
@@ -55,8 +64,14 @@ export function resolveRunRef(arg: string, overrides: string[] = [], cwd = proce
       );
     }
     const key = ceciRunKey(relative(cwd, abs));
-    return { root: cwd, name: key, ceciFile: arg, overrides };
+    return { root: cwd, name: key, ceciFile: arg, overrides, templateParams };
   }
+  if (templateParams.length > 0)
+    throw new LbgError(
+      `-t ${templateParams[0]}: template parameters apply to ceci pipeline files, not to run '${arg}'`,
+      { file: "-t" },
+      "ceci renders only its pipeline file as a Jinja2 template; lbg run files are not templates",
+    );
   if (overrides.length > 0)
     throw new LbgError(
       `unexpected argument '${overrides[0]}'`,

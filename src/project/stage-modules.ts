@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { expectRecord, expectString, expectWords, isRecord } from "../config/check-value.ts";
 import { listNames } from "../config/load-run.ts";
 import { loadSite } from "../config/load-site.ts";
-import { YamlFile } from "../config/yaml-file.ts";
+import { readCeciPipelineFile } from "../config/read-ceci-pipeline-file.ts";
 import { tsModuleDir } from "../stages/ts-module-loader.ts";
 
 export interface StageModules {
@@ -46,9 +46,10 @@ export function projectStageModules(root: string): StageModules {
   };
 }
 
-/** The modules one pipeline file names; its errors are positioned like any config error. */
-export function pipelineStageModules(cwd: string, file: string): StageModules {
-  const yf = YamlFile.read(resolve(cwd, file), "pipeline file");
+/** The modules one pipeline file names (rendered first, as a ceci pipeline file is, with its template
+ *  parameters); its errors are positioned like any config error. */
+export function pipelineStageModules(cwd: string, file: string, templateParams: string[] = []): StageModules {
+  const yf = readCeciPipelineFile(resolve(cwd, file), templateParams);
   const doc = expectRecord(yf, [], yf.value ?? {}, "a pipeline file");
   if (doc.modules === undefined)
     throw yf.error([], "pipeline has no 'modules'", "`modules:` names the modules that define the stages");

@@ -1,68 +1,33 @@
 // Plain lines for pipes and CI: one line per stage start, end or fresh, with reasons and durations, the log
 // tail of a failed stage, and a summary line.
-import type { BuildEnd, BuildEvent, WatchLastBuild } from "../events/build-event.ts";
-
-export function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
-}
-
-/**
- * How a build's end is put in words — here and in the TUI's summary line, so the two read alike. A build
- * whose only casualties are stages an edit superseded (lbg watch restarts them at once) is not a failure.
- */
-export function buildEndWords(e: BuildEnd): { head: string; counts: string; outcome: "ok" | "superseded" | "failed" } {
-  const superseded = e.superseded ?? 0;
-  const cancelled = e.cancelled - superseded;
-  const parts = [`${e.succeeded} ran`, `${e.fresh} fresh`];
-  if (e.failed) parts.push(`${e.failed} failed`);
-  if (e.blocked) parts.push(`${e.blocked} not run`);
-  if (cancelled) parts.push(`${cancelled} cancelled`);
-  if (superseded) parts.push(`${superseded} restarted`);
-  const counts = `${parts.join(", ")} in ${formatSeconds(e.seconds)}`;
-  if (e.ok)
-    return {
-      head: e.succeeded === 0 ? "nothing to do, every stage is fresh" : "build succeeded",
-      counts,
-      outcome: "ok",
-    };
-  if (superseded > 0 && e.failed === 0 && cancelled === 0 && !e.error)
-    return { head: "build superseded by an edit, restarting", counts, outcome: "superseded" };
-  return { head: `build FAILED${e.error ? `: ${e.error}` : ""}`, counts, outcome: "failed" };
-}
-
-/** The line that ends a build, `<prefix>: …`: `lbg` here, the run's name in the TUI (which has no other line
- *  naming the run once the build is over). A dry run counts what would run (not "nothing to do … 0 ran"). */
-export function buildEndLine(prefix: string, e: BuildEnd, dryRun = false, wouldRun = 0): string {
-  if (dryRun) return `${prefix}: dry run — ${wouldRun} would run, ${e.fresh} fresh in ${formatSeconds(e.seconds)}`;
-  const w = buildEndWords(e);
-  return `${prefix}: ${w.head} — ${w.counts}`;
-}
-
-/** How a stage that did not succeed ended, for the lines of the stages it blocked ("X was cancelled"). */
-export function endedWords(how: "failed" | "cancelled" | "superseded"): string {
-  return how === "superseded" ? "was restarted" : how === "cancelled" ? "was cancelled" : "failed";
-}
-
-/** The last build of a watch session in a few words. */
-export function lastBuildWord(b: WatchLastBuild): string {
-  return b.interrupted ? "interrupted" : b.ok ? "succeeded" : "FAILED";
-}
+import type { BuildEvent } from "../events/build-event.ts";
+import {
+  blockedWords,
+  buildEndLine,
+  changedWords,
+  type EndedHow,
+  formatSeconds,
+  lastBuildWord,
+  restartAllWords,
+  SUPERSEDED_WORDS,
+} from "../events/event-words.ts";
+import { metricsChangeLines } from "../events/metric-words.ts";
 
 export function plainReporter(
   write: (s: string) => void = (s) => process.stdout.write(s),
   opts: { verbose?: boolean } = {},
 ): (e: BuildEvent) => void {
   /** How each stage that did not succeed ended in this build, for the lines of the stages it blocked. */
-  let ended = new Map<string, string>();
+  let ended = new Map<string, EndedHow>();
   // A dry run runs nothing, so its summary counts what would run (not "nothing to do … 0 ran").
   let dryRun = false;
   let wouldRun = 0;
+  let run: string | undefined;
   return (e) => {
     switch (e.event) {
       case "build-start":
         ended = new Map();
+        run = e.run;
         dryRun = e.dryRun;
         wouldRun = 0;
         write(
@@ -73,7 +38,7 @@ export function plainReporter(
         write(`warning: ${e.message}\n`);
         return;
       case "restart-all":
-        write(`lbg: ${e.reason}: every stage re-runs\n`);
+        write(`lbg: ${restartAllWords(e.reason)}\n`);
         return;
       case "stage-fresh":
         if (opts.verbose !== false) write(`fresh    ${e.stage}\n`);
@@ -81,24 +46,25 @@ export function plainReporter(
       case "stage-start":
         if (e.dryRun) wouldRun++;
         write(`${e.dryRun ? "would run" : "run     "} ${e.stage}  (${e.reasons.join("; ")})\n`);
+        // A dry run shows what each stage would execute, as `ceci --dry-run` does (a real run puts it at the
+        // top of the stage's log).
+        if (e.dryRun && e.command) write(`    ${e.command}\n`);
         return;
       case "stage-end":
-        if (e.status !== "succeeded") ended.set(e.stage, endedWords(e.superseded ? "superseded" : e.status));
+        if (e.status !== "succeeded") ended.set(e.stage, e.superseded ? "superseded" : e.status);
         if (e.status === "succeeded") write(`done     ${e.stage}  ${formatSeconds(e.seconds)}\n`);
-        else if (e.superseded) write(`restart  ${e.stage}  ${formatSeconds(e.seconds)}  (superseded by an edit)\n`);
+        else if (e.superseded) write(`restart  ${e.stage}  ${formatSeconds(e.seconds)}  (${SUPERSEDED_WORDS})\n`);
         else if (e.status === "cancelled") write(`cancel   ${e.stage}  ${formatSeconds(e.seconds)}\n`);
         else {
           write(`FAILED   ${e.stage}  ${formatSeconds(e.seconds)}${e.error ? `: ${e.error}` : ""}\n`);
-          if (e.logTail && e.logTail.length) {
+          if (e.logTail?.length) {
             write(`  log: ${e.log} (last lines)\n`);
             for (const l of e.logTail) write(`  | ${l}\n`);
           }
         }
         return;
       case "stage-blocked":
-        write(
-          `blocked  ${e.stage}  (not run: ${e.by === "interrupt" ? "interrupted" : `${e.by} ${ended.get(e.by) ?? "failed"}`})\n`,
-        );
+        write(`blocked  ${e.stage}  (not run: ${blockedWords(e.by, ended.get(e.by))})\n`);
         return;
       case "script-start":
         write(`run      ${e.which}: ${e.command}\n`);
@@ -109,6 +75,13 @@ export function plainReporter(
         );
         if (!e.ok) for (const l of e.logTail ?? []) write(`  | ${l}\n`);
         return;
+      case "metrics-changed": {
+        const m = metricsChangeLines(e, run);
+        write(`${m.head}\n`);
+        for (const l of m.lines) write(`  ${l}\n`);
+        if (m.more) write(`  ${m.more}\n`);
+        return;
+      }
       case "build-end": {
         write(`${buildEndLine("lbg", e, dryRun && e.ok, wouldRun)}\n`);
         return;
@@ -121,9 +94,7 @@ export function plainReporter(
       case "watch-building":
         return; // the build-start line follows at once; the idle line says what is watched
       case "watch-change":
-        write(
-          `lbg watch: changed: ${e.paths.slice(0, 5).join(", ")}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}\n`,
-        );
+        write(`lbg watch: ${changedWords(e.paths)}\n`);
         return;
       case "watch-error":
         write(`lbg watch: error: ${e.message}\n`);

@@ -4,16 +4,22 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
-import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import { LbgError } from "../errors/lbg-error.ts";
+import type { ResumeMode, RunModel } from "../config/run-model.ts";
+import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { checkRunInputs, type LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { recoverInterrupted } from "./recover-interrupted.ts";
-import { runBuild, tail, type BuildControl, type BuildSummary } from "./run-build.ts";
+import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
+import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
+import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
 import { writeStageConfig } from "./write-stage-config.ts";
+import { reportMetrics } from "./report-metrics.ts";
+import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
+import { errorReason } from "../fs/error-reason.ts";
 
 export interface BuildFlags {
   jobs?: number;
@@ -34,7 +40,7 @@ export function validateBuild(p: LoadedProject, flags: BuildFlags): void {
   for (const f of forceSet)
     if (!p.graph.nodes.has(f))
       throw new LbgError(`--force ${f}: no stage '${f}' in run '${p.run.name}'`, { file: "--force" });
-  checkRunInputs(p);
+  checkRunInputs(p, { allowMissing: flags.dryRun });
 }
 
 export interface BuildOutcome {
@@ -43,129 +49,77 @@ export interface BuildOutcome {
   code: number;
 }
 
-export async function buildOnce(
-  p: LoadedProject,
-  flags: BuildFlags,
-  deps: { executor: Executor; emit: EventSink; signal: AbortSignal; warnings?: string[]; control?: BuildControl },
-): Promise<BuildOutcome> {
+export interface BuildDeps {
+  executor: Executor;
+  emit: EventSink;
+  signal: AbortSignal;
+  warnings?: string[];
+  control?: BuildControl;
+}
+
+export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps: BuildDeps): Promise<BuildOutcome> {
   const t0 = Date.now();
-  const { run, graph, hashes } = p;
-  const { emit } = deps;
-  const root = run.root;
-  const forceAll = flags.force === true || (Array.isArray(flags.force) && flags.force.length === 0);
-  const forceSet = new Set(Array.isArray(flags.force) ? flags.force : []);
-  let resume = run.resume;
-  if (flags.resume === true) resume = "resume";
-  if (flags.resume === false) resume = "restart";
-  const forced = (s: string) =>
-    forceAll || forceSet.has(s) ? "forced" : resume === "restart" ? "resume: false (restart)" : undefined;
-  if (resume === "refuse") {
-    const existing = [...graph.nodes.values()].flatMap((n) => n.outputs).find((o) => existsSync(o.path));
-    if (existing)
-      throw new LbgError(
-        `output ${relative(root, existing.path)} already exists and resume is 'refuse'`,
-        { file: run.file },
-        "clean the run (lbg clean) or set resume: True",
-        1,
-      );
-  }
+  const { run, hashes } = p;
+  // How each stage ends is kept for `lbg report` (src/store/last-build.ts): it sees every event of the build.
+  const outcomes = new LastBuildRecorder();
+  const emit: EventSink = (e) => {
+    outcomes.see(e);
+    callerDeps.emit(e);
+  };
+  const deps: BuildDeps = { ...callerDeps, emit };
+  const resume = resumeMode(run, flags);
+  const forced = forcedReason(flags, resume);
+  if (resume === "refuse") refuseExistingOutputs(p);
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
   const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
-  const estimates = Object.fromEntries(
-    records
-      .all()
-      .filter((r) => graph.nodes.has(r.stage))
-      .map((r) => [r.stage, r.seconds]),
-  );
-  const start: BuildEvent = {
-    event: "build-start",
-    run: run.name,
-    pipelines: run.pipelines.map((x) => x.name),
-    stages: graph.nodes.size,
-    jobs,
-    resume,
-    dryRun: !!flags.dryRun,
-    estimates,
-  };
-  emit(start);
-  for (const w of deps.warnings ?? []) emit({ event: "warning", message: w });
-  if (records.damage) emit({ event: "warning", message: records.damage });
-  if (resume === "restart" && !forceAll)
-    emit({
-      event: "restart-all",
-      reason:
-        flags.resume === false
-          ? "--no-resume"
-          : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(root, run.file)}`,
-    });
+  announce(p, flags, { records, jobs, resume }, deps);
 
-  const zero: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
     const { ok, ...counts } = s;
     const seconds = (Date.now() - t0) / 1000;
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
+    if (!flags.dryRun) {
+      reportMetrics(p, emit);
+      try {
+        writeLastBuild(join(p.cacheDir, "last-build.json"), outcomes.result(ok && !error, seconds));
+      } catch (e) {
+        emit({
+          event: "warning",
+          message: `could not write ${relative(run.root, join(p.cacheDir, "last-build.json"))}: ${errorReason(e)}`,
+        });
+      }
+    }
     const saveProblem = flags.dryRun ? undefined : hashes.save(); // a dry run leaves no state behind
     if (saveProblem) emit({ event: "warning", message: saveProblem });
     emit({ event: "build-end", ok: ok && !error, ...counts, seconds, filesHashed: hashes.filesRead, error });
     return { summary: s, code: ok && !error ? 0 : 1 };
   };
 
-  if (flags.dryRun) {
-    const predicted = predictRun(root, graph, records, hashes, forced);
-    for (const s of predicted) {
-      if (s.state === "fresh") emit({ event: "stage-fresh", stage: s.stage });
-      else
-        emit({
-          event: "stage-start",
-          stage: s.stage,
-          reasons: s.reasons,
-          log: relative(root, join(run.logDir, `${s.stage}.out`)),
-          dryRun: true,
-        });
-    }
-    return end({ ...zero, fresh: predicted.filter((s) => s.state === "fresh").length });
-  }
-
-  const script = async (which: "pre_script" | "post_script", command: string): Promise<boolean> => {
-    const log = join(run.logDir, `${which}.out`);
-    emit({ event: "script-start", which, command });
-    const t = Date.now();
-    const ok = await runScript(command, root, log, deps.signal);
-    emit({
-      event: "script-end",
-      which,
-      ok,
-      seconds: (Date.now() - t) / 1000,
-      log: relative(root, log),
-      logTail: ok ? undefined : tail(log),
-    });
-    return ok;
-  };
-
+  if (flags.dryRun) return end(dryRun(p, records, forced, emit, deps.executor));
+  const script = (which: "pre_script" | "post_script", command: string) => runScriptReported(run, which, command, deps);
   try {
     records.compactIfNeeded();
     try {
-      const fixed = recoverInterrupted(graph, records, hashes);
+      const fixed = recoverInterrupted(p.graph, records, hashes);
       if (fixed.length > 0)
         emit({
           event: "warning",
           message: `an earlier build of this run was cut short: ${fixed.length} leftover${fixed.length > 1 ? "s" : ""} put right (${fixed
             .slice(0, 2)
-            .map((f) => f.replace(`${root}/`, ""))
+            .map((f) => f.replace(`${run.root}/`, ""))
             .join(", ")}${fixed.length > 2 ? ", ..." : ""})`,
         });
     } catch (e) {
       emit({ event: "warning", message: `could not clean up after an earlier build: ${(e as Error).message}` });
     }
     if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
-      return end({ ...zero, ok: false }, "pre_script failed");
-    const hasPython = [...graph.nodes.values()].some((n) => n.meta.kind === "python");
-    if (hasPython) writeStageConfig(run, graph, run.mergedConfigFile);
-    const python = hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined;
+      return end({ ...ZERO, ok: false }, "pre_script failed");
+    const hasPython = [...p.graph.nodes.values()].some((n) => n.meta.kind === "python");
+    if (hasPython) writeStageConfig(run, p.graph, run.mergedConfigFile);
     const sum = await runBuild({
       run,
-      graph,
+      graph: p.graph,
       records,
       hashes,
       executor: deps.executor,
@@ -175,7 +129,7 @@ export async function buildOnce(
       emit,
       signal: deps.signal,
       control: deps.control,
-      python,
+      python: hasPython ? { env: p.python, configFile: run.mergedConfigFile } : undefined,
     });
     if (sum.ok && run.postScript.trim() && !deps.signal.aborted && !(await script("post_script", run.postScript)))
       return end({ ...sum, ok: false }, "post_script failed");
@@ -184,4 +138,129 @@ export async function buildOnce(
     await hashes.settle();
     hashes.save(); // a failure was reported above, or is new since then: costs only re-hashing next time
   }
+}
+
+const ZERO: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
+
+/** The run's resume mode, as --resume / --no-resume override it. */
+function resumeMode(run: RunModel, flags: BuildFlags): ResumeMode {
+  if (flags.resume === true) return "resume";
+  if (flags.resume === false) return "restart";
+  return run.resume;
+}
+
+/** Why a stage re-runs whatever its record says (--force, restart), or undefined. */
+function forcedReason(flags: BuildFlags, resume: ResumeMode): (stage: string) => string | undefined {
+  const forceAll = forcesAll(flags);
+  const forceSet = new Set(Array.isArray(flags.force) ? flags.force : []);
+  return (s) => (forceAll || forceSet.has(s) ? "forced" : resume === "restart" ? "resume: false (restart)" : undefined);
+}
+
+/** `--force` alone (or `force: []`) forces every stage. */
+function forcesAll(flags: BuildFlags): boolean {
+  return flags.force === true || (Array.isArray(flags.force) && flags.force.length === 0);
+}
+
+/** `resume: refuse`: no output of the run may exist yet. */
+function refuseExistingOutputs(p: LoadedProject): void {
+  const existing = [...p.graph.nodes.values()].flatMap((n) => n.outputs).find((o) => existsSync(o.path));
+  if (existing)
+    throw new LbgError(
+      `output ${relative(p.run.root, existing.path)} already exists and resume is 'refuse'`,
+      { file: p.run.file },
+      "clean the run (lbg clean) or set resume: True",
+      1,
+    );
+}
+
+/** build-start, then the warnings gathered while loading, and why every stage re-runs if they all do. */
+function announce(
+  p: LoadedProject,
+  flags: BuildFlags,
+  b: { records: RecordStore; jobs: number; resume: ResumeMode },
+  deps: BuildDeps,
+): void {
+  const { run, graph } = p;
+  const estimates = Object.fromEntries(
+    b.records
+      .all()
+      .filter((r) => graph.nodes.has(r.stage))
+      .map((r) => [r.stage, r.seconds]),
+  );
+  deps.emit({
+    event: "build-start",
+    run: run.name,
+    pipelines: run.pipelines.map((x) => x.name),
+    stages: graph.nodes.size,
+    jobs: b.jobs,
+    resume: b.resume,
+    dryRun: !!flags.dryRun,
+    estimates,
+  });
+  for (const w of deps.warnings ?? []) deps.emit({ event: "warning", message: w });
+  if (b.records.damage) deps.emit({ event: "warning", message: b.records.damage });
+  if (b.resume === "restart" && !forcesAll(flags))
+    deps.emit({
+      event: "restart-all",
+      reason:
+        flags.resume === false
+          ? "--no-resume"
+          : `resume: ${run.resume === "restart" ? "False" : run.resume} in ${relative(run.root, run.file)}`,
+    });
+}
+
+/** --dry-run: what would run and why, as events, and nothing else. */
+function dryRun(
+  p: LoadedProject,
+  records: RecordStore,
+  forced: (stage: string) => string | undefined,
+  emit: EventSink,
+  executor: Executor,
+): BuildSummary {
+  const { root, logDir, site, mergedConfigFile } = p.run;
+  const predicted = predictRun(root, p.graph, records, p.hashes, forced);
+  const setting: JobSetting = {
+    root,
+    mpiCommand: site.mpiCommand,
+    siteName: site.name,
+    python: { env: p.python, configFile: mergedConfigFile },
+  };
+  for (const s of predicted) {
+    if (s.state === "fresh") emit({ event: "stage-fresh", stage: s.stage });
+    else {
+      const log = logPath(logDir, s.stage);
+      const command = executor.commandLine(stageJobFor(p.graph.nodes.get(s.stage)!, log, setting));
+      emit({
+        event: "stage-start",
+        stage: s.stage,
+        reasons: s.reasons,
+        log: relative(root, log),
+        command,
+        dryRun: true,
+      });
+    }
+  }
+  return { ...ZERO, fresh: predicted.filter((s) => s.state === "fresh").length };
+}
+
+/** pre_script or post_script, between script-start and script-end events; whether it succeeded. */
+async function runScriptReported(
+  run: RunModel,
+  which: "pre_script" | "post_script",
+  command: string,
+  deps: BuildDeps,
+): Promise<boolean> {
+  const log = logPath(run.logDir, which);
+  deps.emit({ event: "script-start", which, command });
+  const t = Date.now();
+  const ok = await runScript(command, run.root, log, deps.signal);
+  deps.emit({
+    event: "script-end",
+    which,
+    ok,
+    seconds: (Date.now() - t) / 1000,
+    log: relative(run.root, log),
+    logTail: ok ? undefined : tail(log),
+  });
+  return ok;
 }

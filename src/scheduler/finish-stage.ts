@@ -4,14 +4,16 @@
 // .cache makes the append fail — the new outputs are removed and the previous ones put back.
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
+import type { StageEndReason } from "../events/build-event.ts";
 import type { Fingerprint } from "../fingerprint/fingerprint.ts";
 import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
+import type { RecordProvenance } from "../store/stage-record.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
 
-export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string };
+export type FinishResult = { ok: true; warnings: string[] } | { ok: false; error: string; reason: StageEndReason };
 
 export function removeInprogress(node: StageNode): void {
   for (const o of node.outputs) rmSync(o.inprogress, { recursive: true, force: true });
@@ -51,23 +53,35 @@ export function finishStage(
   startedAt: number,
   hashes: StatCache,
   records: RecordStore,
+  made?: RecordProvenance,
 ): FinishResult {
   const selfRenaming = node.meta.kind === "python";
   for (const o of node.outputs) {
     const produced = selfRenaming ? o.path : o.inprogress;
     if (!existsSync(produced)) {
-      return { ok: false, error: `stage did not write its output '${o.tag}' (expected ${relative(root, produced)})` };
+      const path = relative(root, produced);
+      return {
+        ok: false,
+        error: `stage did not write its output '${o.tag}' (expected ${path})`,
+        reason: { kind: "missing-output", tag: o.tag, path },
+      };
     }
     const st = statSync(produced);
     // A FIFO, socket or device is no output: a stage reading it would block, or read nothing reproducible.
-    if (!st.isFile() && !st.isDirectory())
-      return { ok: false, error: `output '${o.tag}' is not a regular file or a directory (a FIFO, socket or device)` };
     const isDir = st.isDirectory();
     const want = mayBeDirectory(o.type);
-    if (want !== "either" && isDir !== (want === "yes")) {
+    if (!st.isFile() && !isDir)
       return {
         ok: false,
-        error: `output '${o.tag}' should be a ${want === "yes" ? "directory" : "file"} but the stage wrote a ${isDir ? "directory" : "file"}`,
+        error: `output '${o.tag}' is not a regular file or a directory (a FIFO, socket or device)`,
+        reason: { kind: "wrong-output-kind", tag: o.tag, expected: want === "yes" ? "directory" : "file" },
+      };
+    if (want !== "either" && isDir !== (want === "yes")) {
+      const expected = want === "yes" ? "directory" : "file";
+      return {
+        ok: false,
+        error: `output '${o.tag}' should be a ${expected} but the stage wrote a ${isDir ? "directory" : "file"}`,
+        reason: { kind: "wrong-output-kind", tag: o.tag, expected },
       };
     }
   }
@@ -112,6 +126,7 @@ export function finishStage(
         outputs,
         finishedAt: new Date().toISOString(),
         seconds: (Date.now() - startedAt) / 1000,
+        ...(made ? { made } : {}),
       });
     } catch (e) {
       throw new Error(`could not record the stage in ${relative(root, records.file)}: ${errorReason(e)}`);
@@ -124,6 +139,7 @@ export function finishStage(
     return {
       ok: false,
       error: recording ? `${msg}; its outputs were not kept` : `could not put outputs in place: ${msg}`,
+      reason: { kind: "io-error" },
     };
   }
   dropPrevious(node);

@@ -1,16 +1,19 @@
-// The command line of a Python ceci stage, exactly as ceci builds it (DESIGN.md §3, ceci's
+// The command line of a Python ceci stage, exactly as ceci builds it (README, "Python ceci stages"; ceci's
 // generate_command + the local site wrapper): `python3 -m <top package> <Name> --<in tag>=<path> ...
 // [--name=<instance>] --config=<file> --<out tag>=<path> ...`, flags with the class's *unaliased* tags,
 // `OMP_NUM_THREADS=<threads>`, python_paths on PYTHONPATH, and for nprocess > 1 `<mpi_command> <n> ... --mpi`.
+// A stage with a container image runs in it, wrapped as ceci's sites wrap it (container-command.ts).
+import { showCommand } from "../executors/command-line.ts";
 import type { CommandStageJob } from "../executors/stage-job.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { pythonPathEnv, type PythonEnv } from "../stages/python-module-loader.ts";
 import type { PythonStageMeta } from "../stages/stage-meta.ts";
+import { containerJob } from "./container-command.ts";
 
 export function pythonStageJob(
   node: StageNode,
   meta: PythonStageMeta,
-  o: { python: PythonEnv; configFile: string; mpiCommand: string; log: string; cwd: string },
+  o: { python: PythonEnv; configFile: string; mpiCommand: string; log: string; cwd: string; siteName: string },
 ): CommandStageJob {
   const { entry } = node;
   const spec = meta.namespace ? ["ceci", `${meta.pyModule}.${meta.pyClass}`] : [meta.top, meta.name];
@@ -37,12 +40,7 @@ export function pythonStageJob(
     cwd: o.cwd,
     mpiLauncherArgs: mpi.length,
   };
+  if (entry.container) return containerJob(job, entry.container, { siteName: o.siteName, pythonPaths: o.python.paths });
   job.header = `Command is: ${showCommand(job)}`;
   return job;
-}
-
-/** The command as one shell-readable line, for logs and dry runs. */
-export function showCommand(job: CommandStageJob): string {
-  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
-  return [...Object.entries(job.env).map(([k, v]) => `${k}=${q(v)}`), ...job.argv.map(q)].join(" ");
 }

@@ -1,30 +1,38 @@
-// The build loop: checks stages as their producers finish (so early cutoff uses the real output hashes),
-// runs stale ones on an executor within the slot budget, longest remaining path first, and reports every
-// transition as an event.
+// The build loop. Every stage has exactly one state (`states`), and each arrow below is one method of
+// BuildScheduler. Stages are checked as their producers finish, so early cutoff uses the real output hashes;
+// stale ones run within the slot budget, longest remaining path first; every transition is an event.
 //
-//   waiting ──(producers done)──► check ──► fresh
-//                                   └──► ready ──(slots free)──► running ──► succeeded | failed | cancelled
-//   waiting ──(a producer failed / build stopping)──► blocked
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+//   waiting ──(last producer fresh or succeeded)──► check ──► fresh
+//                                                     ├──► failed  (an input is missing)
+//                                                     └──► ready ──(its slots free)──► running ──► succeeded
+//                                                                                       ├──► failed
+//                                                                                       └──► cancelled
+//   waiting, ready ──(a producer failed or was cancelled; the build stops)──► blocked
+//
+// fresh and succeeded release their dependants; failed and cancelled block them. What `running` does — run
+// the stage on the executor and put its outputs in place — is run-stale-stage.ts, behind the Executor seam
+// (the tests in test/scheduler drive this loop with a fake one).
+import { relative } from "node:path";
 import type { RunModel } from "../config/run-model.ts";
-import type { BuildEvent, EventSink } from "../events/build-event.ts";
-import type { Executor, StageJob } from "../executors/stage-job.ts";
+import type { BuildEnd, EventSink, StageEnd } from "../events/build-event.ts";
+import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
-import { planStage } from "../plan/plan-stage.ts";
-import type { RecordStore } from "../store/record-store.ts";
-import { finishStage, removeInprogress, restorePrevious, setAsidePrevious } from "./finish-stage.ts";
-import { pythonStageJob } from "./python-command.ts";
+import { planStage, type StalePlan } from "../plan/plan-stage.ts";
 import type { PythonEnv } from "../stages/python-module-loader.ts";
+import type { RecordStore } from "../store/record-store.ts";
 import { criticalPaths } from "./critical-path.ts";
+import { runStaleStage, type StageRunEnv, type StageRunResult } from "./run-stale-stage.ts";
+import { stageJobFor } from "./stage-job-for.ts";
+import { logPath } from "./stage-log.ts";
 
 export interface BuildOptions {
-  run: RunModel;
+  run: Pick<RunModel, "root" | "logDir" | "name"> & { site: Pick<RunModel["site"], "mpiCommand" | "name"> };
   graph: StageGraph;
   records: RecordStore;
   hashes: StatCache;
   executor: Executor;
+  /** Slots: a stage takes nprocess × threads_per_process of them (all of them at most). */
   jobs: number;
   keepGoing: boolean;
   /** Reason to re-run a stage regardless of its record, or undefined. */
@@ -46,253 +54,287 @@ export interface BuildControl {
   cancel?: (stage: string, superseded?: boolean) => void;
 }
 
-export interface BuildSummary {
-  ok: boolean;
-  succeeded: number;
-  failed: number;
-  fresh: number;
-  blocked: number;
-  cancelled: number;
-  /** Of the cancelled stages, those cancelled as superseded (absent when none). */
-  superseded?: number;
+/** How a build's stages ended: build-end's counts (`superseded`: of the cancelled, those an edit superseded). */
+export type BuildSummary = Pick<
+  BuildEnd,
+  "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded"
+>;
+
+type StageState =
+  | { is: "waiting"; producersLeft: number }
+  | { is: "ready"; plan: StalePlan }
+  | { is: "running"; hash: string; abort: AbortController; superseded: boolean }
+  | { is: "fresh" | "succeeded" | "failed" | "cancelled" | "blocked" };
+
+type Unsuccessful = Exclude<StageRunResult, { status: "succeeded" }>;
+
+/** Runs the build to its end: every stage of the graph ends fresh, succeeded, failed, cancelled or blocked. */
+export function runBuild(o: BuildOptions): Promise<BuildSummary> {
+  return new BuildScheduler(o).run();
 }
 
-/** The executor's job for a stage: a TypeScript stage for the workers, or a Python stage's command line. */
-function stageJob(node: StageNode, log: string, o: BuildOptions): StageJob {
-  const { meta, entry } = node;
-  if (meta.kind === "python") {
-    if (!o.python) throw new Error(`stage ${node.name} is a Python stage but no Python environment was set up`);
-    return pythonStageJob(node, meta, {
-      python: o.python.env,
-      configFile: o.python.configFile,
+class BuildScheduler {
+  private readonly states = new Map<string, StageState>();
+  /** The ready stages, longest remaining path first. */
+  private readonly queue: string[] = [];
+  private readonly priority: Map<string, number>;
+  private freeSlots: number;
+  private runningCount = 0;
+  /** Nothing new starts: a stage failed (without --keep-going) or the build was interrupted. */
+  private stopping = false;
+  private firstFailure: string | undefined;
+  private wake: () => void = () => {};
+  private readonly summary: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
+  private readonly env: StageRunEnv;
+
+  constructor(private readonly o: BuildOptions) {
+    for (const [name, node] of o.graph.nodes) {
+      const producers = new Set(node.inputs.map((i) => i.producer).filter(Boolean));
+      this.states.set(name, { is: "waiting", producersLeft: producers.size });
+    }
+    this.priority = criticalPaths(o.graph, (s) => o.records.get(s)?.seconds ?? 1);
+    this.freeSlots = o.jobs;
+    const setting = {
+      root: o.run.root,
       mpiCommand: o.run.site.mpiCommand,
-      log,
-      cwd: o.run.root,
-    });
-  }
-  return {
-    kind: "ts",
-    instance: node.name,
-    className: meta.name,
-    bundle: meta.bundle,
-    exportName: meta.exportName,
-    inputs: Object.fromEntries(node.inputs.map((i) => [i.tag, i.path])),
-    outputs: Object.fromEntries(node.outputs.map((x) => [x.tag, x.inprogress])),
-    config: node.config,
-    nprocess: entry.nprocess,
-    threadsPerProcess: entry.threadsPerProcess,
-    nodes: entry.nodes,
-    log,
-    cwd: o.run.root,
-  };
-}
-
-export function logPath(run: RunModel, stage: string): string {
-  return join(run.logDir, `${stage}.out`);
-}
-
-export function tail(file: string, lines = 20): string[] {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines);
-  } catch {
-    return [];
-  }
-}
-
-export async function runBuild(o: BuildOptions): Promise<BuildSummary> {
-  const { run, graph, hashes, emit } = o;
-  const root = run.root;
-  const sum: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
-  const waitingOn = new Map<string, number>();
-  for (const [name, node] of graph.nodes)
-    waitingOn.set(name, new Set(node.inputs.map((i) => i.producer).filter(Boolean)).size);
-  const priority = criticalPaths(graph, (s) => o.records.get(s)?.seconds ?? 1);
-  const ready: { node: StageNode; reasons: string[]; fp: ReturnType<typeof planStage> }[] = [];
-  const done = new Set<string>();
-  let stopping = false;
-  let firstFailure: string | undefined;
-  let freeSlots = o.jobs;
-  const running = new Set<Promise<void>>();
-  const runningStages = new Map<string, { hash: string; abort: AbortController; superseded?: boolean }>();
-  if (o.control) {
-    o.control.running = () => new Map([...runningStages].map(([k, v]) => [k, v.hash]));
-    o.control.cancel = (stage, superseded) => {
-      const r = runningStages.get(stage);
-      if (!r) return;
-      if (superseded) r.superseded = true;
-      r.abort.abort();
+      siteName: o.run.site.name,
+      python: o.python,
+    };
+    this.env = {
+      root: o.run.root,
+      run: o.run.name,
+      records: o.records,
+      hashes: o.hashes,
+      executor: o.executor,
+      emit: o.emit,
+      job: (node, log) => stageJobFor(node, log, setting),
     };
   }
-  let wake: () => void = () => {};
 
-  const block = (name: string, by: string) => {
-    if (done.has(name)) return;
-    done.add(name);
-    sum.blocked++;
-    emit({ event: "stage-blocked", stage: name, by });
-    for (const d of graph.dependants.get(name)!) block(d, by);
-  };
-
-  const checked = new Set<string>();
-  const check = (name: string) => {
-    if (checked.has(name)) return;
-    checked.add(name);
-    const node = graph.nodes.get(name)!;
-    const plan = planStage(root, node, o.records.get(name), hashes, o.forced(name));
-    if (plan.state === "fresh") {
-      sum.fresh++;
-      emit({ event: "stage-fresh", stage: name });
-      complete(name);
-    } else if (plan.state === "missing-input") {
-      sum.failed++;
-      sum.ok = false;
-      done.add(name);
-      const m = plan.missing[0]!;
-      emit({
-        event: "stage-end",
-        stage: name,
-        status: "failed",
-        seconds: 0,
-        outputs: [],
-        log: relative(root, logPath(run, name)),
-        error: `input '${m.tag}' is missing: ${relative(root, m.path)}`,
-      });
-      onFailure(name);
-    } else {
-      ready.push({ node, reasons: plan.reasons, fp: plan });
-      ready.sort((a, b) => priority.get(b.node.name)! - priority.get(a.node.name)!);
-    }
-  };
-
-  const complete = (name: string) => {
-    done.add(name);
-    for (const d of graph.dependants.get(name)!) {
-      const left = waitingOn.get(d)! - 1;
-      waitingOn.set(d, left);
-      if (left === 0 && !done.has(d)) check(d);
-    }
-  };
-
-  const onFailure = (name: string) => {
-    firstFailure ??= name;
-    for (const d of graph.dependants.get(name)!) block(d, name);
-    if (!o.keepGoing) stopping = true;
-  };
-
-  const launch = (item: (typeof ready)[number]) => {
-    const { node } = item;
-    if (item.fp.state !== "stale") return;
-    const { fingerprint, hash } = item.fp;
-    const slots = Math.min(node.entry.nprocess * node.entry.threadsPerProcess, o.jobs);
-    freeSlots -= slots;
-    const log = logPath(run, node.name);
-    emit({ event: "stage-start", stage: node.name, reasons: item.reasons, log: relative(root, log) });
-    const started = Date.now();
+  async run(): Promise<BuildSummary> {
+    const { signal } = this.o;
+    this.exposeControl();
+    for (const name of this.o.graph.order) if (this.released(name)) this.check(name);
+    const onAbort = () => this.wake();
+    signal.addEventListener("abort", onAbort);
     try {
-      mkdirSync(dirname(log), { recursive: true });
-      for (const out of node.outputs) mkdirSync(dirname(out.inprogress), { recursive: true });
-      removeInprogress(node);
-      if (node.meta.kind === "python") setAsidePrevious(node);
-    } catch (e) {
-      // A folder lbg cannot create or clean (permissions, full disk) fails this stage, not the whole process.
-      freeSlots += slots;
-      sum.failed++;
-      sum.ok = false;
-      done.add(node.name);
-      emit({
-        event: "stage-end",
-        stage: node.name,
+      for (;;) {
+        if (signal.aborted) this.stopping = true;
+        this.startWhatFits();
+        if (this.runningCount === 0) break;
+        await new Promise<void>((r) => {
+          this.wake = r;
+        });
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    this.blockTheRest();
+    const s = this.summary;
+    if (s.failed + s.cancelled + s.blocked > 0) s.ok = false;
+    return s;
+  }
+
+  /** waiting → check: fresh, failed (an input is missing) or ready. */
+  private check(name: string): void {
+    const plan = planStage(
+      this.o.run.root,
+      this.node(name),
+      this.o.records.get(name),
+      this.o.hashes,
+      this.o.forced(name),
+    );
+    if (plan.state === "fresh") {
+      this.states.set(name, { is: "fresh" });
+      this.summary.fresh++;
+      this.o.emit({ event: "stage-fresh", stage: name });
+      this.release(name);
+    } else if (plan.state === "missing-input") {
+      const m = plan.missing[0]!;
+      const path = relative(this.o.run.root, m.path);
+      this.fail(name, {
         status: "failed",
         seconds: 0,
-        outputs: [],
-        log: relative(root, log),
-        error: (e as Error).message,
+        error: `input '${m.tag}' is missing: ${path}`,
+        reason: { kind: "missing-input", tag: m.tag, path },
       });
-      onFailure(node.name);
-      return;
-    }
-    const stageAbort = new AbortController();
-    const onBuildAbort = () => stageAbort.abort();
-    o.signal.addEventListener("abort", onBuildAbort);
-    if (o.signal.aborted) stageAbort.abort();
-    runningStages.set(node.name, { hash, abort: stageAbort });
-    const job = o.executor.run(stageJob(node, log, o), stageAbort.signal);
-    const p = job.then((outcome) => {
-      o.signal.removeEventListener("abort", onBuildAbort);
-      const supersedeAsked = !!runningStages.get(node.name)?.superseded;
-      runningStages.delete(node.name);
-      freeSlots += slots;
-      const seconds = (Date.now() - started) / 1000;
-      const end = (
-        status: "succeeded" | "failed" | "cancelled",
-        error?: string,
-      ): Extract<BuildEvent, { event: "stage-end" }> => ({
-        event: "stage-end",
-        stage: node.name,
-        status,
-        seconds,
-        log: relative(root, log),
-        error,
-        outputs: status === "succeeded" ? node.outputs.map((x) => relative(root, x.path)) : [],
-        logTail: status === "failed" ? tail(log) : undefined,
-        ...(status === "cancelled" && supersedeAsked && !o.signal.aborted ? { superseded: true as const } : {}),
-      });
-      let result = outcome;
-      if (outcome.status === "succeeded") {
-        try {
-          const f = finishStage(root, node, fingerprint, hash, started, hashes, o.records);
-          if (!f.ok) result = { status: "failed", error: f.error };
-          else for (const w of f.warnings) emit({ event: "warning", message: w });
-        } catch (e) {
-          result = { status: "failed", error: `could not put outputs in place: ${(e as Error).message}` };
-        }
-      }
-      if (result.status !== "succeeded") {
-        removeInprogress(node);
-        if (node.meta.kind === "python") restorePrevious(node);
-      } // on success finishStage has already dropped the outputs it set aside
-      const ended = end(result.status, result.error);
-      emit(ended);
-      if (result.status === "succeeded") {
-        sum.succeeded++;
-        complete(node.name);
-      } else {
-        done.add(node.name);
-        sum.ok = false;
-        if (result.status === "cancelled") sum.cancelled++;
-        else sum.failed++;
-        if (ended.superseded) sum.superseded = (sum.superseded ?? 0) + 1;
-        onFailure(node.name);
-      }
-    });
-    running.add(p);
-    void p.finally(() => {
-      running.delete(p);
-      wake();
-    });
-  };
-
-  const onAbort = () => wake();
-  o.signal.addEventListener("abort", onAbort);
-  for (const name of graph.order) if (waitingOn.get(name) === 0 && !done.has(name)) check(name);
-
-  for (;;) {
-    if (o.signal.aborted) stopping = true;
-    while (!stopping && ready.length > 0) {
-      const need = Math.min(ready[0]!.node.entry.nprocess * ready[0]!.node.entry.threadsPerProcess, o.jobs);
-      if (need > freeSlots) break;
-      launch(ready.shift()!);
-    }
-    if (running.size === 0) break;
-    await new Promise<void>((r) => {
-      wake = r;
-    });
+    } else this.enqueue(name, plan);
   }
-  o.signal.removeEventListener("abort", onAbort);
 
-  for (const name of graph.order) {
-    if (!done.has(name)) block(name, o.signal.aborted ? "interrupt" : (firstFailure ?? "an earlier failure"));
+  /** → ready: queued behind the stages with a longer remaining path (after those with an equal one). */
+  private enqueue(name: string, plan: StalePlan): void {
+    this.states.set(name, { is: "ready", plan });
+    const p = this.priority.get(name)!;
+    let i = this.queue.length;
+    while (i > 0 && this.priority.get(this.queue[i - 1]!)! < p) i--;
+    this.queue.splice(i, 0, name);
   }
-  if (sum.failed + sum.cancelled + sum.blocked > 0) sum.ok = false;
-  return sum;
+
+  /** ready → running for the head of the queue while its slots are free. A stage needing more slots than are
+   *  free is not overtaken by smaller ones behind it: it would wait for ever on a busy build. */
+  private startWhatFits(): void {
+    while (!this.stopping && this.queue.length > 0) {
+      const name = this.queue[0]!;
+      if (this.slotsOf(name) > this.freeSlots) return;
+      this.queue.shift();
+      this.start(name);
+    }
+  }
+
+  /** ready → running: the stage runs (run-stale-stage.ts) and comes back as succeeded, failed or cancelled. */
+  /** The stage's command line for its stage-start event; a job that cannot be built fails in runStaleStage. */
+  private commandOf(name: string, log: string): string | undefined {
+    try {
+      return this.o.executor.commandLine(this.env.job(this.node(name), log));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private start(name: string): void {
+    const state = this.states.get(name);
+    if (state?.is !== "ready") return;
+    const { signal } = this.o;
+    const slots = this.slotsOf(name);
+    const log = logPath(this.o.run.logDir, name);
+    const abort = new AbortController();
+    const onBuildAbort = () => abort.abort();
+    signal.addEventListener("abort", onBuildAbort);
+    if (signal.aborted) abort.abort();
+    this.states.set(name, { is: "running", hash: state.plan.hash, abort, superseded: false });
+    this.freeSlots -= slots;
+    this.runningCount++;
+    this.o.emit({
+      event: "stage-start",
+      stage: name,
+      reasons: state.plan.reasons,
+      log: this.rel(log),
+      command: this.commandOf(name, log),
+    });
+    const ended = (r: StageRunResult) => {
+      signal.removeEventListener("abort", onBuildAbort);
+      this.freeSlots += slots;
+      this.runningCount--;
+      if (r.status === "succeeded") this.succeed(name, r.seconds);
+      else this.fail(name, r);
+      this.wake();
+    };
+    const started = Date.now();
+    runStaleStage(this.env, this.node(name), state.plan, log, abort.signal).then(ended, (e: unknown) =>
+      ended({
+        status: "failed",
+        seconds: (Date.now() - started) / 1000,
+        error: `lbg could not run it: ${e}`,
+        reason: { kind: "cannot-start" },
+      }),
+    );
+  }
+
+  /** running → succeeded: its outputs are in place and recorded; dependants may be checked. */
+  private succeed(name: string, seconds: number): void {
+    this.states.set(name, { is: "succeeded" });
+    this.summary.succeeded++;
+    this.o.emit({
+      event: "stage-end",
+      stage: name,
+      status: "succeeded",
+      seconds,
+      outputs: this.node(name).outputs.map((x) => this.rel(x.path)),
+      log: this.rel(logPath(this.o.run.logDir, name)),
+    });
+    this.release(name);
+  }
+
+  /**
+   * → failed or cancelled, from check (a missing input) or running (the stage, or putting its outputs in
+   * place, failed; or it was cancelled): reported, its dependants blocked, and without --keep-going the build
+   * stops starting stages.
+   */
+  private fail(name: string, r: Unsuccessful): void {
+    const was = this.states.get(name);
+    const superseded = r.status === "cancelled" && was?.is === "running" && was.superseded && !this.o.signal.aborted;
+    this.states.set(name, { is: r.status });
+    this.summary.ok = false;
+    if (r.status === "cancelled") this.summary.cancelled++;
+    else this.summary.failed++;
+    if (superseded) this.summary.superseded = (this.summary.superseded ?? 0) + 1;
+    const end: StageEnd = {
+      event: "stage-end",
+      stage: name,
+      status: r.status,
+      seconds: r.seconds,
+      outputs: [],
+      log: this.rel(logPath(this.o.run.logDir, name)),
+      ...(r.status === "failed"
+        ? { error: r.error, reason: r.reason, logTail: r.logTail }
+        : { reason: { kind: "cancelled", by: superseded ? "edit" : "interrupt" } as const }),
+      ...(superseded ? { superseded: true as const } : {}),
+    };
+    this.o.emit(end);
+    this.firstFailure ??= name;
+    for (const d of this.o.graph.dependants.get(name)!) this.block(d, name);
+    if (!this.o.keepGoing) this.stopping = true;
+  }
+
+  /** waiting or ready → blocked, and everything downstream with it. `by`: the stage that failed, or "interrupt". */
+  private block(name: string, by: string): void {
+    const s = this.states.get(name);
+    if (s?.is !== "waiting" && s?.is !== "ready") return;
+    if (s.is === "ready") this.queue.splice(this.queue.indexOf(name), 1);
+    this.states.set(name, { is: "blocked" });
+    this.summary.blocked++;
+    this.o.emit({ event: "stage-blocked", stage: name, by });
+    for (const d of this.o.graph.dependants.get(name)!) this.block(d, by);
+  }
+
+  /** A producer is fresh or succeeded: each dependant whose last producer it was is checked now. */
+  private release(name: string): void {
+    for (const d of this.o.graph.dependants.get(name)!) {
+      const s = this.states.get(d);
+      if (s?.is !== "waiting") continue;
+      s.producersLeft--;
+      if (s.producersLeft === 0) this.check(d);
+    }
+  }
+
+  /** The build ended: what never got to run (the build stopped, or it waited on a stage that did not succeed). */
+  private blockTheRest(): void {
+    const by = this.o.signal.aborted ? "interrupt" : (this.firstFailure ?? "an earlier failure");
+    for (const name of this.o.graph.order) this.block(name, by);
+  }
+
+  /** Lets `lbg watch` see running stages and cancel one whose code or inputs an edit changed. */
+  private exposeControl(): void {
+    const c = this.o.control;
+    if (!c) return;
+    c.running = () => {
+      const out = new Map<string, string>();
+      for (const [name, s] of this.states) if (s.is === "running") out.set(name, s.hash);
+      return out;
+    };
+    c.cancel = (stage, superseded) => {
+      const s = this.states.get(stage);
+      if (s?.is !== "running") return;
+      if (superseded) s.superseded = true;
+      s.abort.abort();
+    };
+  }
+
+  private released(name: string): boolean {
+    const s = this.states.get(name);
+    return s?.is === "waiting" && s.producersLeft === 0;
+  }
+
+  private slotsOf(name: string): number {
+    const { entry } = this.node(name);
+    return Math.min(entry.nprocess * entry.threadsPerProcess, this.o.jobs);
+  }
+
+  private node(name: string): StageNode {
+    return this.o.graph.nodes.get(name)!;
+  }
+
+  private rel(path: string): string {
+    return relative(this.o.run.root, path);
+  }
 }

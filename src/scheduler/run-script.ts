@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { killGroup } from "../process/kill-group.ts";
 import { StageReaper } from "../executors/stage-reaper.ts";
 import { killTagged, newStageToken, TOKEN_VAR } from "../executors/tagged-processes.ts";
 
@@ -24,11 +25,7 @@ export function runScript(command: string, cwd: string, log: string, signal: Abo
     });
     if (child.pid) reaper.track(token, child.pid);
     const onAbort = () => {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        /* gone */
-      }
+      killGroup(child.pid, "SIGTERM");
       killTagged(token, "SIGTERM");
     };
     signal.addEventListener("abort", onAbort, { once: true });

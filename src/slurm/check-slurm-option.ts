@@ -1,7 +1,8 @@
 // Values lbg hands to salloc or writes into `#SBATCH` lines: checked first, like every other flag, so that
 // `--nodes abc` is one clear error of lbg's rather than salloc's, and a value with a newline cannot add
 // lines of its own to a batch script.
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { hasControlChars } from "../fs/has-control-chars.ts";
 
 // Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or no limit.
 const TIME = /^(\d+(:\d{1,2}){0,2}|\d+-\d+(:\d{1,2}){0,2}|UNLIMITED|unlimited|INFINITE|infinite)$/;
@@ -9,7 +10,7 @@ const TIME = /^(\d+(:\d{1,2}){0,2}|\d+-\d+(:\d{1,2}){0,2}|UNLIMITED|unlimited|IN
 /** Why `value` is no good for the Slurm option `key` (qos, time, nodes, ...), or undefined. */
 export function slurmOptionProblem(key: string, value: string): string | undefined {
   if (value === "") return "is empty";
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) return "contains spaces or control characters";
+  if (/\s/.test(value) || hasControlChars(value)) return "contains spaces or control characters";
   if (key === "nodes" && !/^[1-9]\d*(-[1-9]\d*)?$/.test(value))
     return "expected a number of nodes (N, or a range MIN-MAX)";
   if (key === "time" && !TIME.test(value))

@@ -1,7 +1,7 @@
 // Thin wrappers over Slurm's own commands (sbatch, scontrol, scancel, salloc). sacct needs slurmdbd, which
 // sites and this machine may lack, so job states come from `scontrol show job -o <id>`.
 import { spawnSync } from "node:child_process";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 
 /** The one-line error for a Slurm command that could not be started (most often: not installed here). */
 function cannotStart(error: Error, cmd: string): LbgError {

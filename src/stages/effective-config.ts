@@ -1,12 +1,13 @@
 // The effective value of each option of a stage instance: --set > stage section > global > default
-// (ceci's in-stage precedence, DESIGN.md §3), type-checked against the class's declarations.
+// (ceci's in-stage precedence, docs/architecture.md §4), type-checked against the class's declarations.
 //
 // null is no value, for TypeScript and Python stages alike, as in ceci's `StageConfig.set_config`: the
 // file's value is the stage section's if the section has the key (even null: it hides global's, as ceci's
 // dict update does), else global's; a null there means the option's default, or for a required option the
 // error "required and null is no value". A null `--set` (`--set S.n=`, `S.n=~`) is ceci's None command-line
 // argument, "not given": the file's value stands (lbg warns, since that is rarely what was meant).
-import { LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
@@ -20,10 +21,15 @@ export interface SetOverride {
   text: string;
 }
 
+/** Which rule gave an option its value: `--set`, the stage's section, `global`, or the option's default. */
+export type ConfigSourceKind = "set" | "section" | "global" | "default";
+
 export interface EffectiveConfig {
   values: Record<string, unknown>;
   /** Where each value came from (for messages); absent for defaults. */
   origin: Record<string, SourcePos>;
+  /** Which rule chose each value (recorded as provenance, `lbg why`); an option without a value is absent. */
+  source: Record<string, ConfigSourceKind>;
   /** Output tag (unaliased) → file name relative to output_dir, from a section key equal to the tag. */
   outputNames: Record<string, { name: string; pos: SourcePos }>;
 }
@@ -73,6 +79,7 @@ export function effectiveConfig(
   const section = cfg.sections.get(entry.name) ?? new Map<string, ConfigValue>();
   const values: Record<string, unknown> = {};
   const origin: Record<string, SourcePos> = {};
+  const source: Record<string, ConfigSourceKind> = {};
   const outputNames: EffectiveConfig["outputNames"] = {};
   const optionNames = Object.keys(meta.options);
 
@@ -105,11 +112,13 @@ export function effectiveConfig(
     const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key && s.value !== null).at(-1);
     const set = pick(entry.name) ?? pick("global");
     let chosen: { value: unknown; pos?: SourcePos } | undefined;
-    if (set) chosen = { value: set.value, pos: { file: `--set ${set.text}` } };
-    else if (section.has(key)) chosen = section.get(key)!;
-    else if (cfg.global.has(key)) chosen = cfg.global.get(key)!;
-    // A null value is no value (see the header): the default, or for a required option an error here —
-    // before anything runs — instead of a Python stage's "Missing configuration option".
+    let from: ConfigSourceKind = "default";
+    if (set) [chosen, from] = [{ value: set.value, pos: { file: `--set ${set.text}` } }, "set"];
+    else if (section.has(key)) [chosen, from] = [section.get(key)!, "section"];
+    else if (cfg.global.has(key)) [chosen, from] = [cfg.global.get(key)!, "global"];
+    // A null value is no value (see the header): the default (recorded as coming from the default), or for a
+    // required option an error here — before anything runs — instead of a Python stage's "Missing
+    // configuration option".
     if (chosen === undefined || chosen.value === null) {
       if (optionRequired(spec)) {
         const hint = `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`;
@@ -125,7 +134,7 @@ export function effectiveConfig(
           hint,
         );
       }
-      if (spec.default !== undefined) values[key] = spec.default;
+      if (spec.default !== undefined) [values[key], source[key]] = [spec.default, "default"];
       continue;
     }
     if (!typeOk(spec, chosen.value)) {
@@ -138,9 +147,10 @@ export function effectiveConfig(
       );
     }
     values[key] = chosen.value;
+    source[key] = from;
     if (chosen.pos) origin[key] = chosen.pos;
   }
-  return { values, origin, outputNames };
+  return { values, origin, source, outputNames };
 }
 
 /** Parses `Stage.option=value` (value in YAML syntax) and checks the stage and option exist. */

@@ -15,19 +15,25 @@ export interface IntrospectResult {
     inputs: unknown;
     outputs: unknown;
     options: unknown;
+    metrics: unknown;
     validates: boolean;
   }[];
 }
 
-function looksLikeStage(v: unknown): v is {
+/** What introspection reads off an exported stage class (the SDK's StageClass, seen from outside it). */
+interface StageClassShape {
   name: string;
   stageName?: string;
   doc?: string;
   inputs?: unknown;
   outputs?: unknown;
   config?: unknown;
+  metrics?: unknown;
+  validate?: unknown;
   prototype: { run?: unknown };
-} {
+}
+
+function looksLikeStage(v: unknown): v is StageClassShape {
   return (
     typeof v === "function" &&
     typeof (v as { prototype?: { run?: unknown } }).prototype?.run === "function" &&
@@ -40,28 +46,22 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
   for (const bundle of bundles) {
     try {
       const mod = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>;
-      const classes = Object.entries(mod)
-        .filter(([, v]) => looksLikeStage(v))
-        .map(([exportName, v]) => {
-          const c = v as {
-            name: string;
-            stageName?: string;
-            doc?: string;
-            inputs?: unknown;
-            outputs?: unknown;
-            config?: unknown;
-            validate?: unknown;
-          };
-          return {
-            exportName,
-            name: c.stageName ?? c.name,
-            doc: c.doc ?? "",
-            inputs: c.inputs ?? {},
-            outputs: c.outputs ?? {},
-            options: c.config ?? {},
-            validates: typeof c.validate === "function",
-          };
-        });
+      const classes = Object.entries(mod).flatMap(([exportName, c]) =>
+        looksLikeStage(c)
+          ? [
+              {
+                exportName,
+                name: c.stageName ?? c.name,
+                doc: c.doc ?? "",
+                inputs: c.inputs ?? {},
+                outputs: c.outputs ?? {},
+                options: c.config ?? {},
+                metrics: c.metrics ?? [],
+                validates: typeof c.validate === "function",
+              },
+            ]
+          : [],
+      );
       results.push({ bundle, ok: true, classes });
     } catch (e) {
       results.push({ bundle, ok: false, error: describeThrown(e).summary });

@@ -1,5 +1,5 @@
 // Python ceci modules (`modules: txpipe rail.creation...`): their stage classes are read by running lbg's
-// introspection helper (introspect-script.ts) with the configured interpreter, once for all modules that
+// introspection helper (python/introspect.py) with the configured interpreter, once for all modules that
 // need it. Results are cached per module in `.cache/python/<module>.json`:
 //   { "helper": "<sha1 of the helper script>", "python": "<interpreter's path>", "paths": [python_paths], "sources": { "<abs path>": "<xxh64>" },
 //     "classes": [PythonStageMeta...] }
@@ -12,11 +12,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { fromCwd, LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { fromCwd, LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { findExecutable } from "../fs/find-executable.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
-import { INTROSPECT_PY } from "./python/introspect-script.ts";
+import INTROSPECT_PY from "./python/introspect.py";
 import type { PythonStageMeta } from "./stage-meta.ts";
 
 // A cache entry is only as good as the helper that wrote it: any change to the helper re-introspects.

@@ -1,6 +1,7 @@
 // Maps every stage entry of a run to its class: TypeScript modules are folders of the project; anything
 // else in `modules:` is a Python ceci module.
-import { fromCwd, LbgError, suggest, type SourcePos } from "../config/lbg-error.ts";
+import { fromCwd, LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { PythonStageMeta, StageMeta } from "./stage-meta.ts";

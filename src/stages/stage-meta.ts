@@ -16,6 +16,8 @@ interface StageMetaBase {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   options: Record<string, OptionSpec>;
+  /** Output tags the class declares as metrics (a TypeScript stage's `static metrics`; YAML outputs only). */
+  metrics?: string[];
   /** Source files whose content defines the stage's code fingerprint (relative to the root when inside it). */
   sources: string[];
   /** Further code-fingerprint entries that are not files, e.g. `python-package:rail` → its installed version. */
@@ -45,9 +47,22 @@ export interface PythonStageMeta extends StageMetaBase {
 
 export type StageMeta = TsStageMeta | PythonStageMeta;
 
-/** Output file name for a tag of a given type: `<tag>.<suffix>`, or the bare tag (directories, no suffix). */
-export function fileNameFor(tag: string, type: string): string {
+/** Output file name for a tag of a given type, as ceci's make_name: `<tag>.<suffix>`, or the bare tag
+ *  (directories, and Python types without a suffix). */
+export function outputFileName(tag: string, type: string): string {
   return type === "directory" || type === "" ? tag : `${tag}.${type}`;
+}
+
+/** Where a stage writes output `name` (a path inside output_dir) until lbg renames it on success: ceci's
+ *  `inprogress_` prefix on the file's own name. */
+export function inprogressName(name: string): string {
+  const slash = name.lastIndexOf("/");
+  return `${name.slice(0, slash + 1)}inprogress_${name.slice(slash + 1)}`;
+}
+
+/** Whether an output of this type can be a metrics file: YAML (`yml`, a Python class's `yml`/`yaml`) or JSON. */
+export function isMetricsType(type: string): boolean {
+  return type === "yml" || type === "yaml" || type === "json";
 }
 
 /** Whether a file type names a directory (TS `directory`) or may be one (a Python suffix-less type). */

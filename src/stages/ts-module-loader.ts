@@ -1,12 +1,16 @@
 // Finds TypeScript stage classes in a project folder (`modules: lbg_stages` → `<root>/lbg_stages/*.ts`).
 //
-// Each stage file is bundled with esbuild (npm packages stay external) into `.cache/bundles/<file>-<hash>.mjs`
-// (<hash>: xxh64 of the bundle's code) and introspected in a child process. The result is cached per file in
+// Each stage file is bundled with esbuild (npm packages stay external; `#lbg/sdk`-style imports are resolved
+// through package.json's `imports` and bundled) into `.cache/bundles/<file>-<hash>.mjs` (<hash>: xxh64 of the
+// bundle's code) and introspected in a child process. The result is cached per file in
 // `.cache/stages/<file>.json`:
-//   { "format": 4, "sources": { "<rel path>": "<xxh64>" | null }, "dirs": { "<rel dir>": "<xxh64>" | null },
-//     "classes": [StageMeta...] | null, "error": string | null, "sum": "<xxh64 of this JSON without sum>" }
-// `sources` are the file and every local file it imports (esbuild's metafile); while their content hashes
-// (through the stat cache, so usually without reading them) are unchanged, nothing is bundled or imported.
+//   { "format": 6, "sources": { "<rel path>": "<xxh64>" | null }, "resolution": { "package.json": "<xxh64>" },
+//     "dirs": { "<rel dir>": "<xxh64>" | null }, "classes": [StageMeta...] | null, "error": string | null,
+//     "sum": "<xxh64 of this JSON without sum>" }
+// `sources` are the file and every local file it imports (esbuild's metafile; they make the code fingerprint);
+// `resolution` the project's package.json, whose `imports` decide which files those are. While the content
+// hashes of both (through the stat cache, so usually without reading them) are unchanged, nothing is bundled
+// or imported.
 // An entry that records a failure is also keyed on what the failed bundle tried to reach, so that the fix is
 // seen wherever it is made: every file esbuild read (a syntax error in a helper), the listing of every folder
 // a relative import pointed into (`dirs`: a helper that does not exist yet, then is written), and, after an
@@ -20,22 +24,26 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Plugin } from "esbuild";
 import { fileURLToPath } from "node:url";
+import { suggest } from "../errors/did-you-mean.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import { typeOk } from "./effective-config.ts";
 import type { IntrospectResult } from "./introspect-main.ts";
-import type { TsStageMeta as StageMeta } from "./stage-meta.ts";
+import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 
-// 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`.
-// 4: `dirs`, and null sources (files that must still be missing), for entries that record a failure.
-const FORMAT = 4;
+// 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
+// 5: StageMeta has `metrics` (the class's `static metrics`).
+// 6: `dirs`, and null sources (files that must still be missing), for entries that record a failure.
+const FORMAT = 6;
+const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
 interface CacheEntry {
   format: number;
   sources: Record<string, string | null>;
+  resolution: Record<string, string>;
   dirs?: Record<string, string | null>;
   classes: StageMeta[] | null;
   error: string | null;
@@ -95,10 +103,13 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
     for (const [rel, h] of Object.entries(e.sources)) {
       if ((hashes.hash(join(root, rel))?.hash ?? null) !== h) return undefined;
     }
+    for (const [rel, h] of Object.entries(e.resolution)) {
+      if ((hashes.hash(join(root, rel))?.hash ?? "missing") !== h) return undefined;
+    }
     for (const [rel, h] of Object.entries(e.dirs ?? {})) {
       if (listingHash(join(root, rel), hashes) !== h) return undefined;
     }
-    if (e.classes && e.classes.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
+    if (e.classes?.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
   } catch {
     return undefined;
@@ -143,6 +154,7 @@ async function bundleAndIntrospect(
     packages: string[];
     dirs: Set<string>;
   }[] = [];
+  const resolution = { "package.json": hashes.hash(join(root, "package.json"))?.hash ?? "missing" };
   for (const file of files) {
     const rel = relative(root, file);
     const reached = observer();
@@ -194,6 +206,7 @@ async function bundleAndIntrospect(
       const entry: CacheEntry = {
         format: FORMAT,
         sources,
+        resolution,
         dirs: listings(root, reached.dirs, hashes),
         classes: null,
         error,
@@ -228,6 +241,7 @@ async function bundleAndIntrospect(
         entry = {
           format: FORMAT,
           sources,
+          resolution,
           dirs: listings(root, p.dirs, hashes),
           classes: null,
           error: `${rel}: failed to load: ${r.error ?? "unknown error"}`,
@@ -239,9 +253,15 @@ async function bundleAndIntrospect(
             throw new Error(
               `defines ${classes.length} stage classes (${classes.map((c) => c.name).join(", ")}); put one stage class per file`,
             );
-          entry = { format: FORMAT, sources: p.sources, classes, error: null };
+          entry = { format: FORMAT, sources: p.sources, resolution, classes, error: null };
         } catch (e) {
-          entry = { format: FORMAT, sources: p.sources, classes: null, error: `${rel}: ${(e as Error).message}` };
+          entry = {
+            format: FORMAT,
+            sources: p.sources,
+            resolution,
+            classes: null,
+            error: `${rel}: ${(e as Error).message}`,
+          };
         }
       }
       writeEntry(root, p.file, entry, hashes);
@@ -302,6 +322,20 @@ function validateClass(
       throw new Error(
         `${c.name}.config.${k}: default ${JSON.stringify(o.default)?.slice(0, 60) ?? String(o.default)} is not ${o.type === "int" ? "an int" : `a ${o.type}`}`,
       );
+    // `as const` keeps TypeScript from catching a misspelt key, which would silently make the option required.
+    const odd = Object.keys(o).find((key) => !SPEC_KEYS.includes(key));
+    if (odd) throw new Error(`${c.name}.config.${k}: unknown key '${odd}' (${suggest(odd, SPEC_KEYS, "keys")})`);
+  }
+  const outputs = tags(c.outputs, "outputs");
+  if (!Array.isArray(c.metrics) || c.metrics.some((m) => typeof m !== "string"))
+    throw new Error(`${c.name}.metrics must be a list of output tags`);
+  for (const m of c.metrics as string[]) {
+    if (!(m in outputs))
+      throw new Error(
+        `${c.name}.metrics: '${m}' is not one of its outputs (${suggest(m, Object.keys(outputs), "outputs")})`,
+      );
+    if (!isMetricsType(outputs[m]!))
+      throw new Error(`${c.name}.metrics: output '${m}' is ${outputs[m]}; a metrics output must be yml`);
   }
   return {
     name: c.name,
@@ -311,8 +345,9 @@ function validateClass(
     exportName: c.exportName,
     doc: String(c.doc ?? ""),
     inputs: tags(c.inputs, "inputs"),
-    outputs: tags(c.outputs, "outputs"),
+    outputs,
     options,
+    metrics: c.metrics as string[],
     bundle,
     sources,
     validates: c.validates === true,

@@ -37,23 +37,31 @@ function asProblem(p: unknown): OptionProblem {
 
 async function validateOne(r: ValidateRequest): Promise<ValidateAnswer> {
   try {
-    const mod = (await import(pathToFileURL(r.bundle).href)) as Record<string, { validate?: (c: unknown) => unknown }>;
+    const mod = (await import(pathToFileURL(r.bundle).href)) as Record<string, HasHook | undefined>;
     const cls = mod[r.exportName];
     if (typeof cls?.validate !== "function") return { thrown: `${r.exportName} no longer has a validate hook` };
-    const out = cls.validate(structuredClone(r.config));
+    return askHook(cls, r.config);
+  } catch (e) {
+    return { thrown: thrownText(e) };
+  }
+}
+
+/** A stage class as far as its hook goes (a method, so that a hook typed for its own config is one). */
+export interface HasHook {
+  validate?(config: Record<string, unknown>): unknown;
+}
+
+/** Calls a stage class's validate hook on (a copy of) a config: the problems it returned or threw as an
+ *  OptionError, or what else it threw. Also used by the worker just before a stage runs (run-stage.ts). */
+export function askHook(cls: HasHook, config: Record<string, unknown>): ValidateAnswer {
+  try {
+    const out = cls.validate?.(structuredClone(config));
     if (out === undefined || out === null) return { problems: [] };
     if (!Array.isArray(out)) return { thrown: "validate must return a list of problems (or nothing)" };
     return { problems: out.map(asProblem) };
   } catch (e) {
     try {
-      const err = e as Partial<{
-        name: string;
-        message: string;
-        option: string;
-        problem: string;
-        path: unknown;
-        hint: string;
-      }>;
+      const err = e as Partial<{ name: string; option: string; problem: string; path: unknown; hint: string }>;
       // An OptionError is recognised by its fields: each stage bundle carries its own copy of the SDK class.
       if (err?.name === "OptionError" && typeof err.option === "string") {
         return {
@@ -61,17 +69,26 @@ async function validateOne(r: ValidateRequest): Promise<ValidateAnswer> {
             {
               option: err.option,
               path: cleanPath(err.path),
-              message: String(err.problem ?? err.message),
+              message: String(err.problem ?? (e as Error).message),
               hint: err.hint,
             },
           ],
         };
       }
-      if (!(e instanceof Error)) return { thrown: describeThrown(e).summary };
-      return { thrown: err?.name && err.name !== "Error" ? `${err.name}: ${err.message}` : String(err?.message ?? e) };
     } catch {
-      return { thrown: describeThrown(e).summary }; // reading what was thrown threw again
+      /* reading what was thrown threw again: described neutrally below */
     }
+    return { thrown: thrownText(e) };
+  }
+}
+
+/** What a hook (or its module) threw, in one line; never the error its own toString or getters raise. */
+function thrownText(e: unknown): string {
+  if (!(e instanceof Error)) return describeThrown(e).summary;
+  try {
+    return e.name && e.name !== "Error" ? `${e.name}: ${e.message}` : String(e.message);
+  } catch {
+    return describeThrown(e).summary;
   }
 }
 

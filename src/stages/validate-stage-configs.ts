@@ -13,7 +13,7 @@ import { writeAtomic } from "../fs/write-atomic.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
-import { LbgError, type SourcePos } from "../config/lbg-error.ts";
+import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { hashStringWith, type Hasher } from "../fs/hash-file.ts";
 import type { StageMeta } from "./stage-meta.ts";
 import type { ValidateAnswer, ValidateRequest } from "./validate-main.ts";

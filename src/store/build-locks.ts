@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { describeHolder, type LockHolder, RunLock } from "./run-lock.ts";
 
 export interface BuildLockOptions {

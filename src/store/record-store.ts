@@ -7,14 +7,25 @@
 // and removed with the records.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { errorReason } from "../fs/error-reason.ts";
+import type { Hasher } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
 
 type H64 = (s: string) => string;
 
+/** A run's records file, in its build-state folder (`.cache/runs/<run>/`, runCacheDir). */
+export function recordsFile(cacheDir: string): string {
+  return join(cacheDir, "records.jsonl");
+}
+
 export class RecordStore {
+  /** The records of the run whose build state is in `cacheDir`, loaded (each line checked with `hasher`). */
+  static open(cacheDir: string, hasher: Hasher): RecordStore {
+    return new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s)).load();
+  }
+
   private records = new Map<string, StageRecord>();
   private lines = 0;
   /** Byte length of the complete lines when load() found a torn tail (a kill -9 mid-append), else undefined. */

@@ -28,9 +28,10 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { LbgError } from "../config/lbg-error.ts";
+import { LbgError } from "../errors/lbg-error.ts";
 import { errorReason } from "../fs/error-reason.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
+import { killGroup } from "../process/kill-group.ts";
 import { startHeartbeat } from "./lock-heartbeat.ts";
 
 const HEARTBEAT_MS = 5_000;
@@ -124,7 +125,7 @@ function killOrphans(file: string, h: LockHolder | undefined): void {
   for (const pid of h.workers ?? []) {
     try {
       if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`LBG_OWNER=${file}`)) continue;
-      process.kill(-pid, "SIGKILL");
+      killGroup(pid, "SIGKILL");
     } catch {
       /* already gone, or not ours */
     }

@@ -14,6 +14,10 @@
 // across all the builds of an `lbg watch` session.
 import type { BuildEnd, WatchLastBuild } from "../events/build-event.ts";
 
+/** The footer's last build: watch-idle's, or — after Ctrl-C / `q`, when no watch-idle follows — the
+ *  interrupted build's own, from its build-end (`interrupted` is known to the UI only). */
+export type LastBuild = WatchLastBuild & { interrupted?: true };
+
 export type RowState =
   | "pending"
   | "running"
@@ -56,6 +60,8 @@ export type Printed =
   | { id: number; kind: "row"; row: StageRow; nameWidth: number }
   | { id: number; kind: "warning"; message: string }
   | { id: number; kind: "notice"; text: string }
+  /** What a build changed in the run's metrics (metrics-changed). */
+  | { id: number; kind: "metrics"; head: string; lines: string[]; more?: string }
   | ({ id: number; kind: "summary" } & Summary);
 
 export interface CurrentBuild {
@@ -91,7 +97,7 @@ export interface BuildState {
   liveSummary?: Summary;
   /** `lbg watch`: set by watch-building and watch-idle (the footer); `idle` is false while a build runs.
    *  An interrupted build sets `lastBuild` at its build-end (no watch-idle follows it). */
-  watch?: { files: number; lastBuild: WatchLastBuild | null; idle: boolean };
+  watch?: { files: number; lastBuild: LastBuild | null; idle: boolean };
   /** `lbg watch`: the project does not load; shown until the next build starts. */
   watchError?: string;
 }

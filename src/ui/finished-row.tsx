@@ -1,7 +1,7 @@
 // A row in its final state, printed once above the live area: symbol, name, time and why it ran — and for a
 // failure, where its log is and the log's last lines, so nobody has to go looking.
 import { Box, Text } from "ink";
-import { formatSeconds } from "../reporters/plain-reporter.ts";
+import { formatSeconds, SUPERSEDED_WORDS } from "../events/event-words.ts";
 import type { StageRow } from "./build-state.ts";
 import { cleanLine } from "./read-last-line.ts";
 import { ROW_STYLE, TIME_WIDTH } from "./row-style.ts";
@@ -21,7 +21,7 @@ function detail(row: StageRow): string {
     case "cancelled":
       return `cancelled${why ? ` (${why})` : ""}`;
     case "superseded":
-      return "superseded by an edit, restarting";
+      return `${SUPERSEDED_WORDS}, restarting`;
     case "failed":
       return `FAILED${row.error ? `: ${row.error}` : ""}`;
     default:
@@ -53,6 +53,7 @@ export function FinishedRow({ row, nameWidth }: { row: StageRow; nameWidth: numb
         <Text wrap="truncate-end" dimColor>{`    log: ${row.log}${tail.length ? " (last lines)" : ""}`}</Text>
       ) : null}
       {tail.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a finished row's tail never changes, and lines may repeat
         <Text key={i} wrap="truncate-end">
           <Text color="red">{"    │ "}</Text>
           {cleanLine(l)}

@@ -1,5 +1,5 @@
 // Decides, from the events themselves, whether a build is worth the terminal UI. Loading Ink and React
-// costs ~0.3 s (DESIGN.md §6) — more than a whole no-op build — so events are held back until the build
+// costs ~0.3 s (docs/architecture.md §7) — more than a whole no-op build — so events are held back until the build
 // shows it has work to do:
 //
 //   buffering ──(a stage or script really starts)──► loading ──(UI loaded: replay the buffer)──► ui

@@ -1,9 +1,8 @@
 // One item of the printed-once history (<Static>): a finished row, a warning, a notice or a build's summary.
-import { Text } from "ink";
+import { Box, Text } from "ink";
 import type { Printed, Summary } from "./build-state.ts";
 import { FinishedRow } from "./finished-row.tsx";
-import { buildEndWords } from "../reporters/plain-reporter.ts";
-import { buildEndLine } from "../reporters/plain-reporter.ts";
+import { buildEndLine, buildEndWords } from "../events/event-words.ts";
 
 const OUTCOME_COLOR = { ok: "green", superseded: "yellow", failed: "red" } as const;
 
@@ -29,6 +28,16 @@ export function PrintedLine({ item }: { item: Printed }) {
       return <Text dimColor>{`» ${item.text}`}</Text>;
     case "summary":
       return <SummaryLine summary={item} />;
+    case "metrics":
+      return (
+        <Box flexDirection="column">
+          <Text color="cyan">{item.head}</Text>
+          {item.lines.map((l) => (
+            <Text key={l}>{`  ${l}`}</Text>
+          ))}
+          {item.more ? <Text dimColor>{`  ${item.more}`}</Text> : null}
+        </Box>
+      );
     default: {
       const never: never = item;
       return never;

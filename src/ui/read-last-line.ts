@@ -1,10 +1,11 @@
 // The last line a running stage wrote to its log, read cheaply: only the final few KB of the file, however
 // large it grows (the UI polls this every ~200 ms per running stage).
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
+import stripAnsi from "strip-ansi";
 
 const TAIL_BYTES = 4096;
 
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 /** A log line as a terminal would show it: text after a `\r` overwrites what came before (progress bars),
@@ -15,7 +16,7 @@ export function cleanLine(line: string): string {
       .split("\r")
       .filter((part) => part.trim() !== "")
       .pop() ?? "";
-  return shown.replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "").trimEnd();
+  return stripAnsi(shown).replace(/\t/g, "  ").replace(CONTROL, "").trimEnd();
 }
 
 /** The last non-empty line of `text`, cleaned. */
@@ -30,7 +31,7 @@ export function lastLine(text: string): string {
 
 /** The last non-empty line of the file, or "" if it is missing or empty. */
 export async function readLastLine(file: string): Promise<string> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(file, "r");
   } catch {

@@ -2,7 +2,8 @@
 // an argument (not Date.now()), so tests replay events with fixed clocks. The switch is exhaustive: a new
 // BuildEvent kind fails to compile here until the UI decides how to show it.
 import type { BuildEvent } from "../events/build-event.ts";
-import { endedWords } from "../reporters/plain-reporter.ts";
+import { blockedWords, changedWords, restartAllWords } from "../events/event-words.ts";
+import { metricsChangeLines } from "../events/metric-words.ts";
 import type { BuildState, Printed, StageRow } from "./build-state.ts";
 
 // Omit that keeps the union's variants apart.
@@ -18,10 +19,9 @@ function print(s: BuildState, ...items: PrintedBody[]): BuildState {
 }
 
 function blockedWhy(s: BuildState, by: string): string {
-  if (by === "interrupt") return "interrupted";
   const st = s.stages[by];
-  if (!st) return by;
-  return `${by} ${endedWords(st === "cancelled" || st === "superseded" ? st : "failed")}`;
+  if (by !== "interrupt" && !st) return by;
+  return blockedWords(by, st === "cancelled" || st === "superseded" ? st : "failed");
 }
 
 function widen(s: BuildState, name: string): BuildState {
@@ -64,7 +64,7 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
     case "warning":
       return print(s, { kind: "warning", message: e.message });
     case "restart-all":
-      return print(s, { kind: "notice", text: `${e.reason}: every stage re-runs` });
+      return print(s, { kind: "notice", text: restartAllWords(e.reason) });
     case "stage-fresh":
       return finish(s, { name: e.stage, kind: "stage", state: "fresh", reasons: [] });
     case "stage-start": {
@@ -118,6 +118,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
         error: e.ok ? undefined : "exited with an error",
       });
     }
+    case "metrics-changed":
+      return print(s, { kind: "metrics", ...metricsChangeLines(e, s.build?.run) });
     case "build-end": {
       // Rows still running cannot be (a build-end follows every stage-end), but never leave a spinner behind.
       const wouldRun = Object.values(s.stages).filter((st) => st === "pending").length;
@@ -141,13 +143,8 @@ export function reduceBuildState(s: BuildState, e: BuildEvent, at: number): Buil
       return { ...s, watch: { files: e.files, lastBuild: e.lastBuild, idle: true } };
     case "watch-building":
       return { ...s, watch: { files: e.files, lastBuild: s.watch?.lastBuild ?? null, idle: false } };
-    case "watch-change": {
-      const shown = e.paths.slice(0, 5).join(", ");
-      return print(s, {
-        kind: "notice",
-        text: `changed: ${shown}${e.paths.length > 5 ? ` and ${e.paths.length - 5} more` : ""}`,
-      });
-    }
+    case "watch-change":
+      return print(s, { kind: "notice", text: changedWords(e.paths) });
     case "watch-error":
       return { ...s, watchError: e.message };
     case "watch-notice":

@@ -2,7 +2,7 @@
 // line of its log so a long stage shows signs of life. Redrawn in place on every clock tick.
 import { join } from "node:path";
 import { Box, Text } from "ink";
-import { formatSeconds } from "../reporters/plain-reporter.ts";
+import { formatSeconds } from "../events/event-words.ts";
 import type { StageRow } from "./build-state.ts";
 import { TIME_WIDTH } from "./row-style.ts";
 import { spinnerFrame } from "./spinner.ts";

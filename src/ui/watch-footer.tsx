@@ -1,7 +1,7 @@
 // `lbg watch`: what is watched, how the last build went, and the keys — plus the error when the project no
 // longer loads (lbg keeps watching; fixing the file triggers the next build).
 import { Box, Text } from "ink";
-import { formatSeconds, lastBuildWord } from "../reporters/plain-reporter.ts";
+import { formatSeconds, lastBuildWord } from "../events/event-words.ts";
 import type { BuildState } from "./build-state.ts";
 
 /** HH:MM:SS in local time: when the user last saw a build happen. */

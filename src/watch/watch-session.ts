@@ -25,17 +25,16 @@
 // that build has ended, so what it shows is never older than the files.
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { LbgError, fromCwd } from "../config/lbg-error.ts";
+import { LbgError, fromCwd } from "../errors/lbg-error.ts";
 import type { EventSink, WatchLastBuild } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";
 import { StatCache } from "../fs/stat-cache.ts";
-import { planStage } from "../plan/plan-stage.ts";
+import { computeFingerprint } from "../fingerprint/fingerprint.ts";
 import { loadProject, type LoadedProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
-import { RecordStore } from "../store/record-store.ts";
 import { BuildLocks } from "../store/build-locks.ts";
 import { describeHolder, lockHolder, LockWaitAborted } from "../store/run-lock.ts";
 import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
@@ -227,7 +226,8 @@ export class WatchSession {
     const forceNext = this.forceNext?.filter((s) => p.graph.nodes.has(s));
     const flags = { ...this.o.flags, force: forceNext?.length ? forceNext : this.o.flags.force };
     this.forceNext = undefined;
-    const abort = (this.buildAbort = new AbortController());
+    const abort = new AbortController();
+    this.buildAbort = abort;
     if (this.o.signal.aborted) abort.abort();
     const failed: string[] = [];
     const emit: EventSink = (e) => {
@@ -318,7 +318,7 @@ export class WatchSession {
       newStageIn: new Set(was.newStageIn),
       anythingIn: new Set(was.anythingIn),
     };
-    if (e.pos?.file && e.pos.file.startsWith("/")) t.files.add(e.pos.file);
+    if (e.pos?.file?.startsWith("/")) t.files.add(e.pos.file);
     for (const d of ["configs", "lbg_stages"]) t.anythingIn.add(join(this.o.ref.root, d));
     await this.watched.set(t);
   }
@@ -358,11 +358,11 @@ export class WatchSession {
     try {
       const p = await loadProject(this.o.ref, { site: this.o.flags.site, sets: this.o.flags.set, warn: () => {} });
       const hashes = await StatCache.open(join(p.cacheDir, "hashes.json"));
-      const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s));
       for (const [stage, hash] of running) {
+        // Only the fingerprint matters: the stage runs because it was stale, whatever its record says.
         const node = p.graph.nodes.get(stage);
-        const plan = node ? planStage(p.run.root, node, records.get(stage), hashes) : undefined;
-        if (!plan || plan.state === "missing-input" || plan.hash !== hash) control.cancel?.(stage, true);
+        const fp = node ? computeFingerprint(p.run.root, node, hashes) : undefined;
+        if (!fp?.ok || fp.hash !== hash) control.cancel?.(stage, true);
       }
     } catch {
       // The project no longer loads: let the running stages finish; the queued build reports the error.

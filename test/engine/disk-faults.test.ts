@@ -5,9 +5,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { notRoot } from "../helpers/requirements.ts";
 import { parseEvents, TempProject } from "../helpers/temp-project.ts";
 
-const isRoot = process.getuid?.() === 0;
+const isRoot = !notRoot;
 const NOBODY = 65534;
 
 function lbgAs(p: TempProject, args: string[]) {
@@ -32,8 +33,6 @@ function lockDown(p: TempProject, locked: string): void {
   chmodSync(p.dir, 0o755);
   chmodSync(p.path(locked), 0o555);
 }
-
-if (!isRoot) console.warn("disk faults: not running as root, so the two ENOSPC tests (they mount a tmpfs) are skipped");
 
 describe("disk faults", () => {
   let p: TempProject | undefined;
@@ -91,7 +90,8 @@ describe("disk faults", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it.skipIf(!isRoot)("no space left on the output folder: the stage fails with ENOSPC and is not recorded", () => {
+  it("no space left on the output folder: the stage fails with ENOSPC and is not recorded", (ctx) => {
+    if (notRoot) ctx.skip(notRoot);
     p = new TempProject("mini");
     mkdirSync(p.path("results/numbers/outputs"), { recursive: true });
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", p.path("results/numbers/outputs")]);
@@ -107,45 +107,44 @@ describe("disk faults", () => {
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
   });
 
-  it.skipIf(!isRoot)(
-    "no space left in .cache: the stage fails naming the records file, its new outputs go and the previous ones come back",
-    () => {
-      p = new TempProject("mini");
-      expect(p.build("numbers").code).toBe(0);
-      const before = p.read("results/numbers/outputs/numbers.txt");
-      // The full tmpfs hides the run's records: every stage is stale and runs, and none can be recorded.
-      const cache = p.path(".cache/runs/numbers");
-      execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", cache]);
-      writeFileSync(`${cache}/fill`, Buffer.alloc(12 * 1024)); // leaves one 4 KiB page: the lock
-      const r = p.build("numbers", ["--set", "MakeNumbers.n=3", "-k"]);
-      expect(r.code).toBe(1);
-      const end = r.events.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers");
-      expect(end).toMatchObject({
-        status: "failed",
-        error:
-          "could not record the stage in .cache/runs/numbers/records.jsonl: no space left on device; its outputs were not kept",
-      });
-      expect(r.events.filter((e) => e.event === "stage-end" && e.status === "succeeded")).toEqual([]);
-      expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: false });
-      expect(r.stderr).not.toMatch(/error/);
-      // The previous outputs are back, nothing new or temporary is left anywhere.
-      expect(p.read("results/numbers/outputs/numbers.txt")).toBe(before);
-      expect(readdirSync(p.path("results/numbers/outputs")).sort()).toEqual([
-        "notes_count.txt",
-        "numbers.txt",
-        "numbers_count.txt",
-        "total.txt",
-      ]);
-      expect(readdirSync(cache).filter((f) => f !== "fill" && f !== "records.jsonl")).toEqual([]);
-      execFileSync("umount", [cache]);
-      // The records under the mount were never touched: the previous build is still fresh.
-      expect(p.build("numbers").ran).toEqual([]);
-      expect(p.build("numbers", ["--set", "MakeNumbers.n=3"]).ran.sort()).toEqual([
-        "CountNumbers",
-        "MakeNumbers",
-        "SumNumbers",
-      ]);
-      expect(p.read("results/numbers/outputs/total.txt")).toBe("3\n");
-    },
-  );
+  it("no space left in .cache: the stage fails naming the records file, its new outputs go and the previous ones come back", (ctx) => {
+    if (notRoot) ctx.skip(notRoot);
+    p = new TempProject("mini");
+    expect(p.build("numbers").code).toBe(0);
+    const before = p.read("results/numbers/outputs/numbers.txt");
+    // The full tmpfs hides the run's records: every stage is stale and runs, and none can be recorded.
+    const cache = p.path(".cache/runs/numbers");
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", cache]);
+    writeFileSync(`${cache}/fill`, Buffer.alloc(12 * 1024)); // leaves one 4 KiB page: the lock
+    const r = p.build("numbers", ["--set", "MakeNumbers.n=3", "-k"]);
+    expect(r.code).toBe(1);
+    const end = r.events.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers");
+    expect(end).toMatchObject({
+      status: "failed",
+      error:
+        "could not record the stage in .cache/runs/numbers/records.jsonl: no space left on device; its outputs were not kept",
+      reason: { kind: "io-error" },
+    });
+    expect(r.events.filter((e) => e.event === "stage-end" && e.status === "succeeded")).toEqual([]);
+    expect(r.events.at(-1)).toMatchObject({ event: "build-end", ok: false });
+    expect(r.stderr).not.toMatch(/error/);
+    // The previous outputs are back, nothing new or temporary is left anywhere.
+    expect(p.read("results/numbers/outputs/numbers.txt")).toBe(before);
+    expect(readdirSync(p.path("results/numbers/outputs")).sort()).toEqual([
+      "notes_count.txt",
+      "numbers.txt",
+      "numbers_count.txt",
+      "total.txt",
+    ]);
+    expect(readdirSync(cache).filter((f) => f !== "fill" && f !== "records.jsonl")).toEqual([]);
+    execFileSync("umount", [cache]);
+    // The records under the mount were never touched: the previous build is still fresh.
+    expect(p.build("numbers").ran).toEqual([]);
+    expect(p.build("numbers", ["--set", "MakeNumbers.n=3"]).ran.sort()).toEqual([
+      "CountNumbers",
+      "MakeNumbers",
+      "SumNumbers",
+    ]);
+    expect(p.read("results/numbers/outputs/total.txt")).toBe("3\n");
+  });
 });

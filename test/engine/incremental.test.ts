@@ -1,5 +1,5 @@
 // End to end through the real CLI on a temp copy of test/fixtures/mini: what re-runs, and why.
-import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 

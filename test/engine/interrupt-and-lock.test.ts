@@ -77,7 +77,12 @@ describe("interrupts and the run lock", () => {
       expect(r.code).toBe(code);
       const events = parseEvents(r.stdout);
       expect(events).toContainEqual(
-        expect.objectContaining({ event: "stage-end", stage: "MakeNumbers", status: "cancelled" }),
+        expect.objectContaining({
+          event: "stage-end",
+          stage: "MakeNumbers",
+          status: "cancelled",
+          reason: { kind: "cancelled", by: "interrupt" },
+        }),
       );
       expect(events.at(-1)).toMatchObject({ event: "build-end", ok: false });
       expect(p.exists("results/numbers/outputs/inprogress_numbers.txt")).toBe(false);

@@ -3,7 +3,8 @@
 // what the killed one left in output_dir (issue 13, items 5 and 8).
 import { readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython } from "../helpers/requirements.ts";
 import { isAlive, waitUntil } from "../helpers/processes.ts";
 import { TempProject, waitForEvent } from "../helpers/temp-project.ts";
 
@@ -159,20 +160,17 @@ describe("stage processes never outlive lbg", () => {
     await waitUntil(() => pids.every((pid) => !isAlive(pid)), "the reaper to kill the script", 15_000);
   }, 60_000);
 
-  it.skipIf(!havePython)(
-    "kill -9 of lbg: a running Python stage is killed too",
-    async () => {
-      p = new TempProject(["mini", "mixed"]);
-      const env = { LBG_PYTHON: PY };
-      const child = p.spawn(["build", "mixed", "--json", "--set", "PyScale.sleep=120"], env);
-      await waitForEvent(child, (e) => e.event === "stage-start" && e.stage === "PyScale");
-      await waitUntil(() => processesIn(p.dir, "PyScale").length > 0, "the Python stage to start");
-      const py = processesIn(p.dir, "PyScale");
-      leftovers.push(...py);
-      child.kill("SIGKILL");
-      await new Promise((r) => child.on("exit", r));
-      await waitUntil(() => py.every((pid) => !isAlive(pid)), "the reaper to kill the Python stage", 15_000);
-    },
-    60_000,
-  );
+  it("kill -9 of lbg: a running Python stage is killed too", async (ctx) => {
+    if (noPython) ctx.skip(noPython);
+    p = new TempProject(["mini", "mixed"]);
+    const env = { LBG_PYTHON: PY };
+    const child = p.spawn(["build", "mixed", "--json", "--set", "PyScale.sleep=120"], env);
+    await waitForEvent(child, (e) => e.event === "stage-start" && e.stage === "PyScale");
+    await waitUntil(() => processesIn(p.dir, "PyScale").length > 0, "the Python stage to start");
+    const py = processesIn(p.dir, "PyScale");
+    leftovers.push(...py);
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    await waitUntil(() => py.every((pid) => !isAlive(pid)), "the reaper to kill the Python stage", 15_000);
+  }, 60_000);
 });

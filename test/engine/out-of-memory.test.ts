@@ -16,7 +16,7 @@ describe("a stage that runs out of memory", () => {
     const r = p.build("hog", [], { NODE_OPTIONS: "--max-old-space-size=96" });
     expect(r.code).toBe(1);
     const end = r.events.find((e) => e.event === "stage-end" && e.stage === "HogMemory");
-    expect(end, r.stdout + r.stderr).toMatchObject({ status: "failed" });
+    expect(end, r.stdout + r.stderr).toMatchObject({ status: "failed", reason: { kind: "out-of-memory" } });
     expect(end!.error).toMatch(/^out of memory: the stage exceeded Node's heap limit/);
     expect(p.read("results/hog/logs/HogMemory.out")).toMatch(/heap out of memory|Reached heap limit/);
     expect(p.exists("results/hog/outputs/hog.txt")).toBe(false);

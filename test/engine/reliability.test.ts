@@ -198,6 +198,7 @@ export default class Suicide extends Stage {
     expect(end).toMatchObject({
       status: "failed",
       error: expect.stringMatching(/killed by SIGKILL \(out of memory, or killed from outside\)/),
+      reason: { kind: "signal", signal: "SIGKILL" },
     });
     expect(r.end).toMatchObject({ ok: false, succeeded: 4, failed: 1 });
     expect(p.build("numbers", ["-k"]).ran).toEqual(["Suicide"]);

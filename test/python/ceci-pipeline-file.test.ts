@@ -1,20 +1,20 @@
 // Single-file ceci pipelines: `lbg build path/to/pipeline.yml [key=value...]` as ceci runs them, and the
 // other commands on them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
 
-if (!havePython)
-  console.warn(`skipping ceci pipeline file tests: ${PY} with PyYAML is missing (apt-get install python3-yaml)`);
-
-describe.skipIf(!havePython)("ceci pipeline files", () => {
+describe("ceci pipeline files", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   beforeAll(() => {
+    if (noPython) return;
     p = new TempProject(["mini", "mixed"]);
   });
-  afterAll(() => p.remove());
+  afterAll(() => p?.remove());
 
   it("builds from the file, with ceci's overrides; resume=True makes the second build a no-op", () => {
     const r = p.build("ceci/pipeline.yml", ["resume=True"], env);

@@ -2,20 +2,20 @@
 // pipeline file with --pipeline (as one would in a ceci checkout, outside any lbg project).
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
 const PIPE = "configs/pipelines/py/pipeline.yaml";
 
-if (!havePython) console.warn(`skipping describe tests for Python stages: ${PY} with PyYAML is missing`);
-
-describe.skipIf(!havePython)("lbg describe of Python stages", () => {
+describe("lbg describe of Python stages", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   beforeEach(() => {
     p = new TempProject(["mixed"]);
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("in a project without TypeScript stages: the class's own file, its parallel flag, no lbg_stages import", () => {
     rmSync(p.path("configs/pipelines/numbers"), { recursive: true });

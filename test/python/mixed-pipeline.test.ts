@@ -3,14 +3,14 @@
 // Debian's /usr/bin/python3 runs them (LBG_PYTHON), through a wrapper that counts Python starts.
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
-import { hasCommand, TempProject } from "../helpers/temp-project.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noMpirun, noPython, skipAllWhen } from "../helpers/requirements.ts";
+import { TempProject } from "../helpers/temp-project.ts";
 
-if (!havePython)
-  console.warn(`skipping Python stage tests: ${PY} with PyYAML is missing (apt-get install python3 python3-yaml)`);
 const OUT = "results/mixed/outputs";
 
-describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
+describe("mixed TypeScript + Python ceci pipeline", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   let env: NodeJS.ProcessEnv;
   const pythonStarts = () =>
@@ -18,12 +18,13 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
       ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length
       : 0;
   beforeAll(() => {
+    if (noPython) return;
     p = new TempProject(["mini", "mixed"]);
     p.write("pywrap.sh", `#!/bin/sh\necho "$*" >> ${p.path("python-starts.log")}\nexec ${PY} "$@"\n`);
     chmodSync(p.path("pywrap.sh"), 0o755);
     env = { LBG_PYTHON: p.path("pywrap.sh"), OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" };
   });
-  afterAll(() => p.remove());
+  afterAll(() => p?.remove());
 
   it("first build runs TS and Python stages with ceci's command lines; outputs are right", () => {
     const r = p.build("mixed", [], env);
@@ -128,7 +129,8 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
     }
   });
 
-  it.skipIf(!hasCommand("mpirun"))("nprocess: 2 runs through mpirun with --mpi", () => {
+  it("nprocess: 2 runs through mpirun with --mpi", (ctx) => {
+    if (noMpirun) ctx.skip(noMpirun);
     const q = new TempProject(["mini", "mixed"]);
     try {
       q.write(
@@ -150,7 +152,8 @@ describe.skipIf(!havePython)("mixed TypeScript + Python ceci pipeline", () => {
   });
 });
 
-describe.skipIf(!havePython)("lbg watch with Python stages", () => {
+describe("lbg watch with Python stages", () => {
+  skipAllWhen(noPython);
   it("an edit of a Python stage's module re-runs the Python stages", async () => {
     const p = new TempProject(["mini", "mixed"]);
     const child = p.spawn(["watch", "mixed", "--json"], { LBG_PYTHON: PY });

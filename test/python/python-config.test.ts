@@ -3,22 +3,22 @@
 // stand-in in test/fixtures/mixed/pylib and Debian's python3.
 import { spawnSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
 const PIPE = "configs/pipelines/py/pipeline.yaml";
 const CFG = "configs/pipelines/py/config.yaml";
 
-if (!havePython) console.warn(`skipping Python config tests: ${PY} with PyYAML is missing`);
-
-describe.skipIf(!havePython)("config of Python stages", () => {
+describe("config of Python stages", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
     p.write(PIPE, `${p.read(PIPE)}  - name: PyFail\n    aliases:\n      numbers: scaled\n`);
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("a required option with no value is an error naming the section, and nothing runs", () => {
     const r = p.lbg(["build", "mixed"], { env });
@@ -58,7 +58,7 @@ describe.skipIf(!havePython)("config of Python stages", () => {
   });
 
   it("an output-name override goes into the --<tag> flag only, not into the merged config the stage reads", () => {
-    p.write(PIPE, p.read(PIPE).replace(/  - name: PyFail[^]*$/, ""));
+    p.write(PIPE, p.read(PIPE).replace(/  - name: PyFail[\s\S]*$/, ""));
     p.write(CFG, p.read(CFG).replace("  factor: 3\n", "  factor: 3\n  scaled: custom_scaled.txt\n"));
     const r = p.build("mixed", [], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -3,12 +3,12 @@
 // re-introspects. Wrapper scripts around Debian's python3 log each start.
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
-if (!havePython) console.warn(`skipping Python interpreter tests: ${PY} with PyYAML is missing`);
-
-describe.skipIf(!havePython)("the Python interpreter", () => {
+describe("the Python interpreter", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   /** A python3 wrapper at `path` that logs to `<path>.log`. */
   const wrapper = (path: string) => {
@@ -24,7 +24,7 @@ describe.skipIf(!havePython)("the Python interpreter", () => {
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("a top-level python: in the site file is used, and LBG_PYTHON beats it", () => {
     wrapper("site-python");

@@ -3,7 +3,8 @@
 // the real CLI with the ceci stand-in (test/fixtures/mixed/pylib) and Debian's python3.
 import { appendFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
@@ -12,14 +13,13 @@ const OUT = "results/mixed/outputs";
 const pipeline = (modules: string, stages: string) =>
   `modules: lbg_stages ${modules}\npython_paths: pylib\nstages:\n${stages}`;
 
-if (!havePython) console.warn(`skipping Python module tests: ${PY} with PyYAML is missing`);
-
-describe.skipIf(!havePython)("Python stage modules", () => {
+describe("Python stage modules", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   beforeEach(() => {
     p = new TempProject(["mini", "mixed"]);
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("a module that imports a stage from another package provides it (ceci's registry); ceci runs it from its own package", () => {
     p.write(PIPE, pipeline("wrapmod", "  - name: ExtCopy\n"));

@@ -2,7 +2,8 @@
 // downstream of `from` and upstream of `to` (stage names or file tags); inputs made by a left-out stage
 // must exist from an earlier build. Also the dry run's summary line.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const env = { LBG_PYTHON: PY };
@@ -26,9 +27,8 @@ output_dir: ./ceci/trim-out
 log_dir: ./ceci/trim-logs
 `;
 
-if (!havePython) console.warn(`skipping to/from tests: ${PY} with PyYAML is missing`);
-
-describe.skipIf(!havePython)("to and from", () => {
+describe("to and from", () => {
+  skipAllWhen(noPython);
   let p: TempProject;
   const states = (...args: string[]) => {
     const s = p.lbg(["status", FILE, ...args, "--json"], { env });
@@ -41,7 +41,7 @@ describe.skipIf(!havePython)("to and from", () => {
     p = new TempProject(["mini", "mixed"]);
     p.write(FILE, PIPELINE);
   });
-  afterEach(() => p.remove());
+  afterEach(() => p?.remove());
 
   it("to=<stage> builds that stage and what it needs, nothing else", () => {
     const r = p.build(FILE, ["to=PyScaleTwice"], env);

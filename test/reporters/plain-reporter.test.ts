@@ -54,19 +54,16 @@ describe("plainReporter", () => {
     ]);
   });
 
-  it("watch lines: idle after an interrupted build, a notice", () => {
+  it("watch lines: idle after a failed build, a notice", () => {
     expect(
       lines([
         {
           event: "watch-idle",
           files: 3,
-          lastBuild: { ok: false, at: "2025-03-01T10:42:07.000Z", seconds: 1, interrupted: true },
+          lastBuild: { ok: false, at: "2025-03-01T10:42:07.000Z", seconds: 1 },
         },
         { event: "watch-notice", message: "no failed stages to force" },
       ]),
-    ).toEqual([
-      "lbg watch: watching 3 files — last build interrupted at 10:42:07",
-      "lbg watch: no failed stages to force",
-    ]);
+    ).toEqual(["lbg watch: watching 3 files — last build FAILED at 10:42:07", "lbg watch: no failed stages to force"]);
   });
 });

@@ -1,21 +1,21 @@
-// lbg under Slurm, against a real single-node Slurm (test/helpers/slurm-cluster.ts installs and starts it;
-// skipped, saying why, only where it cannot be had): stages as job steps inside an allocation, MPI stages as
+// lbg under Slurm, against a real single-node Slurm (test/helpers/slurm-cluster.ts starts a private one from
+// the installed packages and stops it after; skipped, saying why, where they are missing): stages as job steps inside an allocation, MPI stages as
 // one step of N tasks, `lbg build --salloc`, and `lbg submit` / `status` / `cancel` for batch jobs. One file,
 // because one cluster at a time can listen on Slurm's ports.
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureSlurmInstalled, SlurmCluster } from "../helpers/slurm-cluster.ts";
-import { havePython, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { SlurmCluster } from "../helpers/slurm-cluster.ts";
+import { noPython, noSlurm, skipAllWhen } from "../helpers/requirements.ts";
 import { parseEvents, TempProject } from "../helpers/temp-project.ts";
 import { spawnSync } from "node:child_process";
 
-const why = ensureSlurmInstalled();
-if (why) console.warn(`skipping Slurm tests: ${why}`);
-
-describe.skipIf(!!why)("lbg under a real Slurm", () => {
+describe("lbg under a real Slurm", () => {
+  skipAllWhen(noSlurm);
   let cluster: SlurmCluster;
   let p: TempProject;
   beforeAll(() => {
+    if (noSlurm) return;
     cluster = new SlurmCluster();
     cluster.start();
     p = new TempProject("mini");
@@ -78,8 +78,8 @@ describe.skipIf(!!why)("lbg under a real Slurm", () => {
     expect(p.build("numbers", ["--launcher", "local"]).ran).toContain("MakeNumbers");
   }, 120_000);
 
-  it("an MPI stage with nprocess: 2 is one step with two tasks, ranks from srun (no mpirun)", () => {
-    if (!havePython) return void console.warn(`skipped: ${PY} with PyYAML is missing`);
+  it("an MPI stage with nprocess: 2 is one step with two tasks, ranks from srun (no mpirun)", (ctx) => {
+    if (noPython) ctx.skip(noPython);
     const q = new TempProject(["mini", "mixed"]);
     try {
       q.write(

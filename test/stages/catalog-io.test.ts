@@ -2,7 +2,7 @@
 // and interchange with Debian's h5py in both directions.
 import { execFileSync } from "node:child_process";
 import { inflateSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import YAML from "yaml";
 import {
   encodePng,
@@ -23,7 +23,8 @@ import {
   type Table,
   type TableSchema,
 } from "../../src/catalog/index.ts";
-import { ensureH5py, havePython3, PY } from "../helpers/debian-python.ts";
+import { PY } from "../helpers/debian-python.ts";
+import { noH5py, skipAllWhen } from "../helpers/requirements.ts";
 import { bytes, numbers, tempDir } from "./stage-context.ts";
 
 const tmp = tempDir("catalog");
@@ -42,7 +43,7 @@ function sampleTable(n: number): Table {
 function expectSameTable(actual: Table, expected: Table) {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
   for (const [name, col] of Object.entries(expected)) {
-    expect(actual[name].constructor, name).toBe(col.constructor);
+    expect(actual[name]!.constructor, name).toBe(col.constructor);
     expect(Array.from(actual[name] as ArrayLike<unknown>), name).toEqual(Array.from(col as ArrayLike<unknown>));
   }
 }
@@ -104,9 +105,9 @@ describe("HDF5 tables", () => {
     let rows = 0;
     for await (const c of iterateChunks(path, "photometry", ["id", "mag_i"], 1000)) {
       expect(c.start).toBe(rows);
-      expect(c.columns.id.length).toBe(c.end - c.start);
-      expect(c.columns.id.buffer.byteLength).toBe((c.end - c.start) * 8); // not a view of the whole column
-      expect(numbers(c.columns.mag_i)).toEqual(numbers(table.mag_i.subarray(c.start, c.end)));
+      expect(c.columns.id!.length).toBe(c.end - c.start);
+      expect(c.columns.id!.buffer.byteLength).toBe((c.end - c.start) * 8); // not a view of the whole column
+      expect(numbers(c.columns.mag_i)).toEqual(numbers(table.mag_i!.subarray(c.start, c.end)));
       seen.push(c.end - c.start);
       rows = c.end;
     }
@@ -148,7 +149,7 @@ async function writeStreamed(
   const schema = Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.constructor])) as TableSchema;
   const w = await openTableWriter(path, group, schema, { attrs: o.open, expectedRows: o.expectedRows });
   try {
-    const n = Object.values(table)[0].length;
+    const n = Object.values(table)[0]!.length;
     for (let start = 0; start < n; start += block) {
       await w.append(
         Object.fromEntries(Object.entries(table).map(([k, c]) => [k, c.slice(start, start + block)])) as Table,
@@ -255,8 +256,8 @@ describe("parquet tables", () => {
     expect(await rowCount(a, "")).toBe(70_000);
     let rows = 0;
     for await (const c of iterateChunks(a, "", ["u32", "ra"], 30_000)) {
-      expect(numbers(c.columns.u32)).toEqual(numbers(table.u32.subarray(c.start, c.end)));
-      rows += c.columns.ra.length;
+      expect(numbers(c.columns.u32)).toEqual(numbers(table.u32!.subarray(c.start, c.end)));
+      rows += c.columns.ra!.length;
     }
     expect(rows).toBe(70_000);
     await expect(writeTable(a, "x", table, { append: true })).rejects.toThrow(/one table/);
@@ -374,15 +375,9 @@ describe("PNG writer and plots", () => {
   });
 });
 
-// Debian's python3-h5py is installed when missing (root with apt, as in CI); only a machine without
-// /usr/bin/python3 skips these, and one where h5py cannot be had fails, saying why.
-if (!havePython3) console.warn(`skipping h5py interchange tests: ${PY} not found (apt-get install python3-h5py)`);
-
-describe.skipIf(!havePython3)("h5py interchange", () => {
-  beforeAll(() => {
-    const why = ensureH5py();
-    if (why) throw new Error(`h5py interchange tests need h5py: ${why}`);
-  }, 600_000);
+// h5py reads what lbg writes, and lbg reads what h5py writes (skipped, saying why, without h5py).
+describe("h5py interchange", () => {
+  skipAllWhen(noH5py);
 
   it("h5py reads the files we write", async () => {
     const path = tmp.path("ours.hdf5");
@@ -434,7 +429,7 @@ describe.skipIf(!havePython3)("h5py interchange", () => {
     execFileSync(PY, ["-c", script, path]);
     const t = await readColumns(path, "photometry");
     expect(Array.from(t.id as BigInt64Array)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i)));
-    expect(t.mag_r[9]).toBe(21);
+    expect(t.mag_r![9]).toBe(21);
     expect(t.redshift_true).toBeInstanceOf(Float32Array);
     expect(numbers(t.chunked)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const blocks: number[][] = [];

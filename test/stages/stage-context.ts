@@ -1,9 +1,10 @@
 // Helpers for calling stage classes directly: a StageContext with every option at its default (plus
-// overrides), and a temporary folder per test file.
+// overrides), run the way a worker runs it, and a temporary folder per test file.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StageClass, StageContext } from "../../src/sdk/index.ts";
+import { runStage as runStageAsWorker } from "../../src/stages/run-stage.ts";
 
 export function defaults(cls: StageClass): Record<string, unknown> {
   return Object.fromEntries(Object.entries(cls.config).map(([k, spec]) => [k, structuredClone(spec.default)]));
@@ -29,6 +30,7 @@ export function makeContext(
   };
 }
 
+/** Runs a stage class as its worker would (src/stages/run-stage.ts: validate hook first, tag maps checked). */
 export async function runStage(
   cls: StageClass,
   inputs: Record<string, string>,
@@ -36,7 +38,7 @@ export async function runStage(
   overrides: Record<string, unknown> = {},
 ): Promise<string[]> {
   const logs: string[] = [];
-  await new cls().run(makeContext(cls, inputs, outputs, overrides, logs));
+  await runStageAsWorker(cls, makeContext(cls, inputs, outputs, overrides, logs));
   return logs;
 }
 
@@ -49,7 +51,8 @@ export function bytes(path: string): Buffer {
   return readFileSync(path);
 }
 
-/** The values of a numeric (non-bigint) column as a plain array, for comparisons. */
-export function numbers(column: ArrayLike<number> | ArrayLike<bigint>): number[] {
+/** The values of a numeric (non-bigint) column as a plain array, for comparisons; a missing column throws. */
+export function numbers(column: ArrayLike<number> | ArrayLike<bigint> | undefined): number[] {
+  if (!column) throw new Error("numbers(): no such column");
   return Array.from(column as ArrayLike<number>, Number);
 }

@@ -113,4 +113,121 @@ describe("validate hooks", () => {
     p.write("configs/pipelines/checked/config.yaml", "CheckedStage:\n  mode: lax\n");
     expect(p.build("checked").code).toBe(0);
   });
+
+  // Issue 13 item 4: every shipped stage checks its option ranges when the run loads, so a bad value is exit 2
+  // at its --set flag or config line before SimulateCatalog (or anything) runs.
+  it.each([
+    [
+      "photoz_sim",
+      "EstimatePhotozTest.chunk_rows=0",
+      /option 'chunk_rows' of stage 'EstimatePhotozTest' \(class EstimatePhotoz\): must be a positive integer, got 0/,
+    ],
+    [
+      "photoz_sim",
+      "SplitCatalog.train_fraction=1.5",
+      /option 'train_fraction' of stage 'SplitCatalog': must be a number in \(0, 1\), got 1\.5/,
+    ],
+  ])("build %s --set %s fails at the flag, exit 2, before any stage runs", (run, set, message) => {
+    const r = p.lbg(["build", run, "--set", set]);
+    expectConfigError(r, new RegExp(`^lbg: error: --set ${set.replaceAll(".", "\\.")}: ${message.source}`));
+    expect(r.stdout).not.toMatch(/^run /m);
+    expect(p.exists(`results/${run}/outputs/photometry_catalog.hdf5`)).toBe(false);
+  });
+
+  it.each([
+    ["photoz_sim", "SimulateCatalog.n_objects=0", "n_objects", "must be a positive integer, got 0"],
+    ["photoz_sim", "SimulateCatalog.n_years=0", "n_years", "must be a positive number, got 0"],
+    ["photoz_sim", "SimulateCatalog.mag_limit=deep", "mag_limit", 'must be an i magnitude or auto, got "deep"'],
+    ["photoz_sim", "SimulateCatalog.z_max=0.05", "z_max", "must be a number in (0.1, 10], got 0.05"],
+    ["photoz_sim", "SimulateCatalog.star_fraction=1", "star_fraction", "must be a number in [0, 1), got 1"],
+    [
+      "photoz_sim",
+      "SimulateCatalog.spec_deep_fraction=-0.1",
+      "spec_deep_fraction",
+      "must be a number in [0, 1], got -0.1",
+    ],
+    [
+      "photoz_sim",
+      "SimulateCatalog.spec_desert=[2.5, 1.5]",
+      "spec_desert",
+      "must increase, but entry 1 (1.5) does not exceed entry 0 (2.5)",
+    ],
+    [
+      "photoz_sim",
+      "SimulateCatalog.spec_deep_limit=21",
+      "spec_deep_limit",
+      "must not be brighter than spec_bright_limit (22.5), got 21",
+    ],
+    ["photoz_sim", "SimulateCatalog.spec_success_width=0", "spec_success_width", "must be a positive number, got 0"],
+    ["photoz_sim", "TrainPhotoz.k=0", "k", "must be a positive integer, got 0"],
+    ["photoz_sim", "TrainPhotoz.magnitude_weight=-1", "magnitude_weight", "must be a number ≥ 0, got -1"],
+    ["photoz_sim", "EstimatePhotozTarget.kernel_width=0", "kernel_width", "must be a positive number, got 0"],
+    [
+      "photoz_sim",
+      "EvaluatePhotoz.point_estimate=z_max",
+      "point_estimate",
+      'must be one of z_mode, z_mean, z_median, got "z_max"',
+    ],
+    ["photoz_sim", "EvaluatePhotoz.outlier_threshold=0", "outlier_threshold", "must be a positive number, got 0"],
+    [
+      "photoz_sim",
+      "EvaluatePhotoz.z_bins=[1, 0.5]",
+      "z_bins",
+      "must increase, but entry 1 (0.5) does not exceed entry 0 (1)",
+    ],
+    ["photoz_sim", "EvaluatePhotoz.mag_bins=[24]", "mag_bins", "must be a list of at least 2 finite numbers, got [24]"],
+    ["lbg_color_cuts_sim", "SelectLBGColorCuts.chunk_rows=0", "chunk_rows", "must be a positive integer, got 0"],
+    [
+      "lbg_color_cuts_sim",
+      "SelectLBGColorCuts.snr_cuts={u-dropouts: [snr_g > 5]}",
+      "snr_cuts",
+      `sample "u-dropouts" is not one of color_mag_cuts' samples`,
+    ],
+    [
+      "lbg_color_cuts_sim",
+      "SelectLBGColorCuts.snr_cuts={g-dropouts: [snr_q > 5]}",
+      "snr_cuts",
+      `sample "g-dropouts", cut "snr_q > 5": unknown name 'snr_q' at column 1`,
+    ],
+    ["lbg_color_cuts_sim", "EvaluateLBGSelection.nz_bin_width=0", "nz_bin_width", "must be a positive number, got 0"],
+    [
+      "lbg_color_cuts_sim",
+      "EvaluateLBGSelection.target_redshifts={g-dropouts: [4.5, 3.3]}",
+      "target_redshifts",
+      "g-dropouts: must be [z_min, z_max] with z_min < z_max, got [4.5,3.3]",
+    ],
+    [
+      "lbg_color_cuts_sim",
+      "EvaluateLBGSelection.interloper_z_edges=[]",
+      "interloper_z_edges",
+      "must be a list of at least 1 finite numbers, got []",
+    ],
+  ])("%s --set %s is refused when the run loads", (run, set, option, message) => {
+    const stage = set.slice(0, set.indexOf("."));
+    const r = p.lbg(["status", run, "--set", set]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(`lbg: error: --set ${set}: option '${option}' of stage '${stage}'`);
+    expect(r.stderr).toContain(message);
+  });
+
+  it("a bad value in a config file is named by its file and line", () => {
+    const config = "configs/pipelines/photoz/config.yaml";
+    const good = p.read(config);
+    const lines = good.split("\n");
+    const section = lines.findIndex((l) => l.startsWith("EstimatePhotozTarget:"));
+    const line = lines.findIndex((l, k) => k > section && l.trim().startsWith("chunk_rows:"));
+    lines[line] = "  chunk_rows: -5";
+    p.write(config, lines.join("\n"));
+    try {
+      expectConfigError(
+        p.build("photoz_sim"),
+        new RegExp(
+          `^lbg: error: ${config.replaceAll(".", "\\.")}:${line + 1}:\\d+: option 'chunk_rows' of stage 'EstimatePhotozTarget' \\(class EstimatePhotoz\\): must be a positive integer, got -5`,
+        ),
+      );
+    } finally {
+      p.write(config, good);
+    }
+  });
 });

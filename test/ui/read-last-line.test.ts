@@ -14,6 +14,7 @@ describe("lastLine / cleanLine", () => {
     expect(lastLine("one\ntwo\n\n  \n")).toBe("two");
     expect(lastLine("epoch 1\r 10%\r 50%\r")).toBe(" 50%");
     expect(cleanLine("\x1b[31mred\x1b[0m\tdone\x07")).toBe("red  done");
+    expect(cleanLine("\x1b]0;a window title\x07\x1b[1;32mok\x1b[K")).toBe("ok");
     expect(lastLine("")).toBe("");
   });
 });
@@ -25,7 +26,7 @@ describe("readLastLine", () => {
 
   it("reads the last line of a large log", async () => {
     const f = join(dir, "big.out");
-    writeFileSync(f, `${"x".repeat(99)}\n`.repeat(80_000) + "step 41 of 42\n");
+    writeFileSync(f, `${`${"x".repeat(99)}\n`.repeat(80_000)}step 41 of 42\n`);
     expect(await readLastLine(f)).toBe("step 41 of 42");
   });
 

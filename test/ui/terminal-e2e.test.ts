@@ -2,21 +2,18 @@
 // the finished rows and the summary on screen; a no-op build, --plain and --json never load the UI (plain
 // and JSON output unchanged); a failure shows its log tail; Ctrl-C cancels through the UI.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
-import { hasTmux, Tmux } from "./tmux.ts";
-
-const tmuxOk = hasTmux();
-if (!tmuxOk)
-  console.warn(
-    "test/ui/terminal-e2e: tmux is not installed (apt-get install -y tmux): skipping the pseudo-terminal tests",
-  );
+import { Tmux } from "./tmux.ts";
 
 const LBG = "node src/bin/lbg.mjs";
 
-describe.skipIf(!tmuxOk)("lbg build in a terminal", () => {
+describe("lbg build in a terminal", () => {
+  skipAllWhen(noTmux);
   let p: TempProject;
   let tmux: Tmux;
   beforeAll(() => {
+    if (noTmux) return;
     p = new TempProject("mini");
     tmux = new Tmux();
   });

@@ -7,10 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export function hasTmux(): boolean {
-  return spawnSync("tmux", ["-V"]).status === 0;
-}
-
 export class Tmux {
   private readonly dir = mkdtempSync(join(tmpdir(), "lbg-tmux-"));
   private readonly socket = join(this.dir, "socket");

@@ -2,22 +2,22 @@
 // keys r (rebuild) and q (quit, exit code 0, no stage process left).
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
-import { hasTmux, Tmux } from "./tmux.ts";
+import { Tmux } from "./tmux.ts";
 
-const tmuxOk = hasTmux();
-if (!tmuxOk) console.warn("skipping watch terminal tests: tmux is not installed (apt-get install tmux)");
-
-describe.skipIf(!tmuxOk)("lbg watch in a terminal", () => {
+describe("lbg watch in a terminal", () => {
+  skipAllWhen(noTmux);
   let p: TempProject;
   let tmux: Tmux;
   beforeAll(() => {
+    if (noTmux) return;
     p = new TempProject("mini");
     tmux = new Tmux();
   });
   afterAll(() => {
-    tmux.kill();
-    p.remove();
+    tmux?.kill();
+    p?.remove();
   });
 
   it("shows the watching footer, rebuilds after an edit, r rebuilds, q quits cleanly", async () => {

@@ -12,7 +12,12 @@ const idle = (e: Record<string, any>) => e.event === "watch-idle";
 function collect(child: ReturnType<TempProject["spawn"]>) {
   const o = { stderr: "", code: undefined as number | null | undefined };
   child.stderr!.on("data", (d: Buffer) => (o.stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on("exit", (c) => r((o.code = c))));
+  const exited = new Promise<number | null>((r) =>
+    child.on("exit", (c) => {
+      o.code = c;
+      r(c);
+    }),
+  );
   return { o, exited };
 }
 

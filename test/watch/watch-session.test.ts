@@ -11,9 +11,13 @@ import { waitUntil } from "../helpers/processes.ts";
 class FakeExecutor implements Executor {
   readonly failing = new Set<string>();
   async run(job: StageJob): Promise<JobOutcome> {
-    if (this.failing.has(job.instance)) return { status: "failed", error: "asked to fail" };
+    if (this.failing.has(job.instance))
+      return { status: "failed", error: "asked to fail", reason: { kind: "exception" } };
     if (job.kind === "ts") for (const out of Object.values(job.outputs)) writeFileSync(out, `${job.instance}\n`);
     return { status: "succeeded" };
+  }
+  commandLine(job: StageJob): string {
+    return `fake ${job.instance}`;
   }
   async close(): Promise<void> {}
 }
@@ -49,7 +53,7 @@ describe("WatchSession keys", () => {
     };
     const idles = () => events.filter((e) => e.event === "watch-idle").length;
     /** Events after the k-th watch-idle, up to the next one. */
-    const after = (k: number) => {
+    const eventsAfter = (k: number) => {
       const segments: BuildEvent[][] = [[]];
       for (const e of events) {
         if (e.event === "watch-idle") segments.push([]);
@@ -57,23 +61,23 @@ describe("WatchSession keys", () => {
       }
       return segments[k] ?? [];
     };
-    return { events, executor, session, idles, after };
+    return { events, executor, session, idles, eventsAfter };
   }
 
   it("f with no failed stage forces nothing and says so", async () => {
-    const { events, session, idles, after } = start();
+    const { events, session, idles, eventsAfter } = start();
     await waitUntil(() => idles() === 1, "the first build");
     session.forceFailed();
     expect(events.at(-1)).toEqual({ event: "watch-notice", message: "no failed stages to force" });
     session.rebuild(); // r: the build that follows shows that f started none of its own
     await waitUntil(() => idles() === 2, "the rebuild");
-    const next = after(1);
+    const next = eventsAfter(1);
     expect(next.filter((e) => e.event === "build-start")).toHaveLength(1);
     expect(next.filter((e) => e.event === "stage-start")).toEqual([]);
   });
 
   it("f after a failure forces exactly the failed stage", async () => {
-    const { executor, session, idles, after } = start();
+    const { executor, session, idles, eventsAfter } = start();
     await waitUntil(() => idles() === 1, "the first build");
     executor.failing.add("SumNumbers");
     p.write(
@@ -81,13 +85,13 @@ describe("WatchSession keys", () => {
       p.read("configs/pipelines/numbers/config.yaml").replace("SumNumbers: {}", "SumNumbers:\n  fail: true"),
     );
     await waitUntil(() => idles() === 2, "the build after the edit");
-    expect(after(1)).toContainEqual(
+    expect(eventsAfter(1)).toContainEqual(
       expect.objectContaining({ event: "stage-end", stage: "SumNumbers", status: "failed" }),
     );
     executor.failing.clear();
     session.forceFailed();
     await waitUntil(() => idles() === 3, "the forced build");
-    const started = after(2).filter((e) => e.event === "stage-start");
+    const started = eventsAfter(2).filter((e) => e.event === "stage-start");
     expect(started).toEqual([expect.objectContaining({ stage: "SumNumbers", reasons: ["forced"] })]);
   });
 });

@@ -95,6 +95,7 @@ describe("lbg watch", () => {
     expect(ev.find((e) => e.event === "stage-end" && e.stage === "MakeNumbers")).toMatchObject({
       status: "cancelled",
       superseded: true,
+      reason: { kind: "cancelled", by: "edit" },
     });
     const builds = ev.filter((e) => e.event === "build-end");
     expect(builds).toHaveLength(2); // queued, never overlapping

@@ -11,8 +11,9 @@ export class Watcher {
     readonly p: TempProject,
     extra: string[] = [],
     run = "numbers",
+    env: NodeJS.ProcessEnv = {},
   ) {
-    this.child = p.spawn(["watch", run, "--json", ...extra]);
+    this.child = p.spawn(["watch", run, "--json", ...extra], env);
     this.child.stdout!.on("data", (d: Buffer) => (this.buf += d.toString()));
     this.exited = new Promise((r) => this.child.on("exit", (code) => r(code)));
   }

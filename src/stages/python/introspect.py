@@ -1,16 +1,17 @@
-// lbg's introspection helper for Python ceci stages, as Python source. lbg runs it as
-// `<python> -c <INTROSPECT_PY> MODULE...` (python_paths on PYTHONPATH), so the bundled CLI needs no file
-// beside it. It imports each module, takes the stages it added to ceci's registry and prints one JSON document:
-//   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
-//                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
-// A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
-//           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
-//           packages: {top-level package: version of the distribution that installed it}} (no default:
-//           none). The packages are the module's and the class's (they differ when a module re-exports
-//           another package's stage). The module's `sources` also hold those distributions' METADATA files.
-// `sources`: the class's module file and the files of every module of its package (or the entry's) that the
-// class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
-export const INTROSPECT_PY = String.raw`
+# lbg's introspection helper for Python ceci stages. lbg runs it as `<python> -c <this program> MODULE...`
+# (python_paths on PYTHONPATH); esbuild bundles this file into lbg as a string (src/bin/lbg.mjs, loader
+# "text"), so the bundled CLI needs no file beside it. It imports each module, takes the stages it added to
+# ceci's registry and prints one JSON document:
+#   {"modules": [{"module", "ok": true, "stages": [...], "sources": [...]}
+#                | {"module", "ok": false, "error": "<Python's message>", "where": {file, line} | null}]}   or   {"error": "cannot import ceci: ..."}
+# A stage: {name, class, module, top, namespace, inputs: {tag: suffix}, outputs: {tag: suffix},
+#           options: {key: {type, default?, required, doc}}, parallel, doc, file (the class's own), sources: [files],
+#           packages: {top-level package: version of the distribution that installed it}} (no default:
+#           none). The packages are the module's and the class's (they differ when a module re-exports
+#           another package's stage). The module's `sources` also hold those distributions' METADATA files.
+# `sources`: the class's module file and the files of every module of its package (or the entry's) that the
+# class's module or the entry imports, directly or not (its local imports). Standard library only, besides ceci.
+
 import builtins, importlib, importlib.util, inspect, json, os, sys, traceback
 
 # Who imports whom, from every import statement executed (also those answered from sys.modules, which a
@@ -235,4 +236,3 @@ def main(modules):
 
 
 sys.exit(main(sys.argv[1:]))
-`;

@@ -1,0 +1,50 @@
+// Errors as values with positions. Every user-facing problem (bad YAML, unknown stage, cycle, bad flag...)
+// is an LbgError: the CLI prints `lbg: <file>:<line>:<col>: <message> (hint: ...)` and exits with code 2.
+// Anything else reaching the top level is a bug and is reported as an internal error, still without a stack
+// trace unless LBG_DEBUG=1. Every folder may import this one (it imports nothing of lbg's).
+import { isAbsolute, relative } from "node:path";
+
+export interface SourcePos {
+  file: string;
+  line?: number;
+  col?: number;
+  /** Position of an entry inside the value (keys and list indices), when the value came from a YAML file. */
+  at?(path: (string | number)[]): SourcePos;
+}
+
+export class LbgError extends Error {
+  constructor(
+    message: string,
+    readonly pos?: SourcePos,
+    readonly hint?: string,
+    /** Process exit code: 2 for bad input (the default), 1 for failures of the work itself. */
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = "LbgError";
+  }
+
+  /** One line: `file:line:col: message (hint: ...)`. A flag or command standing where a file would is not
+   *  repeated when the message already starts with it (`-j abc: ...`, not `-j: -j abc: ...`); line breaks
+   *  from user text (a `--set` value, a file name) are shown as `\n` so the error stays one line. */
+  format(relativeTo?: (p: string) => string): string {
+    const p = this.pos;
+    const repeated =
+      p && !p.line && [`${p.file} `, `${p.file}:`, `lbg ${p.file} `].some((w) => this.message.startsWith(w));
+    const where =
+      p && !repeated
+        ? `${relativeTo ? relativeTo(p.file) : p.file}${p.line ? `:${p.line}` : ""}${p.line && p.col ? `:${p.col}` : ""}: `
+        : "";
+    return oneLine(`${where}${this.message}${this.hint ? ` (hint: ${this.hint})` : ""}`);
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\r?\n|\r/g, "\\n");
+}
+
+/** How the CLI shows a position's file: relative to the working directory when it is a path (a flag such
+ *  as `--launcher` stands where a file would, and stays as it is). */
+export function fromCwd(file: string): string {
+  return isAbsolute(file) ? relative(process.cwd(), file) || file : file;
+}
