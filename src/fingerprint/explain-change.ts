@@ -1,9 +1,10 @@
 // Staleness reasons: the named differences between a stored fingerprint and the current one.
 import { canonicalJson } from "./canonical-json.ts";
+import { nonFiniteSpelling } from "./json-safe-config.ts";
 import type { Fingerprint } from "./fingerprint.ts";
 
 function short(v: unknown): string {
-  const s = v === undefined ? "(unset)" : canonicalJson(v);
+  const s = v === undefined ? "(unset)" : (nonFiniteSpelling(v) ?? canonicalJson(v));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 

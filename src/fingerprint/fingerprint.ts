@@ -7,6 +7,7 @@ import { relativeTo } from "../fs/relative-to.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { canonicalJson } from "./canonical-json.ts";
+import { jsonSafeConfig } from "./json-safe-config.ts";
 
 export const FINGERPRINT_FORMAT = 1;
 
@@ -21,7 +22,8 @@ export interface Fingerprint {
    * and for a stage in a container `container:image` → the image name, `container:volume` → the volume.
    */
   code: Record<string, string>;
-  /** Effective config of every declared option (canonical JSON order when hashed). */
+  /** Effective config of every declared option (canonical JSON order when hashed; non-finite numbers
+   *  spelled out, json-safe-config.ts). */
   config: Record<string, unknown>;
   /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash. */
   inputs: Record<string, { path: string; hash: string }>;
@@ -59,7 +61,7 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
     format: FINGERPRINT_FORMAT,
     class: `${node.meta.module}:${node.meta.name}`,
     code,
-    config: node.config,
+    config: jsonSafeConfig(node.config),
     inputs,
     outputs,
   };

@@ -1,10 +1,11 @@
 // `lbg why` in words: a block per stage (the one that made the file, then with --deep each stage upstream),
 // labelled lines, one fact per line.
+import { nonFiniteSpelling } from "../fingerprint/json-safe-config.ts";
 import type { StageProvenance, WhyAnswer } from "./output-provenance.ts";
 import { resourcesWords, restoredWords } from "./provenance-words.ts";
 
 function show(v: unknown, max = 80): string {
-  const s = JSON.stringify(v) ?? String(v);
+  const s = nonFiniteSpelling(v) ?? JSON.stringify(v) ?? String(v);
   return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
 

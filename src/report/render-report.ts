@@ -1,6 +1,7 @@
 // The report as one self-contained HTML file: inline CSS, the graph as inline SVG, plots as data: URIs, no
 // script and no external resource, so it opens from a file (mail it, attach it) with no server or network.
 // Links between stages are plain anchors (`#stage-<name>`), from the graph, the inputs and the dependants.
+import { nonFiniteSpelling } from "../fingerprint/json-safe-config.ts";
 import type { MetricChange } from "../events/build-event.ts";
 import { showChange, showMetric } from "../events/metric-words.ts";
 import type { StageProvenance } from "../provenance/output-provenance.ts";
@@ -97,7 +98,7 @@ function provenance(m: StageProvenance): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, c]) => [
       `<code>${esc(k)}</code>`,
-      `<code>${esc(JSON.stringify(c.value))}</code>`,
+      `<code>${esc(nonFiniteSpelling(c.value) ?? JSON.stringify(c.value))}</code>`,
       esc(c.from ?? ""),
       c.from === "set" ? "" : `<span class="mono">${esc(c.at ?? "")}</span>`,
     ]);
