@@ -3,6 +3,7 @@
 // half-built. The same rig as bad-input.test.ts, in a file of its own.
 import { symlinkSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasControlChars } from "../../src/fs/has-control-chars.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
 const RUN = "configs/runs/numbers.yaml";
@@ -147,6 +148,11 @@ const CASES: Case[] = [
       /config\.yaml:8:10: output name override 'total: a\\nb\.txt': file name "a\\nb\.txt" contains control characters/,
   },
   {
+    name: "an output name with a NUL and a terminal escape sequence (the error line must not steer the terminal)",
+    files: { [CFG]: ["SumNumbers: {}", 'SumNumbers:\n  total: "a\\e[31mb\\0.txt"'] },
+    expect: /output name override 'total: a\\u001b\[31mb\\u0000\.txt'/,
+  },
+  {
     name: "an output name longer than a file name may be",
     files: { [CFG]: ["SumNumbers: {}", `SumNumbers:\n  total: ${"x".repeat(300)}.txt`] },
     expect:
@@ -240,6 +246,7 @@ describe("hostile input: exit code 2 and one clear line", () => {
         expect(lines, r.stderr).toHaveLength(1);
         expect(lines[0]).toMatch(/^lbg: error: /);
         expect(lines[0]).toMatch(c.expect);
+        expect(hasControlChars(lines[0]!), "control characters in the error line").toBe(false);
         expect(r.code, r.stderr).toBe(2);
         expect(p.exists("results/numbers/outputs/total.txt")).toBe(false);
       } finally {
