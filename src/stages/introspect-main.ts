@@ -41,9 +41,14 @@ function looksLikeStage(v: unknown): v is StageClassShape {
   );
 }
 
+/** Written to stderr before each import, so that lbg can name the file whose top-level code hung or ended
+ *  the process. */
+export const IMPORTING = "lbg-introspect: importing ";
+
 export async function introspect(bundles: string[]): Promise<IntrospectResult[]> {
   const results: IntrospectResult[] = [];
   for (const bundle of bundles) {
+    process.stderr.write(`${IMPORTING}${bundle}\n`);
     try {
       const mod = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>;
       const classes = Object.entries(mod).flatMap(([exportName, c]) =>

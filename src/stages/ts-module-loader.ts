@@ -30,7 +30,8 @@ import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import { typeOk } from "./effective-config.ts";
-import type { IntrospectResult } from "./introspect-main.ts";
+import { IMPORTING, type IntrospectResult } from "./introspect-main.ts";
+import { loadTimeoutSeconds } from "./load-timeout.ts";
 import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
@@ -216,18 +217,19 @@ async function bundleAndIntrospect(
     }
   }
   if (pending.length > 0) {
-    const answer = runIntrospection(
+    const answers = introspectAll(
       root,
       pending.map((p) => p.bundle),
     );
     for (const p of pending) {
-      const r = "failed" in answer ? undefined : answer.found.find((x) => x.bundle === p.bundle);
+      const answer = answers.get(p.bundle);
+      const r = answer && !("failed" in answer) ? answer : undefined;
       const rel = relative(root, p.file);
       let entry: CacheEntry;
       if (!r) {
         // The introspection process itself failed (a timeout under load, a crash): nothing is cached, the
         // next load tries again.
-        const why = "failed" in answer ? answer.failed : "no answer from the introspection process";
+        const why = answer && "failed" in answer ? answer.failed : "no answer from the introspection process";
         results.push({ file: p.file, classes: [], error: `${rel}: failed to load: ${why}` });
         continue;
       }
@@ -271,14 +273,39 @@ async function bundleAndIntrospect(
   return results;
 }
 
-/** What each bundle declares, or why the introspection process gave no answer at all. */
-function runIntrospection(root: string, bundles: string[]): { found: IntrospectResult[] } | { failed: string } {
+/**
+ * What each bundle declares, or why it gave no answer. The bundles are imported one after another in one
+ * process; when that process hangs or dies, the bundle it was importing (the last one it named on stderr) is
+ * the one to blame, and the others are asked again without it.
+ */
+function introspectAll(root: string, bundles: string[]): Map<string, IntrospectResult | { failed: string }> {
+  const out = new Map<string, IntrospectResult | { failed: string }>();
+  let left = bundles;
+  while (left.length > 0) {
+    const answer = runIntrospection(root, left);
+    if ("found" in answer) {
+      for (const r of answer.found) out.set(r.bundle, r);
+      break;
+    }
+    const culprit = answer.importing !== undefined && left.includes(answer.importing) ? answer.importing : undefined;
+    for (const b of culprit ? [culprit] : left) out.set(b, { failed: answer.failed });
+    left = culprit ? left.filter((b) => b !== culprit) : [];
+  }
+  return out;
+}
+
+/** What each bundle declares, or why the introspection process gave no answer at all (and which bundle it was
+ *  importing then). */
+function runIntrospection(
+  root: string,
+  bundles: string[],
+): { found: IntrospectResult[] } | { failed: string; importing?: string } {
   const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
   try {
     const out = execFileSync(process.execPath, [worker, "--introspect", ...bundles], {
       cwd: root,
       encoding: "utf8",
-      timeout: 120_000,
+      timeout: loadTimeoutSeconds() * 1000,
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -286,9 +313,17 @@ function runIntrospection(root: string, bundles: string[]): { found: IntrospectR
       found: JSON.parse(out.slice(out.lastIndexOf('\n{"introspection"') + 1)).introspection as IntrospectResult[],
     };
   } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
-    return { failed: msg.slice(0, 300) };
+    const err = e as { stderr?: string; message: string; code?: string };
+    const lines = (err.stderr ?? "").trim().split("\n").filter(Boolean);
+    const marker = lines.filter((l) => l.startsWith(IMPORTING)).at(-1);
+    const importing = marker?.slice(IMPORTING.length);
+    if (err.code === "ETIMEDOUT")
+      return {
+        failed: `no answer within ${loadTimeoutSeconds()} s: does the stage file's top-level code run for ever? (LBG_LOAD_TIMEOUT=<seconds> sets the limit)`,
+        importing,
+      };
+    const msg = lines.filter((l) => !l.startsWith(IMPORTING)).at(-1) ?? err.message;
+    return { failed: msg.slice(0, 300), importing };
   }
 }
 
