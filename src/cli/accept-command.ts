@@ -24,7 +24,7 @@ export async function acceptCommand(
   const p = await loadProject(ref, { warn: (w) => err(`warning: ${w.format(fromCwd)}\n`) });
   for (const s of stages)
     if (!p.graph.nodes.has(s)) throw new LbgError(`no stage '${s}' in run '${runName}'`, { file: "accept" });
-  const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false);
+  const lock = await RunLock.acquire(join(p.cacheDir, "lock"), runName, false, { noWaitFlag: true });
   try {
     const records = RecordStore.open(p.cacheDir, p.hashes.h);
     let accepted = 0;

@@ -69,7 +69,9 @@ async function cleanRun(
 ): Promise<number> {
   const { root, name: run } = ref;
   const cacheDir = runCacheDir(root, run);
-  const lock = flags.dryRun ? undefined : await RunLock.acquire(join(cacheDir, "lock"), run, false);
+  const lock = flags.dryRun
+    ? undefined
+    : await RunLock.acquire(join(cacheDir, "lock"), run, false, { noWaitFlag: true });
   try {
     const records = RecordStore.open(cacheDir, await getHasher());
     const targets = new Set<string>();

@@ -56,11 +56,14 @@ export function describeHolder(h: LockHolder): string {
   return `pid ${h.pid} on ${h.host} since ${h.since}${h.command ? ` (${h.command})` : ""}`;
 }
 
-/** What to say to one who finds the run taken by `h`. */
-export function takenHint(h: LockHolder): string {
+/** What to say to one who finds the run taken by `h`; `canWait`: the refused command has `--wait` (`lbg clean`
+ *  and `lbg accept` do not). */
+export function takenHint(h: LockHolder, canWait = true): string {
   if (h.command === "lbg watch")
-    return `that lbg watch builds the run after every edit: pass --wait to queue behind its build, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`;
-  return "wait for it, or pass --wait to queue behind it";
+    return canWait
+      ? `that lbg watch builds the run after every edit: pass --wait to queue behind its build, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`
+      : `that lbg watch builds the run after every edit: run this again once its build has ended, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`;
+  return canWait ? "wait for it, or pass --wait to queue behind it" : "run this again once that build has ended";
 }
 
 /** Thrown by a waiting acquire whose signal was aborted (Ctrl-C while waiting). */
@@ -232,6 +235,8 @@ export class RunLock {
       why?: string;
       /** The error when it is taken and `wait` is off (default: "run '<run>' is being built by ..."). */
       taken?: (h: LockHolder) => LbgError;
+      /** The command has no `--wait` (its refusal must not suggest one). */
+      noWaitFlag?: boolean;
     } = {},
   ): Promise<RunLock> {
     mkdirSync(dirname(file), { recursive: true });
@@ -264,7 +269,12 @@ export class RunLock {
       if (!wait) {
         throw (
           opts.taken?.(h) ??
-          new LbgError(`run '${run}' is being built by ${describeHolder(h)}`, undefined, takenHint(h), 1)
+          new LbgError(
+            `run '${run}' is being built by ${describeHolder(h)}`,
+            undefined,
+            takenHint(h, !opts.noWaitFlag),
+            1,
+          )
         );
       }
       const who = `${h.pid}@${h.host}@${h.since}`;
