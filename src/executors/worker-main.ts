@@ -16,8 +16,10 @@ import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 const toLbg = process.send?.bind(process);
 if (process.argv[2] === undefined) {
   // A stage (or a library it uses) that sees process.send may talk on lbg's channel: its message would be
-  // taken for the stage's end. Stage code sees no channel, as in a process of its own.
+  // taken for the stage's end; one that calls process.disconnect() would end the worker in mid-stage. Stage
+  // code sees no channel, as in a process of its own.
   process.send = undefined;
+  (process as { disconnect?: unknown }).disconnect = undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Stages share warm worker processes, one after another: nothing one stage does to its process — its folder,
-// its environment, talking on the worker's IPC channel, exiting it — may reach the next stage or be taken for
+// its environment, talking on the worker's IPC channel or closing it, exiting it — may reach the next stage or be taken for
 // lbg's protocol (hostile cases tried after issue 13).
 import { afterEach, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
@@ -65,6 +65,22 @@ describe("a warm worker keeps stages apart", () => {
     const r = p.build("iso");
     expect(r.code, JSON.stringify(r.events)).toBe(0);
     expect(p.read("results/iso/outputs/c.txt")).toBe("undefined\n");
+  });
+
+  it("a stage that calls process.disconnect does not cut its worker off", () => {
+    p = new TempProject("mini");
+    p.write(
+      "lbg_stages/hermit.ts",
+      stage(
+        "Hermit",
+        'static outputs = { h: "txt" } as const;',
+        '(process as { disconnect?: () => void }).disconnect?.(); await new Promise((r) => setTimeout(r, 300)); writeFileSync(ctx.outputs.h!, "alone\\n");',
+      ),
+    );
+    pipeline(["Hermit"]);
+    const r = p.build("iso");
+    expect(r.code, JSON.stringify(r.events)).toBe(0);
+    expect(p.read("results/iso/outputs/h.txt")).toBe("alone\n");
   });
 
   it("a stage that calls process.exit(0) fails with a message that says so", () => {
