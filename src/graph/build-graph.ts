@@ -119,7 +119,7 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   for (const entry of run.stages) {
     const meta = metas.get(entry.name)!;
     for (const [from, to] of Object.entries(entry.aliases)) {
-      if (!(from in meta.inputs) && !(from in meta.outputs)) {
+      if (!Object.hasOwn(meta.inputs, from) && !Object.hasOwn(meta.outputs, from)) {
         throw new LbgError(
           `alias '${from}: ${to}' of stage '${entry.name}': class ${meta.name} has no tag '${from}'`,
           entry.pos,

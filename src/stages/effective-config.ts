@@ -84,8 +84,8 @@ export function effectiveConfig(
   const optionNames = Object.keys(meta.options);
 
   for (const [key, cv] of section) {
-    if (key in meta.options || key === "name") continue;
-    if (key in meta.outputs) {
+    if (Object.hasOwn(meta.options, key) || key === "name") continue;
+    if (Object.hasOwn(meta.outputs, key)) {
       if (typeof cv.value !== "string" || !cv.value)
         throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
       outputNames[key] = { name: cv.value, pos: cv.pos };
@@ -190,7 +190,7 @@ export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>, w
         { file: "--set" },
         suggest(s.section, [...stages.keys(), "global"], "stages"),
       );
-    if (!(s.key in meta.options))
+    if (!Object.hasOwn(meta.options, s.key))
       throw new LbgError(
         `--set ${s.text}: stage '${s.section}' (class ${meta.name}) has no option '${s.key}'`,
         { file: "--set" },

@@ -365,7 +365,7 @@ function validateClass(
   if (!Array.isArray(c.metrics) || c.metrics.some((m) => typeof m !== "string"))
     throw new Error(`${c.name}.metrics must be a list of output tags`);
   for (const m of c.metrics as string[]) {
-    if (!(m in outputs))
+    if (!Object.hasOwn(outputs, m))
       throw new Error(
         `${c.name}.metrics: '${m}' is not one of its outputs (${suggest(m, Object.keys(outputs), "outputs")})`,
       );
