@@ -36,8 +36,19 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { BuildLocks } from "../store/build-locks.ts";
+import { recordsFile } from "../store/record-store.ts";
 import { describeHolder, lockHolder, LockWaitAborted } from "../store/run-lock.ts";
 import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
+
+/** A file's identity and size and time of change ("" when absent): what an append changes. */
+function fileState(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino} ${st.size} ${st.mtimeMs}`;
+  } catch {
+    return "";
+  }
+}
 
 /** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
 const CLOCK_SLACK_MS = 20;
@@ -173,9 +184,19 @@ export class WatchSession {
     const { lockFile } = this.o;
     if (!lockFile) return undefined;
     let seen: string | undefined;
+    // A build quicker than the poll is never seen holding the lock; the records it appended still tell.
+    const records = recordsFile(dirname(lockFile));
+    let recordsNow = fileState(records);
     const poll = setInterval(() => {
       const h = lockHolder(lockFile);
-      if (h && !seen) {
+      if (!h && !seen && fileState(records) !== recordsNow) {
+        recordsNow = fileState(records);
+        this.o.emit({
+          event: "watch-notice",
+          message: `run '${this.o.ref.name}' was built by another lbg meanwhile; watch builds again`,
+        });
+        this.trigger();
+      } else if (h && !seen) {
         seen = describeHolder(h);
         this.o.emit({
           event: "watch-notice",

@@ -40,13 +40,26 @@ describe("lbg watch and the run lock", () => {
     // The watch notices the other build and, once it has ended, puts the outputs back to its own config.
     await w.until(idle, 2, 30_000);
     const notices = w.events().filter((e) => e.event === "watch-notice");
+    // Seen holding the lock, or — a build quicker than the watch's one-second look — by the records it added.
     expect(notices.map((e) => e.message)).toContainEqual(
       expect.stringMatching(
-        /^run 'numbers' is being built by pid \d+ on \S+ since \S+ \(lbg build\); watch builds again/,
+        /^run 'numbers' (is being built by pid \d+ on \S+ since \S+ \(lbg build\); watch builds again|was built by another lbg meanwhile; watch builds again)/,
       ),
     );
     expect(w.startedAfterIdle(1)).toContain("MakeNumbers");
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
+  }, 90_000);
+
+  it("a build that ended between two of the idle watch's looks at the lock is noticed by its records", async () => {
+    p = new TempProject("mini");
+    w = new Watcher(p);
+    await w.until(idle);
+    // What such a build leaves: records appended, the lock gone again.
+    p.write(".cache/runs/numbers/records.jsonl", `${p.read(".cache/runs/numbers/records.jsonl")}\n`);
+    await w.until(idle, 2, 30_000);
+    expect(w.events().map((e) => e.message)).toContainEqual(
+      "run 'numbers' was built by another lbg meanwhile; watch builds again",
+    );
   }, 90_000);
 
   it("while watch builds: a build is refused naming the watch; --wait says whom it waits for and stops on Ctrl-C", async () => {
