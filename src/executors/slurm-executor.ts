@@ -8,10 +8,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { showCommand, tsCommandLine } from "./command-line.ts";
 import { runCommand } from "./run-command.ts";
+import { StageReaper } from "./stage-reaper.ts";
 import type { CommandStageJob, Executor, JobOutcome, StageJob } from "./stage-job.ts";
 
 export class SlurmExecutor implements Executor {
   private readonly running = new Set<number>();
+  /** Ends the srun processes (and so their steps) if lbg dies without ending them itself. */
+  private readonly reaper = new StageReaper();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
   constructor(
@@ -46,6 +49,7 @@ export class SlurmExecutor implements Executor {
         this.running.delete(pid);
         this.onPids([...this.running]);
       },
+      this.reaper,
     );
   }
 
@@ -98,5 +102,6 @@ export class SlurmExecutor implements Executor {
 
   async close(): Promise<void> {
     // Steps are ended with their builds; nothing stays warm between stages under Slurm.
+    this.reaper.close();
   }
 }

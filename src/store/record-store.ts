@@ -1,6 +1,14 @@
 // Reads and appends stage records (format documented in stage-record.ts).
+//
+// Beside the records, `made.txt` in the same folder lists every output path (relative to the project root,
+// one per line) any record of the run ever named, so that `lbg clean` also finds outputs the run no longer
+// makes — one renamed by a config override, a stage since removed — after compaction dropped the records
+// that named them. A path is appended when a record first names it; the list is only ever appended to,
+// and removed with the records.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { LbgError } from "../errors/lbg-error.ts";
+import { errorReason } from "../fs/error-reason.ts";
 import type { Hasher } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
@@ -24,15 +32,42 @@ export class RecordStore {
   private tornAt?: number;
   /** Set when a damaged or foreign line was found before the tail (reported once by the caller). */
   damage?: string;
+  /** Every output path any record named (see the header); `madeFile` holds those already written down. */
+  private made = new Set<string>();
+  private madeWritten = new Set<string>();
 
   constructor(
     readonly file: string,
     private readonly h64: H64,
   ) {}
 
+  /** The list of every output path ever recorded (see the header). */
+  get madeFile(): string {
+    return join(dirname(this.file), "made.txt");
+  }
+
   load(): this {
+    try {
+      for (const l of readFileSync(this.madeFile, "utf8").split("\n")) {
+        if (!l) continue;
+        this.made.add(l);
+        this.madeWritten.add(l);
+      }
+    } catch {
+      /* none yet */
+    }
     if (!existsSync(this.file)) return this;
-    const bytes = readFileSync(this.file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file);
+    } catch (e) {
+      // A folder, or a file lbg may not read, in place of the records: said clearly, never a crash.
+      throw new LbgError(
+        `cannot read the run's records: ${errorReason(e)}`,
+        { file: this.file },
+        "remove it (the run's stages then run again), e.g. with lbg clean <run> --cache",
+      );
+    }
     const text = bytes.toString("utf8");
     const lines = text.split("\n");
     const tail = lines.length - 1; // the last piece is "" or a torn line
@@ -40,8 +75,10 @@ export class RecordStore {
     let bad = 0;
     for (let i = 0; i < tail; i++) {
       const rec = this.parse(lines[i]!);
-      if (rec) this.records.set(rec.stage, rec);
-      else if (lines[i]) bad++;
+      if (rec) {
+        this.records.set(rec.stage, rec);
+        for (const o of Object.values(rec.outputs)) this.made.add(o.path);
+      } else if (lines[i]) bad++;
     }
     this.lines = tail;
     if (bad > 0)
@@ -70,6 +107,23 @@ export class RecordStore {
     return [...this.records.values()];
   }
 
+  /** Every output path (relative to the root) a record of the run ever named, also superseded ones. */
+  everMade(): string[] {
+    return [...this.made];
+  }
+
+  /** Writes down the paths known from records but not yet in made.txt (before compaction forgets them). */
+  private noteMade(): void {
+    const fresh = [...this.made].filter((p) => !this.madeWritten.has(p));
+    if (fresh.length === 0) return;
+    try {
+      appendFileSync(this.madeFile, fresh.map((p) => `${p}\n`).join(""));
+      for (const p of fresh) this.madeWritten.add(p);
+    } catch {
+      /* only `lbg clean` of an orphaned output depends on it */
+    }
+  }
+
   private line(r: StageRecord): string {
     const json = JSON.stringify(r);
     return `${this.h64(json)} ${json}\n`;
@@ -86,10 +140,13 @@ export class RecordStore {
     appendFileSync(this.file, this.line(r));
     this.records.set(r.stage, r);
     this.lines++;
+    for (const o of Object.values(r.outputs)) this.made.add(o.path);
+    this.noteMade();
   }
 
   /** Rewrites the file with only the live records (atomically), keeping `keep` stages when given. */
   rewrite(keep?: (stage: string) => boolean): void {
+    this.noteMade();
     if (keep) for (const s of [...this.records.keys()]) if (!keep(s)) this.records.delete(s);
     mkdirSync(dirname(this.file), { recursive: true });
     writeAtomic(
