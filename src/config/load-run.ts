@@ -193,13 +193,6 @@ export function loadRun(opts: LoadOptions): RunModel {
         `invalid pipeline name '${pname}'`,
         "a pipeline is a folder in configs/pipelines/ (with its pipeline.yaml)",
       );
-    const first = pipelineNames.indexOf(pname);
-    if (first !== i)
-      throw yf.error(
-        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
-        `pipeline '${pname}' is listed twice under 'pipelines:' (also entry ${first + 1})`,
-        "list each pipeline once",
-      );
     const dir = join(pipeDir, pname);
     const pcandidates = [join(dir, "pipeline.yaml"), join(dir, "pipeline.yml")];
     probed.push(...pcandidates);

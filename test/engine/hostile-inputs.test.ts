@@ -106,7 +106,7 @@ const CASES: Case[] = [
   {
     name: "a pipeline listed twice",
     files: { [RUN]: ["pipelines: numbers", "pipelines: [numbers, numbers]"] },
-    expect: /numbers\.yaml:2:\d+: pipeline 'numbers' is listed twice under 'pipelines:' \(also entry 1\)/,
+    expect: /numbers\.yaml:2:\d+: pipeline 'numbers' is listed twice in 'pipelines' \(entries 1 and 2\)/,
   },
   // Item 20: what goes to salloc or sbatch is checked like any flag.
   {
@@ -139,7 +139,7 @@ const CASES: Case[] = [
     name: "an int beyond 2^53 (JavaScript would round it silently)",
     args: ["build", "numbers", "--set", "MakeNumbers.n=9007199254740993"],
     expect:
-      /--set MakeNumbers\.n=9007199254740993: option 'n' of stage 'MakeNumbers' must be an int, not 9007199254740992 \(beyond/,
+      /--set MakeNumbers\.n=9007199254740993: integer 9007199254740993 is too large to keep exactly \(beyond 2\^53\) for option 'n' of TypeScript stage 'MakeNumbers'/,
   },
   {
     name: "an output name with a newline",
@@ -178,7 +178,8 @@ const CASES: Case[] = [
   {
     name: "a stage option whose default is not of its type",
     files: { "lbg_stages/make_numbers.ts": ['n: { type: "int", default: 5,', 'n: { type: "int", default: "five",'] },
-    expect: /unknown stage class 'MakeNumbers'.*make_numbers\.ts: MakeNumbers\.config\.n: default "five" is not an int/,
+    expect:
+      /lbg_stages\/make_numbers\.ts: MakeNumbers\.config\.n: default "five" is not an int \(hint: class MakeNumbers, used by stage 'MakeNumbers'/,
   },
   {
     name: "output_dir with a newline (from an environment variable)",

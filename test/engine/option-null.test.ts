@@ -38,7 +38,7 @@ describe("null for an option of a TypeScript stage", () => {
     }
   });
 
-  it("null for a required option is an error naming its line; .inf for an int is named .inf", () => {
+  it("null for a required option is an error naming its line; .inf for an int is named inf, not null", () => {
     p = new TempProject("mini");
     p.write(
       "lbg_stages/make_numbers.ts",
@@ -53,6 +53,6 @@ describe("null for an option of a TypeScript stage", () => {
     p.write(CFG, p.read(CFG).replace("n: ~", "n: .inf"));
     const inf = p.lbg(["build", "numbers"]);
     expect(inf.code).toBe(2);
-    expect(inf.stderr).toMatch(/config\.yaml:5:6: option 'n' of stage 'MakeNumbers' must be an int, not \.inf/);
+    expect(inf.stderr).toMatch(/config\.yaml:5:6: option 'n' of stage 'MakeNumbers' must be an int, not inf \(/);
   });
 });
