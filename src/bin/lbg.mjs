@@ -12,6 +12,15 @@ const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, st
 const { basename, dirname, join } = process.getBuiltinModule("node:path");
 const { fileURLToPath, pathToFileURL } = process.getBuiltinModule("node:url");
 
+// A shell whose folder was removed under it (`rm -rf` of the project from another terminal): every path
+// lbg resolves, and esbuild as it loads, would fail on process.cwd() with a stack trace.
+try {
+  process.cwd();
+} catch {
+  process.stderr.write("lbg: error: the current folder no longer exists (hint: cd into the project again)\n");
+  process.exit(2);
+}
+
 const srcDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(srcDir);
 const cacheDir = join(root, "node_modules", ".cache", "lbg");

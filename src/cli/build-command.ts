@@ -8,10 +8,14 @@ import { spawnSync } from "node:child_process";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
-import { RunLock } from "../store/run-lock.ts";
+import { BuildLocks } from "../store/build-locks.ts";
+import { LockWaitAborted } from "../store/run-lock.ts";
 import { buildLoaded } from "./build-loaded.ts";
+import { catchInterrupts } from "./interrupts.ts";
 
 export type { BuildFlags };
+
+const NOTHING_RAN = { succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
 
 function hasCommand(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
@@ -39,6 +43,31 @@ export async function buildCommand(ref: RunRef, flags: BuildFlags, emit: EventSi
       { file: "--launcher" },
       "run inside a Slurm allocation, or use --launcher local",
     );
-  const lock = flags.dryRun ? undefined : await RunLock.acquire(join(p.cacheDir, "lock"), ref.name, !!flags.wait);
-  return buildLoaded(ref, flags, emit, { project: p, lock, warnings, slurm });
+  // Interrupts are caught from here on: Ctrl-C while --wait queues behind another build ends the wait.
+  const interrupts = catchInterrupts();
+  let lock: BuildLocks | undefined;
+  try {
+    lock = flags.dryRun
+      ? undefined
+      : await BuildLocks.acquire({
+          root: ref.root,
+          run: ref.name,
+          runLock: join(p.cacheDir, "lock"),
+          outputDir: p.run.outputDir,
+          wait: !!flags.wait,
+          signal: interrupts.signal,
+        });
+  } catch (e) {
+    interrupts.dispose();
+    if (!(e instanceof LockWaitAborted)) throw e;
+    emit({
+      ...NOTHING_RAN,
+      event: "build-end",
+      ok: false,
+      seconds: 0,
+      error: "interrupted while waiting for the run's lock",
+    });
+    return interrupts.code() || 130;
+  }
+  return buildLoaded(ref, flags, emit, { project: p, lock, warnings, slurm, interrupts });
 }

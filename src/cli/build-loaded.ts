@@ -11,25 +11,28 @@ import type { LoadedProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, type BuildFlags } from "../scheduler/build-once.ts";
 import type { NoopStamp } from "../store/noop-stamp.ts";
-import type { RunLock } from "../store/run-lock.ts";
-import { catchInterrupts } from "./interrupts.ts";
+import type { BuildLocks } from "../store/build-locks.ts";
+import { catchInterrupts, type Interrupts } from "./interrupts.ts";
 import { recordPlan, recorder } from "./record-plan.ts";
 
 /** What a build of a loaded (or restored) project needs besides the command's flags. */
 export interface LoadedBuild {
   project: LoadedProject;
-  /** Held by the caller already, with its heartbeat; released here. None for a dry run. */
-  lock: RunLock | undefined;
+  /** The run's and its output folder's locks, held by the caller already, with their heartbeat; released
+   *  here. None for a dry run. */
+  lock: BuildLocks | undefined;
   /** Problems found while loading, reported after build-start. */
   warnings: string[];
   slurm: boolean;
+  /** Caught by the caller already (a Ctrl-C while it waited for the lock ends the wait); disposed here. */
+  interrupts?: Interrupts;
   /** An incremental build: the stamp it starts from and the stages it knows unchanged. */
   previous?: { stamp: NoopStamp; unchanged: Set<string>; touched: Set<string> };
 }
 
 export async function buildLoaded(ref: RunRef, flags: BuildFlags, emit: EventSink, b: LoadedBuild): Promise<number> {
   const { project: p, lock, warnings, slurm } = b;
-  const interrupts = catchInterrupts();
+  const interrupts = b.interrupts ?? catchInterrupts();
   const executor: Executor = slurm
     ? new SlurmExecutor((pids) => lock?.setWorkers(pids), lock?.file)
     : new LocalExecutor(ref.root, (pids) => lock?.setWorkers(pids), lock?.file);

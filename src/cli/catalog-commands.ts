@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
-import { listNames } from "../config/load-run.ts";
+import { isRunName, listNames, RUN_NAME_HINT } from "../config/load-run.ts";
 import { StatCache } from "../fs/stat-cache.ts";
 import { loadRegistry, type StageRegistry } from "../stages/resolve-stages.ts";
 import { pythonEnv } from "../stages/python-module-loader.ts";
@@ -33,7 +33,7 @@ function instanceInputs(c: StageMeta, where: StageModules, reg: StageRegistry): 
       const from =
         typeof given === "string" && NO_FILE_PATHS.includes(given)
           ? `${given} (no file)`
-          : alias in pipe.inputs
+          : Object.hasOwn(pipe.inputs, alias)
             ? `${given === null ? "null" : String(given)} (input ${alias})`
             : producer(alias)
               ? `${alias} (from ${producer(alias)})`
@@ -64,8 +64,16 @@ export async function listCommand(
 ): Promise<number> {
   // `lbg list stage` reads as well as `lbg list stages`: either is accepted.
   const kind = LIST_KINDS.find((k) => what === k || what === k.slice(0, -1));
-  if (kind === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
-  else if (kind === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
+  if (kind === "runs") {
+    // The rule `lbg build` applies (isRunName): a file whose name is no run name is not listed as a run.
+    for (const r of listNames(join(root, "configs", "runs"), "file")) {
+      if (isRunName(r)) out(`${r}\n`);
+      else
+        err(
+          `warning: configs/runs/${r}.yaml is not a run lbg can build: '${r}' is not a run name (${RUN_NAME_HINT})\n`,
+        );
+    }
+  } else if (kind === "pipelines") for (const p of listNames(join(root, "configs", "pipelines"), "dir")) out(`${p}\n`);
   else if (kind === "stages") {
     const reg = await registryOf(projectStageModules(root));
     const classes = [...reg.classes.values()].sort((a, b) => a.name.localeCompare(b.name));

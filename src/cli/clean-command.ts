@@ -106,7 +106,9 @@ async function cleanRun(
 ): Promise<number> {
   const { root, name: run } = ref;
   const cacheDir = runCacheDir(root, run);
-  const lock = flags.dryRun ? undefined : await RunLock.acquire(join(cacheDir, "lock"), run, false);
+  const lock = flags.dryRun
+    ? undefined
+    : await RunLock.acquire(join(cacheDir, "lock"), run, false, { noWaitFlag: true });
   try {
     const records = RecordStore.open(cacheDir, await getHasher());
     const targets = new Set<string>();
@@ -126,7 +128,8 @@ async function cleanRun(
     } catch (e) {
       err(`warning: run '${run}' does not load (${(e as Error).message}); cleaning only its recorded outputs\n`);
     }
-    for (const r of records.all()) for (const o of Object.values(r.outputs)) targets.add(join(root, o.path));
+    // Every output any record of the run named, also those the run no longer makes (a renamed output).
+    for (const path of records.everMade()) targets.add(join(root, path));
     if (dirs.length === 0) dirs = [...targets].map((t) => dirname(t));
     let count = 0;
     for (const t of [...targets].sort()) {
@@ -142,6 +145,7 @@ async function cleanRun(
     if (!flags.dryRun) {
       // Without --cache the stat cache stays: it describes files, not what lbg made.
       rmSync(flags.cache ? cacheDir : recordsFile(cacheDir), { recursive: true, force: true });
+      rmSync(records.madeFile, { force: true });
       for (const d of dirs) removeEmptyDirs(d, root);
     } else if (flags.cache && existsSync(cacheDir)) out(`would remove ${relative(root, cacheDir)}/\n`);
     return count;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { Warn } from "../config/check-value.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
-import { listNames, loadRun } from "../config/load-run.ts";
+import { isRunName, listNames, loadRun } from "../config/load-run.ts";
 import { LbgError } from "../errors/lbg-error.ts";
 import { findRoot } from "../project/find-root.ts";
 import { resolveRunRef } from "../project/run-ref.ts";
@@ -402,7 +402,9 @@ export async function listForCompletion(
       return 0;
     }
     const root = findRoot();
-    if (what === "runs") for (const r of listNames(join(root, "configs", "runs"), "file")) out(`${r}\n`);
+    // Runs as `lbg build` and `lbg list runs` take them (isRunName): a file named otherwise is not offered.
+    if (what === "runs")
+      for (const r of listNames(join(root, "configs", "runs"), "file").filter(isRunName)) out(`${r}\n`);
     else if (what === "sites") for (const s of listNames(join(root, "configs", "sites"), "file")) out(`${s}\n`);
     else if (what === "stages" && runArg) {
       const ref = resolveRunRef(runArg);

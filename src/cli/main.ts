@@ -8,6 +8,7 @@ import { jsonReporter } from "../reporters/json-reporter.ts";
 import { plainReporter } from "../reporters/plain-reporter.ts";
 import { lazyUiSink, wantsUi, type UiSink } from "../ui/lazy-ui-sink.ts";
 import { salloc } from "../slurm/slurm-cli.ts";
+import { checkSlurmOption } from "../slurm/check-slurm-option.ts";
 import type { WatchSession } from "../watch/watch-session.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { findRoot } from "../project/find-root.ts";
@@ -77,6 +78,19 @@ function buildForce(o: { force?: boolean; forceStage?: string[] }): BuildFlags["
   return o.forceStage?.length ? o.forceStage : undefined;
 }
 
+/** `--nodes/--time/--qos` go to salloc: checked like any flag, and meaningless without --salloc. */
+function checkAllocationFlags(o: { salloc?: boolean; nodes?: string; time?: string; qos?: string }): void {
+  for (const key of ["nodes", "time", "qos"] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (!o.salloc)
+      throw new LbgError(`--${key} ${v}: only with --salloc (it sizes the allocation lbg asks for)`, {
+        file: `--${key}`,
+      });
+    checkSlurmOption(key, v, { file: `--${key}` });
+  }
+}
+
 /** ceci's `-t/--template-parameters key=value ...` (as in ceci, it takes every key=value after it). */
 const TEMPLATE_FLAGS = "-t, --template-parameters [key=value...]";
 const TEMPLATE_HELP = "template parameters of a ceci pipeline file (Jinja2), e.g. -t field=ecdfs";
@@ -116,7 +130,26 @@ function buildInAllocation(args: string[], o: { nodes?: string; time?: string; q
   const opts = [o.nodes && `--nodes=${o.nodes}`, o.time && `--time=${o.time}`, o.qos && `--qos=${o.qos}`].filter(
     (x): x is string => !!x,
   );
-  return salloc(opts, [process.execPath, resolve(process.argv[1]!), ...args.filter((a) => a !== "--salloc")]);
+  return salloc(opts, [process.execPath, resolve(process.argv[1]!), ...withoutAllocationFlags(args)]);
+}
+
+/** The build's own arguments: argv minus --salloc and the flags that went to salloc (`--nodes 1`, `--time=30`). */
+function withoutAllocationFlags(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (a === "--salloc" || /^--(nodes|time|qos)=/.test(a)) continue;
+    if (/^--(nodes|time|qos)$/.test(a)) {
+      i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 /** Where `lbg build` reports: JSON lines, plain lines, or — in a terminal, once a stage really starts — the
@@ -199,6 +232,7 @@ function program(setCode: (c: number) => void): Command {
       jsonMode = !!flags.json;
       const ref = runRef("build", "<run> [target...]", run, words, flags);
       const o = { ...flags, force: buildForce(flags) };
+      checkAllocationFlags(o);
       if (o.salloc) {
         setCode(buildInAllocation(process.argv.slice(2), o));
         return;

@@ -80,9 +80,18 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     const prepared = await prepareIncremental(cacheDir, s, check.changed);
     if (!prepared) return undefined;
     lock.beat();
+    // Stages will run: the output folder's lock too, as every build that runs stages holds (build-locks.ts).
     handedOver = true;
+    const { BuildLocks } = await import("../store/build-locks.ts");
+    const locks = await BuildLocks.adopt(lock, {
+      root: ref.root,
+      run: ref.name,
+      runLock: lock.file,
+      outputDir: prepared.project.run.outputDir,
+      wait: !!flags.wait,
+    });
     const { buildLoaded } = await import("./build-loaded.ts");
-    return await buildLoaded(ref, flags, emit, { ...prepared, lock, slurm: false });
+    return await buildLoaded(ref, flags, emit, { ...prepared, lock: locks, slurm: false });
   } finally {
     if (!handedOver) lock.release();
   }

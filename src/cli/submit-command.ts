@@ -7,7 +7,8 @@ import { join, relative, resolve } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
 import { loadProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
-import { batchOptions, batchScript, type BatchOptions } from "../slurm/batch-script.ts";
+import { BATCH_KEYS, batchOptions, batchScript, type BatchOptions } from "../slurm/batch-script.ts";
+import { checkSlurmOption } from "../slurm/check-slurm-option.ts";
 import { isActive, jobInfo, sbatch, scancel } from "../slurm/slurm-cli.ts";
 import { readSubmittedJob, writeSubmittedJob } from "../slurm/submitted-job.ts";
 
@@ -17,7 +18,17 @@ export async function submitCommand(
   buildArgs: string[],
   out: (s: string) => void,
 ): Promise<number> {
+  for (const key of BATCH_KEYS) {
+    const v = flags[key];
+    if (v !== undefined) checkSlurmOption(key, v, { file: `--${key}` });
+  }
   const p = await loadProject(ref, { site: flags.site, warn: () => {} });
+  const options = batchOptions(p.run.site.raw, flags);
+  for (const key of BATCH_KEYS) {
+    const v = options[key];
+    if (v !== undefined && flags[key] === undefined)
+      checkSlurmOption(key, v, { file: p.run.site.file ?? "site" }, `site option ${key}: ${JSON.stringify(v)}`);
+  }
   const previous = readSubmittedJob(p.cacheDir);
   if (previous) {
     const info = jobInfo(previous.jobId);
@@ -42,7 +53,7 @@ export async function submitCommand(
       lbg: resolve(process.argv[1]!),
       runArg: ref.ceciFile ?? ref.name,
       buildArgs: [...ref.overrides, ...(flags.site ? ["--site", flags.site] : []), ...buildArgs],
-      options: batchOptions(p.run.site.raw, flags),
+      options,
     }),
     { mode: 0o755 },
   );

@@ -12,6 +12,7 @@ import {
   type Warn,
   warnUnknownKeys,
 } from "./check-value.ts";
+import { unreachable } from "../fs/unreachable.ts";
 import { expandDeep, expandRunFile } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
@@ -80,15 +81,33 @@ export function listNames(dir: string, kind: "file" | "dir"): string[] {
     .sort();
 }
 
+/**
+ * The one rule for run names, used by `lbg build` and `lbg list runs` alike: letters (any script, with their
+ * combining marks), digits, `_`, `-` and `.`, not starting with `.` or `-`. The name becomes folder names
+ * (`results/<run>`, `.cache/runs/<run>`), a Slurm job name and a word of a batch script, so no spaces,
+ * slashes, quotes or symbols.
+ */
+export function isRunName(name: string): boolean {
+  return /^[\p{L}\p{M}\p{N}_][\p{L}\p{M}\p{N}_.-]*$/u.test(name);
+}
+
+export const RUN_NAME_HINT = "a run name has letters, digits, _, - and . (not first); rename the file";
+
 export function findRunFile(root: string, run: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(run))
+  if (!isRunName(run))
     throw new LbgError(
       `invalid run name '${run}'`,
       undefined,
-      "a run is the name of a file in configs/runs/ without .yaml",
+      `a run is the name of a file in configs/runs/ without .yaml; ${RUN_NAME_HINT}`,
     );
   const dir = join(root, "configs", "runs");
-  const file = [join(dir, `${run}.yaml`), join(dir, `${run}.yml`)].find((f) => existsSync(f));
+  const candidates = [join(dir, `${run}.yaml`), join(dir, `${run}.yml`)];
+  const file = candidates.find((f) => existsSync(f));
+  for (const c of file ? [] : candidates) {
+    const why = unreachable(c);
+    if (why)
+      throw new LbgError(`the run file ${why}`, { file: c }, "point the link at a run file, or replace it by one");
+  }
   if (!file)
     throw new LbgError(
       `unknown run '${run}': no configs/runs/${run}.yaml`,
@@ -168,10 +187,24 @@ export function loadRun(opts: LoadOptions): RunModel {
   const probed: string[] = [];
 
   pipelineNames.forEach((pname, i) => {
+    // A pipeline is a folder of configs/pipelines (sub/folder is fine); `..` or an absolute path would leave it.
+    if (isAbsolute(pname) || pname.split("/").includes(".."))
+      throw yf.error(
+        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
+        `invalid pipeline name '${pname}'`,
+        "a pipeline is a folder in configs/pipelines/ (with its pipeline.yaml)",
+      );
     const dir = join(pipeDir, pname);
     const pcandidates = [join(dir, "pipeline.yaml"), join(dir, "pipeline.yml")];
     probed.push(...pcandidates);
     const pfile = pcandidates.find((f) => existsSync(f));
+    const pbroken = pfile ? undefined : pcandidates.map((c) => [c, unreachable(c)] as const).find(([, why]) => why);
+    if (pbroken)
+      throw yf.error(
+        typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
+        `pipeline '${pname}': ${pbroken[0]} ${pbroken[1]}`,
+        "point the link at a pipeline file, or replace it by one",
+      );
     if (!pfile) {
       throw yf.error(
         typeof obj.pipelines === "string" ? ["pipelines"] : ["pipelines", i],
@@ -197,6 +230,8 @@ export function loadRun(opts: LoadOptions): RunModel {
       const candidates = [projectPath(root, cpath), resolve(dir, cpath)];
       probed.push(...candidates);
       const cfile = candidates.find((c) => existsSync(c));
+      const cbroken = cfile ? undefined : unreachable(candidates[0]!);
+      if (cbroken) throw pf.error(["config"], `stage config file ${cpath} ${cbroken}`);
       if (!cfile)
         throw pf.error(["config"], `stage config file not found: ${cpath}`, "paths are relative to the project root");
       if (statSync(cfile).isDirectory()) throw pf.error(["config"], `stage config path is a directory: ${cpath}`);
@@ -229,6 +264,8 @@ export function loadRun(opts: LoadOptions): RunModel {
   if (obj.config !== undefined && obj.config !== null) {
     if (typeof obj.config === "string") {
       const cfile = projectPath(root, obj.config);
+      const cbroken = unreachable(cfile);
+      if (cbroken) throw yf.error(["config"], `stage config file ${obj.config} ${cbroken}`);
       if (!existsSync(cfile)) throw yf.error(["config"], `stage config file not found: ${obj.config}`);
       readStageConfigFile(stageConfig, cfile, configFiles.includes(cfile) ? () => {} : warn, yamlCache);
       configFiles.push(cfile);

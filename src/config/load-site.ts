@@ -1,5 +1,6 @@
 // Site files: `configs/sites/<site>.yaml` with ceci's `launcher:` and `site:` sections. Default: local.
 import { existsSync, readdirSync } from "node:fs";
+import { unreachable } from "../fs/unreachable.ts";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
@@ -107,7 +108,19 @@ export function loadSite(
 ): SiteModel {
   const name = siteName ?? "local";
   const dir = join(root, "configs", "sites");
-  const file = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)].find((f) => existsSync(f));
+  // A site is a file of configs/sites, named without a path (`--site ../x` would read configs/x.yaml).
+  if (name.includes("/") || name.includes("\\") || name.startsWith("."))
+    throw new LbgError(
+      `invalid site name '${name}'`,
+      where,
+      "a site is the name of a file in configs/sites/ without .yaml",
+    );
+  const candidates = [join(dir, `${name}.yaml`), join(dir, `${name}.yml`)];
+  const file = candidates.find((f) => existsSync(f));
+  for (const c of file ? [] : candidates) {
+    const why = unreachable(c);
+    if (why) throw new LbgError(`site file configs/sites/${c.slice(dir.length + 1)} ${why}`, where);
+  }
   if (!file) {
     if (siteName === undefined || siteName === "local") {
       return { name: "local", launcher: "local", maxThreads: availableParallelism(), mpiCommand: "mpirun -n", raw: {} };

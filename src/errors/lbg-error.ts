@@ -33,7 +33,8 @@ export class LbgError extends Error {
 
   /** One line: `file:line:col: message (hint: ...)`. A flag or command standing where a file would is not
    *  repeated when the message already starts with it (`-j abc: ...`, not `-j: -j abc: ...`); line breaks
-   *  from user text (a `--set` value, a file name) are shown as `\n` so the error stays one line. */
+   *  from user text (a `--set` value, a file name) are shown as `\n` so the error stays one line, other control
+   *  characters as `\uXXXX`. */
   format(relativeTo?: (p: string) => string): string {
     const p = this.pos;
     const repeated =
@@ -46,8 +47,20 @@ export class LbgError extends Error {
   }
 }
 
+/** Line breaks as `\n`, other control characters (a NUL, a terminal escape sequence from a file name) as
+ *  `\uXXXX`: what an error line shows must never steer the terminal. Tabs stay. */
 function oneLine(s: string): string {
-  return s.replace(/\r?\n|\r/g, "\\n");
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c !== 0x7f) || c === 0x09) continue;
+    out += s.slice(from, i);
+    if (c === 0x0d && s.charCodeAt(i + 1) === 0x0a) i++; // \r\n is one line break
+    out += c === 0x0a || c === 0x0d ? "\\n" : `\\u${c.toString(16).padStart(4, "0")}`;
+    from = i + 1;
+  }
+  return from === 0 ? s : out + s.slice(from);
 }
 
 /** How the CLI shows a position's file: relative to the working directory when it is a path (a flag such

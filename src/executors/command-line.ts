@@ -26,6 +26,9 @@ export function tsCommandLine(job: TsStageJob): string {
   const words = [job.source ?? job.bundle, job.className];
   for (const [tag, path] of Object.entries(job.inputs)) words.push(`--${tag}=${path}`);
   for (const [tag, path] of Object.entries(job.finalOutputs ?? job.outputs)) words.push(`--${tag}=${path}`);
-  words.push(`--config=${JSON.stringify(job.config)}`);
+  // JSON has no Infinity or NaN (they would read as null): shown as YAML spells them.
+  const nonFinite = (_: string, v: unknown) =>
+    typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf") : v;
+  words.push(`--config=${JSON.stringify(job.config, nonFinite)}`);
   return `[lbg worker] ${words.map(shellQuote).join(" ")}`;
 }

@@ -2,16 +2,37 @@
 // Each worker is started detached, so it leads its own process group: cancelling a stage kills the group
 // (the stage and anything it spawned), and the pool starts a fresh worker for the next job. A worker answers
 // "started" when it takes a job, so a warm worker that died while idle costs a fresh worker, not the stage.
+// Each worker also carries a stage token (tagged-processes.ts), so what a stage started outside its group
+// (`detached: true`) is signalled with it, and a reaper (stage-reaper.ts) kills it all if lbg dies.
 import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { killGroup, terminateGroup } from "../process/kill-group.ts";
+import { KILL_GRACE_MS, killGroup } from "../process/kill-group.ts";
 import { showCommand, tsCommandLine } from "./command-line.ts";
 import type { StageResources } from "../store/stage-record.ts";
 import { TreeSampler, type TreeUsage } from "./proc-sampler.ts";
 import type { SelfUsage } from "./self-usage.ts";
 import { exitFailure, runCommand } from "./run-command.ts";
+import { StageReaper } from "./stage-reaper.ts";
+import { killTagged, newStageToken, TOKEN_VAR } from "./tagged-processes.ts";
 import type { Executor, FromWorker, JobFailure, JobOutcome, StageJob, ToWorker, TsStageJob } from "./stage-job.ts";
+
+/** The stage token of each worker. */
+const tokens = new WeakMap<ChildProcess, string>();
+
+/** Signals a worker's process group and (`tagged`) every process that carries its token: what it started
+ *  detached. The token costs a pass over /proc, so closing the pool leaves that to the reaper. */
+function signalWorker(child: ChildProcess, signal: NodeJS.Signals, tagged = true): void {
+  const token = tokens.get(child);
+  if (token && tagged) killTagged(token, signal);
+  if (!killGroup(child.pid, signal)) {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
 
 /** Why a worker died, in the stage's words; V8's own last words go to the stage's log. */
 function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: string, log: string): JobFailure {
@@ -30,6 +51,13 @@ function deathReason(code: number | null, sig: NodeJS.Signals | null, stderr: st
       reason: { kind: "out-of-memory" },
     };
   }
+  if (code === 0 && !sig)
+    return {
+      status: "failed",
+      error:
+        "the stage ended its worker process (exit code 0) before run() returned: a stage returns or throws, it never calls process.exit",
+      reason: { kind: "exit-code", code: 0 },
+    };
   return exitFailure(code, sig, "worker");
 }
 
@@ -55,6 +83,7 @@ export class LocalExecutor implements Executor {
   /** What each worker printed on its own stderr during its current job (the last 4 KiB). */
   private stderrTail = new WeakMap<ChildProcess, { text: string }>();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+  private readonly reaper = new StageReaper();
 
   /**
    * `owner` is put in every stage process's environment as LBG_OWNER, so a later lbg can tell, before
@@ -72,9 +101,11 @@ export class LocalExecutor implements Executor {
   }
 
   private spawnWorker(): ChildProcess {
+    const token = newStageToken();
+    this.reaper.track(token);
     const child = fork(this.workerPath, [], {
       cwd: this.cwd,
-      env: { ...process.env, LBG_OWNER: this.owner },
+      env: { ...process.env, LBG_OWNER: this.owner, [TOKEN_VAR]: token },
       detached: true,
       // stderr is kept (its tail only): a stage's own output goes to its log, but what V8 itself prints when
       // the worker dies — "JavaScript heap out of memory" before a SIGABRT — can only be read from here.
@@ -86,7 +117,12 @@ export class LocalExecutor implements Executor {
     child.stderr!.on("data", (d: string) => (tail.text = (tail.text + d).slice(-4096)));
     (child.stderr as unknown as { unref?: () => void }).unref?.();
     this.stderrTail.set(child, tail);
+    tokens.set(child, token);
+    if (child.pid) this.reaper.track(token, child.pid);
     child.once("exit", () => {
+      // What its stages started and left running is ended by the reaper when the build ends (its token
+      // stays on the reaper's list); a cancelled stage's is ended at once (killGroup).
+      this.reaper.ended(token);
       // A worker that dies while idle (killed from outside, out of memory) must leave the pool at once, or
       // the next stage would be sent to it.
       this.idle = this.idle.filter((c) => c !== child);
@@ -128,6 +164,7 @@ export class LocalExecutor implements Executor {
           this.commands.delete(pid);
           this.onWorkers(this.pids());
         },
+        this.reaper,
       );
     }
     return this.runInWorker(job, signal, false);
@@ -162,7 +199,8 @@ export class LocalExecutor implements Executor {
         if (!settle()) return;
         // A worker that was told to stop is never reused, even when its "done" came first: it may be dying.
         if (reusable && !cancelled && child.connected) this.idle.push(child);
-        else if (child.exitCode === null && child.signalCode === null) killGroup(child.pid, "SIGKILL");
+        else if (child.exitCode === null && child.signalCode === null) signalWorker(child, "SIGKILL");
+        else if (cancelled) signalWorker(child, "SIGKILL"); // what it started detached and that outlived SIGTERM
         resolve(o);
       };
       // The worker is gone (or cannot be written to). If it never took the job, nothing of the stage ran:
@@ -171,14 +209,16 @@ export class LocalExecutor implements Executor {
         if (cancelled) return finish({ status: "cancelled" }, false);
         if (accepted || !warm) return finish(why, false);
         if (!settle()) return;
-        killGroup(child.pid, "SIGKILL");
+        signalWorker(child, "SIGKILL");
         resolve(this.runInWorker(job, signal, true));
       };
       const onMessage = (m: FromWorker) => {
-        if (m.type === "started") {
+        if (m?.type === "started") {
           accepted = true;
           if (child.pid) sampler ??= new TreeSampler(child.pid);
-        } else if (cancelled) finish({ status: "cancelled" }, false);
+        } else if (m?.type !== "done" || typeof m.ok !== "boolean")
+          return; // not the worker's protocol
+        else if (cancelled) finish({ status: "cancelled" }, false);
         else {
           const tree = sampler?.stop();
           sampler = undefined;
@@ -196,7 +236,9 @@ export class LocalExecutor implements Executor {
       };
       const onAbort = () => {
         cancelled = true;
-        killTimer = terminateGroup(child.pid);
+        signalWorker(child, "SIGTERM");
+        killTimer = setTimeout(() => signalWorker(child, "SIGKILL"), KILL_GRACE_MS);
+        killTimer.unref();
       };
       // Cancelled before it was sent: the worker never saw the job and stays in the pool.
       if (signal.aborted) return finish({ status: "cancelled" }, true);
@@ -220,8 +262,10 @@ export class LocalExecutor implements Executor {
   async close(): Promise<void> {
     for (const c of [...this.idle, ...this.busy]) {
       if (c.connected) c.disconnect();
-      killGroup(c.pid, "SIGTERM");
+      signalWorker(c, "SIGTERM", false);
     }
     this.idle = [];
+    // SIGKILL, after a grace, for what did not end on SIGTERM: done by the reaper, which outlives lbg.
+    this.reaper.close();
   }
 }

@@ -1,9 +1,13 @@
 // Runs a command-line stage (a Python ceci stage) as its own process group, stdout and stderr to its log.
+// The group, and every process carrying the stage's token (tagged-processes.ts: also what it started
+// detached), is signalled when the stage is cancelled and killed when the stage's own process has ended.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
-import { killGroup, terminateGroup } from "../process/kill-group.ts";
+import { KILL_GRACE_MS, killGroup } from "../process/kill-group.ts";
+import type { StageReaper } from "./stage-reaper.ts";
 import type { CommandStageJob, JobFailure, JobOutcome } from "./stage-job.ts";
 import { TreeSampler } from "./proc-sampler.ts";
+import { killTagged, newStageToken, TOKEN_VAR } from "./tagged-processes.ts";
 
 /** A stage process that ended badly, in the words both executors use (`what` names it: "worker" …). */
 export function exitFailure(code: number | null, sig: NodeJS.Signals | null, what = ""): JobFailure {
@@ -25,28 +29,41 @@ export function runCommand(
   signal: AbortSignal,
   onSpawn: (pid: number) => void = () => {},
   onExit: () => void = () => {},
+  reaper?: StageReaper,
 ): Promise<JobOutcome> {
   const fd = openSync(job.log, "w");
   if (job.header) writeSync(fd, `${job.header}\n`);
+  const token = newStageToken();
+  reaper?.track(token);
   return new Promise<JobOutcome>((resolve) => {
     const child = spawn(job.argv[0]!, job.argv.slice(1), {
       cwd: job.cwd,
-      env: { ...process.env, ...job.env },
+      env: { ...process.env, ...job.env, [TOKEN_VAR]: token },
       stdio: ["ignore", fd, fd],
       detached: true,
     });
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const kill = (sig: NodeJS.Signals) => {
+      killGroup(child.pid, sig);
+      killTagged(token, sig);
+    };
     const onAbort = () => {
       cancelled = true;
-      killTimer = terminateGroup(child.pid);
+      kill("SIGTERM");
+      killTimer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
     };
-    if (child.pid) onSpawn(child.pid);
+    if (child.pid) {
+      reaper?.track(token, child.pid);
+      onSpawn(child.pid);
+    }
     // The stage's process tree, measured from outside (a Slurm executor replaces these by the step's figures).
     const t0 = Date.now();
     const sampler = child.pid ? new TreeSampler(child.pid) : undefined;
     child.on("error", (e) => {
       sampler?.stop();
+      reaper?.untrack(token);
       closeSync(fd);
       onExit();
       resolve({
@@ -59,7 +76,11 @@ export function runCommand(
       const usage = sampler?.stop();
       signal.removeEventListener("abort", onAbort);
       if (killTimer) clearTimeout(killTimer);
-      killGroup(child.pid, "SIGKILL"); // anything the stage left running in its group
+      // Anything the stage left running in its group; what it started detached is found by its token — at
+      // once when it was cancelled, else by the reaper when the build ends (one /proc pass for all stages).
+      killGroup(child.pid, "SIGKILL");
+      if (cancelled || !reaper) killTagged(token, "SIGKILL");
+      reaper?.ended(token);
       try {
         closeSync(fd);
       } catch {

@@ -11,10 +11,13 @@ import { stepUsage } from "../slurm/step-usage.ts";
 import type { StageResources } from "../store/stage-record.ts";
 import { runCommand } from "./run-command.ts";
 import type { SelfUsage } from "./self-usage.ts";
+import { StageReaper } from "./stage-reaper.ts";
 import type { CommandStageJob, Executor, JobOutcome, StageJob } from "./stage-job.ts";
 
 export class SlurmExecutor implements Executor {
   private readonly running = new Set<number>();
+  /** Ends the srun processes (and so their steps) if lbg dies without ending them itself. */
+  private readonly reaper = new StageReaper();
   private readonly workerPath = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
   constructor(
@@ -51,6 +54,7 @@ export class SlurmExecutor implements Executor {
         this.running.delete(pid);
         this.onPids([...this.running]);
       },
+      this.reaper,
     );
     if (outcome.status !== "succeeded") return outcome;
     return { ...outcome, resources: await this.stepResources(job, outcome.resources, usageFile) };
@@ -135,5 +139,6 @@ export class SlurmExecutor implements Executor {
 
   async close(): Promise<void> {
     // Steps are ended with their builds; nothing stays warm between stages under Slurm.
+    this.reaper.close();
   }
 }

@@ -3,10 +3,11 @@
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
 // takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, and `--validate`
 // (requests v8-serialized on stdin) for the stages' validate hooks.
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { describeThrown } from "../stages/describe-thrown.ts";
 import { introspect } from "../stages/introspect-main.ts";
 import { type RunnableClass, runStage, throttledProgress } from "../stages/run-stage.ts";
 import { enableStageSourceMaps, stageLocation, stageStack } from "../stages/stage-stack.ts";
@@ -14,8 +15,38 @@ import { validateConfigs, type ValidateRequest } from "../stages/validate-main.t
 import { markUsage, usageSince } from "./self-usage.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
 
+/** lbg's end of the IPC channel, kept from stage code (see below). */
+const toLbg = process.send?.bind(process);
+if (process.argv[2] === undefined) {
+  // A stage (or a library it uses) that sees process.send may talk on lbg's channel: its message would be
+  // taken for the stage's end; one that calls process.disconnect() would end the worker in mid-stage. Stage
+  // code sees no channel, as in a process of its own.
+  process.send = undefined;
+  (process as { disconnect?: unknown }).disconnect = undefined;
+}
+
+/**
+ * A warm worker runs stage after stage: what one stage changes of the process's state — its working folder,
+ * its environment — must not reach the next. Each job starts in its cwd; both are put back after it.
+ */
+function isolate(job: TsStageJob): () => void {
+  const cwd = process.cwd();
+  const env = { ...process.env };
+  process.chdir(job.cwd);
+  return () => {
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    for (const [k, v] of Object.entries(env)) if (process.env[k] !== v) process.env[k] = v;
+    try {
+      process.chdir(cwd);
+    } catch {
+      /* the folder is gone: the next job changes to its own anyway */
+    }
+  };
+}
+
 async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "done" }>> {
   const fd = openSync(job.log, "w");
+  const restore = isolate(job);
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   const toLog = (chunk: unknown, enc?: unknown, cb?: unknown): boolean => {
@@ -38,6 +69,12 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
         ? ` in Slurm step ${process.env.SLURM_JOB_ID}.${process.env.SLURM_STEP_ID}`
         : "";
     writeSync(fd, `Executing stage: ${job.instance} (${job.className})${step} @ ${new Date().toISOString()}\n`);
+    if (!existsSync(job.bundle)) {
+      // Not the stage's fault, and no stack trace of Node's module loader helps: say what happened.
+      const error = `the stage's code bundle is gone (${job.bundle}): was .cache removed while lbg ran? The next build makes it again`;
+      writeSync(fd, `${error}\n`);
+      return { type: "done", ok: false, error };
+    }
     const mod = (await import(pathToFileURL(job.bundle).href)) as Record<string, RunnableClass | undefined>;
     const Cls = mod[job.exportName];
     if (typeof Cls !== "function") throw new Error(`${job.bundle} no longer exports ${job.exportName}`);
@@ -56,16 +93,17 @@ async function runJob(job: TsStageJob): Promise<Extract<FromWorker, { type: "don
     grown = (usage.maxRssBytes ?? process.memoryUsage.rss()) - mark.rss > 32 * 1024 * 1024;
     return { type: "done", ok: true, usage };
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    writeSync(fd, `${stageStack(error, job.cwd)}\n`);
+    const { summary, detail } = describeThrown(e);
+    writeSync(fd, `${detail === undefined ? summary : stageStack(e, job.cwd)}\n`);
     grown = true; // a failed stage may have left anything behind
-    const at = stageLocation(error, job.cwd);
-    return { type: "done", ok: false, error: `${error.name}: ${error.message}${at ? ` (at ${at})` : ""}` };
+    const at = stageLocation(e, job.cwd);
+    return { type: "done", ok: false, error: `${summary}${at ? ` (at ${at})` : ""}` };
   } finally {
     currentLog = undefined;
     process.stdout.write = out;
     process.stderr.write = err;
     closeSync(fd);
+    restore();
   }
 }
 
@@ -96,18 +134,15 @@ const collectGarbage: () => void = (() => {
 })();
 
 function fatal(e: unknown): void {
-  const error = e instanceof Error ? e : new Error(String(e));
+  const { summary, detail } = describeThrown(e);
   if (currentLog !== undefined) {
     try {
-      writeSync(currentLog, `${stageStack(error, currentRoot)}\n`);
+      writeSync(currentLog, `${detail === undefined ? summary : stageStack(e, currentRoot)}\n`);
     } catch {
       /* log gone */
     }
   }
-  process.send?.(
-    { type: "done", ok: false, error: `${error.name}: ${error.message} (uncaught)` } satisfies FromWorker,
-    () => process.exit(1),
-  );
+  toLbg?.({ type: "done", ok: false, error: `${summary} (uncaught)` } satisfies FromWorker, () => process.exit(1));
   setTimeout(() => process.exit(1), 1000).unref();
 }
 
@@ -117,7 +152,9 @@ if (process.argv[2] === "--job") {
   // the exit code says whether the stage succeeded.
   const job = JSON.parse(readFileSync(process.argv[3]!, "utf8")) as TsStageJob;
   process.on("uncaughtException", (e) => {
-    if (currentLog !== undefined) writeSync(currentLog, `${stageStack(e, currentRoot)}\n`);
+    const { summary, detail } = describeThrown(e);
+    if (currentLog !== undefined)
+      writeSync(currentLog, `${detail === undefined ? summary : stageStack(e, currentRoot)}\n`);
     process.exit(1);
   });
   const reply = await runJob(job);
@@ -143,9 +180,9 @@ if (process.argv[2] === "--job") {
   process.on("disconnect", () => process.exit(0));
   process.on("message", (m: ToWorker) => {
     if (m.type !== "run") return;
-    process.send?.({ type: "started" } satisfies FromWorker);
+    toLbg?.({ type: "started" } satisfies FromWorker);
     void runJob(m.job).then((reply) => {
-      process.send?.(reply);
+      toLbg?.(reply);
       setImmediate(collectIfGrown);
     });
   });

@@ -1,5 +1,5 @@
 // Content hashing: xxHash64 (xxhash-wasm) over large reads, ~4-5 GB/s here (md5 is 6× slower).
-import { closeSync, openSync, readSync, readdirSync, lstatSync } from "node:fs";
+import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import xxhash from "xxhash-wasm";
 
@@ -37,13 +37,33 @@ export function hashStringWith(h: Hasher, text: string): string {
   return h.h64ToString(text);
 }
 
-/** Relative paths of all regular files below a directory, sorted (symlinks are not followed). */
-export function listFilesRecursive(dir: string, prefix = ""): string[] {
+/**
+ * Relative paths of all regular files below a directory, sorted. Symbolic links are followed, as a stage
+ * reading the folder follows them: a link to a file is listed (and hashed by its target's content), a link to
+ * a folder is walked, unless it points back into a folder being walked (a loop); a broken link is no file.
+ */
+export function listFilesRecursive(dir: string, prefix = "", within: ReadonlySet<string> = new Set()): string[] {
+  const here = join(dir, prefix);
+  const ancestors = new Set(within).add(realpathSync(here));
   const out: string[] = [];
-  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+  for (const e of readdirSync(here, { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...listFilesRecursive(dir, rel));
-    else if (e.isFile() || (e.isSymbolicLink() && lstatSync(join(dir, rel)).isFile())) out.push(rel);
+    if (e.isDirectory()) out.push(...listFilesRecursive(dir, rel, ancestors));
+    else if (e.isFile()) out.push(rel);
+    else if (e.isSymbolicLink()) {
+      const target = statOrUndefined(join(dir, rel));
+      if (target?.isFile()) out.push(rel);
+      else if (target?.isDirectory() && !ancestors.has(realpathSync(join(dir, rel))))
+        out.push(...listFilesRecursive(dir, rel, ancestors));
+    }
   }
   return out.sort();
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined; // a broken link, or a loop
+  }
 }

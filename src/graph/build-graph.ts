@@ -4,15 +4,16 @@
 // (output-claims.ts), output or log folders lbg must not fill (check-run-folders.ts), and MPI ranks for a
 // Python class that is not parallel. MPI ranks for a TypeScript stage (one process) are a warning. An alias of a
 // tag the class lacks is ignored, as ceci ignores it, with a warning at the alias.
-import { isAbsolute, join, relative, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { didYouMean, suggest } from "../errors/did-you-mean.ts";
 import type { RunModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import { effectiveConfig, type ConfigSourceKind, type SetOverride } from "../stages/effective-config.ts";
 import { inprogressName, isMetricsType, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
-import { checkRunFolders } from "./check-run-folders.ts";
+import { checkRunFolders, notAFolder } from "./check-run-folders.ts";
 import { OutputClaims } from "./output-claims.ts";
+import { hasControlChars } from "../fs/has-control-chars.ts";
 
 export interface InputEdge {
   /** Tag as the class declares it (what the stage process is told). */
@@ -72,7 +73,43 @@ function checkInside(outputDir: string, name: string, pos: SourcePos, what: stri
   // `sub/`, `sub/.` or `a/..`: no file name of its own (it would be a folder other outputs live in).
   if (/(^|\/)\.{0,2}$/.test(name))
     throw new LbgError(`${what} does not end in a file name (${name})`, pos, "name the file, e.g. sub/total.txt");
+  const bad = fileNameProblem(name);
+  if (bad) throw new LbgError(`${what}: ${bad}`, pos, "name the file, e.g. sub/total.txt");
   return p;
+}
+
+/** An output named like lbg's own files beside outputs; checked once the output's claims are made, so an
+ *  actual clash with another output's in-progress file is reported as that. */
+function checkNotReserved(name: string, pos: SourcePos, what: string): void {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const reserved = RESERVED.find((r) => base.startsWith(r));
+  if (reserved)
+    throw new LbgError(
+      `${what}: file name ${base} starts with '${reserved}', which lbg uses for its own files beside outputs`,
+      pos,
+      "name the file, e.g. sub/total.txt",
+    );
+}
+
+// lbg's own names beside an output (finish-stage.ts): an output called like one would be removed or
+// overwritten by another output's build.
+const RESERVED = ["inprogress_", ".lbg-previous-"];
+/** The longest file name lbg may give an output: the `.lbg-previous-` copy must still fit in 255 bytes. */
+const MAX_NAME_BYTES = 255 - ".lbg-previous-".length;
+
+/** A name as messages show it: long ones cut (the error line must stay one short line). */
+function clip(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 57)}...` : name;
+}
+
+/** Why a file name (relative to output_dir) cannot be an output's, or undefined. */
+function fileNameProblem(name: string): string | undefined {
+  if (hasControlChars(name)) return `file name ${JSON.stringify(name)} contains control characters`;
+  for (const part of name.split("/")) {
+    if (Buffer.byteLength(part) > MAX_NAME_BYTES)
+      return `file name ${part.slice(0, 40)}... is ${Buffer.byteLength(part)} bytes long (at most ${MAX_NAME_BYTES})`;
+  }
+  return undefined;
 }
 
 export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: SetOverride[], warn: Warn): StageGraph {
@@ -82,11 +119,12 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
   const claims = new OutputClaims(run.root, run.outputDir);
   /** Per stage, the aliases ignored because the class has no such tag (named again if an input is missing). */
   const ignored = new Map<string, string[]>();
+  const names: { name: string; pos: SourcePos; what: string }[] = [];
 
   for (const entry of run.stages) {
     const meta = metas.get(entry.name)!;
     for (const [from, to] of Object.entries(entry.aliases)) {
-      if (!(from in meta.inputs) && !(from in meta.outputs)) {
+      if (!Object.hasOwn(meta.inputs, from) && !Object.hasOwn(meta.outputs, from)) {
         const hint = suggest(from, [...Object.keys(meta.inputs), ...Object.keys(meta.outputs)], "tags");
         ignored.set(entry.name, [...(ignored.get(entry.name) ?? []), `'${from}: ${to}'${hint ? ` (${hint})` : ""}`]);
         warn(
@@ -125,9 +163,19 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         run.outputDir,
         name,
         override?.pos ?? entry.pos,
-        override ? `output name override '${tag}: ${name}'` : `output tag '${alias}' of stage '${entry.name}'`,
+        override
+          ? `output name override '${tag}: ${clip(name)}'`
+          : `output tag '${clip(alias)}' of stage '${entry.name}'`,
       );
       const inprogress = join(run.outputDir, inprogressName(name));
+      // A folder of the output's path that exists as a file: found now, not when the stage starts.
+      const blocked = name.lastIndexOf("/") > 0 ? notAFolder(run.root, dirname(path)) : undefined;
+      if (blocked)
+        throw new LbgError(
+          `${override ? `output name override '${tag}: ${clip(name)}'` : `output tag '${clip(alias)}' of stage '${entry.name}'`}: folder ${relative(run.root, dirname(path))} ${blocked}`,
+          override?.pos ?? entry.pos,
+          "remove what is in the way, or choose another file name",
+        );
       return { tag, alias, type, path, inprogress };
     });
     markMetrics(entry, meta, outputs);
@@ -159,7 +207,23 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
         ...claim,
         what: `the in-progress file of output '${o.tag}' of stage '${entry.name}'`,
       });
+      names.push({
+        name: relative(run.outputDir, o.path),
+        pos: claim.pos,
+        what: override
+          ? `output name override '${o.tag}: ${clip(override.name)}'`
+          : `output tag '${clip(o.alias)}' of stage '${entry.name}'`,
+      });
     }
+    // Logs (`<log_dir>/<instance>.out`, as the scheduler names them) in output_dir must not be outputs: the log
+    // would overwrite the output at every build.
+    const log = join(run.logDir, `${entry.name}.out`);
+    if (log.startsWith(join(run.outputDir, sep)))
+      claims.claim(log, {
+        what: `the log of stage '${entry.name}'`,
+        pos: run.folderPos?.log_dir ?? entry.pos,
+        chosen: false,
+      });
     nodes.set(entry.name, {
       name: entry.name,
       entry,
@@ -171,6 +235,10 @@ export function buildGraph(run: RunModel, metas: Map<string, StageMeta>, sets: S
       configSource: cfg.source,
     });
   }
+
+  // Once every output is claimed, so that an actual clash with another output's in-progress file is said as
+  // that: names only lbg's own files should have.
+  for (const n of names) checkNotReserved(n.name, n.pos, n.what);
 
   // A run input that is some stage's output file would be read with no edge to wait for its writer.
   for (const [tag, input] of run.inputs) {

@@ -1,4 +1,5 @@
 // Loads a run end to end for a command: config → stage classes → graph. Throws LbgError on bad input.
+import { existsSync, lstatSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { likelySlip } from "../errors/did-you-mean.ts";
@@ -58,6 +59,7 @@ export async function loadProject(
   },
 ): Promise<LoadedProject> {
   const { root, name: runName } = ref;
+  checkCacheFolder(root);
   const run = ref.ceciFile
     ? loadCeciPipeline(root, ref.ceciFile, runName, ref.overrides, opts.warn, ref.templateParams)
     : loadRun({ root, run: runName, site: opts.site, warn: opts.warn });
@@ -72,7 +74,7 @@ export async function loadProject(
   for (const entry of run.stages) metas.set(entry.name, resolveStage(run, registry, entry));
   setContainers(run, metas, opts.warn);
   const sets = (opts.sets ?? []).map((s) => parseSet(s, parseYamlPyValue));
-  checkSets(sets, metas);
+  checkSets(sets, metas, opts.warn);
   // A config file is often shared by several pipelines (TXPipe's are): a section for a stage this run lacks is
   // only worth its own line when it looks like a slip for one of the run's stages; the others are named once
   // per file, without a line number (which would cost parsing the file again for its positions).
@@ -127,6 +129,23 @@ export async function loadProject(
     allStages: [...whole.order],
     selection: selectionWords(trim),
   };
+}
+
+/** `.cache` holds lbg's build state: something else in its place is said clearly, not a mkdir error. */
+function checkCacheFolder(root: string): void {
+  const cache = join(root, ".cache");
+  let st: Stats;
+  try {
+    st = lstatSync(cache);
+  } catch {
+    return; // made when needed
+  }
+  if (!st.isDirectory() && !(st.isSymbolicLink() && existsSync(cache) && statSync(cache).isDirectory()))
+    throw new LbgError(
+      "not a folder: lbg keeps its build state (records, caches, locks) in .cache",
+      { file: cache },
+      "move it away; lbg makes the folder",
+    );
 }
 
 /** The container of each Python stage (its entry's `image:`, else the site's); TypeScript stages run in lbg's

@@ -5,6 +5,7 @@
 import { accessSync, constants, statSync, type Stats } from "node:fs";
 import { relative } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
+import { unreachable } from "../fs/unreachable.ts";
 
 function special(st: Stats): string | undefined {
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -28,6 +29,19 @@ export function runInputKind(
   try {
     st = statSync(path);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOOP")
+      throw new LbgError(
+        `input '${alias}' (needed by ${reader}) is a symlink loop: ${shown}`,
+        pos,
+        "point the link at the input file",
+      );
+    const broken = unreachable(path);
+    if (broken)
+      throw new LbgError(
+        `input '${alias}' (needed by ${reader}) ${broken}: ${shown}`,
+        pos,
+        "point the link at the input file",
+      );
     if ((e as NodeJS.ErrnoException).code === "EACCES") {
       throw new LbgError(
         `input '${alias}' (needed by ${reader}) cannot be reached: permission denied on a folder of ${shown}`,

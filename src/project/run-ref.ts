@@ -3,9 +3,10 @@
 // the current directory, which is then the root — as for ceci). Extra positional arguments are ceci's
 // `key=value` overrides, which only ceci pipeline files take.
 import { existsSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
 import { parseTemplateParams } from "../config/template-params.ts";
+import { unreachable } from "../fs/unreachable.ts";
 import { findRoot } from "./find-root.ts";
 import type { Selection } from "../graph/select-stages.ts";
 
@@ -38,6 +39,13 @@ function ceciRunKey(rel: string): string {
   return `ceci-${readable}-${createHash("sha1").update(rel).digest("hex").slice(0, 8)}`;
 }
 
+/** `<project>/configs/runs/<name>.yaml` → the project and the run name; otherwise undefined. */
+function runFileRef(abs: string): { root: string; name: string } | undefined {
+  const m = /^(.*)\/configs\/runs\/([^/]+)\.ya?ml$/.exec(abs);
+  if (!m || !existsSync(join(m[1]!, "configs", "pipelines"))) return undefined;
+  return { root: m[1]! || "/", name: m[2]! };
+}
+
 export function resolveRunRef(
   arg: string,
   overrides: string[] = [],
@@ -47,6 +55,11 @@ export function resolveRunRef(
   if (isPipelineFileArg(arg)) {
     parseTemplateParams(templateParams); // a malformed -t fails before anything loads
     const abs = resolve(cwd, arg);
+    // The path of an lbg run file (`configs/runs/numbers.yaml`, as a shell completes it) names that run.
+    const run = runFileRef(abs);
+    if (run) return resolveRunRef(run.name, overrides, run.root, templateParams);
+    const broken = unreachable(abs);
+    if (broken) throw new LbgError(`pipeline file ${arg} ${broken}`, { file: arg });
     if (!existsSync(abs) || statSync(abs).isDirectory()) {
       throw new LbgError(
         `no pipeline file ${arg}`,

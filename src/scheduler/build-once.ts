@@ -17,6 +17,7 @@ import { predictRun } from "../plan/predict-run.ts";
 import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
+import { recoverInterrupted } from "./recover-interrupted.ts";
 import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
@@ -135,6 +136,19 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
   const script = (which: "pre_script" | "post_script", command: string) => runScriptReported(run, which, command, deps);
   try {
     records.compactIfNeeded();
+    try {
+      const fixed = recoverInterrupted(p.graph, records, hashes);
+      if (fixed.length > 0)
+        emit({
+          event: "warning",
+          message: `an earlier build of this run was cut short: ${fixed.length} leftover${fixed.length > 1 ? "s" : ""} put right (${fixed
+            .slice(0, 2)
+            .map((f) => f.replace(`${run.root}/`, ""))
+            .join(", ")}${fixed.length > 2 ? ", ..." : ""})`,
+        });
+    } catch (e) {
+      emit({ event: "warning", message: `could not clean up after an earlier build: ${(e as Error).message}` });
+    }
     if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
       return end({ ...ZERO, ok: false }, "pre_script failed");
     const hasPython = [...p.graph.nodes.values()].some((n) => n.meta.kind === "python");

@@ -80,8 +80,16 @@ export function finishStage(
         reason: { kind: "missing-output", tag: o.tag, path },
       };
     }
-    const isDir = statSync(produced).isDirectory();
+    const st = statSync(produced);
+    // A FIFO, socket or device is no output: a stage reading it would block, or read nothing reproducible.
+    const isDir = st.isDirectory();
     const want = mayBeDirectory(o.type);
+    if (!st.isFile() && !isDir)
+      return {
+        ok: false,
+        error: `output '${o.tag}' is not a regular file or a directory (a FIFO, socket or device)`,
+        reason: { kind: "wrong-output-kind", tag: o.tag, expected: want === "yes" ? "directory" : "file" },
+      };
     if (want !== "either" && isDir !== (want === "yes")) {
       const expected = want === "yes" ? "directory" : "file";
       return {

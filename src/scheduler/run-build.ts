@@ -30,7 +30,7 @@ import type { RestoredFrom } from "../store/stage-record.ts";
 import { criticalPaths } from "./critical-path.ts";
 import { runStaleStage, type StageRunEnv, type StageRunResult } from "./run-stale-stage.ts";
 import { stageJobFor } from "./stage-job-for.ts";
-import { logPath } from "./stage-log.ts";
+import { clipShown, logPath } from "./stage-log.ts";
 import { inputBytes, predictSeconds } from "./stage-work.ts";
 
 export interface BuildOptions {
@@ -322,7 +322,7 @@ class BuildScheduler {
       outputs: [],
       log: this.rel(logPath(this.o.run.logDir, name)),
       ...(r.status === "failed"
-        ? { error: r.error, reason: r.reason, logTail: r.logTail }
+        ? { error: clipShown(r.error), reason: r.reason, logTail: r.logTail }
         : { reason: { kind: "cancelled", by: superseded ? "edit" : "interrupt" } as const }),
       ...(superseded ? { superseded: true as const } : {}),
     };

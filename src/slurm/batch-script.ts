@@ -12,7 +12,8 @@ export interface BatchOptions {
   partition?: string;
 }
 
-const KEYS: (keyof BatchOptions)[] = ["qos", "time", "nodes", "account", "constraint", "partition"];
+export const BATCH_KEYS: (keyof BatchOptions)[] = ["qos", "time", "nodes", "account", "constraint", "partition"];
+const KEYS = BATCH_KEYS;
 const CECI_NAMES: Partial<Record<keyof BatchOptions, string>> = {
   qos: "queue",
   time: "walltime",

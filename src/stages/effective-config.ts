@@ -3,6 +3,12 @@
 // Python stage the value is converted as ceci converts it (ceci-cast.ts), so lbg fingerprints and writes what the
 // stage will see, and refuses only what ceci refuses; a TypeScript stage gets plain JS values, checked by the
 // SDK's types.
+//
+// null is no value, for TypeScript and Python stages alike, as in ceci's `StageConfig.set_config`: the
+// file's value is the stage section's if the section has the key (even null: it hides global's, as ceci's
+// dict update does), else global's; a null there means the option's default, or for a required option the
+// error "required and null is no value". A null `--set` (`--set S.n=`, `S.n=~`) is ceci's None command-line
+// argument, "not given": the file's value stands (lbg warns, since that is rarely what was meant).
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { likelySlip, suggest } from "../errors/did-you-mean.ts";
 import { plainValue, showValue } from "../config/py-value.ts";
@@ -33,10 +39,12 @@ export interface EffectiveConfig {
   outputNames: Record<string, { name: string; pos: SourcePos }>;
 }
 
-function typeOk(spec: OptionSpec, v: unknown): boolean {
+/** Whether `v` has the option's declared type. An int beyond ±(2^53 − 1) is not one: JavaScript cannot hold
+ *  it exactly (9007199254740993 would silently become ...992). */
+export function typeOk(spec: Pick<OptionSpec, "type">, v: unknown): boolean {
   switch (spec.type) {
     case "int":
-      return typeof v === "number" && Number.isInteger(v);
+      return typeof v === "number" && Number.isSafeInteger(v);
     case "float":
       return typeof v === "number";
     case "str":
@@ -68,6 +76,7 @@ export function optionRequired(spec: OptionSpec): boolean {
   return spec.required ?? spec.default === undefined;
 }
 
+/** A value for a message, as lbg shows config values (Python notation for floats, nan and inf: py-value.ts). */
 function show(v: unknown): string {
   const s = showValue(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
@@ -92,8 +101,8 @@ export function effectiveConfig(
   const optionNames = Object.keys(meta.options);
 
   for (const [key, cv] of section) {
-    if (key in meta.options || key === "name") continue;
-    if (key in meta.outputs) {
+    if (Object.hasOwn(meta.options, key) || key === "name") continue;
+    if (Object.hasOwn(meta.outputs, key)) {
       if (typeof cv.value !== "string" || !cv.value)
         throw new LbgError(`output name override '${key}' of stage '${entry.name}' must be a file name`, cv.pos);
       outputNames[key] = { name: cv.value, pos: cv.pos };
@@ -131,16 +140,16 @@ export function effectiveConfig(
     );
 
   for (const [key, spec] of Object.entries(meta.options)) {
-    const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key).at(-1);
+    const pick = (sec: string) => sets.filter((s) => s.section === sec && s.key === key && s.value !== null).at(-1);
     const set = pick(entry.name) ?? pick("global");
     let chosen: { value: unknown; pos?: SourcePos } | undefined;
     let from: ConfigSourceKind = "default";
     if (set) [chosen, from] = [{ value: set.value, pos: { file: `--set ${set.text}` } }, "set"];
     else if (section.has(key)) [chosen, from] = [section.get(key)!, "section"];
     else if (cfg.global.has(key)) [chosen, from] = [cfg.global.get(key)!, "global"];
-    // A null value is no value, as in ceci's set_config: the default (recorded as coming from the default),
-    // or for a required option an error here — before anything runs — instead of a Python stage's "Missing
-    // configuration option" (or a TypeScript stage handed null for an option its declared type says is a number).
+    // A null value is no value (see the header): the default (recorded as coming from the default), or for a
+    // required option an error here — before anything runs — instead of a Python stage's "Missing
+    // configuration option".
     if (chosen === undefined || chosen.value === null) {
       if (optionRequired(spec)) {
         const hint = `add '${key}: ...' under '${entry.name}:' in the pipeline's config.yaml${spec.doc ? ` — ${spec.doc}` : ""}`;
@@ -177,12 +186,14 @@ export function effectiveConfig(
           chosen.pos,
           "quote it if it is an identifier, or write it as a float",
         );
-      if (!typeOk(spec, value))
+      if (!typeOk(spec, value)) {
+        const huge = spec.type === "int" && Number.isInteger(value) ? " (beyond ±(2^53 − 1), not held exactly)" : "";
         throw new LbgError(
-          `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}, not ${show(value)}`,
+          `option '${key}' of stage '${entry.name}' must be ${article(spec.type)}, not ${show(value)}${huge}`,
           chosen.pos,
           spec.doc || undefined,
         );
+      }
       values[key] = value;
     }
     source[key] = from;
@@ -197,7 +208,7 @@ export function effectiveConfig(
       ["section", section],
     ] as const)
       for (const [key, cv] of entries) {
-        if (key in meta.options || key === "name" || key in meta.outputs) continue;
+        if (Object.hasOwn(meta.options, key) || key === "name" || Object.hasOwn(meta.outputs, key)) continue;
         values[key] = cv.value;
         source[key] = from;
         origin[key] = cv.pos;
@@ -226,8 +237,15 @@ export function parseSet(text: string, parseYaml: (s: string) => unknown): SetOv
   return { section: m[1]!, key: m[2]!, value: value === undefined ? null : value, text };
 }
 
-export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>): void {
+export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>, warn?: Warn): void {
   for (const s of sets) {
+    if (s.value === null)
+      warn?.(
+        new LbgError(
+          `--set ${s.text}: null is no value (as in ceci), so this sets nothing: the config file's value or the default stands`,
+          { file: "--set" },
+        ),
+      );
     if (s.section === "global") continue;
     const meta = stages.get(s.section);
     if (!meta)
@@ -236,7 +254,7 @@ export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>): 
         { file: "--set" },
         suggest(s.section, [...stages.keys(), "global"], "stages"),
       );
-    if (!(s.key in meta.options))
+    if (!Object.hasOwn(meta.options, s.key))
       throw new LbgError(
         `--set ${s.text}: stage '${s.section}' (class ${meta.name}) has no option '${s.key}'`,
         { file: "--set" },

@@ -3,6 +3,7 @@
 // down, and so lbg itself never executes stage code.
 import { pathToFileURL } from "node:url";
 import { stageLocation } from "./stage-stack.ts";
+import { describeThrown } from "./describe-thrown.ts";
 
 export interface IntrospectResult {
   bundle: string;
@@ -41,9 +42,14 @@ function looksLikeStage(v: unknown): v is StageClassShape {
   );
 }
 
+/** Written to stderr before each import, so that lbg can name the file whose top-level code hung or ended
+ *  the process. */
+export const IMPORTING = "lbg-introspect: importing ";
+
 export async function introspect(bundles: string[]): Promise<IntrospectResult[]> {
   const results: IntrospectResult[] = [];
   for (const bundle of bundles) {
+    process.stderr.write(`${IMPORTING}${bundle}\n`);
     try {
       const mod = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>;
       const classes = Object.entries(mod).flatMap(([exportName, c]) =>
@@ -64,14 +70,9 @@ export async function introspect(bundles: string[]): Promise<IntrospectResult[]>
       );
       results.push({ bundle, ok: true, classes });
     } catch (e) {
-      const err = e as Error;
       // The worker turned source maps on: a throw at import names its line in the stage file.
       const at = stageLocation(e, process.cwd());
-      results.push({
-        bundle,
-        ok: false,
-        error: `${err?.name ?? "Error"}: ${err?.message ?? String(e)}${at ? ` (at ${at})` : ""}`,
-      });
+      results.push({ bundle, ok: false, error: `${describeThrown(e).summary}${at ? ` (at ${at})` : ""}` });
     }
   }
   return results;

@@ -7,6 +7,7 @@
 // out of the failed-stage tail.
 import { isAbsolute, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { describeThrown } from "./describe-thrown.ts";
 
 /** Called once per process, before any stage bundle is imported (maps are read when a module loads). */
 export function enableStageSourceMaps(): void {
@@ -34,11 +35,22 @@ function shownPath(location: string, root: string): string | undefined {
   return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
-/** The stack of something a stage threw, with project-relative paths and without lbg's frames. */
+/** An Error's stack, or undefined: stage code may throw an Error whose `stack` getter throws. */
+function stackOf(e: unknown): string | undefined {
+  try {
+    return e instanceof Error && typeof e.stack === "string" ? e.stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stack of something a stage threw, with project-relative paths and without lbg's frames (for what is
+ *  not an Error with a stack, describeThrown's words: never the error its own toString would raise). */
 export function stageStack(e: unknown, root: string): string {
-  if (!(e instanceof Error) || typeof e.stack !== "string") return String(e);
+  const stack = stackOf(e);
+  if (stack === undefined) return typeof e === "string" ? e : describeThrown(e).summary;
   const out: string[] = [];
-  for (const line of e.stack.split("\n")) {
+  for (const line of stack.split("\n")) {
     const m = FRAME.exec(line);
     if (!m) {
       out.push(line);
@@ -52,8 +64,9 @@ export function stageStack(e: unknown, root: string): string {
 
 /** `lbg_stages/sum_numbers.ts:15`: the first frame in the project's own code (not in node_modules), if any. */
 export function stageLocation(e: unknown, root: string): string | undefined {
-  if (!(e instanceof Error) || typeof e.stack !== "string") return undefined;
-  for (const line of e.stack.split("\n")) {
+  const stack = stackOf(e);
+  if (stack === undefined) return undefined;
+  for (const line of stack.split("\n")) {
     const m = FRAME.exec(line);
     if (!m) continue;
     const path = shownPath(m[2]!, root);

@@ -4,40 +4,51 @@
 // through package.json's `imports` and bundled) into `.cache/bundles/<file>-<hash>.mjs` (<hash>: xxh64 of the
 // bundle's code, which ends in an inline source map) and introspected in a child process. The result is cached per file in
 // `.cache/stages/<file>.json`:
-//   { "format": 4, "sources": { "<rel path>": "<xxh64>" }, "resolution": { "package.json": "<xxh64>" },
-//     "classes": [StageMeta...] | null, "error": string | null, "sum": "<xxh64 of this JSON without sum>" }
+//   { "format": 6, "sources": { "<rel path>": "<xxh64>" | null }, "resolution": { "package.json": "<xxh64>" },
+//     "dirs": { "<rel dir>": "<xxh64>" | null }, "classes": [StageMeta...] | null, "error": string | null,
+//     "sum": "<xxh64 of this JSON without sum>" }
 // `sources` are the file and every local file it imports (esbuild's metafile; they make the code fingerprint);
 // `resolution` the project's package.json, whose `imports` decide which files those are. While the content
 // hashes of both (through the stat cache, so usually without reading them) are unchanged, nothing is bundled
 // or imported.
+// An entry that records a failure is also keyed on what the failed bundle tried to reach, so that the fix is
+// seen wherever it is made: every file esbuild read (a syntax error in a helper), the listing of every folder
+// a relative import pointed into (`dirs`: a helper that does not exist yet, then is written), and, after an
+// import-time failure, the package.json of every npm package the bundle imports (null: not installed). A
+// source whose hash is null must still be missing. Only successful entries are in the stage list's `sources`.
 // Damage to either cache costs a rebuild of the entry, never a failed build: an entry whose `sum` does not
 // match, or whose bundle's content no longer has the hash in its name (checked through the stat cache too),
 // is bundled and introspected again.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import type { Plugin } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { didYouMean, suggest } from "../errors/did-you-mean.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
-import type { IntrospectResult } from "./introspect-main.ts";
+import { typeOk } from "./effective-config.ts";
+import { IMPORTING, type IntrospectResult } from "./introspect-main.ts";
+import { loadTimeoutSeconds } from "./load-timeout.ts";
 import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 import { subpathImportsPlugin } from "./subpath-imports-plugin.ts";
 
 // 3: StageMeta has `validates` (the class has a static validate hook) and entries carry `sum`. 4: `resolution`.
 // 5: StageMeta has `metrics` (the class's `static metrics`). 6: bundles carry an inline source map (stack
-// traces name the TypeScript files: stage-stack.ts). 7: the run cache and
-// provenance met the source maps (a development branch also called its format 6): rebuilt rather than trusted.
-const FORMAT = 7;
+// traces name the TypeScript files: stage-stack.ts). 7: `dirs`, and null sources (files that must still be
+// missing), for entries that record a failure. 8: the run cache and provenance met the source maps and the
+// failure keys (development branches also called their formats 6 and 7): rebuilt rather than trusted.
+const FORMAT = 8;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
 interface CacheEntry {
   format: number;
-  sources: Record<string, string>;
+  sources: Record<string, string | null>;
   resolution: Record<string, string>;
+  dirs?: Record<string, string | null>;
   classes: StageMeta[] | null;
   error: string | null;
 }
@@ -93,8 +104,14 @@ function readCache(root: string, file: string, hashes: StatCache): CacheEntry | 
   try {
     const { sum, ...e } = JSON.parse(readFileSync(p, "utf8")) as CacheEntry & { sum?: string };
     if (e.format !== FORMAT || sum !== hashStringWith(hashes.h, JSON.stringify(e))) return undefined;
-    for (const [rel, h] of [...Object.entries(e.sources), ...Object.entries(e.resolution)]) {
+    for (const [rel, h] of Object.entries(e.sources)) {
+      if ((hashes.hash(join(root, rel))?.hash ?? null) !== h) return undefined;
+    }
+    for (const [rel, h] of Object.entries(e.resolution)) {
       if ((hashes.hash(join(root, rel))?.hash ?? "missing") !== h) return undefined;
+    }
+    for (const [rel, h] of Object.entries(e.dirs ?? {})) {
+      if (listingHash(join(root, rel), hashes) !== h) return undefined;
     }
     if (e.classes?.some((c) => !bundleIntact(c.bundle, hashes))) return undefined;
     return e;
@@ -134,10 +151,17 @@ async function bundleAndIntrospect(
   const bundleDir = join(root, ".cache", "bundles");
   mkdirSync(bundleDir, { recursive: true });
   const results: FileStages[] = [];
-  const pending: { file: string; bundle: string; sources: Record<string, string> }[] = [];
+  const pending: {
+    file: string;
+    bundle: string;
+    sources: Record<string, string>;
+    packages: string[];
+    dirs: Set<string>;
+  }[] = [];
   const resolution = { "package.json": hashes.hash(join(root, "package.json"))?.hash ?? "missing" };
   for (const file of files) {
     const rel = relative(root, file);
+    const reached = observer();
     try {
       const r = await build({
         entryPoints: [file],
@@ -147,7 +171,8 @@ async function bundleAndIntrospect(
         format: "esm",
         target: "node20",
         packages: "external",
-        plugins: [subpathImportsPlugin],
+        // The observer first: it only watches (what was loaded, where relative imports looked), then resolves nothing.
+        plugins: [reached.plugin, subpathImportsPlugin],
         keepNames: true,
         write: false,
         metafile: true,
@@ -166,13 +191,14 @@ async function bundleAndIntrospect(
         const h = hashes.hash(join(root, input));
         if (h) sources[input] = h.hash;
       }
+      const packages = out.imports.filter((i) => i.external && !i.path.startsWith("node:")).map((i) => i.path);
       const bundle = join(bundleDir, `${basename(file, ".ts")}-${hashStringWith(hashes.h, code.text)}.mjs`);
       if (!bundleIntact(bundle, hashes)) {
         writeAtomic(bundle, code.text);
         hashes.invalidate(bundle);
         hashes.hash(bundle); // into the stat cache now, so the next build checks it by stat alone
       }
-      pending.push({ file, bundle, sources });
+      pending.push({ file, bundle, sources, packages, dirs: reached.dirs });
     } catch (e) {
       const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
         .errors;
@@ -181,33 +207,53 @@ async function bundleAndIntrospect(
         ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
         : `${rel}: `;
       const error = `${where}${first?.text ?? (e as Error).message}`;
-      // A file that does not compile is cached against its own hash so a no-op does not retry it.
-      const h = hashes.hash(file);
-      writeEntry(
-        root,
-        file,
-        { format: FORMAT, sources: h ? { [rel]: h.hash } : {}, resolution, classes: null, error },
-        hashes,
-      );
+      // Cached against everything the bundle read or looked for, so a no-op does not retry it and any fix
+      // — in the stage file, a helper it imports, a helper written only now — is seen.
+      const sources: Record<string, string | null> = {};
+      for (const f of [file, ...reached.files]) sources[relative(root, f)] = hashes.hash(f)?.hash ?? null;
+      const entry: CacheEntry = {
+        format: FORMAT,
+        sources,
+        resolution,
+        dirs: listings(root, reached.dirs, hashes),
+        classes: null,
+        error,
+      };
+      writeEntry(root, file, entry, hashes);
       results.push({ file, classes: [], error });
     }
   }
   if (pending.length > 0) {
-    const found = runIntrospection(
+    const answers = introspectAll(
       root,
       pending.map((p) => p.bundle),
     );
     for (const p of pending) {
-      const r = found.find((x) => x.bundle === p.bundle);
+      const answer = answers.get(p.bundle);
+      const r = answer && !("failed" in answer) ? answer : undefined;
       const rel = relative(root, p.file);
       let entry: CacheEntry;
-      if (!r?.ok) {
+      if (!r) {
+        // The introspection process itself failed (a timeout under load, a crash): nothing is cached, the
+        // next load tries again.
+        const why = answer && "failed" in answer ? answer.failed : "no answer from the introspection process";
+        results.push({ file: p.file, classes: [], error: `${rel}: failed to load: ${why}` });
+        continue;
+      }
+      if (!r.ok) {
+        // An import-time failure may be fixed by installing a package, or by any file the bundle holds.
+        const sources: Record<string, string | null> = { ...p.sources };
+        for (const pkg of p.packages) {
+          const manifest = join("node_modules", ...packageName(pkg).split("/"), "package.json");
+          sources[manifest] = hashes.hash(join(root, manifest))?.hash ?? null;
+        }
         entry = {
           format: FORMAT,
-          sources: p.sources,
+          sources,
           resolution,
+          dirs: listings(root, p.dirs, hashes),
           classes: null,
-          error: `${rel}: failed to load: ${r?.error ?? "no answer from the introspection process"}`,
+          error: `${rel}: failed to load: ${r.error ?? "unknown error"}`,
         };
       } else {
         try {
@@ -234,21 +280,57 @@ async function bundleAndIntrospect(
   return results;
 }
 
-function runIntrospection(root: string, bundles: string[]): IntrospectResult[] {
+/**
+ * What each bundle declares, or why it gave no answer. The bundles are imported one after another in one
+ * process; when that process hangs or dies, the bundle it was importing (the last one it named on stderr) is
+ * the one to blame, and the others are asked again without it.
+ */
+function introspectAll(root: string, bundles: string[]): Map<string, IntrospectResult | { failed: string }> {
+  const out = new Map<string, IntrospectResult | { failed: string }>();
+  let left = bundles;
+  while (left.length > 0) {
+    const answer = runIntrospection(root, left);
+    if ("found" in answer) {
+      for (const r of answer.found) out.set(r.bundle, r);
+      break;
+    }
+    const culprit = answer.importing !== undefined && left.includes(answer.importing) ? answer.importing : undefined;
+    for (const b of culprit ? [culprit] : left) out.set(b, { failed: answer.failed });
+    left = culprit ? left.filter((b) => b !== culprit) : [];
+  }
+  return out;
+}
+
+/** What each bundle declares, or why the introspection process gave no answer at all (and which bundle it was
+ *  importing then). */
+function runIntrospection(
+  root: string,
+  bundles: string[],
+): { found: IntrospectResult[] } | { failed: string; importing?: string } {
   const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
   try {
     const out = execFileSync(process.execPath, [worker, "--introspect", ...bundles], {
       cwd: root,
       encoding: "utf8",
-      timeout: 120_000,
+      timeout: loadTimeoutSeconds() * 1000,
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    return JSON.parse(out.slice(out.lastIndexOf('\n{"introspection"') + 1)).introspection as IntrospectResult[];
+    return {
+      found: JSON.parse(out.slice(out.lastIndexOf('\n{"introspection"') + 1)).introspection as IntrospectResult[],
+    };
   } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
-    return bundles.map((bundle) => ({ bundle, ok: false, error: msg }));
+    const err = e as { stderr?: string; message: string; code?: string };
+    const lines = (err.stderr ?? "").trim().split("\n").filter(Boolean);
+    const marker = lines.filter((l) => l.startsWith(IMPORTING)).at(-1);
+    const importing = marker?.slice(IMPORTING.length);
+    if (err.code === "ETIMEDOUT")
+      return {
+        failed: `no answer within ${loadTimeoutSeconds()} s: does the stage file's top-level code run for ever? (LBG_LOAD_TIMEOUT=<seconds> sets the limit)`,
+        importing,
+      };
+    const msg = lines.filter((l) => !l.startsWith(IMPORTING)).at(-1) ?? err.message;
+    return { failed: msg.slice(0, 300), importing };
   }
 }
 
@@ -296,6 +378,11 @@ function validateClass(
   for (const [k, o] of Object.entries(options)) {
     if (!o || typeof o !== "object" || !OPTION_TYPES.includes(o.type))
       throw new Error(`${c.name}.config.${k}: type must be one of ${OPTION_TYPES.join(", ")}`);
+    // A default of another type would reach the stage unchecked whenever no config sets the option.
+    if (o.default !== undefined && o.default !== null && !typeOk(o, o.default))
+      throw new Error(
+        `${c.name}.config.${k}: default ${JSON.stringify(o.default)?.slice(0, 60) ?? String(o.default)} is not ${o.type === "int" ? "an int" : `a ${o.type}`}`,
+      );
     // `as const` keeps TypeScript from catching a misspelt key, which would silently make the option required.
     const odd = Object.keys(o).find((key) => !SPEC_KEYS.includes(key));
     if (odd) throw new Error(`${c.name}.config.${k}: unknown key '${odd}' (${suggest(odd, SPEC_KEYS, "keys")})`);
@@ -304,7 +391,7 @@ function validateClass(
   if (!Array.isArray(c.metrics) || c.metrics.some((m) => typeof m !== "string"))
     throw new Error(`${c.name}.metrics must be a list of output tags`);
   for (const m of c.metrics as string[]) {
-    if (!(m in outputs))
+    if (!Object.hasOwn(outputs, m))
       throw new Error(
         `${c.name}.metrics: '${m}' is not one of its outputs (${suggest(m, Object.keys(outputs), "outputs")})`,
       );
@@ -326,6 +413,50 @@ function validateClass(
     sources,
     validates: c.validates === true,
   };
+}
+
+/**
+ * An esbuild plugin that only watches: every file the bundle reads, and every folder a relative import
+ * points into (whether or not the file is there), for keying a failure on what can fix it.
+ */
+function observer(): { plugin: Plugin; files: Set<string>; dirs: Set<string> } {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  const plugin: Plugin = {
+    name: "lbg-observe",
+    setup(b) {
+      b.onResolve({ filter: /^\.{0,2}\// }, (a) => {
+        if (a.resolveDir && !a.resolveDir.includes("node_modules")) dirs.add(dirname(resolve(a.resolveDir, a.path)));
+        return undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: "file" }, (a) => {
+        if (!a.path.includes("node_modules")) files.add(a.path);
+        return undefined;
+      });
+    },
+  };
+  return { plugin, files, dirs };
+}
+
+/** A folder's entry names as one hash (null: no such folder): adding or removing a file changes it. */
+function listingHash(dir: string, hashes: StatCache): string | null {
+  try {
+    return hashStringWith(hashes.h, readdirSync(dir).sort().join("\0"));
+  } catch {
+    return null;
+  }
+}
+
+function listings(root: string, dirs: Iterable<string>, hashes: StatCache): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const d of [...dirs].sort()) out[relative(root, d) || "."] = listingHash(d, hashes);
+  return out;
+}
+
+/** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`. */
+function packageName(spec: string): string {
+  const parts = spec.split("/");
+  return spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
 /** For messages: every problem found while loading stage files, as one error. */

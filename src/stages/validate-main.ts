@@ -3,6 +3,7 @@
 // the reasons introspection has one (introspect-main.ts): lbg itself never executes stage code, and a hook
 // that hangs or crashes cannot take it down.
 import { pathToFileURL } from "node:url";
+import { describeThrown } from "./describe-thrown.ts";
 import type { OptionProblem } from "../sdk/stage.ts";
 import { stageLocation } from "./stage-stack.ts";
 
@@ -61,27 +62,36 @@ export function askHook(cls: HasHook, config: Record<string, unknown>): Validate
     if (!Array.isArray(out)) return { thrown: "validate must return a list of problems (or nothing)" };
     return { problems: out.map(asProblem) };
   } catch (e) {
-    const err = e as Partial<{ name: string; option: string; problem: string; path: unknown; hint: string }>;
-    // An OptionError is recognised by its fields: each stage bundle carries its own copy of the SDK class.
-    if (err?.name === "OptionError" && typeof err.option === "string") {
-      return {
-        problems: [
-          {
-            option: err.option,
-            path: cleanPath(err.path),
-            message: String(err.problem ?? (e as Error).message),
-            hint: err.hint,
-          },
-        ],
-      };
+    try {
+      const err = e as Partial<{ name: string; option: string; problem: string; path: unknown; hint: string }>;
+      // An OptionError is recognised by its fields: each stage bundle carries its own copy of the SDK class.
+      if (err?.name === "OptionError" && typeof err.option === "string") {
+        return {
+          problems: [
+            {
+              option: err.option,
+              path: cleanPath(err.path),
+              message: String(err.problem ?? (e as Error).message),
+              hint: err.hint,
+            },
+          ],
+        };
+      }
+    } catch {
+      /* reading what was thrown threw again: described neutrally below */
     }
     return thrownAnswer(e);
   }
 }
 
+/** What a hook (or its module) threw, in one line; never the error its own toString or getters raise. */
 function thrownText(e: unknown): string {
-  const err = e as Partial<Error> | undefined;
-  return err?.name && err.name !== "Error" ? `${err.name}: ${err.message}` : String(err?.message ?? e);
+  if (!(e instanceof Error)) return describeThrown(e).summary;
+  try {
+    return e.name && e.name !== "Error" ? `${e.name}: ${e.message}` : String(e.message);
+  } catch {
+    return describeThrown(e).summary;
+  }
 }
 
 /** What a hook threw, and where in the stage's code (source-mapped, project-relative) when it is known. */

@@ -7,6 +7,7 @@
 // the ValidateAnswer as JSON, where key = xxh64 of the bundle path (named by the bundle's content hash), the
 // export name and the config as JSON with non-finite numbers spelled out (JSON would turn .inf into null).
 // The child gets the config v8-serialized, so it sees exactly the values lbg has.
+import { loadTimeoutSeconds } from "./load-timeout.ts";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { writeAtomic } from "../fs/write-atomic.ts";
@@ -117,14 +118,22 @@ function runHooks(root: string, requests: ValidateRequest[], stageFile: string):
       cwd: root,
       input: serialize(requests),
       encoding: "utf8",
-      timeout: 120_000,
+      timeout: loadTimeoutSeconds() * 1000,
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["pipe", "pipe", "pipe"],
     });
   } catch (e) {
-    const err = e as { stderr?: string; message: string };
+    const err = e as { stderr?: string; message: string; code?: string };
+    if (err.code === "ETIMEDOUT")
+      throw new LbgError(
+        `the validate hooks of the run's stages gave no answer within ${loadTimeoutSeconds()} s`,
+        { file: stageFile },
+        "a validate hook (or the stage file's top-level code) that never returns? It must only check options (LBG_LOAD_TIMEOUT=<seconds> sets the limit)",
+      );
     const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
-    throw new LbgError(`the validate hooks of the run's stages could not be run: ${msg}`, { file: stageFile });
+    throw new LbgError(`the validate hooks of the run's stages could not be run: ${msg.slice(0, 300)}`, {
+      file: stageFile,
+    });
   }
   return (JSON.parse(out.slice(out.lastIndexOf('\n{"validation"') + 1)) as { validation: ValidateAnswer[] }).validation;
 }

@@ -2,7 +2,15 @@
 //
 // The file stays open for appending during a build: one write per record, each a whole line, so a kill at
 // any moment leaves at most a torn last line (which the next load cuts off), as before.
+//
+// Beside the records, `made.txt` in the same folder lists every output path (relative to the project root,
+// one per line) any record of the run ever named, so that `lbg clean` also finds outputs the run no longer
+// makes — one renamed by a config override, a stage since removed — after compaction dropped the records
+// that named them. A path is appended when a record first names it; the list is only ever appended to,
+// and removed with the records. It is read only when needed (an append, a compaction, `everMade`), so a
+// no-op or incremental build does not pay for it.
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   ftruncateSync,
@@ -13,6 +21,8 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { LbgError } from "../errors/lbg-error.ts";
+import { errorReason } from "../fs/error-reason.ts";
 import type { Hasher } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
@@ -47,11 +57,20 @@ export class RecordStore {
   private size = 0;
   /** Set when a damaged or foreign line was found before the tail (reported once by the caller). */
   damage?: string;
+  /** Every output path any record named (see the header); `madeFile` holds those already written down. */
+  private made = new Set<string>();
+  private madeWritten = new Set<string>();
+  private madeRead = false;
 
   constructor(
     readonly file: string,
     private readonly h64: H64,
   ) {}
+
+  /** The list of every output path ever recorded (see the header). */
+  get madeFile(): string {
+    return join(dirname(this.file), "made.txt");
+  }
 
   /**
    * Reads the file. `trusted`: it is known to be exactly what an earlier load found clean plus whole records
@@ -61,7 +80,17 @@ export class RecordStore {
    */
   load(opts: { trusted?: boolean } = {}): this {
     if (!existsSync(this.file)) return this;
-    const bytes = readFileSync(this.file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file);
+    } catch (e) {
+      // A folder, or a file lbg may not read, in place of the records: said clearly, never a crash.
+      throw new LbgError(
+        `cannot read the run's records: ${errorReason(e)}`,
+        { file: this.file },
+        "remove it (the run's stages then run again), e.g. with lbg clean <run> --cache",
+      );
+    }
     const text = bytes.toString("utf8");
     const lines = text.split("\n");
     const tail = lines.length - 1; // the last piece is "" or a torn line
@@ -77,8 +106,10 @@ export class RecordStore {
         continue;
       }
       const rec = this.parse(line);
-      if (rec) this.records.set(rec.stage, rec);
-      else if (line) bad++;
+      if (rec) {
+        this.records.set(rec.stage, rec);
+        for (const o of Object.values(rec.outputs)) this.made.add(o.path);
+      } else if (line) bad++;
     }
     this.lines = tail;
     if (bad > 0)
@@ -143,6 +174,41 @@ export class RecordStore {
     return this.stages().flatMap((s) => this.get(s) ?? []);
   }
 
+  /** Every output path (relative to the root) a record of the run ever named, also superseded ones. */
+  everMade(): string[] {
+    this.readMade();
+    for (const r of this.all()) for (const o of Object.values(r.outputs)) this.made.add(o.path);
+    return [...this.made];
+  }
+
+  /** made.txt's paths, read once. */
+  private readMade(): void {
+    if (this.madeRead) return;
+    this.madeRead = true;
+    try {
+      for (const l of readFileSync(this.madeFile, "utf8").split("\n")) {
+        if (!l) continue;
+        this.made.add(l);
+        this.madeWritten.add(l);
+      }
+    } catch {
+      /* none yet */
+    }
+  }
+
+  /** Writes down the paths known from records but not yet in made.txt (before compaction forgets them). */
+  private noteMade(): void {
+    this.readMade();
+    const fresh = [...this.made].filter((p) => !this.madeWritten.has(p));
+    if (fresh.length === 0) return;
+    try {
+      appendFileSync(this.madeFile, fresh.map((p) => `${p}\n`).join(""));
+      for (const p of fresh) this.madeWritten.add(p);
+    } catch {
+      /* only `lbg clean` of an orphaned output depends on it */
+    }
+  }
+
   private line(r: StageRecord): string {
     const json = JSON.stringify(r);
     return `${this.h64(json)} ${json}\n`;
@@ -175,6 +241,8 @@ export class RecordStore {
     this.size += line.length;
     this.records.set(r.stage, r);
     this.lines++;
+    for (const o of Object.values(r.outputs)) this.made.add(o.path);
+    this.noteMade();
   }
 
   /** Closes the file kept open for appending (the end of a build; a later append opens it again). */
@@ -191,6 +259,8 @@ export class RecordStore {
   /** Rewrites the file with only the live records (atomically), keeping `keep` stages when given. */
   rewrite(keep?: (stage: string) => boolean): void {
     const live = this.all();
+    for (const r of live) for (const o of Object.values(r.outputs)) this.made.add(o.path);
+    this.noteMade();
     this.close();
     this.records = new Map();
     for (const r of live) if (!keep || keep(r.stage)) this.records.set(r.stage, r);

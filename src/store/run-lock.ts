@@ -1,5 +1,8 @@
 // One build per run at a time. The lock is `.cache/runs/<run>/lock`, holding
-//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "workers": [456, 789]}
+//   {"pid": 123, "host": "nid001", "since": "<ISO time>", "command": "lbg build", "run": "photoz_sim",
+//    "workers": [456, 789]}
+// (`command` and `run`: which lbg command holds it and for which run, for the messages of those who find
+// it taken). The same kind of lock guards a run's output folder (build-locks.ts).
 // It is written to a temp file and hard-linked into place (link fails when a lock exists, also over NFS), so
 // a lock is never seen empty or half-written. Its mtime is the heartbeat, refreshed every 5 s by a worker
 // thread (lock-heartbeat.ts), because `.cache` may sit on a shared file system where the pid of another host
@@ -38,7 +41,36 @@ export interface LockHolder {
   pid: number;
   host: string;
   since: string;
+  /** `lbg build`, `lbg watch`, ... (absent in locks of older versions). */
+  command?: string;
+  /** The run it builds (absent in locks of older versions). */
+  run?: string;
   workers?: number[];
+}
+
+/** The lbg command this process runs, as a lock holder names it. */
+const COMMAND = `lbg${process.argv[2] && /^[a-z]+$/.test(process.argv[2]) ? ` ${process.argv[2]}` : ""}`;
+
+/** "pid 123 on nid001 since 2025-01-01T10:00:00Z (lbg watch)" */
+export function describeHolder(h: LockHolder): string {
+  return `pid ${h.pid} on ${h.host} since ${h.since}${h.command ? ` (${h.command})` : ""}`;
+}
+
+/** What to say to one who finds the run taken by `h`; `canWait`: the refused command has `--wait` (`lbg clean`
+ *  and `lbg accept` do not). */
+export function takenHint(h: LockHolder, canWait = true): string {
+  if (h.command === "lbg watch")
+    return canWait
+      ? `that lbg watch builds the run after every edit: pass --wait to queue behind its build, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`
+      : `that lbg watch builds the run after every edit: run this again once its build has ended, or stop the watch (q or Ctrl-C in its terminal, or kill ${h.pid})`;
+  return canWait ? "wait for it, or pass --wait to queue behind it" : "run this again once that build has ended";
+}
+
+/** Thrown by a waiting acquire whose signal was aborted (Ctrl-C while waiting). */
+export class LockWaitAborted extends Error {
+  constructor() {
+    super("stopped waiting for the run's lock");
+  }
 }
 
 /** A lock file as seen at one moment: what identifies it, and its holder when it parses. */
@@ -52,6 +84,8 @@ interface Seen {
 function look(file: string): Seen | undefined {
   try {
     const st = statSync(file);
+    // A folder (or anything else) in the lock's place would be "taken" forever: say so instead of waiting.
+    if (!st.isFile()) throw new LbgError("this lock is not a file", { file }, "remove it: lbg makes the lock itself");
     const text = readFileSync(file, "utf8");
     let holder: LockHolder | undefined;
     try {
@@ -61,8 +95,10 @@ function look(file: string): Seen | undefined {
       /* damaged: dead */
     }
     return { ino: st.ino, text, mtimeMs: st.mtimeMs, holder };
-  } catch {
-    return undefined; // gone
+  } catch (e) {
+    if (e instanceof LbgError) throw e;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined; // gone
+    throw new LbgError(`cannot read this lock: ${errorReason(e)}`, { file }, undefined, 1);
   }
 }
 
@@ -151,7 +187,10 @@ export class RunLock {
   private stopBeat?: () => void;
   private since = new Date().toISOString();
   private released = false;
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly run: string,
+  ) {}
 
   private mine(): boolean {
     const h = look(this.file)?.holder;
@@ -164,7 +203,14 @@ export class RunLock {
     try {
       writeAtomic(
         this.file,
-        JSON.stringify({ pid: process.pid, host: hostname(), since: this.since, workers } satisfies LockHolder),
+        JSON.stringify({
+          pid: process.pid,
+          host: hostname(),
+          since: this.since,
+          command: COMMAND,
+          run: this.run,
+          workers,
+        } satisfies LockHolder),
       );
     } catch {
       /* the lock is advisory about workers; failing to note them only loses the orphan clean-up */
@@ -172,15 +218,43 @@ export class RunLock {
   }
 
   /**
-   * Takes the lock, breaking a dead one; a live holder is an error (exit 1) or, with `wait`, waited for.
+   * Takes the lock, breaking a dead one; a live holder is an error (exit 1) or, with `wait`, waited for:
+   * `onWait` is told each holder waited for (by default a line on stderr says whom lbg waits for), and an
+   * aborted `signal` (Ctrl-C) ends the wait with LockWaitAborted.
    * `heartbeat: false` for holders that keep it only for a moment (the no-op shortcut's stat calls).
    */
-  static async acquire(file: string, run: string, wait: boolean, opts: { heartbeat?: boolean } = {}): Promise<RunLock> {
+  static async acquire(
+    file: string,
+    run: string,
+    wait: boolean,
+    opts: {
+      heartbeat?: boolean;
+      signal?: AbortSignal;
+      onWait?: (h: LockHolder) => void;
+      /** Why this lock is waited for, when not for the run itself (said in the default waiting line). */
+      why?: string;
+      /** The error when it is taken and `wait` is off (default: "run '<run>' is being built by ..."). */
+      taken?: (h: LockHolder) => LbgError;
+      /** The command has no `--wait` (its refusal must not suggest one). */
+      noWaitFlag?: boolean;
+    } = {},
+  ): Promise<RunLock> {
     mkdirSync(dirname(file), { recursive: true });
+    let waitingFor: string | undefined;
     for (;;) {
-      const lock = new RunLock(file);
+      if (opts.signal?.aborted) throw new LockWaitAborted();
+      const lock = new RunLock(file, run);
       if (
-        create(file, JSON.stringify({ pid: process.pid, host: hostname(), since: lock.since } satisfies LockHolder))
+        create(
+          file,
+          JSON.stringify({
+            pid: process.pid,
+            host: hostname(),
+            since: lock.since,
+            command: COMMAND,
+            run,
+          } satisfies LockHolder),
+        )
       ) {
         if (opts.heartbeat !== false) lock.stopBeat = startHeartbeat(file, HEARTBEAT_MS);
         return lock;
@@ -193,14 +267,28 @@ export class RunLock {
         continue;
       }
       if (!wait) {
-        throw new LbgError(
-          `run '${run}' is being built by pid ${h.pid} on ${h.host} since ${h.since}`,
-          undefined,
-          "wait for it, or pass --wait to queue behind it",
-          1,
+        throw (
+          opts.taken?.(h) ??
+          new LbgError(
+            `run '${run}' is being built by ${describeHolder(h)}`,
+            undefined,
+            takenHint(h, !opts.noWaitFlag),
+            1,
+          )
         );
       }
-      await new Promise((r) => setTimeout(r, 500));
+      const who = `${h.pid}@${h.host}@${h.since}`;
+      if (who !== waitingFor) {
+        waitingFor = who;
+        (
+          opts.onWait ??
+          ((x) =>
+            process.stderr.write(
+              `lbg: waiting for ${describeHolder(x)} to finish building run '${x.run ?? run}'${opts.why ? ` (${opts.why})` : ""} (Ctrl-C to stop waiting)\n`,
+            ))
+        )(h);
+      }
+      await sleep(500, opts.signal);
     }
   }
 
@@ -220,7 +308,21 @@ export class RunLock {
   }
 }
 
-/** The live holder of a run's lock, if a build holds it now (read only: a dead lock is left alone). */
+/** Resolves after `ms`, or at once when `signal` is aborted. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** The live holder of a run's lock, if a build holds it now (read only: a dead lock is left alone); a watch
+ *  waiting to build after another's build asks this too. */
 export function liveLockHolder(file: string): LockHolder | undefined {
   const seen = look(file);
   return seen && liveHolder(seen);

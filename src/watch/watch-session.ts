@@ -16,6 +16,13 @@
 //
 // Each build reloads the whole project (config → classes → graph): with the caches that takes a few ms, and
 // it means a config edit and a code edit are handled the same way.
+//
+// The run's lock is held only while building (from before the load to the end of the build), so an idle
+// watch never stands in the way of a manual `lbg build`, `accept` or `clean` of the run. A build that finds
+// the lock taken waits for it (a watch-notice says for whom; Ctrl-C or q ends the wait and the session) —
+// except the first, which, as `lbg build` does, is refused unless `--wait` was given. While idle, the
+// session looks at the lock every second: when another lbg built the run meanwhile, it builds again once
+// that build has ended, so what it shows is never older than the files.
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { LbgError, fromCwd } from "../errors/lbg-error.ts";
@@ -28,7 +35,20 @@ import { loadProject, type LoadedProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
+import { BuildLocks } from "../store/build-locks.ts";
+import { recordsFile } from "../store/record-store.ts";
+import { describeHolder, liveLockHolder, LockWaitAborted } from "../store/run-lock.ts";
 import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
+
+/** A file's identity and size and time of change ("" when absent): what an append changes. */
+function fileState(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino} ${st.size} ${st.mtimeMs}`;
+  } catch {
+    return "";
+  }
+}
 
 /** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
 const CLOCK_SLACK_MS = 20;
@@ -42,7 +62,14 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Aborted to stop watching (Ctrl-C, `q`). */
   signal: AbortSignal;
+  /** The run's lock file, taken for each build (none: no locking, for tests that drive a session). */
+  lockFile?: string;
+  /** For the first build: wait for another lbg's build of the run instead of failing (`--wait`). */
+  wait?: boolean;
 }
+
+/** How often an idle session looks whether another lbg builds the run. */
+const FOREIGN_POLL_MS = 1_000;
 
 export class WatchSession {
   private readonly watched = new WatchedPaths((path) => this.onFileEvent(path));
@@ -59,6 +86,9 @@ export class WatchSession {
   private buildAbort?: AbortController;
   private lastFailed: string[] = [];
   private lastBuild: WatchLastBuild | null = null;
+  /** The build's locks while a build holds them (the executor records its workers in the run's). */
+  currentLock?: BuildLocks;
+  private builds = 0;
 
   constructor(private readonly o: WatchOptions) {}
 
@@ -77,7 +107,9 @@ export class WatchSession {
         if (this.dirty) continue;
         // From the check above until `wake` is set nothing can run in between, so no trigger is lost.
         this.o.emit({ event: "watch-idle", files: this.watched.size, lastBuild: this.lastBuild });
+        const poll = this.watchForeignBuilds();
         await new Promise<void>((r) => (this.wake = r));
+        clearInterval(poll);
         this.wake = undefined;
       }
     } finally {
@@ -113,10 +145,73 @@ export class WatchSession {
   private async buildOnceWatching(): Promise<void> {
     this.building = true;
     try {
+      if (!(await this.takeLock())) return;
       await this.loadAndBuild();
     } finally {
+      this.currentLock?.release();
+      this.currentLock = undefined;
       this.building = false;
     }
+  }
+
+  /** Takes the run's lock for one build; false when the session was stopped while waiting for it. */
+  private async takeLock(): Promise<boolean> {
+    const { lockFile } = this.o;
+    if (!lockFile) return true;
+    const first = this.builds++ === 0;
+    try {
+      this.currentLock = await BuildLocks.acquire({
+        root: this.o.ref.root,
+        run: this.o.ref.name,
+        runLock: lockFile,
+        wait: !first || !!this.o.wait,
+        signal: this.o.signal,
+        onWait: (h) =>
+          this.o.emit({
+            event: "watch-notice",
+            message: `waiting for ${describeHolder(h)} to finish building run '${h.run ?? this.o.ref.name}'`,
+          }),
+      });
+      // Warm workers from earlier builds, for the orphan clean-up of a later lbg should this one die.
+      const pids = (this.o.executor as { pids?: () => number[] }).pids?.();
+      if (pids?.length) this.currentLock.setWorkers(pids);
+      return true;
+    } catch (e) {
+      if (e instanceof LockWaitAborted) return false;
+      throw e;
+    }
+  }
+
+  /** While idle: notes another lbg's build of the run, and builds again once it has ended. */
+  private watchForeignBuilds(): NodeJS.Timeout | undefined {
+    const { lockFile } = this.o;
+    if (!lockFile) return undefined;
+    let seen: string | undefined;
+    // A build quicker than the poll is never seen holding the lock; the records it appended still tell.
+    const records = recordsFile(dirname(lockFile));
+    let recordsNow = fileState(records);
+    const poll = setInterval(() => {
+      const h = liveLockHolder(lockFile);
+      if (!h && !seen && fileState(records) !== recordsNow) {
+        recordsNow = fileState(records);
+        this.o.emit({
+          event: "watch-notice",
+          message: `run '${this.o.ref.name}' was built by another lbg meanwhile; watch builds again`,
+        });
+        this.trigger();
+      } else if (h && !seen) {
+        seen = describeHolder(h);
+        this.o.emit({
+          event: "watch-notice",
+          message: `run '${this.o.ref.name}' is being built by ${seen}; watch builds again when it ends`,
+        });
+      } else if (!h && seen) {
+        seen = undefined;
+        this.trigger();
+      }
+    }, FOREIGN_POLL_MS);
+    poll.unref();
+    return poll;
   }
 
   private async loadAndBuild(): Promise<void> {
@@ -142,6 +237,13 @@ export class WatchSession {
       return;
     }
     await this.setWatched(p, seen, t0);
+    // Another run building into the same output folder: wait for it (see build-locks.ts).
+    try {
+      await this.currentLock?.lockOutputDir(p.run.outputDir);
+    } catch (e) {
+      if (e instanceof LockWaitAborted) return;
+      throw e;
+    }
     // Stopped while loading: a build started now would only be interrupted at once, every stage "not run".
     if (this.o.signal.aborted) return;
     this.o.emit({ event: "watch-building", files: this.watched.size });

@@ -140,12 +140,30 @@ export default class ShellSleep extends Stage {
     const second = p.lbg(["build", "numbers"]);
     expect(second.code).toBe(1);
     expect(second.stderr.trim()).toMatch(
-      new RegExp(`^lbg: error: run 'numbers' is being built by pid ${first.pid} on \\S+ since \\S+ \\(hint: .*--wait`),
+      new RegExp(
+        `^lbg: error: run 'numbers' is being built by pid ${first.pid} on \\S+ since \\S+ \\(lbg build\\) \\(hint: .*--wait`,
+      ),
     );
     const waited = p.lbg(["build", "numbers", "--wait", "--set", "MakeNumbers.sleep=3"]);
     expect(waited.code).toBe(0);
     expect((await firstDone).code).toBe(0);
     expect(waited.stdout).toContain("nothing to do");
+  });
+
+  it("clean and accept during a build are refused with a hint they can follow (they have no --wait)", async () => {
+    p = new TempProject("mini");
+    const first = p.spawn(["build", "numbers", "--json", "--set", "MakeNumbers.sleep=3"]);
+    const firstDone = exited(first);
+    await waitForEvent(first, (e) => e.event === "stage-start");
+    for (const cmd of ["clean", "accept"]) {
+      const r = p.lbg([cmd, "numbers"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(
+        /^lbg: error: run 'numbers' is being built by .* \(hint: run this again once that build has ended\)$/,
+      );
+      expect(p.lbg([cmd, "--help"]).stdout).not.toContain("--wait");
+    }
+    expect((await firstDone).code).toBe(0);
   });
 
   it("a lock left by a dead process is broken automatically", () => {

@@ -233,6 +233,11 @@ export default class Spin extends Stage {
       lock = JSON.parse(readFileSync(p.path(".cache/runs/numbers/lock"), "utf8"));
     }
     expect(lock.workers!.length).toBeGreaterThan(0);
+    // The reaper (stage-reaper.ts) would kill the workers at once; killed with lbg (as a kill of everything,
+    // or the OOM killer, may do), the next build is what must stop them.
+    const reaper = reaperOf(child.pid!);
+    expect(reaper).toBeDefined();
+    process.kill(reaper!, "SIGKILL");
     child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));
     expect(lock.workers!.some(running)).toBe(true);
@@ -258,3 +263,17 @@ export default class Spin extends Stage {
     expect(p.read("results/numbers/outputs/total.txt")).toBe("45\n");
   });
 });
+
+/** The pid of the stage reaper of the lbg with pid `lbg`. */
+function reaperOf(lbg: number): number | undefined {
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, "utf8").includes(`lbg: reaper of the stage processes of lbg pid ${lbg} `))
+        return Number(e);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
+}

@@ -87,6 +87,15 @@ describe("lbg completion", () => {
     expect(bashComplete(script, [["lbg", "status", "exa"]])).toEqual(["example example_big"]);
   });
 
+  it("a run file whose name is no run name (lbg build refuses it) is not offered", () => {
+    p.write("configs/runs/exa mple.yaml", "pipelines: [example]\ninputs: {}\n");
+    try {
+      expect(p.lbg(["__list", "runs"]).stdout.split("\n")).not.toContain("exa mple");
+    } finally {
+      rmSync(p.path("configs/runs/exa mple.yaml"));
+    }
+  });
+
   it("the hidden listing prints nothing, exit 0, outside a project or for a run that does not load", () => {
     const outside = spawnSync(process.execPath, [LBG, "__list", "runs"], { cwd: tmpdir(), encoding: "utf8" });
     expect([outside.status, outside.stdout, outside.stderr]).toEqual([0, "", ""]);

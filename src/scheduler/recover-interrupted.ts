@@ -1,0 +1,59 @@
+// What an lbg killed with SIGKILL (or a crash, or a power cut) can leave among a run's outputs, put right by
+// the next build of the run before anything runs (it holds the run's lock, so no stage of the run is
+// running): the `inprogress_` files of stages that never finished — their reaper killed the stages, but
+// nobody renamed or removed what they wrote — and outputs set aside (`.lbg-previous-<name>`,
+// finish-stage.ts) while new ones were put in place. A set-aside output goes back unless the record says the
+// output now in place is the stage's recorded one, as a failed stage's would: a stage whose run was cut
+// short leaves no new output.
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import type { StatCache } from "../fs/stat-cache.ts";
+import type { StageGraph } from "../graph/build-graph.ts";
+import type { RecordStore } from "../store/record-store.ts";
+import { previousPath } from "./finish-stage.ts";
+
+/** Whether a path exists, from one listing per folder (a build of 1,000 stages lists one folder, not 4,000
+ *  paths). */
+function lister(): (path: string) => boolean {
+  const listings = new Map<string, Set<string>>();
+  return (path) => {
+    const dir = dirname(path);
+    let names = listings.get(dir);
+    if (!names) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = new Set();
+      }
+      listings.set(dir, names);
+    }
+    return names.has(basename(path));
+  };
+}
+
+/** Puts the outputs of every stage of the graph right; returns what it did, for a warning (empty: nothing). */
+export function recoverInterrupted(graph: StageGraph, records: RecordStore, hashes: StatCache): string[] {
+  const done: string[] = [];
+  const lexists = lister();
+  for (const node of graph.nodes.values()) {
+    for (const o of node.outputs) {
+      if (lexists(o.inprogress)) {
+        rmSync(o.inprogress, { recursive: true, force: true });
+        done.push(`removed ${o.inprogress}`);
+      }
+      const prev = previousPath(o.path);
+      if (!lexists(prev)) continue;
+      hashes.invalidate(o.path);
+      const recorded = records.get(node.name)?.outputs[o.tag]?.hash;
+      if (existsSync(o.path) && recorded !== undefined && hashes.hash(o.path)?.hash === recorded) {
+        rmSync(prev, { recursive: true, force: true });
+      } else {
+        rmSync(o.path, { recursive: true, force: true });
+        renameSync(prev, o.path);
+        hashes.invalidate(o.path);
+        done.push(`put back ${o.path}`);
+      }
+    }
+  }
+  return done;
+}
