@@ -46,7 +46,9 @@ async function confirmAll(runs: string[], err: (s: string) => void): Promise<boo
       { file: "clean" },
       "name the run to clean, or add --all (or -y) to clean every run",
     );
-  const { createInterface } = await import("node:readline/promises");
+  // Not `await import(…)`: the bundle takes Node's modules through require (src/bin/lbg.mjs), and a dynamic
+  // import of one gives a namespace without its named exports.
+  const { createInterface } = process.getBuiltinModule("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`Remove the outputs, logs and records of every run (${shown})? [y/N] `);

@@ -113,6 +113,18 @@ function candidates(kind: Kind, sh: "posix" | "fish"): string {
   }
 }
 
+/** The `case` arms (the same in bash and zsh) giving the kind of value each option takes (run, stage, …),
+ *  once per flag. */
+function optionKindCases(model: CmdModel[]): string {
+  return model
+    .flatMap((c) => c.options)
+    .filter((o) => o.valueKind !== "none" && o.valueKind !== "file" && o.flags[0])
+    .map((o) => [o.flags[0]!, o.valueKind] as const)
+    .filter(([f], i, a) => a.findIndex(([g]) => g === f) === i)
+    .map(([f, k]) => `    ${f}) kind=${k} ;;`)
+    .join("\n");
+}
+
 function bashScript(model: CmdModel[]): string {
   const cases = model
     .map((c) => {
@@ -127,13 +139,7 @@ function bashScript(model: CmdModel[]): string {
   const optWords = Object.entries(OPTION_WORDS)
     .map(([o, w]) => `    ${o}) words=${q(w.join(" "))}; kind=words ;;`)
     .join("\n");
-  const optKinds = model
-    .flatMap((c) => c.options)
-    .filter((o) => o.valueKind !== "none" && o.valueKind !== "file" && o.flags[0])
-    .map((o) => [o.flags[0]!, o.valueKind] as const)
-    .filter(([f], i, a) => a.findIndex(([g]) => g === f) === i)
-    .map(([f, k]) => `    ${f}) kind=${k} ;;`)
-    .join("\n");
+  const optKinds = optionKindCases(model);
   return `# bash completion for lbg (made by \`lbg completion bash\` from lbg's own command table).
 # Install: lbg completion bash > ~/.local/share/bash-completion/completions/lbg, or source it from ~/.bashrc.
 _lbg() {
@@ -207,13 +213,7 @@ function zshScript(model: CmdModel[]): string {
   const optWords = Object.entries(OPTION_WORDS)
     .map(([o, w]) => `    ${o}) cands=(${w.join(" ")}); kind=words ;;`)
     .join("\n");
-  const optKinds = model
-    .flatMap((c) => c.options)
-    .filter((o) => o.valueKind !== "none" && o.valueKind !== "file" && o.flags[0])
-    .map((o) => [o.flags[0]!, o.valueKind] as const)
-    .filter(([f], i, a) => a.findIndex(([g]) => g === f) === i)
-    .map(([f, k]) => `    ${f}) kind=${k} ;;`)
-    .join("\n");
+  const optKinds = optionKindCases(model);
   return `#compdef lbg
 # zsh completion for lbg (made by \`lbg completion zsh\`).
 # Install: lbg completion zsh > ~/.zfunc/_lbg, with fpath+=(~/.zfunc) before compinit in ~/.zshrc.

@@ -41,19 +41,10 @@ export class BuildLocks {
 
   /** Takes the run's lock, then (with `outputDir`) its output folder's; throws or, with `wait`, waits. */
   static async acquire(o: BuildLockOptions & { outputDir?: string }): Promise<BuildLocks> {
-    const locks = new BuildLocks(
-      await RunLock.acquire(o.runLock, o.run, o.wait, { signal: o.signal, onWait: o.onWait }),
-      o,
-    );
-    if (o.outputDir !== undefined) {
-      try {
-        await locks.lockOutputDir(o.outputDir);
-      } catch (e) {
-        locks.release();
-        throw e;
-      }
-    }
-    return locks;
+    const runLock = await RunLock.acquire(o.runLock, o.run, o.wait, { signal: o.signal, onWait: o.onWait });
+    return o.outputDir === undefined
+      ? new BuildLocks(runLock, o)
+      : BuildLocks.adopt(runLock, { ...o, outputDir: o.outputDir });
   }
 
   /** The locks of a build that already holds its run's lock (an incremental build from the no-op stamp,
