@@ -10,12 +10,18 @@ import type { ConfigProvenance, RecordProvenance } from "../store/stage-record.t
 
 export const LBG_VERSION: string = pkg.version;
 
-function currentUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined; // a uid without a passwd entry (containers)
+let user: { name: string | undefined } | undefined;
+
+/** The user running lbg, looked up once per process (a passwd lookup per stage record adds up at 10,000). */
+export function currentUser(): string | undefined {
+  if (!user) {
+    try {
+      user = { name: userInfo().username };
+    } catch {
+      user = { name: undefined }; // a uid without a passwd entry (containers)
+    }
   }
+  return user.name;
 }
 
 /** `configs/…/config.yaml:12`, or the flag for `--set` values. */

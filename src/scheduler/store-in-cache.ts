@@ -5,7 +5,7 @@
 // outputs, which are the ones dependants were just built from. Storing never fails a stage: a cache that
 // cannot be written is one warning per build.
 import { statSync } from "node:fs";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { CacheEntry, CachedOutput } from "../cache/cache-entry.ts";
 import { CACHE_ENTRY_VERSION } from "../cache/cache-entry.ts";
@@ -18,6 +18,7 @@ import type { StageNode } from "../graph/build-graph.ts";
 import type { StalePlan } from "../plan/plan-stage.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import type { StageRecord, StageResources } from "../store/stage-record.ts";
+import { currentUser } from "./record-provenance.ts";
 
 interface Ctx {
   root: string;
@@ -116,12 +117,4 @@ function recordExtras(r: StageRecord): { record?: Record<string, unknown> } {
     ...extra
   } = r;
   return Object.keys(extra).length ? { record: extra } : {};
-}
-
-function currentUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined; // a uid without a passwd entry (containers)
-  }
 }
