@@ -100,11 +100,11 @@ export function dirKey(dir: string, since = Number.POSITIVE_INFINITY): string | 
   } catch {
     return undefined; // vanished or unreadable while we looked: do not vouch for it
   }
-  let key = `dir ${statKey(dir)}`;
+  let key = "dir ";
   for (const p of [dir, ...inside]) {
     const st = stat(p);
     if (!st || tooRecent(st, since)) return undefined;
-    if (p !== dir) key += `|${p.slice(dir.length + 1)} ${st.key}`;
+    key += p === dir ? st.key : `|${p.slice(dir.length + 1)} ${st.key}`;
   }
   return key;
 }
