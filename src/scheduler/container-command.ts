@@ -17,7 +17,7 @@
 //   relative paths of its files, so a volume that mounts the project (`${PWD}:/opt/txpipe`) finds them in
 //   the container; lbg's usual absolute paths would name host folders the container does not have.
 import { relativeTo } from "../fs/relative-to.ts";
-import { showCommand } from "../executors/command-line.ts";
+import { shellQuote, showCommand } from "../executors/command-line.ts";
 import type { CommandStageJob } from "../executors/stage-job.ts";
 import type { StageContainer } from "../config/run-model.ts";
 
@@ -31,8 +31,6 @@ export function containerTool(siteName: string): ContainerTool {
 
 /** Single quotes around any text, for a shell (ceci writes `bash -c '…'`). */
 const quoted = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-/** A word for a shell: bare when it has nothing special. */
-const word = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : quoted(s));
 
 /**
  * The container version of a Python stage's job (built by python-command.ts): the same stage command with
@@ -55,7 +53,7 @@ export function containerJob(
   const threads = `--env OMP_NUM_THREADS=${job.threadsPerProcess}`;
   const tool = containerTool(o.siteName);
   const withPaths = (inner: string[]) => {
-    const line = inner.map(word).join(" ");
+    const line = inner.map(shellQuote).join(" ");
     return paths.length ? `bash -c ${quoted(`PYTHONPATH=$PYTHONPATH:${paths.join(":")} ${line}`)}` : line;
   };
   let script: string;
@@ -69,7 +67,7 @@ export function containerJob(
       .join(" ");
   else {
     const pathsSet = paths.length ? `PYTHONPATH=$PYTHONPATH:${paths.join(":")} ` : "";
-    const body = ` cd /opt/TXPipe && ${pathsSet}${stage.map(word).join(" ")} `;
+    const body = ` cd /opt/TXPipe && ${pathsSet}${stage.map(shellQuote).join(" ")} `;
     script = ["singularity run", threads, c.volume && `--bind ${c.volume}`, c.image, `bash -c ${quoted(body)}`]
       .filter(Boolean)
       .join(" ");
