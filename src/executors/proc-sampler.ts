@@ -7,9 +7,7 @@
 // CPU). Peak memory is the largest sum of VmRSS over the tree at one sample. Reading a whole /proc on every
 // sample would cost ~30 ms on a busy node; the tree walk reads a few files per process.
 import { readdirSync, readFileSync } from "node:fs";
-
-/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture lbg runs on. */
-const TICKS_PER_SECOND = 100;
+import { procStatFields, TICKS_PER_SECOND } from "./proc-stat.ts";
 
 export interface TreeUsage {
   cpuSeconds: number;
@@ -25,15 +23,10 @@ interface Seen {
 }
 
 function readTicks(pid: number): { ticks: number; parent: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    // The command name (field 2) is in parentheses and may hold spaces: count fields after its last ')'.
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const n = (i: number) => Number(f[i]);
-    return { parent: n(1), ticks: n(11) + n(12) + n(13) + n(14) };
-  } catch {
-    return undefined;
-  }
+  const f = procStatFields(pid);
+  if (!f) return undefined;
+  const n = (i: number) => Number(f[i]);
+  return { parent: n(1), ticks: n(11) + n(12) + n(13) + n(14) };
 }
 
 function readRssBytes(pid: number): number {

@@ -4,8 +4,7 @@
 // after resetting it with /proc/self/clear_refs ("5", Linux 4.0+). Where that reset is refused, the peak is
 // known only for a worker's first stage (its lifetime peak then is the stage's), else left to the sampler.
 import { readFileSync, writeFileSync } from "node:fs";
-
-const TICKS_PER_SECOND = 100;
+import { procStatFields, TICKS_PER_SECOND } from "./proc-stat.ts";
 
 export interface UsageMark {
   cpu: NodeJS.CpuUsage;
@@ -20,13 +19,8 @@ export interface UsageMark {
 let jobs = 0;
 
 function childTicks(): number {
-  try {
-    const stat = readFileSync("/proc/self/stat", "latin1");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(f[13]) + Number(f[14]);
-  } catch {
-    return 0;
-  }
+  const f = procStatFields("self");
+  return f ? Number(f[13]) + Number(f[14]) : 0;
 }
 
 export function markUsage(): UsageMark {
