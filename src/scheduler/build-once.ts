@@ -95,9 +95,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
   if (resume === "refuse") refuseExistingOutputs(p);
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
   // A restored project (an incremental build) means the no-op stamp vouched for the records file too.
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load({
-    trusted: !!p.restored,
-  });
+  const records = RecordStore.open(p.cacheDir, hashes.h, { trusted: !!p.restored });
   announce(p, flags, { records, jobs, resume }, deps);
   const cache = flags.dryRun ? undefined : openRunCache(p, emit);
 

@@ -43,8 +43,8 @@ export function recordsFile(cacheDir: string): string {
 
 export class RecordStore {
   /** The records of the run whose build state is in `cacheDir`, loaded (each line checked with `hasher`). */
-  static open(cacheDir: string, hasher: Hasher): RecordStore {
-    return new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s)).load();
+  static open(cacheDir: string, hasher: Hasher, opts: { trusted?: boolean } = {}): RecordStore {
+    return new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s)).load(opts);
   }
 
   /** Stage → its newest record, or that record's line not yet parsed (a trusted load). */
