@@ -225,7 +225,6 @@ class BuildScheduler {
     }
   }
 
-  /** ready → running: the stage runs (run-stale-stage.ts) and comes back as succeeded, failed or cancelled. */
   /** The stage's command line for its stage-start event; a job that cannot be built fails in runStaleStage. */
   private commandOf(name: string, log: string): string | undefined {
     try {
@@ -235,6 +234,7 @@ class BuildScheduler {
     }
   }
 
+  /** ready → running: the stage runs (run-stale-stage.ts) and comes back as succeeded, failed or cancelled. */
   private start(name: string): void {
     const state = this.states.get(name);
     if (state?.is !== "ready") return;
