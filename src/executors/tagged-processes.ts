@@ -6,6 +6,7 @@
 // by the process itself; what escapes is a child started with an environment that leaves the token out
 // (`env -i`, `spawn(..., { env: {} })`), and anything on a system without /proc (README, Guarantees).
 import { readdirSync, readFileSync } from "node:fs";
+import { killGroup } from "../process/kill-group.ts";
 
 export const TOKEN_VAR = "LBG_STAGE_TOKEN";
 
@@ -42,11 +43,7 @@ export function taggedPids(token: string): number[] {
 /** Signals every process carrying the token, and the process group each leads (a detached child's own). */
 export function killTagged(token: string, signal: NodeJS.Signals): void {
   for (const pid of taggedPids(token)) {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      /* not a group leader */
-    }
+    killGroup(pid, signal); // nothing when it leads no group
     try {
       process.kill(pid, signal);
     } catch {
