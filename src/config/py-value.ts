@@ -88,7 +88,8 @@ function pyIntRepr(n: number): string {
 // Python's str.isprintable(): these categories are escaped by repr().
 const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 
-function pyStrRepr(s: string): string {
+/** Python's repr() of a str: quoted as Python chooses, with its escapes. */
+export function pyStrRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = q;
   for (const ch of s) {
