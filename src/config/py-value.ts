@@ -59,8 +59,11 @@ function needsPlain(v: unknown): boolean {
   return isPlainObject(v) && Object.values(v).some(needsPlain);
 }
 
+/** A YAML mapping or JSON object: a plain object (not a list, a Date, nor a PyFloat standing for 2.0). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Python's repr() of a float: the shortest digits that read back, fixed notation for exponents -4..15. */
