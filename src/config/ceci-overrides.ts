@@ -3,7 +3,7 @@
 // so a typo (`reume=False`) is simply lost; lbg checks each key as strictly as a mistake on a command line
 // deserves — an unknown key is an error with a did-you-mean — and every later error about an overridden
 // value names the override, not a line of the file that never held it.
-import { isRecord } from "./check-value.ts";
+import { isPlainObject } from "./py-value.ts";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
 import { parseYamlValue, type YamlFile } from "./yaml-file.ts";
@@ -54,7 +54,7 @@ export function applyOverrides(
     let target = doc;
     for (const k of keys.slice(0, -1)) {
       const cur = target[k];
-      if (cur !== undefined && cur !== null && !isRecord(cur))
+      if (cur !== undefined && cur !== null && !isPlainObject(cur))
         throw new LbgError(
           `'${k}' is ${describe(cur)} in the pipeline file, not a mapping: give it whole (${k}=...)`,
           pos,

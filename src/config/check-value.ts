@@ -1,17 +1,10 @@
 // Small structural checks on YAML values that turn into positioned errors.
 import { LbgError } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
-import { PyFloat, pyFloatRepr } from "./py-value.ts";
+import { isPlainObject, PyFloat, pyFloatRepr } from "./py-value.ts";
 import type { YamlFile, YamlPath } from "./yaml-file.ts";
 
 export type Warn = (w: LbgError) => void;
-
-/** A YAML mapping: a plain object (not a list, nor a PyFloat standing for a float such as 2.0). */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return "empty";
@@ -23,7 +16,7 @@ function describe(v: unknown): string {
 }
 
 export function expectRecord(file: YamlFile, path: YamlPath, v: unknown, what: string): Record<string, unknown> {
-  if (!isRecord(v)) throw file.error(path, `${what} must be a mapping, not ${describe(v)}`);
+  if (!isPlainObject(v)) throw file.error(path, `${what} must be a mapping, not ${describe(v)}`);
   return v;
 }
 

@@ -251,7 +251,7 @@ export function composeYaml(
 }
 
 /** Texts longer than this are read a piece at a time where they can be (see composeInChunks). */
-export const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * A big config read a piece at a time: the parser's events for a whole 10 MB file are 150 MB, and most big

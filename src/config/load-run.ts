@@ -8,7 +8,6 @@ import {
   expectRecord,
   expectString,
   expectWords,
-  isRecord,
   type Warn,
   warnUnknownKeys,
 } from "./check-value.ts";
@@ -16,6 +15,7 @@ import { unreachable } from "../fs/unreachable.ts";
 import { expandDeep, expandRunFile } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
+import { isPlainObject } from "./py-value.ts";
 import {
   NO_FILE_PATHS,
   type ModuleRef,
@@ -343,7 +343,7 @@ function metricsKey(pf: YamlFile, path: (string | number)[], s: Record<string, u
 export function parseStageEntry(pf: YamlFile, s: unknown, j: number, warn: Warn): StageEntry {
   const path = ["stages", j];
   if (typeof s === "string") s = { name: s };
-  if (!isRecord(s)) throw pf.error(path, "a stage entry must be a mapping with at least `name:`");
+  if (!isPlainObject(s)) throw pf.error(path, "a stage entry must be a mapping with at least `name:`");
   warnUnknownKeys(pf, path, s, STAGE_KEYS, "stage entry", warn);
   const name = expectString(pf, [...path, "name"], s.name, "stage 'name'");
   if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name))

@@ -5,7 +5,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { suggest } from "../errors/did-you-mean.ts";
-import { expectRecord, expectString, isRecord, type Warn, warnUnknownKeys } from "./check-value.ts";
+import { expectRecord, expectString, type Warn, warnUnknownKeys } from "./check-value.ts";
+import { isPlainObject } from "./py-value.ts";
 import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
 import { expandDeep } from "./expand-vars.ts";
@@ -48,7 +49,7 @@ export function siteFromSections(
   warnUnknownKeys(file, sitePath, siteRaw, SITE_KEYS, "site", warn);
   const launcherRaw = obj.launcher === undefined || obj.launcher === null ? {} : obj.launcher;
   const launcherName =
-    typeof launcherRaw === "string" ? launcherRaw : isRecord(launcherRaw) ? launcherRaw.name : undefined;
+    typeof launcherRaw === "string" ? launcherRaw : isPlainObject(launcherRaw) ? launcherRaw.name : undefined;
   const name =
     siteRaw.name === undefined ? fallbackName : expectString(file, [...sitePath, "name"], siteRaw.name, "site name");
   let maxThreads = availableParallelism();

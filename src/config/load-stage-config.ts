@@ -1,6 +1,7 @@
 // Stage config files: a `global:` section plus one section per stage instance (README, "Stage config").
 import type { SourcePos } from "../errors/lbg-error.ts";
-import { expectRecord, isRecord, type Warn } from "./check-value.ts";
+import { expectRecord, type Warn } from "./check-value.ts";
+import { isPlainObject } from "./py-value.ts";
 import type { ConfigValue, StageConfigModel } from "./run-model.ts";
 import { YamlFile, type YamlPath } from "./yaml-file.ts";
 
@@ -36,13 +37,14 @@ export function emptyStageConfig(): StageConfigModel {
  */
 export function mergeStageConfig(into: StageConfigModel, file: YamlFile, path: YamlPath): void {
   let obj = file.pyValue;
-  for (const k of path) obj = isRecord(obj) || Array.isArray(obj) ? (obj as Record<string, unknown>)[k] : undefined;
+  for (const k of path)
+    obj = isPlainObject(obj) || Array.isArray(obj) ? (obj as Record<string, unknown>)[k] : undefined;
   if (obj === null || obj === undefined) return;
   const top = expectRecord(file, path, obj, "a stage config");
   for (const [section, body] of Object.entries(top)) {
     const spath = [...path, section];
     if (body === null || body === undefined) continue;
-    if (!isRecord(body))
+    if (!isPlainObject(body))
       throw file.error(
         spath,
         `config section '${section}' must be a mapping of option: value`,

@@ -59,8 +59,11 @@ function needsPlain(v: unknown): boolean {
   return isPlainObject(v) && Object.values(v).some(needsPlain);
 }
 
+/** A YAML mapping or JSON object: a plain object (not a list, a Date, nor a PyFloat standing for 2.0). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Python's repr() of a float: the shortest digits that read back, fixed notation for exponents -4..15. */
@@ -88,7 +91,8 @@ function pyIntRepr(n: number): string {
 // Python's str.isprintable(): these categories are escaped by repr().
 const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 
-function pyStrRepr(s: string): string {
+/** Python's repr() of a str: quoted as Python chooses, with its escapes. */
+export function pyStrRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = q;
   for (const ch of s) {

@@ -1,20 +1,11 @@
 // Text of a Jinja2 value as Python prints it: Jinja2 turns values into text with str(), so `{{ x == 'a' }}`
 // prints True and `{{ [x, 1] }}` prints ['a', 1] in ceci, where JavaScript would give true and ["a",1].
 import type { Value } from "./jinja.ts";
+import { pyStrRepr } from "./py-value.ts";
 
 /** Python's repr() of a value, as Jinja2 prints one inside a list or dict. */
 function pyRepr(v: Value): string {
-  if (v.type === "StringValue") {
-    const s = v.value as string;
-    const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-    const body = s
-      .replaceAll("\\", "\\\\")
-      .replaceAll("\n", "\\n")
-      .replaceAll("\r", "\\r")
-      .replaceAll("\t", "\\t")
-      .replaceAll(quote, `\\${quote}`);
-    return `${quote}${body}${quote}`;
-  }
+  if (v.type === "StringValue") return pyStrRepr(v.value as string);
   return pyStr(v);
 }
 
@@ -33,7 +24,7 @@ export function pyStr(v: Value): string {
     case "ArrayValue":
       return `[${(v.value as Value[]).map(pyRepr).join(", ")}]`;
     case "ObjectValue":
-      return `{${[...(v.value as Map<string, Value>)].map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(", ")}}`;
+      return `{${[...(v.value as Map<string, Value>)].map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
     default:
       return v.toString();
   }

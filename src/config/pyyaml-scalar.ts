@@ -46,11 +46,6 @@ export function implicitTag(text: string): string {
   return "str";
 }
 
-/** A plain scalar's value (ceci's `yaml.safe_load` of the same text gives the same value). */
-export function resolvePlain(text: string): unknown {
-  return construct(implicitTag(text), text);
-}
-
 /**
  * The value of a scalar with tag `name` (the part after `tag:yaml.org,2002:`), as PyYAML's SafeConstructor
  * builds it. An explicit tag applies its constructor to any text (`!!int "0x1F"` is 31, `!!float 1` is 1.0).

@@ -29,7 +29,7 @@ import { templateSyntaxProblem } from "./template-syntax-error.ts";
 import { undeclaredVariables } from "./template-variables.ts";
 
 /** Whether a file needs rendering: template syntax, or parameters to check against it. */
-export function isTemplate(text: string, params: ReadonlyMap<string, string>): boolean {
+function isTemplate(text: string, params: ReadonlyMap<string, string>): boolean {
   return params.size > 0 || /\{[{%#]/.test(text);
 }
 

@@ -4,7 +4,8 @@
 // pipeline file), relative to the current directory as for ceci.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { expectRecord, expectString, expectWords, isRecord } from "../config/check-value.ts";
+import { expectRecord, expectString, expectWords } from "../config/check-value.ts";
+import { isPlainObject } from "../config/py-value.ts";
 import { listNames } from "../config/load-run.ts";
 import { loadSite } from "../config/load-site.ts";
 import { readCeciPipelineFile } from "../config/read-ceci-pipeline-file.ts";
@@ -66,17 +67,17 @@ export function pipelineStageModules(cwd: string, file: string, templateParams: 
   const names = new Set(expectWords(yf, ["modules"], doc.modules, "'modules'"));
   if (Array.isArray(doc.stages)) {
     doc.stages.forEach((s, j) => {
-      if (isRecord(s) && s.module_name !== undefined && s.module_name !== null)
+      if (isPlainObject(s) && s.module_name !== undefined && s.module_name !== null)
         names.add(expectString(yf, ["stages", j, "module_name"], s.module_name, "'module_name'"));
     });
   }
   const site =
-    isRecord(doc.site) && doc.site.python !== undefined
+    isPlainObject(doc.site) && doc.site.python !== undefined
       ? expectString(yf, ["site", "python"], doc.site.python, "site python")
       : undefined;
-  const stages = (Array.isArray(doc.stages) ? doc.stages : []).filter(isRecord).flatMap((s) => {
+  const stages = (Array.isArray(doc.stages) ? doc.stages : []).filter(isPlainObject).flatMap((s) => {
     if (typeof s.name !== "string") return [];
-    const aliases = isRecord(s.aliases)
+    const aliases = isPlainObject(s.aliases)
       ? Object.fromEntries(Object.entries(s.aliases).filter((e): e is [string, string] => typeof e[1] === "string"))
       : {};
     return [{ name: s.name, classname: typeof s.classname === "string" ? s.classname : s.name, aliases }];
@@ -86,6 +87,6 @@ export function pipelineStageModules(cwd: string, file: string, templateParams: 
     modules: [...names].map((name) => ({ name })),
     pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
     sitePython: site,
-    pipeline: { file, stages, inputs: isRecord(doc.inputs) ? doc.inputs : {} },
+    pipeline: { file, stages, inputs: isPlainObject(doc.inputs) ? doc.inputs : {} },
   };
 }

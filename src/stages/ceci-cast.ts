@@ -22,7 +22,7 @@ import {
 export type CastResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** The Python types lbg converts to; anything else is left to the stage. */
-export const CAST_TYPES = ["int", "float", "str", "bool", "list", "tuple", "dict"];
+const CAST_TYPES = ["int", "float", "str", "bool", "list", "tuple", "dict"];
 
 function rejected(v: unknown, type: string): CastResult {
   return { ok: false, error: `Value of type <class '${pyTypeName(v)}'>, when <class '${type}'> was expected.` };

@@ -3,7 +3,7 @@
 // waiting for ever. 120 s by default (a cold import on a loaded login node's network file system can be
 // slow); `LBG_LOAD_TIMEOUT=<seconds>` sets it (README, "Writing a stage").
 
-export const DEFAULT_LOAD_TIMEOUT_S = 120;
+const DEFAULT_LOAD_TIMEOUT_S = 120;
 
 /** The limit in seconds: LBG_LOAD_TIMEOUT when it is a positive number, else the default. */
 export function loadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {

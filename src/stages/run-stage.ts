@@ -57,7 +57,7 @@ function checkConfig(cls: HasHook, config: Record<string, unknown>, who: string)
 const PROBED = new Set(["then", "toJSON"]);
 
 /** A frozen tag → path map whose reads of an undeclared tag throw an error naming the tag and the declared ones. */
-export function tagPaths(paths: Record<string, string>, kind: "input" | "output", who: string): Record<string, string> {
+function tagPaths(paths: Record<string, string>, kind: "input" | "output", who: string): Record<string, string> {
   return new Proxy(Object.freeze({ ...paths }), {
     get(target, key, receiver) {
       if (typeof key === "string" && !(key in target) && !PROBED.has(key)) {

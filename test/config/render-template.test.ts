@@ -81,6 +81,11 @@ describe("rendering", () => {
     ).toBe("True None ['a', 1] {'k': 'a'} aTrue a/False");
   });
 
+  it("quotes strings inside lists and dicts as Python's repr() does, keys too", () => {
+    // What Python prints for str({"it's": "a\x01"}) and str(["a\x01", "é"]).
+    expect(render(`{{ {"it's": x} }} {{ [x, "é"] }}`, { x: "a\u0001" })).toBe(`{"it's": 'a\\x01'} ['a\\x01', 'é']`);
+  });
+
   it("an undefined variable is an error naming it and the line that uses it (ceci's StrictUndefined)", () => {
     expect(error("a: 1\nb: {{ field }}\n")).toBe(
       "pipe.yml:2: template variable 'field' is undefined (hint: give it with -t field=<value>)",
