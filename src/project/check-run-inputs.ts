@@ -1,4 +1,6 @@
 // The run inputs of a loaded project, checked before a build starts (see runInputKind for what is refused).
+// Not in load-project.ts, so that an incremental build, which restores a project instead of loading it, does
+// not load the loaders (YAML, stage classes, graph) with it.
 import { lstatSync } from "node:fs";
 import { LbgError } from "../errors/lbg-error.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";

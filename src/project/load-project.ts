@@ -24,10 +24,6 @@ import type { TypeCheckMode } from "../stages/type-check.ts";
 import { validateStageConfigs } from "../stages/validate-stage-configs.ts";
 import { checkStageTypes, typeCheckMode } from "./check-stage-types.ts";
 
-// In a file of its own so that an incremental build, which restores a project instead of loading it, does not
-// load the loaders (YAML, stage classes, graph) with it.
-export { checkRunInputs } from "./check-run-inputs.ts";
-
 export interface LoadedProject {
   run: RunModel;
   graph: StageGraph;

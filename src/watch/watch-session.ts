@@ -36,19 +36,10 @@ import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, validateBuild, type BuildFlags } from "../scheduler/build-once.ts";
 import type { BuildControl } from "../scheduler/run-build.ts";
 import { BuildLocks } from "../store/build-locks.ts";
+import { statKey } from "../store/noop-stamp.ts";
 import { recordsFile } from "../store/record-store.ts";
 import { describeHolder, liveLockHolder, LockWaitAborted } from "../store/run-lock.ts";
 import { WatchedPaths, type WatchTargets } from "./watched-paths.ts";
-
-/** A file's identity and size and time of change ("" when absent): what an append changes. */
-function fileState(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.ino} ${st.size} ${st.mtimeMs}`;
-  } catch {
-    return "";
-  }
-}
 
 /** File timestamps come from the kernel's coarse clock, up to a tick behind Date.now(). */
 const CLOCK_SLACK_MS = 20;
@@ -189,11 +180,11 @@ export class WatchSession {
     let seen: string | undefined;
     // A build quicker than the poll is never seen holding the lock; the records it appended still tell.
     const records = recordsFile(dirname(lockFile));
-    let recordsNow = fileState(records);
+    let recordsNow = statKey(records);
     const poll = setInterval(() => {
       const h = liveLockHolder(lockFile);
-      if (!h && !seen && fileState(records) !== recordsNow) {
-        recordsNow = fileState(records);
+      if (!h && !seen && statKey(records) !== recordsNow) {
+        recordsNow = statKey(records);
         this.o.emit({
           event: "watch-notice",
           message: `run '${this.o.ref.name}' was built by another lbg meanwhile; watch builds again`,
