@@ -14,18 +14,8 @@
 //     "runInputs": [{ "tag", "path", "hash", "now": "unchanged" | "changed" | "missing", "readBy": ["<stage>"] }], // --deep
 //     "gaps": ["<what could not be traced, and why>"] }                                                              // --deep
 import { fromTaggedJson, plainValue, showValue, toTaggedJson } from "../config/py-value.ts";
-import type { ConfigProvenance, StageRecord } from "../store/stage-record.ts";
+import type { ConfigProvenance, RestoredFrom, StageRecord, StageResources } from "../store/stage-record.ts";
 import type { IndexedRecord, RecordIndex } from "./record-index.ts";
-
-/**
- * What a run cache's restore and the per-stage resource measurement add to a record (`restored`, `resources`
- * on StageRecord, documented in src/store/stage-record.ts where they are declared). Read here through this
- * structural view, so provenance shows them whenever a record carries them.
- */
-export interface RecordCacheFields {
-  restored?: { run: string; builtAt: string; host: string; user?: string; cache: string; key: string };
-  resources?: { wallSeconds: number; cpuSeconds?: number; maxRssBytes?: number; measuredBy: string };
-}
 
 /** One stage run as recorded. Times are ISO strings, `seconds` its wall time. */
 export interface StageProvenance {
@@ -59,9 +49,9 @@ export interface StageProvenance {
    *  build, e.g. restored from a run cache with the provenance of the build that made them). */
   builtInRun?: string;
   /** The outputs were restored from a run cache, made by that earlier build (no stage ran). */
-  restored?: NonNullable<RecordCacheFields["restored"]>;
+  restored?: RestoredFrom;
   /** What making the outputs cost: wall and CPU seconds, peak memory in bytes (for a restore: the build's). */
-  resources?: NonNullable<RecordCacheFields["resources"]>;
+  resources?: StageResources;
   /** Fields the record carries beyond these, shown as they are. */
   extra?: Record<string, unknown>;
   /** The record predates provenance (lbg < 0.2): host, times of start, config sources and producers unknown. */
@@ -109,7 +99,7 @@ export function stageProvenance({ run, record }: IndexedRecord): StageProvenance
   for (const [tag, i] of Object.entries(fp.inputs ?? {}))
     inputs[tag] = { path: i.path, hash: i.hash, ...(made ? { madeBy: made.producers?.[tag] ?? null } : {}) };
   const extra = Object.fromEntries(Object.entries(record).filter(([k]) => !KNOWN.has(k)));
-  const { restored, resources } = record as StageRecord & RecordCacheFields;
+  const { restored, resources } = record;
   return {
     run,
     stage: record.stage,

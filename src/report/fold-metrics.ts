@@ -37,16 +37,20 @@ function fold(
   const table = (rows: Named[]) =>
     rows.length ? `<table>${o.head}<tbody>${rows.map((r) => o.row(r.name)).join("")}</tbody></table>` : "";
   if (items.length <= FOLD_ABOVE) return table(items);
-  const leaves: Named[] = [];
+  const leaves = new Set<Named>();
   const groups = new Map<string, Named[]>();
   for (const it of items) {
     const key = it.parts[depth];
-    if (it.parts.length <= depth + 1 || key === undefined) leaves.push(it);
-    else groups.set(key, [...(groups.get(key) ?? []), it]);
+    if (it.parts.length <= depth + 1 || key === undefined) leaves.add(it);
+    else {
+      const g = groups.get(key);
+      if (g) g.push(it);
+      else groups.set(key, [it]);
+    }
   }
   // A group of one is no group: its metric is listed with the leaves, in the order the file has it.
-  const single = new Set([...groups.values()].filter((g) => g.length === 1).flat());
-  const listed = items.filter((it) => leaves.includes(it) || single.has(it));
+  for (const g of groups.values()) if (g.length === 1) leaves.add(g[0]!);
+  const listed = items.filter((it) => leaves.has(it));
   const folds = [...groups]
     .filter(([, g]) => g.length > 1)
     .map(([key, g]) => {

@@ -1,17 +1,14 @@
 // lbg watch and the run cache: undoing an edit restores the stages it had re-run, without running them.
 import { writeFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { Watcher } from "../watch/watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "../watch/watcher.ts";
 import { stageRuns } from "./cache-helpers.ts";
 
 describe("lbg watch with the run cache", () => {
   let p: TempProject;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("an edit re-runs its stages; undoing it restores them with no stage process", async () => {
     p = new TempProject(["mini", "cache"]);

@@ -5,9 +5,9 @@
 // stage files the run does not use are not checked; `lbg watch` shows the type error of an edited stage and
 // builds again once it is fixed. The test rig turns the check off by default: these tests turn it on.
 import { writeFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { Watcher } from "../watch/watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "../watch/watcher.ts";
 
 const ON = { LBG_TYPE_CHECK: "", LBG_TRACE_TYPES: "1" };
 /** What the check said it did (LBG_TRACE_TYPES): [stage files checked, answered from the cache]. */
@@ -145,11 +145,7 @@ describe("type check of the stage files a run uses", () => {
 describe("lbg watch shows the type error of an edited stage", () => {
   let p: TempProject;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    w = undefined;
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("the edit's type error is a watch-error naming file:line; still watching; the fix builds", async () => {
     p = new TempProject("mini");

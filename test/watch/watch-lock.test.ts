@@ -1,10 +1,10 @@
 // `lbg watch` holds the run's lock only while it builds: an idle watch lets a manual build through and builds
 // again after it; a watch that is building is named as the holder, and `--wait` says whom it waits for and
 // stops on Ctrl-C (issue 13, item 7).
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 import { waitUntil } from "../helpers/processes.ts";
-import { Watcher } from "./watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "./watcher.ts";
 
 const idle = (e: Record<string, any>) => e.event === "watch-idle";
 
@@ -24,11 +24,7 @@ function collect(child: ReturnType<TempProject["spawn"]>) {
 describe("lbg watch and the run lock", () => {
   let p: TempProject;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    w = undefined;
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("an idle watch lets `lbg build` through, then builds again with its own config", async () => {
     p = new TempProject("mini");

@@ -1,17 +1,14 @@
 // `lbg watch` says after each rebuild what it did to the run's metrics (old → new), and nothing when a rebuild
 // leaves them as they were.
 import { writeFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { Watcher } from "./watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "./watcher.ts";
 
 describe("lbg watch and metrics", () => {
   let p: TempProject | undefined;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("each rebuild that changes a metric reports it; one that does not, does not", async () => {
     p = new TempProject(["mini", "experiments"]);

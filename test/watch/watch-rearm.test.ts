@@ -1,9 +1,9 @@
 // `lbg watch` keeps watching what it depends on through deletions and re-creations (issue 13, item 6), and
 // a stage-load failure in a helper, once fixed, builds again (item 1).
 import { mkdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { Watcher } from "./watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "./watcher.ts";
 
 const idle = (e: Record<string, any>) => e.event === "watch-idle";
 const ended = (w: Watcher) =>
@@ -15,11 +15,7 @@ const ended = (w: Watcher) =>
 describe("lbg watch re-arms deleted paths", () => {
   let p: TempProject;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    w = undefined;
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("an input deleted, then written again, then edited: each step is seen", async () => {
     p = new TempProject("mini");

@@ -1,21 +1,17 @@
 // `lbg watch` keeps warm workers between builds: one that died while idle, or one that was told to stop,
 // must never be handed the next stage — the stage runs on a fresh worker and the session goes on.
 import { writeFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 import { isAlive, loggedPid, waitUntil } from "../helpers/processes.ts";
-import { Watcher } from "./watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "./watcher.ts";
 
 const CONFIG = "configs/pipelines/numbers/config.yaml";
 
 describe("lbg watch and its workers", () => {
   let p: TempProject;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    w = undefined;
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("a worker killed while idle is not reused: the next edit builds on a fresh one", async () => {
     p = new TempProject(["mini", "mini-pids"]);

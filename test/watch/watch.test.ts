@@ -1,19 +1,15 @@
 // `lbg watch` end to end with real file edits: only affected stages re-run, touches do nothing, a broken
 // edit is shown and survived, and an edit under a running stage cancels and restarts it.
 import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 import { isAlive, waitUntil } from "../helpers/processes.ts";
-import { Watcher } from "./watcher.ts";
+import { stopAndRemoveAfterEach, Watcher } from "./watcher.ts";
 
 describe("lbg watch", () => {
   let p: TempProject;
   let w: Watcher | undefined;
-  afterEach(async () => {
-    await w?.stop();
-    w = undefined;
-    p?.remove();
-  });
+  stopAndRemoveAfterEach(() => ({ p, w }));
 
   it("re-runs only what an edit affects; a touch does nothing; a broken YAML is shown and survived", async () => {
     p = new TempProject("mini");

@@ -1,4 +1,5 @@
 // `lbg watch <run> --json` as a child process, with its events parsed as they arrive.
+import { afterEach } from "vitest";
 import { parseEvents, type TempProject } from "../helpers/temp-project.ts";
 
 export type Ev = Record<string, any>;
@@ -52,4 +53,15 @@ export class Watcher {
       await this.exited;
     }
   }
+}
+
+/** The clean-up every watch test needs, registered in the calling describe: after each test its watch is
+ *  stopped (Ctrl-C, so it cannot outlive the test) and then its project removed. `current` reads the test's
+ *  own variables, which each test assigns. Both steps are safe to repeat (a stopped watch, a removed project). */
+export function stopAndRemoveAfterEach(current: () => { p?: TempProject; w?: Watcher }): void {
+  afterEach(async () => {
+    const { p, w } = current();
+    await w?.stop();
+    p?.remove();
+  });
 }
