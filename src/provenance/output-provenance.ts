@@ -82,6 +82,8 @@ const KNOWN = new Set([
   "made",
   "restored",
   "resources",
+  // The scheduler's bookkeeping for the next run's time estimate (src/scheduler/stage-work.ts), not provenance.
+  "work",
 ]);
 
 export function stageProvenance({ run, record }: IndexedRecord): StageProvenance {
