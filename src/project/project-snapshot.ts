@@ -7,7 +7,7 @@
 // first.
 //
 // On disk: `.cache/runs/<run>/snapshot.json`, written atomically, only by full checks:
-//   { "format": 3, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
+//   { "format": 4, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
 //     "metas": [StageMeta…], "configs": [{…}…], "files": ["<pipeline file>"…],
 //     "sources": [[{option: its rule, ConfigSourceKind}, {option: [file, line] where its value is written}]…],
 //     "nodes": [["<stage>", <index in metas>, <index in configs>, {entry: defaults left out, pipeline file as
@@ -32,7 +32,7 @@ import type { ConfigSourceKind } from "../stages/effective-config.ts";
 import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import type { LoadedProject } from "./load-project.ts";
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 type RunPart = Pick<
   RunModel,
@@ -52,7 +52,9 @@ type RunPart = Pick<
 > & { inputs: [string, string, string | null, string | null, boolean][] };
 
 /** An entry as kept: its name, pipeline file and defaults (classname = name, 1 process, …) left out. */
-type EntryPart = Partial<Omit<StageEntry, "name" | "pos" | "nprocessPos" | "imagePos" | "pipelineFile">> & {
+type EntryPart = Partial<
+  Omit<StageEntry, "name" | "pos" | "nprocessPos" | "imagePos" | "aliasPos" | "pipelineFile">
+> & {
   file: number;
 };
 
@@ -107,15 +109,17 @@ function intern<T>(list: T[], index: Map<unknown, number>, v: T, key: unknown = 
 }
 
 function encodeEntry(e: StageEntry, file: number): EntryPart {
-  const { name, pos: _p, nprocessPos: _n, imagePos: _i, pipelineFile: _f, metrics, ...rest } = e;
+  const { name, pos: _p, nprocessPos: _n, imagePos: _i, aliasPos: _a, pipelineFile: _f, metrics, ...rest } = e;
   const out: EntryPart = { file };
-  // Tags only: their positions serve errors the graph reports, which a restored project never builds.
+  // Positions (and a metric's tag without its position) serve errors and warnings the graph reports, which a
+  // restored project never builds: an alias's position alone was more than half of a 10,000-stage snapshot.
   if (metrics) out.metrics = metrics.map((m) => ({ tag: m.tag, pos: { file: m.pos.file } }));
   for (const [k, v] of Object.entries(rest) as [keyof typeof rest, unknown][]) {
     if (v === undefined) continue;
     if (k === "classname" && v === name) continue;
     if ((k === "nprocess" || k === "threadsPerProcess" || k === "nodes") && v === 1) continue;
     if (k === "aliases" && Object.keys(v as object).length === 0) continue;
+    if (k === "cache" && v === true) continue;
     (out as Record<string, unknown>)[k] = v;
   }
   return out;
@@ -276,6 +280,7 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
       volume: e.volume,
       container: e.container,
       metrics: e.metrics,
+      cache: e.cache ?? true,
       pipelineFile,
       pos: { file: pipelineFile },
     };
@@ -374,6 +379,7 @@ function entryKey(e: StageEntry): string {
     e.volume,
     e.container,
     e.metrics?.map((m) => m.tag),
+    e.cache !== false,
     e.pipelineFile,
   ]);
 }

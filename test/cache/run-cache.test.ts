@@ -178,6 +178,26 @@ describe("run cache", () => {
     expect(p.build("extras").ran).toEqual([]);
   });
 
+  it("cache: false holds in an incremental build (the restored plan keeps it)", () => {
+    const env = { LBG_TRACE_NOOP: "1" };
+    const traced = (r: { stderr: string }) => [...r.stderr.matchAll(/^lbg: noop: (.*)$/gm)].map((m) => m[1]!);
+    expect(p.build("extras").code).toBe(0);
+    // Builds until one answers from the no-op stamp (full checks write it once their files settle).
+    let settled = false;
+    for (let i = 0; i < 8 && !settled; i++)
+      settled = traced(p.build("extras", [], env)).includes("stamp holds: every stage fresh");
+    expect(settled).toBe(true);
+    rmSync(p.path("results/extras/outputs/uncached_numbers.txt"));
+    const r = p.build("extras", [], env);
+    expect(traced(r).some((t) => t.startsWith("incremental: "))).toBe(true);
+    expect(r.ran).toEqual(["Uncached"]);
+    expect(
+      cacheEntries(cache())
+        .map((e) => e.stage)
+        .sort(),
+    ).toEqual(["MakeTable", "Stamp"]);
+  });
+
   it("a stage that is not deterministic is reported once", () => {
     expect(p.build("extras").code).toBe(0);
     const warnings = (r: { events: Record<string, any>[] }) =>
