@@ -22,7 +22,7 @@ import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
-import { reportMetrics } from "./report-metrics.ts";
+import { metricsReporter } from "./report-metrics.ts";
 import { LastBuildRecorder, writeLastBuild } from "../store/last-build.ts";
 import { errorReason } from "../fs/error-reason.ts";
 
@@ -98,6 +98,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
   const records = RecordStore.open(p.cacheDir, hashes.h, { trusted: !!p.restored });
   announce(p, flags, { records, jobs, resume }, deps);
   const cache = flags.dryRun ? undefined : openRunCache(p, emit);
+  const reportMetrics = flags.dryRun ? undefined : await metricsReporter(p);
 
   const end = (s: BuildSummary, error?: string): BuildOutcome => {
     const { ok, checked, ...counts } = s;
@@ -106,7 +107,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
     // Saved now so that a cache that cannot be written is a warning before build-end; saved again after the
     // racy entries settle (below), which must not delay the end of the build.
     if (!flags.dryRun) {
-      reportMetrics(p, emit);
+      reportMetrics?.(emit);
       try {
         writeLastBuild(join(p.cacheDir, "last-build.json"), outcomes.result(ok && !error, seconds));
       } catch (e) {

@@ -12,29 +12,34 @@ import type { StageGraph } from "../graph/build-graph.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { previousPath } from "./finish-stage.ts";
 
-/** Whether a path exists, from one listing per folder (a build of 1,000 stages lists one folder, not 4,000
- *  paths). */
-function lister(): (path: string) => boolean {
-  const listings = new Map<string, Set<string>>();
-  return (path) => {
-    const dir = dirname(path);
-    let names = listings.get(dir);
-    if (!names) {
+/** The folders holding outputs that also hold a leftover (an `inprogress_` or `.lbg-previous-` name), each
+ *  listed once: a build of 10,000 stages lists its one output folder, finds nothing, and looks no further. */
+function foldersWithLeftovers(graph: StageGraph): Map<string, Set<string>> {
+  const listed = new Map<string, Set<string> | null>();
+  for (const node of graph.nodes.values())
+    for (const o of node.outputs) {
+      const dir = o.path.slice(0, o.path.lastIndexOf("/")); // (outputs are absolute and normalised paths)
+      if (listed.has(dir)) continue;
+      let names: string[];
       try {
-        names = new Set(readdirSync(dir));
+        names = readdirSync(dir);
       } catch {
-        names = new Set();
+        names = [];
       }
-      listings.set(dir, names);
+      const leftover = names.some((n) => n.startsWith("inprogress_") || n.startsWith(".lbg-previous-"));
+      listed.set(dir, leftover ? new Set(names) : null);
     }
-    return names.has(basename(path));
-  };
+  const out = new Map<string, Set<string>>();
+  for (const [dir, names] of listed) if (names) out.set(dir, names);
+  return out;
 }
 
 /** Puts the outputs of every stage of the graph right; returns what it did, for a warning (empty: nothing). */
 export function recoverInterrupted(graph: StageGraph, records: RecordStore, hashes: StatCache): string[] {
   const done: string[] = [];
-  const lexists = lister();
+  const folders = foldersWithLeftovers(graph);
+  if (folders.size === 0) return done;
+  const lexists = (path: string) => !!folders.get(dirname(path))?.has(basename(path));
   for (const node of graph.nodes.values()) {
     for (const o of node.outputs) {
       if (lexists(o.inprogress)) {

@@ -6,23 +6,28 @@ import { errorReason } from "../fs/error-reason.ts";
 import type { EventSink } from "../events/build-event.ts";
 import { diffMetrics } from "../metrics/diff-metrics.ts";
 import { entryValues, MetricsHistory } from "../metrics/metrics-history.ts";
-import { allValues, readRunMetrics } from "../metrics/read-metrics.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 
-export function reportMetrics(p: LoadedProject, emit: EventSink): void {
+/** What reports the metrics at the end of a build, or undefined for a run without metrics files. Loaded before
+ *  the build because reading metrics needs the YAML library (a quarter of lbg's code), which a build of a run
+ *  without metrics — and every incremental build of one — would otherwise load for nothing. */
+export async function metricsReporter(p: LoadedProject): Promise<((emit: EventSink) => void) | undefined> {
   const hasMetrics = [...p.graph.nodes.values()].some((n) => n.outputs.some((o) => o.metrics));
-  if (!hasMetrics) return;
-  try {
-    const files = readRunMetrics(p.run.root, p.graph, p.hashes);
-    const history = new MetricsHistory(join(p.cacheDir, "metrics.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
-    const { changed, before } = history.record(files, new Date().toISOString());
-    if (!changed) return;
-    const changes = diffMetrics(entryValues(before), allValues(files));
-    if (changes.length > 0) emit({ event: "metrics-changed", changes, ...(before ? { since: before.at } : {}) });
-  } catch (e) {
-    emit({
-      event: "warning",
-      message: `could not update the metrics history in ${relative(p.run.root, p.cacheDir)}: ${errorReason(e)}`,
-    });
-  }
+  if (!hasMetrics) return undefined;
+  const { allValues, readRunMetrics } = await import("../metrics/read-metrics.ts");
+  return (emit) => {
+    try {
+      const files = readRunMetrics(p.run.root, p.graph, p.hashes);
+      const history = new MetricsHistory(join(p.cacheDir, "metrics.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+      const { changed, before } = history.record(files, new Date().toISOString());
+      if (!changed) return;
+      const changes = diffMetrics(entryValues(before), allValues(files));
+      if (changes.length > 0) emit({ event: "metrics-changed", changes, ...(before ? { since: before.at } : {}) });
+    } catch (e) {
+      emit({
+        event: "warning",
+        message: `could not update the metrics history in ${relative(p.run.root, p.cacheDir)}: ${errorReason(e)}`,
+      });
+    }
+  };
 }
