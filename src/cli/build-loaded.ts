@@ -11,6 +11,7 @@ import type { LoadedProject } from "../project/load-project.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { buildOnce, type BuildFlags } from "../scheduler/build-once.ts";
 import type { NoopStamp } from "../store/noop-stamp.ts";
+import type { RecordLocation } from "../store/record-store.ts";
 import type { BuildLocks } from "../store/build-locks.ts";
 import { catchInterrupts, type Interrupts } from "./interrupts.ts";
 import { recordPlan, recorder } from "./record-plan.ts";
@@ -47,6 +48,7 @@ export async function buildLoaded(ref: RunRef, flags: BuildFlags, emit: EventSin
       signal: interrupts.signal,
       warnings,
       unchanged: unchanged && ((s) => unchanged.has(s)),
+      recordsAt: b.previous && recordsAt(b.previous.stamp),
     });
     const code = interrupts.code() || r.code;
     if (code === 0 || code === 1) recordPlan(ref, flags, p, { warnings, events: seen.events, slurm, ...r }, b.previous);
@@ -56,4 +58,11 @@ export async function buildLoaded(ref: RunRef, flags: BuildFlags, emit: EventSin
     interrupts.dispose();
     lock?.release();
   }
+}
+
+/** The records file as the stamp knows it: its size is in its stat key (`dev:ino:size:mtime:ctime`; "" when
+ *  there was no file). */
+function recordsAt(stamp: NoopStamp): { lines: number; size: number; at: RecordLocation[] } {
+  const { key, lines, at } = stamp.records;
+  return { lines, size: key ? Number(key.split(":")[2]) : 0, at };
 }

@@ -97,6 +97,7 @@ export function recordPlan(
         files,
         recordsFile: b.records.file,
         recordLines: b.records.lineCount,
+        recordsAt: b.records.locations(),
         snapshot: previous ? () => previous.stamp.snapshot : () => saveSnapshot(p, p.hashes.h),
         start: noop ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
         warnings: b.warnings,

@@ -78,6 +78,8 @@ export interface BuildDeps {
   control?: BuildControl;
   /** Stages known unchanged since the previous plan (an incremental build): see run-build.ts. */
   unchanged?: (stage: string) => boolean;
+  /** Where each record is in the records file, as the no-op stamp knows it (an incremental build). */
+  recordsAt?: Parameters<typeof RecordStore.at>[2];
 }
 
 export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps: BuildDeps): Promise<BuildOutcome> {
@@ -94,8 +96,10 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
   const forced = forcedReason(flags, resume);
   if (resume === "refuse") refuseExistingOutputs(p);
   const jobs = flags.jobs ?? run.site.maxThreads ?? availableParallelism();
-  // A restored project (an incremental build) means the no-op stamp vouched for the records file too.
-  const records = RecordStore.open(p.cacheDir, hashes.h, { trusted: !!p.restored });
+  // An incremental build: the no-op stamp vouched for the records file and knows where each record is in it.
+  const records = deps.recordsAt
+    ? RecordStore.at(p.cacheDir, hashes.h, deps.recordsAt)
+    : RecordStore.open(p.cacheDir, hashes.h);
   announce(p, flags, { records, jobs, resume }, deps);
   const cache = flags.dryRun ? undefined : openRunCache(p, emit);
   const reportMetrics = flags.dryRun ? undefined : await metricsReporter(p);

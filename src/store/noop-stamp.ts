@@ -24,7 +24,8 @@
 //     "env": { "<NAME>": "<value>" | null },          environment variables the configs name (null: unset)
 //     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | "", "<xxh64>"?], … ],   "" = absent
 //     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | "", "<xxh64>"?], … ],
-//     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines> },
+//     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines>,
+//                  "at": [["<stage>", <byte offset of its newest record's line>, <line length>, <seconds> | null], …] },
 //     "snapshot": "<id of the project snapshot it goes with>" | null,
 //     "fresh": ["<stage>", …],                         stages fresh after the build, in the order reported
 //     "allFresh": true | false,                        every stage fresh and nothing else happened: a no-op
@@ -42,8 +43,9 @@ import type { BuildEvent } from "../events/build-event.ts";
 import type { Seeds } from "../fs/stat-cache.ts";
 import { timestampTickMs } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
+import type { RecordLocation } from "./record-store.ts";
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface NoopStamp {
   format: number;
@@ -51,7 +53,9 @@ export interface NoopStamp {
   env: Record<string, string | null>;
   paths: Covered[];
   files: Covered[];
-  records: { key: string; lines: number };
+  /** The records file's stat and where each stage's record is in it (record-store.ts's RecordLocation): an
+   *  incremental build reads only the records it needs. */
+  records: { key: string; lines: number; at: RecordLocation[] };
   snapshot: string | null;
   fresh: string[];
   allFresh: boolean;
@@ -124,7 +128,8 @@ export function readNoopStamp(file: string, key: string): NoopStamp | undefined 
       Array.isArray(s.paths) &&
       Array.isArray(s.files) &&
       Array.isArray(s.fresh) &&
-      typeof s.records?.key === "string"
+      typeof s.records?.key === "string" &&
+      Array.isArray(s.records.at)
       ? s
       : undefined;
   } catch {
@@ -155,6 +160,7 @@ export interface StampInput {
   files: Covered[];
   recordsFile: string;
   recordLines: number;
+  recordsAt: RecordLocation[];
   /** The project snapshot's id, asked for only once the stamp is sure to be written (saving a 10,000-stage
    *  project's snapshot costs memory and time a refused stamp would waste). */
   snapshot: () => string | null;
@@ -186,7 +192,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
     env,
     paths,
     files: i.files,
-    records: { key: statKey(i.recordsFile), lines: i.recordLines },
+    records: { key: statKey(i.recordsFile), lines: i.recordLines, at: i.recordsAt },
     snapshot: i.snapshot(),
     fresh: i.fresh,
     allFresh: i.allFresh,

@@ -9,6 +9,10 @@
 // that named them. A path is appended when a record first names it; the list is only ever appended to,
 // and removed with the records. It is read only when needed (an append, a compaction, `everMade`), so a
 // no-op or incremental build does not pay for it.
+//
+// Where each stage's newest line starts, its length and the record's seconds are known after any load or
+// append (`locations()`); the no-op stamp keeps them, so that an incremental build opens the store from them
+// (`RecordStore.at`) without reading the file, and reads only the lines of the records it asks for.
 import {
   appendFileSync,
   closeSync,
@@ -17,6 +21,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   truncateSync,
   writeSync,
 } from "node:fs";
@@ -29,12 +34,12 @@ import { RECORD_VERSION, type StageRecord } from "./stage-record.ts";
 
 type H64 = (s: string) => string;
 
-/** What a trusted load finds at the start of a line: the stage it is for (a record's first keys, as
- *  JSON.stringify writes them). Any other line is parsed at once. */
-const LINE_HEAD = /^[0-9a-f]{16} \{"v":1,"stage":"([A-Za-z0-9_.-]+)",/;
+/** Where a stage's newest record is in the file (byte offset and length of its line, newline included) and
+ *  the record's seconds (null: none) — what the no-op stamp keeps (src/store/noop-stamp.ts). */
+export type RecordLocation = [stage: string, offset: number, length: number, seconds: number | null];
 
-/** A record's `seconds` key and what follows its number: the record's end or its provenance. */
-const SECONDS = /^,"seconds":(\d+(?:\.\d+)?(?:e[-+]?\d+)?)(\}|,"made":)/;
+/** A record known only by where its line is (a store opened from locations), read when first asked for. */
+type Unread = { offset: number; length: number; seconds: number | null };
 
 /** A run's records file, in its build-state folder (`.cache/runs/<run>/`, runCacheDir). */
 export function recordsFile(cacheDir: string): string {
@@ -43,16 +48,38 @@ export function recordsFile(cacheDir: string): string {
 
 export class RecordStore {
   /** The records of the run whose build state is in `cacheDir`, loaded (each line checked with `hasher`). */
-  static open(cacheDir: string, hasher: Hasher, opts: { trusted?: boolean } = {}): RecordStore {
-    return new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s)).load(opts);
+  static open(cacheDir: string, hasher: Hasher): RecordStore {
+    return new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s)).load();
   }
 
-  /** Stage → its newest record, or that record's line not yet parsed (a trusted load). */
-  private records = new Map<string, StageRecord | string>();
+  /**
+   * The records of the run, known by where their lines are, as an earlier store's `locations()` gave them for
+   * the file as it is now — `size` bytes in `lines` whole lines, all clean (the no-op stamp vouches for its
+   * stat). Nothing is read here; each record is read, checked and parsed when first asked for, so a
+   * 10,000-stage run's incremental build reads the few records it needs, not all of them.
+   */
+  static at(
+    cacheDir: string,
+    hasher: Hasher,
+    known: { lines: number; size: number; at: RecordLocation[] },
+  ): RecordStore {
+    const store = new RecordStore(recordsFile(cacheDir), (s) => hasher.h64ToString(s));
+    for (const [stage, offset, length, seconds] of known.at) store.records.set(stage, { offset, length, seconds });
+    store.lines = known.lines;
+    store.size = known.size;
+    return store;
+  }
+
+  /** Stage → its newest record, or where that record's line is (not yet read). */
+  private records = new Map<string, StageRecord | Unread>();
+  /** Where each stage's newest record line is (for `locations()`). */
+  private where = new Map<string, [offset: number, length: number]>();
   private lines = 0;
   /** Byte length of the complete lines when load() found a torn tail (a kill -9 mid-append), else undefined. */
   private tornAt?: number;
   private fd?: number;
+  /** For reading unread records (a store opened from locations). */
+  private readFd?: number;
   /** Bytes of whole lines in the file (where a failed append is cut back to). */
   private size = 0;
   /** Set when a damaged or foreign line was found before the tail (reported once by the caller). */
@@ -72,13 +99,8 @@ export class RecordStore {
     return join(dirname(this.file), "made.txt");
   }
 
-  /**
-   * Reads the file. `trusted`: it is known to be exactly what an earlier load found clean plus whole records
-   * appended since (the no-op stamp vouches for its stat), so lines are only indexed by stage here and each
-   * is checked and parsed when its record is first asked for: a 10,000-stage run's incremental build reads
-   * the few records it needs, not all of them.
-   */
-  load(opts: { trusted?: boolean } = {}): this {
+  /** Reads the file, checking every line. */
+  load(): this {
     if (!existsSync(this.file)) return this;
     let bytes: Buffer;
     try {
@@ -91,27 +113,20 @@ export class RecordStore {
         "remove it (the run's stages then run again), e.g. with lbg clean <run> --cache",
       );
     }
-    const text = bytes.toString("utf8");
-    const lines = text.split("\n");
-    const tail = lines.length - 1; // the last piece is "" or a torn line
-    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) this.tornAt = bytes.lastIndexOf(0x0a) + 1;
-    this.size = this.tornAt ?? bytes.length;
-    const trusted = opts.trusted && this.tornAt === undefined;
     let bad = 0;
-    for (let i = 0; i < tail; i++) {
-      const line = lines[i]!;
-      const stage = trusted ? LINE_HEAD.exec(line)?.[1] : undefined;
-      if (stage !== undefined) {
-        this.records.set(stage, line);
-        continue;
-      }
-      const rec = this.parse(line);
+    let start = 0;
+    for (let nl = bytes.indexOf(0x0a); nl >= 0; start = nl + 1, nl = bytes.indexOf(0x0a, start)) {
+      this.lines++;
+      const rec = this.parse(bytes.toString("utf8", start, nl));
       if (rec) {
         this.records.set(rec.stage, rec);
+        this.where.set(rec.stage, [start, nl + 1 - start]);
         for (const o of Object.values(rec.outputs)) this.made.add(o.path);
-      } else if (line) bad++;
+      } else if (nl > start) bad++;
     }
-    this.lines = tail;
+    // What follows the last line break is "" or a torn line.
+    if (start < bytes.length) this.tornAt = start;
+    this.size = start;
     if (bad > 0)
       this.damage = `${bad} damaged or foreign record line${bad > 1 ? "s" : ""} in ${this.file} ignored; the stages involved will re-run`;
     return this;
@@ -142,27 +157,48 @@ export class RecordStore {
 
   get(stage: string): StageRecord | undefined {
     const r = this.records.get(stage);
-    if (typeof r !== "string") return r;
-    // A line a trusted load indexed: it is checked now (damage would make its stage simply stale).
-    const rec = this.parse(r);
-    if (rec?.stage === stage) this.records.set(stage, rec);
-    else this.records.delete(stage);
-    return rec?.stage === stage ? rec : undefined;
+    if (r === undefined || "v" in r) return r;
+    // A record known by its place: read and checked now (damage would make its stage simply stale).
+    const rec = this.readAt(r);
+    if (rec?.stage === stage) {
+      this.records.set(stage, rec);
+      this.where.set(stage, [r.offset, r.length]);
+      return rec;
+    }
+    this.records.delete(stage);
+    return undefined;
   }
 
-  /** The recorded duration of a stage's last run (without parsing a record a trusted load has not). */
+  private readAt(r: Unread): StageRecord | undefined {
+    try {
+      this.readFd ??= openSync(this.file, "r");
+      const buf = Buffer.alloc(r.length);
+      if (readSync(this.readFd, buf, 0, r.length, r.offset) !== r.length || buf[r.length - 1] !== 0x0a)
+        return undefined;
+      return this.parse(buf.toString("utf8", 0, r.length - 1));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The recorded duration of a stage's last run (without reading a record not yet read). */
   secondsOf(stage: string): number | undefined {
     const r = this.records.get(stage);
-    if (typeof r !== "string") return r?.seconds;
-    // The record's own key, as JSON.stringify writes it after finishedAt: `…,"seconds":0.012}` or, with
-    // provenance, `…,"seconds":0.012,"made":{…}}`. Only the last such key whose number ends the record or
-    // precedes "made" is it (an option named seconds inside "made" is an object, never a number); anything
-    // else is parsed.
-    for (let at = r.lastIndexOf(',"seconds":'); at > 0; at = r.lastIndexOf(',"seconds":', at - 1)) {
-      const m = SECONDS.exec(r.slice(at));
-      if (m && (m[2] === ',"made":' || m.index + m[0].length === r.length - at)) return Number(m[1]);
+    if (r === undefined) return undefined;
+    return "v" in r ? r.seconds : (r.seconds ?? undefined);
+  }
+
+  /** Where every stage's newest record is, with its seconds (see RecordLocation). */
+  locations(): RecordLocation[] {
+    const out: RecordLocation[] = [];
+    for (const [stage, r] of this.records) {
+      if (!("v" in r)) out.push([stage, r.offset, r.length, r.seconds]);
+      else {
+        const w = this.where.get(stage);
+        if (w) out.push([stage, w[0], w[1], r.seconds ?? null]);
+      }
     }
-    return this.get(stage)?.seconds;
+    return out;
   }
 
   /** Stages with a record, in the order they were first recorded. */
@@ -238,6 +274,7 @@ export class RecordStore {
       }
       throw e;
     }
+    this.where.set(r.stage, [this.size, line.length]);
     this.size += line.length;
     this.records.set(r.stage, r);
     this.lines++;
@@ -247,6 +284,14 @@ export class RecordStore {
 
   /** Closes the file kept open for appending (the end of a build; a later append opens it again). */
   close(): void {
+    if (this.readFd !== undefined) {
+      try {
+        closeSync(this.readFd);
+      } catch {
+        /* only read from */
+      }
+      this.readFd = undefined;
+    }
     if (this.fd === undefined) return;
     try {
       closeSync(this.fd);
@@ -265,13 +310,20 @@ export class RecordStore {
     this.records = new Map();
     for (const r of live) if (!keep || keep(r.stage)) this.records.set(r.stage, r);
     mkdirSync(dirname(this.file), { recursive: true });
-    const text = this.all()
-      .map((r) => this.line(r))
-      .join("");
-    writeAtomic(this.file, text);
+    const where = new Map<string, [number, number]>();
+    let size = 0;
+    const lines = this.all().map((r) => {
+      const line = this.line(r);
+      const length = Buffer.byteLength(line);
+      where.set(r.stage, [size, length]);
+      size += length;
+      return line;
+    });
+    writeAtomic(this.file, lines.join(""));
+    this.where = where;
     this.lines = this.records.size;
     this.tornAt = undefined;
-    this.size = Buffer.byteLength(text);
+    this.size = size;
   }
 
   /** Compacts when superseded lines dominate, so the file does not grow without bound across builds. */
