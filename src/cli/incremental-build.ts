@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
 import { StatCache } from "../fs/stat-cache.ts";
+import { stagesUsing } from "../graph/graph-facts.ts";
 import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { restoreSnapshot } from "../project/project-snapshot.ts";
@@ -39,11 +40,7 @@ export async function prepareIncremental(
     throw e;
   }
   const unchanged = new Set(stamp.fresh);
-  for (const node of project.graph.nodes.values()) {
-    if (!unchanged.has(node.name)) continue;
-    if (node.inputs.some((i) => touched.has(i.path)) || node.outputs.some((o) => touched.has(o.path)))
-      unchanged.delete(node.name);
-  }
+  for (const stage of stagesUsing(project.graph, touched)) unchanged.delete(stage);
   trace(
     `incremental: ${changed.length} file${changed.length === 1 ? "" : "s"} changed, ${project.graph.nodes.size - unchanged.size} of ${project.graph.nodes.size} stages not known unchanged`,
   );

@@ -1,6 +1,7 @@
 // The run inputs of a loaded project, checked before a build starts (see runInputKind for what is refused).
 // Not in load-project.ts, so that an incremental build, which restores a project instead of loading it, does
 // not load the loaders (YAML, stage classes, graph) with it.
+import { stagesUsing } from "../graph/graph-facts.ts";
 import { lstatSync } from "node:fs";
 import { LbgError } from "../errors/lbg-error.ts";
 import { mayBeDirectory } from "../stages/stage-meta.ts";
@@ -24,7 +25,8 @@ export function checkRunInputs(p: LoadedProject, opts: { allowMissing?: boolean;
   const { run, graph } = p;
   // One stat per file, not per reader: in a wide pipeline a few run inputs feed thousands of stages.
   const seen = new Map<string, boolean>();
-  for (const node of graph.nodes.values()) {
+  const nodes = opts.only ? [...stagesUsing(graph, opts.only)].map((s) => graph.nodes.get(s)!) : graph.nodes.values();
+  for (const node of nodes) {
     for (const i of node.inputs) {
       if (i.producer || i.noFile || (opts.only && !opts.only.has(i.path))) continue;
       const input = run.inputs.get(i.alias)!;

@@ -26,7 +26,8 @@ import type { RunInput, RunModel, StageEntry } from "../config/run-model.ts";
 import type { Hasher } from "../fs/hash-file.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
-import type { OutputFile, StageGraph, StageNode } from "../graph/build-graph.ts";
+import type { InputEdge, OutputFile, StageGraph, StageNode } from "../graph/build-graph.ts";
+import { LazyNodes } from "../graph/lazy-nodes.ts";
 import type { PythonEnv } from "../stages/python-env.ts";
 import type { ConfigSourceKind } from "../stages/effective-config.ts";
 import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
@@ -250,7 +251,6 @@ export function restoreSnapshot(cacheDir: string, id: string, hashes: StatCache)
 
 function decode(s: Snapshot, hashes: StatCache): LoadedProject {
   const { inputs, ...run } = s.run;
-  // Written for 10,000-stage runs: no spreads or closures per stage, tag lists computed once per class.
   const runPos = { file: run.file };
   const runInputs = new Map<string, RunInput>();
   for (const [tag, path, producedBy, leftOutBy, noFile] of inputs) {
@@ -260,12 +260,78 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
     if (noFile) input.noFile = true;
     runInputs.set(tag, input);
   }
+  const graph = decodeGraph(s, run.outputDir, runInputs);
+  const model: RunModel = {
+    ...run,
+    modules: [],
+    // Made when first asked for, as the nodes are (a build asks for none; `lbg watch` never restores).
+    get stages() {
+      return [...graph.nodes.values()].map((n) => n.entry);
+    },
+    inputs: runInputs,
+    stageConfig: { global: new Map(), sections: new Map(), sectionPos: new Map() },
+  };
+  return {
+    run: model,
+    graph,
+    hashes,
+    cacheDir: s.cacheDir,
+    python: s.python,
+    modules: [],
+    ceciOrder: s.ceciOrder,
+    allStages: s.allStages,
+    ...(s.selection === undefined ? {} : { selection: s.selection }),
+    restored: true,
+  };
+}
+
+/**
+ * The graph of the snapshot, as buildGraph wired it: the producers and dependants of every stage at once,
+ * each stage's node (entry, class, files, config) only when first asked for (lazy-nodes.ts), so that an
+ * incremental build of a 10,000-stage run makes the nodes of the stages it checks. Written for such runs: no
+ * spreads or closures per stage, tag lists computed once per class.
+ */
+function decodeGraph(s: Snapshot, outputDir: string, runInputs: Map<string, RunInput>): StageGraph {
   const tags = s.metas.map((m) => ({ inputs: Object.entries(m.inputs), outputs: Object.entries(m.outputs) }));
-  const stages: StageEntry[] = [];
-  const nodes = new Map<string, StageNode>();
-  const producers = new Map<string, StageNode>();
+  const NO_ALIASES: Record<string, string> = {};
+  const rows = new Map<string, SnapNode>();
+  /** Output alias → the stage making it. */
+  const producerOf = new Map<string, SnapNode>();
+  for (const row of s.nodes) {
+    rows.set(row[0], row);
+    const aliases = row[3].aliases ?? NO_ALIASES;
+    for (const [tag] of tags[row[1]]!.outputs) producerOf.set(aliases[tag] ?? tag, row);
+  }
+  /** The path of a stage's output, by its alias (`rel`: its file name in output_dir). */
+  const outputRel = (row: SnapNode, tag: string, type: string) =>
+    row[4][tag] ?? outputFileName((row[3].aliases ?? NO_ALIASES)[tag] ?? tag, type);
+  const outputPath = (producer: SnapNode, alias: string): string => {
+    const outs = tags[producer[1]]!.outputs;
+    const aliases = producer[3].aliases ?? NO_ALIASES;
+    const [tag, type] = (outs.length === 1 ? outs[0] : outs.find(([t]) => (aliases[t] ?? t) === alias))!;
+    return inOutputDir(outputDir, outputRel(producer, tag, type));
+  };
+
   const dependants = new Map<string, string[]>();
-  for (const [name, m, c, e, outputNames, src] of s.nodes) {
+  for (const [name] of s.nodes) dependants.set(name, []);
+  const upstream = new Map<string, string[]>();
+  for (const [name, m, , e] of s.nodes) {
+    const aliases = e.aliases ?? NO_ALIASES;
+    let producers: string[] | undefined;
+    for (const [tag] of tags[m]!.inputs) {
+      const producer = producerOf.get(aliases[tag] ?? tag)?.[0];
+      if (producer === undefined) continue;
+      producers ??= [];
+      if (!producers.includes(producer)) producers.push(producer);
+      // Each dependant once, however many of its inputs the producer makes (they are pushed one after another).
+      const d = dependants.get(producer)!;
+      if (d[d.length - 1] !== name) d.push(name);
+    }
+    if (producers) upstream.set(name, producers);
+  }
+
+  const make = (name: string): StageNode => {
+    const [, m, c, e, outputNames, src] = rows.get(name)!;
     const pipelineFile = s.files[e.file]!;
     // One shape for every entry (absent keys are undefined, which every reader takes as absent).
     const entry: StageEntry = {
@@ -284,18 +350,16 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
       pipelineFile,
       pos: { file: pipelineFile },
     };
-    stages.push(entry);
     const meta = s.metas[m]!;
     const outputs: OutputFile[] = [];
     for (const [tag, type] of tags[m]!.outputs) {
-      const alias = entry.aliases[tag] ?? tag;
-      const rel = outputNames[tag] ?? outputFileName(alias, type);
+      const rel = outputNames[tag] ?? outputFileName(entry.aliases[tag] ?? tag, type);
       const o: OutputFile = {
         tag,
-        alias,
+        alias: entry.aliases[tag] ?? tag,
         type,
-        path: inOutputDir(run.outputDir, rel),
-        inprogress: inOutputDir(run.outputDir, inprogressName(rel)),
+        path: inOutputDir(outputDir, rel),
+        inprogress: inOutputDir(outputDir, inprogressName(rel)),
       };
       // As buildGraph's markMetrics: the class's metrics tags, the entry's by alias or else by tag.
       if (meta.metrics?.includes(tag)) o.metrics = true;
@@ -305,63 +369,76 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
       const o = outputs.find((x) => x.alias === tag) ?? outputs.find((x) => x.tag === tag);
       if (o) o.metrics = true;
     }
+    const inputs: InputEdge[] = [];
+    for (const [tag, type] of tags[m]!.inputs) {
+      const alias = entry.aliases[tag] ?? tag;
+      const producer = producerOf.get(alias);
+      if (producer) inputs.push({ tag, alias, type, path: outputPath(producer, alias), producer: producer[0] });
+      else {
+        const input = runInputs.get(alias);
+        const edge: InputEdge = { tag, alias, type, path: input?.path ?? "" };
+        if (input?.noFile) edge.noFile = true;
+        inputs.push(edge);
+      }
+    }
     const [configSource, origin] = s.sources[src]!;
     const configOrigin: StageNode["configOrigin"] = {};
     for (const k in origin) {
       const [file, line] = origin[k]!;
       configOrigin[k] = line === undefined ? { file } : { file, line };
     }
-    const node: StageNode = {
-      name,
-      entry,
-      meta,
-      inputs: [],
-      outputs,
-      config: s.configs[c]!,
-      configOrigin,
-      configSource,
-    };
-    nodes.set(name, node);
-    dependants.set(name, []);
-    for (const o of outputs) producers.set(o.alias, node);
-  }
-  for (const [name, m] of s.nodes) {
-    const node = nodes.get(name)!;
-    for (const [tag, type] of tags[m]!.inputs) {
-      const alias = node.entry.aliases[tag] ?? tag;
-      const producer = producers.get(alias);
-      if (!producer) {
-        const input = runInputs.get(alias);
-        node.inputs.push({ tag, alias, type, path: input?.path ?? "", ...(input?.noFile ? { noFile: true } : {}) });
-        continue;
+    return { name, entry, meta, inputs, outputs, config: s.configs[c]!, configOrigin, configSource };
+  };
+
+  const usersOf = (paths: Set<string>): Set<string> => {
+    const users = new Set<string>();
+    // The aliases that name one of the paths: run inputs no stage makes, and outputs (whose makers use them).
+    const named = new Set<string>();
+    for (const [alias, input] of runInputs) if (paths.has(input.path) && !producerOf.has(alias)) named.add(alias);
+    for (const row of s.nodes) {
+      const aliases = row[3].aliases ?? NO_ALIASES;
+      for (const [tag, type] of tags[row[1]]!.outputs)
+        if (paths.has(inOutputDir(outputDir, outputRel(row, tag, type)))) {
+          users.add(row[0]);
+          named.add(aliases[tag] ?? tag);
+        }
+    }
+    if (named.size > 0)
+      for (const [name, m, , e] of s.nodes) {
+        const aliases = e.aliases ?? NO_ALIASES;
+        for (const [tag] of tags[m]!.inputs) if (named.has(aliases[tag] ?? tag)) users.add(name);
       }
-      const out =
-        producer.outputs.length === 1 ? producer.outputs[0]! : producer.outputs.find((o) => o.alias === alias)!;
-      node.inputs.push({ tag, alias, type, path: out.path, producer: producer.name });
-      // Each dependant once, however many of its inputs the producer makes (they are pushed one after another).
-      const d = dependants.get(producer.name)!;
-      if (d[d.length - 1] !== name) d.push(name);
+    return users;
+  };
+
+  const metas = new Set<StageMeta>();
+  const withMetrics: string[] = [];
+  const folders = new Set<string>();
+  for (const row of s.nodes) {
+    const meta = s.metas[row[1]]!;
+    metas.add(meta);
+    if (meta.metrics?.length || row[3].metrics?.length) withMetrics.push(row[0]);
+    for (const [tag, type] of tags[row[1]]!.outputs) {
+      const rel = outputRel(row, tag, type);
+      // Most outputs are plain names in output_dir: no path to build for them.
+      if (!/[/]/.test(rel)) folders.add(outputDir);
+      else {
+        const path = inOutputDir(outputDir, rel);
+        folders.add(path.slice(0, path.lastIndexOf("/")));
+      }
     }
   }
-  const graph: StageGraph = { nodes, order: s.order, dependants };
-  const model: RunModel = {
-    ...run,
-    modules: [],
-    stages,
-    inputs: runInputs,
-    stageConfig: { global: new Map(), sections: new Map(), sectionPos: new Map() },
-  };
+  const names = s.nodes.map((row) => row[0]);
   return {
-    run: model,
-    graph,
-    hashes,
-    cacheDir: s.cacheDir,
-    python: s.python,
-    modules: [],
-    ceciOrder: s.ceciOrder,
-    allStages: s.allStages,
-    ...(s.selection === undefined ? {} : { selection: s.selection }),
-    restored: true,
+    nodes: new LazyNodes(names, make, {
+      metas: [...metas],
+      withMetrics,
+      outputFolders: [...folders],
+      upstream,
+      usersOf,
+    }),
+    order: s.order,
+    dependants,
   };
 }
 

@@ -13,6 +13,7 @@ import { shownPath } from "../fs/shown-path.ts";
 import type { ResumeMode, RunModel } from "../config/run-model.ts";
 import type { EventSink } from "../events/build-event.ts";
 import type { Executor } from "../executors/stage-job.ts";
+import { stageMetas, stagesWithMetrics, upstreamOf } from "../graph/graph-facts.ts";
 import { predictRun } from "../plan/predict-run.ts";
 import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";
@@ -154,7 +155,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
     }
     if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
       return end({ ...ZERO, ok: false }, "pre_script failed");
-    const hasPython = [...p.graph.nodes.values()].some((n) => n.meta.kind === "python");
+    const hasPython = stageMetas(p.graph).some((m) => m.kind === "python");
     // A restored project's configs are those of the plan that wrote the file (the no-op stamp covers it).
     // (Imported here: it needs the YAML library, which a TypeScript-only build does not load.)
     if (hasPython && !p.restored)
@@ -266,7 +267,7 @@ function announce(
     resume: b.resume,
     dryRun: !!flags.dryRun,
     estimates,
-    upstream: upstreamOf(graph),
+    upstream: Object.fromEntries(upstreamOf(graph)),
   });
   for (const w of deps.warnings ?? []) deps.emit({ event: "warning", message: w });
   if (b.records.damage) deps.emit({ event: "warning", message: b.records.damage });
@@ -288,21 +289,11 @@ function whereOutputsGo(p: LoadedProject): { outputDir: string; metrics?: string
     const r = relative(p.run.root, path);
     return r.startsWith("..") || isAbsolute(r) ? path : r || ".";
   };
-  const metrics = [...p.graph.nodes.values()]
+  const metrics = stagesWithMetrics(p.graph)
     .flatMap((n) => n.outputs)
     .filter((o) => o.metrics)
     .map((o) => shown(o.path));
   return { outputDir: shown(p.run.outputDir), ...(metrics.length ? { metrics } : {}) };
-}
-
-/** Stage → the stages it reads outputs of, for stages that read any (build-start's `upstream`). */
-function upstreamOf(graph: LoadedProject["graph"]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, node] of graph.nodes) {
-    const producers = [...new Set(node.inputs.flatMap((i) => (i.producer ? [i.producer] : [])))];
-    if (producers.length > 0) out[name] = producers;
-  }
-  return out;
 }
 
 /** Stage → seconds of its last successful run, for the stages of the graph that have a record. */

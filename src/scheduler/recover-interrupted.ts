@@ -9,28 +9,23 @@ import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph } from "../graph/build-graph.ts";
+import { outputFolders } from "../graph/graph-facts.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { previousPath } from "./finish-stage.ts";
 
 /** The folders holding outputs that also hold a leftover (an `inprogress_` or `.lbg-previous-` name), each
  *  listed once: a build of 10,000 stages lists its one output folder, finds nothing, and looks no further. */
 function foldersWithLeftovers(graph: StageGraph): Map<string, Set<string>> {
-  const listed = new Map<string, Set<string> | null>();
-  for (const node of graph.nodes.values())
-    for (const o of node.outputs) {
-      const dir = o.path.slice(0, o.path.lastIndexOf("/")); // (outputs are absolute and normalised paths)
-      if (listed.has(dir)) continue;
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        names = [];
-      }
-      const leftover = names.some((n) => n.startsWith("inprogress_") || n.startsWith(".lbg-previous-"));
-      listed.set(dir, leftover ? new Set(names) : null);
-    }
   const out = new Map<string, Set<string>>();
-  for (const [dir, names] of listed) if (names) out.set(dir, names);
+  for (const dir of outputFolders(graph)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    if (names.some((n) => n.startsWith("inprogress_") || n.startsWith(".lbg-previous-"))) out.set(dir, new Set(names));
+  }
   return out;
 }
 

@@ -6,14 +6,14 @@ import { errorReason } from "../fs/error-reason.ts";
 import type { EventSink } from "../events/build-event.ts";
 import { diffMetrics } from "../metrics/diff-metrics.ts";
 import { entryValues, MetricsHistory } from "../metrics/metrics-history.ts";
+import { stagesWithMetrics } from "../graph/graph-facts.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 
 /** What reports the metrics at the end of a build, or undefined for a run without metrics files. Loaded before
  *  the build because reading metrics needs the YAML library (a quarter of lbg's code), which a build of a run
  *  without metrics — and every incremental build of one — would otherwise load for nothing. */
 export async function metricsReporter(p: LoadedProject): Promise<((emit: EventSink) => void) | undefined> {
-  const hasMetrics = [...p.graph.nodes.values()].some((n) => n.outputs.some((o) => o.metrics));
-  if (!hasMetrics) return undefined;
+  if (stagesWithMetrics(p.graph).length === 0) return undefined;
   const { allValues, readRunMetrics } = await import("../metrics/read-metrics.ts");
   return (emit) => {
     try {
