@@ -390,18 +390,44 @@ function decodeGraph(s: Snapshot, outputDir: string, runInputs: Map<string, RunI
     return { name, entry, meta, inputs, outputs, config: s.configs[c]!, configOrigin, configSource };
   };
 
+  /** A stage's output by its alias: its tag and type. */
+  const outputOf = (row: SnapNode, alias: string): [string, string] | undefined => {
+    const aliases = row[3].aliases ?? NO_ALIASES;
+    for (const [tag, type] of tags[row[1]]!.outputs) if ((aliases[tag] ?? tag) === alias) return [tag, type];
+    return undefined;
+  };
+  // Outputs renamed in the config (few), by path: their makers and aliases.
+  const renamed = new Map<string, [SnapNode, string]>();
+  for (const row of s.nodes)
+    for (const tag in row[4])
+      renamed.set(inOutputDir(outputDir, row[4][tag]!), [row, (row[3].aliases ?? NO_ALIASES)[tag] ?? tag]);
+  const outputTypes = [...new Set(tags.flatMap((t) => t.outputs.map(([, type]) => type)))];
+  /** The stage making output file `path` and the output's alias, found from the name (no path is built). */
+  const outputAt = (path: string): [SnapNode, string] | undefined => {
+    const named = renamed.get(path);
+    if (named) return named;
+    if (!path.startsWith(`${outputDir}/`)) return undefined;
+    const rel = path.slice(outputDir.length + 1);
+    for (const type of outputTypes) {
+      const alias = rel.slice(0, rel.length - outputFileName("", type).length);
+      if (outputFileName(alias, type) !== rel) continue;
+      const row = producerOf.get(alias);
+      const out = row && outputOf(row, alias);
+      if (out && inOutputDir(outputDir, outputRel(row, out[0], out[1])) === path) return [row, alias];
+    }
+    return undefined;
+  };
+
   const usersOf = (paths: Set<string>): Set<string> => {
     const users = new Set<string>();
     // The aliases that name one of the paths: run inputs no stage makes, and outputs (whose makers use them).
     const named = new Set<string>();
     for (const [alias, input] of runInputs) if (paths.has(input.path) && !producerOf.has(alias)) named.add(alias);
-    for (const row of s.nodes) {
-      const aliases = row[3].aliases ?? NO_ALIASES;
-      for (const [tag, type] of tags[row[1]]!.outputs)
-        if (paths.has(inOutputDir(outputDir, outputRel(row, tag, type)))) {
-          users.add(row[0]);
-          named.add(aliases[tag] ?? tag);
-        }
+    for (const path of paths) {
+      const out = outputAt(path);
+      if (!out) continue;
+      users.add(out[0][0]);
+      named.add(out[1]);
     }
     if (named.size > 0)
       for (const [name, m, , e] of s.nodes) {
@@ -418,16 +444,15 @@ function decodeGraph(s: Snapshot, outputDir: string, runInputs: Map<string, RunI
     const meta = s.metas[row[1]]!;
     metas.add(meta);
     if (meta.metrics?.length || row[3].metrics?.length) withMetrics.push(row[0]);
-    for (const [tag, type] of tags[row[1]]!.outputs) {
-      const rel = outputRel(row, tag, type);
-      // Most outputs are plain names in output_dir: no path to build for them.
-      if (!/[/]/.test(rel)) folders.add(outputDir);
-      else {
-        const path = inOutputDir(outputDir, rel);
-        folders.add(path.slice(0, path.lastIndexOf("/")));
-      }
-    }
   }
+  // Outputs are in output_dir itself unless an alias or a renamed output names a sub-folder.
+  for (const path of renamed.keys()) folders.add(path.slice(0, path.lastIndexOf("/")));
+  for (const [alias] of producerOf)
+    if (!alias.includes("/")) folders.add(outputDir);
+    else {
+      const path = inOutputDir(outputDir, alias);
+      folders.add(path.slice(0, path.lastIndexOf("/")));
+    }
   const names = s.nodes.map((row) => row[0]);
   return {
     nodes: new LazyNodes(names, make, {
