@@ -65,6 +65,7 @@ export function recordPlan(
     // (Process start from uptime: the global `performance` would load perf_hooks for this one number.)
     const notAfter = Date.now() - process.uptime() * 1000 - 1;
     const { fresh, reportedFresh, allFresh } = endedFresh(b.events, b.warnings, graph.nodes.size);
+    const ran = fresh.length > reportedFresh.size;
     // The stages the scheduler took as fresh without a check (run-build.ts): known unchanged, and every
     // producer ended fresh too (a producer that re-ran would have made it checked).
     const presumed = new Set<string>();
@@ -99,9 +100,11 @@ export function recordPlan(
         recordLines: b.records.lineCount,
         recordsAt: b.records.locations(),
         snapshot: previous ? () => previous.stamp.snapshot : () => saveSnapshot(p, p.hashes.h),
-        start: noop ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
+        // (When no stage ran, no record changed: the estimates build-start gave are the records' still.)
+        start: noop && ran ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
         warnings: b.warnings,
-        fresh: noop ? freshOrder(graph) : kept,
+        // (When every stage was reported fresh, it was in that order: the scheduler's, which freshOrder repeats.)
+        fresh: noop ? (reportedFresh.size === graph.nodes.size ? fresh : freshOrder(graph)) : kept,
         allFresh: noop,
         notAfter,
       })
@@ -178,15 +181,16 @@ function updatedFileKeys(
   events: BuildEvent[],
 ): Covered[] {
   const files = previous.stamp.files.slice();
-  const at = new Map<string, number>();
-  for (const [i, [path]] of files.entries()) at.set(path, i);
   const rewritten = new Set<string>();
   for (const e of events)
     if (e.event === "stage-end" && e.status === "succeeded")
       for (const o of p.graph.nodes.get(e.stage)!.outputs) rewritten.add(o.path);
-  for (const { path } of p.hashes.lookedUp()) {
-    const i = at.get(path);
-    if (i === undefined) continue;
+  // The build looked at the files of the stages it checked: few, so they are found by one pass over the list.
+  const looked = new Set<string>();
+  for (const { path } of p.hashes.lookedUp()) looked.add(path);
+  for (let i = 0; i < files.length && looked.size > 0; i++) {
+    const path = files[i]![0];
+    if (!looked.delete(path)) continue;
     const now = lookedKey(p, path, notAfter);
     const moved = now[1] !== files[i]![1] && !previous.touched.has(path) && !rewritten.has(path);
     files[i] = moved ? [path, ""] : now;
