@@ -41,6 +41,19 @@ export function upstreamOf(graph: StageGraph): Map<string, string[]> {
   return out;
 }
 
+/** Stage → its producers, each once, for the stages that have any (in no set order: what a scheduler counts). */
+export function producerLists(graph: StageGraph): Map<string, string[]> {
+  if (graph.nodes instanceof LazyNodes) return graph.nodes.facts.upstream;
+  const out = new Map<string, string[]>();
+  for (const [name, ds] of graph.dependants)
+    for (const d of ds) {
+      const ps = out.get(d);
+      if (ps) ps.push(name);
+      else out.set(d, [name]);
+    }
+  return out;
+}
+
 /** The stages that read or write one of `paths`. */
 export function stagesUsing(graph: StageGraph, paths: Set<string>): Set<string> {
   if (graph.nodes instanceof LazyNodes) return graph.nodes.facts.usersOf(paths);

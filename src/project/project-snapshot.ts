@@ -7,14 +7,15 @@
 // first.
 //
 // On disk: `.cache/runs/<run>/snapshot.json`, written atomically, only by full checks:
-//   { "format": 4, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
+//   { "format": 5, "id": "<xxh64 of the rest>", "run": {…}, "cacheDir", "python": {…},
 //     "metas": [StageMeta…], "configs": [{…}…], "files": ["<pipeline file>"…],
 //     "sources": [[{option: its rule, ConfigSourceKind}, {option: [file, line] where its value is written}]…],
 //     "nodes": [["<stage>", <index in metas>, <index in configs>, {entry: defaults left out, pipeline file as
 //                an index in files}, {output tag: its file name in output_dir, when not <alias>.<type>},
 //                <index in sources>]…],
 //     "order": ["<stage>"…], "ceciOrder": ["<stage>"…], "allStages": ["<stage>"…], "selection"?: "<words>" }
-// (run.inputs: [tag, path, producedBy | null, leftOutBy | null, noFile (a `none` input)]…)
+// (run.inputs: [tag, path inside the root, relative to it] for a plain file in the project — most of a large
+// run's — else [tag, path, producedBy | null, leftOutBy | null, noFile (a `none` input)]…)
 // Compact for 10,000-stage runs: identical configs are kept once, and each stage's input and output paths are
 // not kept but derived from its class's tags, its aliases and the producers, as buildGraph wires them. A
 // snapshot is only written when reading it back gives the very project it was made of (so this derivation can
@@ -33,7 +34,7 @@ import type { ConfigSourceKind } from "../stages/effective-config.ts";
 import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
 import type { LoadedProject } from "./load-project.ts";
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 type RunPart = Pick<
   RunModel,
@@ -50,7 +51,7 @@ type RunPart = Pick<
   | "pythonPaths"
   | "mergedConfigFile"
   | "site"
-> & { inputs: [string, string, string | null, string | null, boolean][] };
+> & { inputs: ([string, string] | [string, string, string | null, string | null, boolean])[] };
 
 /** An entry as kept: its name, pipeline file and defaults (classname = name, 1 process, …) left out. */
 type EntryPart = Partial<
@@ -182,13 +183,11 @@ function encode(p: LoadedProject, h: Hasher): { id: string; text: string } | und
       pythonPaths: run.pythonPaths,
       mergedConfigFile: run.mergedConfigFile,
       site: run.site,
-      inputs: [...run.inputs].map(([tag, i]): RunPart["inputs"][number] => [
-        tag,
-        i.path,
-        i.producedBy ?? null,
-        i.leftOutBy ?? null,
-        !!i.noFile,
-      ]),
+      inputs: [...run.inputs].map(([tag, i]): RunPart["inputs"][number] =>
+        !i.producedBy && !i.leftOutBy && !i.noFile && i.path.startsWith(`${run.root}/`)
+          ? [tag, i.path.slice(run.root.length + 1)]
+          : [tag, i.path, i.producedBy ?? null, i.leftOutBy ?? null, !!i.noFile],
+      ),
     } satisfies RunPart,
     cacheDir: p.cacheDir,
     python: p.python,
@@ -254,7 +253,7 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
   const runPos = { file: run.file };
   const runInputs = new Map<string, RunInput>();
   for (const [tag, path, producedBy, leftOutBy, noFile] of inputs) {
-    const input: RunInput = { path, pos: runPos };
+    const input: RunInput = { path: producedBy === undefined ? `${run.root}/${path}` : path, pos: runPos };
     if (producedBy) input.producedBy = producedBy;
     if (leftOutBy) input.leftOutBy = leftOutBy;
     if (noFile) input.noFile = true;

@@ -23,6 +23,7 @@ import type { RunCache } from "../cache/run-cache.ts";
 import type { Executor } from "../executors/stage-job.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageGraph, StageNode } from "../graph/build-graph.ts";
+import { producerLists } from "../graph/graph-facts.ts";
 import { planStage, type StalePlan } from "../plan/plan-stage.ts";
 import type { PythonEnv } from "../stages/python-env.ts";
 import type { RecordStore } from "../store/record-store.ts";
@@ -93,8 +94,8 @@ class BuildScheduler {
   /** Longest remaining path of each stage, worked out when a first stage is queued (an incremental build
    *  often queues none). */
   private priorityOf?: Map<string, number>;
-  /** Each stage's producers, each once (the inverse of graph.dependants). */
-  private readonly producers = new Map<string, string[]>();
+  /** Each stage's producers, each once, for the stages that have any (the inverse of graph.dependants). */
+  private readonly producers: Map<string, string[]>;
   private freeSlots: number;
   private runningCount = 0;
   /** Nothing new starts: a stage failed (without --keep-going) or the build was interrupted. */
@@ -113,9 +114,9 @@ class BuildScheduler {
   private readonly env: StageRunEnv;
 
   constructor(private readonly o: BuildOptions) {
-    for (const name of o.graph.nodes.keys()) this.producers.set(name, []);
-    for (const [name, ds] of o.graph.dependants) for (const d of ds) this.producers.get(d)!.push(name);
-    for (const [name, ps] of this.producers) this.states.set(name, { is: "waiting", producersLeft: ps.length });
+    this.producers = producerLists(o.graph);
+    for (const name of o.graph.nodes.keys())
+      this.states.set(name, { is: "waiting", producersLeft: this.producers.get(name)?.length ?? 0 });
     this.freeSlots = o.jobs;
     const setting = {
       root: o.run.root,
@@ -199,7 +200,7 @@ class BuildScheduler {
 
   /** Every producer of the stage ended fresh: its inputs are the contents they were when it was last fresh. */
   private producersFresh(name: string): boolean {
-    for (const p of this.producers.get(name)!) if (this.states.get(p)?.is !== "fresh") return false;
+    for (const p of this.producers.get(name) ?? []) if (this.states.get(p)?.is !== "fresh") return false;
     return true;
   }
 
