@@ -54,7 +54,7 @@ export interface HashResult {
 
 /** A hash known from elsewhere (the no-op stamp) for a file while its plain stat key (noop-stamp.ts's
  *  statKey) is unchanged. */
-export type Seeds = Map<string, { key: string; hash: string }>;
+export type Seeds = Pick<Map<string, { key: string; hash: string }>, "get">;
 
 export class StatCache {
   private entries: Record<string, Entry>;

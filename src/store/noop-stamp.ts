@@ -205,9 +205,23 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
 
 /** The hashes a stamp knows, for an incremental build's stat cache. */
 export function seedsOf(s: NoopStamp): Seeds {
-  const seeds: Seeds = new Map();
-  for (const list of [s.paths, s.files]) for (const [path, key, hash] of list) if (hash) seeds.set(path, { key, hash });
-  return seeds;
+  // An incremental build asks for the few files it checks: each is found by a pass over the lists, until
+  // enough are asked for that indexing all of them (15,000 at N = 10,000) costs less.
+  let index: Map<string, Covered> | undefined;
+  let asked = 0;
+  const found = (c: Covered | undefined) => (c?.[2] ? { key: c[1], hash: c[2] } : undefined);
+  return {
+    get(path) {
+      if (!index && ++asked > 32) {
+        index = new Map();
+        for (const list of [s.paths, s.files]) for (const c of list) if (c[2]) index.set(c[0], c);
+      }
+      if (index) return found(index.get(path));
+      let last: Covered | undefined; // (as the index: a later list's entry with a hash wins)
+      for (const list of [s.paths, s.files]) for (const c of list) if (c[2] && c[0] === path) last = c;
+      return found(last);
+    },
+  };
 }
 
 /** No stamp: a stamp of an earlier build must not outlive one that could not be vouched for. */
