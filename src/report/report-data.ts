@@ -2,6 +2,8 @@
 // builds left (records with their provenance, the last build's outcomes, logs, the metrics history).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { isProgressLine } from "../events/progress-line.ts";
+import { tailLines } from "../fs/read-tail.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { diffMetrics, type MetricChange } from "../metrics/diff-metrics.ts";
 import type { FlatMetrics } from "../metrics/flatten-metrics.ts";
@@ -71,17 +73,12 @@ export interface ReportData {
 const LOG_LINES = 30;
 const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 
+/** The log's last lines, from its last 64 KiB only (a log may be gigabytes); progress lines
+ *  (`lbg-progress: …`, the UI's bar) are left out, as under a failure in the build's output. */
 function logTail(file: string): string[] {
-  try {
-    const text = readFileSync(file, "utf8");
-    return text
-      .trimEnd()
-      .split("\n")
-      .slice(-LOG_LINES)
-      .map((l) => (l.length > 400 ? `${l.slice(0, 397)}...` : l));
-  } catch {
-    return [];
-  }
+  return tailLines(file, LOG_LINES, (l) => !isProgressLine(l)).map((l) =>
+    l.length > 400 ? `${l.slice(0, 397)}...` : l,
+  );
 }
 
 function image(path: string): { image?: string; imageNote?: string } {

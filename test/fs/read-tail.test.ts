@@ -1,0 +1,77 @@
+// The end of a log, read with one bounded read whatever the file's size (src/fs/read-tail.ts): what a failure
+// report and `lbg report` show of a stage's log.
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { readTail, TAIL_BYTES, tailLines } from "../../src/fs/read-tail.ts";
+
+// Every byte read through node:fs, counted: the proof that a tail is read from the end only.
+const counted = vi.hoisted(() => ({ bytes: 0 }));
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const readSync = ((...a: Parameters<typeof fs.readSync>) => {
+    const n = fs.readSync(...a);
+    counted.bytes += n;
+    return n;
+  }) as typeof fs.readSync;
+  const readFileSync = ((...a: Parameters<typeof fs.readFileSync>) => {
+    const r = fs.readFileSync(...a);
+    counted.bytes += r.length;
+    return r;
+  }) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readSync, readFileSync }, readSync, readFileSync };
+});
+
+describe("readTail", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "lbg-tail-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it("a file smaller than the window is read whole", () => {
+    expect(readTail(file("small", "a\nb\n"), 100)).toBe("a\nb\n");
+  });
+
+  it("a window that begins inside a line drops that part; one that begins a line keeps it", () => {
+    const f = file("lines", "first\nsecond\nthird\n");
+    expect(readTail(f, 10)).toBe("third\n"); // "cond\nthird\n" minus the partial "cond"
+    expect(readTail(f, 13)).toBe("second\nthird\n"); // the byte before the window is a line break
+  });
+
+  it("one line longer than the window: what the window holds of it", () => {
+    expect(readTail(file("long", `${"x".repeat(1000)}\n`), 11)).toBe(`${"x".repeat(10)}\n`);
+  });
+
+  it("a missing file is undefined, and no lines", () => {
+    expect(readTail(join(dir, "missing"))).toBeUndefined();
+    expect(tailLines(join(dir, "missing"), 5)).toEqual([]);
+  });
+
+  it("reads only the end: of a 5 MB log, no more than the window", () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `log line number ${i}, with some words after it`);
+    const f = file("big", `${lines.join("\n")}\n`);
+    counted.bytes = 0;
+    expect(tailLines(f, 30)).toEqual(lines.slice(-30));
+    expect(counted.bytes).toBeGreaterThan(0);
+    expect(counted.bytes).toBeLessThanOrEqual(TAIL_BYTES + 1);
+  });
+
+  it("a sparse 5 GiB file (more than any buffer could hold whole) gives its last lines", () => {
+    const f = join(dir, "sparse");
+    const fd = openSync(f, "w");
+    const end = 5 * 2 ** 30;
+    ftruncateSync(fd, end);
+    const tail = Array.from({ length: 50 }, (_, i) => `line ${i}`).join("\n");
+    writeSync(fd, Buffer.from(`\n${tail}\n`), 0, undefined, end);
+    closeSync(fd);
+    expect(tailLines(f, 3)).toEqual(["line 47", "line 48", "line 49"]);
+    expect(tailLines(f, 3, (l) => !l.endsWith("8"))).toEqual(["line 46", "line 47", "line 49"]);
+  });
+});
