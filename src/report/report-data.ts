@@ -114,7 +114,7 @@ function outputsOf(p: LoadedProject, node: StageNode, recorded: Record<string, {
 export function gatherReport(p: LoadedProject, lbgVersion: string): ReportData {
   const { run, graph, hashes } = p;
   const root = run.root;
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, hashes.h);
   const last = readLastBuild(join(p.cacheDir, "last-build.json"));
   const forced = (_: string) => (run.resume === "restart" ? "resume: false (restart)" : undefined);
   const predicted = new Map(predictRun(root, graph, records, hashes, forced).map((s) => [s.stage, s]));
