@@ -1,5 +1,6 @@
-// The end of a file that may be huge — a stage's log, gigabytes or without line breaks — read in one bounded
-// read, whatever its size: what a failure report (scheduler/stage-log.ts) and `lbg report` show of a log.
+// The end of a file that may be huge — a stage's log, gigabytes or without line breaks — read from the end,
+// whatever its size: what a failure report (scheduler/stage-log.ts) and `lbg report` show of a log (one
+// bounded read), and where `lbg logs -n N` starts (as far back as its lines go).
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 /** How much of the end is read by default: room for a few hundred ordinary log lines. */
@@ -44,4 +45,34 @@ export function tailLines(
   const text = readTail(file, maxBytes);
   if (text === undefined) return [];
   return text.trimEnd().split("\n").filter(keep).slice(-count);
+}
+
+/** Where the last `count` lines of `file` begin, as a byte offset (0 when it has fewer; its size for none),
+ *  found by reading backwards from its end: the cost is the size of those lines, not of the file. A final
+ *  line break ends the last line, it does not start another. Throws when the file cannot be read. */
+export function lastLinesOffset(file: string, count: number): number {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (count <= 0) return size;
+    const buf = Buffer.alloc(Math.min(TAIL_BYTES, size));
+    let end = size;
+    let found = 0;
+    while (end > 0) {
+      const start = Math.max(0, end - buf.length);
+      const n = readSync(fd, buf, 0, end - start, start);
+      // The file's last byte, when a line break, ends the last line: it is not searched.
+      // (lastIndexOf counts a negative offset from the end: never pass one.)
+      const from = start + n === size ? n - 2 : n - 1;
+      let i = from >= 0 ? buf.lastIndexOf(0x0a, from) : -1;
+      while (i !== -1) {
+        if (++found === count) return start + i + 1;
+        i = i > 0 ? buf.lastIndexOf(0x0a, i - 1) : -1;
+      }
+      end = start;
+    }
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -4,7 +4,7 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { readTail, TAIL_BYTES, tailLines } from "../../src/fs/read-tail.ts";
+import { lastLinesOffset, readTail, TAIL_BYTES, tailLines } from "../../src/fs/read-tail.ts";
 
 // Every byte read through node:fs, counted: the proof that a tail is read from the end only.
 const counted = vi.hoisted(() => ({ bytes: 0 }));
@@ -73,5 +73,51 @@ describe("readTail", () => {
     closeSync(fd);
     expect(tailLines(f, 3)).toEqual(["line 47", "line 48", "line 49"]);
     expect(tailLines(f, 3, (l) => !l.endsWith("8"))).toEqual(["line 46", "line 47", "line 49"]);
+  });
+});
+
+describe("lastLinesOffset", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "lbg-lines-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** What `tail -n` shows: the last `n` lines, a final line break belonging to the last one. */
+  const reference = (text: string, n: number) => {
+    const lines = text.split("\n");
+    const trailing = lines.at(-1) === "" ? 1 : 0;
+    return n === 0 ? "" : lines.slice(Math.max(0, lines.length - trailing - n)).join("\n");
+  };
+
+  it("agrees with splitting the whole text, across chunk boundaries and with or without a final line break", () => {
+    const f = join(dir, "t");
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const texts = ["", "\n", "\n\n", "a", "a\n", "a\nb", "a\nb\n", "\nx\n\n"];
+    for (let k = 0; k < 30; k++) {
+      const lines = Array.from({ length: Math.floor(random() * 40) }, () =>
+        "x".repeat(Math.floor(random() < 0.2 ? random() * 3 * TAIL_BYTES : random() * 50)),
+      );
+      texts.push(lines.join("\n") + (random() < 0.5 ? "\n" : ""));
+    }
+    for (const text of texts) {
+      writeFileSync(f, text);
+      for (const n of [0, 1, 2, 3, 7, 100]) {
+        const shown = Buffer.from(text).subarray(lastLinesOffset(f, n)).toString();
+        expect(shown === reference(text, n), `${JSON.stringify(text.slice(0, 40))}… -n ${n}`).toBe(true);
+      }
+    }
+  });
+
+  it("reads only as far back as the lines go", () => {
+    const f = join(dir, "big");
+    writeFileSync(f, `${"an early line\n".repeat(400_000)}last one\n`);
+    counted.bytes = 0;
+    expect(lastLinesOffset(f, 2)).toBe(14 * 400_000 - 14);
+    expect(counted.bytes).toBeLessThanOrEqual(TAIL_BYTES);
   });
 });
