@@ -1,10 +1,11 @@
-// The end of a log, read with one bounded read whatever the file's size (src/fs/read-tail.ts): what a failure
-// report and `lbg report` show of a stage's log.
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+// The end of a log, read from the end whatever the file's size (src/fs/read-tail.ts): what a failure report
+// and `lbg report` show of a stage's log, and where `lbg logs -n N` starts.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { lastLinesOffset, readTail, TAIL_BYTES, tailLines } from "../../src/fs/read-tail.ts";
+import { writeSparse } from "../helpers/sparse-file.ts";
 
 // Every byte read through node:fs, counted: the proof that a tail is read from the end only.
 const counted = vi.hoisted(() => ({ bytes: 0 }));
@@ -23,12 +24,13 @@ vi.mock("node:fs", async (importOriginal) => {
   return { ...fs, default: { ...fs, readSync, readFileSync }, readSync, readFileSync };
 });
 
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lbg-tail-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe("readTail", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "lbg-tail-"));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => {
     const f = join(dir, name);
     writeFileSync(f, text);
@@ -65,24 +67,14 @@ describe("readTail", () => {
 
   it("a sparse 5 GiB file (more than any buffer could hold whole) gives its last lines", () => {
     const f = join(dir, "sparse");
-    const fd = openSync(f, "w");
-    const end = 5 * 2 ** 30;
-    ftruncateSync(fd, end);
     const tail = Array.from({ length: 50 }, (_, i) => `line ${i}`).join("\n");
-    writeSync(fd, Buffer.from(`\n${tail}\n`), 0, undefined, end);
-    closeSync(fd);
+    writeSparse(f, 5 * 2 ** 30, `\n${tail}\n`);
     expect(tailLines(f, 3)).toEqual(["line 47", "line 48", "line 49"]);
     expect(tailLines(f, 3, (l) => !l.endsWith("8"))).toEqual(["line 46", "line 47", "line 49"]);
   });
 });
 
 describe("lastLinesOffset", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "lbg-lines-"));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   /** What `tail -n` shows: the last `n` lines, a final line break belonging to the last one. */
   const reference = (text: string, n: number) => {
     const lines = text.split("\n");
