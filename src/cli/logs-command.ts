@@ -10,11 +10,13 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { Warn } from "../config/check-value.ts";
 import { loadCeciPipeline } from "../config/load-ceci-pipeline.ts";
 import { loadRun } from "../config/load-run.ts";
 import { suggest } from "../errors/did-you-mean.ts";
 import { LbgError } from "../errors/lbg-error.ts";
+import { lastLinesOffset } from "../fs/read-tail.ts";
 import { runCacheDir } from "../project/run-cache-dir.ts";
 import { resolveRunRef } from "../project/run-ref.ts";
 import { logPath } from "../scheduler/stage-log.ts";
@@ -56,30 +58,26 @@ function stageRunning(holder: LockHolder | undefined, log: string): boolean | un
   }
 }
 
-/** Reads `file` from byte `from` to its end. */
-function readFrom(file: string, from: number): Buffer {
+/** Prints `file` from byte `from` to its end, a chunk per event-loop turn (main.ts's `out` writes what it was
+ *  given once per turn), so that a log of gigabytes is never held whole; returns the bytes printed. */
+async function printFrom(file: string, from: number, out: (s: string) => void): Promise<number> {
   const fd = openSync(file, "r");
   try {
-    const chunks: Buffer[] = [];
-    const buf = Buffer.alloc(64 * 1024);
+    const decoder = new StringDecoder("utf8");
+    const buf = Buffer.alloc(1024 * 1024);
     let pos = from;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n <= 0) break;
-      chunks.push(Buffer.from(buf.subarray(0, n)));
+      out(decoder.write(buf.subarray(0, n)));
       pos += n;
+      if (n === buf.length) await new Promise((r) => setImmediate(r));
     }
-    return Buffer.concat(chunks);
+    out(decoder.end());
+    return pos - from;
   } finally {
     closeSync(fd);
   }
-}
-
-function lastLines(text: string, n: number | undefined): string {
-  if (n === undefined) return text;
-  const lines = text.split("\n");
-  const trailing = lines[lines.length - 1] === "" ? 1 : 0;
-  return lines.slice(Math.max(0, lines.length - trailing - n)).join("\n");
 }
 
 export async function logsCommand(
@@ -118,7 +116,8 @@ export async function logsCommand(
       err(`lbg: no log of ${stage} yet (${shown}): it has not run since the last clean\n`);
       return 1;
     }
-    out(lastLines(readFrom(log, 0).toString("utf8"), lines));
+    // -n: from where its last lines begin, found from the end (a log may be gigabytes).
+    await printFrom(log, lines === undefined ? 0 : lastLinesOffset(log, lines), out);
     return 0;
   }
 
@@ -151,11 +150,8 @@ export async function logsCommand(
         pos = 0;
       }
       ino = st.ino;
-      if (st.size > pos) {
-        const chunk = readFrom(log, pos);
-        pos += chunk.length;
-        out(first ? lastLines(chunk.toString("utf8"), lines) : chunk.toString("utf8"));
-      }
+      if (first && lines !== undefined) pos = lastLinesOffset(log, lines);
+      if (st.size > pos) pos += await printFrom(log, pos, out);
       first = false;
     } catch {
       /* no log yet: the stage has not started in this build */

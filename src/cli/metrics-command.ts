@@ -30,7 +30,7 @@ export interface MetricsFlags {
 
 /** The run's metrics files now, each marked when its content is not what lbg recorded for its stage. */
 function metricsOf(p: LoadedProject): (MetricsFile & { changedSinceBuilt?: true })[] {
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => p.hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, p.hashes.h);
   return readRunMetrics(p.run.root, p.graph, p.hashes).map((f) => {
     const rec = records.get(f.stage);
     const recorded = rec && Object.values(rec.outputs).find((o) => o.path === f.path)?.hash;

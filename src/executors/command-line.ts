@@ -1,11 +1,7 @@
 // A stage job as one line of text: what `lbg build -n` prints for each stage that would run (as `ceci
 // --dry-run` prints its commands), the `command` of the `stage-start` event, and a command stage's log header.
+import { shellQuote } from "../process/shell-quote.ts";
 import type { CommandStageJob, TsStageJob } from "./stage-job.ts";
-
-/** A word as a POSIX shell reads it back: bare when it has nothing the shell treats specially. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
-}
 
 /** A command stage's command line, as a shell would run it: its environment assignments, then argv. A job
  *  whose argv ends in `sh -c <script>` (a container command, built as ceci's shell line) shows the script. */

@@ -3,7 +3,7 @@
 // the exact content another stage read. Read-only: it never takes a lock or rewrites a record file.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { RecordStore } from "../store/record-store.ts";
+import { RecordStore, recordsFile } from "../store/record-store.ts";
 import type { StageRecord } from "../store/stage-record.ts";
 
 export interface IndexedRecord {
@@ -35,7 +35,7 @@ export class RecordIndex {
           .sort()
       : [];
     for (const run of runs) {
-      const store = new RecordStore(join(runsDir, run, "records.jsonl"), h64).load();
+      const store = new RecordStore(recordsFile(join(runsDir, run)), h64).load();
       if (store.damage) index.damage.push(store.damage);
       for (const record of store.all()) index.add(run, record);
     }

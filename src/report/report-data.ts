@@ -2,6 +2,8 @@
 // builds left (records with their provenance, the last build's outcomes, logs, the metrics history).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { isProgressLine } from "../events/progress-line.ts";
+import { tailLines } from "../fs/read-tail.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { diffMetrics, type MetricChange } from "../metrics/diff-metrics.ts";
 import type { FlatMetrics } from "../metrics/flatten-metrics.ts";
@@ -71,17 +73,12 @@ export interface ReportData {
 const LOG_LINES = 30;
 const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 
+/** The log's last lines, from its last 64 KiB only (a log may be gigabytes); progress lines
+ *  (`lbg-progress: …`, the UI's bar) are left out, as under a failure in the build's output. */
 function logTail(file: string): string[] {
-  try {
-    const text = readFileSync(file, "utf8");
-    return text
-      .trimEnd()
-      .split("\n")
-      .slice(-LOG_LINES)
-      .map((l) => (l.length > 400 ? `${l.slice(0, 397)}...` : l));
-  } catch {
-    return [];
-  }
+  return tailLines(file, LOG_LINES, (l) => !isProgressLine(l)).map((l) =>
+    l.length > 400 ? `${l.slice(0, 397)}...` : l,
+  );
 }
 
 function image(path: string): { image?: string; imageNote?: string } {
@@ -117,7 +114,7 @@ function outputsOf(p: LoadedProject, node: StageNode, recorded: Record<string, {
 export function gatherReport(p: LoadedProject, lbgVersion: string): ReportData {
   const { run, graph, hashes } = p;
   const root = run.root;
-  const records = new RecordStore(join(p.cacheDir, "records.jsonl"), (s) => hashes.h.h64ToString(s)).load();
+  const records = RecordStore.open(p.cacheDir, hashes.h);
   const last = readLastBuild(join(p.cacheDir, "last-build.json"));
   const forced = (_: string) => (run.resume === "restart" ? "resume: false (restart)" : undefined);
   const predicted = new Map(predictRun(root, graph, records, hashes, forced).map((s) => [s.stage, s]));

@@ -17,7 +17,8 @@
 //   relative paths of its files, so a volume that mounts the project (`${PWD}:/opt/txpipe`) finds them in
 //   the container; lbg's usual absolute paths would name host folders the container does not have.
 import { relativeTo } from "../fs/relative-to.ts";
-import { shellQuote, showCommand } from "../executors/command-line.ts";
+import { showCommand } from "../executors/command-line.ts";
+import { shellQuote } from "../process/shell-quote.ts";
 import type { CommandStageJob } from "../executors/stage-job.ts";
 import type { StageContainer } from "../config/run-model.ts";
 

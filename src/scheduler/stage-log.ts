@@ -2,15 +2,12 @@
 // failure report shows a bounded amount of it (a stage that throws a megabyte-long message, or writes a log
 // of gigabytes or one without line breaks, must not flood the terminal or the --json stream); the log file
 // keeps all of it.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { isProgressLine } from "../events/progress-line.ts";
+import { tailLines } from "../fs/read-tail.ts";
 
 /** The most of one line of a stage's words (an error, a log line) a report shows. */
 export const MAX_SHOWN_LINE = 500;
-/** How much of the end of a log is read for its tail. */
-const TAIL_BYTES = 64 * 1024;
-
 /** `<log_dir>/<instance>.out`: the stage's stdout and stderr (ceci's naming). */
 export function logPath(logDir: string, stage: string): string {
   return join(logDir, `${stage}.out`);
@@ -23,28 +20,7 @@ export function clipShown(text: string, max = MAX_SHOWN_LINE): string {
 }
 
 /** The last `lines` lines of a log (none when it cannot be read), each clipped, shown under a failure;
- *  progress lines (`lbg-progress: …`) are left out. Only the last 64 KiB are read. */
+ *  progress lines (`lbg-progress: …`) are left out. Only the last 64 KiB are read (fs/read-tail.ts). */
 export function tail(file: string, lines = 20): string[] {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    const size = fstatSync(fd).size;
-    const start = Math.max(0, size - TAIL_BYTES);
-    const buf = Buffer.alloc(size - start);
-    const n = readSync(fd, buf, 0, buf.length, start);
-    let text = buf.subarray(0, n).toString("utf8");
-    // Started inside a line: drop its beginning, unless that is all there is.
-    if (start > 0 && text.indexOf("\n") !== -1 && text.indexOf("\n") < text.length - 1)
-      text = text.slice(text.indexOf("\n") + 1);
-    return text
-      .trimEnd()
-      .split("\n")
-      .filter((l) => !isProgressLine(l))
-      .slice(-lines)
-      .map((l) => clipShown(l));
-  } catch {
-    return [];
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  return tailLines(file, lines, (l) => !isProgressLine(l)).map((l) => clipShown(l));
 }

@@ -2,6 +2,7 @@
 // site file (`site:` keys qos, time, nodes, account, constraint, partition) overridden by flags, output to
 // `<log_dir>/slurm-%j.out`, and one `lbg build` of the run inside the allocation (its stages become steps).
 // ceci's nersc-batch site names (queue, walltime, cpu_type) are read too, so DESC site files work unchanged.
+import { shellQuote } from "../process/shell-quote.ts";
 
 export interface BatchOptions {
   qos?: string;
@@ -29,8 +30,6 @@ export function batchOptions(site: Record<string, unknown>, flags: BatchOptions)
   return out;
 }
 
-const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
-
 export function batchScript(o: {
   run: string;
   root: string;
@@ -50,7 +49,7 @@ export function batchScript(o: {
   for (const k of KEYS) if (o.options[k] !== undefined) lines.push(`#SBATCH --${k}=${o.options[k]}`);
   lines.push("", "# Written by `lbg submit`: one build of the run; each stage runs as a job step of this allocation.");
   lines.push(
-    `exec ${q(o.node)} ${q(o.lbg)} build ${q(o.runArg)} --plain --launcher slurm ${o.buildArgs.map(q).join(" ")}`.trimEnd(),
+    `exec ${shellQuote(o.node)} ${shellQuote(o.lbg)} build ${shellQuote(o.runArg)} --plain --launcher slurm ${o.buildArgs.map(shellQuote).join(" ")}`.trimEnd(),
     "",
   );
   return lines.join("\n");

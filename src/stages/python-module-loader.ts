@@ -7,7 +7,8 @@
 // valid while the interpreter and python_paths are the same and every source file has the same content
 // (through the stat cache, so a no-op build starts no Python process). A module that fails to import is an
 // error quoting Python's message and the file:line where it failed, and is not cached: installing the
-// missing package fixes it.
+// missing package fixes it. An import that takes longer than LBG_LOAD_TIMEOUT (300 s by default:
+// load-timeout.ts) stops the helper, and the error names the module it was importing.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -21,6 +22,7 @@ import type { OptionSpec } from "../sdk/stage.ts";
 import { fromTaggedJson } from "../config/py-value.ts";
 import INTROSPECT_PY from "./python/introspect.py";
 import type { PythonStageMeta } from "./stage-meta.ts";
+import { pythonLoadTimeoutSeconds } from "./load-timeout.ts";
 
 // A cache entry is only as good as the helper that wrote it: any change to the helper re-introspects.
 const HELPER = createHash("sha1").update(INTROSPECT_PY).digest("hex");
@@ -117,9 +119,15 @@ interface HelperRun {
   signal: NodeJS.Signals | null;
   /** Set when the interpreter could not be started. */
   spawnError?: NodeJS.ErrnoException;
+  /** The limit in seconds, when the helper was stopped for taking longer. */
+  timedOut?: number;
 }
 
+/** The helper's stderr line before each import (introspect.py, `importing`). */
+const IMPORTING = "lbg-importing: ";
+
 function runHelper(root: string, env: PythonEnv, names: string[]): Promise<HelperRun> {
+  const seconds = pythonLoadTimeoutSeconds();
   return new Promise((done) => {
     execFile(
       env.resolved,
@@ -127,19 +135,35 @@ function runHelper(root: string, env: PythonEnv, names: string[]): Promise<Helpe
       {
         cwd: root,
         encoding: "utf8",
-        timeout: 300_000,
+        timeout: seconds * 1000,
+        // An import may have set a SIGTERM handler of its own; the helper writes nothing that needs cleaning up.
+        killSignal: "SIGKILL",
         maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, PYTHONPATH: pythonPathEnv(env) },
       },
       (error, stdout, stderr) => {
-        const e = error as (NodeJS.ErrnoException & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
+        const e = error as
+          | (NodeJS.ErrnoException & { code?: unknown; signal?: NodeJS.Signals | null; killed?: boolean })
+          | null;
         const spawnError =
           e && typeof e.code === "string" && e.code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER" ? e : undefined;
         const status = !e ? 0 : typeof e.code === "number" ? e.code : null;
-        done({ names, stdout, stderr, status, signal: e?.signal ?? null, spawnError });
+        // Killed by execFile itself (`killed`) with our signal: the timeout (a full buffer kills with it too).
+        const timedOut =
+          e?.killed && e.signal === "SIGKILL" && e.code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER" ? seconds : undefined;
+        done({ names, stdout, stderr, status, signal: e?.signal ?? null, spawnError, timedOut });
       },
     );
   });
+}
+
+/** The module the helper was importing when it stopped (its last IMPORTING line), if it said. */
+function lastImport(stderr: string): string | undefined {
+  const at = stderr.lastIndexOf(`\n${IMPORTING}`);
+  const from = at >= 0 ? at + 1 : stderr.startsWith(IMPORTING) ? 0 : -1;
+  if (from < 0) return undefined;
+  const end = stderr.indexOf("\n", from);
+  return stderr.slice(from + IMPORTING.length, end < 0 ? undefined : end).trim() || undefined;
 }
 
 /**
@@ -167,13 +191,35 @@ function idleCores(): number {
   return Math.max(1, Math.min(cores, Math.ceil(cores - loadavg()[0]!)));
 }
 
-/** The answer of one helper run, or the error that says why there is none. */
-function helperAnswer(root: string, env: PythonEnv, r: HelperRun, pos?: SourcePos): IntrospectedModule[] {
+/** The answer of one helper run, or the error that says why there is none. `pos` gives each module's
+ *  position (its `modules:` entry). */
+function helperAnswer(
+  root: string,
+  env: PythonEnv,
+  r: HelperRun,
+  pos: (module: string) => SourcePos | undefined,
+): IntrospectedModule[] {
+  if (r.timedOut !== undefined) {
+    // The module it was importing: one of the group's, or ceci itself (imported first), or none if it said nothing.
+    const module = lastImport(r.stderr);
+    const own = module !== undefined && r.names.includes(module);
+    const others = clip(r.names.filter((n) => n !== module).join(", "), 100);
+    const what = !module
+      ? `reading Python module${r.names.length > 1 ? "s" : ""} ${others} gave no answer within ${r.timedOut} s`
+      : `Python module '${clip(module, 100)}' was still importing after ${r.timedOut} s${
+          !own ? `, before reading ${others}` : others ? ` (with ${others} in the same interpreter)` : ""
+        }`;
+    throw new LbgError(
+      what,
+      pos(own ? module : r.names[0]!),
+      "a slow import (TXPipe's or RAIL's can take minutes on a busy node) or one that never returns? LBG_LOAD_TIMEOUT=<seconds> sets the limit",
+    );
+  }
   if (r.spawnError) {
     const code = r.spawnError.code;
     throw new LbgError(
       `cannot run Python '${env.python}' to read module ${r.names[0]}: ${code === "ENOENT" ? "not found" : r.spawnError.message}`,
-      pos,
+      pos(r.names[0]!),
       "install Python 3 with ceci, or point LBG_PYTHON (or `python:` in the site file) at the interpreter that has it",
     );
   }
@@ -193,17 +239,22 @@ function helperAnswer(root: string, env: PythonEnv, r: HelperRun, pos?: SourcePo
     } catch {
       /* a read-only .cache: the message alone */
     }
-    const last = (r.stderr || r.stdout).trim().split("\n").at(-1) || `exit code ${r.status ?? r.signal}`;
+    const said = r.stderr
+      .split("\n")
+      .filter((l) => !l.startsWith(IMPORTING))
+      .join("\n")
+      .trim();
+    const last = (said || r.stdout).trim().split("\n").at(-1) || `exit code ${r.status ?? r.signal}`;
     throw new LbgError(
       `reading Python module ${r.names[0]} failed: ${clip(last, 300, where)}`,
-      pos,
+      pos(r.names[0]!),
       where ? `the interpreter's whole output is in ${where}` : undefined,
     );
   }
   if (doc.error)
     throw new LbgError(
       `${clip(doc.error)} (interpreter ${env.python})`,
-      pos,
+      pos(r.names[0]!),
       "install ceci for this interpreter, or set LBG_PYTHON / python_paths",
     );
   return doc.modules ?? [];
@@ -237,9 +288,10 @@ export async function loadPythonModules(
   );
   const answers = new Map<string, IntrospectedModule>();
   let failure: LbgError | undefined;
-  runs.forEach((r, i) => {
+  const posOf = new Map(stale.map((m) => [m.name, m.pos]));
+  runs.forEach((r) => {
     try {
-      for (const m of helperAnswer(root, env, r, groups[i]![0]!.pos)) answers.set(m.module, m);
+      for (const m of helperAnswer(root, env, r, (name) => posOf.get(name))) answers.set(m.module, m);
     } catch (e) {
       failure ??= e as LbgError;
     }

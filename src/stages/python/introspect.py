@@ -13,6 +13,8 @@
 # class's module or the entry imports, directly or not (its local imports). Paths are indices into the module's
 # `files`: TXPipe's 200 stages each import ~150 of its files, which as paths made a 3 MB answer.
 # Defaults and other values are tagged JSON (src/config/py-value.ts). Standard library only, besides ceci.
+# Before each import it writes `lbg-importing: <module>` to stderr (ceci first), for lbg to name the import
+# that was under way when it had to stop the helper.
 # Everything but the imports themselves is memoized per module or package, so the helper costs little more
 # than importing the modules (what ceci does too).
 import builtins, importlib, importlib.util, inspect, json, math, os, re, sys, traceback
@@ -293,7 +295,14 @@ def class_location(cls):
         return None
 
 
+def importing(name):
+    """Says on stderr which import is under way, so that lbg can name it when the import takes longer than
+    LBG_LOAD_TIMEOUT and the interpreter is killed (python-module-loader.ts, IMPORTING)."""
+    print("lbg-importing: " + name, file=sys.stderr, flush=True)
+
+
 def main(modules):
+    importing("ceci")
     try:
         from ceci import PipelineStage
     except BaseException as e:
@@ -303,6 +312,7 @@ def main(modules):
     for name in modules:
         before = set(sys.modules)
         known = {k: id(c) for k, c in registry(PipelineStage).items()}
+        importing(name)
         try:
             importlib.import_module(name)
         except BaseException as e:
