@@ -138,7 +138,9 @@ describe("a restored project's lazy graph", () => {
     expect([...g.nodes.keys()]).toEqual([...loaded.graph.nodes.keys()]);
     expect([...g.nodes.values()].map((n) => n.name)).toEqual([...loaded.graph.nodes.keys()]);
     const seen: string[] = [];
-    g.nodes.forEach((n, k) => seen.push(`${k}=${n.name}`));
+    g.nodes.forEach((n, k) => {
+      seen.push(`${k}=${n.name}`);
+    });
     expect(seen).toEqual([...loaded.graph.nodes.keys()].map((k) => `${k}=${k}`));
     expect(g.dependants).toEqual(loaded.graph.dependants);
   });
