@@ -30,11 +30,12 @@ export async function checkStageTypes(
   hashes: StatCache,
   mode: TypeCheckMode,
   warn: Warn,
+  opts: { keepParsed?: boolean } = {},
 ): Promise<void> {
   if (mode === "off") return;
   const metas = [...graph.nodes.values()].map((n) => n.meta).filter((m): m is TsStageMeta => m.kind === "ts");
   if (metas.length === 0) return;
-  const r = await typeCheckStages(root, metas, hashes);
+  const r = await typeCheckStages(root, metas, hashes, opts);
   if (process.env.LBG_TRACE_TYPES)
     process.stderr.write(
       `lbg: types: ${r.checked} stage file${r.checked === 1 ? "" : "s"} checked, ${r.cached} from the cache, in ${Math.round(r.ms)} ms\n`,

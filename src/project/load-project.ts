@@ -51,7 +51,7 @@ export async function loadProject(
     sets?: string[];
     warn: Warn;
     /** Check the stage files' types (build, watch); `mode` from --type-check (see typeCheckMode). */
-    typeCheck?: { mode?: TypeCheckMode };
+    typeCheck?: { mode?: TypeCheckMode; keepParsed?: boolean };
   },
 ): Promise<LoadedProject> {
   const { root, name: runName } = ref;
@@ -113,7 +113,9 @@ export async function loadProject(
   }));
   validateStageConfigs(root, instances, hashes.h);
   if (opts.typeCheck)
-    await checkStageTypes(root, graph, hashes, typeCheckMode(opts.typeCheck.mode, run.site.typeCheck), opts.warn);
+    await checkStageTypes(root, graph, hashes, typeCheckMode(opts.typeCheck.mode, run.site.typeCheck), opts.warn, {
+      keepParsed: opts.typeCheck.keepParsed,
+    });
   return {
     run,
     graph,

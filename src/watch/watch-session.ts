@@ -218,7 +218,8 @@ export class WatchSession {
         sets: this.o.flags.set,
         warn: (w) => warnings.push(w.format(fromCwd)),
         // A type error of the edited stage file is shown like any broken edit, and watching goes on.
-        typeCheck: { mode: this.o.flags.typeCheck },
+        // (The compiler's parsed files are kept between rebuilds: a re-check parses only the edited file.)
+        typeCheck: { mode: this.o.flags.typeCheck, keepParsed: true },
       });
       validateBuild(p, this.o.flags);
     } catch (e) {
