@@ -21,38 +21,49 @@ export interface NodeFacts {
   usersOf(paths: Set<string>): Set<string>;
 }
 
-export class LazyNodes extends Map<string, StageNode> {
+/** A map whose keys are all known from the start and whose values are each made when first asked for. */
+export class LazyMap<K, V> extends Map<K, V> {
   constructor(
-    names: string[],
-    private readonly make: (name: string) => StageNode,
-    readonly facts: NodeFacts,
+    keys: Iterable<K>,
+    private readonly make: (key: K) => V,
   ) {
     super();
     // Every key from the start (size, has and keys are the Map's own); a value only once made.
-    for (const name of names) super.set(name, undefined as unknown as StageNode);
+    for (const key of keys) super.set(key, undefined as V);
   }
 
-  override get(name: string): StageNode | undefined {
-    const known = super.get(name);
-    if (known !== undefined || !super.has(name)) return known;
-    const made = this.make(name);
-    super.set(name, made);
+  override get(key: K): V | undefined {
+    const known = super.get(key);
+    if (known !== undefined || !super.has(key)) return known;
+    const made = this.make(key);
+    super.set(key, made);
     return made;
   }
 
-  override *values(): MapIterator<StageNode> {
-    for (const name of super.keys()) yield this.get(name)!;
+  override *values(): MapIterator<V> {
+    for (const key of super.keys()) yield this.get(key)!;
   }
 
-  override *entries(): MapIterator<[string, StageNode]> {
-    for (const name of super.keys()) yield [name, this.get(name)!];
+  override *entries(): MapIterator<[K, V]> {
+    for (const key of super.keys()) yield [key, this.get(key)!];
   }
 
-  override [Symbol.iterator](): MapIterator<[string, StageNode]> {
+  override [Symbol.iterator](): MapIterator<[K, V]> {
     return this.entries();
   }
 
-  override forEach(fn: (node: StageNode, name: string, map: Map<string, StageNode>) => void, self?: unknown): void {
-    for (const [name, node] of this.entries()) fn.call(self, node, name, this);
+  override forEach(fn: (value: V, key: K, map: Map<K, V>) => void, self?: unknown): void {
+    for (const [key, value] of this.entries()) fn.call(self, value, key, this);
+  }
+}
+
+/** A graph's nodes as a LazyMap, with what is known of all of them without making any. */
+export class LazyNodes extends LazyMap<string, StageNode> {
+  constructor(
+    names: string[],
+    make: (name: string) => StageNode,
+    readonly facts: NodeFacts,
+  ) {
+    super(names, make);
   }
 }

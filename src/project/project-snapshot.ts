@@ -28,7 +28,7 @@ import type { Hasher } from "../fs/hash-file.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { InputEdge, OutputFile, StageGraph, StageNode } from "../graph/build-graph.ts";
-import { LazyNodes } from "../graph/lazy-nodes.ts";
+import { LazyMap, LazyNodes } from "../graph/lazy-nodes.ts";
 import type { PythonEnv } from "../stages/python-env.ts";
 import type { ConfigSourceKind } from "../stages/effective-config.ts";
 import { inprogressName, outputFileName, type StageMeta } from "../stages/stage-meta.ts";
@@ -251,15 +251,29 @@ export function restoreSnapshot(cacheDir: string, id: string, hashes: StatCache)
 function decode(s: Snapshot, hashes: StatCache): LoadedProject {
   const { inputs, ...run } = s.run;
   const runPos = { file: run.file };
-  const runInputs = new Map<string, RunInput>();
-  for (const [tag, path, producedBy, leftOutBy, noFile] of inputs) {
+  // Each run input made when first asked for, as the nodes are: a 10,000-stage run has 20,000 of them.
+  const rows = new Map<string, RunPart["inputs"][number]>();
+  for (const row of inputs) rows.set(row[0], row);
+  const runInputs = new LazyMap<string, RunInput>(rows.keys(), (tag) => {
+    const [, path, producedBy, leftOutBy, noFile] = rows.get(tag)!;
     const input: RunInput = { path: producedBy === undefined ? `${run.root}/${path}` : path, pos: runPos };
     if (producedBy) input.producedBy = producedBy;
     if (leftOutBy) input.leftOutBy = leftOutBy;
     if (noFile) input.noFile = true;
-    runInputs.set(tag, input);
-  }
-  const graph = decodeGraph(s, run.outputDir, runInputs);
+    return input;
+  });
+  /** The run inputs at one of `paths` (without making any). */
+  const inputsAt = (paths: Set<string>): string[] => {
+    const within = `${run.root}/`;
+    const rel = [...paths].flatMap((p) => (p.startsWith(within) ? [p.slice(within.length)] : []));
+    // (A few changed files are compared as they are; a Set would hash each of 20,000 paths first.)
+    const wanted = rel.length > 8 ? new Set(rel) : { has: (p: string) => rel.includes(p) };
+    const out: string[] = [];
+    for (const [tag, path, producedBy] of inputs)
+      if (producedBy === undefined ? wanted.has(path) : paths.has(path)) out.push(tag);
+    return out;
+  };
+  const graph = decodeGraph(s, run.outputDir, runInputs, inputsAt);
   const model: RunModel = {
     ...run,
     modules: [],
@@ -290,7 +304,12 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
  * incremental build of a 10,000-stage run makes the nodes of the stages it checks. Written for such runs: no
  * spreads or closures per stage, tag lists computed once per class.
  */
-function decodeGraph(s: Snapshot, outputDir: string, runInputs: Map<string, RunInput>): StageGraph {
+function decodeGraph(
+  s: Snapshot,
+  outputDir: string,
+  runInputs: Map<string, RunInput>,
+  inputsAt: (paths: Set<string>) => string[],
+): StageGraph {
   const tags = s.metas.map((m) => ({ inputs: Object.entries(m.inputs), outputs: Object.entries(m.outputs) }));
   const NO_ALIASES: Record<string, string> = {};
   const rows = new Map<string, SnapNode>();
@@ -421,7 +440,7 @@ function decodeGraph(s: Snapshot, outputDir: string, runInputs: Map<string, RunI
     const users = new Set<string>();
     // The aliases that name one of the paths: run inputs no stage makes, and outputs (whose makers use them).
     const named = new Set<string>();
-    for (const [alias, input] of runInputs) if (paths.has(input.path) && !producerOf.has(alias)) named.add(alias);
+    for (const alias of inputsAt(paths)) if (!producerOf.has(alias)) named.add(alias);
     for (const path of paths) {
       const out = outputAt(path);
       if (!out) continue;
