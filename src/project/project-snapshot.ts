@@ -269,8 +269,7 @@ function decode(s: Snapshot, hashes: StatCache): LoadedProject {
     // (A few changed files are compared as they are; a Set would hash each of 20,000 paths first.)
     const wanted = rel.length > 8 ? new Set(rel) : { has: (p: string) => rel.includes(p) };
     const out: string[] = [];
-    for (const [tag, path, producedBy] of inputs)
-      if (producedBy === undefined ? wanted.has(path) : paths.has(path)) out.push(tag);
+    for (const row of inputs) if (row.length === 2 ? wanted.has(row[1]) : paths.has(row[1])) out.push(row[0]);
     return out;
   };
   const graph = decodeGraph(s, run.outputDir, runInputs, inputsAt);
@@ -436,7 +435,10 @@ function decodeGraph(
     return undefined;
   };
 
+  // The incremental build asks twice for the same changed files (its own check, the run inputs' check).
+  let asked: [Set<string>, Set<string>] | undefined;
   const usersOf = (paths: Set<string>): Set<string> => {
+    if (asked && asked[0].size === paths.size && [...paths].every((p) => asked![0].has(p))) return new Set(asked[1]);
     const users = new Set<string>();
     // The aliases that name one of the paths: run inputs no stage makes, and outputs (whose makers use them).
     const named = new Set<string>();
@@ -452,6 +454,7 @@ function decodeGraph(
         const aliases = e.aliases ?? NO_ALIASES;
         for (const [tag] of tags[m]!.inputs) if (named.has(aliases[tag] ?? tag)) users.add(name);
       }
+    asked = [new Set(paths), new Set(users)];
     return users;
   };
 
