@@ -98,6 +98,21 @@ describe("incremental re-planning", () => {
     settle();
   });
 
+  it("a source touched with a new mtime is hashed alone, without reading the whole hash cache", () => {
+    // A future mtime is too recent to vouch for: the stamp keeps the file without a hash, so the next build
+    // knows it from no seed. One small file is hashed at once rather than the cache being read for it.
+    const later = new Date(Date.now() + 3600_000);
+    utimesSync(p.path("data/src4.txt"), later, later);
+    for (const r of [build(), build()]) {
+      expect(r.trace.some((t) => t.startsWith("incremental: 1 file changed"))).toBe(true);
+      expect(r.hashed).toEqual(["data/src4.txt"]);
+      expect(r.stderr).not.toMatch(/read the whole hash cache/);
+    }
+    const earlier = new Date(Date.now() - 7200_000);
+    utimesSync(p.path("data/src4.txt"), earlier, earlier);
+    settle();
+  });
+
   it("an edit re-runs the direct reader, and its reader only when the reader's output changed", () => {
     // Same number of lines: Count3 re-runs and reproduces its output, so Total3 is checked and found fresh
     // (early cutoff). Read: the source and Count3's new output; nothing of the five other chains.
