@@ -3,25 +3,17 @@
 // the run's metrics (shown themselves when a build changes them); in lbg watch, `r`
 // says it re-checks, the summary and the footer give one build time, and after `q` the footer no longer says
 // "watching" nor shows the keys; `lbg clean` with no run asks first.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { Tmux } from "./tmux.ts";
+import { inTerminal, type Tmux } from "./tmux.ts";
 
 const LBG = "node src/bin/lbg.mjs";
 
 describe("the daily loop in a terminal", () => {
-  skipAllWhen(noTmux);
   let p: TempProject;
   let tmux: Tmux;
-  beforeAll(() => {
-    if (noTmux) return;
-    p = new TempProject("mini");
-    tmux = new Tmux();
-  });
-  afterAll(() => {
-    tmux?.kill();
-    p?.remove();
+  inTerminal("mini", (rig) => {
+    ({ p, tmux } = rig);
   });
 
   it("at 80 columns reasons wrap under their column, whole; the end says where the outputs are", async () => {

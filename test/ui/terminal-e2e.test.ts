@@ -1,25 +1,17 @@
 // End to end in a real pseudo-terminal (tmux): `lbg build` shows the live view while stages run and leaves
 // the finished rows and the summary on screen; a no-op build, --plain and --json never load the UI (plain
 // and JSON output unchanged); a failure shows its log tail; Ctrl-C cancels through the UI.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
-import { TempProject } from "../helpers/temp-project.ts";
-import { Tmux } from "./tmux.ts";
+import { describe, expect, it } from "vitest";
+import type { TempProject } from "../helpers/temp-project.ts";
+import { inTerminal, type Tmux } from "./tmux.ts";
 
 const LBG = "node src/bin/lbg.mjs";
 
 describe("lbg build in a terminal", () => {
-  skipAllWhen(noTmux);
   let p: TempProject;
   let tmux: Tmux;
-  beforeAll(() => {
-    if (noTmux) return;
-    p = new TempProject("mini");
-    tmux = new Tmux();
-  });
-  afterAll(() => {
-    tmux?.kill();
-    p?.remove();
+  inTerminal("mini", (rig) => {
+    ({ p, tmux } = rig);
   });
 
   it("shows running stages with a spinner, their last log line and progress, then the finished rows and the summary", async () => {

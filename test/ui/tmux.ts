@@ -6,6 +6,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
+import { TempProject } from "../helpers/temp-project.ts";
 
 export class Tmux {
   private readonly dir = mkdtempSync(join(tmpdir(), "lbg-tmux-"));
@@ -62,4 +65,23 @@ export class Tmux {
     spawnSync("tmux", ["-S", this.socket, "kill-server"]);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The set-up of a describe block of terminal tests: its tests are skipped (with the reason) without tmux;
+ * otherwise a temporary project of `fixture` and a tmux rig are made before them, handed to `use`, and
+ * removed after them.
+ */
+export function inTerminal(fixture: string, use: (rig: { p: TempProject; tmux: Tmux }) => void): void {
+  skipAllWhen(noTmux);
+  let rig: { p: TempProject; tmux: Tmux } | undefined;
+  beforeAll(() => {
+    if (noTmux) return;
+    rig = { p: new TempProject(fixture), tmux: new Tmux() };
+    use(rig);
+  });
+  afterAll(() => {
+    rig?.tmux.kill();
+    rig?.p.remove();
+  });
 }

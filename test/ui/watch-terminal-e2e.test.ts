@@ -1,23 +1,15 @@
 // `lbg watch` in a real terminal (tmux): the live view with its footer, a rebuild after an edit, and the
 // keys r (re-check) and q (quit, exit code 0, no stage process left); the type error of a saved stage file.
 import { writeFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { noTmux, skipAllWhen } from "../helpers/requirements.ts";
+import { describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
-import { Tmux } from "./tmux.ts";
+import { inTerminal, type Tmux } from "./tmux.ts";
 
 describe("lbg watch in a terminal", () => {
-  skipAllWhen(noTmux);
   let p: TempProject;
   let tmux: Tmux;
-  beforeAll(() => {
-    if (noTmux) return;
-    p = new TempProject("mini");
-    tmux = new Tmux();
-  });
-  afterAll(() => {
-    tmux?.kill();
-    p?.remove();
+  inTerminal("mini", (rig) => {
+    ({ p, tmux } = rig);
   });
 
   it("shows the watching footer, rebuilds after an edit, r re-checks, q quits cleanly", async () => {
