@@ -1,9 +1,8 @@
 // Python ceci stages (the ceci-protocol stand-in in test/fixtures/mixed/pylib, run by Debian's python3) in
 // the run cache: restored like TypeScript stages, without starting Python; their resources come from
 // sampling their process tree.
-import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PY } from "../helpers/debian-python.ts";
+import { countedPython } from "../helpers/debian-python.ts";
 import { noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
@@ -13,16 +12,13 @@ describe("Python stages and the run cache", () => {
   skipAllWhen(noPython);
   let p: TempProject;
   let env: NodeJS.ProcessEnv;
-  const pythonStarts = () =>
-    existsSync(p.path("python-starts.log"))
-      ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length
-      : 0;
+  let pythonStarts: () => number;
   beforeAll(() => {
     if (noPython) return;
     p = new TempProject(["mini", "mixed"]);
-    p.write("pywrap.sh", `#!/bin/sh\necho "$*" >> ${p.path("python-starts.log")}\nexec ${PY} "$@"\n`);
-    chmodSync(p.path("pywrap.sh"), 0o755);
-    env = { LBG_PYTHON: p.path("pywrap.sh") };
+    const python = countedPython(p);
+    pythonStarts = python.starts;
+    env = { LBG_PYTHON: python.path };
   });
   afterAll(() => p?.remove());
 

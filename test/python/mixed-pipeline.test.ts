@@ -1,9 +1,9 @@
 // Python ceci stages mixed with TypeScript stages, end to end through the real CLI. ceci itself is not in
 // the registries here: test/fixtures/mixed/pylib holds a small ceci-protocol stand-in and a stage package.
 // Debian's /usr/bin/python3 runs them (LBG_PYTHON), through a wrapper that counts Python starts.
-import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PY } from "../helpers/debian-python.ts";
+import { countedPython, PY } from "../helpers/debian-python.ts";
 import { noMpirun, noPython, skipAllWhen } from "../helpers/requirements.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
@@ -13,16 +13,13 @@ describe("mixed TypeScript + Python ceci pipeline", () => {
   skipAllWhen(noPython);
   let p: TempProject;
   let env: NodeJS.ProcessEnv;
-  const pythonStarts = () =>
-    existsSync(p.path("python-starts.log"))
-      ? readFileSync(p.path("python-starts.log"), "utf8").split("\n").filter(Boolean).length
-      : 0;
+  let pythonStarts: () => number;
   beforeAll(() => {
     if (noPython) return;
     p = new TempProject(["mini", "mixed"]);
-    p.write("pywrap.sh", `#!/bin/sh\necho "$*" >> ${p.path("python-starts.log")}\nexec ${PY} "$@"\n`);
-    chmodSync(p.path("pywrap.sh"), 0o755);
-    env = { LBG_PYTHON: p.path("pywrap.sh"), OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" };
+    const python = countedPython(p);
+    pythonStarts = python.starts;
+    env = { LBG_PYTHON: python.path, OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" };
   });
   afterAll(() => p?.remove());
 
