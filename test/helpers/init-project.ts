@@ -2,15 +2,22 @@
 // (lbg linked to this checkout — package.json says `file:` — and the registry packages it needs), so tests
 // need no network. `npm install` itself is followed in the README walkthrough.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type LbgResult, parseEvents, REPO } from "./temp-project.ts";
+import { type LbgResult, ProjectFiles, parseEvents, REPO } from "./temp-project.ts";
 
 export const LBG = join(REPO, "src", "bin", "lbg.mjs");
 
-export function runLbg(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 120_000): LbgResult {
-  const r = spawnSync(process.execPath, [LBG, ...args], {
+/** lbg (this checkout's launcher, or `launcher`) run in `cwd`. */
+export function runLbg(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  timeout = 120_000,
+  launcher = LBG,
+): LbgResult {
+  const r = spawnSync(process.execPath, [launcher, ...args], {
     cwd,
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -20,12 +27,14 @@ export function runLbg(args: string[], cwd: string, env: NodeJS.ProcessEnv = {},
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, events: parseEvents(r.stdout) };
 }
 
-export class InitProject {
-  readonly parent = mkdtempSync(join(tmpdir(), "lbg-init-"));
-  readonly dir = join(this.parent, "my-analysis");
+export class InitProject extends ProjectFiles {
+  readonly parent: string;
   readonly init: LbgResult;
 
   constructor() {
+    const parent = mkdtempSync(join(tmpdir(), "lbg-init-"));
+    super(join(parent, "my-analysis"));
+    this.parent = parent;
     this.init = runLbg(["init", "my-analysis", "--no-install"], this.parent);
     if (this.init.code !== 0) throw new Error(`lbg init failed: ${this.init.stderr}`);
     const pkg = JSON.parse(readFileSync(join(this.dir, "package.json"), "utf8"));
@@ -40,29 +49,9 @@ export class InitProject {
     }
   }
 
-  path(...p: string[]): string {
-    return join(this.dir, ...p);
-  }
-
-  read(p: string): string {
-    return readFileSync(this.path(p), "utf8");
-  }
-
-  write(p: string, text: string): void {
-    mkdirSync(dirname(this.path(p)), { recursive: true });
-    writeFileSync(this.path(p), text);
-  }
-
   /** lbg as the project's own `npx lbg` runs it: node_modules/lbg's launcher. */
   lbg(args: string[], env: NodeJS.ProcessEnv = {}): LbgResult {
-    const r = spawnSync(process.execPath, [this.path("node_modules", "lbg", "src", "bin", "lbg.mjs"), ...args], {
-      cwd: this.dir,
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-      timeout: 120_000,
-      killSignal: "SIGKILL",
-    });
-    return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, events: parseEvents(r.stdout) };
+    return runLbg(args, this.dir, env, 120_000, this.path("node_modules", "lbg", "src", "bin", "lbg.mjs"));
   }
 
   remove(): void {

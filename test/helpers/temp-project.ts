@@ -23,25 +23,9 @@ export interface LbgResult {
   events: Record<string, any>[];
 }
 
-export class TempProject {
-  readonly dir: string;
-
-  /**
-   * `fixture`: folders under test/fixtures laid, in order, over a copy of src/ and package.json (a later one
-   * replaces files of an earlier one); none = a copy of the repository's own configs and lbg_stages.
-   */
-  constructor(fixture?: string | string[]) {
-    this.dir = mkdtempSync(join(tmpdir(), "lbg-test-"));
-    cpSync(join(REPO, "src"), join(this.dir, "src"), { recursive: true });
-    cpSync(join(REPO, "package.json"), join(this.dir, "package.json"));
-    cpSync(join(REPO, "docs", "help"), join(this.dir, "docs", "help"), { recursive: true }); // lbg help's text
-    symlinkSync(join(REPO, "node_modules"), join(this.dir, "node_modules"));
-    if (fixture)
-      for (const f of [fixture].flat()) cpSync(join(REPO, "test", "fixtures", f), this.dir, { recursive: true });
-    else {
-      for (const d of ["configs", "lbg_stages"]) cpSync(join(REPO, d), join(this.dir, d), { recursive: true });
-    }
-  }
+/** A project folder's files, by paths relative to it. */
+export class ProjectFiles {
+  constructor(readonly dir: string) {}
 
   path(...p: string[]): string {
     return join(this.dir, ...p);
@@ -54,6 +38,25 @@ export class TempProject {
   write(p: string, text: string): void {
     mkdirSync(dirname(this.path(p)), { recursive: true });
     writeFileSync(this.path(p), text);
+  }
+}
+
+export class TempProject extends ProjectFiles {
+  /**
+   * `fixture`: folders under test/fixtures laid, in order, over a copy of src/ and package.json (a later one
+   * replaces files of an earlier one); none = a copy of the repository's own configs and lbg_stages.
+   */
+  constructor(fixture?: string | string[]) {
+    super(mkdtempSync(join(tmpdir(), "lbg-test-")));
+    cpSync(join(REPO, "src"), join(this.dir, "src"), { recursive: true });
+    cpSync(join(REPO, "package.json"), join(this.dir, "package.json"));
+    cpSync(join(REPO, "docs", "help"), join(this.dir, "docs", "help"), { recursive: true }); // lbg help's text
+    symlinkSync(join(REPO, "node_modules"), join(this.dir, "node_modules"));
+    if (fixture)
+      for (const f of [fixture].flat()) cpSync(join(REPO, "test", "fixtures", f), this.dir, { recursive: true });
+    else {
+      for (const d of ["configs", "lbg_stages"]) cpSync(join(REPO, d), join(this.dir, d), { recursive: true });
+    }
   }
 
   exists(p: string): boolean {
