@@ -19,7 +19,7 @@ import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { RecordStore } from "../store/record-store.ts";
 import { recoverInterrupted } from "./recover-interrupted.ts";
-import { runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
+import { NOTHING_DONE, runBuild, type BuildControl, type BuildSummary } from "./run-build.ts";
 import { logPath, tail } from "./stage-log.ts";
 import { runScript } from "./run-script.ts";
 import { type JobSetting, stageJobFor } from "./stage-job-for.ts";
@@ -154,7 +154,7 @@ export async function buildOnce(p: LoadedProject, flags: BuildFlags, callerDeps:
       emit({ event: "warning", message: `could not clean up after an earlier build: ${(e as Error).message}` });
     }
     if (run.preScript.trim() && !(await script("pre_script", run.preScript)))
-      return end({ ...ZERO, ok: false }, "pre_script failed");
+      return end({ ...NOTHING_DONE, ok: false }, "pre_script failed");
     const hasPython = stageMetas(p.graph).some((m) => m.kind === "python");
     // A restored project's configs are those of the plan that wrote the file (the no-op stamp covers it).
     // (Imported here: it needs the YAML library, which a TypeScript-only build does not load.)
@@ -213,8 +213,6 @@ function noteCacheUse(p: LoadedProject, cache: RunCache, emit: EventSink): void 
   ])
     if (problem) emit({ event: "warning", message: problem });
 }
-
-const ZERO: BuildSummary = { ok: true, succeeded: 0, failed: 0, fresh: 0, blocked: 0, cancelled: 0 };
 
 /** The run's resume mode, as --resume / --no-resume override it. */
 export function resumeMode(run: RunModel, flags: BuildFlags): ResumeMode {
@@ -341,7 +339,7 @@ function dryRun(
       });
     }
   }
-  return { ...ZERO, fresh: predicted.filter((s) => s.state === "fresh").length, checked: predicted.length };
+  return { ...NOTHING_DONE, fresh: predicted.filter((s) => s.state === "fresh").length, checked: predicted.length };
 }
 
 /** pre_script or post_script, between script-start and script-end events; whether it succeeded. */

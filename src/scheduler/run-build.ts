@@ -74,6 +74,16 @@ export type BuildSummary = Pick<
   "ok" | "succeeded" | "failed" | "fresh" | "blocked" | "cancelled" | "superseded" | "restored"
 > & { checked?: number };
 
+/** The summary of a build before any stage ended (or of one that runs none). */
+export const NOTHING_DONE: Readonly<BuildSummary> = {
+  ok: true,
+  succeeded: 0,
+  failed: 0,
+  fresh: 0,
+  blocked: 0,
+  cancelled: 0,
+};
+
 type StageState =
   | { is: "waiting"; producersLeft: number }
   | { is: "ready"; plan: StalePlan }
@@ -102,14 +112,7 @@ class BuildScheduler {
   private stopping = false;
   private firstFailure: string | undefined;
   private wake: () => void = () => {};
-  private readonly summary: BuildSummary = {
-    ok: true,
-    succeeded: 0,
-    failed: 0,
-    fresh: 0,
-    blocked: 0,
-    cancelled: 0,
-  };
+  private readonly summary: BuildSummary = { ...NOTHING_DONE };
   private checked = 0;
   private readonly env: StageRunEnv;
 
