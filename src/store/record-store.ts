@@ -88,6 +88,8 @@ export class RecordStore {
   private made = new Set<string>();
   private madeWritten = new Set<string>();
   private madeRead = false;
+  /** Every path in `made` is in made.txt too, as far as this store knows (see noteMade). */
+  private madeSynced = false;
 
   constructor(
     readonly file: string,
@@ -232,15 +234,19 @@ export class RecordStore {
     }
   }
 
-  /** Writes down the paths known from records but not yet in made.txt (before compaction forgets them). */
-  private noteMade(): void {
+  /** Writes down the paths known from records but not yet in made.txt (before compaction forgets them):
+   *  all of them, or only `paths` once every earlier one is written down (an append names a few new paths,
+   *  and going through every path known at each of a 10,000-stage build's appends would be quadratic). */
+  private noteMade(paths?: string[]): void {
     this.readMade();
-    const fresh = [...this.made].filter((p) => !this.madeWritten.has(p));
+    const fresh = (paths && this.madeSynced ? paths : [...this.made]).filter((p) => !this.madeWritten.has(p));
+    this.madeSynced = true;
     if (fresh.length === 0) return;
     try {
       appendFileSync(this.madeFile, fresh.map((p) => `${p}\n`).join(""));
       for (const p of fresh) this.madeWritten.add(p);
     } catch {
+      this.madeSynced = false; // tried again, all of them, at the next append
       /* only `lbg clean` of an orphaned output depends on it */
     }
   }
@@ -278,8 +284,9 @@ export class RecordStore {
     this.size += line.length;
     this.records.set(r.stage, r);
     this.lines++;
-    for (const o of Object.values(r.outputs)) this.made.add(o.path);
-    this.noteMade();
+    const paths = Object.values(r.outputs).map((o) => o.path);
+    for (const p of paths) this.made.add(p);
+    this.noteMade(paths);
   }
 
   /** Closes the file kept open for appending (the end of a build; a later append opens it again). */

@@ -2,7 +2,7 @@
 // record is asked for, then only that record's line; a stage's recorded duration comes from the locations.
 // The locations are the same whether they come from appends, a load or a rewrite, and a line that is not
 // what its location says is not taken for the record.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -123,5 +123,58 @@ describe("RecordStore locations", () => {
       at: [["Other", plainAt[1], plainAt[2], 1]],
     });
     expect(swapped.get("Other")).toBeUndefined();
+  });
+});
+
+// made.txt (see record-store.ts): every output path any record named, for `lbg clean`. An append writes down
+// only its own new paths once everything known before is written down; a store that knew paths made.txt
+// lacks (records from before made.txt, a write that failed) writes them all at its next append.
+describe("RecordStore made.txt", () => {
+  const made = (dir: string) => readFileSync(join(dir, "made.txt"), "utf8").split("\n").filter(Boolean).sort();
+
+  it("lists each output path once, across stores, also after the records that named it are gone", async () => {
+    const { h, dir } = await written();
+    expect(made(dir)).toEqual(["results/r/outputs/données-Plain.txt", "results/r/outputs/données-WithMade.txt"]);
+    const again = RecordStore.open(dir, h);
+    again.append(record("Third", 1));
+    again.append(record("Plain", 2));
+    again.rewrite((s) => s !== "Third");
+    again.close();
+    expect(made(dir)).toEqual([
+      "results/r/outputs/données-Plain.txt",
+      "results/r/outputs/données-Third.txt",
+      "results/r/outputs/données-WithMade.txt",
+    ]);
+    expect(RecordStore.open(dir, h).everMade().sort()).toEqual(made(dir));
+  });
+
+  it("paths known from records but missing from made.txt are written down at the next append", async () => {
+    const { h, dir } = await written();
+    rmSync(join(dir, "made.txt"));
+    const store = RecordStore.open(dir, h);
+    store.append(record("Third", 1));
+    store.close();
+    expect(made(dir)).toEqual([
+      "results/r/outputs/données-Plain.txt",
+      "results/r/outputs/données-Third.txt",
+      "results/r/outputs/données-WithMade.txt",
+    ]);
+  });
+
+  it("a made.txt that could not be written is written whole at a later append", async () => {
+    const { h, dir } = await written();
+    rmSync(join(dir, "made.txt"));
+    mkdirSync(join(dir, "made.txt")); // a folder in its place: every append fails to write it
+    const store = RecordStore.open(dir, h);
+    store.append(record("Third", 1));
+    rmSync(join(dir, "made.txt"), { recursive: true });
+    store.append(record("Fourth", 1));
+    store.close();
+    expect(made(dir)).toEqual([
+      "results/r/outputs/données-Fourth.txt",
+      "results/r/outputs/données-Plain.txt",
+      "results/r/outputs/données-Third.txt",
+      "results/r/outputs/données-WithMade.txt",
+    ]);
   });
 });
