@@ -19,21 +19,50 @@ import { eligible, stampFile, stampKey, trace } from "./noop-shortcut.ts";
 /** Variables that change which Python runs or what it imports, whatever the configs say. */
 const PYTHON_VARS = ["LBG_PYTHON", "PYTHONPATH", "PATH"];
 
-/** Collects a build's events, to tell afterwards which stages it left fresh and whether it was a pure no-op. */
-export function recorder(emit: EventSink): { emit: EventSink; events: BuildEvent[] } {
-  const events: BuildEvent[] = [];
+/**
+ * What the stamp needs of a build's events, folded as they pass: its first and last events, the stages it
+ * left fresh (reported fresh or run with success, in the order reported), the warnings it gave, and whether
+ * nothing else happened (`pure`). The events themselves are not kept: a 10,000-stage build's would hold
+ * every stage's command line, log path and reasons until the build ends.
+ */
+export interface EventSummary {
+  start?: BuildEvent;
+  end?: BuildEvent;
+  fresh: string[];
+  reportedFresh: Set<string>;
+  warnings: string[];
+  pure: boolean;
+}
+
+/** Passes a build's events on and folds them into its EventSummary. */
+export function recorder(emit: EventSink): { emit: EventSink; events: EventSummary } {
+  const summary: EventSummary = { fresh: [], reportedFresh: new Set(), warnings: [], pure: true };
+  let count = 0;
   return {
-    events,
+    events: summary,
     emit: (e) => {
-      events.push(e);
+      // The event before this one is neither the first nor the last: one of the build's own.
+      if (count >= 2) between(summary, summary.end!);
+      if (count === 0) summary.start = e;
+      summary.end = e;
+      count++;
       emit(e);
     },
   };
 }
 
+function between(s: EventSummary, e: BuildEvent): void {
+  if (e.event === "stage-fresh") {
+    s.fresh.push(e.stage);
+    s.reportedFresh.add(e.stage);
+  } else if (e.event === "stage-end" && e.status === "succeeded") s.fresh.push(e.stage);
+  else if (e.event === "warning") s.warnings.push(e.message);
+  else if (e.event !== "stage-start") s.pure = false;
+}
+
 export interface BuildRecord {
   warnings: string[];
-  events: BuildEvent[];
+  events: EventSummary;
   slurm: boolean;
   records: RecordStore;
 }
@@ -48,7 +77,7 @@ export function recordPlan(
 ): void {
   const file = stampFile(ref);
   const { run, graph } = p;
-  const start = b.events[0];
+  const { start } = b.events;
   if (
     !eligible(flags) ||
     b.slurm ||
@@ -120,27 +149,16 @@ export function recordPlan(
 /** Stages that ended fresh or succeeded, in the order reported; `allFresh`: every stage ended so, and nothing
  *  else happened but the loading warnings (a no-op after it can replay them). */
 function endedFresh(
-  events: BuildEvent[],
+  b: EventSummary,
   warnings: string[],
   stages: number,
 ): { fresh: string[]; reportedFresh: Set<string>; allFresh: boolean } {
-  const fresh: string[] = [];
-  const reportedFresh = new Set<string>();
-  const seen: string[] = [];
-  let pure = true;
-  for (const e of events.slice(1, -1)) {
-    if (e.event === "stage-fresh") {
-      fresh.push(e.stage);
-      reportedFresh.add(e.stage);
-    } else if (e.event === "stage-end" && e.status === "succeeded") fresh.push(e.stage);
-    else if (e.event === "warning") seen.push(e.message);
-    else if (e.event !== "stage-start") pure = false;
-  }
-  const end = events.at(-1);
+  const { fresh, reportedFresh, end } = b;
   const ok = end?.event === "build-end" && end.ok;
   // A warning the loading did not give (damaged records, a hash cache that cannot be saved) is said once.
+  const seen = b.warnings;
   const sameWarnings = seen.length === warnings.length && seen.every((w, i) => w === warnings[i]);
-  return { fresh, reportedFresh, allFresh: pure && ok && sameWarnings && fresh.length === stages };
+  return { fresh, reportedFresh, allFresh: b.pure && ok && sameWarnings && fresh.length === stages };
 }
 
 /** Whether a stage checked or run in this build is recorded with the contents its files had when last
@@ -178,13 +196,12 @@ function updatedFileKeys(
   p: LoadedProject,
   notAfter: number,
   previous: { stamp: NoopStamp; touched: Set<string> },
-  events: BuildEvent[],
+  b: EventSummary,
 ): Covered[] {
   const files = previous.stamp.files.slice();
   const rewritten = new Set<string>();
-  for (const e of events)
-    if (e.event === "stage-end" && e.status === "succeeded")
-      for (const o of p.graph.nodes.get(e.stage)!.outputs) rewritten.add(o.path);
+  for (const stage of b.fresh)
+    if (!b.reportedFresh.has(stage)) for (const o of p.graph.nodes.get(stage)!.outputs) rewritten.add(o.path);
   // The build looked at the files of the stages it checked: few, so they are found by one pass over the list.
   const looked = new Set<string>();
   for (const { path } of p.hashes.lookedUp()) looked.add(path);
