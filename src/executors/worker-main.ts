@@ -1,8 +1,9 @@
 // A warm stage worker: a Node process that runs TypeScript stages one at a time, sent over IPC by the
 // local executor. Keeping it alive avoids paying a Node start per stage (1,000 trivial stages must build in
 // seconds), while each worker is still its own process group that lbg can kill, and a crashing stage only
-// takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, and `--validate`
-// (requests v8-serialized on stdin) for the stages' validate hooks.
+// takes its worker down. Also answers `--introspect <bundle>...` for the stage loader, `--validate`
+// (requests v8-serialized on stdin) for the stages' validate hooks, and `--type-check` (a JSON request on
+// stdin) for the type check of a build's stage files.
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { deserialize, setFlagsFromString } from "node:v8";
@@ -11,6 +12,7 @@ import { describeThrown } from "../stages/describe-thrown.ts";
 import { introspect } from "../stages/introspect-main.ts";
 import { type RunnableClass, runStage, throttledProgress } from "../stages/run-stage.ts";
 import { enableStageSourceMaps, stageLocation, stageStack } from "../stages/stage-stack.ts";
+import { typeCheckMain } from "../stages/type-check.ts";
 import { validateConfigs, type ValidateRequest } from "../stages/validate-main.ts";
 import { markUsage, usageSince } from "./self-usage.ts";
 import type { FromWorker, TsStageJob, ToWorker } from "./stage-job.ts";
@@ -173,6 +175,9 @@ if (process.argv[2] === "--job") {
 } else if (process.argv[2] === "--introspect") {
   const results = await introspect(process.argv.slice(3));
   process.stdout.write(`\n${JSON.stringify({ introspection: results })}\n`);
+  process.exit(0);
+} else if (process.argv[2] === "--type-check") {
+  await typeCheckMain();
   process.exit(0);
 } else if (process.argv[2] === "--validate") {
   const answers = await validateConfigs(deserialize(readFileSync(0)) as ValidateRequest[]);
