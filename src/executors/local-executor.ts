@@ -181,8 +181,8 @@ export class LocalExecutor implements Executor {
       /** The worker said it took the job ("started"): from then on, its death is the stage's failure. */
       let accepted = false;
       let killTimer: NodeJS.Timeout | undefined;
-      // The worker's process tree, sampled from here: the worker's own figures (sent with "done") cover its
-      // process exactly; this adds processes the stage started.
+      // The worker's process tree, sampled from here (lazily: see TreeSampler): the worker's own figures (sent
+      // with "done") cover its process exactly; this adds processes the stage started.
       let sampler: TreeSampler | undefined;
       const settle = (): boolean => {
         if (settled) return false;
@@ -215,7 +215,7 @@ export class LocalExecutor implements Executor {
       const onMessage = (m: FromWorker) => {
         if (m?.type === "started") {
           accepted = true;
-          if (child.pid) sampler ??= new TreeSampler(child.pid);
+          if (child.pid) sampler ??= new TreeSampler(child.pid, 100, true);
         } else if (m?.type !== "done" || typeof m.ok !== "boolean")
           return; // not the worker's protocol
         else if (cancelled) finish({ status: "cancelled" }, false);

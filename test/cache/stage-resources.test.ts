@@ -56,4 +56,17 @@ describe("per-stage resources", () => {
     expect(u.cpuSeconds).toBeGreaterThan(0.25);
     expect(u.cpuSeconds).toBeLessThan(5);
   });
+
+  it.skipIf(!linux)("a lazy sampler (a warm worker's) reads nothing before 10 ms, then sees the children", async () => {
+    // Something that stays 400 ms with a child holding 100 MiB: a lazy sampler starts, like a warm worker's,
+    // before the child exists.
+    const js = "const b=Buffer.alloc(100*1024*1024,1);Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,400);";
+    const parent = spawn("sh", ["-c", `sleep 0.05; "${process.execPath}" -e '${js}'; true`], { stdio: "ignore" });
+    const early = new TreeSampler(parent.pid!, 50, true);
+    expect(early.stop(), "stopped at once: no sample taken").toBeUndefined();
+    const sampler = new TreeSampler(parent.pid!, 50, true);
+    await new Promise((r) => parent.on("exit", r));
+    const u = sampler.stop()!;
+    expect(u.maxChildRssBytes).toBeGreaterThan(100 * MiB);
+  });
 });
