@@ -1,7 +1,8 @@
 // `lbg build`'s shortcuts, tried before anything is loaded: the run's no-op stamp (format and trust model in
-// src/store/noop-stamp.ts) is checked by stat() calls alone. When it holds and the stamped build left every
-// stage fresh, the build's events are those of that build — build-start, its warnings, every stage fresh,
-// build-end — and nothing else is loaded or read. When only stage input or output files changed, the build
+// src/store/noop-stamp.ts) is checked by stat() calls alone — and by hashing the few files whose stat changed
+// but whose content the stamp knows: a touched file with its content unchanged changed nothing. When it
+// holds and the stamped build left every stage fresh, the build's events are those of that build —
+// build-start, its warnings, every stage fresh, build-end — and nothing else is loaded or read. When only stage input or output files changed, the build
 // is incremental (incremental-build.ts): the previous plan is restored and only what the change can reach
 // is checked. Anything else takes the normal path (build-command.ts), the full check.
 import { availableParallelism } from "node:os";
@@ -11,7 +12,16 @@ import type { EventSink } from "../events/build-event.ts";
 import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
-import { checkNoopStamp, type NoopStamp, readNoopStamp } from "../store/noop-stamp.ts";
+import { getHasher, hashFileWith } from "../fs/hash-file.ts";
+import {
+  type Covered,
+  checkNoopStamp,
+  type NoopStamp,
+  readNoopStamp,
+  rekeyNoopStamp,
+  rewriteNoopStamp,
+  sameContent,
+} from "../store/noop-stamp.ts";
 import { recordsFile } from "../store/record-store.ts";
 import { RunLock } from "../store/run-lock.ts";
 
@@ -66,18 +76,25 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     if (!s) return trace("no stamp for these arguments");
     const check = checkNoopStamp(s, process.env, recordsFile(cacheDir));
     if ("differs" in check) return trace(`stamp does not hold: ${check.differs}`);
-    if (check.changed.length === 0 && s.allFresh) {
-      trace("stamp holds: every stage fresh");
-      replay(s, emit);
+    // Files whose stat changed but whose content the stamp knows: hashed, and unchanged ones dropped.
+    const suspects = [...check.structural, ...check.suspects];
+    const same = suspects.length > 0 ? await unchangedContent(suspects) : new Map<string, string | undefined>();
+    const moved = check.structural.find(([path]) => !same.has(path));
+    if (moved) return trace(`stamp does not hold: ${moved[0]} changed`);
+    const changed = check.changed.filter((path) => !same.has(path));
+    if (rekeyNoopStamp(s, same)) rewriteNoopStamp(stampFile(ref), s);
+    const touched =
+      same.size > 0 ? ` (${same.size} file${same.size === 1 ? "" : "s"} touched, the content unchanged)` : "";
+    if (changed.length === 0 && s.allFresh) {
+      trace(`stamp holds: every stage fresh${touched}`);
+      replay(s, emit, same.size);
       return 0;
     }
     trace(
-      check.changed.length > 0
-        ? `stamp does not hold: ${check.changed[0]} changed`
-        : "stamp holds, but not every stage was fresh",
+      changed.length > 0 ? `stamp does not hold: ${changed[0]} changed` : "stamp holds, but not every stage was fresh",
     );
     const { prepareIncremental } = await import("./incremental-build.ts");
-    const prepared = await prepareIncremental(cacheDir, s, check.changed);
+    const prepared = await prepareIncremental(cacheDir, s, changed);
     if (!prepared) return undefined;
     lock.beat();
     // Stages will run: the output folder's lock too, as every build that runs stages holds (build-locks.ts).
@@ -97,8 +114,18 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
   }
 }
 
-/** The events of the stamped build, which found every stage fresh. */
-function replay(s: NoopStamp, emit: EventSink): void {
+/** sameContent with lbg's content hash (the hasher is loaded only when a file must be hashed). */
+async function unchangedContent(suspects: Covered[]): Promise<Map<string, string | undefined>> {
+  const h = await getHasher();
+  return sameContent(suspects, (path) => {
+    // (As the stat cache says of every file whose contents a build reads.)
+    if (process.env.LBG_TRACE_HASH) process.stderr.write(`lbg: hashed ${path}\n`);
+    return hashFileWith(h, path);
+  });
+}
+
+/** The events of the stamped build, which found every stage fresh; `hashed` files were read to tell so. */
+function replay(s: NoopStamp, emit: EventSink, hashed: number): void {
   const t0 = Date.now();
   emit(s.start);
   for (const message of s.warnings) emit({ event: "warning", message });
@@ -112,7 +139,7 @@ function replay(s: NoopStamp, emit: EventSink): void {
     blocked: 0,
     cancelled: 0,
     seconds: (Date.now() - t0) / 1000,
-    filesHashed: 0,
+    filesHashed: hashed,
     stagesChecked: 0,
   });
 }

@@ -215,11 +215,13 @@ function updatedFileKeys(
   return files;
 }
 
-/** The key and hash of a file (or directory) this build looked up. */
+/** The key and hash of a file (or directory) this build looked up. The hash is what the stages that read
+ *  the file saw, so also with a key not vouched for (""): a later build whose stat check finds it changed
+ *  hashes it, and the same content changes nothing (noop-stamp.ts's sameContent). */
 function lookedKey(p: LoadedProject, path: string, notAfter: number): Covered {
   if (p.hashes.looked(path) === "directory") return [path, dirKey(path, notAfter) ?? ""];
   const key = p.hashes.stampKey(path) ?? "";
-  const hash = key ? p.hashes.lastHash(path) : undefined;
+  const hash = p.hashes.lastHash(path);
   return hash ? [path, key, hash] : [path, key];
 }
 

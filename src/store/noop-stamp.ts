@@ -31,7 +31,10 @@
 //     "allFresh": true | false,                        every stage fresh and nothing else happened: a no-op
 //     "start": { <the build-start event> }, "warnings": ["<warning text>", …] }
 // The hash after a key is the file's content hash at that stat, when the build knew it: an incremental build
-// takes it from here rather than reading the whole hash cache (src/fs/stat-cache.ts's seeds).
+// takes it from here rather than reading the whole hash cache (src/fs/stat-cache.ts's seeds). After "" (a
+// stat not vouched for) it is the content the stamped stages saw. Either way, a file whose stat changed but
+// whose content is still that hash changed nothing: the next build hashes it (sameContent) instead of taking
+// it for a change — a touched input is a no-op, a touched stage file too.
 // `paths` covers the run's config files and their folders (a new file can shadow one: x.yaml vs x.yml),
 // the candidate paths the loader looked for and did not use (RunModel.probed), every other file whose hash
 // the plan looked up (stage sources and their local imports, bundles, Python sources), the folders of the
@@ -66,12 +69,18 @@ export interface NoopStamp {
 /** A covered path, its key and, when known, its content hash at that key. */
 export type Covered = [path: string, key: string, hash?: string];
 
-/** What the stamp says now: a change that needs the full check, or the stage files that changed (maybe none). */
-export type StampCheck = { differs: string } | { changed: string[] };
+/** What the stamp says now: a change that needs the full check, or the stage files whose stat changed (maybe
+ *  none). `suspects`: the stage files among them, and `structural` the covered paths (configs, stage code),
+ *  whose stat changed but whose content the stamp knows — a touch, a file copied back, an editor saving it
+ *  unchanged: the caller hashes them (sameContent), and one whose content is still the stamped one changed
+ *  nothing; a structural one whose content changed needs the full check. */
+export type StampCheck = { differs: string } | { changed: string[]; suspects: Covered[]; structural: Covered[] };
 
 /** Plain (not bigint) stats: a BigIntStats costs twice as much, and a double holds mtime to well under a
  *  microsecond, far finer than the 50 ms a covered file must have been left alone before a stamp is written. */
-function stat(path: string): { key: string; mtimeMs: number; ctimeMs: number; dir: boolean } | undefined {
+function stat(
+  path: string,
+): { key: string; mtimeMs: number; ctimeMs: number; dir: boolean; file: boolean } | undefined {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return undefined;
   return {
@@ -79,6 +88,7 @@ function stat(path: string): { key: string; mtimeMs: number; ctimeMs: number; di
     mtimeMs: st.mtimeMs,
     ctimeMs: st.ctimeMs,
     dir: st.isDirectory(),
+    file: st.isFile(),
   };
 }
 
@@ -140,13 +150,66 @@ export function readNoopStamp(file: string, key: string): NoopStamp | undefined 
 /** Compares the stamp with the files and environment as they are now. */
 export function checkNoopStamp(s: NoopStamp, env: NodeJS.ProcessEnv, recordsFile: string): StampCheck {
   for (const [name, v] of Object.entries(s.env)) if ((env[name] ?? null) !== v) return { differs: `$${name} changed` };
-  for (const [path, key] of s.paths) if (statKey(path) !== key) return { differs: `${path} changed` };
+  const structural: Covered[] = [];
+  for (const c of s.paths)
+    if (statKey(c[0]) !== c[1]) {
+      if (!c[2]) return { differs: `${c[0]} changed` };
+      structural.push(c);
+    }
   if (statKey(recordsFile) !== s.records.key) return { differs: `${recordsFile} changed` };
   const changed: string[] = [];
-  for (const [path, key] of s.files) {
-    if (key === "" || (key.startsWith("dir ") ? dirKey(path) : statKey(path)) !== key) changed.push(path);
+  const suspects: Covered[] = [];
+  for (const c of s.files) {
+    const [path, key, hash] = c;
+    if (key === "" || (key.startsWith("dir ") ? dirKey(path) : statKey(path)) !== key) {
+      changed.push(path);
+      if (hash) suspects.push(c);
+    }
   }
-  return { changed };
+  return { changed, suspects, structural };
+}
+
+/**
+ * Of checkNoopStamp's suspects (or structural paths), the regular files whose content is still the stamped hash, each with the
+ * stat to stamp for it from now on — undefined when it changed within a timestamp tick of now (or has a
+ * future mtime), too recently to vouch for: its old key stays, and the next build hashes it again. A file
+ * whose stat moves while it is hashed is not among them.
+ */
+export function sameContent(suspects: Covered[], hashFile: (path: string) => string): Map<string, string | undefined> {
+  const same = new Map<string, string | undefined>();
+  for (const [path, , hash] of suspects) {
+    const before = stat(path);
+    if (!before?.file) continue;
+    let now: string;
+    try {
+      now = hashFile(path);
+    } catch {
+      continue; // gone or unreadable since: changed
+    }
+    if (now !== hash || stat(path)?.key !== before.key) continue;
+    same.set(path, tooRecent(before, Date.now()) ? undefined : before.key);
+  }
+  return same;
+}
+
+/** Gives the entries of files whose content sameContent found unchanged their new stat; true when any moved
+ *  (then the stamp is worth writing again, rewriteNoopStamp, so that the next build stats them only). */
+export function rekeyNoopStamp(s: NoopStamp, same: Map<string, string | undefined>): boolean {
+  let moved = false;
+  for (const list of [s.paths, s.files])
+    for (const c of list) {
+      const key = same.get(c[0]);
+      if (key !== undefined && c[1] !== key) {
+        c[1] = key;
+        moved = true;
+      }
+    }
+  return moved;
+}
+
+/** Writes a stamp read earlier, after rekeyNoopStamp (under the run lock, as every stamp is written). */
+export function rewriteNoopStamp(file: string, s: NoopStamp): void {
+  writeAtomic(file, JSON.stringify(s));
 }
 
 export interface StampInput {
@@ -209,7 +272,8 @@ export function seedsOf(s: NoopStamp): Seeds {
   // enough are asked for that indexing all of them (15,000 at N = 10,000) costs less.
   let index: Map<string, Covered> | undefined;
   let asked = 0;
-  const found = (c: Covered | undefined) => (c?.[2] ? { key: c[1], hash: c[2] } : undefined);
+  // (An entry whose stat is not vouched for, "", seeds nothing: its hash is only the stamped content.)
+  const found = (c: Covered | undefined) => (c?.[2] && c[1] ? { key: c[1], hash: c[2] } : undefined);
   return {
     get(path) {
       if (!index && ++asked > 32) {

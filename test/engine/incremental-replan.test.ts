@@ -85,26 +85,45 @@ describe("incremental re-planning", () => {
   });
   afterAll(() => p.remove());
 
-  it("a touched source is hashed once, and only its reader is checked", () => {
+  it("a touched source is hashed once, and with its content unchanged the build is the stamped no-op", () => {
     // A new mtime in the past (one in the future would not be vouched for by the next stamp until it passed).
     const earlier = new Date(Date.now() - 3600_000);
     utimesSync(p.path("data/src2.txt"), earlier, earlier);
     const r = build();
-    expect(r.trace.some((t) => t.startsWith("incremental: 1 file changed, 1 of 12 stages"))).toBe(true);
+    expect(r.trace).toEqual(["stamp holds: every stage fresh (1 file touched, the content unchanged)"]);
     expect(r.ran).toEqual([]);
     expect(r.fresh).toHaveLength(2 * CHAINS); // every stage still reported, as a full check does
-    expect(r.end).toMatchObject({ ok: true, stagesChecked: 1, filesHashed: 1 });
+    expect(r.end).toMatchObject({ ok: true, stagesChecked: 0, filesHashed: 1 });
     expect(r.hashed).toEqual(["data/src2.txt"]);
+    // The stamp took the file's new stat: the next build reads nothing.
+    const next = build();
+    expect(next.trace).toEqual(["stamp holds: every stage fresh"]);
+    expect(next.end).toMatchObject({ filesHashed: 0 });
+    expect(next.hashed).toEqual([]);
+  });
+
+  it("a touched source whose content changed is checked with its reader only, by the incremental build", () => {
+    // Same size and a past mtime, but other bytes: hashed by the stamp check, then by the incremental build.
+    const before = p.read("data/src5.txt");
+    p.write("data/src5.txt", before.replace(/^./, (c) => (c === "x" ? "y" : "x")));
+    const earlier = new Date(Date.now() - 3600_000);
+    utimesSync(p.path("data/src5.txt"), earlier, earlier);
+    const r = build();
+    expect(r.trace.some((t) => t.startsWith("incremental: 1 file changed, 1 of 12 stages"))).toBe(true);
+    expect(r.ran).toEqual(["Count5"]);
+    expect(r.hashed.filter((f) => !f.includes("5"))).toEqual([]);
+    p.write("data/src5.txt", before);
+    build();
     settle();
   });
 
-  it("a source touched with a new mtime is hashed alone, without reading the whole hash cache", () => {
-    // A future mtime is too recent to vouch for: the stamp keeps the file without a hash, so the next build
-    // knows it from no seed. One small file is hashed at once rather than the cache being read for it.
+  it("a source touched with a new mtime is hashed alone each time, without reading the whole hash cache", () => {
+    // A future mtime is too recent to vouch for: the stamp keeps the file's old stat, so each build hashes it
+    // again — one small file, at once, rather than the cache being read for it — and finds it unchanged.
     const later = new Date(Date.now() + 3600_000);
     utimesSync(p.path("data/src4.txt"), later, later);
     for (const r of [build(), build()]) {
-      expect(r.trace.some((t) => t.startsWith("incremental: 1 file changed"))).toBe(true);
+      expect(r.trace).toEqual(["stamp holds: every stage fresh (1 file touched, the content unchanged)"]);
       expect(r.hashed).toEqual(["data/src4.txt"]);
       expect(r.stderr).not.toMatch(/read the whole hash cache/);
     }
