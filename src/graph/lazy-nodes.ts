@@ -40,6 +40,13 @@ export class LazyMap<K, V> extends Map<K, V> {
     return made;
   }
 
+  /** The value of `key` without keeping it when it was not made yet: for one pass over every value that
+   *  must not leave them all made (the snapshot's check of itself, project-snapshot.ts). */
+  peek(key: K): V | undefined {
+    const known = super.get(key);
+    return known !== undefined || !super.has(key) ? known : this.make(key);
+  }
+
   override *values(): MapIterator<V> {
     for (const key of super.keys()) yield this.get(key)!;
   }

@@ -267,11 +267,18 @@ function sameProject(a: LoadedProject, b: LoadedProject): boolean {
   }
 }
 
+/** Every entry of a map; of a lazy one without keeping the values it makes (a 10,000-stage project's nodes
+ *  would otherwise all be made, beside the loaded project's, at the end of the build's peak memory). */
+function* each<K, V>(m: Map<K, V>): Generator<[K, V]> {
+  if (!(m instanceof LazyMap)) return yield* m;
+  for (const k of m.keys()) yield [k, m.peek(k)!];
+}
+
 function* shape(p: LoadedProject): Generator<string> {
   const metas = new Map<StageMeta, string>();
   yield JSON.stringify(p.graph.order);
   yield JSON.stringify([...p.graph.dependants]);
-  for (const [name, n] of p.graph.nodes) {
+  for (const [name, n] of each(p.graph.nodes)) {
     yield name;
     yield entryKey(n.entry);
     yield metas.get(n.meta) ?? metas.set(n.meta, JSON.stringify(n.meta)).get(n.meta)!;
@@ -280,6 +287,6 @@ function* shape(p: LoadedProject): Generator<string> {
     yield JSON.stringify(n.config);
     yield sourceOf(n)[1];
   }
-  yield JSON.stringify([...p.run.inputs].map(([tag, i]) => [tag, i.path, i.producedBy, i.leftOutBy, !!i.noFile]));
+  yield JSON.stringify([...each(p.run.inputs)].map(([tag, i]) => [tag, i.path, i.producedBy, i.leftOutBy, !!i.noFile]));
   yield JSON.stringify([p.ceciOrder, p.allStages, p.selection]);
 }

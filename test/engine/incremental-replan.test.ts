@@ -105,7 +105,10 @@ describe("incremental re-planning", () => {
   it("a touched source whose content changed is checked with its reader only, by the incremental build", () => {
     // Same size and a past mtime, but other bytes: hashed by the stamp check, then by the incremental build.
     const before = p.read("data/src5.txt");
-    p.write("data/src5.txt", before.replace(/^./, (c) => (c === "x" ? "y" : "x")));
+    p.write(
+      "data/src5.txt",
+      before.replace(/^./, (c) => (c === "x" ? "y" : "x")),
+    );
     const earlier = new Date(Date.now() - 3600_000);
     utimesSync(p.path("data/src5.txt"), earlier, earlier);
     const r = build();

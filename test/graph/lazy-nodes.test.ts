@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StageGraph } from "../../src/graph/build-graph.ts";
 import { outputFolders, stageMetas, stagesUsing, stagesWithMetrics, upstreamOf } from "../../src/graph/graph-facts.ts";
-import { LazyNodes } from "../../src/graph/lazy-nodes.ts";
+import { LazyMap, LazyNodes } from "../../src/graph/lazy-nodes.ts";
 import { type LoadedProject, loadProject } from "../../src/project/load-project.ts";
 import { restoreSnapshot, saveSnapshot } from "../../src/project/project-snapshot.ts";
 import { TempProject } from "../helpers/temp-project.ts";
@@ -143,5 +143,20 @@ describe("a restored project's lazy graph", () => {
     });
     expect(seen).toEqual([...loaded.graph.nodes.keys()].map((k) => `${k}=${k}`));
     expect(g.dependants).toEqual(loaded.graph.dependants);
+  });
+});
+
+describe("LazyMap", () => {
+  it("peek makes a value without keeping it; get keeps it, and peek then returns the kept one", () => {
+    let made = 0;
+    const m = new LazyMap(["a", "b"], (k) => ({ k, n: ++made }));
+    const first = m.peek("a");
+    expect(first).toEqual({ k: "a", n: 1 });
+    expect(m.peek("a")).not.toBe(first); // made again: not kept
+    expect(made).toBe(2);
+    const kept = m.get("a");
+    expect(m.peek("a")).toBe(kept);
+    expect(m.peek("zzz")).toBeUndefined();
+    expect(made).toBe(3);
   });
 });
