@@ -130,10 +130,12 @@ export function recordPlan(
         recordsAt: b.records.locations(),
         snapshot: previous ? () => previous.stamp.snapshot : () => saveSnapshot(p, p.hashes.h),
         // (When no stage ran, no record changed: the estimates build-start gave are the records' still.)
-        start: noop && ran ? { ...start, estimates: recordedSeconds(b.records, graph) } : start,
+        start:
+          noop && ran
+            ? { ...start, estimates: estimatesAfter(b.records, graph, fresh, reportedFresh, start, !!previous) }
+            : start,
         warnings: b.warnings,
-        // (When every stage was reported fresh, it was in that order: the scheduler's, which freshOrder repeats.)
-        fresh: noop ? (reportedFresh.size === graph.nodes.size ? fresh : freshOrder(graph)) : kept,
+        fresh: noop ? noopOrder(graph, fresh, reportedFresh, previous?.stamp) : kept,
         allFresh: noop,
         notAfter,
       })
@@ -144,6 +146,41 @@ export function recordPlan(
     removeNoopStamp(file);
     trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
   }
+}
+
+/** The order a no-op reports every stage fresh in: the scheduler's, which freshOrder repeats. When every
+ *  stage was reported fresh, it was in that order; an incremental build's graph is the one its stamp was
+ *  written for, so a previous no-op's order still holds. */
+function noopOrder(
+  graph: LoadedProject["graph"],
+  fresh: string[],
+  reportedFresh: Set<string>,
+  previous: NoopStamp | undefined,
+): string[] {
+  if (reportedFresh.size === graph.nodes.size) return fresh;
+  if (previous?.allFresh && previous.fresh.length === graph.nodes.size) return previous.fresh;
+  return freshOrder(graph);
+}
+
+/** build-start's estimates for the next no-op, from the records after this build: those build-start gave
+ *  with the seconds of the stages that ran now (an incremental build), else all read again. */
+function estimatesAfter(
+  records: RecordStore,
+  graph: LoadedProject["graph"],
+  fresh: string[],
+  reportedFresh: Set<string>,
+  start: Extract<BuildEvent, { event: "build-start" }>,
+  incremental: boolean,
+): Record<string, number> {
+  if (!incremental || !start.estimates) return recordedSeconds(records, graph);
+  const out = { ...start.estimates };
+  for (const stage of fresh) {
+    if (reportedFresh.has(stage)) continue;
+    const seconds = records.secondsOf(stage);
+    if (seconds === undefined) delete out[stage];
+    else out[stage] = seconds;
+  }
+  return out;
 }
 
 /** Stages that ended fresh or succeeded, in the order reported; `allFresh`: every stage ended so, and nothing

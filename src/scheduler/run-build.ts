@@ -210,6 +210,12 @@ class BuildScheduler {
   /** → ready: queued behind the stages with a longer remaining path (after those with an equal one). */
   private enqueue(name: string, plan: StalePlan): void {
     this.states.set(name, { is: "ready", plan });
+    // (Alone in the queue, its place needs no priority: an incremental build that runs one stage then never
+    // works out the critical paths of a 10,000-stage graph.)
+    if (this.queue.length === 0) {
+      this.queue.push(name);
+      return;
+    }
     this.priorityOf ??= criticalPaths(this.o.graph, (s) => this.o.records.secondsOf(s) ?? 1);
     const priority = this.priorityOf;
     const p = priority.get(name)!;

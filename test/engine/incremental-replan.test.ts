@@ -4,7 +4,7 @@
 // and the files whose contents it hashed (`LBG_TRACE_HASH=1` names each, `filesHashed` counts them) — on a run
 // of twelve stages in six independent chains, so reading anything outside the changed chain shows. They also check that records written by an incremental build
 // carry the same provenance and metrics as a full check's.
-import { readFileSync, utimesSync } from "node:fs";
+import { readFileSync, rmSync, utimesSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TempProject } from "../helpers/temp-project.ts";
 
@@ -144,6 +144,18 @@ describe("incremental re-planning", () => {
     expect(same.end).toMatchObject({ ok: true, stagesChecked: 2 });
     expect(same.hashed).toEqual(["data/src3.txt", "results/chains/outputs/count3.txt"]);
     settle();
+    // The stamp the incremental build wrote (its order of stages and estimates kept from the stamp before,
+    // with Count3's new seconds) replays exactly what a full check reports.
+    const replayed = build();
+    expect(replayed.trace).toEqual(["stamp holds: every stage fresh"]);
+    rmSync(p.path(".cache/runs/chains/noop.json"));
+    const full = build();
+    expect(full.trace[0]).toBe("no stamp");
+    // (Without what measures the work done: the replay does none.)
+    const withoutWork = (events: Record<string, unknown>[]) =>
+      events.map(({ seconds: _s, stagesChecked: _c, filesHashed: _f, ...e }) => e);
+    expect(withoutWork(replayed.events)).toEqual(withoutWork(full.events));
+    settle();
 
     // One more line: Count3's output changes, so Total3 is checked and re-runs too.
     p.write("data/src3.txt", "one\ntwo\nthree\n");
@@ -158,6 +170,7 @@ describe("incremental re-planning", () => {
       "results/chains/outputs/tally3.yml",
     ]);
     expect(p.read("results/chains/outputs/tally3.yml")).toBe("total: 3\n");
+    settle();
     settle();
   });
 
