@@ -26,10 +26,12 @@ export async function prepareIncremental(
   cacheDir: string,
   stamp: NoopStamp,
   changed: string[],
+  /** Files the stamp check hashed already (sameContent), at the stat they had. */
+  hashed?: Map<string, { key: string; hash: string }>,
 ): Promise<IncrementalStart | undefined> {
   if (!stamp.snapshot) return trace("full check: the run has no project snapshot");
   // The stamp knows the hash of every file the previous build relied on: the hash cache is not read.
-  const hashes = await StatCache.open(join(cacheDir, "hashes.json"), seedsOf(stamp));
+  const hashes = await StatCache.open(join(cacheDir, "hashes.json"), seedsOf(stamp, hashed));
   const project = restoreSnapshot(cacheDir, stamp.snapshot, hashes);
   if (!project) return trace("full check: the project snapshot is missing or another");
   const touched = new Set(changed);

@@ -78,7 +78,8 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     if ("differs" in check) return trace(`stamp does not hold: ${check.differs}`);
     // Files whose stat changed but whose content the stamp knows: hashed, and unchanged ones dropped.
     const suspects = [...check.structural, ...check.suspects];
-    const same = suspects.length > 0 ? await unchangedContent(suspects) : new Map<string, string | undefined>();
+    const hashed = new Map<string, { key: string; hash: string }>();
+    const same = suspects.length > 0 ? await unchangedContent(suspects, hashed) : new Map<string, string | undefined>();
     const moved = check.structural.find(([path]) => !same.has(path));
     if (moved) return trace(`stamp does not hold: ${moved[0]} changed`);
     const changed = check.changed.filter((path) => !same.has(path));
@@ -94,7 +95,7 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
       changed.length > 0 ? `stamp does not hold: ${changed[0]} changed` : "stamp holds, but not every stage was fresh",
     );
     const { prepareIncremental } = await import("./incremental-build.ts");
-    const prepared = await prepareIncremental(cacheDir, s, changed);
+    const prepared = await prepareIncremental(cacheDir, s, changed, hashed);
     if (!prepared) return undefined;
     lock.beat();
     // Stages will run: the output folder's lock too, as every build that runs stages holds (build-locks.ts).
@@ -115,13 +116,20 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
 }
 
 /** sameContent with lbg's content hash (the hasher is loaded only when a file must be hashed). */
-async function unchangedContent(suspects: Covered[]): Promise<Map<string, string | undefined>> {
+async function unchangedContent(
+  suspects: Covered[],
+  hashed: Map<string, { key: string; hash: string }>,
+): Promise<Map<string, string | undefined>> {
   const h = await getHasher();
-  return sameContent(suspects, (path) => {
-    // (As the stat cache says of every file whose contents a build reads.)
-    if (process.env.LBG_TRACE_HASH) process.stderr.write(`lbg: hashed ${path}\n`);
-    return hashFileWith(h, path);
-  });
+  return sameContent(
+    suspects,
+    (path) => {
+      // (As the stat cache says of every file whose contents a build reads.)
+      if (process.env.LBG_TRACE_HASH) process.stderr.write(`lbg: hashed ${path}\n`);
+      return hashFileWith(h, path);
+    },
+    hashed,
+  );
 }
 
 /** The events of the stamped build, which found every stage fresh; `hashed` files were read to tell so. */

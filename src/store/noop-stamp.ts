@@ -175,7 +175,13 @@ export function checkNoopStamp(s: NoopStamp, env: NodeJS.ProcessEnv, recordsFile
  * future mtime), too recently to vouch for: its old key stays, and the next build hashes it again. A file
  * whose stat moves while it is hashed is not among them.
  */
-export function sameContent(suspects: Covered[], hashFile: (path: string) => string): Map<string, string | undefined> {
+export function sameContent(
+  suspects: Covered[],
+  hashFile: (path: string) => string,
+  /** Gets each file hashed at a stat it can be vouched for, changed or not: a seed for the build that follows
+   *  (seedsOf), which then does not read an edited file a second time. */
+  hashed?: Map<string, { key: string; hash: string }>,
+): Map<string, string | undefined> {
   const same = new Map<string, string | undefined>();
   for (const [path, , hash] of suspects) {
     const before = stat(path);
@@ -186,8 +192,10 @@ export function sameContent(suspects: Covered[], hashFile: (path: string) => str
     } catch {
       continue; // gone or unreadable since: changed
     }
-    if (now !== hash || stat(path)?.key !== before.key) continue;
-    same.set(path, tooRecent(before, Date.now()) ? undefined : before.key);
+    if (stat(path)?.key !== before.key) continue;
+    const vouched = !tooRecent(before, Date.now());
+    if (vouched) hashed?.set(path, { key: before.key, hash: now });
+    if (now === hash) same.set(path, vouched ? before.key : undefined);
   }
   return same;
 }
@@ -267,7 +275,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
 }
 
 /** The hashes a stamp knows, for an incremental build's stat cache. */
-export function seedsOf(s: NoopStamp): Seeds {
+export function seedsOf(s: NoopStamp, hashed?: Map<string, { key: string; hash: string }>): Seeds {
   // An incremental build asks for the few files it checks: each is found by a pass over the lists, until
   // enough are asked for that indexing all of them (15,000 at N = 10,000) costs less.
   let index: Map<string, Covered> | undefined;
@@ -276,6 +284,8 @@ export function seedsOf(s: NoopStamp): Seeds {
   const found = (c: Covered | undefined) => (c?.[2] && c[1] ? { key: c[1], hash: c[2] } : undefined);
   return {
     get(path) {
+      const now = hashed?.get(path);
+      if (now) return now;
       if (!index && ++asked > 32) {
         index = new Map();
         for (const list of [s.paths, s.files]) for (const c of list) if (c[2]) index.set(c[0], c);
