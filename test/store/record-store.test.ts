@@ -131,20 +131,18 @@ describe("RecordStore locations", () => {
 // lacks (records from before made.txt, a write that failed) writes them all at its next append.
 describe("RecordStore made.txt", () => {
   const made = (dir: string) => readFileSync(join(dir, "made.txt"), "utf8").split("\n").filter(Boolean).sort();
+  /** The output paths record() gives these stages, sorted. */
+  const outputsOf = (...stages: string[]) => stages.map((s) => `results/r/outputs/données-${s}.txt`).sort();
 
   it("lists each output path once, across stores, also after the records that named it are gone", async () => {
     const { h, dir } = await written();
-    expect(made(dir)).toEqual(["results/r/outputs/données-Plain.txt", "results/r/outputs/données-WithMade.txt"]);
+    expect(made(dir)).toEqual(outputsOf("Plain", "WithMade"));
     const again = RecordStore.open(dir, h);
     again.append(record("Third", 1));
     again.append(record("Plain", 2));
     again.rewrite((s) => s !== "Third");
     again.close();
-    expect(made(dir)).toEqual([
-      "results/r/outputs/données-Plain.txt",
-      "results/r/outputs/données-Third.txt",
-      "results/r/outputs/données-WithMade.txt",
-    ]);
+    expect(made(dir)).toEqual(outputsOf("Plain", "Third", "WithMade"));
     expect(RecordStore.open(dir, h).everMade().sort()).toEqual(made(dir));
   });
 
@@ -154,11 +152,7 @@ describe("RecordStore made.txt", () => {
     const store = RecordStore.open(dir, h);
     store.append(record("Third", 1));
     store.close();
-    expect(made(dir)).toEqual([
-      "results/r/outputs/données-Plain.txt",
-      "results/r/outputs/données-Third.txt",
-      "results/r/outputs/données-WithMade.txt",
-    ]);
+    expect(made(dir)).toEqual(outputsOf("Plain", "Third", "WithMade"));
   });
 
   it("a made.txt that could not be written is written whole at a later append", async () => {
@@ -170,11 +164,6 @@ describe("RecordStore made.txt", () => {
     rmSync(join(dir, "made.txt"), { recursive: true });
     store.append(record("Fourth", 1));
     store.close();
-    expect(made(dir)).toEqual([
-      "results/r/outputs/données-Fourth.txt",
-      "results/r/outputs/données-Plain.txt",
-      "results/r/outputs/données-Third.txt",
-      "results/r/outputs/données-WithMade.txt",
-    ]);
+    expect(made(dir)).toEqual(outputsOf("Fourth", "Plain", "Third", "WithMade"));
   });
 });
