@@ -2,9 +2,10 @@
 // src/store/noop-stamp.ts) is checked by stat() calls alone — and by hashing the few files whose stat changed
 // but whose content the stamp knows: a touched file with its content unchanged changed nothing. When it
 // holds and the stamped build left every stage fresh, the build's events are those of that build —
-// build-start, its warnings, every stage fresh, build-end — and nothing else is loaded or read. When only stage input or output files changed, the build
-// is incremental (incremental-build.ts): the previous plan is restored and only what the change can reach
-// is checked. Anything else takes the normal path (build-command.ts), the full check.
+// build-start, its warnings, every stage fresh, build-end — and nothing else is loaded or read. When only
+// stage input or output files changed, the build is incremental (incremental-build.ts): the previous plan is
+// restored and only what the change can reach is checked. Anything else takes the normal path
+// (build-command.ts), the full check.
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
@@ -83,10 +84,12 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     const moved = check.structural.find(([path]) => !same.has(path));
     if (moved) return trace(`stamp does not hold: ${moved[0]} changed`);
     const changed = check.changed.filter((path) => !same.has(path));
-    if (rekeyNoopStamp(s, same)) rewriteNoopStamp(stampFile(ref), s);
+    // The new stats of the unchanged files: written now for a no-op, by the incremental build's stamp else.
+    const rekeyed = rekeyNoopStamp(s, same);
     const touched =
       same.size > 0 ? ` (${same.size} file${same.size === 1 ? "" : "s"} touched, the content unchanged)` : "";
     if (changed.length === 0 && s.allFresh) {
+      if (rekeyed) rewriteNoopStamp(stampFile(ref), s);
       trace(`stamp holds: every stage fresh${touched}`);
       replay(s, emit, same.size);
       return 0;
