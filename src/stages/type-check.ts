@@ -254,15 +254,25 @@ function checkInChild(request: TypeCheckRequest): Found {
     });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).at(-1) ?? err.message;
-    throw new LbgError(
-      `the type check of the stage files could not run: ${msg.slice(0, 300)}`,
-      { file: request.files[0] ? resolve(request.root, request.files[0]) : request.root },
-      "run without it with --type-check off, or the site file's type_check: off",
-    );
+    throw couldNotRun(request, (err.stderr ?? "").trim().split("\n").filter(Boolean).at(-1) ?? err.message);
   }
-  const answer = (JSON.parse(out.slice(out.lastIndexOf(ANSWER) + 1)) as { typeCheck: TypeCheckAnswer }).typeCheck;
+  const at = out.lastIndexOf(ANSWER);
+  let answer: TypeCheckAnswer;
+  try {
+    if (at < 0) throw new Error("no answer");
+    answer = (JSON.parse(out.slice(at + 1)) as { typeCheck: TypeCheckAnswer }).typeCheck;
+  } catch {
+    throw couldNotRun(request, `the checking process gave no answer: ${JSON.stringify(out.slice(-200))}`);
+  }
   return { byFile: new Map(answer.byFile), global: answer.global };
+}
+
+function couldNotRun(request: TypeCheckRequest, why: string): LbgError {
+  return new LbgError(
+    `the type check of the stage files could not run: ${why.slice(0, 300)}`,
+    { file: request.files[0] ? resolve(request.root, request.files[0]) : request.root },
+    "run without it with --type-check off, or the site file's type_check: off",
+  );
 }
 
 async function check({ root, files, libs, tsx }: TypeCheckRequest): Promise<Found> {
