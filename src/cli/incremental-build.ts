@@ -26,12 +26,14 @@ export async function prepareIncremental(
   cacheDir: string,
   stamp: NoopStamp,
   changed: string[],
-  /** Files the stamp check hashed already (sameContent), at the stat they had. */
-  hashed?: Map<string, { key: string; hash: string }>,
+  /** What the stamp check hashed already (sameContent): each file at the stat it had, and how many files it
+   *  read (this build's `filesHashed` counts them too). */
+  checked: { hashed: Map<string, { key: string; hash: string }>; read: number } = { hashed: new Map(), read: 0 },
 ): Promise<IncrementalStart | undefined> {
   if (!stamp.snapshot) return trace("full check: the run has no project snapshot");
   // The stamp knows the hash of every file the previous build relied on: the hash cache is not read.
-  const hashes = await StatCache.open(join(cacheDir, "hashes.json"), seedsOf(stamp, hashed));
+  const hashes = await StatCache.open(join(cacheDir, "hashes.json"), seedsOf(stamp, checked.hashed));
+  hashes.filesRead += checked.read;
   const project = restoreSnapshot(cacheDir, stamp.snapshot, hashes);
   if (!project) return trace("full check: the project snapshot is missing or another");
   const touched = new Set(changed);

@@ -80,7 +80,7 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     // Files whose stat changed but whose content the stamp knows: hashed, and unchanged ones dropped.
     const suspects = [...check.structural, ...check.suspects];
     const hashed = new Map<string, { key: string; hash: string }>();
-    const same = suspects.length > 0 ? await unchangedContent(suspects, hashed) : new Map<string, string | undefined>();
+    const { same, read } = await unchangedContent(suspects, hashed);
     const moved = check.structural.find(([path]) => !same.has(path));
     if (moved) return trace(`stamp does not hold: ${moved[0]} changed`);
     const changed = check.changed.filter((path) => !same.has(path));
@@ -91,14 +91,14 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     if (changed.length === 0 && s.allFresh) {
       if (rekeyed) rewriteNoopStamp(stampFile(ref), s);
       trace(`stamp holds: every stage fresh${touched}`);
-      replay(s, emit, same.size);
+      replay(s, emit, read);
       return 0;
     }
     trace(
       changed.length > 0 ? `stamp does not hold: ${changed[0]} changed` : "stamp holds, but not every stage was fresh",
     );
     const { prepareIncremental } = await import("./incremental-build.ts");
-    const prepared = await prepareIncremental(cacheDir, s, changed, hashed);
+    const prepared = await prepareIncremental(cacheDir, s, changed, { hashed, read });
     if (!prepared) return undefined;
     lock.beat();
     // Stages will run: the output folder's lock too, as every build that runs stages holds (build-locks.ts).
@@ -122,17 +122,21 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
 async function unchangedContent(
   suspects: Covered[],
   hashed: Map<string, { key: string; hash: string }>,
-): Promise<Map<string, string | undefined>> {
+): Promise<{ same: Map<string, string | undefined>; read: number }> {
+  if (suspects.length === 0) return { same: new Map(), read: 0 };
   const h = await getHasher();
-  return sameContent(
+  let read = 0;
+  const same = sameContent(
     suspects,
     (path) => {
       // (As the stat cache says of every file whose contents a build reads.)
       if (process.env.LBG_TRACE_HASH) process.stderr.write(`lbg: hashed ${path}\n`);
+      read++;
       return hashFileWith(h, path);
     },
     hashed,
   );
+  return { same, read };
 }
 
 /** The events of the stamped build, which found every stage fresh; `hashed` files were read to tell so. */
