@@ -7,12 +7,13 @@ import { dirname, join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { referencedVars } from "../config/expand-vars.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
+import { type Hasher, hashFileWith } from "../fs/hash-file.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { saveSnapshot } from "../project/project-snapshot.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { type BuildFlags, recordedSeconds, resumeMode } from "../scheduler/build-once.ts";
 import { freshOrder } from "../scheduler/fresh-order.ts";
-import { type Covered, dirKey, type NoopStamp, removeNoopStamp, writeNoopStamp } from "../store/noop-stamp.ts";
+import { type Covered, dirKey, type NoopStamp, removeNoopStamp, statKey, writeNoopStamp } from "../store/noop-stamp.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { eligible, stampFile, stampKey, trace } from "./noop-shortcut.ts";
 
@@ -108,13 +109,18 @@ export function recordPlan(
     const structure = previous ? structuralOf(previous.stamp) : structural(p, new Set(files.map(([f]) => f)));
     const oldHashes = new Map((previous?.stamp.paths ?? []).map(([path, key, hash]) => [path, { key, hash }]));
     // A structural file's hash: this build's when it looked it up (the stamp is written only if it did not
-    // change since before the build), else the previous stamp's for the same stat.
+    // change since before the build), else the previous stamp's for the same stat, else — for a config file,
+    // which the loader read without the stat cache — its content now, at that stat (unchanged since before
+    // the build, or no stamp is written): so a config saved unchanged is a no-op too.
+    const configs = new Set(run.configFiles);
     const pathHash = (path: string, key: string) =>
       p.hashes.looked(path) === "file"
         ? p.hashes.lastHash(path)
         : oldHashes.get(path)?.key === key
           ? oldHashes.get(path)?.hash
-          : undefined;
+          : configs.has(path)
+            ? hashAt(p.hashes.h, path, key)
+            : undefined;
     // Every stage fresh now: the next identical build, if nothing changed, is a no-op reported as a full check
     // would report it — every stage fresh in the scheduler's order, estimates from the records as they are.
     const noop = allFresh && kept.length === graph.nodes.size;
@@ -145,6 +151,16 @@ export function recordPlan(
   } catch (e) {
     removeNoopStamp(file);
     trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
+  }
+}
+
+/** A file's content hash, if its stat is still `key` once it is read. */
+function hashAt(h: Hasher, path: string, key: string): string | undefined {
+  try {
+    const hash = hashFileWith(h, path);
+    return statKey(path) === key ? hash : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -103,24 +103,30 @@ describe("no-op stamp", () => {
     expect(build().ran).toEqual(["SumNumbers"]);
   });
 
-  it("holds when a stage file or an input is saved unchanged: only those files are read", () => {
+  it("holds when a config, a stage file or an input is saved unchanged: only those files are read", () => {
     settle();
     const earlier = new Date(Date.now() - 3600_000);
-    for (const f of ["lbg_stages/sum_numbers.ts", "data/notes.txt"]) utimesSync(p.path(f), earlier, earlier);
+    const files = ["configs/pipelines/numbers/config.yaml", "lbg_stages/sum_numbers.ts", "data/notes.txt"];
+    for (const f of files) utimesSync(p.path(f), earlier, earlier);
     const r = build([], { LBG_TRACE_HASH: "1" });
-    expect(r.noop).toBe("stamp holds: every stage fresh (2 files touched, the content unchanged)");
+    expect(r.noop).toBe("stamp holds: every stage fresh (3 files touched, the content unchanged)");
     expect(r.ran).toEqual([]);
-    expect(r.end).toMatchObject({ ok: true, fresh: 4, filesHashed: 2 });
+    expect(r.end).toMatchObject({ ok: true, fresh: 4, filesHashed: 3 });
     expect([...r.stderr.matchAll(/^lbg: hashed .*\/(.*)$/gm)].map((m) => m[1]).sort()).toEqual([
+      "config.yaml",
       "notes.txt",
       "sum_numbers.ts",
     ]);
     expect(build().noop).toBe("stamp holds: every stage fresh"); // the stamp took their new stat
-    // A config file is not hashed by the stamp: touched, it takes the full check (which finds nothing to run).
+    // The same config with another value, its mtime put back: read, found changed, the full check.
+    const cfg = p.read("configs/pipelines/numbers/config.yaml");
+    p.write("configs/pipelines/numbers/config.yaml", cfg.replace("n: 10", "n: 12"));
     utimesSync(p.path("configs/pipelines/numbers/config.yaml"), earlier, earlier);
-    const cfg = build();
-    expect(cfg.noop).toMatch(/^stamp does not hold: .*config\.yaml changed$/);
-    expect(cfg.ran).toEqual([]);
+    const changed = build();
+    expect(changed.noop).toMatch(/^stamp does not hold: .*config\.yaml changed$/);
+    expect(changed.ran).toContain("MakeNumbers");
+    p.write("configs/pipelines/numbers/config.yaml", cfg);
+    build();
   });
 
   it("is not taken after other builds changed the records, a new stage file appeared, or clean", () => {
