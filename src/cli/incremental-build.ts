@@ -7,7 +7,7 @@
 // a readable file — falls back to the full check, which reports it as it always does.
 import { join } from "node:path";
 import { LbgError } from "../errors/lbg-error.ts";
-import { StatCache } from "../fs/stat-cache.ts";
+import { type Seed, StatCache } from "../fs/stat-cache.ts";
 import { stagesUsing } from "../graph/graph-facts.ts";
 import { checkRunInputs } from "../project/check-run-inputs.ts";
 import type { LoadedProject } from "../project/load-project.ts";
@@ -28,7 +28,7 @@ export async function prepareIncremental(
   changed: string[],
   /** What the stamp check hashed already (sameContent): each file at the stat it had, and how many files it
    *  read (this build's `filesHashed` counts them too). */
-  checked: { hashed: Map<string, { key: string; hash: string }>; read: number } = { hashed: new Map(), read: 0 },
+  checked: { hashed: Map<string, Seed>; read: number } = { hashed: new Map(), read: 0 },
 ): Promise<IncrementalStart | undefined> {
   if (!stamp.snapshot) return trace("full check: the run has no project snapshot");
   // The stamp knows the hash of every file the previous build relied on: the hash cache is not read.

@@ -14,6 +14,7 @@ import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
 import { getHasher, hashFileWith } from "../fs/hash-file.ts";
+import type { Seed } from "../fs/stat-cache.ts";
 import {
   type Covered,
   checkNoopStamp,
@@ -79,7 +80,7 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
     if ("differs" in check) return trace(`stamp does not hold: ${check.differs}`);
     // Files whose stat changed but whose content the stamp knows: hashed, and unchanged ones dropped.
     const suspects = [...check.structural, ...check.suspects];
-    const hashed = new Map<string, { key: string; hash: string }>();
+    const hashed = new Map<string, Seed>();
     const { same, read } = await unchangedContent(suspects, hashed);
     const moved = check.structural.find(([path]) => !same.has(path));
     if (moved) return trace(`stamp does not hold: ${moved[0]} changed`);
@@ -121,7 +122,7 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
 /** sameContent with lbg's content hash (the hasher is loaded only when a file must be hashed). */
 async function unchangedContent(
   suspects: Covered[],
-  hashed: Map<string, { key: string; hash: string }>,
+  hashed: Map<string, Seed>,
 ): Promise<{ same: Map<string, string | undefined>; read: number }> {
   if (suspects.length === 0) return { same: new Map(), read: 0 };
   const h = await getHasher();

@@ -7,13 +7,20 @@ import { dirname, join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { referencedVars } from "../config/expand-vars.ts";
 import type { BuildEvent, EventSink } from "../events/build-event.ts";
-import { type Hasher, hashFileWith } from "../fs/hash-file.ts";
+import { hashFileWith } from "../fs/hash-file.ts";
 import type { LoadedProject } from "../project/load-project.ts";
 import { saveSnapshot } from "../project/project-snapshot.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import { type BuildFlags, recordedSeconds, resumeMode } from "../scheduler/build-once.ts";
 import { freshOrder } from "../scheduler/fresh-order.ts";
-import { type Covered, dirKey, type NoopStamp, removeNoopStamp, statKey, writeNoopStamp } from "../store/noop-stamp.ts";
+import {
+  type Covered,
+  dirKey,
+  hashAtKey,
+  type NoopStamp,
+  removeNoopStamp,
+  writeNoopStamp,
+} from "../store/noop-stamp.ts";
 import type { RecordStore } from "../store/record-store.ts";
 import { eligible, stampFile, stampKey, trace } from "./noop-shortcut.ts";
 
@@ -119,7 +126,7 @@ export function recordPlan(
         : oldHashes.get(path)?.key === key
           ? oldHashes.get(path)?.hash
           : configs.has(path)
-            ? hashAt(p.hashes.h, path, key)
+            ? hashAtKey(path, key, (f) => hashFileWith(p.hashes.h, f))
             : undefined;
     // Every stage fresh now: the next identical build, if nothing changed, is a no-op reported as a full check
     // would report it — every stage fresh in the scheduler's order, estimates from the records as they are.
@@ -151,16 +158,6 @@ export function recordPlan(
   } catch (e) {
     removeNoopStamp(file);
     trace(`no stamp written: ${(e as Error).message}`); // an optimisation only: a read-only .cache costs time, nothing else
-  }
-}
-
-/** A file's content hash, if its stat is still `key` once it is read. */
-function hashAt(h: Hasher, path: string, key: string): string | undefined {
-  try {
-    const hash = hashFileWith(h, path);
-    return statKey(path) === key ? hash : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -72,7 +72,7 @@ export class TreeSampler {
    * processes the stage started, which do not exist before the stage begins. The first sample is taken after
    * 10 ms, and stop() takes one only if sampling had begun. A stage of a few milliseconds then costs no read
    * of /proc at all; each sample of a worker reads ~15 files (one per thread of the worker, for its children),
-   * which at 1,000 short stages was a sixth of lbg's own CPU time.
+   * which at 1,000 short stages was 40% of lbg's own CPU time (5.7 s of it; 3.3 s without).
    */
   constructor(
     private readonly root: number,

@@ -52,9 +52,14 @@ export interface HashResult {
   kind: "file" | "directory";
 }
 
-/** A hash known from elsewhere (the no-op stamp) for a file while its plain stat key (noop-stamp.ts's
- *  statKey) is unchanged. */
-export type Seeds = Pick<Map<string, { key: string; hash: string }>, "get">;
+/** A file's content hash at a plain stat key (noop-stamp.ts's statKey). */
+export interface Seed {
+  key: string;
+  hash: string;
+}
+
+/** A hash known from elsewhere (the no-op stamp) for a file while its plain stat key is unchanged. */
+export type Seeds = Pick<Map<string, Seed>, "get">;
 
 /** A seeded cache reads its whole file for an unseeded file larger than this, or once this many were hashed. */
 const LOAD_CACHE_FOR_BYTES = 64n * 1024n * 1024n;

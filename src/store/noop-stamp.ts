@@ -43,7 +43,7 @@
 import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
-import type { Seeds } from "../fs/stat-cache.ts";
+import type { Seed, Seeds } from "../fs/stat-cache.ts";
 import { timestampTickMs } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { RecordLocation } from "./record-store.ts";
@@ -169,30 +169,36 @@ export function checkNoopStamp(s: NoopStamp, env: NodeJS.ProcessEnv, recordsFile
   return { changed, suspects, structural };
 }
 
+/** A file's content hash, if its stat is still `key` once it has been read (undefined: it moved meanwhile,
+ *  or cannot be read). */
+export function hashAtKey(path: string, key: string, hashFile: (path: string) => string): string | undefined {
+  try {
+    const hash = hashFile(path);
+    return statKey(path) === key ? hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Of checkNoopStamp's suspects (or structural paths), the regular files whose content is still the stamped hash, each with the
- * stat to stamp for it from now on — undefined when it changed within a timestamp tick of now (or has a
- * future mtime), too recently to vouch for: its old key stays, and the next build hashes it again. A file
- * whose stat moves while it is hashed is not among them.
+ * Of checkNoopStamp's suspects (or structural paths), the regular files whose content is still the stamped
+ * hash, each with the stat to stamp for it from now on — undefined when it changed within a timestamp tick
+ * of now (or has a future mtime), too recently to vouch for: its old key stays, and the next build hashes it
+ * again. A file whose stat moves while it is hashed is not among them.
  */
 export function sameContent(
   suspects: Covered[],
   hashFile: (path: string) => string,
   /** Gets each file hashed at a stat it can be vouched for, changed or not: a seed for the build that follows
    *  (seedsOf), which then does not read an edited file a second time. */
-  hashed?: Map<string, { key: string; hash: string }>,
+  hashed?: Map<string, Seed>,
 ): Map<string, string | undefined> {
   const same = new Map<string, string | undefined>();
   for (const [path, , hash] of suspects) {
     const before = stat(path);
     if (!before?.file) continue;
-    let now: string;
-    try {
-      now = hashFile(path);
-    } catch {
-      continue; // gone or unreadable since: changed
-    }
-    if (stat(path)?.key !== before.key) continue;
+    const now = hashAtKey(path, before.key, hashFile);
+    if (now === undefined) continue; // changed while read, gone or unreadable: changed
     const vouched = !tooRecent(before, Date.now());
     if (vouched) hashed?.set(path, { key: before.key, hash: now });
     if (now === hash) same.set(path, vouched ? before.key : undefined);
@@ -275,7 +281,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
 }
 
 /** The hashes a stamp knows, for an incremental build's stat cache. */
-export function seedsOf(s: NoopStamp, hashed?: Map<string, { key: string; hash: string }>): Seeds {
+export function seedsOf(s: NoopStamp, hashed?: Map<string, Seed>): Seeds {
   // An incremental build asks for the few files it checks: each is found by a pass over the lists, until
   // enough are asked for that indexing all of them (15,000 at N = 10,000) costs less.
   let index: Map<string, Covered> | undefined;
