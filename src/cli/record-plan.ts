@@ -29,8 +29,8 @@ const PYTHON_VARS = ["LBG_PYTHON", "PYTHONPATH", "PATH"];
 
 /**
  * What the stamp needs of a build's events, folded as they pass: its first and last events, the stages it
- * left fresh (reported fresh or run with success, in the order reported), the warnings it gave, and whether
- * nothing else happened (`pure`). The events themselves are not kept: a 10,000-stage build's would hold
+ * left fresh (reported fresh or run with success, in the order reported), those of them that ran, the
+ * warnings it gave, and whether nothing else happened (`pure`). The events themselves are not kept: a 10,000-stage build's would hold
  * every stage's command line, log path and reasons until the build ends.
  */
 export interface EventSummary {
@@ -38,13 +38,14 @@ export interface EventSummary {
   end?: BuildEvent;
   fresh: string[];
   reportedFresh: Set<string>;
+  ran: string[];
   warnings: string[];
   pure: boolean;
 }
 
 /** Passes a build's events on and folds them into its EventSummary. */
 export function recorder(emit: EventSink): { emit: EventSink; events: EventSummary } {
-  const summary: EventSummary = { fresh: [], reportedFresh: new Set(), warnings: [], pure: true };
+  const summary: EventSummary = { fresh: [], reportedFresh: new Set(), ran: [], warnings: [], pure: true };
   let count = 0;
   return {
     events: summary,
@@ -63,8 +64,10 @@ function between(s: EventSummary, e: BuildEvent): void {
   if (e.event === "stage-fresh") {
     s.fresh.push(e.stage);
     s.reportedFresh.add(e.stage);
-  } else if (e.event === "stage-end" && e.status === "succeeded") s.fresh.push(e.stage);
-  else if (e.event === "warning") s.warnings.push(e.message);
+  } else if (e.event === "stage-end" && e.status === "succeeded") {
+    s.fresh.push(e.stage);
+    s.ran.push(e.stage);
+  } else if (e.event === "warning") s.warnings.push(e.message);
   else if (e.event !== "stage-start") s.pure = false;
 }
 
@@ -101,8 +104,8 @@ export function recordPlan(
     // the build, and a file changed after that moment must not be vouched for by a stat taken now.
     // (Process start from uptime: the global `performance` would load perf_hooks for this one number.)
     const notAfter = Date.now() - process.uptime() * 1000 - 1;
-    const { fresh, reportedFresh, allFresh } = endedFresh(b.events, b.warnings, graph.nodes.size);
-    const ran = fresh.length > reportedFresh.size;
+    const { fresh, reportedFresh, ran } = b.events;
+    const allFresh = endedAllFresh(b.events, b.warnings, graph.nodes.size);
     // The stages the scheduler took as fresh without a check (run-build.ts): known unchanged, and every
     // producer ended fresh too (a producer that re-ran would have made it checked).
     const presumed = new Set<string>();
@@ -144,8 +147,8 @@ export function recordPlan(
         snapshot: previous ? () => previous.stamp.snapshot : () => saveSnapshot(p, p.hashes.h),
         // (When no stage ran, no record changed: the estimates build-start gave are the records' still.)
         start:
-          noop && ran
-            ? { ...start, estimates: estimatesAfter(b.records, graph, fresh, reportedFresh, start, !!previous) }
+          noop && ran.length > 0
+            ? { ...start, estimates: estimatesAfter(b.records, graph, ran, start, !!previous) }
             : start,
         warnings: b.warnings,
         fresh: noop ? noopOrder(graph, fresh, reportedFresh, previous?.stamp) : kept,
@@ -180,15 +183,13 @@ function noopOrder(
 function estimatesAfter(
   records: RecordStore,
   graph: LoadedProject["graph"],
-  fresh: string[],
-  reportedFresh: Set<string>,
+  ran: string[],
   start: Extract<BuildEvent, { event: "build-start" }>,
   incremental: boolean,
 ): Record<string, number> {
   if (!incremental || !start.estimates) return recordedSeconds(records, graph);
   const out = { ...start.estimates };
-  for (const stage of fresh) {
-    if (reportedFresh.has(stage)) continue;
+  for (const stage of ran) {
     const seconds = records.secondsOf(stage);
     if (seconds === undefined) delete out[stage];
     else out[stage] = seconds;
@@ -196,19 +197,13 @@ function estimatesAfter(
   return out;
 }
 
-/** Stages that ended fresh or succeeded, in the order reported; `allFresh`: every stage ended so, and nothing
- *  else happened but the loading warnings (a no-op after it can replay them). */
-function endedFresh(
-  b: EventSummary,
-  warnings: string[],
-  stages: number,
-): { fresh: string[]; reportedFresh: Set<string>; allFresh: boolean } {
-  const { fresh, reportedFresh, end } = b;
-  const ok = end?.event === "build-end" && end.ok;
+/** Every stage ended fresh or succeeded, and nothing else happened but the loading warnings (a no-op after
+ *  the build can replay them). */
+function endedAllFresh(b: EventSummary, warnings: string[], stages: number): boolean {
+  const ok = b.end?.event === "build-end" && b.end.ok;
   // A warning the loading did not give (damaged records, a hash cache that cannot be saved) is said once.
-  const seen = b.warnings;
-  const sameWarnings = seen.length === warnings.length && seen.every((w, i) => w === warnings[i]);
-  return { fresh, reportedFresh, allFresh: b.pure && ok && sameWarnings && fresh.length === stages };
+  const sameWarnings = b.warnings.length === warnings.length && b.warnings.every((w, i) => w === warnings[i]);
+  return b.pure && ok && sameWarnings && b.fresh.length === stages;
 }
 
 /** Whether a stage checked or run in this build is recorded with the contents its files had when last
@@ -250,8 +245,7 @@ function updatedFileKeys(
 ): Covered[] {
   const files = previous.stamp.files.slice();
   const rewritten = new Set<string>();
-  for (const stage of b.fresh)
-    if (!b.reportedFresh.has(stage)) for (const o of p.graph.nodes.get(stage)!.outputs) rewritten.add(o.path);
+  for (const stage of b.ran) for (const o of p.graph.nodes.get(stage)!.outputs) rewritten.add(o.path);
   // The build looked at the files of the stages it checked: few, so they are found by one pass over the list.
   const looked = new Set<string>();
   for (const { path } of p.hashes.lookedUp()) looked.add(path);
