@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync
 import { pathToFileURL } from "node:url";
 import { deserialize, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { answerWorker } from "../stages/ask-worker.ts";
 import { describeThrown } from "../stages/describe-thrown.ts";
 import { introspect } from "../stages/introspect-main.ts";
 import { type RunnableClass, runStage, throttledProgress } from "../stages/run-stage.ts";
@@ -173,15 +174,13 @@ if (process.argv[2] === "--job") {
     }
   process.exit(reply.ok ? 0 : 1);
 } else if (process.argv[2] === "--introspect") {
-  const results = await introspect(process.argv.slice(3));
-  process.stdout.write(`\n${JSON.stringify({ introspection: results })}\n`);
+  answerWorker("introspection", await introspect(process.argv.slice(3)));
   process.exit(0);
 } else if (process.argv[2] === "--type-check") {
   await typeCheckMain();
   process.exit(0);
 } else if (process.argv[2] === "--validate") {
-  const answers = await validateConfigs(deserialize(readFileSync(0)) as ValidateRequest[]);
-  process.stdout.write(`\n${JSON.stringify({ validation: answers })}\n`);
+  answerWorker("validation", await validateConfigs(deserialize(readFileSync(0)) as ValidateRequest[]));
   process.exit(0);
 } else {
   process.on("uncaughtException", fatal);

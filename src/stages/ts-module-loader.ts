@@ -19,17 +19,16 @@
 // Damage to either cache costs a rebuild of the entry, never a failed build: an entry whose `sum` does not
 // match, or whose bundle's content no longer has the hash in its name (checked through the stat cache too),
 // is bundled and introspected again.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Plugin } from "esbuild";
-import { fileURLToPath } from "node:url";
 import { didYouMean, suggest } from "../errors/did-you-mean.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { FILE_TYPES, type OptionSpec } from "../sdk/stage.ts";
 import { typeOk } from "./effective-config.ts";
+import { askWorker, NoAnswer } from "./ask-worker.ts";
 import { IMPORTING, type IntrospectResult } from "./introspect-main.ts";
 import { loadTimeoutSeconds } from "./load-timeout.ts";
 import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
@@ -307,29 +306,23 @@ function runIntrospection(
   root: string,
   bundles: string[],
 ): { found: IntrospectResult[] } | { failed: string; importing?: string } {
-  const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
   try {
-    const out = execFileSync(process.execPath, [worker, "--introspect", ...bundles], {
+    const found = askWorker<IntrospectResult[]>("introspect", "introspection", {
       cwd: root,
-      encoding: "utf8",
-      timeout: loadTimeoutSeconds() * 1000,
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ["ignore", "pipe", "pipe"],
+      args: bundles,
+      timeoutMs: loadTimeoutSeconds() * 1000,
     });
-    return {
-      found: JSON.parse(out.slice(out.lastIndexOf('\n{"introspection"') + 1)).introspection as IntrospectResult[],
-    };
+    return { found };
   } catch (e) {
-    const err = e as { stderr?: string; message: string; code?: string };
-    const lines = (err.stderr ?? "").trim().split("\n").filter(Boolean);
-    const marker = lines.filter((l) => l.startsWith(IMPORTING)).at(-1);
+    if (!(e instanceof NoAnswer)) throw e;
+    const marker = e.lines.filter((l) => l.startsWith(IMPORTING)).at(-1);
     const importing = marker?.slice(IMPORTING.length);
-    if (err.code === "ETIMEDOUT")
+    if (e.timedOut)
       return {
         failed: `no answer within ${loadTimeoutSeconds()} s: does the stage file's top-level code run for ever? (LBG_LOAD_TIMEOUT=<seconds> sets the limit)`,
         importing,
       };
-    const msg = lines.filter((l) => !l.startsWith(IMPORTING)).at(-1) ?? err.message;
+    const msg = e.lines.filter((l) => !l.startsWith(IMPORTING)).at(-1) ?? e.message;
     return { failed: msg.slice(0, 300), importing };
   }
 }

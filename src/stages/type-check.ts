@@ -20,7 +20,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import type * as TS from "typescript";
 
 /** The compiler's API, as `(await import("typescript")).default` gives it. */
@@ -29,6 +28,7 @@ import { LbgError } from "../errors/lbg-error.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
+import { answerWorker, askWorker, NoAnswer } from "./ask-worker.ts";
 import type { TsStageMeta } from "./stage-meta.ts";
 
 export type TypeCheckMode = "error" | "warn" | "off";
@@ -224,47 +224,30 @@ export interface TypeCheckRequest {
   tsx: boolean;
 }
 
-/** `worker.mjs --type-check`'s answer: its last line of output is `{"typeCheck": TypeCheckAnswer}`. */
+/** `worker.mjs --type-check`'s answer (askWorker's, under "typeCheck"). */
 interface TypeCheckAnswer {
   byFile: [file: string, problems: TypeProblem[]][];
   global: TypeProblem[];
 }
 
-const ANSWER = '\n{"typeCheck"';
-
 /** The child process's side (worker-main.ts): checks the request read from stdin and prints the answer. */
 export async function typeCheckMain(): Promise<void> {
   const found = await check(JSON.parse(readFileSync(0, "utf8")) as TypeCheckRequest);
-  const answer: TypeCheckAnswer = { byFile: [...found.byFile], global: found.global };
-  process.stdout.write(`${ANSWER}: ${JSON.stringify(answer)}}\n`);
+  answerWorker("typeCheck", { byFile: [...found.byFile], global: found.global } satisfies TypeCheckAnswer);
 }
 
 /** Checks in a child process (worker.mjs --type-check), which exits with everything the compiler held. */
 function checkInChild(request: TypeCheckRequest): Found {
-  const { execFileSync } = process.getBuiltinModule("node:child_process");
-  const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
-  let out: string;
   try {
-    out = execFileSync(process.execPath, [worker, "--type-check"], {
+    const answer = askWorker<TypeCheckAnswer>("type-check", "typeCheck", {
       cwd: request.root,
       input: JSON.stringify(request),
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ["pipe", "pipe", "pipe"],
     });
+    return { byFile: new Map(answer.byFile), global: answer.global };
   } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw couldNotRun(request, (err.stderr ?? "").trim().split("\n").filter(Boolean).at(-1) ?? err.message);
+    if (!(e instanceof NoAnswer)) throw e;
+    throw couldNotRun(request, e.lines.at(-1) ?? e.message);
   }
-  const at = out.lastIndexOf(ANSWER);
-  let answer: TypeCheckAnswer;
-  try {
-    if (at < 0) throw new Error("no answer");
-    answer = (JSON.parse(out.slice(at + 1)) as { typeCheck: TypeCheckAnswer }).typeCheck;
-  } catch {
-    throw couldNotRun(request, `the checking process gave no answer: ${JSON.stringify(out.slice(-200))}`);
-  }
-  return { byFile: new Map(answer.byFile), global: answer.global };
 }
 
 function couldNotRun(request: TypeCheckRequest, why: string): LbgError {

@@ -8,14 +8,13 @@
 // export name and the config as JSON with non-finite numbers spelled out (JSON would turn .inf into null).
 // The child gets the config v8-serialized, so it sees exactly the values lbg has.
 import { loadTimeoutSeconds } from "./load-timeout.ts";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { LbgError, type SourcePos } from "../errors/lbg-error.ts";
 import { hashStringWith, type Hasher } from "../fs/hash-file.ts";
+import { askWorker, NoAnswer } from "./ask-worker.ts";
 import type { StageMeta } from "./stage-meta.ts";
 import type { ValidateAnswer, ValidateRequest } from "./validate-main.ts";
 
@@ -111,29 +110,23 @@ function writeCached(dir: string, key: string, answer: ValidateAnswer): void {
 }
 
 function runHooks(root: string, requests: ValidateRequest[], stageFile: string): ValidateAnswer[] {
-  const worker = fileURLToPath(new URL("./worker.mjs", import.meta.url));
-  let out: string;
   try {
-    out = execFileSync(process.execPath, [worker, "--validate"], {
+    return askWorker<ValidateAnswer[]>("validate", "validation", {
       cwd: root,
       input: serialize(requests),
-      encoding: "utf8",
-      timeout: loadTimeoutSeconds() * 1000,
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ["pipe", "pipe", "pipe"],
+      timeoutMs: loadTimeoutSeconds() * 1000,
     });
   } catch (e) {
-    const err = e as { stderr?: string; message: string; code?: string };
-    if (err.code === "ETIMEDOUT")
+    if (!(e instanceof NoAnswer)) throw e;
+    if (e.timedOut)
       throw new LbgError(
         `the validate hooks of the run's stages gave no answer within ${loadTimeoutSeconds()} s`,
         { file: stageFile },
         "a validate hook (or the stage file's top-level code) that never returns? It must only check options (LBG_LOAD_TIMEOUT=<seconds> sets the limit)",
       );
-    const msg = (err.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? err.message;
+    const msg = e.lines.at(-1) ?? e.message;
     throw new LbgError(`the validate hooks of the run's stages could not be run: ${msg.slice(0, 300)}`, {
       file: stageFile,
     });
   }
-  return (JSON.parse(out.slice(out.lastIndexOf('\n{"validation"') + 1)) as { validation: ValidateAnswer[] }).validation;
 }
