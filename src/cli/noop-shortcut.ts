@@ -13,7 +13,6 @@ import type { EventSink } from "../events/build-event.ts";
 import { runCacheDir } from "../project/run-cache-dir.ts";
 import type { RunRef } from "../project/run-ref.ts";
 import type { BuildFlags } from "../scheduler/build-once.ts";
-import { getHasher, hashFileWith } from "../fs/hash-file.ts";
 import type { Seed } from "../fs/stat-cache.ts";
 import {
   type Covered,
@@ -119,12 +118,14 @@ export async function tryNoopShortcut(ref: RunRef, flags: BuildFlags, emit: Even
   }
 }
 
-/** sameContent with lbg's content hash (the hasher is loaded only when a file must be hashed). */
+/** sameContent with lbg's content hash (its module and the hasher are loaded only when a file must be
+ *  hashed: a no-op does not load them). */
 async function unchangedContent(
   suspects: Covered[],
   hashed: Map<string, Seed>,
 ): Promise<{ same: Map<string, string | undefined>; read: number }> {
   if (suspects.length === 0) return { same: new Map(), read: 0 };
+  const { getHasher, hashFileWith } = await import("../fs/hash-file.ts");
   const h = await getHasher();
   let read = 0;
   const same = sameContent(
