@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/processes.ts";
 import { TempProject } from "../helpers/temp-project.ts";
 
+/** A build that wrote a stamp or took one (not "no stamp written: …"). */
+const STAMPED = /^lbg: noop: stamp (written|holds)/m;
+
 describe("no-op stamp", () => {
   let p: TempProject;
   const env = { LBG_TRACE_NOOP: "1", NOTES_DIR: "data" };
@@ -18,8 +21,8 @@ describe("no-op stamp", () => {
   /** Builds until the stamp is written, then checks that the next build takes it. */
   const settle = () => {
     let r = build();
-    for (let i = 0; i < 5 && !/stamp (written|holds)/.test(r.stderr); i++) r = build();
-    expect(r.stderr).toMatch(/stamp (written|holds)/);
+    for (let i = 0; i < 5 && !STAMPED.test(r.stderr); i++) r = build();
+    expect(r.stderr).toMatch(STAMPED);
     const used = build();
     expect(used.noop).toBe("stamp holds: every stage fresh");
     return used;
@@ -166,6 +169,53 @@ describe("no-op stamp", () => {
     rmSync(p.path("config.yaml"));
     p.write("configs/pipelines/numbers/pipeline.yaml", pipe);
     build();
+  });
+
+  it("is not taken by a build that type-checks when the stamped one did not (--type-check, LBG_TYPE_CHECK)", () => {
+    const file = "lbg_stages/sum_numbers.ts";
+    const code = p.read(file);
+    p.write(file, `${code}\nexport const wrong: number = "not a number";\n`);
+    try {
+      for (const [flags, vars] of [
+        [["--type-check", "off"], {}],
+        [[], { LBG_TYPE_CHECK: "off" }],
+      ] as const) {
+        let r = build([...flags], vars);
+        for (let i = 0; i < 5 && !STAMPED.test(r.stderr); i++) r = build([...flags], vars);
+        const held = build([...flags], vars);
+        expect(held.noop, held.stderr).toBe("stamp holds: every stage fresh");
+        const checked = build([], { LBG_TYPE_CHECK: "error" }); // (the test rig's default is off)
+        expect(checked.code).toBe(2);
+        expect(checked.stderr).toContain("sum_numbers.ts");
+        expect(checked.noop).not.toMatch(/stamp holds/);
+      }
+    } finally {
+      p.write(file, code);
+    }
+    expect(build().code).toBe(0);
+  });
+
+  it("that is valid JSON of the wrong shape is taken as no stamp, never an internal error", () => {
+    const file = p.path(".cache/runs/numbers/noop.json");
+    const edits: ((s: Record<string, unknown>) => void)[] = [
+      (s) => (s.env = null),
+      (s) => (s.files = [[1]]),
+      (s) => (s.paths = [["/x", 5]]),
+      (s) => (s.records = { key: "", lines: 1, at: [["MakeNumbers", "0", 1, null]] }),
+      (s) => (s.fresh = [null]),
+      (s) => (s.start = { event: "build-start" }),
+      (s) => (s.warnings = "none"),
+    ];
+    for (const edit of edits) {
+      settle();
+      const stamp = JSON.parse(readFileSync(file, "utf8"));
+      edit(stamp);
+      writeFileSync(file, JSON.stringify(stamp));
+      const r = build();
+      expect(r.code, `${edit}: ${r.stderr}`).toBe(0);
+      expect(r.noop, `${edit}`).toBe("no stamp for these arguments");
+      expect(r.ran).toEqual([]);
+    }
   });
 
   it("is not taken when a module folder no stage uses gains a stage file", () => {
