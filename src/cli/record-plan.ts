@@ -269,10 +269,11 @@ function lookedKey(p: LoadedProject, path: string, notAfter: number): Covered {
   return hash ? [path, key, hash] : [path, key];
 }
 
-/** A full check's covered paths (see noop-stamp.ts), and the environment variables the configs name. */
+/** A full check's covered paths (see noop-stamp.ts), and the environment variables the loading looked up or
+ *  the config files' text names. */
 function structural(p: LoadedProject, dataFiles: Set<string>): { paths: string[]; envNames: string[] } {
   const { run, graph } = p;
-  const envNames = [...PYTHON_VARS];
+  const envNames = [...PYTHON_VARS, ...(run.envVars ?? [])];
   for (const f of run.configFiles) envNames.push(...referencedVars(readFileSync(f, "utf8")));
   const paths = [join(run.root, "configs", "sites"), ...(run.probed ?? [])];
   for (const f of run.configFiles) paths.push(f, dirname(f));

@@ -7,47 +7,50 @@
 //   /bin/sh, which expands `$VAR` in the paths on the stage's command line. lbg runs stages without a shell,
 //   so it expands exactly those paths itself (expandCeciCommandPaths): the stage gets the files ceci's would.
 //   An unset variable there is an error, where sh would silently make it empty.
+// Every name looked up is noted (Vars.read), set or not: those are the variables the no-op stamp compares on
+// the next build. Only the lookups know them — a name can appear only once the file is parsed (a YAML escape,
+// "\u0024{X}") or rendered (a ceci template that builds `$X`), so the file's text does not tell.
 import type { YamlFile, YamlPath } from "./yaml-file.ts";
+
+/** Where expansion looks variables up, and every name it looked up there so far. */
+export interface Vars {
+  env: NodeJS.ProcessEnv;
+  read: Set<string>;
+}
+
+/** Vars over `env` that have looked nothing up yet. */
+export function readingVars(env: NodeJS.ProcessEnv = process.env): Vars {
+  return { env, read: new Set() };
+}
 
 const VAR = /\$\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 /** What /bin/sh expands in a word: `$VAR` and `${VAR}` (`$$` is its process id, left alone here). */
 const SHELL_VAR = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
-function lookup(name: string, env: NodeJS.ProcessEnv, file: YamlFile, path: YamlPath): string {
-  const v = env[name];
+function lookup(name: string, vars: Vars, file: YamlFile, path: YamlPath): string {
+  vars.read.add(name);
+  const v = vars.env[name];
   if (v === undefined)
     throw file.error(path, `environment variable $${name} is not set`, `export ${name}=... before running lbg`);
   return v;
 }
 
 /** Expands a string found at `path` in `file`; an unset variable is an error that names it. */
-export function expandString(
-  text: string,
-  file: YamlFile,
-  path: YamlPath,
-  run: string,
-  env: NodeJS.ProcessEnv,
-): string {
+export function expandString(text: string, file: YamlFile, path: YamlPath, run: string, vars: Vars): string {
   if (!text.includes("$") && !text.includes("run")) return text;
   const withVars = text.replace(VAR, (m, braced: string | undefined, bare: string | undefined) =>
-    m === "$$" ? "$" : lookup((braced ?? bare)!, env, file, path),
+    m === "$$" ? "$" : lookup((braced ?? bare)!, vars, file, path),
   );
   return withVars.replaceAll("<run>", run).replaceAll("{run}", run);
 }
 
 /** Expands every string inside a plain YAML value (recursively). */
-export function expandDeep(
-  value: unknown,
-  file: YamlFile,
-  path: YamlPath,
-  run: string,
-  env: NodeJS.ProcessEnv,
-): unknown {
-  if (typeof value === "string") return expandString(value, file, path, run, env);
-  if (Array.isArray(value)) return value.map((v, i) => expandDeep(v, file, [...path, i], run, env));
+export function expandDeep(value: unknown, file: YamlFile, path: YamlPath, run: string, vars: Vars): unknown {
+  if (typeof value === "string") return expandString(value, file, path, run, vars);
+  if (Array.isArray(value)) return value.map((v, i) => expandDeep(v, file, [...path, i], run, vars));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expandDeep(v, file, [...path, k], run, env);
+    for (const [k, v] of Object.entries(value)) out[k] = expandDeep(v, file, [...path, k], run, vars);
     return out;
   }
   return value;
@@ -58,16 +61,17 @@ export function expandRunFile(
   raw: Record<string, unknown>,
   file: YamlFile,
   run: string,
-  env: NodeJS.ProcessEnv,
+  vars: Vars,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw))
-    out[k] = k === "pre_script" || k === "post_script" ? v : expandDeep(v, file, [k], run, env);
+    out[k] = k === "pre_script" || k === "post_script" ? v : expandDeep(v, file, [k], run, vars);
   return out;
 }
 
 /** Names of the environment variables a config text refers to (`$VAR`, `${VAR}`, not `$$VAR`; comments
- *  and scripts included, which only errs on the safe side for the no-op stamp that uses it). */
+ *  and scripts included, which only errs on the safe side for the no-op stamp that uses it besides the names
+ *  the loading looked up: it also covers what lbg does not expand, a stage config file's text). */
 export function referencedVars(text: string): string[] {
   return [...text.matchAll(VAR)].filter((m) => m[0] !== "$$").map((m) => (m[1] ?? m[2])!);
 }
@@ -75,10 +79,10 @@ export function referencedVars(text: string): string[] {
 /** The keys of a ceci pipeline file whose strings ceci puts on a stage's shell command line. */
 const CECI_COMMAND_PATHS = ["output_dir", "log_dir", "config", "python_paths", "inputs"];
 
-function expandShellWord(text: string, file: YamlFile, path: YamlPath, env: NodeJS.ProcessEnv): string {
+function expandShellWord(text: string, file: YamlFile, path: YamlPath, vars: Vars): string {
   return text.includes("$")
     ? text.replace(SHELL_VAR, (_m, braced: string | undefined, bare: string | undefined) =>
-        lookup((braced ?? bare)!, env, file, path),
+        lookup((braced ?? bare)!, vars, file, path),
       )
     : text;
 }
@@ -93,12 +97,12 @@ function expandShellWord(text: string, file: YamlFile, path: YamlPath, env: Node
 export function expandCeciCommandPaths(
   doc: Record<string, unknown>,
   file: YamlFile,
-  env: NodeJS.ProcessEnv,
+  vars: Vars,
 ): Record<string, unknown> {
   const out = { ...doc };
   const words = (v: unknown, path: YamlPath): unknown =>
     typeof v === "string"
-      ? expandShellWord(v, file, path, env)
+      ? expandShellWord(v, file, path, vars)
       : Array.isArray(v)
         ? v.map((x, i) => words(x, [...path, i]))
         : v;

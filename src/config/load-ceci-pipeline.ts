@@ -10,7 +10,7 @@ import { parseResume, parseStageEntry } from "./load-run.ts";
 import { emptyStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { SITE_KEYS, siteFromSections } from "./load-site.ts";
 import { applyOverrides } from "./ceci-overrides.ts";
-import { expandCeciCommandPaths } from "./expand-vars.ts";
+import { expandCeciCommandPaths, readingVars } from "./expand-vars.ts";
 import { NO_FILE_PATHS, type RunInput, type RunModel, type StageEntry, type TrimEnd } from "./run-model.ts";
 import type { YamlFile } from "./yaml-file.ts";
 import { readCeciPipelineFile } from "./read-ceci-pipeline-file.ts";
@@ -50,7 +50,8 @@ export function loadCeciPipeline(
     top: CECI_KEYS,
     nested: { inputs: "any", site: SITE_KEYS, launcher: ["name", "interval", "log"], registry: REGISTRY_KEYS },
   });
-  Object.assign(doc, expandCeciCommandPaths(doc, yf, process.env));
+  const vars = readingVars();
+  Object.assign(doc, expandCeciCommandPaths(doc, yf, vars));
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   if (doc.modules === undefined)
     throw yf.error(
@@ -110,6 +111,7 @@ export function loadCeciPipeline(
     postScript: "",
     stageConfig,
     configFiles,
+    envVars: [...vars.read],
     site: siteFromSections(yf, doc, ["site"], "local", warn),
     pythonPaths: expectWords(yf, ["python_paths"], doc.python_paths, "'python_paths'"),
     mergedConfigFile: join(cwd, ".cache", "runs", name, "config.yaml"),

@@ -12,7 +12,7 @@ import {
   warnUnknownKeys,
 } from "./check-value.ts";
 import { unreachable } from "../fs/unreachable.ts";
-import { expandDeep, expandRunFile } from "./expand-vars.ts";
+import { expandDeep, expandRunFile, readingVars } from "./expand-vars.ts";
 import { emptyStageConfig, mergeStageConfig, readStageConfigFile } from "./load-stage-config.ts";
 import { loadSite } from "./load-site.ts";
 import { isPlainObject } from "./py-value.ts";
@@ -133,7 +133,7 @@ function projectPath(root: string, p: string): string {
 
 export function loadRun(opts: LoadOptions): RunModel {
   const { root, run, warn } = opts;
-  const env = opts.env ?? process.env;
+  const vars = readingVars(opts.env);
   const file = findRunFile(root, run);
   const yamlCache = join(root, ".cache", "yaml");
   const yf = YamlFile.read(file, "run file", yamlCache);
@@ -141,7 +141,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     throw new LbgError("run file is empty", { file, line: 1 }, "a run needs at least `pipelines:`");
   const raw = expectRecord(yf, [], yf.value, "a run file");
   warnUnknownKeys(yf, [], raw, RUN_KEYS, "run file", warn);
-  const obj = expandRunFile(raw, yf, run, env);
+  const obj = expandRunFile(raw, yf, run, vars);
 
   const pipelineNames = expectWords(yf, ["pipelines"], obj.pipelines, "'pipelines'");
   pipelineNames.forEach((pname, i) => {
@@ -217,7 +217,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     const pf = YamlFile.read(pfile, "pipeline file", yamlCache);
     const praw = expectRecord(pf, [], pf.value ?? {}, "a pipeline file");
     warnUnknownKeys(pf, [], praw, PIPELINE_KEYS, "pipeline file", warn);
-    const p = expandDeep(praw, pf, [], run, env) as Record<string, unknown>;
+    const p = expandDeep(praw, pf, [], run, vars) as Record<string, unknown>;
     if (p.modules === undefined) throw pf.error([], "pipeline has no 'modules'", "e.g. `modules: lbg_stages`");
     for (const m of expectWords(pf, ["modules"], p.modules, "'modules'")) {
       if (!modules.some((x) => x.name === m)) modules.push({ name: m, pos: pf.pos(["modules"]) });
@@ -277,7 +277,14 @@ export function loadRun(opts: LoadOptions): RunModel {
   const siteName =
     opts.site ??
     (obj.site === undefined || obj.site === null ? undefined : expectString(yf, ["site"], obj.site, "'site'"));
-  const site = loadSite(root, siteName, run, warn, opts.site !== undefined ? { file: "--site" } : yf.pos(["site"]));
+  const site = loadSite(
+    root,
+    siteName,
+    run,
+    warn,
+    opts.site !== undefined ? { file: "--site" } : yf.pos(["site"]),
+    vars,
+  );
   if (site.file) configFiles.push(site.file);
 
   return {
@@ -297,6 +304,7 @@ export function loadRun(opts: LoadOptions): RunModel {
     stageConfig,
     configFiles,
     probed,
+    envVars: [...vars.read],
     site,
     pythonPaths,
     mergedConfigFile: join(root, "results", run, "config.yaml"),

@@ -9,7 +9,7 @@ import { expectRecord, expectString, type Warn, warnUnknownKeys } from "./check-
 import { isPlainObject } from "./py-value.ts";
 import type { SiteModel } from "./run-model.ts";
 import { YamlFile } from "./yaml-file.ts";
-import { expandDeep } from "./expand-vars.ts";
+import { expandDeep, readingVars, type Vars } from "./expand-vars.ts";
 
 export const SITE_KEYS = [
   "name",
@@ -99,13 +99,15 @@ export function siteFromSections(
   };
 }
 
-/** `where`: what named the site (the run file's `site:` key, or the `--site` flag), for the error. */
+/** `where`: what named the site (the run file's `site:` key, or the `--site` flag), for the error; `vars`: where
+ *  its `$VAR`s are looked up (the run's, so that the names looked up are the run's too). */
 export function loadSite(
   root: string,
   siteName: string | undefined,
   runName: string,
   warn: Warn,
   where?: SourcePos,
+  vars: Vars = readingVars(),
 ): SiteModel {
   const name = siteName ?? "local";
   const dir = join(root, "configs", "sites");
@@ -136,7 +138,7 @@ export function loadSite(
   const yf = YamlFile.read(file, "site file");
   const obj = expectRecord(yf, [], yf.value ?? {}, "a site file");
   warnUnknownKeys(yf, [], obj, ["launcher", "site", "python", "slurm", "cache_dir"], "site file", warn);
-  const expanded = expandDeep(obj, yf, [], runName, process.env) as Record<string, unknown>;
+  const expanded = expandDeep(obj, yf, [], runName, vars) as Record<string, unknown>;
   const site = siteFromSections(yf, expanded, ["site"], name, warn);
   // A site file may name the interpreter at its top level too (`python: /opt/env/bin/python3`).
   if (expanded.python !== undefined && expanded.python !== null) {

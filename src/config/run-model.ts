@@ -128,6 +128,10 @@ export interface RunModel {
    *  tried at the project root and in the pipeline's folder): one appearing later could change what loads,
    *  so the no-op stamp covers them too. */
   probed?: string[];
+  /** The environment variables the loading looked up, set or not (expand-vars.ts): a change in any of them
+   *  could change what loads, so the no-op stamp compares them. (Not in a restored project: an incremental
+   *  build keeps the stamp's list.) */
+  envVars?: string[];
   site: SiteModel;
   pythonPaths: string[];
   /** Where the merged stage config for Python stages (--config) is written. */

@@ -22,7 +22,7 @@
 //   { "format": 3,
 //     "key": "<JSON of everything that is not a file: lbg's build, the command's arguments, cwd, cores,
 //             the type-check mode of --type-check or LBG_TYPE_CHECK>",
-//     "env": { "<NAME>": "<value>" | null },          environment variables the configs name (null: unset)
+//     "env": { "<NAME>": "<value>" | null },          variables the loading looked up or the configs name (null: unset)
 //     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | "", "<xxh64>"?], … ],   "" = absent
 //     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | "", "<xxh64>"?], … ],
 //     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines>,

@@ -18,12 +18,12 @@ describe("no-op stamp", () => {
     const r = p.build("numbers", extra, { ...env, ...more });
     return { ...r, noop: /^lbg: noop: (.*)$/m.exec(r.stderr)?.[1] ?? "" };
   };
-  /** Builds until the stamp is written, then checks that the next build takes it. */
-  const settle = () => {
-    let r = build();
-    for (let i = 0; i < 5 && !STAMPED.test(r.stderr); i++) r = build();
+  /** Builds (with `b`) until the stamp is written, then checks that the next build takes it. */
+  const settle = (b: () => ReturnType<typeof build> = () => build()) => {
+    let r = b();
+    for (let i = 0; i < 5 && !STAMPED.test(r.stderr); i++) r = b();
     expect(r.stderr).toMatch(STAMPED);
-    const used = build();
+    const used = b();
     expect(used.noop).toBe("stamp holds: every stage fresh");
     return used;
   };
@@ -82,6 +82,43 @@ describe("no-op stamp", () => {
     p.write("lbg_stages/lib/parse-lines.ts", `${lib}\nexport const unused = 1;\n`);
     expect(build().ran).toEqual(["SumNumbers"]); // the only stage that imports it
     p.write("lbg_stages/lib/parse-lines.ts", lib);
+    build();
+  });
+
+  it("compares the variables the loading looked up, also those that appear only once the file is parsed", () => {
+    // "\u0024{NOTES_FILE}" is YAML for ${NOTES_FILE}, which lbg then expands: the file's text never says $NOTES_FILE.
+    const run = p.read("configs/runs/numbers.yaml");
+    p.write(
+      "configs/runs/numbers.yaml",
+      run.replace("notes: ${NOTES_DIR}/notes.txt", 'notes: "${NOTES_DIR}/\\u0024{NOTES_FILE}"'),
+    );
+    writeFileSync(p.path("data/notes2.txt"), "other notes\n");
+    const withFile = (file: string) => () => build([], { NOTES_FILE: file });
+    withFile("notes.txt")();
+    settle(withFile("notes.txt"));
+    const other = withFile("notes2.txt")();
+    expect(other.noop).toBe("stamp does not hold: $NOTES_FILE changed");
+    expect(other.ran).toEqual(["CountNotes"]);
+    settle(withFile("notes2.txt")); // the same value twice: a no-op
+
+    // A ceci pipeline file whose template builds the name: once rendered, it says $NOTES_FILE.
+    p.write(
+      "ceci.yml",
+      'modules: lbg_stages\nstages:\n  - name: CountNotes\n    classname: CountLines\n    aliases:\n      text: notes\n      count: notes_count\ninputs:\n  notes: data/{{ "$" ~ "NOTES_FILE" }}\noutput_dir: ceci-out\nlog_dir: ceci-out/logs\nresume: True\n',
+    );
+    const ceci = (file: string) => () => {
+      const r = p.build("ceci.yml", [], { ...env, NOTES_FILE: file });
+      return { ...r, noop: /^lbg: noop: (.*)$/m.exec(r.stderr)?.[1] ?? "" };
+    };
+    expect(ceci("notes.txt")().ran).toEqual(["CountNotes"]);
+    settle(ceci("notes.txt"));
+    const changed = ceci("notes2.txt")();
+    expect(changed.noop).toBe("stamp does not hold: $NOTES_FILE changed");
+    expect(changed.ran).toEqual(["CountNotes"]);
+    settle(ceci("notes2.txt"));
+    rmSync(p.path("ceci.yml"));
+
+    p.write("configs/runs/numbers.yaml", run);
     build();
   });
 
