@@ -1,7 +1,7 @@
 // Content hashing: xxHash64 (xxhash-wasm) over large reads, ~4-5 GB/s here (md5 is 6× slower).
-import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readSync } from "node:fs";
 import xxhash from "xxhash-wasm";
+import { walkTree } from "./walk-tree.ts";
 
 export type Hasher = Awaited<ReturnType<typeof xxhash>>;
 let hasherPromise: Promise<Hasher> | undefined;
@@ -41,29 +41,12 @@ export function hashStringWith(h: Hasher, text: string): string {
  * Relative paths of all regular files below a directory, sorted. Symbolic links are followed, as a stage
  * reading the folder follows them: a link to a file is listed (and hashed by its target's content), a link to
  * a folder is walked, unless it points back into a folder being walked (a loop); a broken link is no file.
+ * The walk is walkTree's, which the no-op stamp's key of the directory takes too.
  */
-export function listFilesRecursive(dir: string, prefix = "", within: ReadonlySet<string> = new Set()): string[] {
-  const here = join(dir, prefix);
-  const ancestors = new Set(within).add(realpathSync(here));
+export function listFilesRecursive(dir: string): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(here, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...listFilesRecursive(dir, rel, ancestors));
-    else if (e.isFile()) out.push(rel);
-    else if (e.isSymbolicLink()) {
-      const target = statOrUndefined(join(dir, rel));
-      if (target?.isFile()) out.push(rel);
-      else if (target?.isDirectory() && !ancestors.has(realpathSync(join(dir, rel))))
-        out.push(...listFilesRecursive(dir, rel, ancestors));
-    }
-  }
+  walkTree(dir, (rel, kind) => {
+    if (kind === "file") out.push(rel);
+  });
   return out.sort();
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined; // a broken link, or a loop
-  }
 }

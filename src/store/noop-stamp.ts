@@ -15,7 +15,8 @@
 // - `files` (stage inputs and outputs) keep the stat at which each had the content the stamped stages'
 //   records hold — the stat cache's, taken when it was hashed — so files the build itself wrote are covered
 //   too; "" when that is not known for certain (its stages are then re-checked). A directory's key is the
-//   stats of everything inside it, under the rule of `paths`.
+//   stats of everything inside it, under the rule of `paths` — of what its content hash reads, the files of
+//   symlinked folders included (src/fs/walk-tree.ts: one walk for both).
 // - the records file's stat is taken at the end of the build, which holds the run lock: nobody else appends.
 //
 // On disk: `.cache/runs/<run>/noop.json`, written atomically (temp file + rename):
@@ -41,11 +42,12 @@
 // the plan looked up (stage sources and their local imports, bundles, Python sources), the folders of the
 // stage files and of every module name (a new stage file; a TypeScript folder appearing where a Python module
 // was found), and the Python interpreter and the PATH folders searched before it.
-import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
 import type { Seed, Seeds } from "../fs/stat-cache.ts";
 import { timestampTickMs } from "../fs/timestamp-tick.ts";
+import { walkTree } from "../fs/walk-tree.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { RecordLocation } from "./record-store.ts";
 
@@ -97,32 +99,27 @@ export function statKey(path: string): string {
   return stat(path)?.key ?? "";
 }
 
-/** Every file and folder below `dir` (not following symlinked folders: their targets are hashed as files). */
-function below(dir: string, out: string[]): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    out.push(p);
-    if (e.isDirectory()) below(p, out);
+/** A directory's key: the stat of it and of everything inside (names included) — what walkTree reaches, the
+ *  walk its content hash takes (src/fs/hash-file.ts), so also the files of a symlinked folder in it — or
+ *  undefined when any of them changed since `since` or within a timestamp tick before (or it cannot be
+ *  read: a link that loops on itself, say). */
+export function dirKey(dir: string, since = Number.POSITIVE_INFINITY): string | undefined {
+  try {
+    let key = "dir ";
+    const add = (p: string, name: string) => {
+      const st = stat(p);
+      if (!st || tooRecent(st, since)) throw NOT_VOUCHED;
+      key += name ? `|${name} ${st.key}` : st.key;
+    };
+    add(dir, "");
+    walkTree(dir, (rel) => add(join(dir, rel), rel));
+    return key;
+  } catch {
+    return undefined; // vanished, changed or unreadable while we looked: do not vouch for it
   }
 }
 
-/** A directory's key: the stat of it and of everything inside (names included), or undefined when any of
- *  them changed since `since` or within a timestamp tick before (or it cannot be read). */
-export function dirKey(dir: string, since = Number.POSITIVE_INFINITY): string | undefined {
-  const inside: string[] = [];
-  try {
-    below(dir, inside);
-  } catch {
-    return undefined; // vanished or unreadable while we looked: do not vouch for it
-  }
-  let key = "dir ";
-  for (const p of [dir, ...inside]) {
-    const st = stat(p);
-    if (!st || tooRecent(st, since)) return undefined;
-    key += p === dir ? st.key : `|${p.slice(dir.length + 1)} ${st.key}`;
-  }
-  return key;
-}
+const NOT_VOUCHED = new Error("not vouched for");
 
 function tooRecent(st: { mtimeMs: number; ctimeMs: number }, since: number): boolean {
   const tick = timestampTickMs(st.mtimeMs % 1000 === 0);

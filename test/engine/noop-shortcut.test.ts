@@ -3,7 +3,7 @@
 // same events as the full check, and is never taken when anything the plan depends on changed.
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
-import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../helpers/processes.ts";
 import { TempProject } from "../helpers/temp-project.ts";
@@ -325,5 +325,80 @@ describe("no-op stamp", () => {
     }
     await new Promise((r) => holder.on("exit", r));
     expect(build().code).toBe(0); // the holder is gone: its lock is broken
+  });
+});
+
+// A directory's hash follows the symlinks inside it (src/fs/walk-tree.ts); the stamp's key of the directory
+// must see the same files, or an edit inside a linked folder leaves the stage reported fresh for ever.
+describe("no-op stamp of a directory holding a symlinked folder", () => {
+  let p: TempProject;
+  const build = () => {
+    const r = p.build("numbers", [], { LBG_TRACE_NOOP: "1" });
+    return { ...r, noop: /^lbg: noop: (.*)$/m.exec(r.stderr)?.[1] ?? "" };
+  };
+  const settle = () => {
+    for (let i = 0; i < 6 && build().noop !== "stamp holds: every stage fresh"; i++);
+    expect(build().noop).toBe("stamp holds: every stage fresh");
+  };
+
+  beforeAll(() => {
+    p = new TempProject("mini");
+    // TreeSum reads a directory input and writes a directory output, each with a link to a folder elsewhere.
+    p.write(
+      "lbg_stages/tree_sum.ts",
+      `import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Stage, type StageContext } from "#lbg/sdk";
+const walk = (d: string): string[] =>
+  readdirSync(d).sort().flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+/** Concatenates every file under a directory. */
+export default class TreeSum extends Stage {
+  static inputs = { tree: "directory" } as const;
+  static outputs = { summed: "directory" } as const;
+  run(ctx: StageContext<typeof TreeSum>) {
+    const out = ctx.outputs.summed;
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "sum.txt"), walk(ctx.inputs.tree).map((f) => readFileSync(f, "utf8")).join(""));
+    symlinkSync(resolve(dirname(ctx.inputs.tree), "shared"), join(out, "shared"));
+  }
+}
+`,
+    );
+    p.write(
+      "configs/pipelines/numbers/pipeline.yaml",
+      `${p.read("configs/pipelines/numbers/pipeline.yaml")}  - name: TreeSum\n`,
+    );
+    p.write("configs/runs/numbers.yaml", `${p.read("configs/runs/numbers.yaml")}  tree: data/tree\n`);
+    mkdirSync(p.path("data/tree"));
+    mkdirSync(p.path("data/elsewhere"));
+    mkdirSync(p.path("data/shared"));
+    p.write("data/tree/a.txt", "a\n");
+    p.write("data/elsewhere/x.txt", "AAAA\n");
+    p.write("data/shared/y.txt", "YYYY\n");
+    symlinkSync("../elsewhere", p.path("data/tree/link"));
+    const first = build();
+    expect(first.code).toBe(0);
+    expect(first.ran).toContain("TreeSum");
+    expect(p.read("results/numbers/outputs/summed/sum.txt")).toBe("a\nAAAA\n");
+  });
+  afterAll(() => p.remove());
+
+  it("is not taken when a file inside a symlinked folder of a directory input changed", () => {
+    settle();
+    p.write("data/elsewhere/x.txt", "BBBB\n"); // same size
+    const r = build();
+    expect(r.noop).toMatch(/tree changed/);
+    expect(r.reasons.TreeSum).toEqual(["input changed: tree"]);
+    expect(p.read("results/numbers/outputs/summed/sum.txt")).toBe("a\nBBBB\n");
+    settle();
+  });
+
+  it("is not taken when a file inside a symlinked folder of a directory output changed", () => {
+    settle();
+    p.write("data/shared/y.txt", "ZZZZ\n");
+    const r = build();
+    expect(r.noop).toMatch(/summed changed/);
+    expect(r.ran).toEqual(["TreeSum"]);
+    settle();
   });
 });
