@@ -44,6 +44,7 @@ export function stampKey(ref: RunRef, flags: BuildFlags): string {
     resume: flags.resume ?? null,
     jobs: flags.jobs ?? null,
     launcher: flags.launcher ?? null,
+    typeCheck: flags.typeCheck ?? null, // a stamp of a build that did not check answers no build that does
     cores: availableParallelism(),
   });
 }

@@ -21,7 +21,7 @@
 // On disk: `.cache/runs/<run>/noop.json`, written atomically (temp file + rename):
 //   { "format": 2,
 //     "key": "<JSON of everything that is not a file: lbg's build, the command's arguments, cwd, cores>",
-//     "env": { "<NAME>": "<value>" | null },          environment variables the configs name (null: unset)
+//     "env": { "<NAME>": "<value>" | null },          variables the configs, Python and the type check read (null: unset)
 //     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | "", "<xxh64>"?], … ],   "" = absent
 //     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | "", "<xxh64>"?], … ],
 //     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines>,
