@@ -45,9 +45,9 @@ export function stampKey(ref: RunRef, flags: BuildFlags): string {
     jobs: flags.jobs ?? null,
     launcher: flags.launcher ?? null,
     // The type check's mode decides whether a type error stops the build: a stamp of a build that did not
-    // check (`--type-check off`) must not answer for one that does. (The site file's `type_check:` is a
-    // covered path, so only the flag and the variable go here.)
-    typeCheck: flags.typeCheck ?? process.env.LBG_TYPE_CHECK ?? null,
+    // check (`--type-check off`) must not answer for one that does. (LBG_TYPE_CHECK is a stamped variable,
+    // the site file's `type_check:` a covered file.)
+    typeCheck: flags.typeCheck ?? null,
     cores: availableParallelism(),
   });
 }

@@ -26,6 +26,8 @@ import { eligible, stampFile, stampKey, trace } from "./noop-shortcut.ts";
 
 /** Variables that change which Python runs or what it imports, whatever the configs say. */
 const PYTHON_VARS = ["LBG_PYTHON", "PYTHONPATH", "PATH"];
+/** Variables that change what a build checks before any stage runs (the type check's mode). */
+const CHECK_VARS = ["LBG_TYPE_CHECK"];
 
 /**
  * What the stamp needs of a build's events, folded as they pass: its first and last events, the stages it
@@ -273,7 +275,7 @@ function lookedKey(p: LoadedProject, path: string, notAfter: number): Covered {
  *  the config files' text names. */
 function structural(p: LoadedProject, dataFiles: Set<string>): { paths: string[]; envNames: string[] } {
   const { run, graph } = p;
-  const envNames = [...PYTHON_VARS, ...(run.envVars ?? [])];
+  const envNames = [...PYTHON_VARS, ...CHECK_VARS, ...(run.envVars ?? [])];
   for (const f of run.configFiles) envNames.push(...referencedVars(readFileSync(f, "utf8")));
   const paths = [join(run.root, "configs", "sites"), ...(run.probed ?? [])];
   for (const f of run.configFiles) paths.push(f, dirname(f));

@@ -4,13 +4,15 @@
 // through package.json's `imports` and bundled) into `.cache/bundles/<file>-<hash>.mjs` (<hash>: xxh64 of the
 // bundle's code, which ends in an inline source map) and introspected in a child process. The result is cached per file in
 // `.cache/stages/<file>.json`:
-//   { "format": 6, "sources": { "<rel path>": "<xxh64>" | null }, "resolution": { "package.json": "<xxh64>" },
+//   { "format": 9, "sources": { "<rel path>": "<xxh64>" | null }, "resolution": { "<rel path>": "<xxh64>" | "missing" },
 //     "dirs": { "<rel dir>": "<xxh64>" | null }, "classes": [StageMeta...] | null, "error": string | null,
 //     "sum": "<xxh64 of this JSON without sum>" }
 // `sources` are the file and every local file it imports (esbuild's metafile; they make the code fingerprint);
-// `resolution` the project's package.json, whose `imports` decide which files those are. While the content
-// hashes of both (through the stat cache, so usually without reading them) are unchanged, nothing is bundled
-// or imported.
+// `resolution` the configuration files esbuild read to decide which files those are (resolution-files.ts: the
+// nearest package.json, whose `imports` map `#…`, and the nearest tsconfig.json with what it `extends`, whose
+// `paths` map `@lib/*`; one that is missing but would be found first if written, as "missing"). While the
+// content hashes of both (through the stat cache, so usually without reading them) are unchanged, nothing is
+// bundled or imported. Being looked up through the stat cache also puts them under the no-op stamp.
 // An entry that records a failure is also keyed on what the failed bundle tried to reach, so that the fix is
 // seen wherever it is made: every file esbuild read (a syntax error in a helper), the listing of every folder
 // a relative import pointed into (`dirs`: a helper that does not exist yet, then is written), and, after an
@@ -31,6 +33,7 @@ import { typeOk } from "./effective-config.ts";
 import { askWorker, NoAnswer } from "./ask-worker.ts";
 import { IMPORTING, type IntrospectResult } from "./introspect-main.ts";
 import { loadTimeoutSeconds } from "./load-timeout.ts";
+import { resolutionFiles } from "./resolution-files.ts";
 import { isMetricsType, type TsStageMeta as StageMeta } from "./stage-meta.ts";
 import { subpathImportsPlugin } from "./subpath-imports-plugin.ts";
 
@@ -38,8 +41,9 @@ import { subpathImportsPlugin } from "./subpath-imports-plugin.ts";
 // 5: StageMeta has `metrics` (the class's `static metrics`). 6: bundles carry an inline source map (stack
 // traces name the TypeScript files: stage-stack.ts). 7: `dirs`, and null sources (files that must still be
 // missing), for entries that record a failure. 8: the run cache and provenance met the source maps and the
-// failure keys (development branches also called their formats 6 and 7): rebuilt rather than trusted.
-const FORMAT = 8;
+// failure keys (development branches also called their formats 6 and 7): rebuilt rather than trusted. 9:
+// `resolution` holds every configuration file esbuild's resolution read, not package.json alone.
+const FORMAT = 9;
 const SPEC_KEYS = ["type", "default", "required", "doc"];
 const OPTION_TYPES = ["int", "float", "str", "bool", "list", "dict", "any"];
 
@@ -154,10 +158,10 @@ async function bundleAndIntrospect(
     file: string;
     bundle: string;
     sources: Record<string, string>;
+    resolution: Record<string, string>;
     packages: string[];
     dirs: Set<string>;
   }[] = [];
-  const resolution = { "package.json": hashes.hash(join(root, "package.json"))?.hash ?? "missing" };
   for (const file of files) {
     const rel = relative(root, file);
     const reached = observer();
@@ -197,7 +201,12 @@ async function bundleAndIntrospect(
         hashes.invalidate(bundle);
         hashes.hash(bundle); // into the stat cache now, so the next build checks it by stat alone
       }
-      pending.push({ file, bundle, sources, packages, dirs: reached.dirs });
+      const resolution = resolutionFiles(
+        root,
+        Object.keys(sources).map((s) => join(root, s)),
+        hashes,
+      );
+      pending.push({ file, bundle, sources, resolution, packages, dirs: reached.dirs });
     } catch (e) {
       const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] })
         .errors;
@@ -213,7 +222,7 @@ async function bundleAndIntrospect(
       const entry: CacheEntry = {
         format: FORMAT,
         sources,
-        resolution,
+        resolution: resolutionFiles(root, [file, ...reached.files], hashes),
         dirs: listings(root, reached.dirs, hashes),
         classes: null,
         error,
@@ -249,7 +258,7 @@ async function bundleAndIntrospect(
         entry = {
           format: FORMAT,
           sources,
-          resolution,
+          resolution: p.resolution,
           dirs: listings(root, p.dirs, hashes),
           classes: null,
           error: `${rel}: failed to load: ${r.error ?? "unknown error"}`,
@@ -261,12 +270,12 @@ async function bundleAndIntrospect(
             throw new Error(
               `defines ${classes.length} stage classes (${classes.map((c) => c.name).join(", ")}); put one stage class per file`,
             );
-          entry = { format: FORMAT, sources: p.sources, resolution, classes, error: null };
+          entry = { format: FORMAT, sources: p.sources, resolution: p.resolution, classes, error: null };
         } catch (e) {
           entry = {
             format: FORMAT,
             sources: p.sources,
-            resolution,
+            resolution: p.resolution,
             classes: null,
             error: `${rel}: ${(e as Error).message}`,
           };

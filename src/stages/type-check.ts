@@ -9,15 +9,20 @@
 // warnings whatever the mode: a leftover import never changes a result.
 //
 // Cached by content, per stage file, in `.cache/typecheck/<file>.json`:
-//   { "format": 1, "key": "<xxh64>", "problems": [TypeProblem...], "sum": "<xxh64 of this JSON without sum>" }
-// `key` hashes what the answer depends on: the content of the stage file and of every local file it imports
-// (the loader's `sources`, through the stat cache: a no-op reads no file), package.json (its `imports`),
-// tsconfig.json, package-lock.json, and the versions of typescript and @types/node. While it matches, the
-// answer is reused without loading the compiler: a build whose stage files are unchanged pays nothing. A
-// damaged entry (its `sum` does not match) is checked again. In one process (`lbg watch`) parsed files are
+//   { "format": 2, "key": "<xxh64>", "files": { "<rel path>": "<xxh64>" | "missing" },
+//     "problems": [TypeProblem...], "sum": "<xxh64 of this JSON without sum>" }
+// `key` hashes what every answer depends on: package.json (its `imports`), tsconfig.json, package-lock.json
+// (node_modules), and the versions of typescript and @types/node. `files` are the content hashes of every
+// project file the check of that stage file read or looked for (program-dependencies.ts: its imports, type-
+// only ones included, which esbuild drops and so are not among the loader's `sources`; what tsconfig.json
+// extends; a missing import's candidates, "missing") and of the loader's `sources`. Both are compared through
+// the stat cache (a no-op reads no file), which also puts every such file under the no-op stamp. While they
+// match, the answer is reused without loading the compiler: a build whose stage files are unchanged pays
+// nothing. A damaged entry (its `sum` does not match) is checked again, and an answer is not cached when a
+// file it depends on changed after the check began (what the compiler read may not be what was hashed). In one process (`lbg watch`) parsed files are
 // kept between checks, so a re-check after an edit parses only the edited files; a build checks in a child
 // process (`worker.mjs --type-check`, see typeCheckStages).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
@@ -27,14 +32,17 @@ type Ts = (typeof TS)["default"];
 import { LbgError } from "../errors/lbg-error.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
+import { timestampTickMs } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { answerWorker, askWorker, NoAnswer } from "./ask-worker.ts";
+import { programDependencies } from "./program-dependencies.ts";
 import type { TsStageMeta } from "./stage-meta.ts";
 
 export type TypeCheckMode = "error" | "warn" | "off";
 export const TYPE_CHECK_MODES: readonly TypeCheckMode[] = ["error", "warn", "off"];
 
-const FORMAT = 1;
+// 2: `files`, every file the check read (type-only imports too), besides `key`.
+const FORMAT = 2;
 
 /** One diagnostic: `file` relative to the project root, 1-based line and column. */
 export interface TypeProblem {
@@ -104,6 +112,7 @@ function isUserFile(rel: string, libs: string[]): boolean {
 interface CacheEntry {
   format: number;
   key: string;
+  files: Record<string, string>;
   problems: TypeProblem[];
 }
 
@@ -111,10 +120,16 @@ function cachePath(root: string, file: string): string {
   return join(root, ".cache", "typecheck", `${file.replaceAll("/", "__")}.json`);
 }
 
-function readEntry(path: string, key: string, hashes: StatCache): TypeProblem[] | undefined {
+function readEntry(
+  path: string,
+  key: string,
+  hashes: StatCache,
+  h: (rel: string) => string,
+): TypeProblem[] | undefined {
   try {
     const { sum, ...e } = JSON.parse(readFileSync(path, "utf8")) as CacheEntry & { sum?: string };
     if (e.format !== FORMAT || e.key !== key || sum !== hashStringWith(hashes.h, JSON.stringify(e))) return undefined;
+    for (const [rel, hash] of Object.entries(e.files)) if (h(rel) !== hash) return undefined;
     return Array.isArray(e.problems) ? e.problems : undefined;
   } catch {
     return undefined;
@@ -131,22 +146,21 @@ export async function typeCheckStages(
   const t0 = performance.now();
   const byFile = new Map(stages.map((s) => [s.file, s]));
   const h = (rel: string) => hashes.hash(resolve(root, rel))?.hash ?? "missing";
-  const common = {
-    format: FORMAT,
-    typescript: packageVersion("typescript"),
-    typesNode: packageVersion("@types/node"),
-    project: ["package.json", "tsconfig.json", "package-lock.json"].map(h),
-  };
+  const key = hashStringWith(
+    hashes.h,
+    JSON.stringify({
+      format: FORMAT,
+      typescript: packageVersion("typescript"),
+      typesNode: packageVersion("@types/node"),
+      project: ["package.json", "tsconfig.json", "package-lock.json"].map(h),
+    }),
+  );
   const problems: TypeProblem[] = [];
-  const stale: { file: string; sources: string[]; key: string }[] = [];
+  const stale: { file: string; sources: string[] }[] = [];
   for (const [file, meta] of byFile) {
-    const key = hashStringWith(
-      hashes.h,
-      JSON.stringify({ ...common, sources: [...meta.sources].sort().map((s) => [s, h(s)]) }),
-    );
-    const known = readEntry(cachePath(root, file), key, hashes);
+    const known = readEntry(cachePath(root, file), key, hashes, h);
     if (known) problems.push(...known);
-    else stale.push({ file, sources: meta.sources, key });
+    else stale.push({ file, sources: meta.sources });
   }
   if (stale.length > 0) {
     const libs = libraryDirs(root);
@@ -157,10 +171,19 @@ export async function typeCheckStages(
     // and the standard library's declarations take ~110 MB, which an exited process gives back at once. In
     // lbg's own process they would stay loaded, and V8, having seen its heap that large, would let it grow as
     // large again before collecting (a 10,000-stage build peaked at 370 MB instead of 260).
+    const began = Date.now();
     const found = opts.keepParsed ? await check(request) : checkInChild(request);
     for (const s of stale) {
-      const mine = s.sources.filter((f) => isUserFile(f, libs)).flatMap((f) => found.byFile.get(f) ?? []);
-      const entry: CacheEntry = { format: FORMAT, key: s.key, problems: [...found.global, ...mine] };
+      const read = [...new Set([...s.sources, ...(found.deps.get(s.file) ?? [s.file]), ...found.config])].sort();
+      const mine = read.filter((f) => isUserFile(f, libs)).flatMap((f) => found.byFile.get(f) ?? []);
+      const entry: CacheEntry = {
+        format: FORMAT,
+        key,
+        files: Object.fromEntries(read.map((f) => [f, h(f)])),
+        problems: [...found.global, ...mine],
+      };
+      problems.push(...entry.problems);
+      if (read.some((f) => changedSince(resolve(root, f), began))) continue; // the next build checks again
       try {
         mkdirSync(dirname(cachePath(root, s.file)), { recursive: true });
         writeAtomic(
@@ -170,7 +193,6 @@ export async function typeCheckStages(
       } catch {
         /* a cache that cannot be written costs a check next time */
       }
-      problems.push(...entry.problems);
     }
   }
   return {
@@ -179,6 +201,15 @@ export async function typeCheckStages(
     cached: byFile.size - stale.length,
     ms: performance.now() - t0,
   };
+}
+
+/** Whether a file changed after `since` (or within a timestamp tick before): the compiler may have read
+ *  other contents than the stat cache hashed. */
+function changedSince(path: string, since: number): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return false;
+  const tick = timestampTickMs(st.mtimeMs % 1000 === 0);
+  return st.mtimeMs > since - tick || st.ctimeMs > since - tick;
 }
 
 /** A file imported by two stages is reported once. */
@@ -211,6 +242,10 @@ let lastOptionsKey = "";
 
 interface Found {
   byFile: Map<string, TypeProblem[]>;
+  /** Per stage file checked, the files (relative to the root) its check read or looked for: program-dependencies.ts. */
+  deps: Map<string, string[]>;
+  /** tsconfig.json and the files it extends (read or looked for), relative to the root. */
+  config: string[];
   /** Problems of the compiler options themselves (a broken tsconfig.json): warnings, since they concern no line. */
   global: TypeProblem[];
 }
@@ -227,13 +262,20 @@ export interface TypeCheckRequest {
 /** `worker.mjs --type-check`'s answer (askWorker's, under "typeCheck"). */
 interface TypeCheckAnswer {
   byFile: [file: string, problems: TypeProblem[]][];
+  deps: [file: string, files: string[]][];
+  config: string[];
   global: TypeProblem[];
 }
 
 /** The child process's side (worker-main.ts): checks the request read from stdin and prints the answer. */
 export async function typeCheckMain(): Promise<void> {
   const found = await check(JSON.parse(readFileSync(0, "utf8")) as TypeCheckRequest);
-  answerWorker("typeCheck", { byFile: [...found.byFile], global: found.global } satisfies TypeCheckAnswer);
+  answerWorker("typeCheck", {
+    byFile: [...found.byFile],
+    deps: [...found.deps],
+    config: found.config,
+    global: found.global,
+  } satisfies TypeCheckAnswer);
 }
 
 /** Checks in a child process (worker.mjs --type-check), which exits with everything the compiler held. */
@@ -243,7 +285,7 @@ function checkInChild(request: TypeCheckRequest): Found {
       cwd: request.root,
       input: JSON.stringify(request),
     });
-    return { byFile: new Map(answer.byFile), global: answer.global };
+    return { byFile: new Map(answer.byFile), deps: new Map(answer.deps), config: answer.config, global: answer.global };
   } catch (e) {
     if (!(e instanceof NoAnswer)) throw e;
     throw couldNotRun(request, e.lines.at(-1) ?? e.message);
@@ -260,7 +302,7 @@ function couldNotRun(request: TypeCheckRequest, why: string): LbgError {
 
 async function check({ root, files, libs, tsx }: TypeCheckRequest): Promise<Found> {
   const ts = (await import("typescript")).default;
-  const { options, global } = compilerOptions(ts, root, tsx);
+  const { options, global, config } = compilerOptions(ts, root, tsx);
   const optionsKey = JSON.stringify(options);
   if (optionsKey !== lastOptionsKey) parsed.clear();
   lastOptionsKey = optionsKey;
@@ -294,18 +336,44 @@ async function check({ root, files, libs, tsx }: TypeCheckRequest): Promise<Foun
   }
   for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()])
     global.push({ ...problem(ts, root, d), severity: "warning" });
-  return { byFile, global };
+  const deps = new Map<string, string[]>();
+  const reached = programDependencies(
+    program,
+    files.map((f) => resolve(root, f)),
+  );
+  for (const f of files)
+    deps.set(
+      f,
+      (reached.get(resolve(root, f)) ?? []).map((d) => relative(root, d)),
+    );
+  return { byFile, deps, config, global };
 }
 
 /** The project's tsconfig.json options (or lbg's defaults), made fit for a check that writes nothing and
  *  for code that runs in Node. `tsx`: a file to check is .tsx or .jsx. */
-function compilerOptions(ts: Ts, root: string, tsx: boolean): { options: TS.CompilerOptions; global: TypeProblem[] } {
+function compilerOptions(
+  ts: Ts,
+  root: string,
+  tsx: boolean,
+): { options: TS.CompilerOptions; global: TypeProblem[]; config: string[] } {
   const global: TypeProblem[] = [];
   const file = join(root, "tsconfig.json");
+  // The files the options were read from (what it `extends`, and where it looked for them), outside node_modules.
+  const config = new Set<string>();
+  const note = (p: string) => {
+    if (!p.split(/[\\/]/).includes("node_modules")) config.add(relative(root, resolve(root, p)));
+    return p;
+  };
+  const sys: TS.ParseConfigHost = {
+    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+    readDirectory: (...a) => ts.sys.readDirectory(...a),
+    fileExists: (p) => ts.sys.fileExists(note(p)),
+    readFile: (p) => ts.sys.readFile(note(p)),
+  };
   let options: TS.CompilerOptions;
   if (existsSync(file)) {
-    const read = ts.readConfigFile(file, ts.sys.readFile);
-    const cfg = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, root, undefined, file);
+    const read = ts.readConfigFile(file, sys.readFile);
+    const cfg = ts.parseJsonConfigFileContent(read.config ?? {}, sys, root, undefined, file);
     options = cfg.options;
     // "No inputs were found" and the like concern the file list, which lbg does not use.
     for (const d of [...(read.error ? [read.error] : []), ...cfg.errors.filter((e) => e.code !== 18003)])
@@ -331,7 +399,7 @@ function compilerOptions(ts: Ts, root: string, tsx: boolean): { options: TS.Comp
     }
     options.typeRoots = [...new Set([mine, ...(lbgTypes ? [lbgTypes] : [])])];
   }
-  return { options, global };
+  return { options, global, config: [...config].sort() };
 }
 
 /** A diagnostic as a TypeProblem: one line of at most 300 characters (compiler messages can run long). */

@@ -21,9 +21,10 @@
 //
 // On disk: `.cache/runs/<run>/noop.json`, written atomically (temp file + rename):
 //   { "format": 3,
-//     "key": "<JSON of everything that is not a file: lbg's build, the command's arguments, cwd, cores,
-//             the type-check mode of --type-check or LBG_TYPE_CHECK>",
-//     "env": { "<NAME>": "<value>" | null },          variables the loading looked up or the configs name (null: unset)
+//     "key": "<JSON of everything that is not a file: lbg's build, the command's arguments (--type-check
+//             included), cwd, cores>",
+//     "env": { "<NAME>": "<value>" | null },          variables the loading looked up or the configs name, and
+//                                                     those Python and the type check read (null: unset)
 //     "paths": [ ["<absolute path>", "<dev>:<ino>:<size>:<mtimeMs>:<ctimeMs>" | "", "<xxh64>"?], … ],   "" = absent
 //     "files": [ ["<absolute path>", "<key>" | "dir <keys of everything inside>" | "", "<xxh64>"?], … ],
 //     "records": { "key": "<stat key of records.jsonl>", "lines": <its number of lines>,
