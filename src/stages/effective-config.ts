@@ -213,6 +213,7 @@ export function effectiveConfig(
         source[key] = from;
         origin[key] = cv.pos;
       }
+    warnInputKeys(entry, meta, values, origin, warn);
   }
   return { values, origin, source, outputNames };
 }
@@ -261,4 +262,30 @@ export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>, w
         suggest(s.key, Object.keys(meta.options), "options"),
       );
   }
+}
+
+/**
+ * A key of a Python stage's config named like one of its inputs (the class's tag or the entry's alias for
+ * it): ceci takes the config's value over the `--<tag>` flag (StageConfig.set_config sets the config's keys
+ * first, check_io reads the inputs from there), so the stage reads that file, not the one lbg tracks and
+ * hashes. Said once per key, since lbg does not see that file change (the key's value only is fingerprinted).
+ */
+function warnInputKeys(
+  entry: StageEntry,
+  meta: StageMeta,
+  values: Record<string, unknown>,
+  origin: Record<string, SourcePos>,
+  warn: Warn,
+): void {
+  for (const tag of Object.keys(meta.inputs))
+    for (const key of new Set([tag, entry.aliases[tag] ?? tag])) {
+      if (!Object.hasOwn(values, key) || values[key] === null || values[key] === undefined) continue;
+      warn(
+        new LbgError(
+          `config key '${key}' of stage '${entry.name}' names its input '${tag}': ceci then reads ${show(values[key])} instead of the input lbg tracks, and lbg does not see that file change`,
+          origin[key] ?? entry.pos,
+          "remove the key, and point the run's input (or the stage's alias) at that file instead",
+        ),
+      );
+    }
 }
