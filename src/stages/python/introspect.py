@@ -9,8 +9,9 @@
 #           packages: {top-level package: version of the distribution that installed it}} (no default:
 #           none). The packages are the module's and the class's (they differ when a module re-exports
 #           another package's stage). The module's `sources` also hold those distributions' METADATA files.
-# `sources`: the class's module file and the files of every module of its package (or the entry's) that the
-# class's module or the entry imports, directly or not (its local imports). Paths are indices into the module's
+# `sources`: the class's module file and the files of every module of its package (or the entry's), or of any
+# other local package (local_top: files outside the standard library and site-packages), that the class's
+# module or the entry imports, directly or not (its local imports). Paths are indices into the module's
 # `files`: TXPipe's 200 stages each import ~150 of its files, which as paths made a 3 MB answer.
 # Defaults and other values are tagged JSON (src/config/py-value.ts). Standard library only, besides ceci.
 # Before each import it writes `lbg-importing: <module>` to stderr (ceci first), for lbg to name the import
@@ -47,13 +48,61 @@ def _recording_import(name, globals=None, locals=None, fromlist=(), level=0):
 builtins.__import__ = _recording_import
 
 
+def _installed_dirs():
+    """Where the interpreter's own and installed modules live: the standard library and site-packages."""
+    import site, sysconfig
+    dirs = set()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = sysconfig.get_paths().get(key)
+        if p:
+            dirs.add(os.path.realpath(p))
+    try:
+        dirs.update(os.path.realpath(p) for p in site.getsitepackages())
+    except Exception:
+        pass
+    try:
+        dirs.add(os.path.realpath(site.getusersitepackages()))
+    except Exception:
+        pass
+    return tuple(d.rstrip(os.sep) + os.sep for d in dirs)
+
+
+_INSTALLED = None
+_LOCAL_TOPS = {}
+
+
+def local_top(top):
+    """Whether a top-level package is the project's own code rather than the interpreter's or an installed
+    one: its files are outside the standard library and site-packages (a folder on python_paths, a local
+    ceci checkout, an editable install). Its files count as a stage's code like the stage's own package's:
+    an edit there changes what the stage computes, and no installed version would say so."""
+    global _INSTALLED
+    if top not in _LOCAL_TOPS:
+        mod = sys.modules.get(top)
+        f = file_of(mod) if mod else None
+        if not f:
+            _LOCAL_TOPS[top] = False  # built in, or a namespace package without files of its own
+        else:
+            if _INSTALLED is None:
+                _INSTALLED = _installed_dirs()
+            _LOCAL_TOPS[top] = not os.path.realpath(f).startswith(_INSTALLED)
+    return _LOCAL_TOPS[top]
+
+
+def within(m, tops):
+    """Whether module 'm' is one of a stage's local imports: in one of the packages 'tops', or local code."""
+    top = m.partition(".")[0]
+    return top in tops or local_top(top)
+
+
 def closure(name, tops=None):
     """The module, what it imports (transitively), and the packages of each (their __init__ ran too); with
-    'tops', only through modules of those top-level packages (what a stage's local imports are)."""
+    'tops', only through modules of those top-level packages and of local code (local_top): a stage's local
+    imports."""
     seen, todo = set(), [name]
     while todo:
         m = todo.pop()
-        if m in seen or m not in sys.modules or (tops is not None and m.partition(".")[0] not in tops):
+        if m in seen or m not in sys.modules or (tops is not None and not within(m, tops)):
             continue
         seen.add(m)
         todo.extend(IMPORTS.get(m, ()))
@@ -63,10 +112,11 @@ def closure(name, tops=None):
 
 
 def local_files(modules, tops):
-    """Files of the modules that belong to one of the top-level packages 'tops' (the local imports)."""
+    """Files of the modules that belong to one of the top-level packages 'tops' or to local code (the local
+    imports)."""
     out = set()
     for m in modules:
-        if m.partition(".")[0] in tops:
+        if within(m, tops):
             f = file_of(sys.modules[m])
             if f:
                 out.add(f)
