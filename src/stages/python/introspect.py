@@ -73,8 +73,8 @@ _LOCAL_TOPS = {}
 
 def local_top(top):
     """Whether a top-level package is the project's own code rather than the interpreter's or an installed
-    one: its files are outside the standard library and site-packages (a folder on python_paths, a local
-    ceci checkout, an editable install). Its files count as a stage's code like the stage's own package's:
+    one: its files are outside the standard library and any site-packages or dist-packages folder (a folder
+    on python_paths, a local ceci checkout, an editable install). Its files count as a stage's code like the stage's own package's:
     an edit there changes what the stage computes, and no installed version would say so."""
     global _INSTALLED
     if top not in _LOCAL_TOPS:
@@ -85,7 +85,11 @@ def local_top(top):
         else:
             if _INSTALLED is None:
                 _INSTALLED = _installed_dirs()
-            _LOCAL_TOPS[top] = not os.path.realpath(f).startswith(_INSTALLED)
+            real = os.path.realpath(f)
+            # Any site-packages counts as installed, also one outside this interpreter's (an LSST or DESC
+            # software stack put on PYTHONPATH): its thousands of files are versioned by their installs.
+            parts = real.split(os.sep)
+            _LOCAL_TOPS[top] = not (real.startswith(_INSTALLED) or "site-packages" in parts or "dist-packages" in parts)
     return _LOCAL_TOPS[top]
 
 
