@@ -29,7 +29,8 @@ export interface Fingerprint {
    *  section (ceci hands them on), canonical JSON order when hashed, in tagged JSON
    *  (src/config/py-value.ts): nan, ±inf, Python's 2.0 and opaque Python values survive the record's JSON. */
   config: Record<string, unknown>;
-  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash;
+  /** Input by aliased tag (the name that wires the graph) → its path (relative to the root) and content hash
+   *  (for a Python stage whose config has a key named like the input's tag, the file that key names: ceci reads it);
    *  an input given as `none` (no file) has that word as path and NO_FILE_HASH as hash. */
   inputs: Record<string, { path: string; hash: string }>;
   /** Output by class tag → its final path relative to the root. */
@@ -55,13 +56,14 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {
-    if (i.noFile) {
+    const path = node.meta.kind === "python" ? (configuredInput(root, node, i) ?? i.path) : i.path;
+    if (i.noFile && path === i.path) {
       inputs[i.alias] = { path: i.path, hash: NO_FILE_HASH };
       continue;
     }
-    const h = hashes.hash(i.path);
-    if (!h) missing.push({ tag: i.alias, path: i.path });
-    else inputs[i.alias] = { path: relativeTo(root, i.path), hash: h.hash };
+    const h = hashes.hash(path);
+    if (!h) missing.push({ tag: i.alias, path });
+    else inputs[i.alias] = { path: relativeTo(root, path), hash: h.hash };
   }
   if (missing.length > 0) return { ok: false, missing };
   const outputs: Fingerprint["outputs"] = {};
@@ -85,6 +87,18 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
       return hash;
     },
   };
+}
+
+/**
+ * The file a Python stage reads for an input when its config has a key named like the input's (class) tag:
+ * ceci takes the config's value over the `--<tag>` flag (StageConfig.set_config sets the config's keys
+ * first; check_io reads the inputs from there), relative to the folder the stage runs in (the run's root).
+ * That file, not the wired one, is then what the stage's outputs depend on. Undefined: no such key. (A key
+ * named like the alias is never reached: check_io tries the tag first, and lbg always passes `--<tag>`.)
+ */
+function configuredInput(root: string, node: StageNode, input: StageNode["inputs"][number]): string | undefined {
+  const v = node.config[input.tag];
+  return typeof v === "string" && v !== "" ? (isAbsolute(v) ? v : join(root, v)) : undefined;
 }
 
 /** Deep equality of two JSON values, whatever their key order (what equal canonical JSON would say). */

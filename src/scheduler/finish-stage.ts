@@ -3,9 +3,9 @@
 // inputs it did not see), and only then is its record appended. If any of that fails — a full disk under
 // .cache makes the append fail — the new outputs are removed and the previous ones put back.
 import { existsSync, lstatSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { StageEndReason } from "../events/build-event.ts";
-import type { Fingerprint } from "../fingerprint/fingerprint.ts";
+import { type Fingerprint, NO_FILE_HASH } from "../fingerprint/fingerprint.ts";
 import { errorReason } from "../fs/error-reason.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
@@ -117,10 +117,14 @@ export function finishStage(
       outputs[o.tag] = { path: relative(root, o.path), hash: hashes.hash(o.path)!.hash };
     }
     const changed: string[] = [];
+    // Each input as the fingerprint took it: its file is the wired one, or for a Python stage whose config
+    // names the input, that file (fingerprint.ts, configuredInput).
     for (const i of node.inputs) {
-      if (i.noFile) continue;
-      hashes.invalidate(i.path);
-      if (hashes.hash(i.path)?.hash !== fp.inputs[i.alias]?.hash) changed.push(i.alias);
+      const taken = fp.inputs[i.alias];
+      if (!taken || taken.hash === NO_FILE_HASH) continue;
+      const path = resolve(root, taken.path);
+      hashes.invalidate(path);
+      if (hashes.hash(path)?.hash !== taken.hash) changed.push(i.alias);
     }
     if (changed.length > 0) {
       dropPrevious(node);

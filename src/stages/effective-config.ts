@@ -265,10 +265,11 @@ export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>, w
 }
 
 /**
- * A key of a Python stage's config named like one of its inputs (the class's tag or the entry's alias for
- * it): ceci takes the config's value over the `--<tag>` flag (StageConfig.set_config sets the config's keys
- * first, check_io reads the inputs from there), so the stage reads that file, not the one lbg tracks and
- * hashes. Said once per key, since lbg does not see that file change (the key's value only is fingerprinted).
+ * A key of a Python stage's config named like one of its inputs' tags: ceci takes the config's value over the
+ * `--<tag>` flag (StageConfig.set_config sets the config's keys first, check_io reads the inputs from there),
+ * so the stage reads that file instead of the one the pipeline wires. lbg follows (the fingerprint hashes
+ * that file: src/fingerprint/fingerprint.ts, configuredInput), but the graph does not show it, so a stage
+ * making that file is not ordered before this one: said once per key.
  */
 function warnInputKeys(
   entry: StageEntry,
@@ -277,15 +278,14 @@ function warnInputKeys(
   origin: Record<string, SourcePos>,
   warn: Warn,
 ): void {
-  for (const tag of Object.keys(meta.inputs))
-    for (const key of new Set([tag, entry.aliases[tag] ?? tag])) {
-      if (!Object.hasOwn(values, key) || values[key] === null || values[key] === undefined) continue;
-      warn(
-        new LbgError(
-          `config key '${key}' of stage '${entry.name}' names its input '${tag}': ceci then reads ${show(values[key])} instead of the input lbg tracks, and lbg does not see that file change`,
-          origin[key] ?? entry.pos,
-          "remove the key, and point the run's input (or the stage's alias) at that file instead",
-        ),
-      );
-    }
+  for (const tag of Object.keys(meta.inputs)) {
+    if (typeof values[tag] !== "string" || values[tag] === "") continue;
+    warn(
+      new LbgError(
+        `config key '${tag}' of stage '${entry.name}' names its input '${tag}': ceci reads ${show(values[tag])} instead of the input the pipeline wires (lbg hashes that file, but does not order the stage after whatever makes it)`,
+        origin[tag] ?? entry.pos,
+        "remove the key, and point the run's input (or an alias) at that file instead",
+      ),
+    );
+  }
 }
