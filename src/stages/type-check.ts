@@ -32,7 +32,7 @@ type Ts = (typeof TS)["default"];
 import { LbgError } from "../errors/lbg-error.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
-import { timestampTickMs } from "../fs/timestamp-tick.ts";
+import { changedNear } from "../fs/timestamp-tick.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { answerWorker, askWorker, NoAnswer } from "./ask-worker.ts";
 import { programDependencies } from "./program-dependencies.ts";
@@ -207,9 +207,7 @@ export async function typeCheckStages(
  *  other contents than the stat cache hashed. */
 function changedSince(path: string, since: number): boolean {
   const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) return false;
-  const tick = timestampTickMs(st.mtimeMs % 1000 === 0);
-  return st.mtimeMs > since - tick || st.ctimeMs > since - tick;
+  return !!st && changedNear(st, since);
 }
 
 /** A file imported by two stages is reported once. */

@@ -47,7 +47,7 @@ import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildEvent } from "../events/build-event.ts";
 import type { Seed, Seeds } from "../fs/stat-cache.ts";
-import { timestampTickMs } from "../fs/timestamp-tick.ts";
+import { changedNear } from "../fs/timestamp-tick.ts";
 import { walkTree } from "../fs/walk-tree.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import type { RecordLocation } from "./record-store.ts";
@@ -109,7 +109,7 @@ export function dirKey(dir: string, since = Number.POSITIVE_INFINITY): string | 
     let key = "dir ";
     const add = (p: string, name: string) => {
       const st = stat(p);
-      if (!st || tooRecent(st, since)) throw NOT_VOUCHED;
+      if (!st || changedNear(st, since)) throw NOT_VOUCHED;
       key += name ? `|${name} ${st.key}` : st.key;
     };
     add(dir, "");
@@ -121,11 +121,6 @@ export function dirKey(dir: string, since = Number.POSITIVE_INFINITY): string | 
 }
 
 const NOT_VOUCHED = new Error("not vouched for");
-
-function tooRecent(st: { mtimeMs: number; ctimeMs: number }, since: number): boolean {
-  const tick = timestampTickMs(st.mtimeMs % 1000 === 0);
-  return since - st.mtimeMs < tick || since - st.ctimeMs < tick;
-}
 
 /** The stamp in `file` if it exists, is of this format, has the shape of one and was made for `key`; it is
  *  not yet checked against the files. */
@@ -237,7 +232,7 @@ export function sameContent(
     if (!before?.file) continue;
     const now = hashAtKey(path, before.key, hashFile);
     if (now === undefined) continue; // changed while read, gone or unreadable: changed
-    const vouched = !tooRecent(before, Date.now());
+    const vouched = !changedNear(before, Date.now());
     if (vouched) hashed?.set(path, { key: before.key, hash: now });
     if (now === hash) same.set(path, vouched ? before.key : undefined);
   }
@@ -295,7 +290,7 @@ export function writeNoopStamp(file: string, i: StampInput): boolean {
   const paths: Covered[] = [];
   for (const p of new Set(i.paths)) {
     const st = stat(p);
-    if (st && tooRecent(st, since)) return refuse(file);
+    if (st && changedNear(st, since)) return refuse(file);
     const hash = st && !st.dir ? i.pathHash(p, st.key) : undefined;
     paths.push(hash ? [p, st!.key, hash] : [p, st?.key ?? ""]);
   }
