@@ -9,8 +9,9 @@
 // reaches through a symlink and names by its real path, is a file of lbg's checkout and is kept.
 import { dirname, isAbsolute, resolve } from "node:path";
 import type * as TS from "typescript";
+import { inNodeModules } from "../fs/in-node-modules.ts";
 
-const outsideNodeModules = (f: string) => isAbsolute(f) && !f.split(/[\\/]/).includes("node_modules");
+const outsideNodeModules = (f: string) => isAbsolute(f) && !inNodeModules(f);
 
 /**
  * For each root file (absolute, as given to the program), the absolute paths of the files its check read or

@@ -9,6 +9,7 @@
 // looked in: packages stay external.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { inNodeModules } from "../fs/in-node-modules.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 
 /** `{ <path relative to root>: <xxh64> | "missing" }` for every configuration file that decides how the
@@ -35,7 +36,7 @@ export function resolutionFiles(root: string, files: Iterable<string>, hashes: S
     }
   };
   for (const f of files) {
-    if (f.split(/[\\/]/).includes("node_modules")) continue;
+    if (inNodeModules(f)) continue;
     nearest(dirname(f), ["package.json"]);
     nearest(dirname(f), ["tsconfig.json", "jsconfig.json"]);
   }

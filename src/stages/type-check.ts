@@ -33,6 +33,7 @@ import { LbgError } from "../errors/lbg-error.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import { hashStringWith } from "../fs/hash-file.ts";
 import { changedNear } from "../fs/timestamp-tick.ts";
+import { inNodeModules } from "../fs/in-node-modules.ts";
 import { writeAtomic } from "../fs/write-atomic.ts";
 import { answerWorker, askWorker, NoAnswer } from "./ask-worker.ts";
 import { programDependencies } from "./program-dependencies.ts";
@@ -105,7 +106,7 @@ function libraryDirs(root: string): string[] {
 }
 
 function isUserFile(rel: string, libs: string[]): boolean {
-  if (isAbsolute(rel) || rel.endsWith(".d.ts") || rel.split(/[\\/]/).includes("node_modules")) return false;
+  if (isAbsolute(rel) || rel.endsWith(".d.ts") || inNodeModules(rel)) return false;
   return !libs.some((d) => d !== "" && (rel === d || rel.startsWith(`${d}${sep}`) || rel.startsWith(`${d}/`)));
 }
 
@@ -359,7 +360,7 @@ function compilerOptions(
   // The files the options were read from (what it `extends`, and where it looked for them), outside node_modules.
   const config = new Set<string>();
   const note = (p: string) => {
-    if (!p.split(/[\\/]/).includes("node_modules")) config.add(relative(root, resolve(root, p)));
+    if (!inNodeModules(p)) config.add(relative(root, resolve(root, p)));
     return p;
   };
   const sys: TS.ParseConfigHost = {
