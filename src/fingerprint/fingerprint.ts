@@ -2,11 +2,12 @@
 // the stage's record so that staleness reasons can name the field that changed.
 //
 // Not in it, on purpose: where or how the stage ran (local or Slurm, -j), log paths, timings.
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { relativeTo } from "../fs/relative-to.ts";
 import type { StatCache } from "../fs/stat-cache.ts";
 import type { StageNode } from "../graph/build-graph.ts";
 import { toTaggedJson } from "../config/py-value.ts";
+import { inputNamedByConfig } from "../stages/input-named-by-config.ts";
 import { canonicalJson } from "./canonical-json.ts";
 
 export const FINGERPRINT_FORMAT = 1;
@@ -56,7 +57,9 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
   const inputs: Fingerprint["inputs"] = {};
   const missing: { tag: string; path: string }[] = [];
   for (const i of node.inputs) {
-    const path = node.meta.kind === "python" ? (configuredInput(root, node, i) ?? i.path) : i.path;
+    // A Python stage reads the file its config names for the input, if any (inputNamedByConfig).
+    const named = node.meta.kind === "python" ? inputNamedByConfig(node.config, i.tag) : undefined;
+    const path = named === undefined ? i.path : resolve(root, named);
     if (i.noFile && path === i.path) {
       inputs[i.alias] = { path: i.path, hash: NO_FILE_HASH };
       continue;
@@ -87,18 +90,6 @@ export function computeFingerprint(root: string, node: StageNode, hashes: StatCa
       return hash;
     },
   };
-}
-
-/**
- * The file a Python stage reads for an input when its config has a key named like the input's (class) tag:
- * ceci takes the config's value over the `--<tag>` flag (StageConfig.set_config sets the config's keys
- * first; check_io reads the inputs from there), relative to the folder the stage runs in (the run's root).
- * That file, not the wired one, is then what the stage's outputs depend on. Undefined: no such key. (A key
- * named like the alias is never reached: check_io tries the tag first, and lbg always passes `--<tag>`.)
- */
-function configuredInput(root: string, node: StageNode, input: StageNode["inputs"][number]): string | undefined {
-  const v = node.config[input.tag];
-  return typeof v === "string" && v !== "" ? (isAbsolute(v) ? v : join(root, v)) : undefined;
 }
 
 /** Deep equality of two JSON values, whatever their key order (what equal canonical JSON would say). */

@@ -118,7 +118,7 @@ export function finishStage(
     }
     const changed: string[] = [];
     // Each input as the fingerprint took it: its file is the wired one, or for a Python stage whose config
-    // names the input, that file (fingerprint.ts, configuredInput).
+    // names the input, that file (input-named-by-config.ts).
     for (const i of node.inputs) {
       const taken = fp.inputs[i.alias];
       if (!taken || taken.hash === NO_FILE_HASH) continue;

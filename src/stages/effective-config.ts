@@ -16,6 +16,7 @@ import { ceciCast } from "./ceci-cast.ts";
 import type { ConfigValue, StageConfigModel, StageEntry } from "../config/run-model.ts";
 import type { Warn } from "../config/check-value.ts";
 import type { OptionSpec } from "../sdk/stage.ts";
+import { inputNamedByConfig } from "./input-named-by-config.ts";
 import type { StageMeta } from "./stage-meta.ts";
 
 /** A `--set Stage.option=value` override; `section` may be `global`. */
@@ -265,10 +266,8 @@ export function checkSets(sets: SetOverride[], stages: Map<string, StageMeta>, w
 }
 
 /**
- * A key of a Python stage's config named like one of its inputs' tags: ceci takes the config's value over the
- * `--<tag>` flag (StageConfig.set_config sets the config's keys first, check_io reads the inputs from there),
- * so the stage reads that file instead of the one the pipeline wires. lbg follows (the fingerprint hashes
- * that file: src/fingerprint/fingerprint.ts, configuredInput), but the graph does not show it, so a stage
+ * A key of a Python stage's config that names one of its inputs (inputNamedByConfig). lbg follows (the
+ * fingerprint hashes that file: src/fingerprint/fingerprint.ts), but the graph does not show it, so a stage
  * making that file is not ordered before this one: said once per key.
  */
 function warnInputKeys(
@@ -279,10 +278,11 @@ function warnInputKeys(
   warn: Warn,
 ): void {
   for (const tag of Object.keys(meta.inputs)) {
-    if (typeof values[tag] !== "string" || values[tag] === "") continue;
+    const named = inputNamedByConfig(values, tag);
+    if (named === undefined) continue;
     warn(
       new LbgError(
-        `config key '${tag}' of stage '${entry.name}' names its input '${tag}': ceci reads ${show(values[tag])} instead of the input the pipeline wires (lbg hashes that file, but does not order the stage after whatever makes it)`,
+        `config key '${tag}' of stage '${entry.name}' names its input '${tag}': ceci reads ${show(named)} instead of the input the pipeline wires (lbg hashes that file, but does not order the stage after whatever makes it)`,
         origin[tag] ?? entry.pos,
         "remove the key, and point the run's input (or an alias) at that file instead",
       ),
