@@ -19,9 +19,9 @@
 // the stat cache (a no-op reads no file), which also puts every such file under the no-op stamp. While they
 // match, the answer is reused without loading the compiler: a build whose stage files are unchanged pays
 // nothing. A damaged entry (its `sum` does not match) is checked again, and an answer is not cached when a
-// file it depends on changed after the check began (what the compiler read may not be what was hashed). In one process (`lbg watch`) parsed files are
-// kept between checks, so a re-check after an edit parses only the edited files; a build checks in a child
-// process (`worker.mjs --type-check`, see typeCheckStages).
+// file it depends on changed after the check began (what the compiler read may not be what was hashed). In
+// one process (`lbg watch`) parsed files are kept between checks, so a re-check after an edit parses only the
+// edited files; a build checks in a child process (`worker.mjs --type-check`, see typeCheckStages).
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";

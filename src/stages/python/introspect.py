@@ -74,8 +74,9 @@ _LOCAL_TOPS = {}
 def local_top(top):
     """Whether a top-level package is the project's own code rather than the interpreter's or an installed
     one: its files are outside the standard library and any site-packages or dist-packages folder (a folder
-    on python_paths, a local ceci checkout, an editable install). Its files count as a stage's code like the stage's own package's:
-    an edit there changes what the stage computes, and no installed version would say so."""
+    on python_paths, a local ceci checkout, an editable install). Its files count as a stage's code like
+    the stage's own package's: an edit there changes what the stage computes, and no installed version would
+    say so."""
     global _INSTALLED
     if top not in _LOCAL_TOPS:
         mod = sys.modules.get(top)
